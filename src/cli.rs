@@ -1,0 +1,88 @@
+//! Command-line flags, as clap derive structs: raw values only. Validation and everything
+//! derived from the flags happens once, in [`crate::config::Config::from_args`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::period::PeriodKind;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (warnings about skipped files do not fail a run)
+  1  the run failed (for example a disk error while writing)
+  2  a usage or input error: a missing folder, no readable documents, a malformed
+     lexicon, an unwritable output folder, or too few dated periods to compare";
+
+/// Show how the language of a field moves over time.
+#[derive(Debug, Parser)]
+#[command(name = "themeshift", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read a folder of dated documents and write term, keyness and theme-shift tables and
+    /// charts.
+    #[command(visible_alias = "analyze", after_help = EXIT_CODES)]
+    Analyse(AnalyseArgs),
+}
+
+/// Flags of `themeshift analyse`.
+#[derive(Debug, Args, Clone)]
+pub struct AnalyseArgs {
+    /// Folder of documents (.txt and .md, searched recursively). A `metadata.csv` in it
+    /// (columns file,date and optionally title,source) gives dates and titles; a `themes.toml`
+    /// in it is the theme lexicon unless --themes is given.
+    pub input: PathBuf,
+
+    /// Folder for the tables and charts. Its previous contents are replaced only when the new
+    /// run has succeeded.
+    #[arg(short, long, default_value = "output")]
+    pub output: PathBuf,
+
+    /// Theme lexicon (TOML, one [[theme]] table per theme with name, description, patterns).
+    #[arg(long, value_name = "FILE")]
+    pub themes: Option<PathBuf>,
+
+    /// How dates are grouped into periods.
+    #[arg(long, value_enum, default_value_t = PeriodKind::Year)]
+    pub period: PeriodKind,
+
+    /// The two periods to compare, earlier first (e.g. 2003,2010). Default: the earliest and
+    /// the latest period.
+    #[arg(long, value_name = "A,B")]
+    pub compare: Option<String>,
+
+    /// Keyness is computed for terms seen at least this often in the two periods together.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub min_count: u64,
+
+    /// Language of the documents: Snowball stemmer and built-in stopword list.
+    #[arg(long, default_value = "english")]
+    pub language: String,
+
+    /// Do not stem: count words as they are written (lower-cased).
+    #[arg(long)]
+    pub no_stem: bool,
+
+    /// Extra stopwords: a file with one word a line (# starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub stopwords: Option<PathBuf>,
+
+    /// Read ambiguous numeric dates such as 03/04/2005 month first (US style). Default is day
+    /// first (UK style).
+    #[arg(long)]
+    pub month_first: bool,
+
+    /// Worker threads (default: one per core). Results do not depend on this.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}

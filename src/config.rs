@@ -1,0 +1,124 @@
+//! Flags become a validated [`Config`] here, once: paths checked, the compared periods parsed,
+//! the stemmer chosen, the thread count settled. Later stages read this, never the flags.
+
+use std::path::{Path, PathBuf};
+
+use rust_stemmers::Algorithm;
+
+use crate::cli::AnalyseArgs;
+use crate::error::InputError;
+use crate::ingest::date::DateOrder;
+use crate::period::PeriodKind;
+use crate::tokenise::stem;
+
+/// Everything a run needs to know, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The folder of documents.
+    pub input: PathBuf,
+    /// Where the tables and charts go.
+    pub output: PathBuf,
+    /// The theme lexicon, when there is one.
+    pub themes: Option<PathBuf>,
+    /// How dates are binned.
+    pub period: PeriodKind,
+    /// The pair of periods to compare (A, B), when the user chose one.
+    pub compare: Option<(String, String)>,
+    /// Minimum count in A and B together for a term to be tested for keyness.
+    pub min_count: u64,
+    /// Language name, lower case.
+    pub language: String,
+    /// Snowball algorithm, `None` with `--no-stem`.
+    pub stemmer: Option<Algorithm>,
+    /// Extra stopword file.
+    pub stopwords: Option<PathBuf>,
+    /// How to read ambiguous numeric dates.
+    pub date_order: DateOrder,
+    /// Worker threads.
+    pub threads: usize,
+    /// Print nothing but errors.
+    pub quiet: bool,
+    /// The command line as given, for the run manifest.
+    pub command_line: Vec<String>,
+}
+
+impl Config {
+    /// Validates the flags of `analyse`; `command_line` is recorded in run.json.
+    pub fn from_args(args: &AnalyseArgs, command_line: Vec<String>) -> Result<Config, InputError> {
+        let input = args.input.clone();
+        if !input.exists() {
+            return Err(InputError::InputMissing(input));
+        }
+        if !input.is_dir() {
+            return Err(InputError::InputNotFolder(input));
+        }
+        let themes = match &args.themes {
+            Some(path) if !path.is_file() => return Err(InputError::LexiconMissing(path.clone())),
+            Some(path) => Some(path.clone()),
+            None => Some(input.join("themes.toml")).filter(|p| p.is_file()),
+        };
+        if let Some(path) = args.stopwords.as_ref().filter(|p| !p.is_file()) {
+            return Err(InputError::StopwordsMissing(path.clone()));
+        }
+        let language = args.language.to_lowercase();
+        let algorithm = stem::algorithm(&language).ok_or_else(|| {
+            let names: Vec<_> = stem::LANGUAGES.iter().map(|(n, _)| *n).collect();
+            InputError::UnknownLanguage(args.language.clone(), names.join(", "))
+        })?;
+        let compare = args.compare.as_deref().map(parse_compare).transpose()?;
+        let threads = args
+            .threads
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        Ok(Config {
+            input,
+            output: args.output.clone(),
+            themes,
+            period: args.period,
+            compare,
+            min_count: args.min_count.max(1),
+            language,
+            stemmer: (!args.no_stem).then_some(algorithm),
+            stopwords: args.stopwords.clone(),
+            date_order: if args.month_first {
+                DateOrder::MonthFirst
+            } else {
+                DateOrder::DayFirst
+            },
+            threads,
+            quiet: args.quiet,
+            command_line,
+        })
+    }
+
+    /// True when `path` is one of the run's own configuration files inside the input folder
+    /// (metadata, lexicon, stopwords), which are read as settings, not as documents.
+    pub fn is_settings_file(&self, path: &Path) -> bool {
+        path == self.input.join("metadata.csv")
+            || self.themes.as_deref() == Some(path)
+            || self.stopwords.as_deref() == Some(path)
+    }
+}
+
+fn parse_compare(s: &str) -> Result<(String, String), InputError> {
+    match s.split(',').map(str::trim).collect::<Vec<_>>()[..] {
+        [a, b] if !a.is_empty() && !b.is_empty() && a != b => Ok((a.to_string(), b.to_string())),
+        _ => Err(InputError::CompareSyntax(s.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compare_needs_two_different_periods() {
+        assert_eq!(
+            parse_compare("2003, 2010").unwrap(),
+            ("2003".into(), "2010".into())
+        );
+        for bad in ["2003", "2003,", "2003,2003", "a,b,c"] {
+            assert!(parse_compare(bad).is_err(), "{bad}");
+        }
+    }
+}

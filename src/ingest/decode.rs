@@ -1,0 +1,99 @@
+//! Bytes to text: byte-order marks, UTF-8, and legacy single-byte encodings detected with
+//! chardetng and decoded with encoding_rs. Binary files (PDFs, images, anything with NUL
+//! bytes) are refused with a reason a person can act on.
+
+use encoding_rs::{Encoding, UTF_8};
+
+/// A decoded document.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The text, without a byte-order mark.
+    pub text: String,
+    /// The encoding it was read as (`UTF-8`, `UTF-16LE`, `windows-1252`, ...).
+    pub encoding: &'static str,
+    /// Number of byte sequences that were not valid in that encoding and became U+FFFD.
+    pub replaced: usize,
+}
+
+/// File signatures of common binary formats, with the name shown to the user.
+const SIGNATURES: [(&[u8], &str); 6] = [
+    (b"%PDF", "a PDF file"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xFF\xD8\xFF", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (
+        b"PK\x03\x04",
+        "a zip archive (perhaps a Word or Excel file)",
+    ),
+    (b"\xD0\xCF\x11\xE0", "an old Microsoft Office file"),
+];
+
+/// Decodes `bytes`, or says why it is not text.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        return Ok(finish(encoding, &bytes[bom_len..]));
+    }
+    if let Some((_, what)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
+        return Err(format!("binary file: {what}, not text"));
+    }
+    if bytes.contains(&0) {
+        return Err("binary file: contains NUL bytes, not text".to_string());
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return Ok(finish(UTF_8, bytes));
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    Ok(finish(detector.guess(None, true), bytes))
+}
+
+fn finish(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    let replaced = if had_errors {
+        text.chars().filter(|&c| c == '\u{FFFD}').count()
+    } else {
+        0
+    };
+    Decoded {
+        text: text.into_owned(),
+        encoding: encoding.name(),
+        replaced,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        let d = decode("Don’t".as_bytes()).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.replaced),
+            ("Don’t", "UTF-8", 0)
+        );
+        let d = decode(b"\xEF\xBB\xBFhi").unwrap();
+        assert_eq!(d.text, "hi");
+    }
+
+    #[test]
+    fn windows_1252_curly_quote() {
+        let d = decode(b"PCTs\x92 talents and the centre\x92s \x93top tables\x94").unwrap();
+        assert_eq!(d.text, "PCTs’ talents and the centre’s “top tables”");
+        assert_eq!(d.encoding, "windows-1252");
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend("Don’t".encode_utf16().flat_map(u16::to_le_bytes));
+        let d = decode(&bytes).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("Don’t", "UTF-16LE"));
+    }
+
+    #[test]
+    fn binaries_are_refused_with_a_reason() {
+        assert!(decode(b"%PDF-1.4 ...").unwrap_err().contains("PDF"));
+        assert!(decode(b"abc\0def").unwrap_err().contains("NUL"));
+    }
+}

@@ -1,0 +1,113 @@
+//! Ingest: find the files, decode their bytes, and read each document's date and title.
+//! The output is a [`Document`]: text plus what the tables say about it.
+
+pub mod date;
+pub mod decode;
+pub mod metadata;
+pub mod walk;
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use date::{DateOrder, DateSource};
+use metadata::Metadata;
+use walk::{Skipped, SourceFile};
+
+/// What is known about a document apart from its text; kept after the text is counted.
+#[derive(Debug, Clone)]
+pub struct DocumentInfo {
+    /// Path relative to the input folder.
+    pub name: String,
+    /// Headline: metadata title, else the first line that is not the date line.
+    pub title: String,
+    /// Publication date, when one was found.
+    pub date: Option<NaiveDate>,
+    /// Where the date came from.
+    pub date_source: Option<DateSource>,
+    /// The `source` column of metadata.csv, if any.
+    pub source: Option<String>,
+    /// Encoding the bytes were read as.
+    pub encoding: &'static str,
+    /// Invalid byte sequences replaced by U+FFFD.
+    pub replaced_chars: usize,
+    /// File size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+}
+
+/// A document ready to tokenise: the metadata line (`Published: ...`) is already removed.
+#[derive(Debug)]
+pub struct Document {
+    pub info: DocumentInfo,
+    pub text: String,
+}
+
+/// Reads one file, or says why it was skipped.
+pub fn read_document(
+    file: &SourceFile,
+    metadata: &Metadata,
+    order: DateOrder,
+) -> Result<Document, Skipped> {
+    let skip = |reason: String| Skipped {
+        path: file.name.clone(),
+        reason,
+    };
+    let bytes = std::fs::read(&file.path).map_err(|e| {
+        skip(match e.kind() {
+            std::io::ErrorKind::PermissionDenied => {
+                "permission denied: themeshift may not read it".to_string()
+            }
+            _ => format!("cannot be read: {e}"),
+        })
+    })?;
+    if bytes.is_empty() {
+        return Err(skip("empty file".to_string()));
+    }
+    let sha256 = format!("{:x}", Sha256::digest(&bytes));
+    let decoded = decode::decode(&bytes).map_err(skip)?;
+    if decoded.text.trim().is_empty() {
+        return Err(skip("no text: the file holds only blank space".to_string()));
+    }
+    let header = date::scan_header(&decoded.text, order);
+    let meta = metadata.get(&file.name);
+    let (date, date_source) = match meta.and_then(|m| m.date) {
+        Some(d) => (Some(d), Some(DateSource::Metadata)),
+        None => match header.date {
+            Some((d, s)) => (Some(d), Some(s)),
+            None => match date::date_from_file_name(&file.name) {
+                Some(d) => (Some(d), Some(DateSource::FileName)),
+                None => (None, None),
+            },
+        },
+    };
+    let title = meta
+        .and_then(|m| m.title.clone())
+        .or(header.title)
+        .unwrap_or_default();
+    let text = match header.date_line {
+        Some(skip_line) => decoded
+            .text
+            .lines()
+            .enumerate()
+            .filter(|&(i, _)| i != skip_line)
+            .map(|(_, l)| l)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        None => decoded.text,
+    };
+    Ok(Document {
+        info: DocumentInfo {
+            name: file.name.clone(),
+            title,
+            date,
+            date_source,
+            source: meta.and_then(|m| m.source.clone()),
+            encoding: decoded.encoding,
+            replaced_chars: decoded.replaced,
+            bytes: bytes.len() as u64,
+            sha256,
+        },
+        text,
+    })
+}

@@ -1,0 +1,299 @@
+//! themeshift: how the language of a field moves over time.
+//!
+//! One pipeline, one direction: [`ingest`] (files -> documents) -> [`tokenise`] (text ->
+//! words) -> [`count`] (words -> mergeable counts, in parallel) -> [`measure`] (counts ->
+//! DataFrames) -> [`report`] (DataFrames -> CSV, PNG, JSON, terminal). [`run`] drives it.
+
+pub mod cli;
+pub mod config;
+pub mod count;
+pub mod error;
+pub mod ingest;
+pub mod lexicon;
+pub mod measure;
+pub mod period;
+pub mod report;
+pub mod tokenise;
+
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use config::Config;
+use count::{count_document, Counts};
+use error::InputError;
+use ingest::walk::{self, Skipped, SourceFile};
+use lexicon::{Lexicon, Matcher};
+use measure::documents::DocRecord;
+use measure::Tables;
+use report::manifest::{self, InputFile, Manifest};
+use report::output::Staging;
+use report::summary::Summary;
+use tokenise::{Stemmer, Stopwords, Tokeniser};
+
+/// Runs `analyse` with `config` on its own thread pool of `config.threads` workers.
+///
+/// Returns the summary when the outputs were written. When there are fewer than two dated
+/// periods, the frequency tables are still written and `summary.no_comparison` says why.
+pub fn run(config: &Config) -> Result<Summary> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .context("cannot start worker threads")?;
+    pool.install(|| analyse(config))
+}
+
+/// What the parallel phase gathers: merged with [`Gathered::merge`], in any grouping.
+#[derive(Default)]
+struct Gathered {
+    docs: Vec<(DocRecord, InputFile)>,
+    skipped: Vec<Skipped>,
+    counts: Counts,
+}
+
+impl Gathered {
+    fn merge(mut self, other: Gathered) -> Gathered {
+        self.docs.extend(other.docs);
+        self.skipped.extend(other.skipped);
+        self.counts = self.counts.merge(other.counts);
+        self
+    }
+}
+
+/// Stage timings, in run order.
+struct Stopwatch(Instant, Vec<(&'static str, f64)>);
+
+impl Stopwatch {
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.1.push((stage, (now - self.0).as_secs_f64()));
+        self.0 = now;
+    }
+}
+
+fn analyse(config: &Config) -> Result<Summary> {
+    let mut clock = Stopwatch(Instant::now(), Vec::new());
+    let tokeniser = build_tokeniser(config)?;
+    let lexicon = match &config.themes {
+        Some(path) => Some(Lexicon::load(path, &tokeniser)?),
+        None => None,
+    };
+    let empty = Lexicon::default();
+    let matcher = Matcher::new(lexicon.as_ref().unwrap_or(&empty));
+    let metadata_path = config.input.join("metadata.csv");
+    let metadata = ingest::metadata::load(&metadata_path, config.date_order)?;
+    let found = walk::discover(config);
+    clock.lap("discover");
+
+    let read_and_count = |file: &SourceFile| -> Gathered {
+        let doc = match ingest::read_document(file, &metadata, config.date_order) {
+            Ok(doc) => doc,
+            Err(skipped) => {
+                return Gathered {
+                    skipped: vec![skipped],
+                    ..Gathered::default()
+                }
+            }
+        };
+        let (counts, size) = count_document(&doc.text, &tokeniser, &matcher);
+        drop(doc.text);
+        let period = doc.info.date.map(|d| config.period.label(d));
+        let input = InputFile {
+            path: doc.info.name.clone(),
+            bytes: doc.info.bytes,
+            sha256: doc.info.sha256.clone(),
+        };
+        let counts = match &period {
+            Some(p) => Counts::single(p.clone(), counts),
+            None => Counts::default(),
+        };
+        Gathered {
+            docs: vec![(
+                DocRecord {
+                    info: doc.info,
+                    period,
+                    size,
+                },
+                input,
+            )],
+            skipped: Vec::new(),
+            counts,
+        }
+    };
+    let mut gathered = found
+        .files
+        .par_iter()
+        .map(read_and_count)
+        .reduce(Gathered::default, Gathered::merge);
+    gathered
+        .docs
+        .sort_by(|x, y| x.0.info.name.cmp(&y.0.info.name));
+    gathered.skipped.extend(found.skipped);
+    gathered.skipped.sort_by(|x, y| x.path.cmp(&y.path));
+    let (docs, inputs): (Vec<DocRecord>, Vec<InputFile>) = gathered.docs.into_iter().unzip();
+    let (counts, skipped) = (gathered.counts, gathered.skipped);
+    clock.lap("read_and_count");
+
+    if docs.is_empty() {
+        return Err(InputError::NoDocuments {
+            path: config.input.clone(),
+            detail: if skipped.is_empty() {
+                "no .txt or .md files were found".to_string()
+            } else {
+                format!(
+                    "{} file(s) were skipped (first: {}: {})",
+                    skipped.len(),
+                    skipped[0].path,
+                    skipped[0].reason
+                )
+            },
+        }
+        .into());
+    }
+    let mut warnings = Vec::new();
+    let mut unknown: Vec<&String> = metadata
+        .keys()
+        .filter(|k| !docs.iter().any(|d| &d.info.name == *k))
+        .collect();
+    unknown.sort();
+    if !unknown.is_empty() {
+        warnings.push(format!(
+            "metadata.csv lists {} file(s) that were not read as documents: {}",
+            unknown.len(),
+            unknown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+
+    let (comparisons, no_comparison) = match measure::comparisons(&counts, config.compare.as_ref())
+    {
+        Ok(c) => (c, None),
+        Err(InputError::NoComparison(reason)) => (Vec::new(), Some(reason)),
+        Err(e) => return Err(e.into()),
+    };
+    let labels = measure::labels(&counts, &tokeniser);
+    let tables = Tables::build(
+        &docs,
+        &counts,
+        &labels,
+        lexicon.as_ref(),
+        &comparisons,
+        config.min_count,
+    )
+    .context("building the tables")?;
+    clock.lap("measure");
+
+    let periods: Vec<String> = counts.periods.keys().cloned().collect();
+    let main = comparisons.first();
+    let charts =
+        report::figures::render_all(&tables, &periods, main).context("drawing the charts")?;
+    clock.lap("charts");
+
+    let mut staging = Staging::new(&config.output)?;
+    for (name, df) in tables.csv_files() {
+        staging.write(
+            name,
+            &report::csv::to_csv(df).with_context(|| format!("formatting {name}"))?,
+        )?;
+    }
+    for (name, png) in &charts {
+        staging.write(&format!("charts/{name}"), png)?;
+    }
+    let mut summary = Summary {
+        documents: docs.len(),
+        undated: docs
+            .iter()
+            .filter(|d| d.period.is_none())
+            .map(|d| d.info.name.clone())
+            .collect(),
+        skipped,
+        warnings,
+        periods: counts
+            .periods
+            .iter()
+            .map(|(p, c)| (p.clone(), c.docs, c.tokens))
+            .collect(),
+        main: main.cloned(),
+        no_comparison,
+        lexicon: config.themes.clone(),
+        output: config.output.clone(),
+        ..Summary::default()
+    };
+    if let (Some(cmp), Some(k)) = (main, &tables.keyness) {
+        let (a, b) = report::figures::key_terms(k, cmp)?;
+        let line = |t: report::charts::KeyTerm| (t.word, t.g2, t.log_ratio);
+        summary.key_a = a.into_iter().map(line).collect();
+        summary.key_b = b.into_iter().map(line).collect();
+    }
+    if let (Some(cmp), Some(shift)) = (main, &tables.theme_shift) {
+        summary.theme_shift = report::summary::shift_lines(shift, cmp)?;
+    }
+    clock.lap("write");
+    let json = manifest::to_json(&Manifest {
+        tool: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+        command_line: &config.command_line,
+        settings: manifest::Settings {
+            period: config.period,
+            compare: config.compare.as_ref(),
+            min_count: config.min_count,
+            language: &config.language,
+            stemming: config.stemmer.is_some(),
+            extra_stopwords: config.stopwords.as_ref().map(|p| p.display().to_string()),
+            date_order: match config.date_order {
+                ingest::date::DateOrder::DayFirst => "day_first",
+                ingest::date::DateOrder::MonthFirst => "month_first",
+            },
+            significance_level: measure::ALPHA,
+        },
+        lexicon: config.themes.as_ref().map(|p| hash_file(p)).transpose()?,
+        inputs,
+        skipped: &summary.skipped,
+        counts: manifest::ManifestCounts {
+            documents: docs.len(),
+            dated_documents: docs.len() - summary.undated.len(),
+            skipped_files: summary.skipped.len(),
+            word_tokens: counts.periods.values().map(|c| c.tokens).sum(),
+            distinct_terms: labels.len(),
+        },
+        periods: counts
+            .periods
+            .iter()
+            .map(|(p, c)| manifest::PeriodLine {
+                period: p.clone(),
+                documents: c.docs,
+                word_tokens: c.tokens,
+            })
+            .collect(),
+        comparisons: &comparisons,
+        no_comparison: summary.no_comparison.as_deref(),
+        threads: config.threads,
+        seconds: clock.1.clone(),
+    })?;
+    staging.write("run.json", &json)?;
+    summary.files = staging.commit()?;
+    summary.seconds = clock.1;
+    Ok(summary)
+}
+
+fn build_tokeniser(config: &Config) -> Result<Tokeniser> {
+    let mut stopwords = Stopwords::builtin(&config.language);
+    if let Some(path) = &config.stopwords {
+        stopwords.extend_from_file(path)?;
+    }
+    Ok(Tokeniser::new(Stemmer::new(config.stemmer), stopwords))
+}
+
+fn hash_file(path: &std::path::Path) -> Result<InputFile> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(InputFile {
+        path: path.display().to_string(),
+        bytes: bytes.len() as u64,
+        sha256: format!("{:x}", Sha256::digest(&bytes)),
+    })
+}

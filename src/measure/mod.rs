@@ -1,0 +1,247 @@
+//! Measures: counts become polars DataFrames, one file per table family
+//! ([`documents`], [`frequency`], [`keyness`], [`themes`]), with the statistics in [`stats`].
+//!
+//! Comparisons are period B (later) against period A (earlier): the user's `--compare A,B`
+//! or the earliest against the latest, then every adjacent pair not already covered.
+
+pub mod documents;
+pub mod frequency;
+pub mod keyness;
+pub mod stats;
+pub mod themes;
+
+use polars::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::count::Counts;
+use crate::error::InputError;
+use crate::tokenise::Tokeniser;
+
+/// Significance level for the `change` column and the charts.
+pub const ALPHA: f64 = 0.05;
+
+/// Period B compared against period A.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Comparison {
+    pub a: String,
+    pub b: String,
+}
+
+/// The comparisons to make, main one first; `Ok(vec![])` never happens: fewer than two
+/// periods is an error explaining why.
+pub fn comparisons(
+    counts: &Counts,
+    chosen: Option<&(String, String)>,
+) -> Result<Vec<Comparison>, InputError> {
+    let periods: Vec<&String> = counts.periods.keys().collect();
+    if let Some((a, b)) = chosen {
+        for p in [a, b] {
+            if !counts.periods.contains_key(p) {
+                return Err(InputError::UnknownPeriod {
+                    period: p.clone(),
+                    available: list_or_none(&periods),
+                });
+            }
+        }
+    }
+    if periods.len() < 2 {
+        return Err(InputError::NoComparison(format!(
+            "keyness and theme shift need dated documents from at least two periods, and this corpus has {} ({})",
+            periods.len(),
+            list_or_none(&periods)
+        )));
+    }
+    let main = match chosen {
+        Some((a, b)) => Comparison {
+            a: a.clone(),
+            b: b.clone(),
+        },
+        None => Comparison {
+            a: periods[0].clone(),
+            b: periods[periods.len() - 1].clone(),
+        },
+    };
+    let mut all = vec![main];
+    for pair in periods.windows(2) {
+        let c = Comparison {
+            a: pair[0].clone(),
+            b: pair[1].clone(),
+        };
+        if !all.contains(&c) {
+            all.push(c);
+        }
+    }
+    Ok(all)
+}
+
+fn list_or_none(periods: &[&String]) -> String {
+    if periods.is_empty() {
+        "none".to_string()
+    } else {
+        periods
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The label of each stem: its most frequent surface word in the whole corpus (ties go to the
+/// alphabetically first word), so `commiss` is shown as `commissioning`.
+pub fn labels(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String, String> {
+    let mut words: FxHashMap<&str, u64> = FxHashMap::default();
+    for p in counts.periods.values() {
+        for (w, c) in &p.words {
+            *words.entry(w.as_str()).or_default() += c;
+        }
+    }
+    let mut best: FxHashMap<String, (u64, &str)> = FxHashMap::default();
+    for (w, c) in words {
+        let stem = tokeniser.stem(w).into_owned();
+        let e = best.entry(stem).or_insert((c, w));
+        if c > e.0 || c == e.0 && w < e.1 {
+            *e = (c, w);
+        }
+    }
+    best.into_iter()
+        .map(|(stem, (_, w))| (stem, w.to_string()))
+        .collect()
+}
+
+/// Frame of (term, word) pairs from the label map, for joins.
+pub(crate) fn labels_frame(labels: &FxHashMap<String, String>) -> PolarsResult<DataFrame> {
+    let (terms, words): (Vec<&str>, Vec<&str>) =
+        labels.iter().map(|(t, w)| (t.as_str(), w.as_str())).unzip();
+    df!("term" => terms, "word" => words)
+}
+
+/// Sort options: one flag per column, `true` for descending.
+pub(crate) fn order(descending: &[bool]) -> SortMultipleOptions {
+    SortMultipleOptions::default()
+        .with_order_descending_multi(descending.iter().copied())
+        .with_maintain_order(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::count::PeriodCounts;
+
+    fn counts(periods: &[&str]) -> Counts {
+        Counts {
+            periods: periods
+                .iter()
+                .map(|p| (p.to_string(), PeriodCounts::default()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn default_is_earliest_against_latest_then_adjacent_pairs() {
+        let c = comparisons(&counts(&["2001", "2003", "2010"]), None).unwrap();
+        let pairs: Vec<_> = c.iter().map(|c| format!("{}-{}", c.a, c.b)).collect();
+        assert_eq!(pairs, ["2001-2010", "2001-2003", "2003-2010"]);
+        let c = comparisons(&counts(&["2003", "2010"]), None).unwrap();
+        assert_eq!(c.len(), 1);
+    }
+
+    #[test]
+    fn chosen_periods_must_exist_and_two_are_needed() {
+        let e = comparisons(
+            &counts(&["2003", "2010"]),
+            Some(&("2003".into(), "2011".into())),
+        );
+        assert!(e.unwrap_err().to_string().contains("no period '2011'"));
+        let e = comparisons(&counts(&["2003"]), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("at least two periods") && e.contains("has 1 (2003)"),
+            "{e}"
+        );
+    }
+}
+
+/// Every table a run writes, keyed by file name in [`Tables::csv_files`].
+#[derive(Debug, Default)]
+pub struct Tables {
+    pub documents: DataFrame,
+    pub term_frequencies: DataFrame,
+    pub terms_by_period: DataFrame,
+    /// Present when there is a comparison.
+    pub keyness: Option<DataFrame>,
+    /// Present when there is a lexicon.
+    pub themes: Option<DataFrame>,
+    /// Present when there is a lexicon and a comparison.
+    pub theme_shift: Option<DataFrame>,
+    /// Present when there is a lexicon.
+    pub theme_terms: Option<DataFrame>,
+}
+
+impl Tables {
+    /// Builds every table.
+    pub fn build(
+        docs: &[documents::DocRecord],
+        counts: &Counts,
+        labels: &FxHashMap<String, String>,
+        lexicon: Option<&crate::lexicon::Lexicon>,
+        comparisons: &[Comparison],
+        min_count: u64,
+    ) -> PolarsResult<Tables> {
+        let periods: Vec<String> = counts.periods.keys().cloned().collect();
+        let term_frequencies = frequency::term_frequencies(counts, labels)?;
+        let keyness = if comparisons.is_empty() {
+            None
+        } else {
+            let mut all: Option<DataFrame> = None;
+            for c in comparisons {
+                let df = keyness::keyness(counts, labels, c, min_count)?;
+                all = Some(match all {
+                    None => df,
+                    Some(mut acc) => {
+                        acc.vstack_mut_owned(df)?;
+                        acc
+                    }
+                });
+            }
+            all
+        };
+        Ok(Tables {
+            documents: documents::documents_table(docs)?,
+            terms_by_period: frequency::terms_by_period(&term_frequencies, &periods)?,
+            term_frequencies,
+            keyness,
+            themes: lexicon
+                .map(|l| themes::themes_table(counts, l))
+                .transpose()?,
+            theme_shift: lexicon
+                .filter(|_| !comparisons.is_empty())
+                .map(|l| themes::theme_shift(counts, l, comparisons))
+                .transpose()?,
+            theme_terms: lexicon
+                .map(|l| themes::theme_terms(counts, l))
+                .transpose()?,
+        })
+    }
+
+    /// (file name, table) for every table present, in the order they are written.
+    pub fn csv_files(&self) -> Vec<(&'static str, &DataFrame)> {
+        let mut files = vec![
+            ("documents.csv", &self.documents),
+            ("term_frequencies.csv", &self.term_frequencies),
+            ("terms_by_period.csv", &self.terms_by_period),
+        ];
+        let optional = [
+            ("keyness.csv", &self.keyness),
+            ("themes.csv", &self.themes),
+            ("theme_shift.csv", &self.theme_shift),
+            ("theme_terms.csv", &self.theme_terms),
+        ];
+        files.extend(
+            optional
+                .into_iter()
+                .filter_map(|(n, t)| t.as_ref().map(|t| (n, t))),
+        );
+        files
+    }
+}

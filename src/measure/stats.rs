@@ -1,0 +1,183 @@
+//! The statistics behind every comparison, each with its formula and reference.
+//!
+//! Notation: a term (or theme) occurs `a` times in period A of `na` word tokens and `b` times
+//! in period B of `nb` word tokens; `n = na + nb`.
+
+use polars::prelude::{col, lit, DataType, Expr};
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+/// Frequency per 10,000 words: `count / tokens * 10000` (0 when `tokens` is 0).
+pub fn per_10k(count: u64, tokens: u64) -> f64 {
+    if tokens == 0 {
+        0.0
+    } else {
+        count as f64 * 10_000.0 / tokens as f64
+    }
+}
+
+/// [`per_10k`] as a polars expression over a count column and a tokens column (the same
+/// formula; a test checks they agree).
+pub fn per_10k_expr(count: &str, tokens: &str) -> Expr {
+    let tokens = col(tokens).cast(DataType::Float64);
+    (col(count).cast(DataType::Float64) * lit(10_000.0) / tokens.clone())
+        .fill_nan(lit(0.0))
+        .fill_null(lit(0.0))
+}
+
+/// Dunning's log-likelihood ratio G² on the full 2x2 contingency table
+/// (occurrences and non-occurrences in A and B), natural log, no continuity correction:
+///
+/// `G² = 2 Σ O·ln(O/E)` over the cells `O = a, b, na−a, nb−b`, with expected values
+/// `E = na(a+b)/n, nb(a+b)/n, na(n−a−b)/n, nb(n−a−b)/n` and `0·ln 0 = 0`.
+///
+/// Always ≥ 0. Reference: T. Dunning (1993), "Accurate methods for the statistics of surprise
+/// and coincidence", Computational Linguistics 19(1); P. Rayson and R. Garside (2000),
+/// "Comparing corpora using frequency profiling" (whose two-cell form drops the
+/// non-occurrence cells and gives slightly smaller values).
+pub fn log_likelihood(a: u64, b: u64, na: u64, nb: u64) -> f64 {
+    let (a, b, na, nb) = (a as f64, b as f64, na as f64, nb as f64);
+    let n = na + nb;
+    if n == 0.0 {
+        return 0.0;
+    }
+    let cell = |o: f64, e: f64| {
+        if o > 0.0 && e > 0.0 {
+            o * (o / e).ln()
+        } else {
+            0.0
+        }
+    };
+    let g2 = 2.0
+        * (cell(a, na * (a + b) / n)
+            + cell(b, nb * (a + b) / n)
+            + cell(na - a, na * (n - a - b) / n)
+            + cell(nb - b, nb * (n - a - b) / n));
+    g2.max(0.0)
+}
+
+/// G² with the sign of the change: positive when the term is relatively more frequent in B
+/// (`b/nb > a/na`), negative when more frequent in A.
+pub fn signed_log_likelihood(a: u64, b: u64, na: u64, nb: u64) -> f64 {
+    let g2 = log_likelihood(a, b, na, nb);
+    if (b as f64) * (na as f64) < (a as f64) * (nb as f64) {
+        -g2
+    } else {
+        g2
+    }
+}
+
+/// p-value of a G² statistic: the upper tail of the chi-square distribution with 1 degree of
+/// freedom, `p = P(χ²₁ ≥ G²) = erfc(√(G²/2))`. Reference: S. S. Wilks (1938), "The
+/// large-sample distribution of the likelihood ratio for testing composite hypotheses".
+pub fn p_value(g2: f64) -> f64 {
+    let chi2 = ChiSquared::new(1.0).expect("1 degree of freedom is valid");
+    chi2.sf(g2.abs()).clamp(0.0, 1.0)
+}
+
+/// Hardie's Log Ratio: the binary log of the ratio of relative frequencies,
+/// `log2((b/nb) / (a/na))`, with a zero count replaced by 0.5 so the ratio stays finite.
+/// Each unit is a doubling. Reference: A. Hardie (2014), "Log Ratio: an informal
+/// introduction", ESRC Centre for Corpus Approaches to Social Science (CASS).
+pub fn log_ratio(a: u64, b: u64, na: u64, nb: u64) -> f64 {
+    if na == 0 || nb == 0 {
+        return 0.0;
+    }
+    let adj = |x: u64| if x == 0 { 0.5 } else { x as f64 };
+    ((adj(b) / nb as f64) / (adj(a) / na as f64)).log2()
+}
+
+/// The word for a change: `rose`/`fell` when `p < alpha`, else `no significant change`.
+pub fn change_word(signed_g2: f64, p: f64, alpha: f64) -> &'static str {
+    if p >= alpha || signed_g2 == 0.0 {
+        "no significant change"
+    } else if signed_g2 > 0.0 {
+        "rose"
+    } else {
+        "fell"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(x: f64, y: f64) -> bool {
+        (x - y).abs() < 1e-9 * y.abs().max(1.0)
+    }
+
+    /// a=10, b=30, na=nb=1000: E = 20, 20, 980, 980, so
+    /// G² = 2[10 ln(10/20) + 30 ln(30/20) + 990 ln(990/980) + 970 ln(970/980)]
+    ///    = 2[−6.931472 + 12.163953 + 10.050930 − 9.948942] = 10.669048.
+    /// (The two-cell form would give 2[−6.931472 + 12.163953] = 10.464962.)
+    #[test]
+    fn g2_worked_by_hand() {
+        assert!((log_likelihood(10, 30, 1000, 1000) - 10.669048).abs() < 1e-6);
+    }
+
+    /// Reference values from a second implementation (Python: math.log, math.erfc, math.log2).
+    #[test]
+    fn g2_p_and_log_ratio_against_second_implementation() {
+        let cases = [
+            (
+                (10, 30, 1000, 1000),
+                10.66904804969954,
+                0.0010894317002244334,
+                1.584962500721156,
+            ),
+            (
+                (0, 12, 500, 800),
+                11.721982749132918,
+                0.0006176611082810759,
+                3.9068905956085187,
+            ),
+            (
+                (25, 5, 2000, 1000),
+                4.2635527839590095,
+                0.0389384039673897,
+                -1.3219280948873624,
+            ),
+            ((7, 7, 1000, 1000), 0.0, 1.0, 0.0),
+        ];
+        for ((a, b, na, nb), g2, p, lr) in cases {
+            assert!(close(log_likelihood(a, b, na, nb), g2), "g2 {a} {b}");
+            assert!(close(p_value(g2), p), "p {a} {b}: {}", p_value(g2));
+            assert!(close(log_ratio(a, b, na, nb), lr), "lr {a} {b}");
+        }
+    }
+
+    #[test]
+    fn sign_follows_relative_frequency() {
+        assert!(signed_log_likelihood(25, 5, 2000, 1000) < 0.0);
+        assert!(signed_log_likelihood(5, 25, 1000, 2000) > 0.0);
+        assert_eq!(change_word(-4.26, 0.039, 0.05), "fell");
+        assert_eq!(change_word(4.26, 0.039, 0.05), "rose");
+        assert_eq!(change_word(4.26, 0.06, 0.05), "no significant change");
+    }
+
+    #[test]
+    fn per_10k_expression_agrees_with_function() {
+        use polars::prelude::*;
+        let df = df!("c" => [3u64, 0, 7], "n" => [1500u64, 10, 9]).unwrap();
+        let out = df
+            .lazy()
+            .select([per_10k_expr("c", "n").alias("r")])
+            .collect()
+            .unwrap();
+        let got: Vec<f64> = out
+            .column("r")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        assert_eq!(got, [per_10k(3, 1500), per_10k(0, 10), per_10k(7, 9)]);
+    }
+
+    #[test]
+    fn per_10k_and_degenerate_inputs() {
+        assert!(close(per_10k(3, 1500), 20.0));
+        assert_eq!(per_10k(3, 0), 0.0);
+        assert_eq!(log_likelihood(0, 0, 0, 0), 0.0);
+        assert_eq!(log_ratio(1, 1, 0, 10), 0.0);
+    }
+}

@@ -1,0 +1,240 @@
+//! Theme measures: hits per period (`themes.csv`), the change between compared periods
+//! (`theme_shift.csv`) and the words that made each theme's hits (`theme_terms.csv`).
+//! Themes keep lexicon order in every table.
+
+use polars::prelude::*;
+
+use super::{order, stats, Comparison, ALPHA};
+use crate::count::{Counts, ThemeCount};
+use crate::lexicon::Lexicon;
+
+fn theme_count<'a>(counts: &'a Counts, period: &str, theme: usize) -> Option<&'a ThemeCount> {
+    counts.periods.get(period)?.themes.get(theme)
+}
+
+/// theme, period, hits, tokens, per_10k, docs: one row per theme and period.
+pub fn themes_table(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFrame> {
+    let (mut theme, mut period, mut hits, mut tokens, mut docs) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (i, t) in lexicon.themes.iter().enumerate() {
+        for (p, c) in &counts.periods {
+            let tc = theme_count(counts, p, i);
+            theme.push(t.name.as_str());
+            period.push(p.as_str());
+            hits.push(tc.map_or(0, |c| c.hits));
+            tokens.push(c.tokens);
+            docs.push(tc.map_or(0, |c| c.docs));
+        }
+    }
+    df!("theme" => theme, "period" => period, "hits" => hits, "tokens" => tokens, "docs" => docs)?
+        .lazy()
+        .with_column(stats::per_10k_expr("hits", "tokens").alias("per_10k"))
+        .select(["theme", "period", "hits", "tokens", "per_10k", "docs"].map(col))
+        .collect()
+}
+
+/// theme, period_a, period_b, hits_a, hits_b, per_10k_a, per_10k_b, g2, p_value, log_ratio,
+/// change, docs_a, docs_b: one row per theme and comparison (comparisons in the given order).
+pub fn theme_shift(
+    counts: &Counts,
+    lexicon: &Lexicon,
+    comparisons: &[Comparison],
+) -> PolarsResult<DataFrame> {
+    let mut rows: Vec<ShiftRow> = Vec::new();
+    for cmp in comparisons {
+        let (na, nb) = (counts.periods[&cmp.a].tokens, counts.periods[&cmp.b].tokens);
+        for (i, t) in lexicon.themes.iter().enumerate() {
+            let side = |p: &str| theme_count(counts, p, i).map_or((0, 0), |c| (c.hits, c.docs));
+            let ((a, docs_a), (b, docs_b)) = (side(&cmp.a), side(&cmp.b));
+            let g2 = stats::signed_log_likelihood(a, b, na, nb);
+            let p = stats::p_value(g2);
+            rows.push(ShiftRow {
+                theme: &t.name,
+                cmp,
+                hits: (a, b),
+                rate: (stats::per_10k(a, na), stats::per_10k(b, nb)),
+                g2,
+                p,
+                log_ratio: stats::log_ratio(a, b, na, nb),
+                change: stats::change_word(g2, p, ALPHA),
+                docs: (docs_a, docs_b),
+            });
+        }
+    }
+    let pick = |f: fn(&ShiftRow) -> f64| rows.iter().map(f).collect::<Vec<f64>>();
+    let count = |f: fn(&ShiftRow) -> u64| rows.iter().map(f).collect::<Vec<u64>>();
+    let text = |f: for<'r> fn(&'r ShiftRow) -> &'r str| rows.iter().map(f).collect::<Vec<&str>>();
+    df!(
+        "theme" => text(|r| r.theme),
+        "period_a" => text(|r| &r.cmp.a),
+        "period_b" => text(|r| &r.cmp.b),
+        "hits_a" => count(|r| r.hits.0),
+        "hits_b" => count(|r| r.hits.1),
+        "per_10k_a" => pick(|r| r.rate.0),
+        "per_10k_b" => pick(|r| r.rate.1),
+        "g2" => pick(|r| r.g2),
+        "p_value" => pick(|r| r.p),
+        "log_ratio" => pick(|r| r.log_ratio),
+        "change" => text(|r| r.change),
+        "docs_a" => count(|r| r.docs.0),
+        "docs_b" => count(|r| r.docs.1),
+    )
+}
+
+struct ShiftRow<'a> {
+    theme: &'a str,
+    cmp: &'a Comparison,
+    hits: (u64, u64),
+    rate: (f64, f64),
+    g2: f64,
+    p: f64,
+    log_ratio: f64,
+    change: &'static str,
+    docs: (u64, u64),
+}
+
+/// theme, period, word, count: the matched words behind each theme's hits, by theme (lexicon
+/// order), period, count (descending), word.
+pub fn theme_terms(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFrame> {
+    let (mut order_col, mut theme, mut period, mut word, mut count) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (i, t) in lexicon.themes.iter().enumerate() {
+        for p in counts.periods.keys() {
+            for (w, c) in theme_count(counts, p, i)
+                .map(|c| &c.words)
+                .into_iter()
+                .flatten()
+            {
+                order_col.push(i as u32);
+                theme.push(t.name.as_str());
+                period.push(p.as_str());
+                word.push(w.as_str());
+                count.push(*c);
+            }
+        }
+    }
+    df!("order" => order_col, "theme" => theme, "period" => period, "word" => word, "count" => count)?
+        .lazy()
+        .sort(["order", "period", "count", "word"], order(&[false, false, true, false]))
+        .select(["theme", "period", "word", "count"].map(col))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::count::PeriodCounts;
+    use crate::lexicon::{Lexicon, Theme};
+
+    fn corpus() -> (Counts, Lexicon) {
+        let theme = |name: &str| Theme {
+            name: name.into(),
+            description: String::new(),
+            patterns: vec![],
+        };
+        let lexicon = Lexicon {
+            themes: vec![theme("zeta"), theme("alpha")],
+        };
+        let mut counts = Counts::default();
+        for (p, hits) in [("2003", [(25, 2), (0, 0)]), ("2010", [(5, 1), (3, 1)])] {
+            let mut c = PeriodCounts {
+                docs: 2,
+                tokens: if p == "2003" { 2000 } else { 1000 },
+                ..Default::default()
+            };
+            for (h, d) in hits {
+                let mut t = ThemeCount {
+                    hits: h,
+                    docs: d,
+                    ..Default::default()
+                };
+                if h > 0 {
+                    t.words.insert("centre".into(), h - 1);
+                    t.words.insert("top tables".into(), 1);
+                }
+                c.themes.push(t);
+            }
+            counts.periods.insert(p.into(), c);
+        }
+        (counts, lexicon)
+    }
+
+    #[test]
+    fn shift_uses_the_same_statistics_as_keyness() {
+        let (counts, lexicon) = corpus();
+        let cmp = [Comparison {
+            a: "2003".into(),
+            b: "2010".into(),
+        }];
+        let df = theme_shift(&counts, &lexicon, &cmp).unwrap();
+        let themes: Vec<_> = df
+            .column("theme")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap_or_default())
+            .collect();
+        assert_eq!(themes, ["zeta", "alpha"], "lexicon order");
+        let g2: Vec<_> = df
+            .column("g2")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        assert!((g2[0] + 4.2635527839590095).abs() < 1e-9, "{g2:?}");
+        let change: Vec<_> = df
+            .column("change")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap_or_default())
+            .collect();
+        assert_eq!(change[0], "fell");
+        let rate: Vec<_> = df
+            .column("per_10k_a")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        assert_eq!(rate[0], 125.0);
+    }
+
+    #[test]
+    fn per_period_table_and_words() {
+        let (counts, lexicon) = corpus();
+        let df = themes_table(&counts, &lexicon).unwrap();
+        assert_eq!(df.height(), 4);
+        let rate: Vec<_> = df
+            .column("per_10k")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        assert_eq!(rate, [125.0, 50.0, 0.0, 30.0]);
+        let words = theme_terms(&counts, &lexicon).unwrap();
+        let w: Vec<_> = words
+            .column("word")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap_or_default())
+            .collect();
+        assert_eq!(
+            w,
+            [
+                "centre",
+                "top tables",
+                "centre",
+                "top tables",
+                "centre",
+                "top tables"
+            ]
+        );
+    }
+}

@@ -1,0 +1,174 @@
+//! `theme_trend.png`: each theme's rate per 10,000 words across the periods, one line with
+//! markers per theme (colour and marker shape both tell the themes apart). Drawn when there are
+//! more than two periods; a missing (NaN) value leaves a gap in the line.
+
+use anyhow::Result;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::*;
+
+const HEIGHT: u32 = 850;
+/// Narrowest column for one period.
+const MIN_COLUMN: u32 = 110;
+/// Widest line of a period label; longer labels take two lines.
+const MAX_PERIOD: u32 = 200;
+const Y_TICKS: usize = 8;
+
+/// Renders the chart: `series[i].per_10k[j]` is theme i in `periods[j]`.
+pub fn render(periods: &[String], series: &[ThemeSeries]) -> Result<Vec<u8>> {
+    let labels = text(LABEL);
+    let period_lines: Vec<Vec<String>> = periods
+        .iter()
+        .map(|p| wrap(p, &labels, MAX_PERIOD, 2))
+        .collect();
+    let column = period_lines
+        .iter()
+        .flat_map(|lines| lines.iter().map(|l| text_width(l, &labels)))
+        .max()
+        .unwrap_or(0)
+        .max(MIN_COLUMN)
+        + 30;
+    let max = max_finite(series.iter().flat_map(|s| s.per_10k.iter().copied()));
+    let y_max = if max > 0.0 { max * 1.08 } else { 1.0 };
+    let y_space = y_axis_space(&tick(&y_max));
+    let width = 1200.max(periods.len() as u32 * column + y_space + 2 * PAD as u32 + 40);
+    let label_lines = period_lines.iter().map(Vec::len).max().unwrap_or(1) as i32;
+    let labels_below = 10 + label_lines * line_height(LABEL) + 12;
+    let x_space = (labels_below + line_height(LABEL) + 8) as u32;
+
+    render_png(width, HEIGHT, |root| {
+        let top = header(
+            root,
+            "Theme trends",
+            "How often each theme's terms occur in each period, per 10,000 words",
+        )?;
+        if periods.is_empty()
+            || series
+                .iter()
+                .all(|s| s.per_10k.iter().all(|v| !v.is_finite()))
+        {
+            return no_data(root, "There are no theme rates to show.");
+        }
+        let entries: Vec<(Swatch, String)> = series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                (
+                    Swatch::Line(series_colour(i), MARKERS[i % MARKERS.len()]),
+                    s.theme.clone(),
+                )
+            })
+            .collect();
+        let top = legend(root, top, &entries)?;
+        let body = root.margin(top + 10, PAD, PAD, PAD + 20);
+        let n = periods.len() as f64;
+        let mut chart = ChartBuilder::on(&body)
+            .x_label_area_size(x_space)
+            .y_label_area_size(y_space)
+            .build_cartesian_2d(-0.5..n - 0.5, 0.0..y_max)
+            .map_err(err)?;
+        mesh(&mut chart, 0, Y_TICKS)?;
+        y_axis(root, &chart, Y_TICKS, "per 10,000 words")?;
+        x_description(root, &chart, labels_below, "Period")?;
+        for (j, lines) in period_lines.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(j as f64, 0.0));
+            for (k, line) in lines.iter().enumerate() {
+                let y = y + 10 + k as i32 * line_height(LABEL);
+                put(root, line, (x, y), &labels, HPos::Center, VPos::Top)?;
+            }
+        }
+
+        for (i, s) in series.iter().enumerate() {
+            let colour = series_colour(i);
+            let points: Vec<Option<(f64, f64)>> = s
+                .per_10k
+                .iter()
+                .take(periods.len())
+                .enumerate()
+                .map(|(j, &v)| v.is_finite().then_some((j as f64, v.clamp(0.0, y_max))))
+                .collect();
+            // Lines join neighbouring periods that both have a value.
+            for pair in points.windows(2) {
+                if let [Some(a), Some(b)] = pair {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![*a, *b],
+                            colour.stroke_width(3),
+                        )))
+                        .map_err(err)?;
+                }
+            }
+            for p in points.iter().flatten() {
+                MARKERS[i % MARKERS.len()].draw(root, chart.backend_coord(p), colour)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The colour of series `i`.
+fn series_colour(i: usize) -> RGBColor {
+    SERIES[i % SERIES.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::charts::tests::png_size;
+
+    fn periods(n: usize) -> Vec<String> {
+        (0..n).map(|i| (2003 + i).to_string()).collect()
+    }
+
+    fn series() -> Vec<ThemeSeries> {
+        vec![
+            ThemeSeries {
+                theme: "centralism".into(),
+                per_10k: vec![20.0, 15.0, 9.0, 5.0, 4.0, 3.0],
+            },
+            ThemeSeries {
+                theme: "QIPP".into(),
+                per_10k: vec![0.0, 0.0, 1.0, 4.0, f64::NAN, 9.0],
+            },
+        ]
+    }
+
+    #[test]
+    fn renders_a_deterministic_png_of_at_least_1200_by_800() {
+        let png = render(&periods(6), &series()).unwrap();
+        assert_eq!(png, render(&periods(6), &series()).unwrap());
+        let (w, h) = png_size(&png);
+        assert!(w >= 1200 && h >= 800, "{w}x{h}");
+    }
+
+    #[test]
+    fn survives_empty_short_and_odd_input() {
+        assert_eq!(png_size(&render(&[], &[]).unwrap()), (1200, HEIGHT));
+        render(&periods(6), &[]).unwrap();
+        render(&periods(3), &series()).unwrap();
+        let odd = vec![
+            ThemeSeries {
+                theme: "short".into(),
+                per_10k: vec![1.0],
+            },
+            ThemeSeries {
+                theme: "none".into(),
+                per_10k: vec![],
+            },
+            ThemeSeries {
+                theme: "inf".into(),
+                per_10k: vec![f64::INFINITY, f64::NAN, -1.0],
+            },
+        ];
+        render(&periods(3), &odd).unwrap();
+        let many: Vec<ThemeSeries> = (0..20)
+            .map(|i| ThemeSeries {
+                theme: format!("theme number {i}"),
+                per_10k: vec![i as f64; 4],
+            })
+            .collect();
+        render(&periods(4), &many).unwrap();
+        assert!(png_size(&render(&periods(30), &series()).unwrap()).0 > 1200);
+    }
+}

@@ -1,0 +1,215 @@
+//! `top_terms.png`: the most frequent terms of each period, one horizontal bar panel per
+//! period side by side (at most six to a row), largest at the top. All panels share one x
+//! scale, so equal bars mean equal rates.
+
+use anyhow::Result;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::*;
+
+/// Panels in one row before the next row starts.
+const MAX_COLUMNS: usize = 6;
+/// Height of one bar's row.
+const ROW: i32 = 32;
+/// Widest word label before it is shortened.
+const MAX_WORD: u32 = 300;
+/// Narrowest plotting area of a panel.
+const MIN_PLOT: u32 = 300;
+/// Height of a panel's caption (the period).
+const CAPTION: i32 = 44;
+/// Height below the bars for tick labels and the axis description.
+const X_AXIS: i32 = X_AXIS_SPACE as i32;
+const BAR_COLOUR: RGBColor = palette::BLUISH_GREEN;
+
+/// Renders the chart: one panel per period, each period's terms in the order given.
+pub fn render(periods: &[PeriodTopTerms]) -> Result<Vec<u8>> {
+    let words = text(LABEL);
+    let values = text(TICK);
+    let label_width = |p: &PeriodTopTerms| {
+        widest(p.terms.iter().map(|t| t.word.as_str()), &words).min(MAX_WORD) + 14
+    };
+    let value_width = |p: &PeriodTopTerms| {
+        p.terms
+            .iter()
+            .map(|t| text_width(&number(t.value), &values))
+            .max()
+            .unwrap_or(0)
+            + 16
+    };
+    let panel_width = periods
+        .iter()
+        .map(|p| label_width(p) + value_width(p) + MIN_PLOT + 2 * PAD as u32)
+        .max()
+        .unwrap_or(0);
+    let columns = periods.len().clamp(1, MAX_COLUMNS);
+    let grid_rows = periods.len().div_ceil(MAX_COLUMNS).max(1);
+    let rows = periods
+        .iter()
+        .map(|p| p.terms.len())
+        .max()
+        .unwrap_or(0)
+        .max(1) as i32;
+    let panel_height = CAPTION + rows * ROW + X_AXIS + 24;
+    let top = 110;
+    let width = 1200.max(columns as u32 * panel_width + 2 * PAD as u32);
+    let height = 800.max((top + grid_rows as i32 * panel_height + PAD) as u32);
+
+    render_png(width, height, |root| {
+        let top = header(
+            root,
+            "Top terms by period",
+            "The most frequent terms of each period, per 10,000 words of that period's text",
+        )?;
+        if periods.iter().all(|p| p.terms.is_empty()) {
+            return no_data(root, "There are no terms to show.");
+        }
+        let max = max_finite(periods.iter().flat_map(|p| p.terms.iter().map(|t| t.value)));
+        let x_max = if max > 0.0 { max } else { 1.0 };
+        let body = root.margin(top, PAD, PAD, PAD);
+        let panels = body.split_evenly((grid_rows, columns));
+        for (panel, period) in panels.iter().zip(periods) {
+            let layout = (label_width(period), value_width(period), rows);
+            draw_panel(root, panel, period, x_max, layout)?;
+        }
+        Ok(())
+    })
+}
+
+/// One period's panel: caption, bars, word labels on the left and values at the bar ends.
+fn draw_panel(
+    root: &Area,
+    panel: &Area,
+    period: &PeriodTopTerms,
+    x_max: f64,
+    (label_width, value_width, rows): (u32, u32, i32),
+) -> Result<()> {
+    let area = panel.margin(CAPTION, 0, 0, 12);
+    let mut chart = ChartBuilder::on(&area)
+        .x_label_area_size(X_AXIS)
+        .y_label_area_size(label_width)
+        .margin_right(value_width)
+        .build_cartesian_2d(0.0..x_max, 0.0..rows as f64)
+        .map_err(err)?;
+    // The caption (the period) centred over the bars.
+    let (plot_x, _) = chart.plotting_area().get_pixel_range();
+    let (_, top) = panel.get_base_pixel();
+    let caption = bold(HEADING);
+    let name = fit(&period.period, &caption, (plot_x.end - plot_x.start) as u32);
+    let centre = (plot_x.start + plot_x.end) / 2;
+    put(
+        root,
+        &name,
+        (centre, top + 4),
+        &caption,
+        HPos::Center,
+        VPos::Top,
+    )?;
+    mesh(&mut chart, 6, 0)?;
+    x_axis(root, &chart, 6, "per 10,000 words")?;
+    if period.terms.is_empty() {
+        let (cx, _) = chart.backend_coord(&(x_max / 2.0, 0.0));
+        let (_, cy) = chart.backend_coord(&(0.0, rows as f64 / 2.0));
+        let style = font(LABEL, false, GREY);
+        return put(
+            root,
+            "no terms",
+            (cx, cy),
+            &style,
+            HPos::Center,
+            VPos::Center,
+        );
+    }
+
+    // Row i (0 = most frequent) sits at the top.
+    let row = |i: usize| rows as f64 - 1.0 - i as f64;
+    let bar = |v: f64| finite(v).clamp(0.0, x_max);
+    let half = half_bar(&chart, rows as f64);
+    chart
+        .draw_series(
+            period
+                .terms
+                .iter()
+                .take(rows as usize)
+                .enumerate()
+                .map(|(i, t)| {
+                    Rectangle::new(
+                        [
+                            (0.0, row(i) + 0.5 - half),
+                            (bar(t.value), row(i) + 0.5 + half),
+                        ],
+                        BAR_COLOUR.filled(),
+                    )
+                }),
+        )
+        .map_err(err)?;
+    let words = text(LABEL);
+    let values = text(TICK);
+    for (i, t) in period.terms.iter().take(rows as usize).enumerate() {
+        let (x, y) = chart.backend_coord(&(0.0, row(i) + 0.5));
+        let word = fit(&t.word, &words, label_width - 14);
+        put(root, &word, (x - 10, y), &words, HPos::Right, VPos::Center)?;
+        let (x, y) = chart.backend_coord(&(bar(t.value), row(i) + 0.5));
+        put(
+            root,
+            &number(t.value),
+            (x + 6, y),
+            &values,
+            HPos::Left,
+            VPos::Center,
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::charts::tests::png_size;
+
+    fn period(name: &str, n: usize) -> PeriodTopTerms {
+        PeriodTopTerms {
+            period: name.into(),
+            terms: (0..n)
+                .map(|i| TermValue {
+                    word: format!("organisational{i}"),
+                    value: 100.0 / (i + 1) as f64,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn renders_a_deterministic_png_of_at_least_1200_by_800() {
+        let data = [period("2003", 20), period("2010", 20)];
+        let png = render(&data).unwrap();
+        assert_eq!(png, render(&data).unwrap());
+        let (w, h) = png_size(&png);
+        assert!(w >= 1200 && h >= 800, "{w}x{h}");
+    }
+
+    #[test]
+    fn grows_with_the_number_of_panels() {
+        let two = png_size(&render(&[period("a", 20), period("b", 20)]).unwrap());
+        let five: Vec<_> = (0..5).map(|i| period(&format!("200{i}"), 20)).collect();
+        let five = png_size(&render(&five).unwrap());
+        assert!(five.0 > two.0 + 1000, "{two:?} {five:?}");
+        let eight: Vec<_> = (0..8).map(|i| period(&format!("200{i}"), 20)).collect();
+        let eight = png_size(&render(&eight).unwrap());
+        assert!(eight.1 > two.1, "a second row of panels: {eight:?}");
+    }
+
+    #[test]
+    fn survives_empty_input_and_odd_values() {
+        assert_eq!(png_size(&render(&[]).unwrap()), (1200, 800));
+        render(&[period("2003", 0), period("2010", 0)]).unwrap();
+        render(&[period("2003", 0), period("2010", 3)]).unwrap();
+        let mut p = period("2003", 4);
+        p.terms[0].value = f64::NAN;
+        p.terms[1].value = f64::INFINITY;
+        p.terms[2].value = -3.0;
+        render(&[p.clone()]).unwrap();
+        p.terms.iter_mut().for_each(|t| t.value = f64::NAN);
+        render(&[p]).unwrap();
+    }
+}

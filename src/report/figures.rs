@@ -1,0 +1,146 @@
+//! From tables to the data each chart draws: the glue between [`crate::measure::Tables`] and
+//! the chart renderers in [`super::charts`], which know nothing of DataFrames.
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use super::charts::{self, KeyTerm, PeriodTopTerms, TermValue, ThemeSeries, ThemeShiftRow};
+use super::{floats, strings};
+use crate::measure::{Comparison, Tables, ALPHA};
+
+/// Terms per period in `top_terms.png`.
+pub const TOP_TERMS: usize = 20;
+/// Key terms each way in `keyness.png`.
+pub const KEY_TERMS: usize = 15;
+
+/// Every chart for these tables, as (file name, PNG bytes).
+pub fn render_all(
+    tables: &Tables,
+    periods: &[String],
+    main: Option<&Comparison>,
+) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let mut out = vec![(
+        "top_terms.png",
+        charts::top_terms::render(&top_terms(tables, periods)?)?,
+    )];
+    if let (Some(cmp), Some(keyness)) = (main, &tables.keyness) {
+        let (toward_a, toward_b) = key_terms(keyness, cmp)?;
+        out.push((
+            "keyness.png",
+            charts::keyness::render(&cmp.a, &cmp.b, &toward_a, &toward_b)?,
+        ));
+    }
+    if let (Some(cmp), Some(shift)) = (main, &tables.theme_shift) {
+        out.push((
+            "theme_shift.png",
+            charts::theme_shift::render(&cmp.a, &cmp.b, &shift_rows(shift, cmp)?)?,
+        ));
+    }
+    if let (true, Some(themes)) = (periods.len() > 2, &tables.themes) {
+        out.push((
+            "theme_trend.png",
+            charts::theme_trend::render(periods, &trend(themes, periods)?)?,
+        ));
+    }
+    Ok(out)
+}
+
+/// The most frequent terms of each period (the long table is sorted by count within period).
+fn top_terms(tables: &Tables, periods: &[String]) -> Result<Vec<PeriodTopTerms>> {
+    let df = &tables.term_frequencies;
+    let (period, word, rate) = (
+        strings(df, "period")?,
+        strings(df, "word")?,
+        floats(df, "per_10k")?,
+    );
+    Ok(periods
+        .iter()
+        .map(|p| PeriodTopTerms {
+            period: p.clone(),
+            terms: (0..period.len())
+                .filter(|&i| &period[i] == p)
+                .take(TOP_TERMS)
+                .map(|i| TermValue {
+                    word: word[i].clone(),
+                    value: rate[i],
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// The main comparison's rows of a comparison table.
+pub(crate) fn rows_of(df: &DataFrame, cmp: &Comparison) -> Result<DataFrame> {
+    Ok(df
+        .clone()
+        .lazy()
+        .filter(
+            col("period_a")
+                .eq(lit(cmp.a.as_str()))
+                .and(col("period_b").eq(lit(cmp.b.as_str()))),
+        )
+        .collect()?)
+}
+
+/// Most key terms each way: (toward A, toward B), strongest first.
+pub fn key_terms(keyness: &DataFrame, cmp: &Comparison) -> Result<(Vec<KeyTerm>, Vec<KeyTerm>)> {
+    let df = rows_of(keyness, cmp)?;
+    let (word, g2, p, lr) = (
+        strings(&df, "word")?,
+        floats(&df, "g2")?,
+        floats(&df, "p_value")?,
+        floats(&df, "log_ratio")?,
+    );
+    let term = |i: usize| KeyTerm {
+        word: word[i].clone(),
+        log_ratio: lr[i],
+        g2: g2[i],
+        significant: p[i] < ALPHA,
+    };
+    // The table is sorted by signed G², so B's terms are at the top and A's at the bottom.
+    let toward_b = (0..df.height())
+        .filter(|&i| g2[i] > 0.0)
+        .take(KEY_TERMS)
+        .map(term)
+        .collect();
+    let toward_a = (0..df.height())
+        .rev()
+        .filter(|&i| g2[i] < 0.0)
+        .take(KEY_TERMS)
+        .map(term)
+        .collect();
+    Ok((toward_a, toward_b))
+}
+
+/// The main comparison's theme shift rows.
+pub fn shift_rows(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ThemeShiftRow>> {
+    let df = rows_of(shift, cmp)?;
+    let (theme, change) = (strings(&df, "theme")?, strings(&df, "change")?);
+    let (a, b, p) = (
+        floats(&df, "per_10k_a")?,
+        floats(&df, "per_10k_b")?,
+        floats(&df, "p_value")?,
+    );
+    Ok((0..df.height())
+        .map(|i| ThemeShiftRow {
+            theme: theme[i].clone(),
+            per_10k_a: a[i],
+            per_10k_b: b[i],
+            change: change[i].clone(),
+            p_value: p[i],
+        })
+        .collect())
+}
+
+/// Each theme's rate in every period (themes.csv is ordered by theme, then period).
+fn trend(themes: &DataFrame, periods: &[String]) -> Result<Vec<ThemeSeries>> {
+    let (theme, rate) = (strings(themes, "theme")?, floats(themes, "per_10k")?);
+    Ok(theme
+        .chunks(periods.len())
+        .zip(rate.chunks(periods.len()))
+        .map(|(t, r)| ThemeSeries {
+            theme: t[0].clone(),
+            per_10k: r.to_vec(),
+        })
+        .collect())
+}

@@ -1,0 +1,71 @@
+//! `run.json`: what was run, on what, and how long it took, so a table in a report can be
+//! traced to the exact inputs (each file's size and SHA-256) and settings that made it.
+
+use serde::Serialize;
+
+use crate::ingest::walk::Skipped;
+use crate::measure::Comparison;
+
+/// The manifest. Everything but `seconds` is the same from run to run on the same inputs.
+#[derive(Debug, Serialize)]
+pub struct Manifest<'a> {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub command_line: &'a [String],
+    pub settings: Settings<'a>,
+    pub lexicon: Option<InputFile>,
+    pub inputs: Vec<InputFile>,
+    pub skipped: &'a [Skipped],
+    pub counts: ManifestCounts,
+    pub periods: Vec<PeriodLine>,
+    pub comparisons: &'a [Comparison],
+    pub no_comparison: Option<&'a str>,
+    pub threads: usize,
+    pub seconds: Vec<(&'static str, f64)>,
+}
+
+/// The settings that change results.
+#[derive(Debug, Serialize)]
+pub struct Settings<'a> {
+    pub period: crate::period::PeriodKind,
+    pub compare: Option<&'a (String, String)>,
+    pub min_count: u64,
+    pub language: &'a str,
+    pub stemming: bool,
+    pub extra_stopwords: Option<String>,
+    pub date_order: &'static str,
+    pub significance_level: f64,
+}
+
+/// An input file with its size and hash.
+#[derive(Debug, Serialize)]
+pub struct InputFile {
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// Totals.
+#[derive(Debug, Serialize)]
+pub struct ManifestCounts {
+    pub documents: usize,
+    pub dated_documents: usize,
+    pub skipped_files: usize,
+    pub word_tokens: u64,
+    pub distinct_terms: usize,
+}
+
+/// One period's size.
+#[derive(Debug, Serialize)]
+pub struct PeriodLine {
+    pub period: String,
+    pub documents: u64,
+    pub word_tokens: u64,
+}
+
+/// Pretty JSON bytes.
+pub fn to_json(manifest: &Manifest) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(manifest)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

@@ -1,0 +1,29 @@
+//! Reports: CSV tables ([`csv`]), PNG charts ([`charts`], fed by [`figures`]), the run manifest
+//! ([`manifest`]) and the terminal summary ([`summary`]), all written through [`output`] so a
+//! run replaces the previous results whole or not at all.
+
+pub mod charts;
+pub mod csv;
+pub mod figures;
+pub mod manifest;
+pub mod output;
+pub mod summary;
+
+use anyhow::Result;
+use polars::prelude::*;
+
+/// A string column as owned strings (missing cells become empty strings).
+pub(crate) fn strings(df: &DataFrame, name: &str) -> Result<Vec<String>> {
+    Ok(df
+        .column(name)?
+        .str()?
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect())
+}
+
+/// A numeric column as f64 (missing cells become NaN).
+pub(crate) fn floats(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    let c = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(c.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+}

@@ -1,0 +1,141 @@
+//! Writing the output folder all at once: files go into a hidden staging folder beside the
+//! target, and only when every file is written is the staging folder swapped in. A failed or
+//! interrupted run leaves the previous results as they were.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::error::InputError;
+
+/// A staging folder that becomes the output folder on [`Staging::commit`]. Dropped without
+/// committing, it is deleted.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    target: PathBuf,
+    written: Vec<String>,
+}
+
+impl Staging {
+    /// Creates the staging folder next to `target` (creating `target`'s parent if needed).
+    pub fn new(target: &Path) -> Result<Staging> {
+        let unwritable = |e: std::io::Error| InputError::OutputNotWritable {
+            path: target.to_path_buf(),
+            reason: e.to_string(),
+        };
+        if target.exists() && !target.is_dir() {
+            return Err(InputError::OutputNotWritable {
+                path: target.to_path_buf(),
+                reason: "it is a file, not a folder".into(),
+            }
+            .into());
+        }
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(unwritable)?;
+        let dir = tempfile::Builder::new()
+            .prefix(".themeshift-staging-")
+            .tempdir_in(&parent)
+            .map_err(unwritable)?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            written: Vec::new(),
+        })
+    }
+
+    /// Writes `bytes` to `name` (a `/`-separated path inside the output folder).
+    pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        self.written.push(name.to_string());
+        Ok(())
+    }
+
+    /// Replaces the target folder with the staged files; returns the names written.
+    pub fn commit(self) -> Result<Vec<String>> {
+        let Staging {
+            dir,
+            target,
+            written,
+        } = self;
+        let staged = dir.keep();
+        let old = if target.exists() {
+            let aside = staged.with_file_name(format!(
+                ".themeshift-old-{}",
+                staged.file_name().and_then(|n| n.to_str()).unwrap_or("run")
+            ));
+            std::fs::rename(&target, &aside).map_err(|e| {
+                let _ = std::fs::remove_dir_all(&staged);
+                InputError::OutputNotWritable {
+                    path: target.clone(),
+                    reason: format!("cannot replace the previous results: {e}"),
+                }
+            })?;
+            Some(aside)
+        } else {
+            None
+        };
+        if let Err(e) = std::fs::rename(&staged, &target) {
+            if let Some(old) = &old {
+                let _ = std::fs::rename(old, &target);
+            }
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(InputError::OutputNotWritable {
+                path: target,
+                reason: e.to_string(),
+            }
+            .into());
+        }
+        if let Some(old) = old {
+            std::fs::remove_dir_all(&old).with_context(|| {
+                format!("cannot remove the previous results in {}", old.display())
+            })?;
+        }
+        Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_previous_results_and_drop_leaves_them() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("out");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("old.csv"), "old").unwrap();
+
+        let mut s = Staging::new(&target).unwrap();
+        s.write("new.csv", b"new").unwrap();
+        drop(s);
+        assert!(
+            target.join("old.csv").exists(),
+            "an abandoned run keeps the old results"
+        );
+
+        let mut s = Staging::new(&target).unwrap();
+        s.write("charts/a.png", b"png").unwrap();
+        assert_eq!(s.commit().unwrap(), ["charts/a.png"]);
+        assert!(!target.join("old.csv").exists());
+        assert!(target.join("charts/a.png").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(root.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging folders left behind");
+    }
+
+    #[test]
+    fn a_file_in_the_way_is_an_input_error() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("out");
+        std::fs::write(&target, "x").unwrap();
+        let e = Staging::new(&target).err().unwrap();
+        assert!(e.to_string().contains("is a file"));
+    }
+}

@@ -1,0 +1,158 @@
+//! The terminal summary: documents per period, words, the top key terms each way, the theme
+//! shifts as a small table, what was skipped and why, and the files written.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use polars::prelude::DataFrame;
+
+use super::{floats, strings};
+use crate::ingest::walk::Skipped;
+use crate::measure::Comparison;
+
+/// What a run found and wrote; returned by [`crate::run`] and printed by the binary.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub documents: usize,
+    pub undated: Vec<String>,
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<String>,
+    /// (period, documents, word tokens)
+    pub periods: Vec<(String, u64, u64)>,
+    pub main: Option<Comparison>,
+    pub no_comparison: Option<String>,
+    /// (word, signed G², Log Ratio) most key for B, then for A.
+    pub key_b: Vec<(String, f64, f64)>,
+    pub key_a: Vec<(String, f64, f64)>,
+    pub theme_shift: Vec<ShiftLine>,
+    pub lexicon: Option<PathBuf>,
+    pub output: PathBuf,
+    pub files: Vec<String>,
+    pub seconds: Vec<(&'static str, f64)>,
+}
+
+/// One theme's row in the terminal table.
+#[derive(Debug, Clone)]
+pub struct ShiftLine {
+    pub theme: String,
+    pub per_10k_a: f64,
+    pub per_10k_b: f64,
+    pub log_ratio: f64,
+    pub p_value: f64,
+    pub change: String,
+}
+
+/// The main comparison's theme shifts, from theme_shift.csv's table.
+pub fn shift_lines(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ShiftLine>> {
+    let df = super::figures::rows_of(shift, cmp)?;
+    let (theme, change) = (strings(&df, "theme")?, strings(&df, "change")?);
+    let (a, b) = (floats(&df, "per_10k_a")?, floats(&df, "per_10k_b")?);
+    let (lr, p) = (floats(&df, "log_ratio")?, floats(&df, "p_value")?);
+    Ok((0..df.height())
+        .map(|i| ShiftLine {
+            theme: theme[i].clone(),
+            per_10k_a: a[i],
+            per_10k_b: b[i],
+            log_ratio: lr[i],
+            p_value: p[i],
+            change: change[i].clone(),
+        })
+        .collect())
+}
+
+/// Number of key terms shown each way.
+const KEY_TERMS_SHOWN: usize = 10;
+
+impl Summary {
+    /// The summary as text for the terminal.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        let dated: u64 = self.periods.iter().map(|p| p.1).sum();
+        let words: u64 = self.periods.iter().map(|p| p.2).sum();
+        let _ = writeln!(
+            s,
+            "Read {} document(s): {} dated, {} words in dated documents.",
+            self.documents, dated, words
+        );
+        if !self.periods.is_empty() {
+            let _ = writeln!(s, "\n  {:<10} {:>9} {:>11}", "period", "documents", "words");
+            for (p, d, w) in &self.periods {
+                let _ = writeln!(s, "  {p:<10} {d:>9} {w:>11}");
+            }
+        }
+        if let Some(reason) = &self.no_comparison {
+            let _ = writeln!(s, "\nNo comparison: {reason}.");
+        }
+        if let Some(cmp) = &self.main {
+            for (label, terms) in [(&cmp.b, &self.key_b), (&cmp.a, &self.key_a)] {
+                let shown: Vec<String> = terms
+                    .iter()
+                    .take(KEY_TERMS_SHOWN)
+                    .map(|(w, _, lr)| format!("{w} ({lr:+.1})"))
+                    .collect();
+                let list = if shown.is_empty() {
+                    "none".to_string()
+                } else {
+                    shown.join(", ")
+                };
+                let _ = writeln!(
+                    s,
+                    "\nKey terms of {label} (against {}; Log Ratio in brackets):\n  {list}",
+                    if label == &cmp.b { &cmp.a } else { &cmp.b }
+                );
+            }
+            if !self.theme_shift.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "\nTheme shift {} -> {} (per 10,000 words):\n  {:<16} {:>9} {:>9} {:>9} {:>9}  change",
+                    cmp.a, cmp.b, "theme", cmp.a, cmp.b, "log ratio", "p"
+                );
+                for l in &self.theme_shift {
+                    let _ = writeln!(
+                        s,
+                        "  {:<16} {:>9.2} {:>9.2} {:>+9.2} {:>9.4}  {}",
+                        l.theme, l.per_10k_a, l.per_10k_b, l.log_ratio, l.p_value, l.change
+                    );
+                }
+            }
+        }
+        if self.lexicon.is_none() {
+            let _ = writeln!(
+                s,
+                "\nNo theme lexicon: put a themes.toml in the input folder or pass --themes FILE."
+            );
+        }
+        if !self.skipped.is_empty() {
+            let _ = writeln!(s, "\nSkipped {} file(s):", self.skipped.len());
+            for k in &self.skipped {
+                let _ = writeln!(s, "  {}: {}", k.path, k.reason);
+            }
+        }
+        if !self.undated.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nNo date found for {} document(s); they are listed in documents.csv with an empty period and left out of every comparison:",
+                self.undated.len()
+            );
+            for d in &self.undated {
+                let _ = writeln!(s, "  {d}");
+            }
+        }
+        for w in &self.warnings {
+            let _ = writeln!(s, "\nWarning: {w}");
+        }
+        if !self.files.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nWrote {} file(s) to {}:",
+                self.files.len(),
+                self.output.display()
+            );
+            for f in &self.files {
+                let _ = writeln!(s, "  {f}");
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,83 @@
+//! Text clean-up before words are split: Unicode NFKC normalisation, removal of invisible
+//! characters, and masking of things that look like words but are not (URLs, e-mail addresses).
+//!
+//! Numbers and phone numbers need no masking here: the splitter drops any token without a letter.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+/// URLs, `www.` addresses, e-mail addresses and bare domain names.
+///
+/// The bare-domain branch is case-sensitive (lower case only) so that a missing space between
+/// sentences, as in `up.He` or `time.One`, is not mistaken for a domain.
+static NOT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+        r"|(?i:\b(?:https?|ftp)://\S+)",
+        r"|(?i:\bwww\.\S+)",
+        r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|int|mil|info|biz|io|co|uk|eu|us|ca|au|de|fr|nz|ie|nhs)\b(?:/\S*)?",
+    ))
+    .expect("URL pattern is valid")
+});
+
+/// Characters that change how a word is stored but not how it reads: soft hyphen, zero-width
+/// joiners, word joiner and byte-order mark. They are deleted, so `co\u{AD}operate` is `cooperate`.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// Normalise `text` for splitting: NFKC (so ligatures like `ﬁ` become `fi` and full-width
+/// letters become ASCII), invisible characters removed, zero-width spaces made real spaces,
+/// and URLs and e-mail addresses replaced by a space.
+pub fn normalise(text: &str) -> Cow<'_, str> {
+    let text: Cow<'_, str> = if text.is_ascii() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(
+            text.nfkc()
+                .filter(|&c| !is_invisible(c))
+                .map(|c| if c == '\u{200B}' { ' ' } else { c })
+                .collect(),
+        )
+    };
+    match NOT_WORDS.replace_all(&text, " ") {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(masked) => Cow::Owned(masked),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_seed_url_email_and_keeps_sentences() {
+        let s = "For more information visit www.nhsalliance2010.org.uk\n\
+                 please email pressoffice@nhsalliance.org or call 07772756674.";
+        let n = normalise(s);
+        assert!(!n.contains("www"), "{n}");
+        assert!(!n.contains("nhsalliance"), "{n}");
+        assert!(n.contains("visit") && n.contains("please email") && n.contains("call"));
+    }
+
+    #[test]
+    fn masks_scheme_urls_and_bare_domains_but_not_joined_sentences() {
+        let n = normalise("See https://example.com/a?b=c and gov.uk/guidance. It was up.He said");
+        assert!(!n.contains("example") && !n.contains("gov") && !n.contains("guidance"));
+        assert!(n.contains("up.He"), "{n}");
+    }
+
+    #[test]
+    fn nfkc_ligatures_and_invisibles() {
+        assert_eq!(normalise("e\u{FB03}cient"), "efficient");
+        assert_eq!(normalise("co\u{00AD}operate"), "cooperate");
+        assert_eq!(normalise("a\u{200B}b"), "a b");
+        assert_eq!(normalise("ＱＩＰＰ"), "QIPP");
+    }
+}

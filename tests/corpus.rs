@@ -1,0 +1,167 @@
+//! End to end on a corpus of our own (`tests/data/multiyear/`): four years, a sub-folder, a
+//! metadata.csv, a Markdown file, an undated note and a PDF; and determinism across threads.
+
+mod common;
+
+use common::*;
+
+fn run_multiyear(args: &[&str]) -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("out");
+    let assert = analyse(&root().join("tests/data/multiyear"), &dir, args).success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    (out, dir, stdout)
+}
+
+#[test]
+fn multiyear_corpus_tables_have_the_right_content() {
+    let (_tmp, dir, stdout) = run_multiyear(&[]);
+
+    let docs = table(&dir, "documents.csv");
+    assert_eq!(
+        col(&docs, "path"),
+        [
+            "2001_budgets.md",
+            "2001_targets.txt",
+            "2010_consortia.txt",
+            "2010_qipp.txt",
+            "archive/2007-practice.txt",
+            "archive/undated-note.txt",
+            "mid_decade.txt"
+        ]
+    );
+    assert_eq!(
+        col(&docs, "period"),
+        ["2001", "2001", "2010", "2010", "2007", "", "2004"]
+    );
+    assert_eq!(
+        col(&docs, "date_source"),
+        [
+            "date_line",
+            "date_line",
+            "text",
+            "metadata",
+            "text",
+            "",
+            "metadata"
+        ]
+    );
+    assert_eq!(
+        col(&docs, "date")[3],
+        "2010-11-30",
+        "metadata.csv wins over the file name"
+    );
+    assert_eq!(
+        col(&docs, "title")[0],
+        "GP fundholding ends",
+        "Markdown heading marks dropped"
+    );
+    assert_eq!(col(&docs, "source")[6], "Health Service Journal");
+
+    assert!(
+        stdout.contains("report.pdf: not a .txt or .md file"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("archive/undated-note.txt"), "{stdout}");
+
+    // Every comparison: the main one (earliest against latest) first, then adjacent pairs.
+    let key = table(&dir, "keyness.csv");
+    let mut pairs: Vec<String> = col(&key, "period_a")
+        .iter()
+        .zip(col(&key, "period_b"))
+        .map(|(a, b)| format!("{a}-{b}"))
+        .collect();
+    pairs.dedup();
+    assert_eq!(pairs, ["2001-2010", "2001-2004", "2004-2007", "2007-2010"]);
+
+    let themes = table(&dir, "themes.csv");
+    assert_eq!(themes.height(), 4 * 4);
+    let central_2001 = row(&themes, &[("theme", "centralism"), ("period", "2001")]);
+    let central_2010 = row(&themes, &[("theme", "centralism"), ("period", "2010")]);
+    assert!(num(&central_2001, "hits") >= 6.0, "{central_2001:?}");
+    assert_eq!(num(&central_2010, "hits"), 0.0);
+    let tokens = num(&central_2001, "tokens");
+    let rate = num(&central_2001, "per_10k");
+    assert!((rate - num(&central_2001, "hits") / tokens * 10_000.0).abs() < 1e-3);
+
+    let shift = table(&dir, "theme_shift.csv");
+    let comm = row(
+        &shift,
+        &[
+            ("theme", "commissioning"),
+            ("period_a", "2001"),
+            ("period_b", "2010"),
+        ],
+    );
+    assert_eq!(comm["change"], "rose", "{comm:?}");
+    let central = row(
+        &shift,
+        &[
+            ("theme", "centralism"),
+            ("period_a", "2001"),
+            ("period_b", "2010"),
+        ],
+    );
+    assert_eq!(central["change"], "fell", "{central:?}");
+
+    let words = table(&dir, "theme_terms.csv");
+    let top = row(
+        &words,
+        &[
+            ("theme", "centralism"),
+            ("period", "2001"),
+            ("word", "top table"),
+        ],
+    );
+    assert_eq!(top["count"], "1");
+
+    let wide = table(&dir, "terms_by_period.csv");
+    let names: Vec<String> = wide
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(
+        &names[..5],
+        ["term", "word", "total", "count_2001", "per_10k_2001"]
+    );
+    assert_eq!(names.len(), 3 + 2 * 4);
+
+    let (w, h) = png_size(&dir.join("charts/theme_trend.png"));
+    assert!(w >= 1200 && h >= 800);
+}
+
+#[test]
+fn undated_documents_are_left_out_of_the_counts() {
+    let (_tmp, dir, _) = run_multiyear(&["--period", "decade"]);
+    let freq = table(&dir, "term_frequencies.csv");
+    let periods = col(&freq, "period");
+    assert!(
+        periods.iter().all(|p| p == "2000s" || p == "2010s"),
+        "{periods:?}"
+    );
+    let words = col(&freq, "word");
+    assert!(
+        !words.iter().any(|w| w == "note"),
+        "'note' is only in the undated document"
+    );
+}
+
+#[test]
+fn outputs_are_identical_whatever_the_thread_count() {
+    let (_a, one, _) = run_multiyear(&["--threads", "1"]);
+    let (_b, many, _) = run_multiyear(&["--threads", "4"]);
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(&one) {
+        let entry = entry.unwrap();
+        let name = entry.path().strip_prefix(&one).unwrap();
+        if !entry.file_type().is_file() || name == std::path::Path::new("run.json") {
+            continue;
+        }
+        let x = std::fs::read(entry.path()).unwrap();
+        let y = std::fs::read(many.join(name)).unwrap();
+        assert!(x == y, "{} differs between 1 and 4 threads", name.display());
+        compared += 1;
+    }
+    assert_eq!(compared, 7 + 4, "seven tables and four charts");
+}

@@ -1,0 +1,81 @@
+//! End to end on the seed corpus (`input/`): the two NHS articles from 2003 and 2010.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn seed_corpus_theme_shift_and_keyness_read_as_expected() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("output");
+    analyse(&root().join("input"), &dir, &[]).success();
+
+    let docs = table(&dir, "documents.csv");
+    assert_eq!(col(&docs, "date"), ["2003-10-16", "2010-07-22"]);
+    assert_eq!(col(&docs, "date_source"), ["date_line", "text"]);
+    assert_eq!(col(&docs, "period"), ["2003", "2010"]);
+    assert_eq!(col(&docs, "title")[1], "Don’t ditch PCTs’ talents");
+
+    let shift = table(&dir, "theme_shift.csv");
+    for (theme, direction) in [
+        ("centralism", -1.0),
+        ("localism", -1.0),
+        ("commissioning", 1.0),
+        ("QIPP", 1.0),
+    ] {
+        let r = row(&shift, &[("theme", theme)]);
+        let change = num(&r, "per_10k_b") - num(&r, "per_10k_a");
+        assert!(change * direction > 0.0, "{theme}: {r:?}");
+        assert!(num(&r, "log_ratio") * direction > 0.0, "{theme}: {r:?}");
+        let p = num(&r, "p_value");
+        let expected = if p >= 0.05 {
+            "no significant change"
+        } else if direction > 0.0 {
+            "rose"
+        } else {
+            "fell"
+        };
+        assert_eq!(r["change"], expected, "{theme}: {r:?}");
+    }
+
+    let key = table(&dir, "keyness.csv");
+    let words = col(&key, "word");
+    let g2 = col(&key, "g2");
+    let top_2010: Vec<&str> = (0..10)
+        .filter(|&i| g2[i].parse::<f64>().unwrap() > 0.0)
+        .map(|i| words[i].as_str())
+        .collect();
+    assert!(top_2010.contains(&"commissioning"), "{top_2010:?}");
+    assert!(top_2010.contains(&"clinical"), "{top_2010:?}");
+
+    let freq = table(&dir, "term_frequencies.csv");
+    let terms = col(&freq, "word");
+    for junk in [
+        "www",
+        "org",
+        "uk",
+        "nhsalliance",
+        "07772756674",
+        "he",
+        "ii3",
+    ] {
+        assert!(
+            !terms.iter().any(|t| t == junk),
+            "{junk} should not be a term"
+        );
+    }
+    assert!(terms.iter().any(|t| t == "pcts"));
+
+    for chart in ["top_terms.png", "keyness.png", "theme_shift.png"] {
+        let (w, h) = png_size(&dir.join("charts").join(chart));
+        assert!(w >= 1200 && h >= 800, "{chart}: {w}x{h}");
+    }
+    assert!(
+        !dir.join("charts/theme_trend.png").exists(),
+        "two periods: no trend chart"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap();
+    assert_eq!(manifest["inputs"].as_array().unwrap().len(), 2);
+    assert_eq!(manifest["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+}
