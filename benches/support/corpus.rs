@@ -285,12 +285,10 @@ impl Generator {
             sentence_left -= 1;
         }
         body.push('.');
-        let title = format!(
-            "{} {} {}",
-            COMMON[40 + self.rng.below(COMMON.len() - 40)],
-            self.word().to_string(),
-            COMMON[40 + self.rng.below(COMMON.len() - 40)]
-        );
+        let first = COMMON[40 + self.rng.below(COMMON.len() - 40)];
+        let middle = self.word().to_string();
+        let last = COMMON[40 + self.rng.below(COMMON.len() - 40)];
+        let title = format!("{first} {middle} {last}");
         Doc {
             year,
             date,
