@@ -34,9 +34,10 @@ pub enum Command {
 /// Flags of `themeshift analyse`.
 #[derive(Debug, Args, Clone)]
 pub struct AnalyseArgs {
-    /// Folder of documents (.txt and .md, searched recursively). A `metadata.csv` in it
-    /// (columns file,date and optionally title,source) gives dates and titles; a `themes.toml`
-    /// in it is the theme lexicon unless --themes is given.
+    /// Folder of documents (.txt, .md, .html, and tables of documents: .csv, .tsv, .jsonl;
+    /// searched recursively), or one such file. A `metadata.csv` in the folder (columns
+    /// file,date and optionally title,source) gives dates and titles; a `themes.toml` in it is
+    /// the theme lexicon unless --themes is given.
     pub input: PathBuf,
 
     /// Folder for the tables and charts. Its previous contents are replaced only when the new
@@ -77,6 +78,24 @@ pub struct AnalyseArgs {
     /// first (UK style).
     #[arg(long)]
     pub month_first: bool,
+
+    /// Table corpora (.csv, .tsv, .jsonl): the column holding each document's text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub text_column: String,
+
+    /// Table corpora: the column holding each document's date.
+    #[arg(long, default_value = "date", value_name = "NAME")]
+    pub date_column: String,
+
+    /// Table corpora: the column naming each document (default: `id` when present, else the
+    /// row number).
+    #[arg(long, value_name = "NAME")]
+    pub id_column: Option<String>,
+
+    /// Table corpora: the column holding each document's title (default: `title` when
+    /// present, else the first line of the text).
+    #[arg(long, value_name = "NAME")]
+    pub title_column: Option<String>,
 
     /// Worker threads (default: one per core). Results do not depend on this.
     #[arg(long, value_name = "N")]

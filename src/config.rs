@@ -8,6 +8,7 @@ use rust_stemmers::Algorithm;
 use crate::cli::AnalyseArgs;
 use crate::error::InputError;
 use crate::ingest::date::DateOrder;
+use crate::ingest::table::Columns;
 use crate::period::PeriodKind;
 use crate::tokenise::stem;
 
@@ -40,6 +41,8 @@ pub struct Config {
     pub quiet: bool,
     /// The command line as given, for the run manifest.
     pub command_line: Vec<String>,
+    /// Column names for table corpora.
+    pub columns: Columns,
 }
 
 impl Config {
@@ -49,13 +52,18 @@ impl Config {
         if !input.exists() {
             return Err(InputError::InputMissing(input));
         }
-        if !input.is_dir() {
+        if !input.is_dir() && !crate::ingest::walk::is_document(&input) {
             return Err(InputError::InputNotFolder(input));
         }
+        let folder = if input.is_dir() {
+            input.clone()
+        } else {
+            input.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
         let themes = match &args.themes {
             Some(path) if !path.is_file() => return Err(InputError::LexiconMissing(path.clone())),
             Some(path) => Some(path.clone()),
-            None => Some(input.join("themes.toml")).filter(|p| p.is_file()),
+            None => Some(folder.join("themes.toml")).filter(|p| p.is_file()),
         };
         if let Some(path) = args.stopwords.as_ref().filter(|p| !p.is_file()) {
             return Err(InputError::StopwordsMissing(path.clone()));
@@ -88,6 +96,12 @@ impl Config {
             threads,
             quiet: args.quiet,
             command_line,
+            columns: Columns {
+                text: args.text_column.clone(),
+                date: args.date_column.clone(),
+                id: args.id_column.clone(),
+                title: args.title_column.clone(),
+            },
         })
     }
 

@@ -10,7 +10,10 @@ use thiserror::Error;
 pub enum InputError {
     #[error("input folder {0} does not exist")]
     InputMissing(PathBuf),
-    #[error("input {0} is not a folder: point themeshift at the folder that holds the documents")]
+    #[error(
+        "input {0} is neither a folder nor a document file (.txt, .md, .html, .csv, .tsv, \
+         .jsonl): point themeshift at the folder that holds the documents"
+    )]
     InputNotFolder(PathBuf),
     #[error("no readable documents in {path}: {detail}")]
     NoDocuments { path: PathBuf, detail: String },
@@ -25,6 +28,8 @@ pub enum InputError {
     LexiconMissing(PathBuf),
     #[error("{path}: {message}")]
     Metadata { path: PathBuf, message: String },
+    #[error("{path}: {message}")]
+    Table { path: PathBuf, message: String },
     #[error("cannot write to output folder {path}: {reason}")]
     OutputNotWritable { path: PathBuf, reason: String },
     #[error("--compare expects two periods separated by a comma, such as 2003,2010 (got '{0}')")]

@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use config::Config;
 use count::{count_document, Counts};
 use error::InputError;
+use ingest::table::{self, TableFormat};
 use ingest::walk::{self, Skipped, SourceFile};
 use lexicon::{Lexicon, Matcher};
 use measure::documents::DocRecord;
@@ -44,18 +45,29 @@ pub fn run(config: &Config) -> Result<Summary> {
     pool.install(|| analyse(config))
 }
 
+/// Rows of a table corpus read and counted at a time: enough to keep both cores busy, few
+/// enough that the batch's text stays small.
+const TABLE_BATCH_ROWS: usize = 4096;
+
 /// What the parallel phase gathers: merged with [`Gathered::merge`], in any grouping.
 #[derive(Default)]
 struct Gathered {
-    docs: Vec<(DocRecord, InputFile)>,
+    /// Documents, with the input file each was read from (none for a table's rows).
+    docs: Vec<(DocRecord, Option<InputFile>)>,
     skipped: Vec<Skipped>,
     counts: Counts,
+    /// Table files read, for run.json.
+    inputs: Vec<InputFile>,
+    /// Table rows whose date cell could not be read: (document, cell).
+    bad_dates: Vec<(String, String)>,
 }
 
 impl Gathered {
     fn merge(mut self, other: Gathered) -> Gathered {
         self.docs.extend(other.docs);
         self.skipped.extend(other.skipped);
+        self.inputs.extend(other.inputs);
+        self.bad_dates.extend(other.bad_dates);
         self.counts = self.counts.merge(other.counts);
         self
     }
@@ -86,24 +98,11 @@ fn analyse(config: &Config) -> Result<Summary> {
     let found = walk::discover(config);
     clock.lap("discover");
 
-    let read_and_count = |file: &SourceFile| -> Gathered {
-        let doc = match ingest::read_document(file, &metadata, config.date_order) {
-            Ok(doc) => doc,
-            Err(skipped) => {
-                return Gathered {
-                    skipped: vec![skipped],
-                    ..Gathered::default()
-                }
-            }
-        };
+    // One document, counted; its text is dropped here, so memory follows the vocabulary.
+    let count_one = |doc: ingest::Document, input: Option<InputFile>| -> Gathered {
         let (counts, size) = count_document(&doc.text, &tokeniser, &matcher);
         drop(doc.text);
         let period = doc.info.date.map(|d| config.period.label(d));
-        let input = InputFile {
-            path: doc.info.name.clone(),
-            bytes: doc.info.bytes,
-            sha256: doc.info.sha256.clone(),
-        };
         let counts = match &period {
             Some(p) => Counts::single(p.clone(), counts),
             None => Counts::default(),
@@ -119,19 +118,78 @@ fn analyse(config: &Config) -> Result<Summary> {
             )],
             skipped: Vec::new(),
             counts,
+            ..Gathered::default()
         }
     };
-    let mut gathered = found
+    let read_and_count = |file: &SourceFile| -> Gathered {
+        match ingest::read_document(file, &metadata, config.date_order) {
+            Ok(doc) => {
+                let input = InputFile {
+                    path: doc.info.name.clone(),
+                    bytes: doc.info.bytes,
+                    sha256: doc.info.sha256.clone(),
+                };
+                count_one(doc, Some(input))
+            }
+            Err(skipped) => Gathered {
+                skipped: vec![skipped],
+                ..Gathered::default()
+            },
+        }
+    };
+    let (tables, texts): (Vec<&SourceFile>, Vec<&SourceFile>) = found
         .files
+        .iter()
+        .partition(|f| TableFormat::of(&f.path).is_some());
+    let mut gathered = texts
         .par_iter()
-        .map(read_and_count)
+        .map(|f| read_and_count(f))
         .reduce(Gathered::default, Gathered::merge);
+    // Tables are read as a stream, one batch of rows at a time, each batch counted in parallel.
+    for file in tables {
+        let format = TableFormat::of(&file.path).expect("partitioned by format");
+        let mut part = Gathered::default();
+        let read = table::read_rows(file, format, &config.columns, TABLE_BATCH_ROWS, |rows| {
+            let batch = rows
+                .into_par_iter()
+                .map(|row| {
+                    let (doc, bad_date) = table::to_document(file, row, config.date_order);
+                    let name = doc.info.name.clone();
+                    let mut g = count_one(doc, None);
+                    g.bad_dates.extend(bad_date.map(|cell| (name, cell)));
+                    g
+                })
+                .reduce(Gathered::default, Gathered::merge);
+            part = std::mem::take(&mut part).merge(batch);
+        });
+        match read {
+            Ok(report) => {
+                part.skipped.extend(report.skipped);
+                part.inputs.push(hash_file(&file.path, &file.name)?);
+                gathered = gathered.merge(part);
+            }
+            Err(e) if config.input.is_file() => return Err(e.into()),
+            Err(e) => gathered.skipped.push(Skipped {
+                path: file.name.clone(),
+                reason: match e {
+                    InputError::Table { message, .. } => message,
+                    other => other.to_string(),
+                },
+            }),
+        }
+    }
     gathered
         .docs
-        .sort_by(|x, y| x.0.info.name.cmp(&y.0.info.name));
+        .sort_by(|x, y| natural_cmp(&x.0.info.name, &y.0.info.name));
     gathered.skipped.extend(found.skipped);
     gathered.skipped.sort_by(|x, y| x.path.cmp(&y.path));
-    let (docs, inputs): (Vec<DocRecord>, Vec<InputFile>) = gathered.docs.into_iter().unzip();
+    gathered.bad_dates.sort();
+    let bad_dates = std::mem::take(&mut gathered.bad_dates);
+    let mut inputs = std::mem::take(&mut gathered.inputs);
+    let (docs, row_inputs): (Vec<DocRecord>, Vec<Option<InputFile>>) =
+        gathered.docs.into_iter().unzip();
+    inputs.extend(row_inputs.into_iter().flatten());
+    inputs.sort_by(|x, y| x.path.cmp(&y.path));
     let (counts, skipped) = (gathered.counts, gathered.skipped);
     clock.lap("read_and_count");
 
@@ -139,7 +197,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         return Err(InputError::NoDocuments {
             path: config.input.clone(),
             detail: if skipped.is_empty() {
-                "no .txt or .md files were found".to_string()
+                "no documents were found (themeshift reads .txt, .md, .html, .csv, .tsv and .jsonl files)".to_string()
             } else {
                 format!(
                     "{} file(s) were skipped (first: {}: {})",
@@ -152,6 +210,12 @@ fn analyse(config: &Config) -> Result<Summary> {
         .into());
     }
     let mut warnings = Vec::new();
+    if let Some((name, cell)) = bad_dates.first() {
+        warnings.push(format!(
+            "{} table row(s) have a date that cannot be read and are left undated (first: {name}: '{cell}')",
+            bad_dates.len()
+        ));
+    }
     let mut unknown: Vec<&String> = metadata
         .keys()
         .filter(|k| !docs.iter().any(|d| &d.info.name == *k))
@@ -250,7 +314,11 @@ fn analyse(config: &Config) -> Result<Summary> {
             },
             significance_level: measure::ALPHA,
         },
-        lexicon: config.themes.as_ref().map(|p| hash_file(p)).transpose()?,
+        lexicon: config
+            .themes
+            .as_ref()
+            .map(|p| hash_file(p, &p.display().to_string()))
+            .transpose()?,
         inputs,
         skipped: &summary.skipped,
         counts: manifest::ManifestCounts {
@@ -288,12 +356,74 @@ fn build_tokeniser(config: &Config) -> Result<Tokeniser> {
     Ok(Tokeniser::new(Stemmer::new(config.stemmer), stopwords))
 }
 
-fn hash_file(path: &std::path::Path) -> Result<InputFile> {
+/// Orders names as people do: digit runs by value, so `t.csv#row2` comes before
+/// `t.csv#row10` and `doc9.txt` before `doc10.txt`; ties fall back to plain byte order.
+fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn key(s: &str) -> Vec<(bool, u128, &str)> {
+        let mut parts = Vec::new();
+        let mut rest = s;
+        while !rest.is_empty() {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let len = if digits > 0 {
+                digits
+            } else {
+                rest.bytes().take_while(|b| !b.is_ascii_digit()).count()
+            };
+            let (part, tail) = rest.split_at(len);
+            parts.push((digits > 0, part.parse().unwrap_or(u128::MAX), part));
+            rest = tail;
+        }
+        parts
+    }
+    key(a)
+        .iter()
+        .map(|&(d, n, p)| if d { (0, n, "") } else { (1, 0, p) })
+        .cmp(
+            key(b)
+                .iter()
+                .map(|&(d, n, p)| if d { (0, n, "") } else { (1, 0, p) }),
+        )
+        .then_with(|| a.cmp(b))
+}
+
+/// Size and SHA-256 of a file, read as a stream (table corpora may be gigabytes).
+fn hash_file(path: &std::path::Path, name: &str) -> Result<InputFile> {
     use sha2::{Digest, Sha256};
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut hasher = Sha256::new();
+    let bytes = std::io::copy(&mut file, &mut hasher)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     Ok(InputFile {
-        path: path.display().to_string(),
-        bytes: bytes.len() as u64,
-        sha256: format!("{:x}", Sha256::digest(&bytes)),
+        path: name.to_string(),
+        bytes,
+        sha256: format!("{:x}", hasher.finalize()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_cmp;
+
+    #[test]
+    fn natural_order_of_names() {
+        let mut v = vec![
+            "t.csv#row10",
+            "t.csv#row2",
+            "a/doc10.txt",
+            "a/doc9.txt",
+            "b.txt",
+        ];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            v,
+            [
+                "a/doc9.txt",
+                "a/doc10.txt",
+                "b.txt",
+                "t.csv#row2",
+                "t.csv#row10"
+            ]
+        );
+    }
 }

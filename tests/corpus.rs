@@ -58,10 +58,7 @@ fn multiyear_corpus_tables_have_the_right_content() {
     );
     assert_eq!(col(&docs, "source")[6], "Health Service Journal");
 
-    assert!(
-        stdout.contains("report.pdf: not a .txt or .md file"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("report.pdf: not a document"), "{stdout}");
     assert!(stdout.contains("archive/undated-note.txt"), "{stdout}");
 
     // Every comparison: the main one (earliest against latest) first, then adjacent pairs.

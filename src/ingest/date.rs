@@ -38,16 +38,23 @@ pub enum DateSource {
     Text,
     /// A date or year in the file name (or a folder name).
     FileName,
+    /// The date column of a table corpus (CSV, TSV, JSON Lines).
+    Column,
+    /// A `<meta>` or `<time>` date of an HTML page.
+    HtmlMeta,
 }
 
 impl DateSource {
-    /// The name written in output tables: `metadata`, `date_line`, `text`, `file_name`.
+    /// The name written in output tables: `metadata`, `date_line`, `text`, `file_name`,
+    /// `column`, `html_meta`.
     pub fn as_str(&self) -> &'static str {
         match self {
             DateSource::Metadata => "metadata",
             DateSource::DateLine => "date_line",
             DateSource::Text => "text",
             DateSource::FileName => "file_name",
+            DateSource::Column => "column",
+            DateSource::HtmlMeta => "html_meta",
         }
     }
 }

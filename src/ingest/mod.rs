@@ -3,7 +3,9 @@
 
 pub mod date;
 pub mod decode;
+pub mod html;
 pub mod metadata;
+pub mod table;
 pub mod walk;
 
 use chrono::NaiveDate;
@@ -69,10 +71,25 @@ pub fn read_document(
     if decoded.text.trim().is_empty() {
         return Err(skip("no text: the file holds only blank space".to_string()));
     }
-    let header = date::scan_header(&decoded.text, order);
+    let (decoded_text, page) = if html::is_html(&file.name) {
+        let mut page = html::extract(&decoded.text);
+        (std::mem::take(&mut page.text), Some(page))
+    } else {
+        (decoded.text, None)
+    };
+    let page_date = page
+        .as_ref()
+        .and_then(|p| p.date.as_deref())
+        .and_then(|raw| {
+            raw.get(..10)
+                .and_then(|d| date::parse_date_cell(d, order))
+                .or_else(|| date::find_date(raw, order))
+        });
+    let header = date::scan_header(&decoded_text, order);
     let meta = metadata.get(&file.name);
     let (date, date_source) = match meta.and_then(|m| m.date) {
         Some(d) => (Some(d), Some(DateSource::Metadata)),
+        None if page_date.is_some() => (page_date, Some(DateSource::HtmlMeta)),
         None => match header.date {
             Some((d, s)) => (Some(d), Some(s)),
             None => match date::date_from_file_name(&file.name) {
@@ -83,18 +100,18 @@ pub fn read_document(
     };
     let title = meta
         .and_then(|m| m.title.clone())
+        .or(page.and_then(|p| p.title))
         .or(header.title)
         .unwrap_or_default();
     let text = match header.date_line {
-        Some(skip_line) => decoded
-            .text
+        Some(skip_line) => decoded_text
             .lines()
             .enumerate()
             .filter(|&(i, _)| i != skip_line)
             .map(|(_, l)| l)
             .collect::<Vec<_>>()
             .join("\n"),
-        None => decoded.text,
+        None => decoded_text,
     };
     Ok(Document {
         info: DocumentInfo {

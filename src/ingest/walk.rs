@@ -1,6 +1,6 @@
 //! Finding the documents: walk the input folder (recursively, in name order, following
-//! symbolic links but not loops), keep `.txt` and `.md` files, and say why anything else was
-//! passed over. Hidden files, editor backups and the tool's own output folder are not read.
+//! symbolic links but not loops), keep the files themeshift reads (text, HTML, tables), and
+//! say why anything else was passed over. An input that is one file is that file alone. Hidden files, editor backups and the tool's own output folder are not read.
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +35,19 @@ pub struct Discovery {
 
 /// Walks `config.input`.
 pub fn discover(config: &Config) -> Discovery {
+    if config.input.is_file() {
+        let name = config
+            .input
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        return Discovery {
+            files: vec![SourceFile {
+                path: config.input.clone(),
+                name,
+            }],
+            skipped: Vec::new(),
+        };
+    }
     let root = config.input.as_path();
     let output = std::path::absolute(&config.output).unwrap_or_else(|_| config.output.clone());
     let mut found = Discovery::default();
@@ -94,16 +107,29 @@ fn is_hidden(path: &Path) -> bool {
         .is_some_and(|n| n.starts_with('.'))
 }
 
-/// Ok for a document, or why a file is not one.
+/// Ok for a document (or a table of documents), or why a file is not one.
 fn classify(path: &Path) -> Result<(), &'static str> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name.ends_with('~') || name.starts_with('#') && name.ends_with('#') {
         return Err("editor backup file");
     }
-    match path.extension().and_then(|e| e.to_str()) {
-        Some(ext) if ext.eq_ignore_ascii_case("txt") || ext.eq_ignore_ascii_case("md") => Ok(()),
-        _ => Err("not a .txt or .md file"),
+    if is_document(path) {
+        Ok(())
+    } else {
+        Err("not a document: themeshift reads .txt, .md, .html and table files (.csv, .tsv, .jsonl)")
     }
+}
+
+/// True for the file types themeshift reads: text (`.txt`, `.md`), HTML (`.html`, `.htm`)
+/// and tables of documents (`.csv`, `.tsv`, `.jsonl`, `.ndjson`).
+pub fn is_document(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(ext.as_str(), "txt" | "md" | "html" | "htm")
+        || super::table::TableFormat::of(path).is_some()
 }
 
 /// `path` relative to `root`, with `/` separators.
@@ -129,7 +155,10 @@ mod tests {
         assert!(classify(Path::new("a/b.TXT")).is_ok());
         assert!(classify(Path::new("b.md")).is_ok());
         assert_eq!(classify(Path::new("b.txt~")), Err("editor backup file"));
-        assert_eq!(classify(Path::new("b.pdf")), Err("not a .txt or .md file"));
+        assert!(classify(Path::new("b.pdf"))
+            .unwrap_err()
+            .starts_with("not a document"));
+        assert!(classify(Path::new("b.HTML")).is_ok() && classify(Path::new("c.jsonl")).is_ok());
     }
 
     #[test]

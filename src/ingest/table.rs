@@ -1,0 +1,404 @@
+//! Table corpora: one document per row of a CSV, TSV or JSON Lines file, as exported from
+//! news databases. The file is read as a stream, a batch of rows at a time, so a file of many
+//! gigabytes never sits in memory whole.
+//!
+//! Columns are chosen by name (`--text-column`, `--date-column`, `--id-column`,
+//! `--title-column`; defaults `text`, `date`, `id`, `title`). The text and date columns must
+//! exist; a missing one is an error that lists the columns found. The id and title columns are
+//! used when present (an explicitly named one must exist). Rows with an empty text cell are
+//! skipped and named; a date that cannot be read leaves the row undated, with a warning.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::date::{self, DateOrder, DateSource};
+use super::walk::{Skipped, SourceFile};
+use super::{Document, DocumentInfo};
+use crate::error::InputError;
+
+/// The kinds of table file read as corpora.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    Csv,
+    Tsv,
+    JsonLines,
+}
+
+impl TableFormat {
+    /// The format of a file, by extension: `.csv`, `.tsv`, `.jsonl`/`.ndjson`.
+    pub fn of(path: &Path) -> Option<TableFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(TableFormat::Csv),
+            "tsv" | "tab" => Some(TableFormat::Tsv),
+            "jsonl" | "ndjson" => Some(TableFormat::JsonLines),
+            _ => None,
+        }
+    }
+}
+
+/// Which columns hold what. `None` for id and title means "use the default name if present".
+#[derive(Debug, Clone)]
+pub struct Columns {
+    pub text: String,
+    pub date: String,
+    pub id: Option<String>,
+    pub title: Option<String>,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            text: "text".into(),
+            date: "date".into(),
+            id: None,
+            title: None,
+        }
+    }
+}
+
+/// One row, before it becomes a [`Document`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Row {
+    /// 1-based data row (CSV, header not counted) or line (JSON Lines).
+    pub number: usize,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub text: String,
+}
+
+/// What reading a table found besides its rows.
+#[derive(Debug, Default)]
+pub struct TableReport {
+    pub rows: usize,
+    pub skipped: Vec<Skipped>,
+    /// Rows whose date cell could not be read: (row name, cell).
+    pub bad_dates: Vec<(String, String)>,
+}
+
+/// Column positions in a CSV header.
+struct Positions {
+    text: usize,
+    date: usize,
+    id: Option<usize>,
+    title: Option<usize>,
+}
+
+fn missing(file: &SourceFile, flag: &str, name: &str, found: &[String]) -> InputError {
+    InputError::Table {
+        path: file.path.clone(),
+        message: format!(
+            "no column '{name}' (set it with {flag}); the columns are: {}",
+            found.join(", ")
+        ),
+    }
+}
+
+fn positions(file: &SourceFile, header: &[String], c: &Columns) -> Result<Positions, InputError> {
+    let find = |name: &str| header.iter().position(|h| h.trim() == name);
+    let required =
+        |name: &str, flag: &str| find(name).ok_or_else(|| missing(file, flag, name, header));
+    let optional = |given: &Option<String>, default: &str, flag: &str| match given {
+        Some(name) => required(name, flag).map(Some),
+        None => Ok(find(default)),
+    };
+    Ok(Positions {
+        text: required(&c.text, "--text-column")?,
+        date: required(&c.date, "--date-column")?,
+        id: optional(&c.id, "id", "--id-column")?,
+        title: optional(&c.title, "title", "--title-column")?,
+    })
+}
+
+/// Reads `file` and calls `batch` with its rows, `batch_rows` at a time, in file order.
+/// A missing column or an unreadable file is an error; bad rows are skipped and reported.
+pub fn read_rows(
+    file: &SourceFile,
+    format: TableFormat,
+    columns: &Columns,
+    batch_rows: usize,
+    mut batch: impl FnMut(Vec<Row>),
+) -> Result<TableReport, InputError> {
+    let open = File::open(&file.path).map_err(|e| InputError::Table {
+        path: file.path.clone(),
+        message: format!("cannot be read: {e}"),
+    })?;
+    let mut report = TableReport::default();
+    let mut rows = Vec::with_capacity(batch_rows);
+    let mut push = |row: Row, report: &mut TableReport, rows: &mut Vec<Row>| {
+        if row.text.trim().is_empty() {
+            report.skipped.push(Skipped {
+                path: row_name(file, &row),
+                reason: "empty text cell".into(),
+            });
+            return;
+        }
+        report.rows += 1;
+        rows.push(row);
+        if rows.len() >= batch_rows {
+            batch(std::mem::take(rows));
+        }
+    };
+    match format {
+        TableFormat::Csv | TableFormat::Tsv => {
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(if format == TableFormat::Tsv {
+                    b'\t'
+                } else {
+                    b','
+                })
+                .flexible(true)
+                .from_reader(BufReader::with_capacity(1 << 20, open));
+            let header: Vec<String> = reader
+                .headers()
+                .map_err(|e| table_error(file, &e))?
+                .iter()
+                .map(|h| h.trim_start_matches('\u{feff}').to_string())
+                .collect();
+            let pos = positions(file, &header, columns)?;
+            let mut record = csv::StringRecord::new();
+            let mut number = 0;
+            loop {
+                match reader.read_record(&mut record) {
+                    Ok(false) => break,
+                    Ok(true) => {
+                        number += 1;
+                        let cell = |i: usize| record.get(i).map(str::to_string);
+                        let row = Row {
+                            number,
+                            id: pos.id.and_then(cell).filter(|s| !s.is_empty()),
+                            title: pos.title.and_then(cell).filter(|s| !s.is_empty()),
+                            date: cell(pos.date).filter(|s| !s.trim().is_empty()),
+                            text: cell(pos.text).unwrap_or_default(),
+                        };
+                        push(row, &mut report, &mut rows);
+                    }
+                    Err(e) if e.is_io_error() => return Err(table_error(file, &e)),
+                    Err(e) => {
+                        number += 1;
+                        report.skipped.push(Skipped {
+                            path: format!("{}#row{number}", file.name),
+                            reason: format!("not a well-formed CSV row: {e}"),
+                        });
+                    }
+                }
+            }
+        }
+        TableFormat::JsonLines => {
+            let reader = BufReader::with_capacity(1 << 20, open);
+            let mut checked_columns = false;
+            for (i, line) in reader.lines().enumerate() {
+                let number = i + 1;
+                let line = line.map_err(|e| InputError::Table {
+                    path: file.path.clone(),
+                    message: format!("line {number}: {e}"),
+                })?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let value: serde_json::Value = match serde_json::from_str(&line) {
+                    Ok(serde_json::Value::Object(map)) => serde_json::Value::Object(map),
+                    Ok(_) => {
+                        report.skipped.push(Skipped {
+                            path: format!("{}#line{number}", file.name),
+                            reason: "not a JSON object".into(),
+                        });
+                        continue;
+                    }
+                    Err(e) => {
+                        report.skipped.push(Skipped {
+                            path: format!("{}#line{number}", file.name),
+                            reason: format!("not valid JSON: {e}"),
+                        });
+                        continue;
+                    }
+                };
+                let map = value.as_object().expect("checked above");
+                if !checked_columns {
+                    // The first object names the columns, as a CSV header would.
+                    let keys: Vec<String> = map.keys().cloned().collect();
+                    positions(file, &keys, columns)?;
+                    checked_columns = true;
+                }
+                let get = |name: &str| map.get(name).and_then(json_text);
+                let row = Row {
+                    number,
+                    id: get(columns.id.as_deref().unwrap_or("id")).filter(|s| !s.is_empty()),
+                    title: get(columns.title.as_deref().unwrap_or("title"))
+                        .filter(|s| !s.is_empty()),
+                    date: get(&columns.date).filter(|s| !s.trim().is_empty()),
+                    text: get(&columns.text).unwrap_or_default(),
+                };
+                push(row, &mut report, &mut rows);
+            }
+        }
+    }
+    if !rows.is_empty() {
+        batch(rows);
+    }
+    Ok(report)
+}
+
+fn json_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn table_error(file: &SourceFile, e: &csv::Error) -> InputError {
+    InputError::Table {
+        path: file.path.clone(),
+        message: e.to_string(),
+    }
+}
+
+/// The name a row goes by in documents.csv and warnings: `file#id`, else `file#rowN`.
+pub fn row_name(file: &SourceFile, row: &Row) -> String {
+    match &row.id {
+        Some(id) => format!("{}#{id}", file.name),
+        None => format!("{}#row{}", file.name, row.number),
+    }
+}
+
+/// A row as a document. A date cell that cannot be read leaves the document undated; the
+/// second value is then the cell, for the warning.
+pub fn to_document(file: &SourceFile, row: Row, order: DateOrder) -> (Document, Option<String>) {
+    let name = row_name(file, &row);
+    let date = row
+        .date
+        .as_deref()
+        .and_then(|d| date::parse_date_cell(d, order));
+    let bad_date = match (&row.date, date) {
+        (Some(cell), None) => Some(cell.clone()),
+        _ => None,
+    };
+    let title = row.title.unwrap_or_else(|| {
+        row.text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or_default()
+            .chars()
+            .take(120)
+            .collect()
+    });
+    let info = DocumentInfo {
+        name,
+        title,
+        date,
+        date_source: date.map(|_| DateSource::Column),
+        source: None,
+        encoding: "UTF-8",
+        replaced_chars: 0,
+        bytes: row.text.len() as u64,
+        sha256: format!("{:x}", Sha256::digest(row.text.as_bytes())),
+    };
+    (
+        Document {
+            info,
+            text: row.text,
+        },
+        bad_date,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(dir: &Path, name: &str, body: &str) -> SourceFile {
+        let path = dir.join(name);
+        std::fs::write(&path, body).unwrap();
+        SourceFile {
+            path,
+            name: name.into(),
+        }
+    }
+
+    fn read(f: &SourceFile, columns: &Columns) -> Result<(Vec<Row>, TableReport), InputError> {
+        let mut all = Vec::new();
+        let report = read_rows(f, TableFormat::of(&f.path).unwrap(), columns, 2, |b| {
+            assert!(b.len() <= 2);
+            all.extend(b)
+        })?;
+        Ok((all, report))
+    }
+
+    #[test]
+    fn csv_rows_in_batches_with_quoted_newlines_and_empty_text() {
+        let d = tempfile::tempdir().unwrap();
+        let f = file(
+            d.path(),
+            "c.csv",
+            "id,date,title,text\n1,2003-10-16,A,\"one, two\nthree\"\n2,2010,B,\n3,22 July 2010,,four\n",
+        );
+        let (rows, report) = read(&f, &Columns::default()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].text, "one, two\nthree");
+        assert_eq!(rows[1].id.as_deref(), Some("3"));
+        assert_eq!(rows[1].title, None);
+        assert_eq!(report.rows, 2);
+        assert_eq!(report.skipped[0].path, "c.csv#2");
+        assert_eq!(report.skipped[0].reason, "empty text cell");
+    }
+
+    #[test]
+    fn missing_column_lists_the_columns_found() {
+        let d = tempfile::tempdir().unwrap();
+        let f = file(d.path(), "c.tsv", "body\tpublished\nx\t2010\n");
+        let e = read(&f, &Columns::default()).unwrap_err().to_string();
+        assert!(
+            e.contains("no column 'text' (set it with --text-column)"),
+            "{e}"
+        );
+        assert!(e.contains("the columns are: body, published"), "{e}");
+        let c = Columns {
+            text: "body".into(),
+            date: "published".into(),
+            ..Columns::default()
+        };
+        let (rows, _) = read(&f, &c).unwrap();
+        assert_eq!(
+            (rows[0].text.as_str(), rows[0].date.as_deref()),
+            ("x", Some("2010"))
+        );
+        let c = Columns {
+            id: Some("uid".into()),
+            ..c
+        };
+        let e = read(&f, &c).unwrap_err().to_string();
+        assert!(
+            e.contains("no column 'uid' (set it with --id-column)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn json_lines_with_numbers_bad_lines_and_bad_dates() {
+        let d = tempfile::tempdir().unwrap();
+        let f = file(
+            d.path(),
+            "c.jsonl",
+            "{\"id\": 7, \"date\": \"16/10/2003\", \"text\": \"hello there\"}\n\n\
+             not json\n[1]\n{\"id\": 8, \"date\": \"yesterday\", \"text\": \"bye\"}\n",
+        );
+        let (rows, report) = read(&f, &Columns::default()).unwrap();
+        assert_eq!(rows.len(), 2);
+        let skipped: Vec<_> = report.skipped.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(skipped, ["c.jsonl#line3", "c.jsonl#line4"]);
+        let (doc, bad) = to_document(&f, rows[0].clone(), DateOrder::DayFirst);
+        assert_eq!(doc.info.name, "c.jsonl#7");
+        assert_eq!(doc.info.date.unwrap().to_string(), "2003-10-16");
+        assert_eq!(doc.info.title, "hello there");
+        assert_eq!(bad, None);
+        let (doc, bad) = to_document(&f, rows[1].clone(), DateOrder::DayFirst);
+        assert_eq!((doc.info.date, bad.as_deref()), (None, Some("yesterday")));
+    }
+}
