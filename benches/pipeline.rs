@@ -38,6 +38,14 @@ fn tokenise(c: &mut Criterion) {
     let text = fixed_text();
     let mut group = c.benchmark_group("tokenise");
     group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("words/generated", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            t.words(&text, |_| n += 1);
+            assert_eq!(n, 19_796);
+            n
+        })
+    });
     group.bench_function("words+stem/generated", |b| {
         b.iter(|| {
             let mut n = 0usize;
