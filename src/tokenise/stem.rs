@@ -45,8 +45,11 @@ pub fn algorithm(language: &str) -> Option<Algorithm> {
 /// remembered as such and costs no allocation.
 pub struct Stemmer {
     snowball: Option<Snowball>,
-    cache: ThreadLocal<RefCell<FxHashMap<Box<str>, Option<Box<str>>>>>,
+    cache: ThreadLocal<RefCell<StemCache>>,
 }
+
+/// Word -> its stem, or `None` when the word is its own stem.
+type StemCache = FxHashMap<Box<str>, Option<Box<str>>>;
 
 /// Words remembered per thread; beyond this the cache stops growing (a pathological corpus
 /// of random strings must not turn it into a memory leak).
