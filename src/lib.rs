@@ -148,19 +148,36 @@ fn analyse(config: &Config) -> Result<Summary> {
     // Tables are read as a stream, one batch of rows at a time, each batch counted in parallel.
     for file in tables {
         let format = TableFormat::of(&file.path).expect("partitioned by format");
-        let mut part = Gathered::default();
-        let read = table::read_rows(file, format, &config.columns, TABLE_BATCH_ROWS, |rows| {
-            let batch = rows
-                .into_par_iter()
-                .map(|row| {
-                    let (doc, bad_date) = table::to_document(file, row, config.date_order);
-                    let name = doc.info.name.clone();
-                    let mut g = count_one(doc, None);
-                    g.bad_dates.extend(bad_date.map(|cell| (name, cell)));
-                    g
+        // A reader thread streams batches of rows (at most two waiting) while the pool
+        // parses and counts the batch before.
+        let (read, mut part) = std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel(2);
+            let reader = scope.spawn(move || {
+                table::read_rows(file, format, &config.columns, TABLE_BATCH_ROWS, |rows| {
+                    let _ = send.send(rows);
                 })
-                .reduce(Gathered::default, Gathered::merge);
-            part = std::mem::take(&mut part).merge(batch);
+            });
+            let mut part = Gathered::default();
+            for rows in receive {
+                let batch = rows
+                    .into_par_iter()
+                    .map(|raw| match table::parse(file, raw, &config.columns) {
+                        Ok(row) => {
+                            let (doc, bad_date) = table::to_document(file, row, config.date_order);
+                            let name = doc.info.name.clone();
+                            let mut g = count_one(doc, None);
+                            g.bad_dates.extend(bad_date.map(|cell| (name, cell)));
+                            g
+                        }
+                        Err(skipped) => Gathered {
+                            skipped: vec![skipped],
+                            ..Gathered::default()
+                        },
+                    })
+                    .reduce(Gathered::default, Gathered::merge);
+                part = part.merge(batch);
+            }
+            (reader.join().expect("table reader thread"), part)
         });
         match read {
             Ok(report) => {

@@ -71,6 +71,14 @@ pub struct Row {
     pub text: String,
 }
 
+/// A row as read from the file. JSON Lines rows are parsed later, by [`parse`] on the worker
+/// threads, so a table corpus is not limited by one thread's JSON parsing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawRow {
+    Ready(Row),
+    Json { number: usize, line: String },
+}
+
 /// What reading a table found besides its rows.
 #[derive(Debug, Default)]
 pub struct TableReport {
@@ -115,13 +123,14 @@ fn positions(file: &SourceFile, header: &[String], c: &Columns) -> Result<Positi
 }
 
 /// Reads `file` and calls `batch` with its rows, `batch_rows` at a time, in file order.
-/// A missing column or an unreadable file is an error; bad rows are skipped and reported.
+/// A missing column or an unreadable file is an error; malformed CSV rows are skipped and
+/// reported. Each row then goes through [`parse`].
 pub fn read_rows(
     file: &SourceFile,
     format: TableFormat,
     columns: &Columns,
     batch_rows: usize,
-    mut batch: impl FnMut(Vec<Row>),
+    mut batch: impl FnMut(Vec<RawRow>),
 ) -> Result<TableReport, InputError> {
     let open = File::open(&file.path).map_err(|e| InputError::Table {
         path: file.path.clone(),
@@ -129,14 +138,7 @@ pub fn read_rows(
     })?;
     let mut report = TableReport::default();
     let mut rows = Vec::with_capacity(batch_rows);
-    let mut push = |row: Row, report: &mut TableReport, rows: &mut Vec<Row>| {
-        if row.text.trim().is_empty() {
-            report.skipped.push(Skipped {
-                path: row_name(file, &row),
-                reason: "empty text cell".into(),
-            });
-            return;
-        }
+    let mut push = |row: RawRow, report: &mut TableReport, rows: &mut Vec<RawRow>| {
         report.rows += 1;
         rows.push(row);
         if rows.len() >= batch_rows {
@@ -175,7 +177,7 @@ pub fn read_rows(
                             date: cell(pos.date).filter(|s| !s.trim().is_empty()),
                             text: cell(pos.text).unwrap_or_default(),
                         };
-                        push(row, &mut report, &mut rows);
+                        push(RawRow::Ready(row), &mut report, &mut rows);
                     }
                     Err(e) if e.is_io_error() => return Err(table_error(file, &e)),
                     Err(e) => {
@@ -200,40 +202,17 @@ pub fn read_rows(
                 if line.trim().is_empty() {
                     continue;
                 }
-                let value: serde_json::Value = match serde_json::from_str(&line) {
-                    Ok(serde_json::Value::Object(map)) => serde_json::Value::Object(map),
-                    Ok(_) => {
-                        report.skipped.push(Skipped {
-                            path: format!("{}#line{number}", file.name),
-                            reason: "not a JSON object".into(),
-                        });
-                        continue;
-                    }
-                    Err(e) => {
-                        report.skipped.push(Skipped {
-                            path: format!("{}#line{number}", file.name),
-                            reason: format!("not valid JSON: {e}"),
-                        });
-                        continue;
-                    }
-                };
-                let map = value.as_object().expect("checked above");
                 if !checked_columns {
                     // The first object names the columns, as a CSV header would.
-                    let keys: Vec<String> = map.keys().cloned().collect();
-                    positions(file, &keys, columns)?;
-                    checked_columns = true;
+                    if let Ok(serde_json::Value::Object(map)) =
+                        serde_json::from_str::<serde_json::Value>(&line)
+                    {
+                        let keys: Vec<String> = map.keys().cloned().collect();
+                        positions(file, &keys, columns)?;
+                        checked_columns = true;
+                    }
                 }
-                let get = |name: &str| map.get(name).and_then(json_text);
-                let row = Row {
-                    number,
-                    id: get(columns.id.as_deref().unwrap_or("id")).filter(|s| !s.is_empty()),
-                    title: get(columns.title.as_deref().unwrap_or("title"))
-                        .filter(|s| !s.is_empty()),
-                    date: get(&columns.date).filter(|s| !s.trim().is_empty()),
-                    text: get(&columns.text).unwrap_or_default(),
-                };
-                push(row, &mut report, &mut rows);
+                push(RawRow::Json { number, line }, &mut report, &mut rows);
             }
         }
     }
@@ -241,6 +220,39 @@ pub fn read_rows(
         batch(rows);
     }
     Ok(report)
+}
+
+/// A raw row as a [`Row`], or why it is skipped: not a JSON object, or an empty text cell.
+pub fn parse(file: &SourceFile, raw: RawRow, columns: &Columns) -> Result<Row, Skipped> {
+    let row = match raw {
+        RawRow::Ready(row) => row,
+        RawRow::Json { number, line } => {
+            let skip = |reason: String| Skipped {
+                path: format!("{}#line{number}", file.name),
+                reason,
+            };
+            let map = match serde_json::from_str::<serde_json::Value>(&line) {
+                Ok(serde_json::Value::Object(map)) => map,
+                Ok(_) => return Err(skip("not a JSON object".into())),
+                Err(e) => return Err(skip(format!("not valid JSON: {e}"))),
+            };
+            let get = |name: &str| map.get(name).and_then(json_text);
+            Row {
+                number,
+                id: get(columns.id.as_deref().unwrap_or("id")).filter(|s| !s.is_empty()),
+                title: get(columns.title.as_deref().unwrap_or("title")).filter(|s| !s.is_empty()),
+                date: get(&columns.date).filter(|s| !s.trim().is_empty()),
+                text: get(&columns.text).unwrap_or_default(),
+            }
+        }
+    };
+    if row.text.trim().is_empty() {
+        return Err(Skipped {
+            path: row_name(file, &row),
+            reason: "empty text cell".into(),
+        });
+    }
+    Ok(row)
 }
 
 fn json_text(v: &serde_json::Value) -> Option<String> {
@@ -322,13 +334,21 @@ mod tests {
         }
     }
 
+    /// Reads and parses every row; parse failures join the report's skipped rows.
     fn read(f: &SourceFile, columns: &Columns) -> Result<(Vec<Row>, TableReport), InputError> {
         let mut all = Vec::new();
-        let report = read_rows(f, TableFormat::of(&f.path).unwrap(), columns, 2, |b| {
+        let mut report = read_rows(f, TableFormat::of(&f.path).unwrap(), columns, 2, |b| {
             assert!(b.len() <= 2);
             all.extend(b)
         })?;
-        Ok((all, report))
+        let mut rows = Vec::new();
+        for raw in all {
+            match parse(f, raw, columns) {
+                Ok(row) => rows.push(row),
+                Err(skipped) => report.skipped.push(skipped),
+            }
+        }
+        Ok((rows, report))
     }
 
     #[test]
@@ -344,7 +364,7 @@ mod tests {
         assert_eq!(rows[0].text, "one, two\nthree");
         assert_eq!(rows[1].id.as_deref(), Some("3"));
         assert_eq!(rows[1].title, None);
-        assert_eq!(report.rows, 2);
+        assert_eq!(report.rows, 3);
         assert_eq!(report.skipped[0].path, "c.csv#2");
         assert_eq!(report.skipped[0].reason, "empty text cell");
     }
