@@ -96,11 +96,19 @@ fn analyse(config: &Config) -> Result<Summary> {
     let metadata_path = config.input.join("metadata.csv");
     let metadata = ingest::metadata::load(&metadata_path, config.date_order)?;
     let found = walk::discover(config);
+    let total_bytes = found
+        .files
+        .iter()
+        .filter_map(|f| std::fs::metadata(&f.path).ok())
+        .map(|m| m.len())
+        .sum();
+    let progress = report::progress::Progress::new(total_bytes, config.quiet);
     clock.lap("discover");
 
     // One document, counted; its text is dropped here, so memory follows the vocabulary.
     let count_one = |doc: ingest::Document, input: Option<InputFile>| -> Gathered {
         let (counts, size) = count_document(&doc.text, &tokeniser, &matcher);
+        progress.advance(doc.info.bytes);
         drop(doc.text);
         let period = doc.info.date.map(|d| config.period.label(d));
         let counts = match &period {
@@ -195,6 +203,7 @@ fn analyse(config: &Config) -> Result<Summary> {
             }),
         }
     }
+    progress.finish();
     gathered
         .docs
         .sort_by(|x, y| natural_cmp(&x.0.info.name, &y.0.info.name));

@@ -7,6 +7,7 @@ pub mod csv;
 pub mod figures;
 pub mod manifest;
 pub mod output;
+pub mod progress;
 pub mod summary;
 
 use anyhow::Result;

@@ -1,0 +1,87 @@
+//! A progress bar on stderr while documents are read and counted (indicatif): documents,
+//! megabytes and rate. Shown only when stderr is a terminal, not with `--quiet`, and only
+//! once the run has lasted a moment, so short runs and piped output stay clean.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// How long a run goes before the bar appears.
+const DELAY: Duration = Duration::from_millis(700);
+
+/// Progress through the input, in bytes of files and documents counted.
+pub struct Progress {
+    bar: ProgressBar,
+    start: Instant,
+    wanted: bool,
+    shown: AtomicBool,
+    docs: AtomicU64,
+}
+
+impl Progress {
+    /// A bar over `total_bytes` of input; `quiet` hides it for good.
+    pub fn new(total_bytes: u64, quiet: bool) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{elapsed:>4} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}) {msg}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        Progress {
+            bar,
+            start: Instant::now(),
+            wanted: !quiet && std::io::stderr().is_terminal(),
+            shown: AtomicBool::new(false),
+            docs: AtomicU64::new(0),
+        }
+    }
+
+    /// One more document of `bytes` counted (from any thread).
+    pub fn advance(&self, bytes: u64) {
+        let docs = self.docs.fetch_add(1, Ordering::Relaxed) + 1;
+        self.bar.inc(bytes);
+        if docs % 512 == 0 {
+            self.bar.set_message(format!("{docs} documents"));
+        }
+        if self.wanted
+            && !self.shown.load(Ordering::Relaxed)
+            && self.start.elapsed() > DELAY
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    /// Documents counted so far.
+    pub fn documents(&self) -> u64 {
+        self.docs.load(Ordering::Relaxed)
+    }
+
+    /// Removes the bar from the terminal.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_documents_from_many_threads_and_stays_hidden_when_quiet() {
+        let p = Progress::new(1000, true);
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| (0..100).for_each(|_| p.advance(2)));
+            }
+        });
+        assert_eq!(p.documents(), 400);
+        assert_eq!(p.bar.position(), 800);
+        assert!(!p.shown.load(Ordering::Relaxed));
+        p.finish();
+    }
+}
