@@ -96,7 +96,7 @@ fn analyse(config: &Config) -> Result<Summary> {
     let metadata_path = config.input.join("metadata.csv");
     let metadata = ingest::metadata::load(&metadata_path, config.date_order)?;
     let found = walk::discover(config);
-    let total_bytes = found
+    let total_bytes: u64 = found
         .files
         .iter()
         .filter_map(|f| std::fs::metadata(&f.path).ok())
@@ -367,10 +367,12 @@ fn analyse(config: &Config) -> Result<Summary> {
         no_comparison: summary.no_comparison.as_deref(),
         threads: config.threads,
         seconds: clock.1.clone(),
+        speed: manifest::Speed::new(total_bytes, &clock.1),
     })?;
     staging.write("run.json", &json)?;
     summary.files = staging.commit()?;
     summary.seconds = clock.1;
+    summary.input_bytes = total_bytes;
     Ok(summary)
 }
 

@@ -22,6 +22,30 @@ pub struct Manifest<'a> {
     pub no_comparison: Option<&'a str>,
     pub threads: usize,
     pub seconds: Vec<(&'static str, f64)>,
+    pub speed: Speed,
+}
+
+/// Throughput of the whole run: input bytes over the sum of the stage timings.
+#[derive(Debug, Serialize)]
+pub struct Speed {
+    pub input_bytes: u64,
+    pub total_seconds: f64,
+    pub megabytes_per_second: f64,
+}
+
+impl Speed {
+    pub fn new(input_bytes: u64, seconds: &[(&'static str, f64)]) -> Speed {
+        let total_seconds: f64 = seconds.iter().map(|(_, t)| t).sum();
+        Speed {
+            input_bytes,
+            total_seconds,
+            megabytes_per_second: if total_seconds > 0.0 {
+                input_bytes as f64 / 1e6 / total_seconds
+            } else {
+                0.0
+            },
+        }
+    }
 }
 
 /// The settings that change results.

@@ -30,6 +30,8 @@ pub struct Summary {
     pub output: PathBuf,
     pub files: Vec<String>,
     pub seconds: Vec<(&'static str, f64)>,
+    /// Bytes of input read (files, or table files whole).
+    pub input_bytes: u64,
 }
 
 /// One theme's row in the terminal table.
@@ -152,6 +154,21 @@ impl Summary {
             for f in &self.files {
                 let _ = writeln!(s, "  {f}");
             }
+        }
+        let total: f64 = self.seconds.iter().map(|(_, t)| t).sum();
+        if total > 0.0 {
+            let stages: Vec<String> = self
+                .seconds
+                .iter()
+                .map(|(stage, t)| format!("{stage} {t:.2}"))
+                .collect();
+            let _ = writeln!(
+                s,
+                "\nTook {total:.2} s for {:.1} MB ({:.1} MB/s); seconds per stage: {}",
+                self.input_bytes as f64 / 1e6,
+                self.input_bytes as f64 / 1e6 / total,
+                stages.join(", ")
+            );
         }
         s
     }
