@@ -21,7 +21,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use config::Config;
-use count::{count_document, Counts};
+use count::{Counter, Counts};
 use error::InputError;
 use ingest::table::{self, TableFormat};
 use ingest::walk::{self, Skipped, SourceFile};
@@ -73,6 +73,21 @@ impl Gathered {
     }
 }
 
+/// One worker's share of the parallel phase: its counter and what it gathered.
+struct Fold<'a> {
+    counter: Counter<'a>,
+    gathered: Gathered,
+}
+
+impl Fold<'_> {
+    fn finish(self) -> Gathered {
+        Gathered {
+            counts: self.counter.finish(),
+            ..self.gathered
+        }
+    }
+}
+
 /// Stage timings, in run order.
 struct Stopwatch(Instant, Vec<(&'static str, f64)>);
 
@@ -105,45 +120,40 @@ fn analyse(config: &Config) -> Result<Summary> {
     let progress = report::progress::Progress::new(total_bytes, config.quiet);
     clock.lap("discover");
 
-    // One document, counted; its text is dropped here, so memory follows the vocabulary.
-    let count_one = |doc: ingest::Document, input: Option<InputFile>| -> Gathered {
-        let (counts, size) = count_document(&doc.text, &tokeniser, &matcher);
+    // One document, counted by this thread's counter; its text is dropped here, so memory
+    // follows the vocabulary.
+    let count_one = |fold: &mut Fold, doc: ingest::Document, input: Option<InputFile>| {
+        let period = doc.info.date.map(|d| config.period.label(d));
+        let size = fold.counter.add(period.as_deref(), &doc.text);
         progress.advance(doc.info.bytes);
         drop(doc.text);
-        let period = doc.info.date.map(|d| config.period.label(d));
-        let counts = match &period {
-            Some(p) => Counts::single(p.clone(), counts),
-            None => Counts::default(),
-        };
-        Gathered {
-            docs: vec![(
-                DocRecord {
-                    info: doc.info,
-                    period,
-                    size,
-                },
-                input,
-            )],
-            skipped: Vec::new(),
-            counts,
-            ..Gathered::default()
-        }
-    };
-    let read_and_count = |file: &SourceFile| -> Gathered {
-        match ingest::read_document(file, &metadata, config.date_order) {
-            Ok(doc) => {
-                let input = InputFile {
-                    path: doc.info.name.clone(),
-                    bytes: doc.info.bytes,
-                    sha256: doc.info.sha256.clone(),
-                };
-                count_one(doc, Some(input))
-            }
-            Err(skipped) => Gathered {
-                skipped: vec![skipped],
-                ..Gathered::default()
+        fold.gathered.docs.push((
+            DocRecord {
+                info: doc.info,
+                period,
+                size,
             },
+            input,
+        ));
+    };
+    let read_and_count = |fold: &mut Fold, file: &SourceFile| match ingest::read_document(
+        file,
+        &metadata,
+        config.date_order,
+    ) {
+        Ok(doc) => {
+            let input = InputFile {
+                path: doc.info.name.clone(),
+                bytes: doc.info.bytes,
+                sha256: doc.info.sha256.clone(),
+            };
+            count_one(fold, doc, Some(input));
         }
+        Err(skipped) => fold.gathered.skipped.push(skipped),
+    };
+    let new_fold = || Fold {
+        counter: Counter::new(&tokeniser, &matcher),
+        gathered: Gathered::default(),
     };
     let (tables, texts): (Vec<&SourceFile>, Vec<&SourceFile>) = found
         .files
@@ -151,7 +161,11 @@ fn analyse(config: &Config) -> Result<Summary> {
         .partition(|f| TableFormat::of(&f.path).is_some());
     let mut gathered = texts
         .par_iter()
-        .map(|f| read_and_count(f))
+        .fold(new_fold, |mut fold, file| {
+            read_and_count(&mut fold, file);
+            fold
+        })
+        .map(Fold::finish)
         .reduce(Gathered::default, Gathered::merge);
     // Tables are read as a stream, one batch of rows at a time, each batch counted in parallel.
     for file in tables {
@@ -169,19 +183,21 @@ fn analyse(config: &Config) -> Result<Summary> {
             for rows in receive {
                 let batch = rows
                     .into_par_iter()
-                    .map(|raw| match table::parse(file, raw, &config.columns) {
-                        Ok(row) => {
-                            let (doc, bad_date) = table::to_document(file, row, config.date_order);
-                            let name = doc.info.name.clone();
-                            let mut g = count_one(doc, None);
-                            g.bad_dates.extend(bad_date.map(|cell| (name, cell)));
-                            g
+                    .fold(new_fold, |mut fold, raw| {
+                        match table::parse(file, raw, &config.columns) {
+                            Ok(row) => {
+                                let (doc, bad_date) =
+                                    table::to_document(file, row, config.date_order);
+                                if let Some(cell) = bad_date {
+                                    fold.gathered.bad_dates.push((doc.info.name.clone(), cell));
+                                }
+                                count_one(&mut fold, doc, None);
+                            }
+                            Err(skipped) => fold.gathered.skipped.push(skipped),
                         }
-                        Err(skipped) => Gathered {
-                            skipped: vec![skipped],
-                            ..Gathered::default()
-                        },
+                        fold
                     })
+                    .map(Fold::finish)
                     .reduce(Gathered::default, Gathered::merge);
                 part = part.merge(batch);
             }

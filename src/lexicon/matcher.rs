@@ -20,10 +20,11 @@ pub struct Hit {
     pub len: usize,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct PatternRef {
-    theme: usize,
-    pattern: usize,
+/// A pattern of the lexicon: theme number and pattern number within it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PatternRef {
+    pub theme: usize,
+    pub pattern: usize,
 }
 
 /// A lexicon indexed for matching.
@@ -64,6 +65,19 @@ impl<'a> Matcher<'a> {
         self.lexicon.themes.len()
     }
 
+    /// The patterns that can start at a word with this written form and stem. Worked out
+    /// once per distinct word (see [`Matcher::find_by`]).
+    pub fn starts(&self, surface: &str, stem: &str) -> Vec<PatternRef> {
+        let mut c = self.by_first_stem.get(stem).cloned().unwrap_or_default();
+        c.extend(
+            self.by_first_prefix
+                .iter()
+                .filter(|(p, _)| surface.starts_with(p))
+                .map(|&(_, r)| r),
+        );
+        c
+    }
+
     /// The counted hits in a document, sorted by theme then position. The document is given
     /// as `tokens` (ids into the per-document word list) with each id's `surface` word and
     /// `stem`.
@@ -71,26 +85,30 @@ impl<'a> Matcher<'a> {
         if self.is_empty() {
             return Vec::new();
         }
-        // Candidates by distinct word, worked out once per word rather than once per token.
         let starts: Vec<Vec<PatternRef>> = (0..surface.len())
-            .map(|id| {
-                let mut c = self
-                    .by_first_stem
-                    .get(stem[id])
-                    .cloned()
-                    .unwrap_or_default();
-                c.extend(
-                    self.by_first_prefix
-                        .iter()
-                        .filter(|(p, _)| surface[id].starts_with(p))
-                        .map(|&(_, r)| r),
-                );
-                c
-            })
+            .map(|id| self.starts(surface[id], stem[id]))
             .collect();
+        self.find_by(
+            tokens,
+            |t| starts[t as usize].as_slice(),
+            |t| surface[t as usize],
+            |t| stem[t as usize],
+        )
+    }
+
+    /// [`Matcher::find`] over any word ids: `starts`, `surface` and `stem` give each id's
+    /// candidate patterns (from [`Matcher::starts`]), written form and stem. Each token costs
+    /// one look-up of its candidates; only candidates are checked further.
+    pub fn find_by<'s>(
+        &self,
+        tokens: &[u32],
+        starts: impl Fn(u32) -> &'s [PatternRef],
+        surface: impl Fn(u32) -> &'s str,
+        stem: impl Fn(u32) -> &'s str,
+    ) -> Vec<Hit> {
         let mut found = Vec::new();
         for (i, &id) in tokens.iter().enumerate() {
-            for r in &starts[id as usize] {
+            for r in starts(id) {
                 let elements = &self.lexicon.themes[r.theme].patterns[r.pattern].elements;
                 let fits = i + elements.len() <= tokens.len()
                     && elements
@@ -98,8 +116,8 @@ impl<'a> Matcher<'a> {
                         .zip(&tokens[i..])
                         .skip(1)
                         .all(|(e, &t)| match e {
-                            Element::Stem(s) => stem[t as usize] == s,
-                            Element::Prefix(p) => surface[t as usize].starts_with(p.as_str()),
+                            Element::Stem(s) => stem(t) == s,
+                            Element::Prefix(p) => surface(t).starts_with(p.as_str()),
                         });
                 if fits {
                     found.push(Hit {
@@ -109,6 +127,9 @@ impl<'a> Matcher<'a> {
                     });
                 }
             }
+        }
+        if found.is_empty() {
+            return found;
         }
         resolve_overlaps(found)
     }

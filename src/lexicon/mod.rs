@@ -16,7 +16,7 @@ use toml::Spanned;
 use crate::error::InputError;
 use crate::tokenise::Tokeniser;
 
-pub use matcher::{Hit, Matcher};
+pub use matcher::{Hit, Matcher, PatternRef};
 
 /// One element of a compiled pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
