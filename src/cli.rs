@@ -79,6 +79,20 @@ pub struct AnalyseArgs {
     #[arg(long)]
     pub month_first: bool,
 
+    /// Phrases counted as terms: 1 for single words only, 1-2 to add two-word phrases
+    /// (bigrams), 1-3 to add three-word phrases.
+    #[arg(long, default_value = "1-2", value_name = "1-N")]
+    pub ngrams: String,
+
+    /// Words of context each side of a concordance line in kwic.csv.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub kwic_window: usize,
+
+    /// Concordance lines kept per theme and period in kwic.csv (a fixed sample when there are
+    /// more; 0 keeps every line).
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    pub kwic_max: usize,
+
     /// Table corpora (.csv, .tsv, .jsonl): the column holding each document's text.
     #[arg(long, default_value = "text", value_name = "NAME")]
     pub text_column: String,

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use rust_stemmers::Algorithm;
 
 use crate::cli::AnalyseArgs;
+use crate::count::{CountOptions, MAX_N};
 use crate::error::InputError;
 use crate::ingest::date::DateOrder;
 use crate::ingest::table::Columns;
@@ -43,6 +44,8 @@ pub struct Config {
     pub command_line: Vec<String>,
     /// Column names for table corpora.
     pub columns: Columns,
+    /// Phrases and concordance settings.
+    pub count: CountOptions,
 }
 
 impl Config {
@@ -96,6 +99,11 @@ impl Config {
             threads,
             quiet: args.quiet,
             command_line,
+            count: CountOptions {
+                max_n: parse_ngrams(&args.ngrams)?,
+                kwic_window: args.kwic_window,
+                kwic_max: args.kwic_max,
+            },
             columns: Columns {
                 text: args.text_column.clone(),
                 date: args.date_column.clone(),
@@ -121,9 +129,34 @@ fn parse_compare(s: &str) -> Result<(String, String), InputError> {
     }
 }
 
+/// `--ngrams`: `1`, `1-2` or `1-3` (a bare `2` or `3` is read as `1-2`, `1-3`).
+fn parse_ngrams(text: &str) -> Result<usize, InputError> {
+    let bad = || InputError::Ngrams(text.to_string());
+    let max = match text.trim().split_once('-') {
+        Some((lo, hi)) if lo.trim() == "1" => hi.trim().parse::<usize>().map_err(|_| bad())?,
+        Some(_) => return Err(bad()),
+        None => text.trim().parse::<usize>().map_err(|_| bad())?,
+    };
+    if (1..=MAX_N).contains(&max) {
+        Ok(max)
+    } else {
+        Err(bad())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ngrams_flag() {
+        assert_eq!(parse_ngrams("1-3").unwrap(), 3);
+        assert_eq!(parse_ngrams("1").unwrap(), 1);
+        assert_eq!(parse_ngrams(" 1 - 2 ").unwrap(), 2);
+        for bad in ["2-3", "1-4", "0", "x"] {
+            assert!(parse_ngrams(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn compare_needs_two_different_periods() {

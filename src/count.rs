@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
+use std::hash::{Hash, Hasher};
+
 use crate::lexicon::{Matcher, PatternRef};
-use crate::tokenise::Tokeniser;
+use crate::tokenise::{Span, Tokeniser};
 
 /// How often a stem occurs, and in how many documents.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -75,6 +77,9 @@ fn add_all(into: &mut FxHashMap<String, u64>, from: FxHashMap<String, u64>) {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
     pub periods: BTreeMap<String, PeriodCounts>,
+    /// Concordance lines of theme hits: a deterministic sample of at most
+    /// [`CountOptions::kwic_max`] per period and theme once [`Counts::kwic_sample`] is applied.
+    pub kwic: Vec<KwicLine>,
 }
 
 impl Counts {
@@ -83,13 +88,40 @@ impl Counts {
         for (period, c) in other.periods {
             self.periods.entry(period).or_default().merge(c);
         }
+        self.kwic.extend(other.kwic);
         self
+    }
+
+    /// Keeps, for each period and theme, the `max` concordance lines with the smallest sample
+    /// keys (all of them when `max` is 0), sorted by period, theme, document and position.
+    /// The sample does not depend on how documents were split between threads.
+    pub fn kwic_sample(&mut self, max: usize) {
+        self.kwic.sort_by(|a, b| {
+            (&a.period, a.theme, a.key, &a.doc, a.start)
+                .cmp(&(&b.period, b.theme, b.key, &b.doc, b.start))
+        });
+        if max > 0 {
+            let mut kept = 0;
+            let mut group: Option<(String, usize)> = None;
+            self.kwic.retain(|l| {
+                if group.as_ref() != Some(&(l.period.clone(), l.theme)) {
+                    group = Some((l.period.clone(), l.theme));
+                    kept = 0;
+                }
+                kept += 1;
+                kept <= max
+            });
+        }
+        self.kwic.sort_by(|a, b| {
+            (a.theme, &a.period, &a.doc, a.start).cmp(&(b.theme, &b.period, &b.doc, b.start))
+        });
     }
 
     /// Counts holding one document's counts under `period`.
     pub fn single(period: String, doc: PeriodCounts) -> Counts {
         Counts {
             periods: BTreeMap::from([(period, doc)]),
+            kwic: Vec::new(),
         }
     }
 }
@@ -101,6 +133,45 @@ pub struct DocSize {
     pub types: u64,
 }
 
+/// One theme hit in its context: the concordance (KWIC) line of `kwic.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KwicLine {
+    /// The document's name (path relative to the input).
+    pub doc: String,
+    pub period: String,
+    pub theme: usize,
+    pub pattern: usize,
+    /// Word position of the hit in the document.
+    pub start: usize,
+    pub left: String,
+    pub matched: String,
+    pub right: String,
+    /// Sample key: a fixed hash of (document, position), so the sample kept when there are
+    /// more lines than `--kwic-max` is the same on every run and thread count.
+    pub key: u64,
+}
+
+/// What to count beyond single words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CountOptions {
+    /// Longest phrase counted as a term (1 = words only, 2 = bigrams, 3 = trigrams).
+    pub max_n: usize,
+    /// Words of context each side of a concordance line.
+    pub kwic_window: usize,
+    /// Concordance lines kept per period and theme (0 = all).
+    pub kwic_max: usize,
+}
+
+impl Default for CountOptions {
+    fn default() -> Self {
+        CountOptions {
+            max_n: 2,
+            kwic_window: 8,
+            kwic_max: 200,
+        }
+    }
+}
+
 /// Tokenises and counts one document on its own, matching themes on the way. A
 /// [`Counter`] does the same for many documents at a fraction of the cost per document.
 pub fn count_document(
@@ -108,8 +179,8 @@ pub fn count_document(
     tokeniser: &Tokeniser,
     matcher: &Matcher,
 ) -> (PeriodCounts, DocSize) {
-    let mut counter = Counter::new(tokeniser, matcher);
-    let size = counter.add(Some(""), text);
+    let mut counter = Counter::new(tokeniser, matcher, CountOptions::default());
+    let size = counter.add("doc", Some(""), text);
     let counts = counter.finish().periods.remove("").unwrap_or_default();
     (counts, size)
 }
@@ -126,13 +197,20 @@ struct Word {
     seen_in: u32,
 }
 
-/// Counts of one period, keyed by the counter's word and stem ids.
+/// Longest phrase a [`Counter`] can count.
+pub const MAX_N: usize = 3;
+
+/// A phrase as stem ids, unused places `u32::MAX`.
+type Gram = [u32; MAX_N];
+
+/// Counts of one period, keyed by the counter's word, stem and phrase ids.
 #[derive(Default)]
 struct PeriodTally {
     docs: u64,
     tokens: u64,
     words: FxHashMap<u32, u64>,
     stems: FxHashMap<u32, TermCount>,
+    grams: FxHashMap<u32, TermCount>,
     themes: Vec<ThemeCount>,
 }
 
@@ -141,31 +219,50 @@ struct PeriodTally {
 /// borrowed string and no allocation; counts are kept by id and turned into strings once,
 /// in [`Counter::finish`]. Give each thread its own counter (rayon's `fold`) and merge the
 /// [`Counts`] they finish with.
+///
+/// Phrases (n-grams up to [`CountOptions::max_n`]) are counted as terms of their own, by the
+/// stems of their words: they do not cross a phrase break ([`crate::tokenise::Span`]) and
+/// neither start nor end with a stopword (`clinical commissioning`, `primary care trusts`,
+/// `quality and innovation`, but not `of the` or `the centre`).
 pub struct Counter<'a> {
     tokeniser: &'a Tokeniser,
     matcher: &'a Matcher<'a>,
+    options: CountOptions,
     ids: FxHashMap<Box<str>, u32>,
     words: Vec<Word>,
     stem_ids: FxHashMap<Box<str>, u32>,
     stems: Vec<(Box<str>, u32)>,
+    gram_ids: FxHashMap<Gram, u32>,
+    /// Each phrase and the last document that contained it.
+    grams: Vec<(Gram, u32)>,
     periods: BTreeMap<String, PeriodTally>,
+    kwic: Vec<KwicLine>,
     /// Documents added so far (the current document's number, from 1).
     doc: u32,
     tokens: Vec<u32>,
+    spans: Vec<Span>,
 }
 
 impl<'a> Counter<'a> {
-    pub fn new(tokeniser: &'a Tokeniser, matcher: &'a Matcher<'a>) -> Self {
+    pub fn new(tokeniser: &'a Tokeniser, matcher: &'a Matcher<'a>, options: CountOptions) -> Self {
         Counter {
             tokeniser,
             matcher,
+            options: CountOptions {
+                max_n: options.max_n.clamp(1, MAX_N),
+                ..options
+            },
             ids: FxHashMap::default(),
             words: Vec::new(),
             stem_ids: FxHashMap::default(),
             stems: Vec::new(),
+            gram_ids: FxHashMap::default(),
+            grams: Vec::new(),
             periods: BTreeMap::new(),
+            kwic: Vec::new(),
             doc: 0,
             tokens: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
@@ -195,38 +292,20 @@ impl<'a> Counter<'a> {
         id
     }
 
-    /// Tokenises `text` and adds it to `period` as one document. An undated document
-    /// (`None`) is only measured: its size is returned, nothing is counted.
-    pub fn add(&mut self, period: Option<&str>, text: &str) -> DocSize {
+    /// Tokenises `text` and adds it to `period` as one document named `name`. An undated
+    /// document (`None`) is only measured: its size is returned, nothing is counted.
+    pub fn add(&mut self, name: &str, period: Option<&str>, text: &str) -> DocSize {
         self.doc += 1;
         let doc = self.doc;
         let mut tokens = std::mem::take(&mut self.tokens);
+        let mut spans = std::mem::take(&mut self.spans);
         tokens.clear();
-        self.tokeniser.words(text, |w| tokens.push(self.intern(w)));
-        let Some(period) = period else {
-            let mut types = 0;
-            for &t in &tokens {
-                let word = &mut self.words[t as usize];
-                if word.seen_in != doc {
-                    word.seen_in = doc;
-                    types += 1;
-                }
-            }
-            let size = DocSize {
-                tokens: tokens.len() as u64,
-                types,
-            };
-            self.tokens = tokens;
-            return size;
-        };
-
-        if !self.periods.contains_key(period) {
-            self.periods
-                .insert(period.to_string(), PeriodTally::default());
-        }
-        let tally = self.periods.get_mut(period).expect("inserted above");
-        tally.docs += 1;
-        tally.tokens += tokens.len() as u64;
+        spans.clear();
+        let normalised = self.tokeniser.normalise(text);
+        self.tokeniser.split(&normalised, |w, span| {
+            tokens.push(self.intern(w));
+            spans.push(span);
+        });
         let mut types = 0;
         for &t in &tokens {
             let word = &mut self.words[t as usize];
@@ -234,6 +313,37 @@ impl<'a> Counter<'a> {
                 word.seen_in = doc;
                 types += 1;
             }
+        }
+        let size = DocSize {
+            tokens: tokens.len() as u64,
+            types,
+        };
+        if let Some(period) = period {
+            self.tally(doc, name, period, &normalised, &tokens, &spans);
+        }
+        self.tokens = tokens;
+        self.spans = spans;
+        size
+    }
+
+    fn tally(
+        &mut self,
+        doc: u32,
+        name: &str,
+        period: &str,
+        text: &str,
+        tokens: &[u32],
+        spans: &[Span],
+    ) {
+        if !self.periods.contains_key(period) {
+            self.periods
+                .insert(period.to_string(), PeriodTally::default());
+        }
+        let tally = self.periods.get_mut(period).expect("inserted above");
+        tally.docs += 1;
+        tally.tokens += tokens.len() as u64;
+        for &t in tokens {
+            let word = &self.words[t as usize];
             if word.stopword {
                 continue;
             }
@@ -247,58 +357,119 @@ impl<'a> Counter<'a> {
             }
         }
 
-        if !self.matcher.is_empty() {
-            if tally.themes.is_empty() {
-                tally.themes = vec![ThemeCount::default(); self.matcher.theme_count()];
+        for i in 0..tokens.len() {
+            if self.options.max_n < 2 || self.words[tokens[i] as usize].stopword {
+                continue;
             }
-            let words = &self.words;
-            let stems = &self.stems;
-            let hits = self.matcher.find_by(
-                &tokens,
-                |t| &words[t as usize].starts,
-                |t| &words[t as usize].text,
-                |t| &stems[words[t as usize].stem as usize].0,
-            );
-            let mut last_theme = usize::MAX;
-            for hit in hits {
-                let theme = &mut tally.themes[hit.theme];
-                theme.hits += 1;
-                if hit.theme != last_theme {
-                    theme.docs += 1;
-                    last_theme = hit.theme;
+            let mut gram: Gram = [u32::MAX; MAX_N];
+            gram[0] = self.words[tokens[i] as usize].stem;
+            for n in 2..=self.options.max_n {
+                let j = i + n - 1;
+                if j >= tokens.len() || spans[j].after_break {
+                    break;
                 }
-                let matched: Vec<&str> = tokens[hit.start..hit.start + hit.len]
-                    .iter()
-                    .map(|&t| &*words[t as usize].text)
-                    .collect();
-                *theme.words.entry(matched.join(" ")).or_default() += 1;
+                let word = &self.words[tokens[j] as usize];
+                gram[n - 1] = word.stem;
+                if word.stopword {
+                    continue;
+                }
+                let id = match self.gram_ids.get(&gram) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.grams.len() as u32;
+                        self.gram_ids.insert(gram, id);
+                        self.grams.push((gram, 0));
+                        id
+                    }
+                };
+                let e = tally.grams.entry(id).or_default();
+                e.count += 1;
+                let seen = &mut self.grams[id as usize].1;
+                if *seen != doc {
+                    *seen = doc;
+                    e.docs += 1;
+                }
             }
         }
-        let size = DocSize {
-            tokens: tokens.len() as u64,
-            types,
-        };
-        self.tokens = tokens;
-        size
+
+        if self.matcher.is_empty() {
+            return;
+        }
+        if tally.themes.is_empty() {
+            tally.themes = vec![ThemeCount::default(); self.matcher.theme_count()];
+        }
+        let words = &self.words;
+        let stems = &self.stems;
+        let hits = self.matcher.find_by(
+            tokens,
+            |t| &words[t as usize].starts,
+            |t| &words[t as usize].text,
+            |t| &stems[words[t as usize].stem as usize].0,
+        );
+        let mut last_theme = usize::MAX;
+        for hit in hits {
+            let theme = &mut tally.themes[hit.theme];
+            theme.hits += 1;
+            if hit.theme != last_theme {
+                theme.docs += 1;
+                last_theme = hit.theme;
+            }
+            let matched: Vec<&str> = tokens[hit.start..hit.start + hit.len]
+                .iter()
+                .map(|&t| &*words[t as usize].text)
+                .collect();
+            *theme.words.entry(matched.join(" ")).or_default() += 1;
+            self.kwic.push(kwic_line(
+                name,
+                period,
+                text,
+                spans,
+                hit,
+                self.options.kwic_window,
+            ));
+        }
+        // Keep this thread's share of the sample small as it goes.
+        if self.options.kwic_max > 0 && self.kwic.len() > 4 * self.options.kwic_max.max(256) {
+            let mut part = Counts {
+                periods: BTreeMap::new(),
+                kwic: std::mem::take(&mut self.kwic),
+            };
+            part.kwic_sample(self.options.kwic_max);
+            self.kwic = part.kwic;
+        }
     }
 
     /// The counts so far, keyed by strings, ready to merge with other counters'.
     pub fn finish(self) -> Counts {
         let words = self.words;
         let stems = self.stems;
+        let grams = self.grams;
         let themes = self.matcher.theme_count();
+        let gram_name = |g: &Gram| {
+            g.iter()
+                .take_while(|&&s| s != u32::MAX)
+                .map(|&s| &*stems[s as usize].0)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         let periods = self
             .periods
             .into_iter()
             .map(|(period, t)| {
+                let mut terms: FxHashMap<String, TermCount> = t
+                    .stems
+                    .into_iter()
+                    .map(|(id, c)| (stems[id as usize].0.to_string(), c))
+                    .collect();
+                terms.extend(
+                    t.grams
+                        .into_iter()
+                        .map(|(id, c)| (gram_name(&grams[id as usize].0), c)),
+                );
                 let counts = PeriodCounts {
                     docs: t.docs,
                     tokens: t.tokens,
-                    terms: t
-                        .stems
-                        .into_iter()
-                        .map(|(id, c)| (stems[id as usize].0.to_string(), c))
-                        .collect(),
+                    terms,
                     words: t
                         .words
                         .into_iter()
@@ -313,7 +484,50 @@ impl<'a> Counter<'a> {
                 (period, counts)
             })
             .collect();
-        Counts { periods }
+        let mut counts = Counts {
+            periods,
+            kwic: self.kwic,
+        };
+        if self.options.kwic_max > 0 {
+            counts.kwic_sample(self.options.kwic_max);
+        }
+        counts
+    }
+}
+
+/// The concordance line of `hit`: `window` words each side, as written (after
+/// normalisation), on one line.
+fn kwic_line(
+    name: &str,
+    period: &str,
+    text: &str,
+    spans: &[Span],
+    hit: crate::lexicon::Hit,
+    window: usize,
+) -> KwicLine {
+    let end = hit.start + hit.len;
+    let left_from = hit.start.saturating_sub(window);
+    let right_to = (end + window).min(spans.len());
+    let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let left = one_line(&text[spans[left_from].start..spans[hit.start].start]);
+    let matched = one_line(&text[spans[hit.start].start..spans[end - 1].end]);
+    let right = if right_to > end {
+        one_line(&text[spans[end - 1].end..spans[right_to - 1].end])
+    } else {
+        String::new()
+    };
+    let mut hasher = rustc_hash::FxHasher::default();
+    (name, hit.start).hash(&mut hasher);
+    KwicLine {
+        doc: name.to_string(),
+        period: period.to_string(),
+        theme: hit.theme,
+        pattern: hit.pattern,
+        start: hit.start,
+        left,
+        matched,
+        right,
+        key: hasher.finish(),
     }
 }
 

@@ -42,6 +42,8 @@ pub enum InputError {
     UnknownLanguage(String, String),
     #[error("stopword file {0} does not exist")]
     StopwordsMissing(PathBuf),
+    #[error("--ngrams expects 1, 1-2 or 1-3 (got '{0}')")]
+    Ngrams(String),
     #[error("no comparison was made: {0}")]
     NoComparison(String),
 }

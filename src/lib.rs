@@ -124,7 +124,9 @@ fn analyse(config: &Config) -> Result<Summary> {
     // follows the vocabulary.
     let count_one = |fold: &mut Fold, doc: ingest::Document, input: Option<InputFile>| {
         let period = doc.info.date.map(|d| config.period.label(d));
-        let size = fold.counter.add(period.as_deref(), &doc.text);
+        let size = fold
+            .counter
+            .add(&doc.info.name, period.as_deref(), &doc.text);
         progress.advance(doc.info.bytes);
         drop(doc.text);
         fold.gathered.docs.push((
@@ -152,7 +154,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         Err(skipped) => fold.gathered.skipped.push(skipped),
     };
     let new_fold = || Fold {
-        counter: Counter::new(&tokeniser, &matcher),
+        counter: Counter::new(&tokeniser, &matcher, config.count),
         gathered: Gathered::default(),
     };
     let (tables, texts): (Vec<&SourceFile>, Vec<&SourceFile>) = found
@@ -232,7 +234,8 @@ fn analyse(config: &Config) -> Result<Summary> {
         gathered.docs.into_iter().unzip();
     inputs.extend(row_inputs.into_iter().flatten());
     inputs.sort_by(|x, y| x.path.cmp(&y.path));
-    let (counts, skipped) = (gathered.counts, gathered.skipped);
+    let (mut counts, skipped) = (gathered.counts, gathered.skipped);
+    counts.kwic_sample(config.count.kwic_max);
     clock.lap("read_and_count");
 
     if docs.is_empty() {

@@ -160,5 +160,5 @@ fn outputs_are_identical_whatever_the_thread_count() {
         assert!(x == y, "{} differs between 1 and 4 threads", name.display());
         compared += 1;
     }
-    assert_eq!(compared, 7 + 4, "seven tables and four charts");
+    assert_eq!(compared, 8 + 4, "eight tables and four charts");
 }

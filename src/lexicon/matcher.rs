@@ -12,12 +12,15 @@ use rustc_hash::FxHashMap;
 
 use super::{Element, Lexicon};
 
-/// One counted match: `len` tokens from `start`, for theme number `theme`.
+/// One counted match: `len` tokens from `start`, for theme number `theme`, by pattern
+/// number `pattern` of that theme (the first in lexicon order when several match the same
+/// tokens).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Hit {
     pub theme: usize,
     pub start: usize,
     pub len: usize,
+    pub pattern: usize,
 }
 
 /// A pattern of the lexicon: theme number and pattern number within it.
@@ -124,6 +127,7 @@ impl<'a> Matcher<'a> {
                         theme: r.theme,
                         start: i,
                         len: elements.len(),
+                        pattern: r.pattern,
                     });
                 }
             }
@@ -138,8 +142,9 @@ impl<'a> Matcher<'a> {
 /// Keeps, per theme, the longest matches first (then the earliest), dropping any that overlap
 /// one already kept; returns them sorted by theme and position.
 fn resolve_overlaps(mut found: Vec<Hit>) -> Vec<Hit> {
-    found.sort_by_key(|h| (h.theme, std::cmp::Reverse(h.len), h.start));
-    found.dedup();
+    found.sort_by_key(|h| (h.theme, std::cmp::Reverse(h.len), h.start, h.pattern));
+    // Two patterns of one theme on the same tokens ("efficiency", "efficient") count once.
+    found.dedup_by_key(|h| (h.theme, h.start, h.len));
     let mut kept = Vec::with_capacity(found.len());
     let mut taken: BTreeMap<usize, usize> = BTreeMap::new(); // start -> end, for one theme
     let mut theme = usize::MAX;
@@ -236,21 +241,25 @@ patterns = ["local health economy", "local"]
                 theme: 0,
                 start: 0,
                 len: 2,
+                pattern: 0,
             },
             Hit {
                 theme: 0,
                 start: 1,
                 len: 2,
+                pattern: 0,
             },
             Hit {
                 theme: 0,
                 start: 1,
                 len: 3,
+                pattern: 0,
             },
             Hit {
                 theme: 0,
                 start: 4,
                 len: 1,
+                pattern: 0,
             },
         ];
         assert_eq!(
@@ -259,12 +268,14 @@ patterns = ["local health economy", "local"]
                 Hit {
                     theme: 0,
                     start: 1,
-                    len: 3
+                    len: 3,
+                    pattern: 0,
                 },
                 Hit {
                     theme: 0,
                     start: 4,
-                    len: 1
+                    len: 1,
+                    pattern: 0,
                 }
             ]
         );

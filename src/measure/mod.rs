@@ -7,6 +7,7 @@
 pub mod documents;
 pub mod frequency;
 pub mod keyness;
+pub mod kwic;
 pub mod stats;
 pub mod themes;
 
@@ -103,9 +104,41 @@ pub fn labels(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String, Strin
             *e = (c, w);
         }
     }
-    best.into_iter()
+    let mut labels: FxHashMap<String, String> = best
+        .into_iter()
         .map(|(stem, (_, w))| (stem, w.to_string()))
-        .collect()
+        .collect();
+    // A phrase is labelled word by word: `clinic commiss` -> `clinical commissioning`.
+    let phrases: Vec<String> = counts
+        .periods
+        .values()
+        .flat_map(|p| p.terms.keys())
+        .filter(|t| t.contains(' ') && !labels.contains_key(*t))
+        .cloned()
+        .collect();
+    for phrase in phrases {
+        let label = phrase
+            .split(' ')
+            .map(|s| labels.get(s).map_or(s, String::as_str))
+            .collect::<Vec<_>>()
+            .join(" ");
+        labels.insert(phrase, label);
+    }
+    labels
+}
+
+/// Adds `n`, the number of words in each term (1 for a word, 2 for a two-word phrase...),
+/// right after the `term` column.
+pub(crate) fn with_n(mut df: DataFrame) -> PolarsResult<DataFrame> {
+    let n: Vec<u32> = df
+        .column("term")?
+        .str()?
+        .iter()
+        .map(|t| t.map_or(1, |t| t.split(' ').count() as u32))
+        .collect();
+    let at = df.get_column_index("term").map_or(0, |i| i + 1);
+    df.insert_column(at, Column::new("n".into(), n))?;
+    Ok(df)
 }
 
 /// Frame of (term, word) pairs from the label map, for joins.
@@ -133,6 +166,7 @@ mod tests {
                 .iter()
                 .map(|p| (p.to_string(), PeriodCounts::default()))
                 .collect(),
+            kwic: Vec::new(),
         }
     }
 
@@ -176,6 +210,8 @@ pub struct Tables {
     pub theme_shift: Option<DataFrame>,
     /// Present when there is a lexicon.
     pub theme_terms: Option<DataFrame>,
+    /// Present when there is a lexicon.
+    pub kwic: Option<DataFrame>,
 }
 
 impl Tables {
@@ -189,13 +225,13 @@ impl Tables {
         min_count: u64,
     ) -> PolarsResult<Tables> {
         let periods: Vec<String> = counts.periods.keys().cloned().collect();
-        let term_frequencies = frequency::term_frequencies(counts, labels)?;
+        let term_frequencies = with_n(frequency::term_frequencies(counts, labels)?)?;
         let keyness = if comparisons.is_empty() {
             None
         } else {
             let mut all: Option<DataFrame> = None;
             for c in comparisons {
-                let df = keyness::keyness(counts, labels, c, min_count)?;
+                let df = with_n(keyness::keyness(counts, labels, c, min_count)?)?;
                 all = Some(match all {
                     None => df,
                     Some(mut acc) => {
@@ -221,6 +257,9 @@ impl Tables {
             theme_terms: lexicon
                 .map(|l| themes::theme_terms(counts, l))
                 .transpose()?,
+            kwic: lexicon
+                .map(|l| kwic::kwic_table(&counts.kwic, docs, l))
+                .transpose()?,
         })
     }
 
@@ -236,6 +275,7 @@ impl Tables {
             ("themes.csv", &self.themes),
             ("theme_shift.csv", &self.theme_shift),
             ("theme_terms.csv", &self.theme_terms),
+            ("kwic.csv", &self.kwic),
         ];
         files.extend(
             optional

@@ -11,6 +11,7 @@ pub mod stopwords;
 
 use std::borrow::Cow;
 
+pub use split::Span;
 pub use stem::Stemmer;
 pub use stopwords::Stopwords;
 
@@ -30,6 +31,17 @@ impl Tokeniser {
     /// included.
     pub fn words(&self, text: &str, emit: impl FnMut(&str)) {
         split::split_words(&normalise::normalise(text), emit);
+    }
+
+    /// The first step of [`Tokeniser::words`] alone: the text as words are split from it.
+    pub fn normalise<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        normalise::normalise(text)
+    }
+
+    /// The second step alone: the words of `normalised` text (from
+    /// [`Tokeniser::normalise`]), each with where it is and whether a phrase break precedes it.
+    pub fn split(&self, normalised: &str, emit: impl FnMut(&str, split::Span)) {
+        split::split_spans(normalised, emit);
     }
 
     /// True when `word` (as given by [`Tokeniser::words`]) is left out of the term tables.

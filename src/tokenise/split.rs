@@ -25,30 +25,80 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c)
 }
 
+/// Where a word is in the text it was split from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// Byte range of the word (with any apostrophe suffix) in the split text.
+    pub start: usize,
+    pub end: usize,
+    /// True when punctuation that ends a phrase (`. ! ? ; : ,`, a bracket or quote mark, a
+    /// blank line) comes between this word and the one before. Phrases (n-grams) do not
+    /// cross such a break.
+    pub after_break: bool,
+}
+
 /// Calls `emit` with every word of `text`, lower-cased, in order. `text` should already have
 /// been through [`super::normalise::normalise`].
 pub fn split_words(text: &str, mut emit: impl FnMut(&str)) {
+    split_spans(text, |w, _| emit(w));
+}
+
+/// [`split_words`], with each word's [`Span`].
+pub fn split_spans(text: &str, mut emit: impl FnMut(&str, Span)) {
     let mut buf = String::with_capacity(32);
     let mut start = None;
+    let mut last_end = 0;
     for (i, c) in text.char_indices() {
         if is_word_char(c) || is_apostrophe(c) {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
-            split_run(&text[s..i], &mut buf, &mut emit);
+            let after_break = last_end == 0 || is_break(&text[last_end..s]);
+            split_run(text, s, i, after_break, &mut buf, &mut emit);
+            last_end = i;
         }
     }
     if let Some(s) = start {
-        split_run(&text[s..], &mut buf, &mut emit);
+        let after_break = last_end == 0 || is_break(&text[last_end..s]);
+        split_run(text, s, text.len(), after_break, &mut buf, &mut emit);
     }
 }
 
-/// A run of word characters and apostrophes, e.g. `tables'where`, `PCTs’`, `don't`.
-fn split_run(run: &str, buf: &mut String, emit: &mut impl FnMut(&str)) {
+/// True when the text between two words ends a phrase.
+fn is_break(between: &str) -> bool {
+    between.contains([
+        '.', '!', '?', ';', ':', ',', '(', ')', '[', ']', '"', '“', '”', '…',
+    ]) || between.matches('\n').count() >= 2
+}
+
+/// The run `text[from..to]` of word characters and apostrophes, e.g. `tables'where`,
+/// `PCTs’`, `don't`.
+fn split_run(
+    text: &str,
+    from: usize,
+    to: usize,
+    after_break: bool,
+    buf: &mut String,
+    emit: &mut impl FnMut(&str, Span),
+) {
+    let run = &text[from..to];
+    let mut after_break = after_break;
+    let mut out = |word: &str, start: usize, end: usize| {
+        let span = Span {
+            start: from + start,
+            end: from + end,
+            after_break,
+        };
+        if emit_word(word, buf, &mut |w| emit(w, span)) {
+            after_break = false;
+        }
+    };
     if !run.contains(is_apostrophe) {
-        emit_word(run, buf, emit);
+        out(run, 0, run.len());
         return;
     }
+    let offset = |part: &str| part.as_ptr() as usize - run.as_ptr() as usize;
     let mut word = String::new();
+    let (mut word_start, mut word_end) = (0, 0);
     for (index, part) in run.split(is_apostrophe).enumerate() {
         let joins = !word.is_empty()
             && !part.is_empty()
@@ -57,12 +107,14 @@ fn split_run(run: &str, buf: &mut String, emit: &mut impl FnMut(&str)) {
         if joins {
             word.push('\'');
         } else {
-            emit_word(strip_possessive(&word), buf, emit);
+            out(strip_possessive(&word), word_start, word_end);
             word.clear();
+            word_start = offset(part);
         }
         word.push_str(part);
+        word_end = offset(part) + part.len();
     }
-    emit_word(strip_possessive(&word), buf, emit);
+    out(strip_possessive(&word), word_start, word_end);
 }
 
 fn lower(s: &str) -> String {
@@ -76,10 +128,11 @@ fn strip_possessive(word: &str) -> &str {
         .unwrap_or(word)
 }
 
-/// Lower-cases `word` into `buf` and emits it when it holds at least one letter.
-fn emit_word(word: &str, buf: &mut String, emit: &mut impl FnMut(&str)) {
+/// Lower-cases `word` into `buf` and emits it when it holds at least one letter; says
+/// whether it did.
+fn emit_word(word: &str, buf: &mut String, emit: &mut impl FnMut(&str)) -> bool {
     if !word.chars().any(char::is_alphabetic) {
-        return;
+        return false;
     }
     buf.clear();
     if word.is_ascii() {
@@ -88,6 +141,7 @@ fn emit_word(word: &str, buf: &mut String, emit: &mut impl FnMut(&str)) {
         buf.extend(word.chars().flat_map(char::to_lowercase));
     }
     emit(buf);
+    true
 }
 
 #[cfg(test)]
@@ -98,6 +152,34 @@ mod tests {
         let mut out = Vec::new();
         split_words(s, |w| out.push(w.to_string()));
         out
+    }
+
+    fn spans(s: &str) -> Vec<(String, &str, bool)> {
+        let mut out = Vec::new();
+        split_spans(s, |w, sp| {
+            out.push((w.to_string(), &s[sp.start..sp.end], sp.after_break))
+        });
+        out
+    }
+
+    #[test]
+    fn spans_point_into_the_text_and_mark_phrase_breaks() {
+        let got = spans("Primary care, said Dr. Dixon: PCTs’ top-tables\n\nDon’t 2010 go");
+        let want = [
+            ("primary", "Primary", true),
+            ("care", "care", false),
+            ("said", "said", true),
+            ("dr", "Dr", false),
+            ("dixon", "Dixon", true),
+            ("pcts", "PCTs", true),
+            ("top", "top", false),
+            ("tables", "tables", false),
+            ("don't", "Don’t", true),
+            ("go", "go", false),
+        ];
+        let got: Vec<(&str, &str, bool)> =
+            got.iter().map(|(w, t, b)| (w.as_str(), *t, *b)).collect();
+        assert_eq!(got, want);
     }
 
     #[test]
