@@ -92,6 +92,28 @@ impl Counts {
         self
     }
 
+    /// Drops phrases (terms of two or more words) seen fewer than `min_count` times in the
+    /// whole corpus. Single words are all kept. Most phrases occur once; kept, they would
+    /// swamp the term tables (and a spreadsheet's row limit) while keyness ignores them.
+    pub fn prune_phrases(&mut self, min_count: u64) {
+        let mut totals: FxHashMap<&str, u64> = FxHashMap::default();
+        for p in self.periods.values() {
+            for (t, c) in &p.terms {
+                if t.contains(' ') {
+                    *totals.entry(t.as_str()).or_default() += c.count;
+                }
+            }
+        }
+        let rare: rustc_hash::FxHashSet<String> = totals
+            .into_iter()
+            .filter(|&(_, n)| n < min_count)
+            .map(|(t, _)| t.to_string())
+            .collect();
+        for p in self.periods.values_mut() {
+            p.terms.retain(|t, _| !rare.contains(t));
+        }
+    }
+
     /// Keeps, for each period and theme, the `max` concordance lines with the smallest sample
     /// keys (all of them when `max` is 0), sorted by period, theme, document and position.
     /// The sample does not depend on how documents were split between threads.
@@ -561,6 +583,32 @@ mod tests {
         assert_eq!(c.themes[0].hits, 3);
         assert_eq!(c.themes[0].words["commissioning"], 2);
         assert_eq!(c.themes[0].words["commissioners"], 1);
+    }
+
+    #[test]
+    fn phrases_do_not_cross_punctuation_or_end_in_stopwords_and_rare_ones_are_pruned() {
+        let c = count(
+            "Clinical commissioning, of the clinical commissioning groups. Care of the trusts",
+        );
+        assert_eq!(c.terms["clinic commiss"], TermCount { count: 2, docs: 1 });
+        assert_eq!(c.terms["commiss group"].count, 1);
+        assert!(
+            !c.terms.contains_key("commiss clinic"),
+            "comma breaks the phrase"
+        );
+        assert!(
+            !c.terms.contains_key("group care"),
+            "full stop breaks the phrase"
+        );
+        assert!(
+            !c.terms.contains_key("care of"),
+            "no phrase ends in a stopword"
+        );
+        let mut counts = Counts::single("p".into(), c);
+        counts.prune_phrases(2);
+        let terms = &counts.periods["p"].terms;
+        assert!(terms.contains_key("clinic commiss") && !terms.contains_key("commiss group"));
+        assert!(terms.contains_key("group"), "single words are kept");
     }
 
     #[test]

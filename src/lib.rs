@@ -236,6 +236,7 @@ fn analyse(config: &Config) -> Result<Summary> {
     inputs.sort_by(|x, y| x.path.cmp(&y.path));
     let (mut counts, skipped) = (gathered.counts, gathered.skipped);
     counts.kwic_sample(config.count.kwic_max);
+    counts.prune_phrases(config.min_count);
     clock.lap("read_and_count");
 
     if docs.is_empty() {
