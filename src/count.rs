@@ -13,11 +13,14 @@ use std::hash::{Hash, Hasher};
 use crate::lexicon::{Matcher, PatternRef};
 use crate::tokenise::{Span, Tokeniser};
 
-/// How often a stem occurs, and in how many documents.
+/// How often a stem occurs, in how many documents, and at most how often in one document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TermCount {
     pub count: u64,
     pub docs: u64,
+    /// The largest count in a single document: `max_doc / count` is the share of the term's
+    /// occurrences that one document supplies.
+    pub max_doc: u64,
 }
 
 /// A theme's hits, documents with a hit, and which words made the hits.
@@ -53,6 +56,7 @@ impl PeriodCounts {
             let e = self.terms.entry(stem).or_default();
             e.count += c.count;
             e.docs += c.docs;
+            e.max_doc = e.max_doc.max(c.max_doc);
         }
         add_all(&mut self.words, other.words);
         if self.themes.len() < other.themes.len() {
@@ -123,16 +127,19 @@ impl Counts {
                 .cmp(&(&b.period, b.theme, b.key, &b.doc, b.start))
         });
         if max > 0 {
+            let mut keep = Vec::with_capacity(self.kwic.len());
             let mut kept = 0;
-            let mut group: Option<(String, usize)> = None;
-            self.kwic.retain(|l| {
-                if group.as_ref() != Some(&(l.period.clone(), l.theme)) {
-                    group = Some((l.period.clone(), l.theme));
+            let mut before: Option<&KwicLine> = None;
+            for l in &self.kwic {
+                if before.is_none_or(|b| b.period != l.period || b.theme != l.theme) {
                     kept = 0;
                 }
                 kept += 1;
-                kept <= max
-            });
+                keep.push(kept <= max);
+                before = Some(l);
+            }
+            let mut flags = keep.into_iter();
+            self.kwic.retain(|_| flags.next().unwrap_or(false));
         }
         self.kwic.sort_by(|a, b| {
             (a.theme, &a.period, &a.doc, a.start).cmp(&(b.theme, &b.period, &b.doc, b.start))
@@ -253,12 +260,18 @@ pub struct Counter<'a> {
     ids: FxHashMap<Box<str>, u32>,
     words: Vec<Word>,
     stem_ids: FxHashMap<Box<str>, u32>,
-    stems: Vec<(Box<str>, u32)>,
+    /// Each stem, the last document that contained it and its count there.
+    stems: Vec<(Box<str>, u32, u64)>,
     gram_ids: FxHashMap<Gram, u32>,
-    /// Each phrase and the last document that contained it.
-    grams: Vec<(Gram, u32)>,
+    /// Each phrase, the last document that contained it and its count there.
+    grams: Vec<(Gram, u32, u64)>,
+    /// Stems and phrases seen in the current document.
+    touched: Vec<u32>,
+    touched_grams: Vec<u32>,
     periods: BTreeMap<String, PeriodTally>,
     kwic: Vec<KwicLine>,
+    /// Lines kept by the last trim of `kwic`.
+    kwic_trimmed: usize,
     /// Documents added so far (the current document's number, from 1).
     doc: u32,
     tokens: Vec<u32>,
@@ -280,8 +293,11 @@ impl<'a> Counter<'a> {
             stems: Vec::new(),
             gram_ids: FxHashMap::default(),
             grams: Vec::new(),
+            touched: Vec::new(),
+            touched_grams: Vec::new(),
             periods: BTreeMap::new(),
             kwic: Vec::new(),
+            kwic_trimmed: 0,
             doc: 0,
             tokens: Vec::new(),
             spans: Vec::new(),
@@ -298,7 +314,7 @@ impl<'a> Counter<'a> {
             None => {
                 let id = self.stems.len() as u32;
                 self.stem_ids.insert(Box::from(stem.as_ref()), id);
-                self.stems.push((Box::from(stem.as_ref()), 0));
+                self.stems.push((Box::from(stem.as_ref()), 0, 0));
                 id
             }
         };
@@ -364,6 +380,7 @@ impl<'a> Counter<'a> {
         let tally = self.periods.get_mut(period).expect("inserted above");
         tally.docs += 1;
         tally.tokens += tokens.len() as u64;
+        self.touched.clear();
         for &t in tokens {
             let word = &self.words[t as usize];
             if word.stopword {
@@ -375,9 +392,17 @@ impl<'a> Counter<'a> {
             e.count += 1;
             if stem.1 != doc {
                 stem.1 = doc;
+                stem.2 = 0;
                 e.docs += 1;
+                self.touched.push(word.stem);
             }
+            stem.2 += 1;
         }
+        for &id in &self.touched {
+            let e = tally.stems.get_mut(&id).expect("counted above");
+            e.max_doc = e.max_doc.max(self.stems[id as usize].2);
+        }
+        self.touched_grams.clear();
 
         for i in 0..tokens.len() {
             if self.options.max_n < 2 || self.words[tokens[i] as usize].stopword {
@@ -400,18 +425,25 @@ impl<'a> Counter<'a> {
                     None => {
                         let id = self.grams.len() as u32;
                         self.gram_ids.insert(gram, id);
-                        self.grams.push((gram, 0));
+                        self.grams.push((gram, 0, 0));
                         id
                     }
                 };
                 let e = tally.grams.entry(id).or_default();
                 e.count += 1;
-                let seen = &mut self.grams[id as usize].1;
-                if *seen != doc {
-                    *seen = doc;
+                let seen = &mut self.grams[id as usize];
+                if seen.1 != doc {
+                    seen.1 = doc;
+                    seen.2 = 0;
                     e.docs += 1;
+                    self.touched_grams.push(id);
                 }
+                seen.2 += 1;
             }
+        }
+        for &id in &self.touched_grams {
+            let e = tally.grams.get_mut(&id).expect("counted above");
+            e.max_doc = e.max_doc.max(self.grams[id as usize].2);
         }
 
         if self.matcher.is_empty() {
@@ -450,14 +482,16 @@ impl<'a> Counter<'a> {
                 self.options.kwic_window,
             ));
         }
-        // Keep this thread's share of the sample small as it goes.
-        if self.options.kwic_max > 0 && self.kwic.len() > 4 * self.options.kwic_max.max(256) {
+        // Keep this thread's share of the sample small as it goes: trim when the lines have
+        // doubled since the last trim, so trimming costs O(1) per line on average.
+        if self.options.kwic_max > 0 && self.kwic.len() > 2 * self.kwic_trimmed + 4096 {
             let mut part = Counts {
                 periods: BTreeMap::new(),
                 kwic: std::mem::take(&mut self.kwic),
             };
             part.kwic_sample(self.options.kwic_max);
             self.kwic = part.kwic;
+            self.kwic_trimmed = self.kwic.len();
         }
     }
 
@@ -575,9 +609,30 @@ mod tests {
         let c = count("The commissioning of the commissioners: clinical commissioning.");
         assert_eq!(c.tokens, 7);
         // Snowball gives "commissioning" and "commissioners" different stems.
-        assert_eq!(c.terms["commiss"], TermCount { count: 2, docs: 1 });
-        assert_eq!(c.terms["commission"], TermCount { count: 1, docs: 1 });
-        assert_eq!(c.terms["clinic"], TermCount { count: 1, docs: 1 });
+        assert_eq!(
+            c.terms["commiss"],
+            TermCount {
+                count: 2,
+                docs: 1,
+                max_doc: 2
+            }
+        );
+        assert_eq!(
+            c.terms["commission"],
+            TermCount {
+                count: 1,
+                docs: 1,
+                max_doc: 1
+            }
+        );
+        assert_eq!(
+            c.terms["clinic"],
+            TermCount {
+                count: 1,
+                docs: 1,
+                max_doc: 1
+            }
+        );
         assert!(!c.terms.contains_key("the"));
         assert_eq!(c.words["commissioning"], 2);
         assert_eq!(c.themes[0].hits, 3);
@@ -590,7 +645,14 @@ mod tests {
         let c = count(
             "Clinical commissioning, of the clinical commissioning groups. Care of the trusts",
         );
-        assert_eq!(c.terms["clinic commiss"], TermCount { count: 2, docs: 1 });
+        assert_eq!(
+            c.terms["clinic commiss"],
+            TermCount {
+                count: 2,
+                docs: 1,
+                max_doc: 2
+            }
+        );
         assert_eq!(c.terms["commiss group"].count, 1);
         assert!(
             !c.terms.contains_key("commiss clinic"),
@@ -633,7 +695,14 @@ mod tests {
         assert_eq!(left, right);
         let p0 = &left.periods["p0"];
         assert_eq!(p0.docs, 2);
-        assert_eq!(p0.terms["commiss"], TermCount { count: 2, docs: 2 });
+        assert_eq!(
+            p0.terms["commiss"],
+            TermCount {
+                count: 2,
+                docs: 2,
+                max_doc: 1
+            }
+        );
         assert_eq!(p0.themes[0].docs, 2);
     }
 }

@@ -15,7 +15,10 @@ pub mod period;
 pub mod report;
 pub mod tokenise;
 
+use std::cell::RefCell;
 use std::time::Instant;
+
+use thread_local::ThreadLocal;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -161,14 +164,26 @@ fn analyse(config: &Config) -> Result<Summary> {
         .files
         .iter()
         .partition(|f| TableFormat::of(&f.path).is_some());
-    let mut gathered = texts
-        .par_iter()
-        .fold(new_fold, |mut fold, file| {
-            read_and_count(&mut fold, file);
-            fold
-        })
-        .map(Fold::finish)
-        .reduce(Gathered::default, Gathered::merge);
+    // One counter per worker thread for the whole run (a rayon `fold` would start a new one
+    // for every split of the work, each re-learning the vocabulary).
+    // `work` runs the parallel loop; it is handed a function that lends out the calling
+    // thread's counter.
+    #[allow(clippy::type_complexity)]
+    let per_thread = |work: &dyn Fn(&(dyn Fn(&mut dyn FnMut(&mut Fold)) + Sync))| -> Gathered {
+        let folds: ThreadLocal<RefCell<Fold>> = ThreadLocal::new();
+        work(&|with: &mut dyn FnMut(&mut Fold)| {
+            with(&mut folds.get_or(|| RefCell::new(new_fold())).borrow_mut())
+        });
+        folds
+            .into_iter()
+            .map(|f| f.into_inner().finish())
+            .fold(Gathered::default(), Gathered::merge)
+    };
+    let mut gathered = per_thread(&|fold| {
+        texts
+            .par_iter()
+            .for_each(|file| fold(&mut |f| read_and_count(f, file)));
+    });
     // Tables are read as a stream, one batch of rows at a time, each batch counted in parallel.
     for file in tables {
         let format = TableFormat::of(&file.path).expect("partitioned by format");
@@ -181,28 +196,28 @@ fn analyse(config: &Config) -> Result<Summary> {
                     let _ = send.send(rows);
                 })
             });
-            let mut part = Gathered::default();
-            for rows in receive {
-                let batch = rows
-                    .into_par_iter()
-                    .fold(new_fold, |mut fold, raw| {
-                        match table::parse(file, raw, &config.columns) {
+            let part = per_thread(&|fold| {
+                for rows in receive.iter() {
+                    rows.into_par_iter().for_each(|raw| {
+                        let mut raw = Some(raw);
+                        fold(&mut |f| match table::parse(
+                            file,
+                            raw.take().expect("called once"),
+                            &config.columns,
+                        ) {
                             Ok(row) => {
                                 let (doc, bad_date) =
                                     table::to_document(file, row, config.date_order);
                                 if let Some(cell) = bad_date {
-                                    fold.gathered.bad_dates.push((doc.info.name.clone(), cell));
+                                    f.gathered.bad_dates.push((doc.info.name.clone(), cell));
                                 }
-                                count_one(&mut fold, doc, None);
+                                count_one(f, doc, None);
                             }
-                            Err(skipped) => fold.gathered.skipped.push(skipped),
-                        }
-                        fold
-                    })
-                    .map(Fold::finish)
-                    .reduce(Gathered::default, Gathered::merge);
-                part = part.merge(batch);
-            }
+                            Err(skipped) => f.gathered.skipped.push(skipped),
+                        })
+                    });
+                }
+            });
             (reader.join().expect("table reader thread"), part)
         });
         match read {

@@ -113,7 +113,14 @@ mod tests {
                 ..Default::default()
             };
             for (t, n, d) in terms {
-                c.terms.insert(t.into(), TermCount { count: n, docs: d });
+                c.terms.insert(
+                    t.into(),
+                    TermCount {
+                        count: n,
+                        docs: d,
+                        ..Default::default()
+                    },
+                );
             }
             counts.periods.insert(p.into(), c);
         }

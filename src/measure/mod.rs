@@ -230,8 +230,9 @@ impl Tables {
             None
         } else {
             let mut all: Option<DataFrame> = None;
+            let prior = keyness::Prior::new(counts);
             for c in comparisons {
-                let df = with_n(keyness::keyness(counts, labels, c, min_count)?)?;
+                let df = with_n(keyness::keyness(counts, labels, c, min_count, &prior)?)?;
                 all = Some(match all {
                     None => df,
                     Some(mut acc) => {

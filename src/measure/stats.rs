@@ -86,6 +86,67 @@ pub fn log_ratio(a: u64, b: u64, na: u64, nb: u64) -> f64 {
     ((adj(b) / nb as f64) / (adj(a) / na as f64)).log2()
 }
 
+/// z for a two-sided 95% interval: the 0.975 quantile of the standard normal.
+pub const Z_95: f64 = 1.959_963_984_540_054;
+
+/// 95% confidence interval of [`log_ratio`], from the standard error of the log of a ratio
+/// of two Poisson rates, `SE(ln RR) = √(1/a + 1/b)` (zero counts again 0.5), converted to
+/// base 2: `log_ratio ± 1.96 · SE / ln 2`. An interval that includes 0 means the direction of
+/// the difference is not settled. Reference: K. J. Rothman, S. Greenland and T. L. Lash
+/// (2008), Modern Epidemiology, 3rd ed., ch. 14 (rate ratio intervals); applied to Log
+/// Ratio as in Hardie (2014).
+pub fn log_ratio_ci(a: u64, b: u64, na: u64, nb: u64) -> (f64, f64) {
+    let lr = log_ratio(a, b, na, nb);
+    let adj = |x: u64| if x == 0 { 0.5 } else { x as f64 };
+    let se = (1.0 / adj(a) + 1.0 / adj(b)).sqrt() / std::f64::consts::LN_2;
+    (lr - Z_95 * se, lr + Z_95 * se)
+}
+
+/// Benjamini-Hochberg adjusted p-values (false discovery rate) for `m` tests: with the
+/// p-values sorted ascending, `p_adj(i) = min over j ≥ i of (m / j) · p(j)`, capped at 1,
+/// returned in the input order. A term with `p_adj < 0.05` is key with a false discovery
+/// rate of 5% across all terms tested. Reference: Y. Benjamini and Y. Hochberg (1995),
+/// "Controlling the false discovery rate", JRSS B 57(1).
+pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&x, &y| p[x].total_cmp(&p[y]).then(x.cmp(&y)));
+    let mut adjusted = vec![0.0; m];
+    let mut running = 1.0_f64;
+    for rank in (1..=m).rev() {
+        let i = order[rank - 1];
+        running = running.min(p[i] * m as f64 / rank as f64);
+        adjusted[i] = running.min(1.0);
+    }
+    adjusted
+}
+
+/// Log-odds ratio with an informative Dirichlet prior, and its z-score ("Fightin' Words"):
+///
+/// `δ = ln((b + α_w) / (nb + α₀ − b − α_w)) − ln((a + α_w) / (na + α₀ − a − α_w))`,
+/// `σ² ≈ 1/(b + α_w) + 1/(a + α_w)`, `z = δ / σ`,
+///
+/// with prior counts `α_w` (here the term's count in the whole corpus, all periods) and `α₀`
+/// their total (the whole corpus's words). The prior shrinks the estimates for rare terms,
+/// so `z` ranks terms without the rare-word bias of raw log-odds. Positive = more typical of
+/// B. Reference: B. L. Monroe, M. P. Colaresi and K. M. Quinn (2008), "Fightin' words:
+/// lexical feature selection and evaluation for identifying the content of political
+/// conflict", Political Analysis 16(4), eqs. 16-22.
+pub fn log_odds_dirichlet(
+    a: u64,
+    b: u64,
+    na: u64,
+    nb: u64,
+    prior: f64,
+    prior_total: f64,
+) -> (f64, f64) {
+    let (a, b, na, nb) = (a as f64, b as f64, na as f64, nb as f64);
+    let odds = |y: f64, n: f64| ((y + prior) / (n + prior_total - y - prior)).ln();
+    let delta = odds(b, nb) - odds(a, na);
+    let var = 1.0 / (b + prior) + 1.0 / (a + prior);
+    (delta, delta / var.sqrt())
+}
+
 /// The word for a change: `rose`/`fell` when `p < alpha`, else `no significant change`.
 pub fn change_word(signed_g2: f64, p: f64, alpha: f64) -> &'static str {
     if p >= alpha || signed_g2 == 0.0 {
@@ -179,5 +240,56 @@ mod tests {
         assert_eq!(per_10k(3, 0), 0.0);
         assert_eq!(log_likelihood(0, 0, 0, 0), 0.0);
         assert_eq!(log_ratio(1, 1, 0, 10), 0.0);
+    }
+
+    // Expected values below were computed independently in Python 3 (math module only):
+    //   lr = log2(((b or .5)/nb)/((a or .5)/na)); se = sqrt(1/(a or .5)+1/(b or .5))/ln 2;
+    //   ci = lr -/+ 1.959963984540054*se
+    #[test]
+    fn log_ratio_interval_matches_independent_values() {
+        let close = |x: f64, y: f64| (x - y).abs() < 1e-9;
+        let (lo, hi) = log_ratio_ci(1, 6, 472, 452);
+        assert!(
+            close(lo, -0.4067632290272267) && close(hi, 5.701616404362847),
+            "{lo} {hi}"
+        );
+        let (lo, hi) = log_ratio_ci(0, 5, 472, 452);
+        assert!(
+            close(lo, -0.8096613596276216) && close(hi, 7.578445723295653),
+            "{lo} {hi}"
+        );
+        let (lo, hi) = log_ratio_ci(40, 10, 100_000, 120_000);
+        assert!(
+            close(lo, -3.262752693102959) && close(hi, -1.263316118564629),
+            "{lo} {hi}"
+        );
+    }
+
+    // Python 3: step-up from the largest p, min(prev, p*m/rank).
+    #[test]
+    fn benjamini_hochberg_matches_independent_values() {
+        let adj = benjamini_hochberg(&[0.01, 0.04, 0.03, 0.2, 0.001]);
+        let want = [0.025, 0.05, 0.05, 0.2, 0.005];
+        for (x, y) in adj.iter().zip(want) {
+            assert!((x - y).abs() < 1e-12, "{adj:?}");
+        }
+        assert!(benjamini_hochberg(&[]).is_empty());
+        assert_eq!(benjamini_hochberg(&[0.9, 0.9]), [0.9, 0.9]);
+    }
+
+    // Python 3: d = ln((b+p)/(nb+a0-b-p)) - ln((a+p)/(na+a0-a-p)); z = d/sqrt(1/(b+p)+1/(a+p))
+    #[test]
+    fn log_odds_with_dirichlet_prior_matches_independent_values() {
+        let close = |x: f64, y: f64| (x - y).abs() < 1e-9;
+        let (d, z) = log_odds_dirichlet(1, 6, 472, 452, 7.0, 924.0);
+        assert!(
+            close(d, 0.503683525151918) && close(z, 1.1208945773669676),
+            "{d} {z}"
+        );
+        let (d, z) = log_odds_dirichlet(40, 10, 100_000, 120_000, 50.0, 220_000.0);
+        assert!(
+            close(d, -0.46619453332179717) && close(z, -2.797167199930783),
+            "{d} {z}"
+        );
     }
 }
