@@ -19,8 +19,8 @@ for mb in "${SIZES[@]}"; do
   [ -d "$DIR/files-$mb" ] || "$CARGO_TARGET_DIR/release/examples/gen_corpus" "$DIR/files-$mb" "$mb" >/dev/null
   [ -f "$DIR/table-$mb.jsonl" ] || "$CARGO_TARGET_DIR/release/examples/gen_corpus" "$DIR/table-$mb.jsonl" "$mb" >/dev/null
   for input in "files-$mb" "table-$mb.jsonl"; do
-    bytes=$(du -sb "$DIR/$input" | cut -f1)
-    start=$(date +%s.%N); find "$DIR/$input" -type f -print0 | xargs -0 cat | wc -w >/dev/null; end=$(date +%s.%N)
+    bytes=$(du -sbL "$DIR/$input" | cut -f1)
+    start=$(date +%s.%N); find -L "$DIR/$input" -type f -print0 | xargs -0 cat | wc -w >/dev/null; end=$(date +%s.%N)
     wc_s=$(echo "$end - $start" | bc)
     for ngrams in ${SETTINGS:-1-2 1}; do
       for threads in 1 2; do

@@ -9,7 +9,7 @@ use crate::period::PeriodKind;
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  success (warnings about skipped files do not fail a run)
+  0  success (warnings about skipped files do not fail a run, unless --strict)
   1  the run failed (for example a disk error while writing)
   2  a usage or input error: a missing folder, no readable documents, a malformed
      lexicon, an unwritable output folder, or too few dated periods to compare";
@@ -110,6 +110,15 @@ pub struct AnalyseArgs {
     /// present, else the first line of the text).
     #[arg(long, value_name = "NAME")]
     pub title_column: Option<String>,
+
+    /// Read every text file in this encoding (e.g. windows-1252, latin1, utf-16le) instead of
+    /// detecting it.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+
+    /// Fail (exit code 2, nothing written) when any file is skipped or any warning is given.
+    #[arg(long)]
+    pub strict: bool,
 
     /// Worker threads (default: one per core). Results do not depend on this.
     #[arg(long, value_name = "N")]

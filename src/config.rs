@@ -46,6 +46,10 @@ pub struct Config {
     pub columns: Columns,
     /// Phrases and concordance settings.
     pub count: CountOptions,
+    /// `--encoding`: decode every text file this way.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// `--strict`: skipped files and warnings fail the run.
+    pub strict: bool,
 }
 
 impl Config {
@@ -99,6 +103,14 @@ impl Config {
             threads,
             quiet: args.quiet,
             command_line,
+            encoding: match &args.encoding {
+                None => None,
+                Some(name) => Some(
+                    encoding_rs::Encoding::for_label(name.trim().as_bytes())
+                        .ok_or_else(|| InputError::UnknownEncoding(name.clone()))?,
+                ),
+            },
+            strict: args.strict,
             count: CountOptions {
                 max_n: parse_ngrams(&args.ngrams)?,
                 kwic_window: args.kwic_window,

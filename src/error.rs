@@ -42,6 +42,10 @@ pub enum InputError {
     UnknownLanguage(String, String),
     #[error("stopword file {0} does not exist")]
     StopwordsMissing(PathBuf),
+    #[error("--encoding: unknown encoding '{0}' (try utf-8, windows-1252, latin1, utf-16le)")]
+    UnknownEncoding(String),
+    #[error("--strict: {0}; nothing was written")]
+    Strict(String),
     #[error("--ngrams expects 1, 1-2 or 1-3 (got '{0}')")]
     Ngrams(String),
     #[error("no comparison was made: {0}")]

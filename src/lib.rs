@@ -22,6 +22,7 @@ use thread_local::ThreadLocal;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use config::Config;
 use count::{Counter, Counts};
@@ -125,11 +126,18 @@ fn analyse(config: &Config) -> Result<Summary> {
 
     // One document, counted by this thread's counter; its text is dropped here, so memory
     // follows the vocabulary.
+    // The same text in the same period is counted once, whichever copy comes first: the
+    // counts are the same either way, and documents.csv names the copies afterwards.
+    let seen: std::sync::Mutex<rustc_hash::FxHashSet<(String, Option<String>)>> =
+        Default::default();
     let count_one = |fold: &mut Fold, doc: ingest::Document, input: Option<InputFile>| {
         let period = doc.info.date.map(|d| config.period.label(d));
-        let size = fold
-            .counter
-            .add(&doc.info.name, period.as_deref(), &doc.text);
+        let first = seen
+            .lock()
+            .expect("no panics while holding the lock")
+            .insert((doc.info.sha256.clone(), period.clone()));
+        let counted = if first { period.as_deref() } else { None };
+        let size = fold.counter.add(&doc.info.name, counted, &doc.text);
         progress.advance(doc.info.bytes);
         drop(doc.text);
         fold.gathered.docs.push((
@@ -137,6 +145,7 @@ fn analyse(config: &Config) -> Result<Summary> {
                 info: doc.info,
                 period,
                 size,
+                duplicate_of: None,
             },
             input,
         ));
@@ -145,6 +154,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         file,
         &metadata,
         config.date_order,
+        config.encoding,
     ) {
         Ok(doc) => {
             let input = InputFile {
@@ -270,7 +280,63 @@ fn analyse(config: &Config) -> Result<Summary> {
         }
         .into());
     }
+    let mut docs = docs;
+    let mut first_copy: FxHashMap<(String, Option<String>), String> = FxHashMap::default();
+    for d in docs.iter_mut() {
+        let key = (d.info.sha256.clone(), d.period.clone());
+        match first_copy.get(&key) {
+            Some(first) => d.duplicate_of = Some(first.clone()),
+            None => {
+                first_copy.insert(key, d.info.name.clone());
+            }
+        }
+    }
     let mut warnings = Vec::new();
+    let duplicates: Vec<String> = docs
+        .iter()
+        .filter_map(|d| {
+            Some(format!(
+                "{} (same text as {})",
+                d.info.name,
+                d.duplicate_of.as_ref()?
+            ))
+        })
+        .collect();
+    if !duplicates.is_empty() {
+        warnings.push(format!(
+            "{} duplicate document(s) counted once: {}",
+            duplicates.len(),
+            list(&duplicates)
+        ));
+    }
+    let replaced: Vec<String> = docs
+        .iter()
+        .filter(|d| d.info.replaced_chars > 0)
+        .map(|d| format!("{} ({})", d.info.name, d.info.replaced_chars))
+        .collect();
+    if !replaced.is_empty() {
+        warnings.push(format!(
+            "{} file(s) held bytes that are not valid text in the encoding detected, shown \
+             as \u{FFFD} (count in brackets); check their encoding (--encoding): {}",
+            replaced.len(),
+            list(&replaced)
+        ));
+    }
+    let today = chrono::Local::now().date_naive();
+    let odd_dates: Vec<String> = docs
+        .iter()
+        .filter_map(|d| {
+            let date = d.info.date?;
+            (date > today).then(|| format!("{} ({date})", d.info.name))
+        })
+        .collect();
+    if !odd_dates.is_empty() {
+        warnings.push(format!(
+            "{} document(s) dated in the future; check their dates: {}",
+            odd_dates.len(),
+            list(&odd_dates)
+        ));
+    }
     if let Some((name, cell)) = bad_dates.first() {
         warnings.push(format!(
             "{} table row(s) have a date that cannot be read and are left undated (first: {name}: '{cell}')",
@@ -318,6 +384,19 @@ fn analyse(config: &Config) -> Result<Summary> {
         report::figures::render_all(&tables, &periods, main).context("drawing the charts")?;
     clock.lap("charts");
 
+    if config.strict && (!skipped.is_empty() || !warnings.is_empty()) {
+        let mut problems: Vec<String> = skipped
+            .iter()
+            .map(|k| format!("{}: {}", k.path, k.reason))
+            .collect();
+        problems.extend(warnings.iter().cloned());
+        return Err(InputError::Strict(format!(
+            "{} problem(s): {}",
+            problems.len(),
+            list(&problems)
+        ))
+        .into());
+    }
     let mut staging = Staging::new(&config.output)?;
     for (name, df) in tables.csv_files() {
         staging.write(
@@ -417,6 +496,15 @@ fn build_tokeniser(config: &Config) -> Result<Tokeniser> {
         stopwords.extend_from_file(path)?;
     }
     Ok(Tokeniser::new(Stemmer::new(config.stemmer), stopwords))
+}
+
+/// At most five items, then how many more.
+fn list(items: &[String]) -> String {
+    let mut s = items.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
+    if items.len() > 5 {
+        s.push_str(&format!("; and {} more", items.len() - 5));
+    }
+    s
 }
 
 /// Orders names as people do: digit runs by value, so `t.csv#row2` comes before

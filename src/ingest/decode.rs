@@ -28,8 +28,15 @@ const SIGNATURES: [(&[u8], &str); 6] = [
     (b"\xD0\xCF\x11\xE0", "an old Microsoft Office file"),
 ];
 
-/// Decodes `bytes`, or says why it is not text.
-pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
+/// Decodes `bytes`, or says why it is not text. `forced` (from `--encoding`) skips detection.
+pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, String> {
+    if let Some(encoding) = forced {
+        let (encoding, body) = match Encoding::for_bom(bytes) {
+            Some((e, bom)) if e == encoding => (e, &bytes[bom..]),
+            _ => (encoding, bytes),
+        };
+        return Ok(finish(encoding, body));
+    }
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return Ok(finish(encoding, &bytes[bom_len..]));
     }
@@ -54,8 +61,14 @@ fn finish(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
     } else {
         0
     };
+    // Windows (CRLF) and old Mac (CR) line ends become \n, so lines are lines everywhere.
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.into_owned()
+    };
     Decoded {
-        text: text.into_owned(),
+        text,
         encoding: encoding.name(),
         replaced,
     }
@@ -66,19 +79,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn line_ends_and_forced_encoding() {
+        let d = decode(b"a\r\nb\rc\n", None).unwrap();
+        assert_eq!(d.text, "a\nb\nc\n");
+        let latin = Encoding::for_label(b"latin1");
+        let d = decode("caf\u{e9}".as_bytes(), latin).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("caf\u{c3}\u{a9}", "windows-1252")
+        );
+    }
+
+    #[test]
     fn utf8_with_and_without_bom() {
-        let d = decode("Don’t".as_bytes()).unwrap();
+        let d = decode("Don’t".as_bytes(), None).unwrap();
         assert_eq!(
             (d.text.as_str(), d.encoding, d.replaced),
             ("Don’t", "UTF-8", 0)
         );
-        let d = decode(b"\xEF\xBB\xBFhi").unwrap();
+        let d = decode(b"\xEF\xBB\xBFhi", None).unwrap();
         assert_eq!(d.text, "hi");
     }
 
     #[test]
     fn windows_1252_curly_quote() {
-        let d = decode(b"PCTs\x92 talents and the centre\x92s \x93top tables\x94").unwrap();
+        let d = decode(
+            b"PCTs\x92 talents and the centre\x92s \x93top tables\x94",
+            None,
+        )
+        .unwrap();
         assert_eq!(d.text, "PCTs’ talents and the centre’s “top tables”");
         assert_eq!(d.encoding, "windows-1252");
     }
@@ -87,13 +116,13 @@ mod tests {
     fn utf16_with_bom() {
         let mut bytes = vec![0xFF, 0xFE];
         bytes.extend("Don’t".encode_utf16().flat_map(u16::to_le_bytes));
-        let d = decode(&bytes).unwrap();
+        let d = decode(&bytes, None).unwrap();
         assert_eq!((d.text.as_str(), d.encoding), ("Don’t", "UTF-16LE"));
     }
 
     #[test]
     fn binaries_are_refused_with_a_reason() {
-        assert!(decode(b"%PDF-1.4 ...").unwrap_err().contains("PDF"));
-        assert!(decode(b"abc\0def").unwrap_err().contains("NUL"));
+        assert!(decode(b"%PDF-1.4 ...", None).unwrap_err().contains("PDF"));
+        assert!(decode(b"abc\0def", None).unwrap_err().contains("NUL"));
     }
 }

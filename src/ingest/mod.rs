@@ -50,6 +50,7 @@ pub fn read_document(
     file: &SourceFile,
     metadata: &Metadata,
     order: DateOrder,
+    encoding: Option<&'static encoding_rs::Encoding>,
 ) -> Result<Document, Skipped> {
     let skip = |reason: String| Skipped {
         path: file.name.clone(),
@@ -67,7 +68,7 @@ pub fn read_document(
         return Err(skip("empty file".to_string()));
     }
     let sha256 = format!("{:x}", Sha256::digest(&bytes));
-    let decoded = decode::decode(&bytes).map_err(skip)?;
+    let decoded = decode::decode(&bytes, encoding).map_err(skip)?;
     if decoded.text.trim().is_empty() {
         return Err(skip("no text: the file holds only blank space".to_string()));
     }

@@ -12,10 +12,12 @@ pub struct DocRecord {
     /// `None` for an undated document, which is left out of every comparison.
     pub period: Option<String>,
     pub size: DocSize,
+    /// The document with the same text and period that was counted instead of this one.
+    pub duplicate_of: Option<String>,
 }
 
 /// doc_id, path, title, date, date_source, period, tokens, types, source, encoding,
-/// replaced_chars. `docs` must already be in path order; doc_id is the 1-based position.
+/// replaced_chars, duplicate_of. `docs` must already be in path order; doc_id is the 1-based position.
 pub fn documents_table(docs: &[DocRecord]) -> PolarsResult<DataFrame> {
     let text = |f: &dyn Fn(&DocRecord) -> Option<String>| -> Vec<Option<String>> {
         docs.iter().map(f).collect()
@@ -32,5 +34,6 @@ pub fn documents_table(docs: &[DocRecord]) -> PolarsResult<DataFrame> {
         "source" => text(&|d| d.info.source.clone()),
         "encoding" => text(&|d| Some(d.info.encoding.to_string())),
         "replaced_chars" => docs.iter().map(|d| d.info.replaced_chars as u64).collect::<Vec<_>>(),
+        "duplicate_of" => text(&|d| d.duplicate_of.clone()),
     )
 }

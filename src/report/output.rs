@@ -16,6 +16,34 @@ pub struct Staging {
     written: Vec<String>,
 }
 
+/// Name prefix of staging folders; the process id follows, then a random part.
+const STAGING: &str = ".themeshift-staging-";
+
+/// Removes staging folders left in `parent` by runs that were killed before they could
+/// clean up: those whose process no longer exists. Needs `/proc` (Linux); elsewhere they
+/// stay, hidden, until removed by hand.
+fn remove_abandoned(parent: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(STAGING)
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 impl Staging {
     /// Creates the staging folder next to `target` (creating `target`'s parent if needed).
     pub fn new(target: &Path) -> Result<Staging> {
@@ -35,8 +63,10 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent).map_err(unwritable)?;
+        remove_abandoned(&parent);
+        let prefix = format!("{STAGING}{}-", std::process::id());
         let dir = tempfile::Builder::new()
-            .prefix(".themeshift-staging-")
+            .prefix(&prefix)
             .tempdir_in(&parent)
             .map_err(unwritable)?;
         Ok(Staging {

@@ -51,6 +51,9 @@ pub struct Stemmer {
 /// Word -> its stem, or `None` when the word is its own stem.
 type StemCache = FxHashMap<Box<str>, Option<Box<str>>>;
 
+/// Longest word (in bytes) that is stemmed.
+const MAX_STEMMED_LEN: usize = 64;
+
 /// Words remembered per thread; beyond this the cache stops growing (a pathological corpus
 /// of random strings must not turn it into a memory leak).
 const CACHE_LIMIT: usize = 1 << 20;
@@ -69,6 +72,11 @@ impl Stemmer {
         let Some(snowball) = &self.snowball else {
             return Cow::Borrowed(word);
         };
+        // Snowball's time grows with the square of a word's length; a "word" this long is
+        // a run of junk (no dictionary word comes near), and is kept as it is.
+        if word.len() > MAX_STEMMED_LEN {
+            return Cow::Borrowed(word);
+        }
         let cache = self.cache.get_or_default();
         if let Some(known) = cache.borrow().get(word) {
             return match known {
@@ -103,6 +111,11 @@ mod tests {
         // Step 1a keeps the "s" when no vowel precedes it: PCTs and PCT stay apart.
         assert_eq!(s.stem("pcts"), "pcts");
         assert_eq!(s.stem("commissioners"), "commission");
+        let junk = "ab".repeat(50_000);
+        assert!(
+            matches!(s.stem(&junk), Cow::Borrowed(_)),
+            "very long words are kept as they are"
+        );
         // From the cache, the same answers, borrowed when the word is its own stem.
         assert_eq!(s.stem("commissioning"), "commiss");
         assert!(matches!(s.stem("nhs"), Cow::Borrowed("nhs")));

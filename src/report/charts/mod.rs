@@ -253,15 +253,24 @@ fn fit(s: &str, style: &Style, max: u32) -> String {
     if text_width(s, style) <= max {
         return s.to_string();
     }
-    let mut chars: Vec<char> = s.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let short: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
-        if text_width(&short, style) <= max {
-            return short;
+    // The longest prefix that fits with its ellipsis, by binary search (a label may be a
+    // junk "word" of thousands of letters; no glyph is narrower than a pixel).
+    let chars: Vec<char> = s.chars().take(max as usize + 1).collect();
+    let shortened = |k: usize| chars[..k].iter().collect::<String>().trim_end().to_string() + "…";
+    let (mut lo, mut hi) = (0, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if text_width(&shortened(mid), style) <= max {
+            lo = mid;
+        } else {
+            hi = mid - 1;
         }
     }
-    "…".to_string()
+    if lo == 0 {
+        "…".to_string()
+    } else {
+        shortened(lo)
+    }
 }
 
 /// `s` broken at spaces into at most `lines` lines of at most `max` pixels each in `style`
