@@ -11,6 +11,9 @@ use super::{floats, strings};
 use crate::ingest::walk::Skipped;
 use crate::measure::Comparison;
 
+/// Skipped files and undated documents named on the terminal; the rest are counted.
+const LISTED: usize = 20;
+
 /// What a run found and wrote; returned by [`crate::run`] and printed by the binary.
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -127,8 +130,15 @@ impl Summary {
         }
         if !self.skipped.is_empty() {
             let _ = writeln!(s, "\nSkipped {} file(s):", self.skipped.len());
-            for k in &self.skipped {
+            for k in self.skipped.iter().take(LISTED) {
                 let _ = writeln!(s, "  {}: {}", k.path, k.reason);
+            }
+            if self.skipped.len() > LISTED {
+                let _ = writeln!(
+                    s,
+                    "  ... and {} more, all listed in run.json",
+                    self.skipped.len() - LISTED
+                );
             }
         }
         if !self.undated.is_empty() {
@@ -137,8 +147,15 @@ impl Summary {
                 "\nNo date found for {} document(s); they are listed in documents.csv with an empty period and left out of every comparison:",
                 self.undated.len()
             );
-            for d in &self.undated {
+            for d in self.undated.iter().take(LISTED) {
                 let _ = writeln!(s, "  {d}");
+            }
+            if self.undated.len() > LISTED {
+                let _ = writeln!(
+                    s,
+                    "  ... and {} more, all in documents.csv",
+                    self.undated.len() - LISTED
+                );
             }
         }
         for w in &self.warnings {
