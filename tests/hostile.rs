@@ -289,3 +289,20 @@ fn a_killed_run_leaves_the_previous_results_and_the_next_run_cleans_up() {
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
     assert_eq!(std::fs::read(out.join("keyness.csv")).unwrap(), before);
 }
+
+#[test]
+fn a_file_with_no_line_breaks_is_read_whole_with_a_short_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    let words = "clinical commissioning and the centre ".repeat(20_000);
+    write(&input, "one-line.txt", format!("Date: 2003-10-16 {words}"));
+    write(&input, "b2010.txt", "Date: 2010-07-22\n\nB\n\nQIPP.\n");
+    let out = tmp.path().join("out");
+    analyse(&input, &out, &["--quiet"]).success();
+    let docs = table(&out, "documents.csv");
+    let r = row(&docs, &[("path", "one-line.txt")]);
+    assert_eq!(r["date"], "2003-10-16");
+    // The only line holds the date and all the text: it is counted, not dropped as a header.
+    assert!(num(&r, "tokens") >= 100_000.0, "{}", r["tokens"]);
+    assert!(r["title"].chars().count() <= 201 && r["title"].ends_with('…'));
+}

@@ -45,6 +45,17 @@ pub struct Document {
     pub text: String,
 }
 
+/// Longest title kept (characters); a longer first line is cut with an ellipsis.
+const MAX_TITLE_CHARS: usize = 200;
+
+/// `s` cut to at most `max` characters, with `…` when cut.
+fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}…", s[..i].trim_end()),
+    }
+}
+
 /// Reads one file, or says why it was skipped.
 pub fn read_document(
     file: &SourceFile,
@@ -103,8 +114,25 @@ pub fn read_document(
         .and_then(|m| m.title.clone())
         .or(page.and_then(|p| p.title))
         .or(header.title)
+        .map(|t| shorten(&t, MAX_TITLE_CHARS));
+    // A "date line" that runs on for pages (a file with no line breaks) is text, not a
+    // header: it is kept, and is the title when there is no other.
+    let long_line = |i: usize| {
+        decoded_text
+            .lines()
+            .nth(i)
+            .filter(|l| l.len() > MAX_TITLE_CHARS)
+    };
+    let title = title
+        .or_else(|| {
+            header
+                .date_line
+                .and_then(long_line)
+                .map(|l| shorten(l.trim(), MAX_TITLE_CHARS))
+        })
         .unwrap_or_default();
-    let text = match header.date_line {
+    let date_line = header.date_line.filter(|&i| long_line(i).is_none());
+    let text = match date_line {
         Some(skip_line) => decoded_text
             .lines()
             .enumerate()
