@@ -71,11 +71,16 @@ fn tokenise(c: &mut Criterion) {
     group.finish();
 }
 
-fn count(c: &mut Criterion) {
+/// The tokeniser, the shipped lexicon and the fixed text shared by the counting benches.
+fn setup() -> (Tokeniser, Lexicon, String) {
     let t = english();
     let lexicon = Lexicon::parse(LEXICON, Path::new("themes.toml"), &t).unwrap();
+    (t, lexicon, fixed_text())
+}
+
+fn count(c: &mut Criterion) {
+    let (t, lexicon, text) = setup();
     let matcher = Matcher::new(&lexicon);
-    let text = fixed_text();
     let mut group = c.benchmark_group("count");
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("count_document/generated", |b| {
@@ -90,10 +95,8 @@ fn count(c: &mut Criterion) {
 }
 
 fn matching(c: &mut Criterion) {
-    let t = english();
-    let lexicon = Lexicon::parse(LEXICON, Path::new("themes.toml"), &t).unwrap();
+    let (t, lexicon, text) = setup();
     let matcher = Matcher::new(&lexicon);
-    let text = fixed_text();
     let mut surface: Vec<String> = Vec::new();
     let mut ids = Vec::new();
     let mut index = std::collections::HashMap::new();

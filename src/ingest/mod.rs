@@ -46,10 +46,10 @@ pub struct Document {
 }
 
 /// Longest title kept (characters); a longer first line is cut with an ellipsis.
-const MAX_TITLE_CHARS: usize = 200;
+pub(crate) const MAX_TITLE_CHARS: usize = 200;
 
 /// `s` cut to at most `max` characters, with `…` when cut.
-fn shorten(s: &str, max: usize) -> String {
+pub(crate) fn shorten(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         None => s.to_string(),
         Some((i, _)) => format!("{}…", s[..i].trim_end()),

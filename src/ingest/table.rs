@@ -9,7 +9,7 @@
 //! skipped and named; a date that cannot be read leaves the row undated, with a warning.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -83,6 +83,9 @@ pub enum RawRow {
 #[derive(Debug, Default)]
 pub struct TableReport {
     pub rows: usize,
+    /// Size and SHA-256 (hex) of the file, worked out as it streamed past, for run.json.
+    pub bytes: u64,
+    pub sha256: String,
     pub skipped: Vec<Skipped>,
     /// Rows whose date cell could not be read: (row name, cell).
     pub bad_dates: Vec<(String, String)>,
@@ -136,6 +139,11 @@ pub fn read_rows(
         path: file.path.clone(),
         message: format!("cannot be read: {e}"),
     })?;
+    let mut open = Hashing {
+        inner: open,
+        hasher: Sha256::new(),
+        bytes: 0,
+    };
     let mut report = TableReport::default();
     let mut rows = Vec::with_capacity(batch_rows);
     let mut push = |row: RawRow, report: &mut TableReport, rows: &mut Vec<RawRow>| {
@@ -154,7 +162,7 @@ pub fn read_rows(
                     b','
                 })
                 .flexible(true)
-                .from_reader(BufReader::with_capacity(1 << 20, open));
+                .from_reader(BufReader::with_capacity(1 << 20, &mut open));
             let header: Vec<String> = reader
                 .headers()
                 .map_err(|e| table_error(file, &e))?
@@ -191,7 +199,7 @@ pub fn read_rows(
             }
         }
         TableFormat::JsonLines => {
-            let reader = BufReader::with_capacity(1 << 20, open);
+            let reader = BufReader::with_capacity(1 << 20, &mut open);
             let mut checked_columns = false;
             for (i, line) in reader.lines().enumerate() {
                 let number = i + 1;
@@ -219,7 +227,31 @@ pub fn read_rows(
     if !rows.is_empty() {
         batch(rows);
     }
+    // Whatever the readers left unread (nothing, normally) still belongs in the hash.
+    std::io::copy(&mut open, &mut std::io::sink()).map_err(|e| InputError::Table {
+        path: file.path.clone(),
+        message: format!("cannot be read: {e}"),
+    })?;
+    report.bytes = open.bytes;
+    report.sha256 = format!("{:x}", open.hasher.finalize());
     Ok(report)
+}
+
+/// A reader that hashes what passes through it, so a table file is read once, not once for
+/// its rows and again for run.json.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
 }
 
 /// A raw row as a [`Row`], or why it is skipped: not a JSON object, or an empty text cell.
@@ -297,10 +329,9 @@ pub fn to_document(file: &SourceFile, row: Row, order: DateOrder) -> (Document, 
             .map(str::trim)
             .find(|l| !l.is_empty())
             .unwrap_or_default()
-            .chars()
-            .take(120)
-            .collect()
+            .to_string()
     });
+    let title = super::shorten(&title, super::MAX_TITLE_CHARS);
     let info = DocumentInfo {
         name,
         title,
@@ -365,6 +396,9 @@ mod tests {
         assert_eq!(rows[1].id.as_deref(), Some("3"));
         assert_eq!(rows[1].title, None);
         assert_eq!(report.rows, 3);
+        let bytes = std::fs::read(&f.path).unwrap();
+        assert_eq!(report.bytes, bytes.len() as u64);
+        assert_eq!(report.sha256, format!("{:x}", Sha256::digest(&bytes)));
         assert_eq!(report.skipped[0].path, "c.csv#2");
         assert_eq!(report.skipped[0].reason, "empty text cell");
     }

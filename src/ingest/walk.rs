@@ -128,7 +128,8 @@ pub fn is_document(path: &Path) -> bool {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    matches!(ext.as_str(), "txt" | "md" | "html" | "htm")
+    matches!(ext.as_str(), "txt" | "md")
+        || super::html::is_html(&path.to_string_lossy())
         || super::table::TableFormat::of(path).is_some()
 }
 
