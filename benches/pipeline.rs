@@ -150,7 +150,9 @@ fn whole_run(c: &mut Criterion) {
         "--quiet",
     ];
     let cli = <themeshift::cli::Cli as clap::Parser>::parse_from(args);
-    let themeshift::cli::Command::Analyse(a) = cli.command;
+    let themeshift::cli::Command::Analyse(a) = cli.command else {
+        unreachable!("parsed from an analyse command line")
+    };
     let config = themeshift::config::Config::from_args(&a, Vec::new()).unwrap();
     let mut group = c.benchmark_group("whole_run");
     group.sample_size(10);

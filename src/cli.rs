@@ -29,16 +29,17 @@ pub enum Command {
     /// charts.
     #[command(visible_alias = "analyze", after_help = EXIT_CODES)]
     Analyse(AnalyseArgs),
+    /// Print the concordance of a pattern: every place it occurs in the documents, with the
+    /// words around it, by period and document.
+    #[command(after_help = EXIT_CODES)]
+    Kwic(KwicArgs),
 }
 
 /// Flags of `themeshift analyse`.
 #[derive(Debug, Args, Clone)]
 pub struct AnalyseArgs {
-    /// Folder of documents (.txt, .md, .html, and tables of documents: .csv, .tsv, .jsonl;
-    /// searched recursively), or one such file. A `metadata.csv` in the folder (columns
-    /// file,date and optionally title,source) gives dates and titles; a `themes.toml` in it is
-    /// the theme lexicon unless --themes is given.
-    pub input: PathBuf,
+    #[command(flatten)]
+    pub read: ReadArgs,
 
     /// Folder for the tables and charts. Its previous contents are replaced only when the new
     /// run has succeeded.
@@ -49,10 +50,6 @@ pub struct AnalyseArgs {
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
 
-    /// How dates are grouped into periods.
-    #[arg(long, value_enum, default_value_t = PeriodKind::Year)]
-    pub period: PeriodKind,
-
     /// The two periods to compare, earlier first (e.g. 2003,2010). Default: the earliest and
     /// the latest period.
     #[arg(long, value_name = "A,B")]
@@ -61,6 +58,44 @@ pub struct AnalyseArgs {
     /// Keyness is computed for terms seen at least this often in the two periods together.
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub min_count: u64,
+
+    /// Phrases counted as terms: 1 for single words only, 1-2 to add two-word phrases
+    /// (bigrams), 1-3 to add three-word phrases.
+    #[arg(long, default_value = "1-2", value_name = "1-N")]
+    pub ngrams: String,
+
+    /// Words of context each side of a concordance line in kwic.csv.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub kwic_window: usize,
+
+    /// Concordance lines kept per theme and period in kwic.csv (a fixed sample when there are
+    /// more; 0 keeps every line).
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    pub kwic_max: usize,
+
+    /// Fail (exit code 2, nothing written) when any file is skipped or any warning is given.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// How documents are found and read: the flags `analyse` and `kwic` share.
+#[derive(Debug, Args, Clone)]
+pub struct ReadArgs {
+    /// Folder of documents (.txt, .md, .html, and tables of documents: .csv, .tsv, .jsonl;
+    /// searched recursively), or one such file. A `metadata.csv` in the folder (columns
+    /// file,date and optionally title,source) gives dates and titles; a `themes.toml` in it is
+    /// the theme lexicon unless --themes is given.
+    pub input: PathBuf,
+
+    /// How dates are grouped into periods.
+    #[arg(long, value_enum, default_value_t = PeriodKind::Year)]
+    pub period: PeriodKind,
+
+    /// Periods of your own instead: years or ranges of years in time order, labelled as
+    /// written (e.g. 1995-2004,2005-2014,2015-2026). Documents dated outside them are left
+    /// out and named in the summary.
+    #[arg(long, value_name = "RANGES", conflicts_with = "period")]
+    pub periods: Option<String>,
 
     /// Language of the documents: Snowball stemmer and built-in stopword list.
     #[arg(long, default_value = "english")]
@@ -78,20 +113,6 @@ pub struct AnalyseArgs {
     /// first (UK style).
     #[arg(long)]
     pub month_first: bool,
-
-    /// Phrases counted as terms: 1 for single words only, 1-2 to add two-word phrases
-    /// (bigrams), 1-3 to add three-word phrases.
-    #[arg(long, default_value = "1-2", value_name = "1-N")]
-    pub ngrams: String,
-
-    /// Words of context each side of a concordance line in kwic.csv.
-    #[arg(long, default_value_t = 8, value_name = "N")]
-    pub kwic_window: usize,
-
-    /// Concordance lines kept per theme and period in kwic.csv (a fixed sample when there are
-    /// more; 0 keeps every line).
-    #[arg(long, default_value_t = 200, value_name = "N")]
-    pub kwic_max: usize,
 
     /// Table corpora (.csv, .tsv, .jsonl): the column holding each document's text.
     #[arg(long, default_value = "text", value_name = "NAME")]
@@ -116,10 +137,6 @@ pub struct AnalyseArgs {
     #[arg(long, value_name = "NAME")]
     pub encoding: Option<String>,
 
-    /// Fail (exit code 2, nothing written) when any file is skipped or any warning is given.
-    #[arg(long)]
-    pub strict: bool,
-
     /// Worker threads (default: one per core). Results do not depend on this.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -127,4 +144,29 @@ pub struct AnalyseArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Flags of `themeshift kwic`.
+#[derive(Debug, Args, Clone)]
+pub struct KwicArgs {
+    /// What to look for, in the lexicon's pattern language: one or more words, each matching
+    /// any word with the same stem (`top table` finds "top tables"), or ending in * to match
+    /// a beginning (`centralis*`). Quote a pattern of several words.
+    pub pattern: String,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Words of context each side of the match.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub window: usize,
+
+    /// Lines shown per period (a fixed sample when there are more; 0 shows every line).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub max: usize,
+
+    /// Write the concordance to this CSV file (same columns as kwic.csv) instead of printing
+    /// it.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
 }

@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use rust_stemmers::Algorithm;
 
-use crate::cli::AnalyseArgs;
+use crate::cli::{AnalyseArgs, KwicArgs, ReadArgs};
 use crate::count::{CountOptions, MAX_N};
 use crate::error::InputError;
 use crate::ingest::date::DateOrder;
 use crate::ingest::table::Columns;
-use crate::period::PeriodKind;
+use crate::period::Periods;
 use crate::tokenise::stem;
 
 /// Everything a run needs to know, validated.
@@ -23,7 +23,7 @@ pub struct Config {
     /// The theme lexicon, when there is one.
     pub themes: Option<PathBuf>,
     /// How dates are binned.
-    pub period: PeriodKind,
+    pub period: Periods,
     /// The pair of periods to compare (A, B), when the user chose one.
     pub compare: Option<(String, String)>,
     /// Minimum count in A and B together for a term to be tested for keyness.
@@ -50,11 +50,56 @@ pub struct Config {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// `--strict`: skipped files and warnings fail the run.
     pub strict: bool,
+    /// Count undated documents too, under the period `undated` (for `kwic`, which searches
+    /// every document).
+    pub search_undated: bool,
 }
 
 impl Config {
     /// Validates the flags of `analyse`; `command_line` is recorded in run.json.
     pub fn from_args(args: &AnalyseArgs, command_line: Vec<String>) -> Result<Config, InputError> {
+        let mut config = Config::reading(&args.read, command_line)?;
+        let folder = if config.input.is_dir() {
+            config.input.clone()
+        } else {
+            config
+                .input
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        };
+        config.themes = match &args.themes {
+            Some(path) if !path.is_file() => return Err(InputError::LexiconMissing(path.clone())),
+            Some(path) => Some(path.clone()),
+            None => Some(folder.join("themes.toml")).filter(|p| p.is_file()),
+        };
+        config.output = args.output.clone();
+        config.compare = args.compare.as_deref().map(parse_compare).transpose()?;
+        config.min_count = args.min_count.max(1);
+        config.strict = args.strict;
+        config.count = CountOptions {
+            max_n: parse_ngrams(&args.ngrams)?,
+            kwic_window: args.kwic_window,
+            kwic_max: args.kwic_max,
+        };
+        Ok(config)
+    }
+
+    /// Validates the flags of `kwic`: words only, every concordance line unless `--max`.
+    pub fn for_kwic(args: &KwicArgs, command_line: Vec<String>) -> Result<Config, InputError> {
+        let mut config = Config::reading(&args.read, command_line)?;
+        config.count = CountOptions {
+            max_n: 1,
+            kwic_window: args.window,
+            kwic_max: args.max,
+        };
+        config.search_undated = true;
+        Ok(config)
+    }
+
+    /// The settings every command shares (how documents are found and read), with the
+    /// defaults of `analyse` for the rest.
+    fn reading(args: &ReadArgs, command_line: Vec<String>) -> Result<Config, InputError> {
         let input = args.input.clone();
         if !input.exists() {
             return Err(InputError::InputMissing(input));
@@ -62,16 +107,6 @@ impl Config {
         if !input.is_dir() && !crate::ingest::walk::is_document(&input) {
             return Err(InputError::InputNotFolder(input));
         }
-        let folder = if input.is_dir() {
-            input.clone()
-        } else {
-            input.parent().map(Path::to_path_buf).unwrap_or_default()
-        };
-        let themes = match &args.themes {
-            Some(path) if !path.is_file() => return Err(InputError::LexiconMissing(path.clone())),
-            Some(path) => Some(path.clone()),
-            None => Some(folder.join("themes.toml")).filter(|p| p.is_file()),
-        };
         if let Some(path) = args.stopwords.as_ref().filter(|p| !p.is_file()) {
             return Err(InputError::StopwordsMissing(path.clone()));
         }
@@ -80,18 +115,20 @@ impl Config {
             let names: Vec<_> = stem::LANGUAGES.iter().map(|(n, _)| *n).collect();
             InputError::UnknownLanguage(args.language.clone(), names.join(", "))
         })?;
-        let compare = args.compare.as_deref().map(parse_compare).transpose()?;
         let threads = args
             .threads
             .filter(|&n| n > 0)
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         Ok(Config {
             input,
-            output: args.output.clone(),
-            themes,
-            period: args.period,
-            compare,
-            min_count: args.min_count.max(1),
+            output: PathBuf::from("output"),
+            themes: None,
+            period: match &args.periods {
+                Some(ranges) => Periods::parse_ranges(ranges).map_err(InputError::Periods)?,
+                None => Periods::Every(args.period),
+            },
+            compare: None,
+            min_count: 2,
             language,
             stemmer: (!args.no_stem).then_some(algorithm),
             stopwords: args.stopwords.clone(),
@@ -110,12 +147,9 @@ impl Config {
                         .ok_or_else(|| InputError::UnknownEncoding(name.clone()))?,
                 ),
             },
-            strict: args.strict,
-            count: CountOptions {
-                max_n: parse_ngrams(&args.ngrams)?,
-                kwic_window: args.kwic_window,
-                kwic_max: args.kwic_max,
-            },
+            strict: false,
+            search_undated: false,
+            count: CountOptions::default(),
             columns: Columns {
                 text: args.text_column.clone(),
                 date: args.date_column.clone(),

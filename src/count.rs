@@ -45,6 +45,22 @@ pub struct PeriodCounts {
     pub words: FxHashMap<String, u64>,
     /// One entry per lexicon theme, in lexicon order.
     pub themes: Vec<ThemeCount>,
+    /// Fewest word tokens in one document of the period (for DPnorm).
+    pub min_doc_tokens: Option<u64>,
+    /// The sums Gries's DP is computed from, by term ([`Counts::resolve_dispersion`]).
+    pub dispersion: FxHashMap<String, Spread>,
+}
+
+/// Integer sums from which a term's DP in a period follows exactly
+/// ([`crate::measure::stats::gries_dp`]): with `T` the period's tokens, `f` the term's count,
+/// and `n_i`, `v_i` the tokens of document `i` and the term's count in it, summed over the
+/// documents that contain the term.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Spread {
+    /// Σ n_i.
+    pub tokens_with: u128,
+    /// Σ max(0, n_i·f − v_i·T).
+    pub excess: u128,
 }
 
 impl PeriodCounts {
@@ -68,6 +84,15 @@ impl PeriodCounts {
             mine.docs += theirs.docs;
             add_all(&mut mine.words, theirs.words);
         }
+        self.min_doc_tokens = match (self.min_doc_tokens, other.min_doc_tokens) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        for (term, s) in other.dispersion {
+            let e = self.dispersion.entry(term).or_default();
+            e.tokens_with += s.tokens_with;
+            e.excess += s.excess;
+        }
     }
 }
 
@@ -84,6 +109,9 @@ pub struct Counts {
     /// Concordance lines of theme hits: a deterministic sample of at most
     /// [`CountOptions::kwic_max`] per period and theme once [`Counts::kwic_sample`] is applied.
     pub kwic: Vec<KwicLine>,
+    /// Each counter's per-document term counts, until [`Counts::resolve_dispersion`] turns
+    /// them into [`PeriodCounts::dispersion`].
+    pub logs: Vec<DocTermLog>,
 }
 
 impl Counts {
@@ -93,7 +121,35 @@ impl Counts {
             self.periods.entry(period).or_default().merge(c);
         }
         self.kwic.extend(other.kwic);
+        self.logs.extend(other.logs);
         self
+    }
+
+    /// Works out every term's [`Spread`] in every period from the counters' per-document
+    /// logs, now that each term's total count `f` and each period's size `T` are known, and
+    /// drops the logs. Integer sums only, so the result does not depend on how documents were
+    /// split between threads. Terms no longer in the tables (pruned phrases) are skipped.
+    pub fn resolve_dispersion(&mut self) {
+        use rayon::prelude::*;
+        let logs = std::mem::take(&mut self.logs);
+        let periods = &self.periods;
+        let parts: Vec<(String, FxHashMap<String, Spread>)> = logs
+            .par_iter()
+            .flat_map_iter(|log| {
+                log.periods.iter().filter_map(move |(period, docs)| {
+                    let counts = periods.get(period)?;
+                    Some((period.clone(), log.spreads(docs, counts)))
+                })
+            })
+            .collect();
+        for (period, spreads) in parts {
+            let p = self.periods.get_mut(&period).expect("period of a log");
+            for (term, s) in spreads {
+                let e = p.dispersion.entry(term).or_default();
+                e.tokens_with += s.tokens_with;
+                e.excess += s.excess;
+            }
+        }
     }
 
     /// Drops phrases (terms of two or more words) seen fewer than `min_count` times in the
@@ -150,8 +206,69 @@ impl Counts {
     pub fn single(period: String, doc: PeriodCounts) -> Counts {
         Counts {
             periods: BTreeMap::from([(period, doc)]),
-            kwic: Vec::new(),
+            ..Counts::default()
         }
+    }
+}
+
+/// Tag on a [`DocTermLog`] id that marks a phrase (the rest is the phrase's id).
+const PHRASE: u32 = 1 << 31;
+
+/// One counter's record of which terms each document held and how often: what Gries's DP
+/// needs beyond the totals. Ids are the counter's own; `stems` and `phrases` name them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocTermLog {
+    stems: Vec<String>,
+    phrases: Vec<String>,
+    periods: BTreeMap<String, PeriodLog>,
+}
+
+/// The documents of one period in a [`DocTermLog`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct PeriodLog {
+    /// Per document: its word tokens and the end of its entries in `entries`.
+    docs: Vec<(u64, usize)>,
+    /// (term id, count in the document), documents one after another.
+    entries: Vec<(u32, u32)>,
+}
+
+impl DocTermLog {
+    /// The [`Spread`] sums of the terms of `log`'s documents, given their period's totals.
+    fn spreads(&self, log: &PeriodLog, counts: &PeriodCounts) -> FxHashMap<String, Spread> {
+        let name = |id: u32| {
+            if id & PHRASE != 0 {
+                &self.phrases[(id & !PHRASE) as usize]
+            } else {
+                &self.stems[id as usize]
+            }
+        };
+        let big_t = counts.tokens as u128;
+        let mut by_id: FxHashMap<u32, (u128, Spread)> = FxHashMap::default();
+        let mut start = 0;
+        for &(n, end) in &log.docs {
+            for &(id, v) in &log.entries[start..end] {
+                let e = match by_id.get_mut(&id) {
+                    Some(e) => e,
+                    None => {
+                        let f = counts.terms.get(name(id)).map_or(0, |c| c.count);
+                        by_id.entry(id).or_insert((f as u128, Spread::default()))
+                    }
+                };
+                let (f, s) = (e.0, &mut e.1);
+                if f == 0 {
+                    continue;
+                }
+                let n = n as u128;
+                s.tokens_with += n;
+                s.excess += (n * f).saturating_sub(v as u128 * big_t);
+            }
+            start = end;
+        }
+        by_id
+            .into_iter()
+            .filter(|(_, (f, _))| *f > 0)
+            .map(|(id, (_, s))| (name(id).clone(), s))
+            .collect()
     }
 }
 
@@ -241,6 +358,8 @@ struct PeriodTally {
     stems: FxHashMap<u32, TermCount>,
     grams: FxHashMap<u32, TermCount>,
     themes: Vec<ThemeCount>,
+    min_doc_tokens: Option<u64>,
+    log: PeriodLog,
 }
 
 /// Counts many documents on one thread. Each distinct word is interned once, with its stem,
@@ -274,6 +393,14 @@ pub struct Counter<'a> {
     kwic_trimmed: usize,
     /// Documents added so far (the current document's number, from 1).
     doc: u32,
+    /// Words of the current document in the parts added before this one.
+    offset: usize,
+    /// Each theme, the last document (by `doc`) that had a hit of it.
+    theme_seen: Vec<u32>,
+    /// The period of the document being counted, while it is open (see `close_doc`).
+    open: Option<String>,
+    /// Word tokens of the open document so far.
+    doc_tokens: u64,
     tokens: Vec<u32>,
     spans: Vec<Span>,
 }
@@ -299,6 +426,10 @@ impl<'a> Counter<'a> {
             kwic: Vec::new(),
             kwic_trimmed: 0,
             doc: 0,
+            offset: 0,
+            theme_seen: Vec::new(),
+            open: None,
+            doc_tokens: 0,
             tokens: Vec::new(),
             spans: Vec::new(),
         }
@@ -333,7 +464,32 @@ impl<'a> Counter<'a> {
     /// Tokenises `text` and adds it to `period` as one document named `name`. An undated
     /// document (`None`) is only measured: its size is returned, nothing is counted.
     pub fn add(&mut self, name: &str, period: Option<&str>, text: &str) -> DocSize {
-        self.doc += 1;
+        self.add_part(name, period, text, false)
+    }
+
+    /// Adds `text` to the document added last, as its next part: a file too large to hold
+    /// whole is counted a part at a time, and its counts are those of one document. Parts
+    /// are cut at breaks (see [`crate::ingest::stream`]); a phrase does not run across one.
+    /// The [`DocSize`] returned is this part's share: the document's is the sum over parts.
+    pub fn add_more(&mut self, name: &str, period: Option<&str>, text: &str) -> DocSize {
+        self.add_part(name, period, text, true)
+    }
+
+    fn add_part(
+        &mut self,
+        name: &str,
+        period: Option<&str>,
+        text: &str,
+        continued: bool,
+    ) -> DocSize {
+        if !continued || self.doc == 0 {
+            self.close_doc();
+            self.doc += 1;
+            self.offset = 0;
+            self.doc_tokens = 0;
+            self.touched.clear();
+            self.touched_grams.clear();
+        }
         let doc = self.doc;
         let mut tokens = std::mem::take(&mut self.tokens);
         let mut spans = std::mem::take(&mut self.spans);
@@ -357,13 +513,16 @@ impl<'a> Counter<'a> {
             types,
         };
         if let Some(period) = period {
-            self.tally(doc, name, period, &normalised, &tokens, &spans);
+            self.tally(doc, name, period, &normalised, &tokens, &spans, continued);
         }
+        self.offset += tokens.len();
+        self.doc_tokens += tokens.len() as u64;
         self.tokens = tokens;
         self.spans = spans;
         size
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn tally(
         &mut self,
         doc: u32,
@@ -372,15 +531,18 @@ impl<'a> Counter<'a> {
         text: &str,
         tokens: &[u32],
         spans: &[Span],
+        continued: bool,
     ) {
         if !self.periods.contains_key(period) {
             self.periods
                 .insert(period.to_string(), PeriodTally::default());
         }
         let tally = self.periods.get_mut(period).expect("inserted above");
-        tally.docs += 1;
+        if !continued {
+            tally.docs += 1;
+            self.open = Some(period.to_string());
+        }
         tally.tokens += tokens.len() as u64;
-        self.touched.clear();
         for &t in tokens {
             let word = &self.words[t as usize];
             if word.stopword {
@@ -402,8 +564,6 @@ impl<'a> Counter<'a> {
             let e = tally.stems.get_mut(&id).expect("counted above");
             e.max_doc = e.max_doc.max(self.stems[id as usize].2);
         }
-        self.touched_grams.clear();
-
         for i in 0..tokens.len() {
             if self.options.max_n < 2 || self.words[tokens[i] as usize].stopword {
                 continue;
@@ -460,13 +620,15 @@ impl<'a> Counter<'a> {
             |t| &words[t as usize].text,
             |t| &stems[words[t as usize].stem as usize].0,
         );
-        let mut last_theme = usize::MAX;
+        if self.theme_seen.is_empty() {
+            self.theme_seen = vec![0; self.matcher.theme_count()];
+        }
         for hit in hits {
             let theme = &mut tally.themes[hit.theme];
             theme.hits += 1;
-            if hit.theme != last_theme {
+            if self.theme_seen[hit.theme] != doc {
                 theme.docs += 1;
-                last_theme = hit.theme;
+                self.theme_seen[hit.theme] = doc;
             }
             let matched: Vec<&str> = tokens[hit.start..hit.start + hit.len]
                 .iter()
@@ -479,6 +641,7 @@ impl<'a> Counter<'a> {
                 text,
                 spans,
                 hit,
+                self.offset,
                 self.options.kwic_window,
             ));
         }
@@ -486,8 +649,8 @@ impl<'a> Counter<'a> {
         // doubled since the last trim, so trimming costs O(1) per line on average.
         if self.options.kwic_max > 0 && self.kwic.len() > 2 * self.kwic_trimmed + 4096 {
             let mut part = Counts {
-                periods: BTreeMap::new(),
                 kwic: std::mem::take(&mut self.kwic),
+                ..Counts::default()
             };
             part.kwic_sample(self.options.kwic_max);
             self.kwic = part.kwic;
@@ -495,19 +658,48 @@ impl<'a> Counter<'a> {
         }
     }
 
-    /// The counts so far, keyed by strings, ready to merge with other counters'.
-    pub fn finish(self) -> Counts {
-        let words = self.words;
-        let stems = self.stems;
-        let grams = self.grams;
-        let themes = self.matcher.theme_count();
-        let gram_name = |g: &Gram| {
-            g.iter()
-                .take_while(|&&s| s != u32::MAX)
-                .map(|&s| &*stems[s as usize].0)
-                .collect::<Vec<_>>()
-                .join(" ")
+    /// Ends the open document: its size and the count of each term it held go to its
+    /// period's log (for DP).
+    fn close_doc(&mut self) {
+        let Some(period) = self.open.take() else {
+            return;
         };
+        let tally = self.periods.get_mut(&period).expect("open period");
+        let n = self.doc_tokens;
+        tally.min_doc_tokens = Some(tally.min_doc_tokens.map_or(n, |m| m.min(n)));
+        let clamp = |c: u64| c.min(u32::MAX as u64) as u32;
+        let log = &mut tally.log;
+        log.entries.extend(
+            self.touched
+                .iter()
+                .map(|&id| (id, clamp(self.stems[id as usize].2))),
+        );
+        log.entries.extend(
+            self.touched_grams
+                .iter()
+                .map(|&id| (id | PHRASE, clamp(self.grams[id as usize].2))),
+        );
+        log.docs.push((n, log.entries.len()));
+    }
+
+    /// The counts so far, keyed by strings, ready to merge with other counters'.
+    pub fn finish(mut self) -> Counts {
+        self.close_doc();
+        let words = self.words;
+        let stems: Vec<String> = self.stems.into_iter().map(|s| s.0.into()).collect();
+        let phrases: Vec<String> = self
+            .grams
+            .iter()
+            .map(|(g, _, _)| {
+                g.iter()
+                    .take_while(|&&s| s != u32::MAX)
+                    .map(|&s| stems[s as usize].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let themes = self.matcher.theme_count();
+        let mut log_periods = BTreeMap::new();
         let periods = self
             .periods
             .into_iter()
@@ -515,12 +707,12 @@ impl<'a> Counter<'a> {
                 let mut terms: FxHashMap<String, TermCount> = t
                     .stems
                     .into_iter()
-                    .map(|(id, c)| (stems[id as usize].0.to_string(), c))
+                    .map(|(id, c)| (stems[id as usize].clone(), c))
                     .collect();
                 terms.extend(
                     t.grams
                         .into_iter()
-                        .map(|(id, c)| (gram_name(&grams[id as usize].0), c)),
+                        .map(|(id, c)| (phrases[id as usize].clone(), c)),
                 );
                 let counts = PeriodCounts {
                     docs: t.docs,
@@ -536,13 +728,21 @@ impl<'a> Counter<'a> {
                     } else {
                         t.themes
                     },
+                    min_doc_tokens: t.min_doc_tokens,
+                    dispersion: FxHashMap::default(),
                 };
+                log_periods.insert(period.clone(), t.log);
                 (period, counts)
             })
             .collect();
         let mut counts = Counts {
             periods,
             kwic: self.kwic,
+            logs: vec![DocTermLog {
+                stems,
+                phrases,
+                periods: log_periods,
+            }],
         };
         if self.options.kwic_max > 0 {
             counts.kwic_sample(self.options.kwic_max);
@@ -559,6 +759,7 @@ fn kwic_line(
     text: &str,
     spans: &[Span],
     hit: crate::lexicon::Hit,
+    offset: usize,
     window: usize,
 ) -> KwicLine {
     let end = hit.start + hit.len;
@@ -573,13 +774,13 @@ fn kwic_line(
         String::new()
     };
     let mut hasher = rustc_hash::FxHasher::default();
-    (name, hit.start).hash(&mut hasher);
+    (name, offset + hit.start).hash(&mut hasher);
     KwicLine {
         doc: name.to_string(),
         period: period.to_string(),
         theme: hit.theme,
         pattern: hit.pattern,
-        start: hit.start,
+        start: offset + hit.start,
         left,
         matched,
         right,
@@ -602,6 +803,54 @@ mod tests {
         )
         .unwrap();
         count_document(text, &t, &Matcher::new(&lex)).0
+    }
+
+    #[test]
+    fn a_document_added_in_parts_counts_as_one() {
+        let t = english();
+        let lex = Lexicon::parse(
+            "[[theme]]\nname = \"c\"\npatterns = [\"clinical commissioning\", \"commissioner\"]\n",
+            Path::new("t"),
+            &t,
+        )
+        .unwrap();
+        let m = Matcher::new(&lex);
+        let parts = [
+            "Clinical commissioning came. The commissioners met.\n",
+            "Clinical commissioning again, and again clinical commissioning.\n",
+            "Nothing here. Commissioners wrote.",
+        ];
+        let mut whole = Counter::new(&t, &m, CountOptions::default());
+        let size = whole.add("d", Some("p"), &parts.concat());
+        let whole = whole.finish();
+        let mut split = Counter::new(&t, &m, CountOptions::default());
+        let mut sizes = split.add("d", Some("p"), parts[0]);
+        for part in &parts[1..] {
+            let s = split.add_more("d", Some("p"), part);
+            sizes.tokens += s.tokens;
+            sizes.types += s.types;
+        }
+        // A second document afterwards is a new document again.
+        split.add("e", Some("p"), "Commissioners.");
+        let mut split = split.finish();
+        let p = &split.periods["p"];
+        assert_eq!((p.docs, p.themes[0].hits, p.themes[0].docs), (2, 6, 2));
+        assert_eq!(p.terms["commission"].docs, 2);
+        assert_eq!(p.terms["clinic commiss"].max_doc, 3);
+        assert_eq!((sizes.tokens, sizes.types), (size.tokens, size.types));
+        // Without the second document, everything matches the whole-text count.
+        let mut again = Counter::new(&t, &m, CountOptions::default());
+        again.add("d", Some("p"), parts[0]);
+        for part in &parts[1..] {
+            again.add_more("d", Some("p"), part);
+        }
+        let again = again.finish();
+        // (Concordance context stops at a part's edge, so only the counts are compared.)
+        assert_eq!(again.periods, whole.periods);
+        split.kwic.retain(|l| l.doc == "d");
+        let starts: Vec<usize> = split.kwic.iter().map(|l| l.start).collect();
+        let expected: Vec<usize> = whole.kwic.iter().map(|l| l.start).collect();
+        assert_eq!(starts, expected);
     }
 
     #[test]

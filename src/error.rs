@@ -48,6 +48,10 @@ pub enum InputError {
     Strict(String),
     #[error("--ngrams expects 1, 1-2 or 1-3 (got '{0}')")]
     Ngrams(String),
+    #[error("--periods: {0}")]
+    Periods(String),
+    #[error("{0}")]
+    Pattern(String),
     #[error("no comparison was made: {0}")]
     NoComparison(String),
 }

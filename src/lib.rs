@@ -16,6 +16,8 @@ pub mod report;
 pub mod tokenise;
 
 use std::cell::RefCell;
+
+use chrono::Datelike;
 use std::time::Instant;
 
 use thread_local::ThreadLocal;
@@ -64,6 +66,8 @@ struct Gathered {
     inputs: Vec<InputFile>,
     /// Table rows whose date cell could not be read: (document, cell).
     bad_dates: Vec<(String, String)>,
+    /// Files that failed after part of them was counted: the run cannot go on.
+    failed: Vec<String>,
 }
 
 impl Gathered {
@@ -72,6 +76,7 @@ impl Gathered {
         self.skipped.extend(other.skipped);
         self.inputs.extend(other.inputs);
         self.bad_dates.extend(other.bad_dates);
+        self.failed.extend(other.failed);
         self.counts = self.counts.merge(other.counts);
         self
     }
@@ -103,15 +108,27 @@ impl Stopwatch {
     }
 }
 
-fn analyse(config: &Config) -> Result<Summary> {
-    let mut clock = Stopwatch(Instant::now(), Vec::new());
-    let tokeniser = build_tokeniser(config)?;
-    let lexicon = match &config.themes {
-        Some(path) => Some(Lexicon::load(path, &tokeniser)?),
-        None => None,
-    };
-    let empty = Lexicon::default();
-    let matcher = Matcher::new(lexicon.as_ref().unwrap_or(&empty));
+/// What reading a corpus gives: its documents (in name order), their counts, and what was
+/// skipped or odd on the way.
+struct Corpus {
+    docs: Vec<DocRecord>,
+    counts: Counts,
+    skipped: Vec<Skipped>,
+    /// Table rows whose date cell could not be read: (document, cell).
+    bad_dates: Vec<(String, String)>,
+    inputs: Vec<InputFile>,
+    total_bytes: u64,
+    metadata: ingest::metadata::Metadata,
+}
+
+/// Finds, reads and counts every document of `config.input` in parallel: the stage both
+/// commands share. Fails when no document could be read.
+fn read_corpus(
+    config: &Config,
+    tokeniser: &Tokeniser,
+    matcher: &Matcher,
+    clock: &mut Stopwatch,
+) -> Result<Corpus> {
     let metadata_path = config.input.join("metadata.csv");
     let metadata = ingest::metadata::load(&metadata_path, config.date_order)?;
     let found = walk::discover(config);
@@ -130,16 +147,42 @@ fn analyse(config: &Config) -> Result<Summary> {
     // counts are the same either way, and documents.csv names the copies afterwards.
     let seen: std::sync::Mutex<rustc_hash::FxHashSet<(String, Option<String>)>> =
         Default::default();
-    let count_one = |fold: &mut Fold, doc: ingest::Document, input: Option<InputFile>| {
-        let period = doc.info.date.map(|d| config.period.label(d));
+    let count_one = |fold: &mut Fold, mut doc: ingest::Document, input: Option<InputFile>| {
+        let period = doc
+            .info
+            .date
+            .and_then(|d| config.period.label(d))
+            .or_else(|| {
+                (config.search_undated && doc.info.date.is_none()).then(|| "undated".to_string())
+            });
         let first = seen
             .lock()
             .expect("no panics while holding the lock")
             .insert((doc.info.sha256.clone(), period.clone()));
         let counted = if first { period.as_deref() } else { None };
-        let size = fold.counter.add(&doc.info.name, counted, &doc.text);
-        progress.advance(doc.info.bytes);
+        let mut size = fold.counter.add(&doc.info.name, counted, &doc.text);
         drop(doc.text);
+        if let Some(mut parts) = doc.rest {
+            loop {
+                match parts.next_part() {
+                    Ok(Some(part)) => {
+                        let more = fold.counter.add_more(&doc.info.name, counted, &part);
+                        size.tokens += more.tokens;
+                        size.types += more.types;
+                    }
+                    Ok(None) => break,
+                    // Part of the document is counted already: the run cannot go on.
+                    Err(e) => {
+                        fold.gathered
+                            .failed
+                            .push(format!("{}: stopped reading: {e}", doc.info.name));
+                        break;
+                    }
+                }
+            }
+            doc.info.replaced_chars = parts.replaced;
+        }
+        progress.advance(doc.info.bytes);
         fold.gathered.docs.push((
             DocRecord {
                 info: doc.info,
@@ -167,7 +210,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         Err(skipped) => fold.gathered.skipped.push(skipped),
     };
     let new_fold = || Fold {
-        counter: Counter::new(&tokeniser, &matcher, config.count),
+        counter: Counter::new(tokeniser, matcher, config.count),
         gathered: Gathered::default(),
     };
     let (tables, texts): (Vec<&SourceFile>, Vec<&SourceFile>) = found
@@ -251,6 +294,9 @@ fn analyse(config: &Config) -> Result<Summary> {
         }
     }
     progress.finish();
+    if let Some(first) = gathered.failed.iter().min() {
+        anyhow::bail!("cannot finish reading {first}");
+    }
     gathered
         .docs
         .sort_by(|x, y| natural_cmp(&x.0.info.name, &y.0.info.name));
@@ -263,11 +309,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         gathered.docs.into_iter().unzip();
     inputs.extend(row_inputs.into_iter().flatten());
     inputs.sort_by(|x, y| x.path.cmp(&y.path));
-    let (mut counts, skipped) = (gathered.counts, gathered.skipped);
-    counts.kwic_sample(config.count.kwic_max);
-    counts.prune_phrases(config.min_count);
-    clock.lap("read_and_count");
-
+    let (counts, skipped) = (gathered.counts, gathered.skipped);
     if docs.is_empty() {
         return Err(InputError::NoDocuments {
             path: config.input.clone(),
@@ -284,6 +326,40 @@ fn analyse(config: &Config) -> Result<Summary> {
         }
         .into());
     }
+    Ok(Corpus {
+        docs,
+        counts,
+        skipped,
+        bad_dates,
+        inputs,
+        total_bytes,
+        metadata,
+    })
+}
+
+fn analyse(config: &Config) -> Result<Summary> {
+    let mut clock = Stopwatch(Instant::now(), Vec::new());
+    let tokeniser = build_tokeniser(config)?;
+    let lexicon = match &config.themes {
+        Some(path) => Some(Lexicon::load(path, &tokeniser)?),
+        None => None,
+    };
+    let empty = Lexicon::default();
+    let matcher = Matcher::new(lexicon.as_ref().unwrap_or(&empty));
+    let Corpus {
+        docs,
+        mut counts,
+        skipped,
+        bad_dates,
+        inputs,
+        total_bytes,
+        metadata,
+    } = read_corpus(config, &tokeniser, &matcher, &mut clock)?;
+    counts.kwic_sample(config.count.kwic_max);
+    counts.prune_phrases(config.min_count);
+    counts.resolve_dispersion();
+    clock.lap("read_and_count");
+
     let mut docs = docs;
     let mut first_copy: FxHashMap<(String, Option<String>), String> = FxHashMap::default();
     for d in docs.iter_mut() {
@@ -339,6 +415,34 @@ fn analyse(config: &Config) -> Result<Summary> {
             "{} document(s) dated in the future; check their dates: {}",
             odd_dates.len(),
             list(&odd_dates)
+        ));
+    }
+    let old_dates: Vec<String> = docs
+        .iter()
+        .filter_map(|d| {
+            let date = d.info.date?;
+            (date.year() < 1800).then(|| format!("{} ({date})", d.info.name))
+        })
+        .collect();
+    if !old_dates.is_empty() {
+        warnings.push(format!(
+            "{} document(s) dated before 1800; check their dates: {}",
+            old_dates.len(),
+            list(&old_dates)
+        ));
+    }
+    let outside: Vec<String> = docs
+        .iter()
+        .filter_map(|d| {
+            let date = d.info.date.filter(|_| d.period.is_none())?;
+            Some(format!("{} ({date})", d.info.name))
+        })
+        .collect();
+    if !outside.is_empty() {
+        warnings.push(format!(
+            "{} document(s) dated outside the periods chosen with --periods, so not counted: {}",
+            outside.len(),
+            list(&outside)
         ));
     }
     if let Some((name, cell)) = bad_dates.first() {
@@ -415,7 +519,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         documents: docs.len(),
         undated: docs
             .iter()
-            .filter(|d| d.period.is_none())
+            .filter(|d| d.info.date.is_none())
             .map(|d| d.info.name.clone())
             .collect(),
         skipped,
@@ -446,7 +550,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         version: env!("CARGO_PKG_VERSION"),
         command_line: &config.command_line,
         settings: manifest::Settings {
-            period: config.period,
+            period: &config.period,
             compare: config.compare.as_ref(),
             min_count: config.min_count,
             language: &config.language,
@@ -492,6 +596,26 @@ fn analyse(config: &Config) -> Result<Summary> {
     summary.seconds = clock.1;
     summary.input_bytes = total_bytes;
     Ok(summary)
+}
+
+/// `themeshift kwic`: the concordance of `pattern` (in the lexicon's pattern language) in
+/// every document, dated or not, on `config.threads` workers: the kwic.csv table, sorted by
+/// period, document and position, and the number of documents searched.
+pub fn concordance(config: &Config, pattern: &str) -> Result<(polars::prelude::DataFrame, usize)> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .context("cannot start worker threads")?;
+    pool.install(|| {
+        let tokeniser = build_tokeniser(config)?;
+        let lexicon = Lexicon::from_pattern(pattern, &tokeniser)?;
+        let matcher = Matcher::new(&lexicon);
+        let mut clock = Stopwatch(Instant::now(), Vec::new());
+        let mut corpus = read_corpus(config, &tokeniser, &matcher, &mut clock)?;
+        corpus.counts.kwic_sample(config.count.kwic_max);
+        let table = measure::kwic::kwic_table(&corpus.counts.kwic, &corpus.docs, &lexicon)?;
+        Ok((table, corpus.docs.len()))
+    })
 }
 
 fn build_tokeniser(config: &Config) -> Result<Tokeniser> {

@@ -6,14 +6,17 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use themeshift::cli::{Cli, Command};
+use themeshift::cli::{Cli, Command, KwicArgs};
 use themeshift::config::Config;
 use themeshift::error::{exit_code, InputError};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Command::Analyse(args) = cli.command;
-    let quiet = args.quiet;
+    let args = match cli.command {
+        Command::Analyse(args) => args,
+        Command::Kwic(args) => return kwic(&args),
+    };
+    let quiet = args.read.quiet;
     let result = Config::from_args(&args, std::env::args().collect())
         .map_err(anyhow::Error::from)
         .and_then(|config| themeshift::run(&config));
@@ -44,4 +47,35 @@ fn print_stdout(text: &str) {
             eprintln!("themeshift: error: cannot print the summary: {e}");
         }
     }
+}
+
+/// `themeshift kwic PATTERN INPUT`: prints the concordance, or writes it as CSV with --csv.
+fn kwic(args: &KwicArgs) -> ExitCode {
+    let result = Config::for_kwic(args, std::env::args().collect())
+        .map_err(anyhow::Error::from)
+        .and_then(|config| themeshift::concordance(&config, &args.pattern));
+    let (table, documents) = match result {
+        Ok(found) => found,
+        Err(err) => return fail(&err),
+    };
+    let lines = table.height();
+    let written = match &args.csv {
+        Some(path) => themeshift::report::csv::to_csv(&table)
+            .and_then(|bytes| themeshift::report::output::write_file(path, &bytes)),
+        None => themeshift::report::kwic_text(&table, args.window).map(|text| print_stdout(&text)),
+    };
+    if let Err(err) = written {
+        return fail(&err);
+    }
+    if !args.read.quiet {
+        eprintln!(
+            "themeshift: {lines} line(s) for '{}' in {documents} document(s){}",
+            args.pattern.trim(),
+            args.csv
+                .as_ref()
+                .map(|p| format!(", written to {}", p.display()))
+                .unwrap_or_default()
+        );
+    }
+    ExitCode::SUCCESS
 }

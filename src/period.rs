@@ -1,4 +1,5 @@
-//! Periods: how a document's date is binned for comparison (calendar year, month or decade).
+//! Periods: how a document's date is binned for comparison: calendar year, month or decade
+//! ([`PeriodKind`]), or ranges of years the user chose (`--periods 1995-2004,2005-2014`).
 
 use chrono::{Datelike, NaiveDate};
 use clap::ValueEnum;
@@ -27,9 +28,116 @@ impl PeriodKind {
     }
 }
 
+/// A range of years, both ends included, labelled `1995-2004` (or `2003` for one year).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct YearRange {
+    pub from: i32,
+    pub to: i32,
+}
+
+impl YearRange {
+    pub fn label(self) -> String {
+        if self.from == self.to {
+            format!("{:04}", self.from)
+        } else {
+            format!("{:04}-{:04}", self.from, self.to)
+        }
+    }
+}
+
+/// How dates become periods.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Periods {
+    /// Every year, month or decade.
+    Every(PeriodKind),
+    /// The user's ranges, in time order, not overlapping; a date outside all of them has no
+    /// period.
+    Ranges(Vec<YearRange>),
+}
+
+impl Periods {
+    /// The label of the period holding `date`, if any. Labels sort in time order as strings.
+    pub fn label(&self, date: NaiveDate) -> Option<String> {
+        match self {
+            Periods::Every(kind) => Some(kind.label(date)),
+            Periods::Ranges(ranges) => ranges
+                .iter()
+                .find(|r| (r.from..=r.to).contains(&date.year()))
+                .map(|r| r.label()),
+        }
+    }
+
+    /// Parses `--periods`: comma-separated years or year ranges (`1995-2004,2005-2014,2015`),
+    /// in time order and not overlapping. Gaps are allowed (dates in them are left out).
+    pub fn parse_ranges(text: &str) -> Result<Periods, String> {
+        let mut ranges: Vec<YearRange> = Vec::new();
+        for part in text.split(',').map(str::trim) {
+            let year = |s: &str| {
+                let s = s.trim();
+                (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| s.parse::<i32>().ok())
+                    .flatten()
+                    .ok_or_else(|| {
+                        format!("'{part}' is not a year or a range of years such as 1995-2004")
+                    })
+            };
+            let range = match part.split_once(['-', '–']) {
+                Some((a, b)) => YearRange {
+                    from: year(a)?,
+                    to: year(b)?,
+                },
+                None => {
+                    let y = year(part)?;
+                    YearRange { from: y, to: y }
+                }
+            };
+            if range.from > range.to {
+                return Err(format!("'{part}' ends before it starts"));
+            }
+            if let Some(before) = ranges.last() {
+                if range.from <= before.to {
+                    return Err(format!(
+                        "'{part}' does not come after {}: list the periods in time order, without overlaps",
+                        before.label()
+                    ));
+                }
+            }
+            ranges.push(range);
+        }
+        Ok(Periods::Ranges(ranges))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_of_years() {
+        let p = Periods::parse_ranges("1995-2004, 2005–2014,2015").unwrap();
+        let d = |y| NaiveDate::from_ymd_opt(y, 6, 1).unwrap();
+        assert_eq!(p.label(d(1995)).as_deref(), Some("1995-2004"));
+        assert_eq!(p.label(d(2004)).as_deref(), Some("1995-2004"));
+        assert_eq!(p.label(d(2010)).as_deref(), Some("2005-2014"));
+        assert_eq!(p.label(d(2015)).as_deref(), Some("2015"));
+        assert_eq!(p.label(d(1990)), None);
+        assert_eq!(p.label(d(2016)), None);
+        for bad in [
+            "2005-2014,1995-2004",
+            "1995-2005,2005-2014",
+            "2010-2000",
+            "1995-",
+            "x",
+            "",
+        ] {
+            assert!(Periods::parse_ranges(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            Periods::Every(PeriodKind::Decade).label(d(2003)).as_deref(),
+            Some("2000s")
+        );
+    }
 
     #[test]
     fn labels() {

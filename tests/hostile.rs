@@ -169,10 +169,12 @@ fn odd_files_each_get_a_named_outcome() {
         ),
         "{text}"
     );
-    // Years before 1800 are not read as dates at all (a number is likelier than a date from
-    // the 1700s): the document is undated and named as such.
-    let undated = text.split("No date found").nth(1).unwrap_or_default();
-    assert!(undated.contains("ancient.txt"), "{text}");
+    assert!(
+        text.contains(
+            "1 document(s) dated before 1800; check their dates: ancient.txt (1700-01-01)"
+        ),
+        "{text}"
+    );
 
     let docs = table(&out, "documents.csv");
     let paths = col(&docs, "path");
@@ -305,4 +307,99 @@ fn a_file_with_no_line_breaks_is_read_whole_with_a_short_title() {
     // The only line holds the date and all the text: it is counted, not dropped as a header.
     assert!(num(&r, "tokens") >= 100_000.0, "{}", r["tokens"]);
     assert!(r["title"].chars().count() <= 201 && r["title"].ends_with('…'));
+}
+
+#[test]
+fn a_file_too_large_to_hold_whole_counts_every_word_once() {
+    // Over the 32 MB above which a text file is read in parts: 40 MB on one line, dated by
+    // its name. Every word and phrase must be counted once, as one document.
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    let sentence = "Clinical commissioning groups met the board. ";
+    let n = 40 * 1024 * 1024 / sentence.len() + 1;
+    write(
+        &input,
+        "2010-export.txt",
+        format!("{}QIPP", sentence.repeat(n)),
+    );
+    write(&input, "a2003.txt", "Date: 2003-10-16\n\nA\n\nLocalism.\n");
+    let out = tmp.path().join("out");
+    analyse(&input, &out, &["--quiet", "--ngrams", "1-3"]).success();
+    let docs = table(&out, "documents.csv");
+    let r = row(&docs, &[("path", "2010-export.txt")]);
+    assert_eq!(r["date"], "2010-01-01");
+    assert_eq!(num(&r, "tokens"), (6 * n + 1) as f64);
+    assert!(r["title"].chars().count() <= 201 && r["title"].ends_with('…'));
+    let freq = table(&out, "term_frequencies.csv");
+    for (term, expected) in [
+        ("clinic", n),
+        ("clinic commiss", n),
+        ("clinic commiss group", n),
+        ("board", n),
+        ("qipp", 1),
+    ] {
+        let r = row(&freq, &[("period", "2010"), ("term", term)]);
+        assert_eq!(r["count"], expected.to_string(), "{term}");
+        assert_eq!(r["docs"], "1", "{term}");
+    }
+    // No phrase runs across a sentence, so none across a part's edge.
+    let terms = col(&freq, "term");
+    assert!(!terms.iter().any(|t| t.starts_with("board clinic")));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_skipped_as_permission_denied() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let tmp = tempfile::tempdir().unwrap();
+    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
+    let input = tmp.path().join("in");
+    write(&input, "a2003.txt", "Date: 2003-10-16\n\nA\n\nLocalism.\n");
+    write(&input, "b2010.txt", "Date: 2010-07-22\n\nB\n\nQIPP.\n");
+    let secret = write(&input, "secret.txt", "Date: 2010-07-22\n\nC\n\nHidden.\n");
+    mode(&secret, 0o000).unwrap();
+    let out = tmp.path().join("out");
+    let as_root = std::fs::metadata(input.join("a2003.txt")).unwrap().uid() == 0;
+    let output = if as_root {
+        // Root may read any file, so the run is made as the unprivileged user `nobody`, with
+        // a copy of the binary it may execute and folders it may enter.
+        let bin = tmp.path().join("themeshift");
+        std::fs::copy(assert_cmd::cargo::cargo_bin("themeshift"), &bin).unwrap();
+        mode(&bin, 0o755).unwrap();
+        mode(tmp.path(), 0o777).unwrap();
+        mode(&input, 0o755).unwrap();
+        for f in ["a2003.txt", "b2010.txt"] {
+            mode(&input.join(f), 0o644).unwrap();
+        }
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin)
+            .arg("analyse")
+            .arg(&input)
+            .arg("--output")
+            .arg(&out)
+            .output()
+            .expect("setpriv (util-linux) runs the test as nobody")
+    } else {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("themeshift"))
+            .arg("analyse")
+            .arg(&input)
+            .arg("--output")
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("secret.txt"))
+        .unwrap_or_else(|| panic!("secret.txt not in summary:\n{text}"));
+    assert!(line.contains("permission denied"), "{line}");
+    let docs = table(&out, "documents.csv");
+    assert_eq!(col(&docs, "path"), ["a2003.txt", "b2010.txt"]);
 }

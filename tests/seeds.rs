@@ -94,7 +94,7 @@ fn seed_tables_are_unchanged() {
         .map(|e| e.unwrap().file_name())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 8, "{names:?}");
+    assert_eq!(names.len(), 9, "{names:?}");
     for name in names {
         let want = std::fs::read_to_string(expected.join(&name)).unwrap();
         let got = std::fs::read_to_string(dir.join(&name)).unwrap();

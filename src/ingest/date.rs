@@ -7,8 +7,9 @@
 //! `July 22 2010`, `Jul. 22, 2010`, `2010-07-22`, `2010/07/22` and `2010-07-22T10:00:00Z`.
 //! Month names are English, any case, full, three letters or in between (`Sept`). A weekday
 //! before the date and a time after it belong to the date. In a range such as
-//! `18-19 November 2010` the last day is taken. Years outside 1800–2100 and impossible days
-//! (31 June, 29 February 2011) are refused, never corrected. Two-digit years, and a month
+//! `18-19 November 2010` the last day is taken. Impossible days (31 June, 29 February 2011)
+//! are refused, never corrected. A full date may have any year from 1000 to 2100 (the run
+//! warns about those before 1800); a year standing alone is a date only from 1800 to 2100. Two-digit years, and a month
 //! without a day (`July 2010`), are not dates here.
 
 use std::ops::RangeInclusive;
@@ -72,8 +73,11 @@ pub struct HeaderScan {
 
 /// How many lines at the top of a document are searched for its date.
 const HEADER_LINES: usize = 10;
-/// Years taken as dates; anything else is a number.
+/// Years taken as dates when written alone (`2007`); anything else is a number.
 const YEARS: RangeInclusive<u32> = 1800..=2100;
+/// Years taken as dates in a full date (`12 March 1750`): four digits with a day and month
+/// beside them are a date, however old.
+const FULL_DATE_YEARS: RangeInclusive<u32> = 1000..=2100;
 /// Labels that make a line a date line (`Published: 16/10/2003`), compared ignoring case.
 const DATE_LABELS: [&str; 2] = ["published", "date"];
 /// English month names, in order.
@@ -117,12 +121,17 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// A year standing alone in a name: `2007` in `report 2007`, not in `12345` or `a2007b`.
 static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d{4}\b").expect("valid"));
 
-/// The date, if it is a real one in 1800–2100.
+/// The date, if it is a real one in 1000–2100.
 fn ymd(year: u32, month: u32, day: u32) -> Option<NaiveDate> {
-    if !YEARS.contains(&year) {
+    if !FULL_DATE_YEARS.contains(&year) {
         return None;
     }
     NaiveDate::from_ymd_opt(year as i32, month, day)
+}
+
+/// 1 January of a year written alone, if it is in 1800–2100.
+fn year_alone(year: u32) -> Option<NaiveDate> {
+    YEARS.contains(&year).then(|| ymd(year, 1, 1))?
 }
 
 /// 1–12 for a month name: in full, or its first three or more letters (`Jul`, `Sept`).
@@ -168,7 +177,7 @@ pub fn find_date(s: &str, order: DateOrder) -> Option<NaiveDate> {
 pub fn parse_date_cell(s: &str, order: DateOrder) -> Option<NaiveDate> {
     let s = s.trim();
     if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return ymd(s.parse().ok()?, 1, 1);
+        return year_alone(s.parse().ok()?);
     }
     let c = DATE.captures(s)?;
     if c.get(0)?.as_str().len() != s.len() {
@@ -239,7 +248,7 @@ pub fn date_from_file_name(name: &str) -> Option<NaiveDate> {
             return full;
         }
         YEAR.find_iter(&part)
-            .find_map(|y| ymd(y.as_str().parse().ok()?, 1, 1))
+            .find_map(|y| year_alone(y.as_str().parse().ok()?))
     })
 }
 
@@ -312,12 +321,16 @@ mod tests {
             "13/13/2010",
             "0/5/2010",
             "2010-00-10",
-            "12/10/1750",
+            "12/10/0750",
             "1 January 2101",
         ] {
             assert_eq!(find_date(s, DayFirst), None, "{s}");
         }
         assert_eq!(find_date("29/02/2012", DayFirst), d(2012, 2, 29));
+        // Old full dates are dates (the run warns about them); old bare years are not.
+        assert_eq!(find_date("12/10/1750", DayFirst), d(1750, 10, 12));
+        assert_eq!(find_date("Date: 1700-01-01", DayFirst), d(1700, 1, 1));
+        assert_eq!(date_from_file_name("1750.txt"), None);
         assert_eq!(
             find_date("31 June 2010, then 1 July 2010", DayFirst),
             d(2010, 7, 1)

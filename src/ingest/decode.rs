@@ -16,7 +16,7 @@ pub struct Decoded {
 }
 
 /// File signatures of common binary formats, with the name shown to the user.
-const SIGNATURES: [(&[u8], &str); 6] = [
+pub(crate) const SIGNATURES: [(&[u8], &str); 6] = [
     (b"%PDF", "a PDF file"),
     (b"\x89PNG", "a PNG image"),
     (b"\xFF\xD8\xFF", "a JPEG image"),

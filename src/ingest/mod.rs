@@ -5,6 +5,7 @@ pub mod date;
 pub mod decode;
 pub mod html;
 pub mod metadata;
+pub mod stream;
 pub mod table;
 pub mod walk;
 
@@ -42,7 +43,11 @@ pub struct DocumentInfo {
 #[derive(Debug)]
 pub struct Document {
     pub info: DocumentInfo,
+    /// The text, or its first part when the file is read in parts.
     pub text: String,
+    /// The rest of a file too large to hold whole ([`stream::STREAM_ABOVE`]), to be read and
+    /// counted after `text` as the same document.
+    pub rest: Option<stream::Parts>,
 }
 
 /// Longest title kept (characters); a longer first line is cut with an ellipsis.
@@ -67,20 +72,38 @@ pub fn read_document(
         path: file.name.clone(),
         reason,
     };
-    let bytes = std::fs::read(&file.path).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         skip(match e.kind() {
             std::io::ErrorKind::PermissionDenied => {
                 "permission denied: themeshift may not read it".to_string()
             }
             _ => format!("cannot be read: {e}"),
         })
-    })?;
-    if bytes.is_empty() {
+    };
+    let size = std::fs::metadata(&file.path).map_err(unreadable)?.len();
+    let (decoded, sha256, size, rest) = if size > stream::STREAM_ABOVE && !html::is_html(&file.name)
+    {
+        let scan = stream::scan(&file.path, encoding)
+            .map_err(unreadable)?
+            .map_err(skip)?;
+        let mut parts = stream::Parts::open(&file.path, &scan).map_err(unreadable)?;
+        let first = parts.next_part().map_err(unreadable)?.unwrap_or_default();
+        let decoded = decode::Decoded {
+            text: first,
+            encoding: scan.encoding.name(),
+            replaced: 0,
+        };
+        (decoded, scan.sha256, scan.bytes, Some(parts))
+    } else {
+        let bytes = std::fs::read(&file.path).map_err(unreadable)?;
+        let sha256 = format!("{:x}", Sha256::digest(&bytes));
+        let decoded = decode::decode(&bytes, encoding).map_err(skip)?;
+        (decoded, sha256, bytes.len() as u64, None)
+    };
+    if size == 0 {
         return Err(skip("empty file".to_string()));
     }
-    let sha256 = format!("{:x}", Sha256::digest(&bytes));
-    let decoded = decode::decode(&bytes, encoding).map_err(skip)?;
-    if decoded.text.trim().is_empty() {
+    if decoded.text.trim().is_empty() && rest.is_none() {
         return Err(skip("no text: the file holds only blank space".to_string()));
     }
     let (decoded_text, page) = if html::is_html(&file.name) {
@@ -151,9 +174,10 @@ pub fn read_document(
             source: meta.and_then(|m| m.source.clone()),
             encoding: decoded.encoding,
             replaced_chars: decoded.replaced,
-            bytes: bytes.len() as u64,
+            bytes: size,
             sha256,
         },
         text,
+        rest,
     })
 }

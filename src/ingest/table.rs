@@ -347,6 +347,7 @@ pub fn to_document(file: &SourceFile, row: Row, order: DateOrder) -> (Document, 
         Document {
             info,
             text: row.text,
+            rest: None,
         },
         bad_date,
     )

@@ -135,6 +135,21 @@ impl Lexicon {
     }
 }
 
+impl Lexicon {
+    /// A lexicon of one theme holding one pattern, named after it (for `themeshift kwic`).
+    pub fn from_pattern(pattern: &str, tokeniser: &Tokeniser) -> Result<Lexicon, InputError> {
+        let text = pattern.trim().to_string();
+        let elements = compile(&text, tokeniser).map_err(InputError::Pattern)?;
+        Ok(Lexicon {
+            themes: vec![Theme {
+                name: text.clone(),
+                description: String::new(),
+                patterns: vec![Pattern { text, elements }],
+            }],
+        })
+    }
+}
+
 /// Compiles one pattern string into elements, with the same tokeniser as the documents.
 fn compile(pattern: &str, tokeniser: &Tokeniser) -> Result<Vec<Element>, String> {
     let mut elements = Vec::new();

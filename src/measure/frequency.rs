@@ -17,8 +17,9 @@ pub fn period_sizes(counts: &Counts) -> PolarsResult<DataFrame> {
     df!("period" => periods, "tokens" => tokens)
 }
 
-/// Long table: period, term, word, count, per_10k, docs; sorted by period, then count
-/// (descending), then term.
+/// Long table: period, term, word, count, per_10k, docs, dp, dp_norm (Gries's DP and DPnorm,
+/// [`stats::gries_dp`]; empty when the counts carry no dispersion sums); sorted by period,
+/// then count (descending), then term.
 pub fn term_frequencies(
     counts: &Counts,
     labels: &FxHashMap<String, String>,
@@ -27,39 +28,54 @@ pub fn term_frequencies(
     let mut term = Vec::new();
     let mut count = Vec::new();
     let mut docs = Vec::new();
+    let (mut dp, mut dp_norm) = (Vec::new(), Vec::new());
     for (p, c) in &counts.periods {
         for (t, tc) in &c.terms {
             period.push(p.as_str());
             term.push(t.as_str());
             count.push(tc.count);
             docs.push(tc.docs);
+            let d = c.dispersion.get(t).and_then(|&s| {
+                stats::gries_dp(tc.count, c.tokens, s, c.min_doc_tokens.unwrap_or(0))
+            });
+            dp.push(d.map(|d| d.0));
+            dp_norm.push(d.map(|d| d.1));
         }
     }
-    df!("period" => period, "term" => term, "count" => count, "docs" => docs)?
-        .lazy()
-        .join(
-            period_sizes(counts)?.lazy(),
-            [col("period")],
-            [col("period")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .join(
-            labels_frame(labels)?.lazy(),
-            [col("term")],
-            [col("term")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_column(stats::per_10k_expr("count", "tokens").alias("per_10k"))
-        .select([
-            col("period"),
-            col("term"),
-            col("word"),
-            col("count"),
-            col("per_10k"),
-            col("docs"),
-        ])
-        .sort(["period", "count", "term"], order(&[false, true, false]))
-        .collect()
+    df!(
+        "period" => period,
+        "term" => term,
+        "count" => count,
+        "docs" => docs,
+        "dp" => dp,
+        "dp_norm" => dp_norm
+    )?
+    .lazy()
+    .join(
+        period_sizes(counts)?.lazy(),
+        [col("period")],
+        [col("period")],
+        JoinArgs::new(JoinType::Left),
+    )
+    .join(
+        labels_frame(labels)?.lazy(),
+        [col("term")],
+        [col("term")],
+        JoinArgs::new(JoinType::Left),
+    )
+    .with_column(stats::per_10k_expr("count", "tokens").alias("per_10k"))
+    .select([
+        col("period"),
+        col("term"),
+        col("word"),
+        col("count"),
+        col("per_10k"),
+        col("docs"),
+        col("dp"),
+        col("dp_norm"),
+    ])
+    .sort(["period", "count", "term"], order(&[false, true, false]))
+    .collect()
 }
 
 /// Wide table from the long one: term, word, total, then `count_P` and `per_10k_P` for each

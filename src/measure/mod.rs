@@ -10,6 +10,7 @@ pub mod keyness;
 pub mod kwic;
 pub mod stats;
 pub mod themes;
+pub mod trends;
 
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
@@ -166,7 +167,7 @@ mod tests {
                 .iter()
                 .map(|p| (p.to_string(), PeriodCounts::default()))
                 .collect(),
-            kwic: Vec::new(),
+            ..Default::default()
         }
     }
 
@@ -212,6 +213,8 @@ pub struct Tables {
     pub theme_terms: Option<DataFrame>,
     /// Present when there is a lexicon.
     pub kwic: Option<DataFrame>,
+    /// Present when there is a lexicon.
+    pub theme_trends: Option<DataFrame>,
 }
 
 impl Tables {
@@ -245,7 +248,16 @@ impl Tables {
         };
         Ok(Tables {
             documents: documents::documents_table(docs)?,
-            terms_by_period: frequency::terms_by_period(&term_frequencies, &periods)?,
+            terms_by_period: with_n(frequency::terms_by_period(&term_frequencies, &periods)?)?
+                .lazy()
+                .join(
+                    trends::term_trends(counts, min_count)?.lazy(),
+                    [col("term")],
+                    [col("term")],
+                    JoinArgs::new(JoinType::Left),
+                )
+                .sort(["total", "term"], order(&[true, false]))
+                .collect()?,
             term_frequencies,
             keyness,
             themes: lexicon
@@ -260,6 +272,9 @@ impl Tables {
                 .transpose()?,
             kwic: lexicon
                 .map(|l| kwic::kwic_table(&counts.kwic, docs, l))
+                .transpose()?,
+            theme_trends: lexicon
+                .map(|l| trends::theme_trends(counts, l))
                 .transpose()?,
         })
     }
@@ -276,6 +291,7 @@ impl Tables {
             ("themes.csv", &self.themes),
             ("theme_shift.csv", &self.theme_shift),
             ("theme_terms.csv", &self.theme_terms),
+            ("theme_trends.csv", &self.theme_trends),
             ("kwic.csv", &self.kwic),
         ];
         files.extend(

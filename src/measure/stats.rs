@@ -6,6 +6,8 @@
 use polars::prelude::{col, lit, DataType, Expr};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
+use crate::count::Spread;
+
 /// Frequency per 10,000 words: `count / tokens * 10000` (0 when `tokens` is 0).
 pub fn per_10k(count: u64, tokens: u64) -> f64 {
     if tokens == 0 {
@@ -22,6 +24,82 @@ pub fn per_10k_expr(count: &str, tokens: &str) -> Expr {
     (col(count).cast(DataType::Float64) * lit(10_000.0) / tokens.clone())
         .fill_nan(lit(0.0))
         .fill_null(lit(0.0))
+}
+
+/// Gries's DP (deviation of proportions) of a term in a period, and DPnorm:
+///
+/// `DP = ½ Σ_i |v_i/f − s_i|` over the period's documents `i`, where `v_i` is the term's count
+/// in document `i`, `f = Σ v_i`, and `s_i = n_i/T` is the document's share of the period's
+/// `T` word tokens. 0 when the term is spread exactly like the text; near 1 when it sits in
+/// one small document. `DPnorm = DP / (1 − min_i s_i)` scales it to 0–1.
+///
+/// Only documents containing the term are visited: with `S = Σ n_i` and
+/// `E = Σ max(0, n_i·f − v_i·T)` over them ([`Spread`]),
+/// `DP = (T − S)/T + E/(T·f)` (documents without the term contribute `s_i` each, and
+/// `|x − y| = (x − y) + 2·max(0, y − x)`). `None` when `f` or `T` is 0.
+///
+/// References: S. Th. Gries (2008), "Dispersions and adjusted frequencies in corpora",
+/// International Journal of Corpus Linguistics 13(4); J. Lijffijt and S. Th. Gries (2012),
+/// "Correction to Stefan Th. Gries, 'Dispersions and adjusted frequencies in corpora'",
+/// IJCL 17(1) (DPnorm).
+pub fn gries_dp(f: u64, tokens: u64, spread: Spread, min_doc_tokens: u64) -> Option<(f64, f64)> {
+    if f == 0 || tokens == 0 {
+        return None;
+    }
+    let t = tokens as f64;
+    let outside = tokens.saturating_sub(spread.tokens_with.min(tokens as u128) as u64) as f64 / t;
+    let dp = (outside + spread.excess as f64 / (t * f as f64)).clamp(0.0, 1.0);
+    let smallest = min_doc_tokens as f64 / t;
+    let norm = if smallest < 1.0 {
+        (dp / (1.0 - smallest)).min(1.0)
+    } else {
+        0.0
+    };
+    Some((dp, norm))
+}
+
+/// Cochran–Armitage test for a linear trend in a rate across ordered periods: does the
+/// share of tokens that are this term (or theme) rise or fall steadily from the first period
+/// to the last? `rows[i] = (a_i, N_i)`: hits and word tokens of period `i`, scored `x_i = i`.
+///
+/// `p̄ = Σa_i/ΣN_i`, `x̄ = ΣN_i·x_i/ΣN_i`, `T = Σ a_i(x_i − x̄)`,
+/// `Var(T) = p̄(1 − p̄) Σ N_i(x_i − x̄)²`, `z = T/√Var(T)` (positive = rising), two-sided
+/// `p = erfc(|z|/√2)`. With two periods `z²` is Pearson's χ² of the 2x2 table. `None` when
+/// the variance is 0 (no hits, or one period with tokens).
+///
+/// References: W. G. Cochran (1954), "Some methods for strengthening the common χ² tests",
+/// Biometrics 10(4); P. Armitage (1955), "Tests for linear trends in proportions and
+/// frequencies", Biometrics 11(3).
+pub fn trend_test(rows: &[(u64, u64)]) -> Option<(f64, f64)> {
+    let total: f64 = rows.iter().map(|r| r.1 as f64).sum();
+    let hits: f64 = rows.iter().map(|r| r.0 as f64).sum();
+    if total == 0.0 {
+        return None;
+    }
+    let p = hits / total;
+    let x_bar = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| r.1 as f64 * i as f64)
+        .sum::<f64>()
+        / total;
+    let t: f64 = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| r.0 as f64 * (i as f64 - x_bar))
+        .sum();
+    let spread: f64 = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| r.1 as f64 * (i as f64 - x_bar).powi(2))
+        .sum();
+    let var = p * (1.0 - p) * spread;
+    if var <= 0.0 || !var.is_finite() {
+        return None;
+    }
+    let z = t / var.sqrt();
+    let normal = statrs::distribution::Normal::new(0.0, 1.0).expect("standard normal");
+    Some((z, 2.0 * (1.0 - normal.cdf(z.abs()))))
 }
 
 /// Dunning's log-likelihood ratio G² on the full 2x2 contingency table
@@ -170,6 +248,78 @@ mod tests {
     /// G² = 2[10 ln(10/20) + 30 ln(30/20) + 990 ln(990/980) + 970 ln(970/980)]
     ///    = 2[−6.931472 + 12.163953 + 10.050930 − 9.948942] = 10.669048.
     /// (The two-cell form would give 2[−6.931472 + 12.163953] = 10.464962.)
+    /// The direct formula, `½ Σ |v_i/f − s_i|` over every part, for the test below.
+    fn dp_direct(parts: &[(u64, u64)]) -> (f64, f64) {
+        let t: u64 = parts.iter().map(|p| p.0).sum();
+        let f: u64 = parts.iter().map(|p| p.1).sum();
+        let dp = 0.5
+            * parts
+                .iter()
+                .map(|&(n, v)| (v as f64 / f as f64 - n as f64 / t as f64).abs())
+                .sum::<f64>();
+        let min = parts.iter().map(|p| p.0).min().unwrap() as f64 / t as f64;
+        (dp, dp / (1.0 - min))
+    }
+
+    /// DP from the sums over the documents that hold the term.
+    fn dp_sums(parts: &[(u64, u64)]) -> (f64, f64) {
+        let t: u64 = parts.iter().map(|p| p.0).sum();
+        let f: u64 = parts.iter().map(|p| p.1).sum();
+        let mut s = Spread::default();
+        for &(n, v) in parts.iter().filter(|p| p.1 > 0) {
+            s.tokens_with += n as u128;
+            s.excess += (n as u128 * f as u128).saturating_sub(v as u128 * t as u128);
+        }
+        let min = parts.iter().map(|p| p.0).min().unwrap();
+        gries_dp(f, t, s, min).unwrap()
+    }
+
+    #[test]
+    fn gries_dp_matches_hand_and_independent_values() {
+        // By hand: five equal parts (s = 0.2 each), shares 0.1, 0.2, 0.3, 0.4, 0:
+        // DP = ½ (0.1 + 0 + 0.1 + 0.2 + 0.2) = 0.3; DPnorm = 0.3 / (1 − 0.2) = 0.375.
+        // The others were computed in Python with the direct formula.
+        for (parts, dp, norm) in [
+            (
+                vec![(100, 1), (100, 2), (100, 3), (100, 4), (100, 0)],
+                0.3,
+                0.375,
+            ),
+            (
+                vec![(50, 3), (120, 0), (30, 7), (300, 1), (500, 0)],
+                0.829090909090909,
+                0.8547328959700093,
+            ),
+            (vec![(10, 10), (990, 0)], 0.99, 1.0),
+        ] {
+            for (got_dp, got_norm) in [dp_sums(&parts), dp_direct(&parts)] {
+                assert!((got_dp - dp).abs() < 1e-12, "{parts:?}: {got_dp}");
+                assert!((got_norm - norm).abs() < 1e-12, "{parts:?}: {got_norm}");
+            }
+        }
+        // Spread exactly like the text: 0.
+        let (dp, _) = dp_sums(&[(100, 2), (50, 1), (150, 3)]);
+        assert!(dp.abs() < 1e-12);
+        assert_eq!(gries_dp(0, 10, Spread::default(), 1), None);
+    }
+
+    #[test]
+    fn trend_test_matches_independent_values() {
+        // Python, the formula written out a second time (math.erfc for p).
+        let (z, p) = trend_test(&[(10, 1000), (15, 1200), (30, 1500), (40, 1400)]).unwrap();
+        assert!((z - 3.6898116211669825).abs() < 1e-9, "{z}");
+        assert!((p - 0.00022442017297538466).abs() < 1e-9, "{p}");
+        let (z, p) = trend_test(&[(50, 2000), (40, 2000), (20, 2100)]).unwrap();
+        assert!((z + 3.7332484145029956).abs() < 1e-9, "{z}");
+        assert!((p - 0.00018902599707366617).abs() < 1e-9, "{p}");
+        // Two periods: z² is Pearson's χ² of the 2x2 table (9.5845265293 for these counts).
+        let (z, p) = trend_test(&[(10, 4720), (0, 4519)]).unwrap();
+        assert!((z * z - 9.584526529307947).abs() < 1e-9, "{z}");
+        assert!((p - 0.001962240337858851).abs() < 1e-9, "{p}");
+        assert_eq!(trend_test(&[(0, 100), (0, 100)]), None);
+        assert_eq!(trend_test(&[(5, 100), (0, 0)]), None);
+    }
+
     #[test]
     fn g2_worked_by_hand() {
         assert!((log_likelihood(10, 30, 1000, 1000) - 10.669048).abs() < 1e-6);

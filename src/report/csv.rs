@@ -39,7 +39,7 @@ pub fn to_csv(df: &DataFrame) -> Result<Vec<u8>> {
                     .collect();
                 Column::new(name, cells)
             }
-            DataType::Float64 if name.ends_with("p_value") || name == "p_adjusted" => {
+            DataType::Float64 if name.ends_with("p_value") || name.ends_with("p_adjusted") => {
                 let cells: Vec<Option<String>> = c
                     .f64()?
                     .iter()

@@ -4,7 +4,9 @@
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::charts::{self, KeyTerm, PeriodTopTerms, TermValue, ThemeSeries, ThemeShiftRow};
+use super::charts::{
+    self, KeyTerm, PeriodTopTerms, TermValue, ThemeSeries, ThemeShiftRow, ThemeWords,
+};
 use super::{floats, strings};
 use crate::measure::{Comparison, Tables, ALPHA};
 
@@ -12,6 +14,8 @@ use crate::measure::{Comparison, Tables, ALPHA};
 pub const TOP_TERMS: usize = 20;
 /// Key terms each way in `keyness.png`.
 pub const KEY_TERMS: usize = 15;
+/// Words per theme in `theme_terms.png`.
+pub const THEME_WORDS: usize = 8;
 
 /// Every chart for these tables, as (file name, PNG bytes).
 pub fn render_all(
@@ -34,6 +38,12 @@ pub fn render_all(
         out.push((
             "theme_shift.png",
             charts::theme_shift::render(&cmp.a, &cmp.b, &shift_rows(shift, cmp)?)?,
+        ));
+    }
+    if let (Some(cmp), Some(themes), Some(words)) = (main, &tables.themes, &tables.theme_terms) {
+        out.push((
+            "theme_terms.png",
+            charts::theme_terms::render(&cmp.a, &cmp.b, &theme_words(themes, words, cmp)?)?,
         ));
     }
     if let (true, Some(themes)) = (periods.len() > 2, &tables.themes) {
@@ -128,6 +138,67 @@ pub fn shift_rows(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ThemeShiftR
             per_10k_b: b[i],
             change: change[i].clone(),
             p_value: p[i],
+        })
+        .collect())
+}
+
+/// For each theme (lexicon order), the matched words whose rate changed most from A to B.
+fn theme_words(themes: &DataFrame, words: &DataFrame, cmp: &Comparison) -> Result<Vec<ThemeWords>> {
+    let (theme, period, tokens) = (
+        strings(themes, "theme")?,
+        strings(themes, "period")?,
+        themes
+            .column("tokens")?
+            .u64()?
+            .into_no_null_iter()
+            .collect::<Vec<u64>>(),
+    );
+    let size = |p: &str| period.iter().position(|x| x == p).map_or(0, |i| tokens[i]);
+    let (na, nb) = (size(&cmp.a), size(&cmp.b));
+    let (w_theme, w_period, w_word) = (
+        strings(words, "theme")?,
+        strings(words, "period")?,
+        strings(words, "word")?,
+    );
+    let w_count: Vec<u64> = words.column("count")?.u64()?.into_no_null_iter().collect();
+    let mut order: Vec<String> = Vec::new();
+    for t in &theme {
+        if !order.contains(t) {
+            order.push(t.clone());
+        }
+    }
+    Ok(order
+        .into_iter()
+        .map(|t| {
+            let mut counts: std::collections::BTreeMap<&str, (u64, u64)> = Default::default();
+            for i in (0..w_theme.len()).filter(|&i| w_theme[i] == t) {
+                let e = counts.entry(w_word[i].as_str()).or_default();
+                if w_period[i] == cmp.a {
+                    e.0 += w_count[i];
+                } else if w_period[i] == cmp.b {
+                    e.1 += w_count[i];
+                }
+            }
+            let mut changes: Vec<TermValue> = counts
+                .into_iter()
+                .filter(|(_, (a, b))| a + b > 0)
+                .map(|(w, (a, b))| TermValue {
+                    word: w.to_string(),
+                    value: crate::measure::stats::per_10k(b, nb)
+                        - crate::measure::stats::per_10k(a, na),
+                })
+                .collect();
+            changes.sort_by(|x, y| {
+                y.value
+                    .abs()
+                    .total_cmp(&x.value.abs())
+                    .then(x.word.cmp(&y.word))
+            });
+            changes.truncate(THEME_WORDS);
+            ThemeWords {
+                theme: t,
+                words: changes,
+            }
         })
         .collect())
 }

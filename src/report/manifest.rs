@@ -51,7 +51,7 @@ impl Speed {
 /// The settings that change results.
 #[derive(Debug, Serialize)]
 pub struct Settings<'a> {
-    pub period: crate::period::PeriodKind,
+    pub period: &'a crate::period::Periods,
     pub compare: Option<&'a (String, String)>,
     pub min_count: u64,
     pub language: &'a str,

@@ -3,12 +3,15 @@
 //! run replaces the previous results whole or not at all.
 
 pub mod charts;
+pub mod concordance;
 pub mod csv;
 pub mod figures;
 pub mod manifest;
 pub mod output;
 pub mod progress;
 pub mod summary;
+
+pub use concordance::kwic_text;
 
 use anyhow::Result;
 use polars::prelude::*;

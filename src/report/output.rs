@@ -44,6 +44,37 @@ fn remove_abandoned(parent: &Path) {
     }
 }
 
+/// Writes one file whole or not at all: to a temporary file beside `path`, then renamed
+/// over it, so a failed or interrupted write leaves any earlier file as it was.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let unwritable = |e: std::io::Error| InputError::OutputNotWritable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    if path.is_dir() {
+        return Err(InputError::OutputNotWritable {
+            path: path.to_path_buf(),
+            reason: "it is a folder, not a file".into(),
+        }
+        .into());
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(unwritable)?;
+    let mut file = tempfile::Builder::new()
+        .prefix(".themeshift-")
+        .tempfile_in(&parent)
+        .map_err(unwritable)?;
+    file.write_all(bytes)
+        .and_then(|()| file.flush())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.persist(path).map_err(|e| unwritable(e.error))?;
+    Ok(())
+}
+
 impl Staging {
     /// Creates the staging folder next to `target` (creating `target`'s parent if needed).
     pub fn new(target: &Path) -> Result<Staging> {

@@ -13,6 +13,7 @@
 
 pub mod keyness;
 pub mod theme_shift;
+pub mod theme_terms;
 pub mod theme_trend;
 pub mod top_terms;
 
@@ -60,6 +61,14 @@ pub struct ThemeShiftRow {
     /// `rose`, `fell` or `no significant change`.
     pub change: String,
     pub p_value: f64,
+}
+
+/// The words behind one theme's change: each word's change in rate (per 10,000 words, B
+/// minus A), largest change first.
+#[derive(Debug, Clone)]
+pub struct ThemeWords {
+    pub theme: String,
+    pub words: Vec<TermValue>,
 }
 
 /// One theme's rate in every period, in the order of the periods.
