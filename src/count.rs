@@ -223,51 +223,122 @@ pub struct DocTermLog {
     periods: BTreeMap<String, PeriodLog>,
 }
 
-/// The documents of one period in a [`DocTermLog`].
+/// The documents of one period in a [`DocTermLog`], packed as LEB128 varints (a few bytes
+/// per term and document): per document its word tokens, its number of terms, then for each
+/// term, in increasing id order, the id's gap from the previous one and the count.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct PeriodLog {
-    /// Per document: its word tokens and the end of its entries in `entries`.
-    docs: Vec<(u64, usize)>,
-    /// (term id, count in the document), documents one after another.
-    entries: Vec<(u32, u32)>,
+    bytes: Vec<u8>,
+}
+
+fn put_varint(out: &mut Vec<u8>, mut x: u64) {
+    while x >= 0x80 {
+        out.push((x as u8) | 0x80);
+        x >>= 7;
+    }
+    out.push(x as u8);
+}
+
+fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
+    let mut x = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = bytes[*at];
+        *at += 1;
+        x |= ((b & 0x7F) as u64) << shift;
+        if b < 0x80 {
+            return x;
+        }
+        shift += 7;
+    }
+}
+
+impl PeriodLog {
+    /// Adds one document: its tokens and its (term id, count) pairs sorted by id.
+    fn push(&mut self, tokens: u64, terms: &[(u32, u64)]) {
+        put_varint(&mut self.bytes, tokens);
+        put_varint(&mut self.bytes, terms.len() as u64);
+        let mut last = 0u32;
+        for &(id, count) in terms {
+            put_varint(&mut self.bytes, (id - last) as u64);
+            put_varint(&mut self.bytes, count);
+            last = id;
+        }
+    }
+
+    /// Calls `each(tokens, id, count)` for every term of every document.
+    fn for_each(&self, mut each: impl FnMut(u64, u32, u64)) {
+        let mut at = 0;
+        while at < self.bytes.len() {
+            let tokens = get_varint(&self.bytes, &mut at);
+            let terms = get_varint(&self.bytes, &mut at);
+            let mut id = 0u32;
+            for _ in 0..terms {
+                id += get_varint(&self.bytes, &mut at) as u32;
+                let count = get_varint(&self.bytes, &mut at);
+                each(tokens, id, count);
+            }
+        }
+    }
 }
 
 impl DocTermLog {
+    fn name(&self, id: u32) -> &String {
+        &self.names_of(id)[self.index(id)]
+    }
+
+    fn names_of(&self, id: u32) -> &[String] {
+        if id & PHRASE != 0 {
+            &self.phrases
+        } else {
+            &self.stems
+        }
+    }
+
+    /// `id`'s place in one array of stems then phrases.
+    fn index(&self, id: u32) -> usize {
+        if id & PHRASE != 0 {
+            (id & !PHRASE) as usize
+        } else {
+            id as usize
+        }
+    }
+
+    fn dense(&self, id: u32) -> usize {
+        if id & PHRASE != 0 {
+            self.stems.len() + (id & !PHRASE) as usize
+        } else {
+            id as usize
+        }
+    }
+
     /// The [`Spread`] sums of the terms of `log`'s documents, given their period's totals.
     fn spreads(&self, log: &PeriodLog, counts: &PeriodCounts) -> FxHashMap<String, Spread> {
-        let name = |id: u32| {
-            if id & PHRASE != 0 {
-                &self.phrases[(id & !PHRASE) as usize]
-            } else {
-                &self.stems[id as usize]
-            }
-        };
         let big_t = counts.tokens as u128;
-        let mut by_id: FxHashMap<u32, (u128, Spread)> = FxHashMap::default();
-        let mut start = 0;
-        for &(n, end) in &log.docs {
-            for &(id, v) in &log.entries[start..end] {
-                let e = match by_id.get_mut(&id) {
-                    Some(e) => e,
-                    None => {
-                        let f = counts.terms.get(name(id)).map_or(0, |c| c.count);
-                        by_id.entry(id).or_insert((f as u128, Spread::default()))
-                    }
-                };
-                let (f, s) = (e.0, &mut e.1);
-                if f == 0 {
-                    continue;
+        // Per id: the term's count in the period (None until looked up) and its sums.
+        let mut by_id: Vec<(Option<u64>, Spread)> =
+            vec![(None, Spread::default()); self.stems.len() + self.phrases.len()];
+        let mut seen: Vec<u32> = Vec::new();
+        log.for_each(|n, id, v| {
+            let e = &mut by_id[self.dense(id)];
+            let f = match e.0 {
+                Some(f) => f,
+                None => {
+                    let f = counts.terms.get(self.name(id)).map_or(0, |c| c.count);
+                    e.0 = Some(f);
+                    seen.push(id);
+                    f
                 }
+            };
+            if f > 0 {
                 let n = n as u128;
-                s.tokens_with += n;
-                s.excess += (n * f).saturating_sub(v as u128 * big_t);
+                e.1.tokens_with += n;
+                e.1.excess += (n * f as u128).saturating_sub(v as u128 * big_t);
             }
-            start = end;
-        }
-        by_id
-            .into_iter()
-            .filter(|(_, (f, _))| *f > 0)
-            .map(|(id, (_, s))| (name(id).clone(), s))
+        });
+        seen.into_iter()
+            .filter(|&id| by_id[self.dense(id)].0 > Some(0))
+            .map(|id| (self.name(id).clone(), by_id[self.dense(id)].1))
             .collect()
     }
 }
@@ -401,6 +472,8 @@ pub struct Counter<'a> {
     open: Option<String>,
     /// Word tokens of the open document so far.
     doc_tokens: u64,
+    /// Scratch space for the open document's (term id, count) pairs.
+    doc_terms: Vec<(u32, u64)>,
     tokens: Vec<u32>,
     spans: Vec<Span>,
 }
@@ -430,6 +503,7 @@ impl<'a> Counter<'a> {
             theme_seen: Vec::new(),
             open: None,
             doc_tokens: 0,
+            doc_terms: Vec::new(),
             tokens: Vec::new(),
             spans: Vec::new(),
         }
@@ -667,19 +741,21 @@ impl<'a> Counter<'a> {
         let tally = self.periods.get_mut(&period).expect("open period");
         let n = self.doc_tokens;
         tally.min_doc_tokens = Some(tally.min_doc_tokens.map_or(n, |m| m.min(n)));
-        let clamp = |c: u64| c.min(u32::MAX as u64) as u32;
-        let log = &mut tally.log;
-        log.entries.extend(
+        let mut terms = std::mem::take(&mut self.doc_terms);
+        terms.clear();
+        terms.extend(
             self.touched
                 .iter()
-                .map(|&id| (id, clamp(self.stems[id as usize].2))),
+                .map(|&id| (id, self.stems[id as usize].2)),
         );
-        log.entries.extend(
+        terms.extend(
             self.touched_grams
                 .iter()
-                .map(|&id| (id | PHRASE, clamp(self.grams[id as usize].2))),
+                .map(|&id| (id | PHRASE, self.grams[id as usize].2)),
         );
-        log.docs.push((n, log.entries.len()));
+        terms.sort_unstable();
+        tally.log.push(n, &terms);
+        self.doc_terms = terms;
     }
 
     /// The counts so far, keyed by strings, ready to merge with other counters'.

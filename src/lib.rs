@@ -357,8 +357,9 @@ fn analyse(config: &Config) -> Result<Summary> {
     } = read_corpus(config, &tokeniser, &matcher, &mut clock)?;
     counts.kwic_sample(config.count.kwic_max);
     counts.prune_phrases(config.min_count);
-    counts.resolve_dispersion();
     clock.lap("read_and_count");
+    counts.resolve_dispersion();
+    clock.lap("dispersion");
 
     let mut docs = docs;
     let mut first_copy: FxHashMap<(String, Option<String>), String> = FxHashMap::default();
