@@ -76,6 +76,11 @@ pub struct AnalyseArgs {
     /// Fail (exit code 2, nothing written) when any file is skipped or any warning is given.
     #[arg(long)]
     pub strict: bool,
+
+    /// Do not write report.html (which reads the compared periods' documents a second time
+    /// for the concordance lines of the key terms).
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 /// How documents are found and read: the flags `analyse` and `kwic` share.

@@ -53,6 +53,10 @@ pub struct Config {
     /// Count undated documents too, under the period `undated` (for `kwic`, which searches
     /// every document).
     pub search_undated: bool,
+    /// Write report.html.
+    pub report: bool,
+    /// Count only documents of these periods (the report's second pass); all when `None`.
+    pub only_periods: Option<Vec<String>>,
 }
 
 impl Config {
@@ -77,6 +81,7 @@ impl Config {
         config.compare = args.compare.as_deref().map(parse_compare).transpose()?;
         config.min_count = args.min_count.max(1);
         config.strict = args.strict;
+        config.report = !args.no_report;
         config.count = CountOptions {
             max_n: parse_ngrams(&args.ngrams)?,
             kwic_window: args.kwic_window,
@@ -149,6 +154,8 @@ impl Config {
             },
             strict: false,
             search_undated: false,
+            report: false,
+            only_periods: None,
             count: CountOptions::default(),
             columns: Columns {
                 text: args.text_column.clone(),

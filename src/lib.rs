@@ -160,6 +160,13 @@ fn read_corpus(
             .expect("no panics while holding the lock")
             .insert((doc.info.sha256.clone(), period.clone()));
         let counted = if first { period.as_deref() } else { None };
+        if let Some(only) = &config.only_periods {
+            // The report's second pass: documents of other periods are not read further.
+            if !counted.is_some_and(|p| only.iter().any(|o| o == p)) {
+                progress.advance(doc.info.bytes);
+                return;
+            }
+        }
         let mut size = fold.counter.add(&doc.info.name, counted, &doc.text);
         drop(doc.text);
         if let Some(mut parts) = doc.rest {
@@ -545,6 +552,32 @@ fn analyse(config: &Config) -> Result<Summary> {
     if let (Some(cmp), Some(shift)) = (main, &tables.theme_shift) {
         summary.theme_shift = report::summary::shift_lines(shift, cmp)?;
     }
+    if config.report {
+        let (mut key_b, mut key_a) = match (main, &tables.keyness) {
+            (Some(cmp), Some(k)) => report::html::key_rows(k, cmp)?,
+            _ => Default::default(),
+        };
+        if let Some(cmp) = main {
+            key_term_lines(config, &tokeniser, cmp, &mut key_b, &mut key_a)?;
+        }
+        let mut files: Vec<String> = tables
+            .csv_files()
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        files.extend(charts.iter().map(|(n, _)| format!("charts/{n}")));
+        files.push("run.json".to_string());
+        let html = report::html::render(&report::html::Page {
+            summary: &summary,
+            input: &config.input.display().to_string(),
+            key_b: &key_b,
+            key_a: &key_a,
+            charts: &charts,
+            files: &files,
+        })?;
+        staging.write("report.html", html.as_bytes())?;
+        clock.lap("report");
+    }
     clock.lap("write");
     let json = manifest::to_json(&Manifest {
         tool: env!("CARGO_PKG_NAME"),
@@ -617,6 +650,71 @@ pub fn concordance(config: &Config, pattern: &str) -> Result<(polars::prelude::D
         let table = measure::kwic::kwic_table(&corpus.counts.kwic, &corpus.docs, &lexicon)?;
         Ok((table, corpus.docs.len()))
     })
+}
+
+/// Concordance lines for the report's key terms: a second, lighter pass over the documents of
+/// the two compared periods (words only, no tables), with each key term as a pattern of its
+/// stems, keeping a fixed sample of three lines per term.
+fn key_term_lines(
+    config: &Config,
+    tokeniser: &Tokeniser,
+    cmp: &measure::Comparison,
+    key_b: &mut [report::html::KeyRow],
+    key_a: &mut [report::html::KeyRow],
+) -> Result<()> {
+    use lexicon::{Element, Pattern, Theme};
+    let rows: Vec<&report::html::KeyRow> = key_b.iter().chain(key_a.iter()).collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let lexicon = Lexicon {
+        themes: rows
+            .iter()
+            .map(|r| Theme {
+                name: r.term.clone(),
+                description: String::new(),
+                patterns: vec![Pattern {
+                    text: r.word.clone(),
+                    elements: r
+                        .term
+                        .split(' ')
+                        .map(|s| Element::Stem(s.to_string()))
+                        .collect(),
+                }],
+            })
+            .collect(),
+    };
+    let matcher = Matcher::new(&lexicon);
+    let second = Config {
+        count: count::CountOptions {
+            max_n: 1,
+            kwic_window: config.count.kwic_window,
+            kwic_max: 3,
+        },
+        quiet: true,
+        only_periods: Some(vec![cmp.a.clone(), cmp.b.clone()]),
+        ..config.clone()
+    };
+    let mut clock = Stopwatch(Instant::now(), Vec::new());
+    let mut corpus = read_corpus(&second, tokeniser, &matcher, &mut clock)?;
+    corpus.counts.kwic_sample(3);
+    for line in corpus.counts.kwic {
+        let favoured = if line.theme < key_b.len() {
+            &cmp.b
+        } else {
+            &cmp.a
+        };
+        if &line.period != favoured {
+            continue;
+        }
+        let row = if line.theme < key_b.len() {
+            &mut key_b[line.theme]
+        } else {
+            &mut key_a[line.theme - key_b.len()]
+        };
+        row.lines.push(line);
+    }
+    Ok(())
 }
 
 fn build_tokeniser(config: &Config) -> Result<Tokeniser> {

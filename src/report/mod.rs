@@ -6,6 +6,7 @@ pub mod charts;
 pub mod concordance;
 pub mod csv;
 pub mod figures;
+pub mod html;
 pub mod manifest;
 pub mod output;
 pub mod progress;
