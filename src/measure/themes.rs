@@ -34,7 +34,9 @@ pub fn themes_table(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFram
 }
 
 /// theme, period_a, period_b, hits_a, hits_b, per_10k_a, per_10k_b, g2, p_value, log_ratio,
-/// change, docs_a, docs_b: one row per theme and comparison (comparisons in the given order).
+/// change, docs_a, docs_b, log_ratio_low, log_ratio_high (95% interval,
+/// [`stats::log_ratio_ci`]), p_adjusted (Benjamini–Hochberg over the themes of the
+/// comparison): one row per theme and comparison (comparisons in the given order).
 pub fn theme_shift(
     counts: &Counts,
     lexicon: &Lexicon,
@@ -56,9 +58,16 @@ pub fn theme_shift(
                 g2,
                 p,
                 log_ratio: stats::log_ratio(a, b, na, nb),
+                ci: stats::log_ratio_ci(a, b, na, nb),
+                p_adjusted: 0.0,
                 change: stats::change_word(g2, p, ALPHA),
                 docs: (docs_a, docs_b),
             });
+        }
+        let first = rows.len() - lexicon.themes.len();
+        let p: Vec<f64> = rows[first..].iter().map(|r| r.p).collect();
+        for (r, adjusted) in rows[first..].iter_mut().zip(stats::benjamini_hochberg(&p)) {
+            r.p_adjusted = adjusted;
         }
     }
     let pick = |f: fn(&ShiftRow) -> f64| rows.iter().map(f).collect::<Vec<f64>>();
@@ -78,6 +87,9 @@ pub fn theme_shift(
         "change" => text(|r| r.change),
         "docs_a" => count(|r| r.docs.0),
         "docs_b" => count(|r| r.docs.1),
+        "log_ratio_low" => pick(|r| r.ci.0),
+        "log_ratio_high" => pick(|r| r.ci.1),
+        "p_adjusted" => pick(|r| r.p_adjusted),
     )
 }
 
@@ -89,6 +101,8 @@ struct ShiftRow<'a> {
     g2: f64,
     p: f64,
     log_ratio: f64,
+    ci: (f64, f64),
+    p_adjusted: f64,
     change: &'static str,
     docs: (u64, u64),
 }
