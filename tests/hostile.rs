@@ -347,10 +347,37 @@ fn a_file_too_large_to_hold_whole_counts_every_word_once() {
     assert!(!terms.iter().any(|t| t.starts_with("board clinic")));
 }
 
+/// Runs `themeshift ARGS` as a user without special rights: as `nobody` (with a copy of the
+/// binary it may execute, in `tmp`, which is opened to everyone) when the tests run as root,
+/// who may read and write anything; as the current user otherwise.
+#[cfg(unix)]
+fn run_unprivileged(tmp: &Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let as_root = std::fs::metadata(tmp).unwrap().uid() == 0;
+    if !as_root {
+        return std::process::Command::new(assert_cmd::cargo::cargo_bin("themeshift"))
+            .args(args)
+            .output()
+            .unwrap();
+    }
+    let bin = tmp.join("themeshift");
+    if !bin.exists() {
+        std::fs::copy(assert_cmd::cargo::cargo_bin("themeshift"), &bin).unwrap();
+    }
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&bin)
+        .args(args)
+        .output()
+        .expect("setpriv (util-linux) runs the test as nobody")
+}
+
 #[cfg(unix)]
 #[test]
 fn an_unreadable_file_is_skipped_as_permission_denied() {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir().unwrap();
     let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
     let input = tmp.path().join("in");
@@ -358,37 +385,17 @@ fn an_unreadable_file_is_skipped_as_permission_denied() {
     write(&input, "b2010.txt", "Date: 2010-07-22\n\nB\n\nQIPP.\n");
     let secret = write(&input, "secret.txt", "Date: 2010-07-22\n\nC\n\nHidden.\n");
     mode(&secret, 0o000).unwrap();
+    mode(&input, 0o755).unwrap();
     let out = tmp.path().join("out");
-    let as_root = std::fs::metadata(input.join("a2003.txt")).unwrap().uid() == 0;
-    let output = if as_root {
-        // Root may read any file, so the run is made as the unprivileged user `nobody`, with
-        // a copy of the binary it may execute and folders it may enter.
-        let bin = tmp.path().join("themeshift");
-        std::fs::copy(assert_cmd::cargo::cargo_bin("themeshift"), &bin).unwrap();
-        mode(&bin, 0o755).unwrap();
-        mode(tmp.path(), 0o777).unwrap();
-        mode(&input, 0o755).unwrap();
-        for f in ["a2003.txt", "b2010.txt"] {
-            mode(&input.join(f), 0o644).unwrap();
-        }
-        std::process::Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&bin)
-            .arg("analyse")
-            .arg(&input)
-            .arg("--output")
-            .arg(&out)
-            .output()
-            .expect("setpriv (util-linux) runs the test as nobody")
-    } else {
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("themeshift"))
-            .arg("analyse")
-            .arg(&input)
-            .arg("--output")
-            .arg(&out)
-            .output()
-            .unwrap()
-    };
+    let output = run_unprivileged(
+        tmp.path(),
+        &[
+            "analyse".as_ref(),
+            input.as_os_str(),
+            "--output".as_ref(),
+            out.as_os_str(),
+        ],
+    );
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -402,4 +409,45 @@ fn an_unreadable_file_is_skipped_as_permission_denied() {
     assert!(line.contains("permission denied"), "{line}");
     let docs = table(&out, "documents.csv");
     assert_eq!(col(&docs, "path"), ["a2003.txt", "b2010.txt"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unwritable_output_folder_is_an_input_error_and_the_old_results_stay() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write(&input, "a2003.txt", "Date: 2003-10-16\n\nA\n\nLocalism.\n");
+    write(&input, "b2010.txt", "Date: 2010-07-22\n\nB\n\nQIPP.\n");
+    let locked = tmp.path().join("locked");
+    let out = locked.join("out");
+    analyse(&input, &out, &["--quiet"]).success();
+    let before = std::fs::read(out.join("documents.csv")).unwrap();
+    // The folder holding the results may be read but not written.
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    write(&input, "c2010.txt", "Date: 2010-08-01\n\nC\n\nMore QIPP.\n");
+    let output = run_unprivileged(
+        tmp.path(),
+        &[
+            "analyse".as_ref(),
+            input.as_os_str(),
+            "--output".as_ref(),
+            out.as_os_str(),
+        ],
+    );
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot write to output folder"), "{err}");
+    assert_eq!(std::fs::read(out.join("documents.csv")).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(&locked)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        ["out"],
+        "nothing else left in {}",
+        locked.display()
+    );
 }
