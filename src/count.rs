@@ -41,8 +41,6 @@ pub struct PeriodCounts {
     pub tokens: u64,
     /// Non-stopword terms by stem.
     pub terms: FxHashMap<String, TermCount>,
-    /// Non-stopword surface words, for labelling stems with their most frequent form.
-    pub words: FxHashMap<String, u64>,
     /// One entry per lexicon theme, in lexicon order.
     pub themes: Vec<ThemeCount>,
     /// Fewest word tokens in one document of the period (for DPnorm).
@@ -74,7 +72,6 @@ impl PeriodCounts {
             e.docs += c.docs;
             e.max_doc = e.max_doc.max(c.max_doc);
         }
-        add_all(&mut self.words, other.words);
         if self.themes.len() < other.themes.len() {
             self.themes
                 .resize_with(other.themes.len(), ThemeCount::default);
@@ -112,6 +109,9 @@ pub struct Counts {
     /// Each counter's per-document term counts, until [`Counts::resolve_dispersion`] turns
     /// them into [`PeriodCounts::dispersion`].
     pub logs: Vec<DocTermLog>,
+    /// Non-stopword surface words of the counted documents, all periods together: for
+    /// labelling each stem with its most frequent written form.
+    pub words: FxHashMap<String, u64>,
 }
 
 impl Counts {
@@ -122,6 +122,7 @@ impl Counts {
         }
         self.kwic.extend(other.kwic);
         self.logs.extend(other.logs);
+        add_all(&mut self.words, other.words);
         self
     }
 
@@ -412,6 +413,8 @@ struct Word {
     starts: Box<[PatternRef]>,
     /// The last document (by [`Counter::doc`]) that contained the word.
     seen_in: u32,
+    /// Occurrences in counted (dated) documents.
+    count: u64,
 }
 
 /// Longest phrase a [`Counter`] can count.
@@ -425,7 +428,6 @@ type Gram = [u32; MAX_N];
 struct PeriodTally {
     docs: u64,
     tokens: u64,
-    words: FxHashMap<u32, u64>,
     stems: FxHashMap<u32, TermCount>,
     grams: FxHashMap<u32, TermCount>,
     themes: Vec<ThemeCount>,
@@ -530,6 +532,7 @@ impl<'a> Counter<'a> {
             stopword: self.tokeniser.is_stopword(w),
             starts: self.matcher.starts(w, &stem).into_boxed_slice(),
             seen_in: 0,
+            count: 0,
         });
         self.ids.insert(Box::from(w), id);
         id
@@ -617,26 +620,21 @@ impl<'a> Counter<'a> {
             self.open = Some(period.to_string());
         }
         tally.tokens += tokens.len() as u64;
+        // Counts within the document are kept beside each stem and phrase and added to the
+        // period's tables once per document (in `close_doc`), not once per token.
         for &t in tokens {
-            let word = &self.words[t as usize];
+            let word = &mut self.words[t as usize];
             if word.stopword {
                 continue;
             }
-            *tally.words.entry(t).or_default() += 1;
+            word.count += 1;
             let stem = &mut self.stems[word.stem as usize];
-            let e = tally.stems.entry(word.stem).or_default();
-            e.count += 1;
             if stem.1 != doc {
                 stem.1 = doc;
                 stem.2 = 0;
-                e.docs += 1;
                 self.touched.push(word.stem);
             }
             stem.2 += 1;
-        }
-        for &id in &self.touched {
-            let e = tally.stems.get_mut(&id).expect("counted above");
-            e.max_doc = e.max_doc.max(self.stems[id as usize].2);
         }
         for i in 0..tokens.len() {
             if self.options.max_n < 2 || self.words[tokens[i] as usize].stopword {
@@ -663,21 +661,14 @@ impl<'a> Counter<'a> {
                         id
                     }
                 };
-                let e = tally.grams.entry(id).or_default();
-                e.count += 1;
                 let seen = &mut self.grams[id as usize];
                 if seen.1 != doc {
                     seen.1 = doc;
                     seen.2 = 0;
-                    e.docs += 1;
                     self.touched_grams.push(id);
                 }
                 seen.2 += 1;
             }
-        }
-        for &id in &self.touched_grams {
-            let e = tally.grams.get_mut(&id).expect("counted above");
-            e.max_doc = e.max_doc.max(self.grams[id as usize].2);
         }
 
         if self.matcher.is_empty() {
@@ -741,6 +732,20 @@ impl<'a> Counter<'a> {
         let tally = self.periods.get_mut(&period).expect("open period");
         let n = self.doc_tokens;
         tally.min_doc_tokens = Some(tally.min_doc_tokens.map_or(n, |m| m.min(n)));
+        for &id in &self.touched {
+            let c = self.stems[id as usize].2;
+            let e = tally.stems.entry(id).or_default();
+            e.count += c;
+            e.docs += 1;
+            e.max_doc = e.max_doc.max(c);
+        }
+        for &id in &self.touched_grams {
+            let c = self.grams[id as usize].2;
+            let e = tally.grams.entry(id).or_default();
+            e.count += c;
+            e.docs += 1;
+            e.max_doc = e.max_doc.max(c);
+        }
         let mut terms = std::mem::take(&mut self.doc_terms);
         terms.clear();
         terms.extend(
@@ -794,11 +799,6 @@ impl<'a> Counter<'a> {
                     docs: t.docs,
                     tokens: t.tokens,
                     terms,
-                    words: t
-                        .words
-                        .into_iter()
-                        .map(|(id, n)| (words[id as usize].text.to_string(), n))
-                        .collect(),
                     themes: if t.themes.is_empty() {
                         vec![ThemeCount::default(); themes]
                     } else {
@@ -819,6 +819,11 @@ impl<'a> Counter<'a> {
                 phrases,
                 periods: log_periods,
             }],
+            words: words
+                .into_iter()
+                .filter(|w| w.count > 0)
+                .map(|w| (w.text.into(), w.count))
+                .collect(),
         };
         if self.options.kwic_max > 0 {
             counts.kwic_sample(self.options.kwic_max);
@@ -959,7 +964,6 @@ mod tests {
             }
         );
         assert!(!c.terms.contains_key("the"));
-        assert_eq!(c.words["commissioning"], 2);
         assert_eq!(c.themes[0].hits, 3);
         assert_eq!(c.themes[0].words["commissioning"], 2);
         assert_eq!(c.themes[0].words["commissioners"], 1);

@@ -91,12 +91,7 @@ fn list_or_none(periods: &[&String]) -> String {
 /// The label of each stem: its most frequent surface word in the whole corpus (ties go to the
 /// alphabetically first word), so `commiss` is shown as `commissioning`.
 pub fn labels(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String, String> {
-    let mut words: FxHashMap<&str, u64> = FxHashMap::default();
-    for p in counts.periods.values() {
-        for (w, c) in &p.words {
-            *words.entry(w.as_str()).or_default() += c;
-        }
-    }
+    let words: FxHashMap<&str, u64> = counts.words.iter().map(|(w, c)| (w.as_str(), *c)).collect();
     let mut best: FxHashMap<String, (u64, &str)> = FxHashMap::default();
     for (w, c) in words {
         let stem = tokeniser.stem(w).into_owned();
