@@ -59,7 +59,8 @@ const TABLE_BATCH_ROWS: usize = 4096;
 #[derive(Default)]
 struct Gathered {
     /// Documents, with the input file each was read from (none for a table's rows).
-    docs: Vec<(DocRecord, Option<InputFile>)>,
+    /// Documents, each with whether it is a whole file (rather than a table's row).
+    docs: Vec<(DocRecord, bool)>,
     skipped: Vec<Skipped>,
     counts: Counts,
     /// Table files read, for run.json.
@@ -116,7 +117,10 @@ struct Corpus {
     skipped: Vec<Skipped>,
     /// Table rows whose date cell could not be read: (document, cell).
     bad_dates: Vec<(String, String)>,
+    /// Table files read (text files are listed from `docs`).
     inputs: Vec<InputFile>,
+    /// Per document: whether it is a whole file.
+    from_file: Vec<bool>,
     total_bytes: u64,
     metadata: ingest::metadata::Metadata,
 }
@@ -145,9 +149,10 @@ fn read_corpus(
     // follows the vocabulary.
     // The same text in the same period is counted once, whichever copy comes first: the
     // counts are the same either way, and documents.csv names the copies afterwards.
-    let seen: std::sync::Mutex<rustc_hash::FxHashSet<(String, Option<String>)>> =
+    let seen: std::sync::Mutex<rustc_hash::FxHashSet<([u8; 32], Option<String>)>> =
         Default::default();
-    let count_one = |fold: &mut Fold, mut doc: ingest::Document, input: Option<InputFile>| {
+    // `from_file`: the document is a whole file (listed in run.json's inputs), not a table row.
+    let count_one = |fold: &mut Fold, mut doc: ingest::Document, from_file: bool| {
         let period = doc
             .info
             .date
@@ -158,7 +163,7 @@ fn read_corpus(
         let first = seen
             .lock()
             .expect("no panics while holding the lock")
-            .insert((doc.info.sha256.clone(), period.clone()));
+            .insert((doc.info.sha256, period.clone()));
         let counted = if first { period.as_deref() } else { None };
         if let Some(only) = &config.only_periods {
             // The report's second pass: documents of other periods are not read further.
@@ -197,7 +202,7 @@ fn read_corpus(
                 size,
                 duplicate_of: None,
             },
-            input,
+            from_file,
         ));
     };
     let read_and_count = |fold: &mut Fold, file: &SourceFile| match ingest::read_document(
@@ -206,14 +211,7 @@ fn read_corpus(
         config.date_order,
         config.encoding,
     ) {
-        Ok(doc) => {
-            let input = InputFile {
-                path: doc.info.name.clone(),
-                bytes: doc.info.bytes,
-                sha256: doc.info.sha256.clone(),
-            };
-            count_one(fold, doc, Some(input));
-        }
+        Ok(doc) => count_one(fold, doc, true),
         Err(skipped) => fold.gathered.skipped.push(skipped),
     };
     let new_fold = || Fold {
@@ -271,7 +269,7 @@ fn read_corpus(
                                 if let Some(cell) = bad_date {
                                     f.gathered.bad_dates.push((doc.info.name.clone(), cell));
                                 }
-                                count_one(f, doc, None);
+                                count_one(f, doc, false);
                             }
                             Err(skipped) => f.gathered.skipped.push(skipped),
                         })
@@ -311,11 +309,8 @@ fn read_corpus(
     gathered.skipped.sort_by(|x, y| x.path.cmp(&y.path));
     gathered.bad_dates.sort();
     let bad_dates = std::mem::take(&mut gathered.bad_dates);
-    let mut inputs = std::mem::take(&mut gathered.inputs);
-    let (docs, row_inputs): (Vec<DocRecord>, Vec<Option<InputFile>>) =
-        gathered.docs.into_iter().unzip();
-    inputs.extend(row_inputs.into_iter().flatten());
-    inputs.sort_by(|x, y| x.path.cmp(&y.path));
+    let inputs = std::mem::take(&mut gathered.inputs);
+    let (docs, from_file): (Vec<DocRecord>, Vec<bool>) = gathered.docs.into_iter().unzip();
     let (counts, skipped) = (gathered.counts, gathered.skipped);
     if docs.is_empty() {
         return Err(InputError::NoDocuments {
@@ -339,6 +334,7 @@ fn read_corpus(
         skipped,
         bad_dates,
         inputs,
+        from_file,
         total_bytes,
         metadata,
     })
@@ -358,7 +354,8 @@ fn analyse(config: &Config) -> Result<Summary> {
         mut counts,
         skipped,
         bad_dates,
-        inputs,
+        mut inputs,
+        from_file,
         total_bytes,
         metadata,
     } = read_corpus(config, &tokeniser, &matcher, &mut clock)?;
@@ -369,14 +366,20 @@ fn analyse(config: &Config) -> Result<Summary> {
     clock.lap("dispersion");
 
     let mut docs = docs;
-    let mut first_copy: FxHashMap<(String, Option<String>), String> = FxHashMap::default();
-    for d in docs.iter_mut() {
-        let key = (d.info.sha256.clone(), d.period.clone());
-        match first_copy.get(&key) {
-            Some(first) => d.duplicate_of = Some(first.clone()),
-            None => {
-                first_copy.insert(key, d.info.name.clone());
-            }
+    let mut first_copy: FxHashMap<([u8; 32], Option<&str>), usize> = FxHashMap::default();
+    let copies: Vec<Option<usize>> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let key = (d.info.sha256, d.period.as_deref());
+            let first = *first_copy.entry(key).or_insert(i);
+            (first != i).then_some(first)
+        })
+        .collect();
+    drop(first_copy);
+    for (i, first) in copies.into_iter().enumerate() {
+        if let Some(first) = first {
+            docs[i].duplicate_of = Some(docs[first].info.name.clone());
         }
     }
     let mut warnings = Vec::new();
@@ -579,6 +582,17 @@ fn analyse(config: &Config) -> Result<Summary> {
         clock.lap("report");
     }
     clock.lap("write");
+    inputs.extend(
+        docs.iter()
+            .zip(&from_file)
+            .filter(|(_, &file)| file)
+            .map(|(d, _)| InputFile {
+                path: d.info.name.clone(),
+                bytes: d.info.bytes,
+                sha256: ingest::hex(&d.info.sha256),
+            }),
+    );
+    inputs.sort_by(|x, y| x.path.cmp(&y.path));
     let json = manifest::to_json(&Manifest {
         tool: env!("CARGO_PKG_NAME"),
         version: env!("CARGO_PKG_VERSION"),

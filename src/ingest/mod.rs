@@ -35,8 +35,8 @@ pub struct DocumentInfo {
     pub replaced_chars: usize,
     /// File size in bytes.
     pub bytes: u64,
-    /// SHA-256 of the file's bytes, hex.
-    pub sha256: String,
+    /// SHA-256 of the file's bytes (of the row's text for a table row); [`hex`] writes it.
+    pub sha256: [u8; 32],
 }
 
 /// A document ready to tokenise: the metadata line (`Published: ...`) is already removed.
@@ -59,6 +59,11 @@ pub(crate) fn shorten(s: &str, max: usize) -> String {
         None => s.to_string(),
         Some((i, _)) => format!("{}…", s[..i].trim_end()),
     }
+}
+
+/// A SHA-256 digest as 64 lower-case hex digits.
+pub fn hex(digest: &[u8; 32]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Reads one file, or says why it was skipped.
@@ -96,7 +101,7 @@ pub fn read_document(
         (decoded, scan.sha256, scan.bytes, Some(parts))
     } else {
         let bytes = std::fs::read(&file.path).map_err(unreadable)?;
-        let sha256 = format!("{:x}", Sha256::digest(&bytes));
+        let sha256: [u8; 32] = Sha256::digest(&bytes).into();
         let decoded = decode::decode(&bytes, encoding).map_err(skip)?;
         (decoded, sha256, bytes.len() as u64, None)
     };

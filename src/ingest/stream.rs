@@ -27,7 +27,7 @@ const BLOCK: usize = 8 << 20;
 /// What the first pass found.
 #[derive(Debug)]
 pub struct Scan {
-    pub sha256: String,
+    pub sha256: [u8; 32],
     pub bytes: u64,
     pub encoding: &'static Encoding,
     /// Byte-order mark length to skip.
@@ -70,10 +70,10 @@ pub fn scan(path: &Path, forced: Option<&'static Encoding>) -> io::Result<Result
         bytes += n as u64;
     }
     utf8 &= carry.is_empty();
-    let sha256 = format!("{:x}", hasher.finalize());
+    let sha256: [u8; 32] = hasher.finalize().into();
     let found = |encoding, bom| {
         Ok(Ok(Scan {
-            sha256: sha256.clone(),
+            sha256,
             bytes,
             encoding,
             bom,

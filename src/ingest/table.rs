@@ -341,7 +341,7 @@ pub fn to_document(file: &SourceFile, row: Row, order: DateOrder) -> (Document, 
         encoding: "UTF-8",
         replaced_chars: 0,
         bytes: row.text.len() as u64,
-        sha256: format!("{:x}", Sha256::digest(row.text.as_bytes())),
+        sha256: Sha256::digest(row.text.as_bytes()).into(),
     };
     (
         Document {
