@@ -4,7 +4,8 @@
 # in release mode (one build of polars serves the tests and `cargo run --release`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/themeshift-target}"
+# (CARGO_TARGET_DIR is left as it is: by default ./target, the build `cargo run --release`
+# made, so the tests reuse its compiled polars.)
 browser() { command -v chromium || command -v chromium-browser || command -v google-chrome; }
 if ! browser >/dev/null; then
   if command -v apt-get >/dev/null; then
