@@ -55,8 +55,9 @@ pub struct Config {
     pub search_undated: bool,
     /// Write report.html.
     pub report: bool,
-    /// Count only documents of these periods (the report's second pass); all when `None`.
-    pub only_periods: Option<Vec<String>>,
+    /// Read and count only these documents, by name (the report's second pass, which knows
+    /// from the first which documents belong to the compared periods); all when `None`.
+    pub only_docs: Option<std::sync::Arc<rustc_hash::FxHashSet<String>>>,
 }
 
 impl Config {
@@ -155,7 +156,7 @@ impl Config {
             strict: false,
             search_undated: false,
             report: false,
-            only_periods: None,
+            only_docs: None,
             count: CountOptions::default(),
             columns: Columns {
                 text: args.text_column.clone(),

@@ -165,9 +165,9 @@ fn read_corpus(
             .expect("no panics while holding the lock")
             .insert((doc.info.sha256, period.clone()));
         let counted = if first { period.as_deref() } else { None };
-        if let Some(only) = &config.only_periods {
-            // The report's second pass: documents of other periods are not read further.
-            if !counted.is_some_and(|p| only.iter().any(|o| o == p)) {
+        if let Some(only) = &config.only_docs {
+            // The report's second pass: other documents (rows of a table) are not counted.
+            if !only.contains(&doc.info.name) {
                 progress.advance(doc.info.bytes);
                 return;
             }
@@ -222,6 +222,14 @@ fn read_corpus(
         .files
         .iter()
         .partition(|f| TableFormat::of(&f.path).is_some());
+    // The report's second pass reads only the text files it needs.
+    let texts: Vec<&SourceFile> = match &config.only_docs {
+        Some(only) => texts
+            .into_iter()
+            .filter(|f| only.contains(&f.name))
+            .collect(),
+        None => texts,
+    };
     // One counter per worker thread for the whole run (a rayon `fold` would start a new one
     // for every split of the work, each re-learning the vocabulary).
     // `work` runs the parallel loop; it is handed a function that lends out the calling
@@ -561,7 +569,7 @@ fn analyse(config: &Config) -> Result<Summary> {
             _ => Default::default(),
         };
         if let Some(cmp) = main {
-            key_term_lines(config, &tokeniser, cmp, &mut key_b, &mut key_a)?;
+            key_term_lines(config, &docs, &tokeniser, cmp, &mut key_b, &mut key_a)?;
         }
         let mut files: Vec<String> = tables
             .csv_files()
@@ -671,6 +679,7 @@ pub fn concordance(config: &Config, pattern: &str) -> Result<(polars::prelude::D
 /// stems, keeping a fixed sample of three lines per term.
 fn key_term_lines(
     config: &Config,
+    docs: &[DocRecord],
     tokeniser: &Tokeniser,
     cmp: &measure::Comparison,
     key_b: &mut [report::html::KeyRow],
@@ -706,7 +715,17 @@ fn key_term_lines(
             kwic_max: 3,
         },
         quiet: true,
-        only_periods: Some(vec![cmp.a.clone(), cmp.b.clone()]),
+        only_docs: Some(std::sync::Arc::new(
+            docs.iter()
+                .filter(|d| {
+                    d.duplicate_of.is_none()
+                        && d.period
+                            .as_ref()
+                            .is_some_and(|p| *p == cmp.a || *p == cmp.b)
+                })
+                .map(|d| d.info.name.clone())
+                .collect(),
+        )),
         ..config.clone()
     };
     let mut clock = Stopwatch(Instant::now(), Vec::new());

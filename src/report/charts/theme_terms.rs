@@ -20,6 +20,9 @@ const PLOT: u32 = 320;
 /// Height of a panel's caption (the theme and its change).
 const CAPTION: i32 = 44;
 const X_AXIS: i32 = X_AXIS_SPACE as i32;
+/// Rows a panel has room for even when its themes matched fewer words, so one or two bars
+/// keep the thickness they have beside fuller panels.
+const MIN_ROWS: usize = 4;
 
 /// Renders the chart for the comparison of `period_b` against `period_a`.
 pub fn render(period_a: &str, period_b: &str, themes: &[ThemeWords]) -> Result<Vec<u8>> {
@@ -48,7 +51,7 @@ pub fn render(period_a: &str, period_b: &str, themes: &[ThemeWords]) -> Result<V
         .map(|t| t.words.len())
         .max()
         .unwrap_or(0)
-        .max(1) as i32;
+        .max(MIN_ROWS) as i32;
     let panel_height = CAPTION + rows * ROW + X_AXIS + 24;
     let top = 150;
     let width = 1200.max(columns as u32 * panel_width + 2 * PAD as u32);
@@ -86,7 +89,9 @@ pub fn render(period_a: &str, period_b: &str, themes: &[ThemeWords]) -> Result<V
         );
         let x_max = if max > 0.0 { max } else { 1.0 };
         let body = root.margin(top + 8, PAD, PAD, PAD);
-        let panels = body.split_evenly((grid_rows, columns));
+        // Panels keep their own height; a canvas taller than they need is left blank below.
+        let (grid, _) = body.split_vertically(grid_rows as i32 * panel_height);
+        let panels = grid.split_evenly((grid_rows, columns));
         for (panel, theme) in panels.iter().zip(themes) {
             draw_panel(root, panel, theme, x_max, (label_width, value_width, rows))?;
         }
