@@ -138,7 +138,7 @@ fn read_corpus(
     let found = walk::discover(config);
     let total_bytes: u64 = found
         .files
-        .iter()
+        .par_iter()
         .filter_map(|f| std::fs::metadata(&f.path).ok())
         .map(|m| m.len())
         .sum();

@@ -85,7 +85,9 @@ pub fn read_document(
             _ => format!("cannot be read: {e}"),
         })
     };
-    let size = std::fs::metadata(&file.path).map_err(unreadable)?.len();
+    // One open and one fstat per file: small files are read from the same handle.
+    let mut handle = std::fs::File::open(&file.path).map_err(unreadable)?;
+    let size = handle.metadata().map_err(unreadable)?.len();
     let (decoded, sha256, size, rest) = if size > stream::STREAM_ABOVE && !html::is_html(&file.name)
     {
         let scan = stream::scan(&file.path, encoding)
@@ -100,7 +102,8 @@ pub fn read_document(
         };
         (decoded, scan.sha256, scan.bytes, Some(parts))
     } else {
-        let bytes = std::fs::read(&file.path).map_err(unreadable)?;
+        let mut bytes = Vec::with_capacity(size as usize);
+        std::io::Read::read_to_end(&mut handle, &mut bytes).map_err(unreadable)?;
         let sha256: [u8; 32] = Sha256::digest(&bytes).into();
         let decoded = decode::decode(&bytes, encoding).map_err(skip)?;
         (decoded, sha256, bytes.len() as u64, None)
