@@ -5,6 +5,8 @@
 //! Only counts are kept, never text: memory grows with the vocabulary, not with the corpus.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
 
@@ -130,7 +132,8 @@ impl Counts {
     /// logs, now that each term's total count `f` and each period's size `T` are known, and
     /// drops the logs. Integer sums only, so the result does not depend on how documents were
     /// split between threads. Terms no longer in the tables (pruned phrases) are skipped.
-    pub fn resolve_dispersion(&mut self) {
+    /// Fails only when a log written to a temporary file cannot be read back.
+    pub fn resolve_dispersion(&mut self) -> std::io::Result<()> {
         use rayon::prelude::*;
         let logs = std::mem::take(&mut self.logs);
         let periods = &self.periods;
@@ -139,10 +142,10 @@ impl Counts {
             .flat_map_iter(|log| {
                 log.periods.iter().filter_map(move |(period, docs)| {
                     let counts = periods.get(period)?;
-                    Some((period.clone(), log.spreads(docs, counts)))
+                    Some(log.spreads(docs, counts).map(|s| (period.clone(), s)))
                 })
             })
-            .collect();
+            .collect::<std::io::Result<_>>()?;
         for (period, spreads) in parts {
             let p = self.periods.get_mut(&period).expect("period of a log");
             for (term, s) in spreads {
@@ -151,6 +154,7 @@ impl Counts {
                 e.excess += s.excess;
             }
         }
+        Ok(())
     }
 
     /// Drops phrases (terms of two or more words) seen fewer than `min_count` times in the
@@ -227,10 +231,80 @@ pub struct DocTermLog {
 /// The documents of one period in a [`DocTermLog`], packed as LEB128 varints (a few bytes
 /// per term and document): per document its word tokens, its number of terms, then for each
 /// term, in increasing id order, the id's gap from the previous one and the count.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// A corpus of a gigabyte logs a few hundred megabytes, which are not needed until every
+/// document is counted: once the log holds [`SPILL_BLOCK`] bytes they are written to the
+/// counter's [`SpillFile`] (an unnamed temporary file, gone when the run ends) and read back
+/// a block at a time by [`PeriodLog::for_each`]. Blocks hold whole documents.
+#[derive(Debug, Clone, Default)]
 struct PeriodLog {
     bytes: Vec<u8>,
+    /// Blocks written to `spill`: (offset, length), in order.
+    blocks: Vec<(u64, usize)>,
+    spill: Option<Arc<SpillFile>>,
+    /// Writing to `spill` failed (a full disk): the rest of the log stays in memory.
+    stay: bool,
 }
+
+/// Bytes of log a [`PeriodLog`] holds before writing them to its [`SpillFile`].
+const SPILL_BLOCK: usize = 1 << 20;
+
+/// One counter's temporary file for [`PeriodLog`] blocks, shared by its periods' logs and
+/// made when the first block is written; each block is appended at the end and read back by
+/// its offset.
+#[derive(Debug, Default)]
+struct SpillFile {
+    file: OnceLock<Option<std::fs::File>>,
+    len: AtomicU64,
+}
+
+impl SpillFile {
+    fn file(&self) -> std::io::Result<&std::fs::File> {
+        self.file
+            .get_or_init(|| tempfile::tempfile().ok())
+            .as_ref()
+            .ok_or_else(|| std::io::Error::other("cannot make a temporary file"))
+    }
+
+    /// Appends `bytes`; returns their offset.
+    #[cfg(unix)]
+    fn append(&self, bytes: &[u8]) -> std::io::Result<u64> {
+        let file = self.file()?;
+        let at = self.len.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        std::os::unix::fs::FileExt::write_all_at(file, bytes, at)?;
+        Ok(at)
+    }
+
+    /// Without positioned writes the logs stay in memory.
+    #[cfg(not(unix))]
+    fn append(&self, _bytes: &[u8]) -> std::io::Result<u64> {
+        Err(std::io::Error::other("no positioned writes here"))
+    }
+
+    /// Reads the `len` bytes at `at` into `buf`.
+    fn read(&self, at: u64, len: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
+        buf.clear();
+        buf.resize(len, 0);
+        #[cfg(unix)]
+        std::os::unix::fs::FileExt::read_exact_at(self.file()?, buf, at)?;
+        #[cfg(not(unix))]
+        let _ = at;
+        Ok(())
+    }
+}
+
+impl PartialEq for PeriodLog {
+    /// Logs are equal when they hold the same documents, wherever their bytes are kept.
+    fn eq(&self, other: &Self) -> bool {
+        let all = |log: &PeriodLog| {
+            let mut v = Vec::new();
+            log.for_each(|n, id, c| v.push((n, id, c))).map(|()| v).ok()
+        };
+        all(self) == all(other)
+    }
+}
+
+impl Eq for PeriodLog {}
 
 fn put_varint(out: &mut Vec<u8>, mut x: u64) {
     while x >= 0x80 {
@@ -254,7 +328,29 @@ fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
     }
 }
 
+/// Calls `each(tokens, id, count)` for every term of every document packed in `bytes`.
+fn decode(bytes: &[u8], each: &mut impl FnMut(u64, u32, u64)) {
+    let mut at = 0;
+    while at < bytes.len() {
+        let tokens = get_varint(bytes, &mut at);
+        let terms = get_varint(bytes, &mut at);
+        let mut id = 0u32;
+        for _ in 0..terms {
+            id += get_varint(bytes, &mut at) as u32;
+            let count = get_varint(bytes, &mut at);
+            each(tokens, id, count);
+        }
+    }
+}
+
 impl PeriodLog {
+    fn new(spill: Option<Arc<SpillFile>>) -> PeriodLog {
+        PeriodLog {
+            spill,
+            ..PeriodLog::default()
+        }
+    }
+
     /// Adds one document: its tokens and its (term id, count) pairs sorted by id.
     fn push(&mut self, tokens: u64, terms: &[(u32, u64)]) {
         put_varint(&mut self.bytes, tokens);
@@ -265,21 +361,34 @@ impl PeriodLog {
             put_varint(&mut self.bytes, count);
             last = id;
         }
-    }
-
-    /// Calls `each(tokens, id, count)` for every term of every document.
-    fn for_each(&self, mut each: impl FnMut(u64, u32, u64)) {
-        let mut at = 0;
-        while at < self.bytes.len() {
-            let tokens = get_varint(&self.bytes, &mut at);
-            let terms = get_varint(&self.bytes, &mut at);
-            let mut id = 0u32;
-            for _ in 0..terms {
-                id += get_varint(&self.bytes, &mut at) as u32;
-                let count = get_varint(&self.bytes, &mut at);
-                each(tokens, id, count);
+        if self.bytes.len() >= SPILL_BLOCK && !self.stay {
+            if let Some(spill) = &self.spill {
+                match spill.append(&self.bytes) {
+                    Ok(at) => {
+                        self.blocks.push((at, self.bytes.len()));
+                        self.bytes.clear();
+                    }
+                    Err(_) => self.stay = true,
+                }
             }
         }
+    }
+
+    /// Calls `each(tokens, id, count)` for every term of every document, in the order they
+    /// were pushed. Fails only when a block written to the spill file cannot be read back.
+    fn for_each(&self, mut each: impl FnMut(u64, u32, u64)) -> std::io::Result<()> {
+        if !self.blocks.is_empty() {
+            let spill = self.spill.as_ref().ok_or_else(|| {
+                std::io::Error::other("the dispersion log's temporary file is gone")
+            })?;
+            let mut buf = Vec::new();
+            for &(at, len) in &self.blocks {
+                spill.read(at, len, &mut buf)?;
+                decode(&buf, &mut each);
+            }
+        }
+        decode(&self.bytes, &mut each);
+        Ok(())
     }
 }
 
@@ -314,7 +423,11 @@ impl DocTermLog {
     }
 
     /// The [`Spread`] sums of the terms of `log`'s documents, given their period's totals.
-    fn spreads(&self, log: &PeriodLog, counts: &PeriodCounts) -> FxHashMap<String, Spread> {
+    fn spreads(
+        &self,
+        log: &PeriodLog,
+        counts: &PeriodCounts,
+    ) -> std::io::Result<FxHashMap<String, Spread>> {
         let big_t = counts.tokens as u128;
         // Per id: the term's count in the period (None until looked up) and its sums.
         let mut by_id: Vec<(Option<u64>, Spread)> =
@@ -336,11 +449,12 @@ impl DocTermLog {
                 e.1.tokens_with += n;
                 e.1.excess += (n * f as u128).saturating_sub(v as u128 * big_t);
             }
-        });
-        seen.into_iter()
+        })?;
+        Ok(seen
+            .into_iter()
             .filter(|&id| by_id[self.dense(id)].0 > Some(0))
             .map(|id| (self.name(id).clone(), by_id[self.dense(id)].1))
-            .collect()
+            .collect())
     }
 }
 
@@ -478,6 +592,8 @@ pub struct Counter<'a> {
     doc_terms: Vec<(u32, u64)>,
     tokens: Vec<u32>,
     spans: Vec<Span>,
+    /// Where this counter's per-document logs go as they grow (see [`PeriodLog`]).
+    spill: Arc<SpillFile>,
 }
 
 impl<'a> Counter<'a> {
@@ -508,6 +624,7 @@ impl<'a> Counter<'a> {
             doc_terms: Vec::new(),
             tokens: Vec::new(),
             spans: Vec::new(),
+            spill: Arc::default(),
         }
     }
 
@@ -611,8 +728,11 @@ impl<'a> Counter<'a> {
         continued: bool,
     ) {
         if !self.periods.contains_key(period) {
-            self.periods
-                .insert(period.to_string(), PeriodTally::default());
+            let tally = PeriodTally {
+                log: PeriodLog::new(Some(self.spill.clone())),
+                ..PeriodTally::default()
+            };
+            self.periods.insert(period.to_string(), tally);
         }
         let tally = self.periods.get_mut(period).expect("inserted above");
         if !continued {
@@ -932,6 +1052,42 @@ mod tests {
         let starts: Vec<usize> = split.kwic.iter().map(|l| l.start).collect();
         let expected: Vec<usize> = whole.kwic.iter().map(|l| l.start).collect();
         assert_eq!(starts, expected);
+    }
+
+    #[test]
+    fn a_log_written_to_its_temporary_file_reads_back_the_same() {
+        let spill = Arc::new(SpillFile::default());
+        let mut on_disk = PeriodLog::new(Some(spill.clone()));
+        // A second period's log shares the file, so blocks interleave.
+        let mut other = PeriodLog::new(Some(spill));
+        let mut in_memory = PeriodLog::new(None);
+        let mut expected = Vec::new();
+        for doc in 0..150_000u64 {
+            let terms: Vec<(u32, u64)> = (0..(doc % 17) as u32)
+                .map(|i| (i * 1000 + (doc % 7) as u32, 1 + (doc + i as u64) % 300))
+                .collect();
+            for &(id, c) in &terms {
+                expected.push((doc + 5, id, c));
+            }
+            on_disk.push(doc + 5, &terms);
+            in_memory.push(doc + 5, &terms);
+            other.push(1, &[(doc as u32, 2)]);
+        }
+        assert!(on_disk.blocks.len() >= 2, "{} blocks", on_disk.blocks.len());
+        assert!(on_disk.bytes.len() < SPILL_BLOCK);
+        assert!(in_memory.blocks.is_empty());
+        let mut read = Vec::new();
+        on_disk.for_each(|n, id, c| read.push((n, id, c))).unwrap();
+        assert_eq!(read, expected);
+        assert_eq!(on_disk, in_memory);
+        let mut others = 0;
+        other
+            .for_each(|n, id, c| {
+                assert_eq!((n, id as u64, c), (1, others, 2));
+                others += 1;
+            })
+            .unwrap();
+        assert_eq!(others, 150_000);
     }
 
     #[test]

@@ -370,7 +370,9 @@ fn analyse(config: &Config) -> Result<Summary> {
     counts.kwic_sample(config.count.kwic_max);
     counts.prune_phrases(config.min_count);
     clock.lap("read_and_count");
-    counts.resolve_dispersion();
+    counts
+        .resolve_dispersion()
+        .context("reading back the dispersion log from its temporary file")?;
     clock.lap("dispersion");
 
     let mut docs = docs;
@@ -526,10 +528,7 @@ fn analyse(config: &Config) -> Result<Summary> {
     }
     let mut staging = Staging::new(&config.output)?;
     for (name, df) in tables.csv_files() {
-        staging.write(
-            name,
-            &report::csv::to_csv(df).with_context(|| format!("formatting {name}"))?,
-        )?;
+        staging.write_with(name, |out| report::csv::write_csv(df, out))?;
     }
     for (name, png) in &charts {
         staging.write(&format!("charts/{name}"), png)?;
@@ -563,19 +562,34 @@ fn analyse(config: &Config) -> Result<Summary> {
     if let (Some(cmp), Some(shift)) = (main, &tables.theme_shift) {
         summary.theme_shift = report::summary::shift_lines(shift, cmp)?;
     }
+    // What run.json needs of the counts and tables, so they can go before the report's pass.
+    let period_lines: Vec<manifest::PeriodLine> = counts
+        .periods
+        .iter()
+        .map(|(p, c)| manifest::PeriodLine {
+            period: p.clone(),
+            documents: c.docs,
+            word_tokens: c.tokens,
+        })
+        .collect();
+    let word_tokens: u64 = counts.periods.values().map(|c| c.tokens).sum();
+    let distinct_terms = labels.len();
+    let mut files: Vec<String> = tables
+        .csv_files()
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    let key_rows = match (config.report, main, &tables.keyness) {
+        (true, Some(cmp), Some(k)) => Some(report::html::key_rows(k, cmp)?),
+        _ => None,
+    };
+    let main = main.cloned();
+    drop((tables, counts, labels));
     if config.report {
-        let (mut key_b, mut key_a) = match (main, &tables.keyness) {
-            (Some(cmp), Some(k)) => report::html::key_rows(k, cmp)?,
-            _ => Default::default(),
-        };
-        if let Some(cmp) = main {
+        let (mut key_b, mut key_a) = key_rows.unwrap_or_default();
+        if let Some(cmp) = &main {
             key_term_lines(config, &docs, &tokeniser, cmp, &mut key_b, &mut key_a)?;
         }
-        let mut files: Vec<String> = tables
-            .csv_files()
-            .iter()
-            .map(|(n, _)| n.to_string())
-            .collect();
         files.extend(charts.iter().map(|(n, _)| format!("charts/{n}")));
         files.push("run.json".to_string());
         let html = report::html::render(&report::html::Page {
@@ -629,18 +643,10 @@ fn analyse(config: &Config) -> Result<Summary> {
             documents: docs.len(),
             dated_documents: docs.len() - summary.undated.len(),
             skipped_files: summary.skipped.len(),
-            word_tokens: counts.periods.values().map(|c| c.tokens).sum(),
-            distinct_terms: labels.len(),
+            word_tokens,
+            distinct_terms,
         },
-        periods: counts
-            .periods
-            .iter()
-            .map(|(p, c)| manifest::PeriodLine {
-                period: p.clone(),
-                documents: c.docs,
-                word_tokens: c.tokens,
-            })
-            .collect(),
+        periods: period_lines,
         comparisons: &comparisons,
         no_comparison: summary.no_comparison.as_deref(),
         threads: config.threads,

@@ -25,13 +25,46 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Rows formatted at a time by [`write_csv`]: the text of a table is never held whole.
+const CHUNK_ROWS: usize = 32_768;
+
 /// The CSV bytes of `df`.
 pub fn to_csv(df: &DataFrame) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    write_csv(df, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Writes `df` as CSV to `out`, [`CHUNK_ROWS`] rows at a time, so a table of millions of
+/// rows costs one chunk's text in memory, not the whole file's.
+pub fn write_csv(df: &DataFrame, out: &mut impl std::io::Write) -> Result<()> {
+    let mut offset = 0;
+    loop {
+        let mut chunk = cells(&df.slice(offset as i64, CHUNK_ROWS))?;
+        CsvWriter::new(&mut *out)
+            .include_header(offset == 0)
+            .with_float_precision(Some(DECIMALS))
+            .with_float_scientific(Some(false))
+            .with_null_value(String::new().into())
+            .finish(&mut chunk)?;
+        offset += CHUNK_ROWS;
+        if offset >= df.height() {
+            return Ok(());
+        }
+    }
+}
+
+/// `df` with its text cells neutralised and its p-values as fixed-decimal text.
+fn cells(df: &DataFrame) -> Result<DataFrame> {
     let mut columns = Vec::with_capacity(df.width());
     for c in df.columns() {
         let name = c.name().clone();
         let column = match c.dtype() {
-            DataType::String => {
+            DataType::String
+                if c.str()?
+                    .iter()
+                    .any(|v| v.is_some_and(|s| s.starts_with(is_formula_start))) =>
+            {
                 let cells: Vec<Option<String>> = c
                     .str()?
                     .iter()
@@ -51,15 +84,7 @@ pub fn to_csv(df: &DataFrame) -> Result<Vec<u8>> {
         };
         columns.push(column);
     }
-    let mut out = DataFrame::new_infer_height(columns)?;
-    let mut bytes = Vec::new();
-    CsvWriter::new(&mut bytes)
-        .include_header(true)
-        .with_float_precision(Some(DECIMALS))
-        .with_float_scientific(Some(false))
-        .with_null_value(String::new().into())
-        .finish(&mut out)?;
-    Ok(bytes)
+    Ok(DataFrame::new_infer_height(columns)?)
 }
 
 #[cfg(test)]
@@ -82,6 +107,32 @@ mod tests {
              \"'=HYPERLINK(\"\"x\"\")\",0.0000,0.000000,1\n\
              \"Centralism, \"\"again\"\"\",123456789.5000,0.049990,2\n\
              ,2.0000,1.000000,3\n"
+        );
+    }
+
+    #[test]
+    fn a_table_longer_than_a_chunk_is_written_whole_with_one_header() {
+        let rows = 2 * CHUNK_ROWS + 5;
+        let titles: Vec<String> = (0..rows)
+            .map(|i| {
+                if i == CHUNK_ROWS + 7 {
+                    "=1+1".to_string()
+                } else {
+                    format!("t{i}")
+                }
+            })
+            .collect();
+        let p: Vec<f64> = (0..rows).map(|i| i as f64 / rows as f64).collect();
+        let df = df!("title" => titles, "p_value" => p).unwrap();
+        let text = String::from_utf8(to_csv(&df).unwrap()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), rows + 1);
+        assert_eq!(lines.iter().filter(|l| l.starts_with("title")).count(), 1);
+        assert_eq!(lines[1], "t0,0.000000");
+        assert_eq!(lines[CHUNK_ROWS + 8], "'=1+1,0.500069");
+        assert_eq!(
+            lines[rows],
+            format!("t{},{:.6}", rows - 1, (rows - 1) as f64 / rows as f64)
         );
     }
 

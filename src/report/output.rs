@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use std::io::Write;
+
 use anyhow::{Context, Result};
 
 use crate::error::InputError;
@@ -47,7 +49,6 @@ fn remove_abandoned(parent: &Path) {
 /// Writes one file whole or not at all: to a temporary file beside `path`, then renamed
 /// over it, so a failed or interrupted write leaves any earlier file as it was.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
     let unwritable = |e: std::io::Error| InputError::OutputNotWritable {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -109,12 +110,27 @@ impl Staging {
 
     /// Writes `bytes` to `name` (a `/`-separated path inside the output folder).
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        self.write_with(name, |out| Ok(out.write_all(bytes)?))
+    }
+
+    /// Creates `name` (a `/`-separated path inside the output folder) and lets `fill` write
+    /// it through a buffer, so a large file need not be held in memory first.
+    pub fn write_with(
+        &mut self,
+        name: &str,
+        fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
+    ) -> Result<()> {
         let path = self.dir.path().join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        fill(&mut out)
+            .and_then(|()| Ok(out.flush()?))
+            .with_context(|| format!("cannot write {}", path.display()))?;
         self.written.push(name.to_string());
         Ok(())
     }
