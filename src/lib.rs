@@ -60,7 +60,7 @@ const TABLE_BATCH_ROWS: usize = 4096;
 struct Gathered {
     /// Documents, with the input file each was read from (none for a table's rows).
     /// Documents, each with whether it is a whole file (rather than a table's row).
-    docs: Vec<(DocRecord, bool)>,
+    docs: Vec<DocRecord>,
     skipped: Vec<Skipped>,
     counts: Counts,
     /// Table files read, for run.json.
@@ -73,7 +73,16 @@ struct Gathered {
 
 impl Gathered {
     fn merge(mut self, other: Gathered) -> Gathered {
-        self.docs.extend(other.docs);
+        // Into the larger of the two, with room for exactly the other: at a million
+        // documents a doubling of this vector would be a few hundred megabytes.
+        let (mut docs, more) = if self.docs.capacity() >= other.docs.capacity() {
+            (self.docs, other.docs)
+        } else {
+            (other.docs, self.docs)
+        };
+        docs.reserve_exact(more.len());
+        docs.extend(more);
+        self.docs = docs;
         self.skipped.extend(other.skipped);
         self.inputs.extend(other.inputs);
         self.bad_dates.extend(other.bad_dates);
@@ -119,8 +128,6 @@ struct Corpus {
     bad_dates: Vec<(String, String)>,
     /// Table files read (text files are listed from `docs`).
     inputs: Vec<InputFile>,
-    /// Per document: whether it is a whole file.
-    from_file: Vec<bool>,
     total_bytes: u64,
     metadata: ingest::metadata::Metadata,
 }
@@ -195,15 +202,13 @@ fn read_corpus(
             doc.info.replaced_chars = parts.replaced;
         }
         progress.advance(doc.info.bytes);
-        fold.gathered.docs.push((
-            DocRecord {
-                info: doc.info,
-                period,
-                size,
-                duplicate_of: None,
-            },
+        fold.gathered.docs.push(DocRecord {
+            info: doc.info,
+            period,
+            size,
+            duplicate_of: None,
             from_file,
-        ));
+        });
     };
     let read_and_count = |fold: &mut Fold, file: &SourceFile| match ingest::read_document(
         file,
@@ -310,15 +315,21 @@ fn read_corpus(
     if let Some(first) = gathered.failed.iter().min() {
         anyhow::bail!("cannot finish reading {first}");
     }
-    gathered
-        .docs
-        .sort_by(|x, y| natural_cmp(&x.0.info.name, &y.0.info.name));
+    // Unstable (no scratch copy of the records), and still one order whatever the threads:
+    // records that tie on all of these would write the same row.
+    gathered.docs.sort_unstable_by(|x, y| {
+        natural_cmp(&x.info.name, &y.info.name)
+            .then_with(|| x.info.name.cmp(&y.info.name))
+            .then_with(|| x.info.sha256.cmp(&y.info.sha256))
+            .then_with(|| x.info.date.cmp(&y.info.date))
+            .then_with(|| x.info.title.cmp(&y.info.title))
+    });
     gathered.skipped.extend(found.skipped);
     gathered.skipped.sort_by(|x, y| x.path.cmp(&y.path));
     gathered.bad_dates.sort();
     let bad_dates = std::mem::take(&mut gathered.bad_dates);
     let inputs = std::mem::take(&mut gathered.inputs);
-    let (docs, from_file): (Vec<DocRecord>, Vec<bool>) = gathered.docs.into_iter().unzip();
+    let docs = gathered.docs;
     let (counts, skipped) = (gathered.counts, gathered.skipped);
     if docs.is_empty() {
         return Err(InputError::NoDocuments {
@@ -342,7 +353,6 @@ fn read_corpus(
         skipped,
         bad_dates,
         inputs,
-        from_file,
         total_bytes,
         metadata,
     })
@@ -363,7 +373,6 @@ fn analyse(config: &Config) -> Result<Summary> {
         skipped,
         bad_dates,
         mut inputs,
-        from_file,
         total_bytes,
         metadata,
     } = read_corpus(config, &tokeniser, &matcher, &mut clock)?;
@@ -489,6 +498,24 @@ fn analyse(config: &Config) -> Result<Summary> {
         ));
     }
 
+    if config.strict && (!skipped.is_empty() || !warnings.is_empty()) {
+        let mut problems: Vec<String> = skipped
+            .iter()
+            .map(|k| format!("{}: {}", k.path, k.reason))
+            .collect();
+        problems.extend(warnings.iter().cloned());
+        return Err(InputError::Strict(format!(
+            "{} problem(s): {}",
+            problems.len(),
+            list(&problems)
+        ))
+        .into());
+    }
+    let mut staging = Staging::new(&config.output)?;
+    staging.write_with("documents.csv", |out| {
+        measure::documents::write_documents(&docs, out)
+    })?;
+
     let (comparisons, no_comparison) = match measure::comparisons(&counts, config.compare.as_ref())
     {
         Ok(c) => (c, None),
@@ -513,20 +540,6 @@ fn analyse(config: &Config) -> Result<Summary> {
         report::figures::render_all(&tables, &periods, main).context("drawing the charts")?;
     clock.lap("charts");
 
-    if config.strict && (!skipped.is_empty() || !warnings.is_empty()) {
-        let mut problems: Vec<String> = skipped
-            .iter()
-            .map(|k| format!("{}: {}", k.path, k.reason))
-            .collect();
-        problems.extend(warnings.iter().cloned());
-        return Err(InputError::Strict(format!(
-            "{} problem(s): {}",
-            problems.len(),
-            list(&problems)
-        ))
-        .into());
-    }
-    let mut staging = Staging::new(&config.output)?;
     for (name, df) in tables.csv_files() {
         staging.write_with(name, |out| report::csv::write_csv(df, out))?;
     }
@@ -604,16 +617,11 @@ fn analyse(config: &Config) -> Result<Summary> {
         clock.lap("report");
     }
     clock.lap("write");
-    inputs.extend(
-        docs.iter()
-            .zip(&from_file)
-            .filter(|(_, &file)| file)
-            .map(|(d, _)| InputFile {
-                path: d.info.name.clone(),
-                bytes: d.info.bytes,
-                sha256: ingest::hex(&d.info.sha256),
-            }),
-    );
+    inputs.extend(docs.iter().filter(|d| d.from_file).map(|d| InputFile {
+        path: d.info.name.clone(),
+        bytes: d.info.bytes,
+        sha256: ingest::hex(&d.info.sha256),
+    }));
     inputs.sort_by(|x, y| x.path.cmp(&y.path));
     let json = manifest::to_json(&Manifest {
         tool: env!("CARGO_PKG_NAME"),

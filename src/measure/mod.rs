@@ -192,10 +192,10 @@ mod tests {
     }
 }
 
-/// Every table a run writes, keyed by file name in [`Tables::csv_files`].
+/// Every table a run writes, keyed by file name in [`Tables::csv_files`], but documents.csv,
+/// which is written straight from the document records ([`documents::write_documents`]).
 #[derive(Debug, Default)]
 pub struct Tables {
-    pub documents: DataFrame,
     pub term_frequencies: DataFrame,
     pub terms_by_period: DataFrame,
     /// Present when there is a comparison.
@@ -242,7 +242,6 @@ impl Tables {
             all
         };
         Ok(Tables {
-            documents: documents::documents_table(docs)?,
             terms_by_period: with_n(frequency::terms_by_period(&term_frequencies, &periods)?)?
                 .lazy()
                 .join(
@@ -277,7 +276,6 @@ impl Tables {
     /// (file name, table) for every table present, in the order they are written.
     pub fn csv_files(&self) -> Vec<(&'static str, &DataFrame)> {
         let mut files = vec![
-            ("documents.csv", &self.documents),
             ("term_frequencies.csv", &self.term_frequencies),
             ("terms_by_period.csv", &self.terms_by_period),
         ];

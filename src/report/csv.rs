@@ -40,18 +40,24 @@ pub fn to_csv(df: &DataFrame) -> Result<Vec<u8>> {
 pub fn write_csv(df: &DataFrame, out: &mut impl std::io::Write) -> Result<()> {
     let mut offset = 0;
     loop {
-        let mut chunk = cells(&df.slice(offset as i64, CHUNK_ROWS))?;
-        CsvWriter::new(&mut *out)
-            .include_header(offset == 0)
-            .with_float_precision(Some(DECIMALS))
-            .with_float_scientific(Some(false))
-            .with_null_value(String::new().into())
-            .finish(&mut chunk)?;
+        write_csv_rows(&df.slice(offset as i64, CHUNK_ROWS), out, offset == 0)?;
         offset += CHUNK_ROWS;
         if offset >= df.height() {
             return Ok(());
         }
     }
+}
+
+/// Writes the rows of `df` (a part of a table), after the header row when `header`.
+pub fn write_csv_rows(df: &DataFrame, out: &mut impl std::io::Write, header: bool) -> Result<()> {
+    let mut chunk = cells(df)?;
+    CsvWriter::new(out)
+        .include_header(header)
+        .with_float_precision(Some(DECIMALS))
+        .with_float_scientific(Some(false))
+        .with_null_value(String::new().into())
+        .finish(&mut chunk)?;
+    Ok(())
 }
 
 /// `df` with its text cells neutralised and its p-values as fixed-decimal text.
