@@ -5,7 +5,7 @@
 //! Only counts are kept, never text: memory grows with the vocabulary, not with the corpus.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
@@ -549,6 +549,46 @@ struct PeriodTally {
     log: PeriodLog,
 }
 
+/// What a pass that only wants a few concordance lines per theme is waiting for: `want`
+/// lines of each theme from its own period. Counters that [`Counter::watch`] it add their
+/// lines as they find them; the reader checks [`Watch::done`] between batches of documents.
+#[derive(Debug)]
+pub struct Watch {
+    /// Per theme, the period whose lines count.
+    periods: Vec<String>,
+    found: Vec<AtomicUsize>,
+    want: usize,
+}
+
+impl Watch {
+    pub fn new(periods: Vec<String>, want: usize) -> Watch {
+        Watch {
+            found: periods.iter().map(|_| AtomicUsize::new(0)).collect(),
+            periods,
+            want,
+        }
+    }
+
+    /// Every theme has its lines.
+    pub fn done(&self) -> bool {
+        self.found
+            .iter()
+            .all(|f| f.load(Ordering::Relaxed) >= self.want)
+    }
+}
+
+/// A word of at most 16 bytes as one integer: its bytes, then zeros. Words hold no NUL
+/// (the tokeniser splits at it), so two words pack alike only when they are equal.
+fn pack(w: &str) -> Option<u128> {
+    let b = w.as_bytes();
+    if b.len() > 16 {
+        return None;
+    }
+    let mut key = [0u8; 16];
+    key[..b.len()].copy_from_slice(b);
+    Some(u128::from_le_bytes(key))
+}
+
 /// Counts many documents on one thread. Each distinct word is interned once, with its stem,
 /// stopword flag and theme-pattern candidates, so a token costs one hash look-up of a
 /// borrowed string and no allocation; counts are kept by id and turned into strings once,
@@ -563,6 +603,10 @@ pub struct Counter<'a> {
     tokeniser: &'a Tokeniser,
     matcher: &'a Matcher<'a>,
     options: CountOptions,
+    /// Word ids of words up to 16 bytes long, keyed by their bytes packed into an integer
+    /// ([`pack`]): most tokens, looked up without a string comparison.
+    short_ids: FxHashMap<u128, u32>,
+    /// Word ids of longer words.
     ids: FxHashMap<Box<str>, u32>,
     words: Vec<Word>,
     stem_ids: FxHashMap<Box<str>, u32>,
@@ -594,6 +638,9 @@ pub struct Counter<'a> {
     spans: Vec<Span>,
     /// Where this counter's per-document logs go as they grow (see [`PeriodLog`]).
     spill: Arc<SpillFile>,
+    watch: Option<Arc<Watch>>,
+    /// The next document's place in reading order, when set by [`Counter::set_order`].
+    order: Option<u64>,
 }
 
 impl<'a> Counter<'a> {
@@ -605,6 +652,7 @@ impl<'a> Counter<'a> {
                 max_n: options.max_n.clamp(1, MAX_N),
                 ..options
             },
+            short_ids: FxHashMap::default(),
             ids: FxHashMap::default(),
             words: Vec::new(),
             stem_ids: FxHashMap::default(),
@@ -625,11 +673,30 @@ impl<'a> Counter<'a> {
             tokens: Vec::new(),
             spans: Vec::new(),
             spill: Arc::default(),
+            watch: None,
+            order: None,
         }
     }
 
+    /// Reports concordance lines to `watch` as they are found.
+    pub fn watch(&mut self, watch: Arc<Watch>) {
+        self.watch = Some(watch);
+    }
+
+    /// Gives the next document added its place in reading order: its concordance lines are
+    /// then sampled in that order (the first lines of the corpus), not by hash, so a pass that
+    /// stops early when it has enough lines keeps the same lines as one that reads everything.
+    pub fn set_order(&mut self, place: u64) {
+        self.order = Some(place);
+    }
+
     fn intern(&mut self, w: &str) -> u32 {
-        if let Some(&id) = self.ids.get(w) {
+        let short = pack(w);
+        let known = match short {
+            Some(key) => self.short_ids.get(&key),
+            None => self.ids.get(w),
+        };
+        if let Some(&id) = known {
             return id;
         }
         let stem = self.tokeniser.stem(w);
@@ -651,7 +718,10 @@ impl<'a> Counter<'a> {
             seen_in: 0,
             count: 0,
         });
-        self.ids.insert(Box::from(w), id);
+        match short {
+            Some(key) => self.short_ids.insert(key, id),
+            None => self.ids.insert(Box::from(w), id),
+        };
         id
     }
 
@@ -820,6 +890,11 @@ impl<'a> Counter<'a> {
                 .map(|&t| &*words[t as usize].text)
                 .collect();
             *theme.words.entry(matched.join(" ")).or_default() += 1;
+            if let Some(watch) = &self.watch {
+                if watch.periods.get(hit.theme).is_some_and(|p| p == period) {
+                    watch.found[hit.theme].fetch_add(1, Ordering::Relaxed);
+                }
+            }
             self.kwic.push(kwic_line(
                 name,
                 period,
@@ -828,6 +903,7 @@ impl<'a> Counter<'a> {
                 hit,
                 self.offset,
                 self.options.kwic_window,
+                self.order,
             ));
         }
         // Keep this thread's share of the sample small as it goes: trim when the lines have
@@ -954,6 +1030,7 @@ impl<'a> Counter<'a> {
 
 /// The concordance line of `hit`: `window` words each side, as written (after
 /// normalisation), on one line.
+#[allow(clippy::too_many_arguments)]
 fn kwic_line(
     name: &str,
     period: &str,
@@ -962,6 +1039,7 @@ fn kwic_line(
     hit: crate::lexicon::Hit,
     offset: usize,
     window: usize,
+    order: Option<u64>,
 ) -> KwicLine {
     let end = hit.start + hit.len;
     let left_from = hit.start.saturating_sub(window);
@@ -974,8 +1052,16 @@ fn kwic_line(
     } else {
         String::new()
     };
-    let mut hasher = rustc_hash::FxHasher::default();
-    (name, offset + hit.start).hash(&mut hasher);
+    // The sample key: the document's place in reading order then the word's, when known
+    // (positions past 2^24 share a key; ties fall to document and position), else a hash.
+    let key = match order {
+        Some(place) => (place << 24) | (offset + hit.start).min((1 << 24) - 1) as u64,
+        None => {
+            let mut hasher = rustc_hash::FxHasher::default();
+            (name, offset + hit.start).hash(&mut hasher);
+            hasher.finish()
+        }
+    };
     KwicLine {
         doc: name.to_string(),
         period: period.to_string(),
@@ -985,7 +1071,7 @@ fn kwic_line(
         left,
         matched,
         right,
-        key: hasher.finish(),
+        key,
     }
 }
 

@@ -16,6 +16,7 @@ pub mod report;
 pub mod tokenise;
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use chrono::Datelike;
 use std::time::Instant;
@@ -54,6 +55,8 @@ pub fn run(config: &Config) -> Result<Summary> {
 /// Rows of a table corpus read and counted at a time: enough to keep both cores busy, few
 /// enough that the batch's text stays small.
 const TABLE_BATCH_ROWS: usize = 4096;
+/// Text files read between two looks at the report pass's [`count::Watch`].
+const WATCH_BATCH: usize = 1024;
 
 /// What the parallel phase gathers: merged with [`Gathered::merge`], in any grouping.
 #[derive(Default)]
@@ -134,11 +137,17 @@ struct Corpus {
 
 /// Finds, reads and counts every document of `config.input` in parallel: the stage both
 /// commands share. Fails when no document could be read.
+///
+/// With a `watch` (the report's concordance pass), documents are read in batches in reading
+/// order (text files in the order found, then each table's rows), each document's concordance
+/// lines keyed by its place in that order, and reading stops after the first batch that
+/// leaves the watch [`done`](count::Watch::done).
 fn read_corpus(
     config: &Config,
     tokeniser: &Tokeniser,
     matcher: &Matcher,
     clock: &mut Stopwatch,
+    watch: Option<&Arc<count::Watch>>,
 ) -> Result<Corpus> {
     let metadata_path = config.input.join("metadata.csv");
     let metadata = ingest::metadata::load(&metadata_path, config.date_order)?;
@@ -159,7 +168,8 @@ fn read_corpus(
     let seen: std::sync::Mutex<rustc_hash::FxHashSet<([u8; 32], Option<String>)>> =
         Default::default();
     // `from_file`: the document is a whole file (listed in run.json's inputs), not a table row.
-    let count_one = |fold: &mut Fold, mut doc: ingest::Document, from_file: bool| {
+    // `place`: the document's place in reading order (used only with a watch).
+    let count_one = |fold: &mut Fold, mut doc: ingest::Document, from_file: bool, place: u64| {
         let period = doc
             .info
             .date
@@ -178,6 +188,9 @@ fn read_corpus(
                 progress.advance(doc.info.bytes);
                 return;
             }
+        }
+        if watch.is_some() {
+            fold.counter.set_order(place);
         }
         let mut size = fold.counter.add(&doc.info.name, counted, &doc.text);
         drop(doc.text);
@@ -210,19 +223,27 @@ fn read_corpus(
             from_file,
         });
     };
-    let read_and_count = |fold: &mut Fold, file: &SourceFile| match ingest::read_document(
-        file,
-        &metadata,
-        config.date_order,
-        config.encoding,
-    ) {
-        Ok(doc) => count_one(fold, doc, true),
-        Err(skipped) => fold.gathered.skipped.push(skipped),
+    let read_and_count =
+        |fold: &mut Fold, file: &SourceFile, place: usize| match ingest::read_document(
+            file,
+            &metadata,
+            config.date_order,
+            config.encoding,
+        ) {
+            Ok(doc) => count_one(fold, doc, true, place as u64),
+            Err(skipped) => fold.gathered.skipped.push(skipped),
+        };
+    let new_fold = || {
+        let mut counter = Counter::new(tokeniser, matcher, config.count);
+        if let Some(watch) = watch {
+            counter.watch(watch.clone());
+        }
+        Fold {
+            counter,
+            gathered: Gathered::default(),
+        }
     };
-    let new_fold = || Fold {
-        counter: Counter::new(tokeniser, matcher, config.count),
-        gathered: Gathered::default(),
-    };
+    let done = || watch.is_some_and(|w| w.done());
     let (tables, texts): (Vec<&SourceFile>, Vec<&SourceFile>) = found
         .files
         .iter()
@@ -251,12 +272,28 @@ fn read_corpus(
             .fold(Gathered::default(), Gathered::merge)
     };
     let mut gathered = per_thread(&|fold| {
-        texts
-            .par_iter()
-            .for_each(|file| fold(&mut |f| read_and_count(f, file)));
+        // In batches only when watching: otherwise one parallel loop balances best.
+        let batch = if watch.is_some() {
+            WATCH_BATCH
+        } else {
+            texts.len().max(1)
+        };
+        for (b, files) in texts.chunks(batch).enumerate() {
+            files
+                .par_iter()
+                .enumerate()
+                .for_each(|(i, file)| fold(&mut |f| read_and_count(f, file, b * batch + i)));
+            if done() {
+                break;
+            }
+        }
     });
+    let mut place = texts.len() as u64;
     // Tables are read as a stream, one batch of rows at a time, each batch counted in parallel.
     for file in tables {
+        if done() {
+            break;
+        }
         let format = TableFormat::of(&file.path).expect("partitioned by format");
         // A reader thread streams batches of rows (at most two waiting) while the pool
         // parses and counts the batch before.
@@ -264,7 +301,7 @@ fn read_corpus(
             let (send, receive) = std::sync::mpsc::sync_channel(2);
             let reader = scope.spawn(move || {
                 table::read_rows(file, format, &config.columns, TABLE_BATCH_ROWS, |rows| {
-                    let _ = send.send(rows);
+                    send.send(rows).is_ok()
                 })
             });
             let part = per_thread(&|fold| {
@@ -277,22 +314,29 @@ fn read_corpus(
                             &config.columns,
                         ) {
                             Ok(row) => {
+                                let at = place + row.number as u64;
                                 let (doc, bad_date) =
                                     table::to_document(file, row, config.date_order);
                                 if let Some(cell) = bad_date {
                                     f.gathered.bad_dates.push((doc.info.name.clone(), cell));
                                 }
-                                count_one(f, doc, false);
+                                count_one(f, doc, false, at);
                             }
                             Err(skipped) => f.gathered.skipped.push(skipped),
                         })
                     });
+                    if done() {
+                        break;
+                    }
                 }
             });
+            // A reader waiting to send a batch nobody will take stops when this goes.
+            drop(receive);
             (reader.join().expect("table reader thread"), part)
         });
         match read {
             Ok(report) => {
+                place += report.rows as u64;
                 part.skipped.extend(report.skipped);
                 part.inputs.push(InputFile {
                     path: file.name.clone(),
@@ -375,7 +419,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         mut inputs,
         total_bytes,
         metadata,
-    } = read_corpus(config, &tokeniser, &matcher, &mut clock)?;
+    } = read_corpus(config, &tokeniser, &matcher, &mut clock, None)?;
     counts.kwic_sample(config.count.kwic_max);
     counts.prune_phrases(config.min_count);
     clock.lap("read_and_count");
@@ -681,7 +725,7 @@ pub fn concordance(config: &Config, pattern: &str) -> Result<(polars::prelude::D
         let lexicon = Lexicon::from_pattern(pattern, &tokeniser)?;
         let matcher = Matcher::new(&lexicon);
         let mut clock = Stopwatch(Instant::now(), Vec::new());
-        let mut corpus = read_corpus(config, &tokeniser, &matcher, &mut clock)?;
+        let mut corpus = read_corpus(config, &tokeniser, &matcher, &mut clock, None)?;
         corpus.counts.kwic_sample(config.count.kwic_max);
         let table = measure::kwic::kwic_table(&corpus.counts.kwic, &corpus.docs, &lexicon)?;
         Ok((table, corpus.docs.len()))
@@ -690,7 +734,9 @@ pub fn concordance(config: &Config, pattern: &str) -> Result<(polars::prelude::D
 
 /// Concordance lines for the report's key terms: a second, lighter pass over the documents of
 /// the two compared periods (words only, no tables), with each key term as a pattern of its
-/// stems, keeping a fixed sample of three lines per term.
+/// stems, keeping for each term the first three lines in reading order from the period it is
+/// key to. The pass stops after the first batch of documents that completes every term, so
+/// on a large corpus it reads a small part of it; the lines are the same either way.
 fn key_term_lines(
     config: &Config,
     docs: &[DocRecord],
@@ -742,8 +788,22 @@ fn key_term_lines(
         )),
         ..config.clone()
     };
+    // Each key term's lines come from the period it is key to: the first three there in
+    // reading order, so reading can stop as soon as every term has them.
+    let watch = Arc::new(count::Watch::new(
+        (0..rows.len())
+            .map(|i| {
+                if i < key_b.len() {
+                    cmp.b.clone()
+                } else {
+                    cmp.a.clone()
+                }
+            })
+            .collect(),
+        3,
+    ));
     let mut clock = Stopwatch(Instant::now(), Vec::new());
-    let mut corpus = read_corpus(&second, tokeniser, &matcher, &mut clock)?;
+    let mut corpus = read_corpus(&second, tokeniser, &matcher, &mut clock, Some(&watch))?;
     corpus.counts.kwic_sample(3);
     for line in corpus.counts.kwic {
         let favoured = if line.theme < key_b.len() {

@@ -125,7 +125,8 @@ fn positions(file: &SourceFile, header: &[String], c: &Columns) -> Result<Positi
     })
 }
 
-/// Reads `file` and calls `batch` with its rows, `batch_rows` at a time, in file order.
+/// Reads `file` and calls `batch` with its rows, `batch_rows` at a time, in file order, until
+/// `batch` returns false (the file is then read only in part and `sha256` is left empty).
 /// A missing column or an unreadable file is an error; malformed CSV rows are skipped and
 /// reported. Each row then goes through [`parse`].
 pub fn read_rows(
@@ -133,7 +134,7 @@ pub fn read_rows(
     format: TableFormat,
     columns: &Columns,
     batch_rows: usize,
-    mut batch: impl FnMut(Vec<RawRow>),
+    mut batch: impl FnMut(Vec<RawRow>) -> bool,
 ) -> Result<TableReport, InputError> {
     let open = File::open(&file.path).map_err(|e| InputError::Table {
         path: file.path.clone(),
@@ -146,13 +147,13 @@ pub fn read_rows(
     };
     let mut report = TableReport::default();
     let mut rows = Vec::with_capacity(batch_rows);
+    // False once `batch` has asked to stop.
     let mut push = |row: RawRow, report: &mut TableReport, rows: &mut Vec<RawRow>| {
         report.rows += 1;
         rows.push(row);
-        if rows.len() >= batch_rows {
-            batch(std::mem::take(rows));
-        }
+        rows.len() < batch_rows || batch(std::mem::take(rows))
     };
+    let mut stopped = false;
     match format {
         TableFormat::Csv | TableFormat::Tsv => {
             let mut reader = csv::ReaderBuilder::new()
@@ -185,7 +186,10 @@ pub fn read_rows(
                             date: cell(pos.date).filter(|s| !s.trim().is_empty()),
                             text: cell(pos.text).unwrap_or_default(),
                         };
-                        push(RawRow::Ready(row), &mut report, &mut rows);
+                        if !push(RawRow::Ready(row), &mut report, &mut rows) {
+                            stopped = true;
+                            break;
+                        }
                     }
                     Err(e) if e.is_io_error() => return Err(table_error(file, &e)),
                     Err(e) => {
@@ -220,9 +224,17 @@ pub fn read_rows(
                         checked_columns = true;
                     }
                 }
-                push(RawRow::Json { number, line }, &mut report, &mut rows);
+                if !push(RawRow::Json { number, line }, &mut report, &mut rows) {
+                    stopped = true;
+                    break;
+                }
             }
         }
+    }
+    if stopped {
+        // Read in part, as asked: no hash of the whole file.
+        report.bytes = open.bytes;
+        return Ok(report);
     }
     if !rows.is_empty() {
         batch(rows);
@@ -371,7 +383,8 @@ mod tests {
         let mut all = Vec::new();
         let mut report = read_rows(f, TableFormat::of(&f.path).unwrap(), columns, 2, |b| {
             assert!(b.len() <= 2);
-            all.extend(b)
+            all.extend(b);
+            true
         })?;
         let mut rows = Vec::new();
         for raw in all {
