@@ -888,7 +888,100 @@ fn hash_file(path: &std::path::Path, name: &str) -> Result<InputFile> {
 
 #[cfg(test)]
 mod tests {
-    use super::natural_cmp;
+    use super::*;
+    use clap::Parser;
+
+    /// The concordance lines of `pattern` in `input` from a pass watching for `want` lines
+    /// of 2001, sampled three per theme and period; and how many documents it read.
+    fn watched(input: &std::path::Path, pattern: &str, want: usize) -> (Vec<String>, usize) {
+        let cli = cli::Cli::try_parse_from([
+            "themeshift".as_ref(),
+            "kwic".as_ref(),
+            pattern.as_ref(),
+            input.as_os_str(),
+            "--quiet".as_ref(),
+            "--threads".as_ref(),
+            "2".as_ref(),
+        ])
+        .unwrap();
+        let cli::Command::Kwic(args) = cli.command else {
+            panic!("kwic expected")
+        };
+        let mut config = Config::for_kwic(&args, Vec::new()).unwrap();
+        config.count.kwic_max = 3;
+        config.search_undated = false;
+        let tokeniser = build_tokeniser(&config).unwrap();
+        let lexicon = Lexicon::from_pattern(pattern, &tokeniser).unwrap();
+        let matcher = Matcher::new(&lexicon);
+        let watch = Arc::new(count::Watch::new(vec!["2001".into()], want));
+        let mut clock = Stopwatch(Instant::now(), Vec::new());
+        let mut corpus =
+            read_corpus(&config, &tokeniser, &matcher, &mut clock, Some(&watch)).unwrap();
+        corpus.counts.kwic_sample(3);
+        let lines = corpus
+            .counts
+            .kwic
+            .iter()
+            .map(|l| format!("{} {} {} {}", l.period, l.doc, l.start, l.right))
+            .collect();
+        (lines, corpus.docs.len())
+    }
+
+    #[test]
+    fn the_report_pass_stops_early_and_keeps_the_same_lines() {
+        let tmp = tempfile::tempdir().unwrap();
+        // 2,500 text files: the word in documents 11, 301 and 801 (all in the first batch of
+        // 1,024) and in every 97th from 1,100; 2002's documents (every fifth) have it too.
+        let files = tmp.path().join("files");
+        std::fs::create_dir(&files).unwrap();
+        for i in 0..2500 {
+            let year = if i % 5 == 0 { 2002 } else { 2001 };
+            let word = if [11, 301, 801].contains(&i) || (i >= 1100 && i % 97 == 0) || year == 2002
+            {
+                "quango"
+            } else {
+                "board"
+            };
+            std::fs::write(
+                files.join(format!("d{i:04}.txt")),
+                format!("Date: {year}-03-04\n\nThe {word} met on day {i} and agreed."),
+            )
+            .unwrap();
+        }
+        let (early, read_early) = watched(&files, "quango", 3);
+        let (full, read_full) = watched(&files, "quango", usize::MAX);
+        assert_eq!(read_full, 2500);
+        assert!(read_early < 2500, "read {read_early}");
+        assert_eq!(early, full);
+        let firsts: Vec<&String> = early.iter().filter(|l| l.starts_with("2001")).collect();
+        assert_eq!(firsts.len(), 3);
+        assert!(
+            firsts[0].contains("d0011.txt") && firsts[2].contains("d0801.txt"),
+            "{firsts:?}"
+        );
+
+        // A table of 20,000 rows read in batches of 4,096: the word in rows 5, 100 and 5,000.
+        let table = tmp.path().join("rows.jsonl");
+        let mut text = String::new();
+        for i in 1..=20_000 {
+            let word = if [5, 100, 5000, 15_000].contains(&i) {
+                "quango"
+            } else {
+                "board"
+            };
+            text.push_str(&format!(
+                "{{\"date\": \"2001-01-02\", \"text\": \"A {word} of row {i}.\"}}\n"
+            ));
+        }
+        std::fs::write(&table, text).unwrap();
+        let (early, read_early) = watched(&table, "quango", 3);
+        let (full, read_full) = watched(&table, "quango", usize::MAX);
+        assert_eq!(read_full, 20_000);
+        assert!(read_early <= 3 * TABLE_BATCH_ROWS, "read {read_early}");
+        assert_eq!(early, full);
+        assert_eq!(early.len(), 3);
+        assert!(early[2].contains("#row5000"), "{early:?}");
+    }
 
     #[test]
     fn natural_order_of_names() {
