@@ -2,8 +2,8 @@
 //!
 //!     cargo run --release --example gen_corpus -- OUT MEGABYTES [SEED]
 //!
-//! When OUT ends in `.jsonl` or `.csv`, the corpus is one table file (columns id, date,
-//! title, text); otherwise OUT is a folder and documents go into one folder per year as
+//! When OUT ends in `.jsonl`, `.csv` or `.parquet`, the corpus is one table file (columns id,
+//! date, title, text; Parquet in row groups of 50,000 rows); otherwise OUT is a folder and documents go into one folder per year as
 //! `.txt` files with a `Published:` line. The same size and seed always give the same text.
 
 #[path = "../benches/support/corpus.rs"]
@@ -12,7 +12,7 @@ mod corpus;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Writes document `i` as one row of a table file.
+/// Writes document `i` as one row of a table file; `i == usize::MAX` ends the file.
 type RowWriter = Box<dyn FnMut(usize, &corpus::Doc) -> std::io::Result<()>>;
 
 fn main() -> std::io::Result<()> {
@@ -45,6 +45,8 @@ fn main() -> std::io::Result<()> {
             w.write_record([&format!("d{i}"), &d.date, &d.title, &d.body])?;
             Ok(())
         }))
+    } else if name.ends_with(".parquet") {
+        Some(parquet_rows(&out)?)
     } else {
         None
     };
@@ -63,9 +65,53 @@ fn main() -> std::io::Result<()> {
         }
         docs += 1;
     }
+    if let Some(mut write_row) = table {
+        // Ends the table (the Parquet writer writes its last row group and footer).
+        write_row(usize::MAX, &generator.document(0))?;
+    }
     println!(
         "{docs} documents, {written} bytes of text in {}",
         out.display()
     );
     Ok(())
+}
+
+/// A [`RowWriter`] for Parquet: rows are gathered into row groups of 50,000 and written with
+/// polars' batched writer.
+fn parquet_rows(out: &std::path::Path) -> std::io::Result<RowWriter> {
+    use polars::prelude::*;
+    let err = |e: PolarsError| std::io::Error::other(e.to_string());
+    let schema = Schema::from_iter([
+        Field::new("id".into(), DataType::String),
+        Field::new("date".into(), DataType::String),
+        Field::new("title".into(), DataType::String),
+        Field::new("text".into(), DataType::String),
+    ]);
+    let mut writer = ParquetWriter::new(std::fs::File::create(out)?)
+        .batched(&schema)
+        .map_err(err)?;
+    let mut cols: [Vec<String>; 4] = Default::default();
+    Ok(Box::new(move |i, d| {
+        let end = i == usize::MAX;
+        if !end {
+            for (c, v) in cols.iter_mut().zip([
+                format!("d{i}"),
+                d.date.clone(),
+                d.title.clone(),
+                d.body.clone(),
+            ]) {
+                c.push(v);
+            }
+        }
+        if cols[0].len() >= 50_000 || (end && !cols[0].is_empty()) {
+            let [ids, dates, titles, texts] = std::mem::take(&mut cols);
+            let df = df!("id" => ids, "date" => dates, "title" => titles, "text" => texts)
+                .map_err(err)?;
+            writer.write_batch(&df).map_err(err)?;
+        }
+        if end {
+            writer.finish().map_err(err)?;
+        }
+        Ok(())
+    }))
 }

@@ -86,7 +86,7 @@ pub struct AnalyseArgs {
 /// How documents are found and read: the flags `analyse` and `kwic` share.
 #[derive(Debug, Args, Clone)]
 pub struct ReadArgs {
-    /// Folder of documents (.txt, .md, .html, and tables of documents: .csv, .tsv, .jsonl;
+    /// Folder of documents (.txt, .md, .html, and tables of documents: .csv, .tsv, .jsonl, .parquet;
     /// searched recursively), or one such file. A `metadata.csv` in the folder (columns
     /// file,date and optionally title,source) gives dates and titles; a `themes.toml` in it is
     /// the theme lexicon unless --themes is given.
@@ -119,7 +119,7 @@ pub struct ReadArgs {
     #[arg(long)]
     pub month_first: bool,
 
-    /// Table corpora (.csv, .tsv, .jsonl): the column holding each document's text.
+    /// Table corpora (.csv, .tsv, .jsonl, .parquet): the column holding each document's text.
     #[arg(long, default_value = "text", value_name = "NAME")]
     pub text_column: String,
 

@@ -379,7 +379,7 @@ fn read_corpus(
         return Err(InputError::NoDocuments {
             path: config.input.clone(),
             detail: if skipped.is_empty() {
-                "no documents were found (themeshift reads .txt, .md, .html, .csv, .tsv and .jsonl files)".to_string()
+                "no documents were found (themeshift reads .txt, .md, .html, .csv, .tsv, .jsonl and .parquet files)".to_string()
             } else {
                 format!(
                     "{} file(s) were skipped (first: {}: {})",

@@ -1,4 +1,4 @@
-//! Input formats: table corpora (CSV, TSV, JSON Lines) and HTML pages give the same counts as
+//! Input formats: table corpora (CSV, TSV, JSON Lines, Parquet) and HTML pages give the same counts as
 //! the same text in plain files; a missing column, a bad date and an empty text cell each
 //! have a named outcome.
 
@@ -43,7 +43,34 @@ fn csv_text(sep: u8) -> String {
     String::from_utf8(w.into_inner().unwrap()).unwrap()
 }
 
-fn write_input(dir: &Path, name: &str, body: &str) -> std::path::PathBuf {
+/// The seed rows as a Parquet file: the date as a Date column, each row its own row group.
+fn parquet_bytes() -> Vec<u8> {
+    use polars::prelude::*;
+    let rows = seed_rows();
+    let dates: Vec<chrono::NaiveDate> = rows
+        .iter()
+        .map(|r| {
+            chrono::NaiveDate::parse_from_str(r.1, "%d/%m/%Y")
+                .or_else(|_| chrono::NaiveDate::parse_from_str(r.1, "%Y-%m-%d"))
+                .unwrap()
+        })
+        .collect();
+    let mut df = df!(
+        "id" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        "date" => dates,
+        "title" => rows.iter().map(|r| r.2.clone()).collect::<Vec<_>>(),
+        "body" => rows.iter().map(|r| r.3.clone()).collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let mut bytes = Vec::new();
+    ParquetWriter::new(&mut bytes)
+        .with_row_group_size(Some(1))
+        .finish(&mut df)
+        .unwrap();
+    bytes
+}
+
+fn write_input(dir: &Path, name: &str, body: impl AsRef<[u8]>) -> std::path::PathBuf {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::copy(root().join("input/themes.toml"), dir.join("themes.toml")).unwrap();
     let path = dir.join(name);
@@ -58,9 +85,10 @@ fn tables_give_the_same_counts_as_the_text_files() {
     analyse(&root().join("input"), &reference, &[]).success();
 
     for (name, body) in [
-        ("seeds.jsonl", json_lines()),
-        ("seeds.csv", csv_text(b',')),
-        ("seeds.tsv", csv_text(b'\t')),
+        ("seeds.jsonl", json_lines().into_bytes()),
+        ("seeds.csv", csv_text(b',').into_bytes()),
+        ("seeds.tsv", csv_text(b'\t').into_bytes()),
+        ("seeds.parquet", parquet_bytes()),
     ] {
         let input = write_input(&tmp.path().join(name.replace('.', "_")), name, &body);
         let out = tmp.path().join(format!("out_{name}"));
@@ -91,7 +119,7 @@ fn tables_give_the_same_counts_as_the_text_files() {
 #[test]
 fn missing_column_is_an_input_error_listing_the_columns() {
     let tmp = tempfile::tempdir().unwrap();
-    let input = write_input(tmp.path(), "seeds.jsonl", &json_lines());
+    let input = write_input(tmp.path(), "seeds.jsonl", json_lines());
     let out = tmp.path().join("out");
     let assert = analyse(&input, &out, &[]).code(2);
     let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
@@ -99,6 +127,27 @@ fn missing_column_is_an_input_error_listing_the_columns() {
         err.contains(
             "no column 'text' (set it with --text-column); the columns are: body, date, id, title"
         ),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written on error");
+
+    let input = write_input(&tmp.path().join("pq"), "seeds.parquet", parquet_bytes());
+    let assert = analyse(&input, &out, &[]).code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        err.contains("seeds.parquet")
+            && err.contains("no column 'text' (set it with --text-column); the columns are: id, date, title, body"),
+        "{err}"
+    );
+    let input = write_input(
+        &tmp.path().join("bad"),
+        "broken.parquet",
+        "not parquet at all",
+    );
+    let assert = analyse(&input, &out, &["--text-column", "body"]).code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        err.contains("broken.parquet") && err.contains("not a readable Parquet file"),
         "{err}"
     );
     assert!(!out.exists(), "nothing written on error");

@@ -25,16 +25,18 @@ pub enum TableFormat {
     Csv,
     Tsv,
     JsonLines,
+    Parquet,
 }
 
 impl TableFormat {
-    /// The format of a file, by extension: `.csv`, `.tsv`, `.jsonl`/`.ndjson`.
+    /// The format of a file, by extension: `.csv`, `.tsv`, `.jsonl`/`.ndjson`, `.parquet`.
     pub fn of(path: &Path) -> Option<TableFormat> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "csv" => Some(TableFormat::Csv),
             "tsv" | "tab" => Some(TableFormat::Tsv),
             "jsonl" | "ndjson" => Some(TableFormat::JsonLines),
+            "parquet" | "pq" => Some(TableFormat::Parquet),
             _ => None,
         }
     }
@@ -202,6 +204,8 @@ pub fn read_rows(
                 }
             }
         }
+        // Read below, by row group.
+        TableFormat::Parquet => {}
         TableFormat::JsonLines => {
             let reader = BufReader::with_capacity(1 << 20, &mut open);
             let mut checked_columns = false;
@@ -231,6 +235,18 @@ pub fn read_rows(
             }
         }
     }
+    if format == TableFormat::Parquet {
+        stopped = read_parquet(file, columns, &mut |row| {
+            push(RawRow::Ready(row), &mut report, &mut rows)
+        })?;
+        // Parquet is read by position, so the hash is a read of its own.
+        if !stopped {
+            std::io::copy(&mut open, &mut std::io::sink()).map_err(|e| InputError::Table {
+                path: file.path.clone(),
+                message: format!("cannot be read: {e}"),
+            })?;
+        }
+    }
     if stopped {
         // Read in part, as asked: no hash of the whole file.
         report.bytes = open.bytes;
@@ -247,6 +263,83 @@ pub fn read_rows(
     report.bytes = open.bytes;
     report.sha256 = format!("{:x}", open.hasher.finalize());
     Ok(report)
+}
+
+/// Reads a Parquet file one row group at a time (the unit a Parquet file is written and
+/// compressed in, so memory holds one group's cells, not the file's), calling `row` with each
+/// row in file order until it returns false; returns whether it was stopped. The date column
+/// may hold text, dates, date-times or years; id and title are read as text whatever their
+/// type.
+fn read_parquet(
+    file: &SourceFile,
+    columns: &Columns,
+    row: &mut dyn FnMut(Row) -> bool,
+) -> Result<bool, InputError> {
+    use polars::prelude::*;
+    let bad = |e: &dyn std::fmt::Display| InputError::Table {
+        path: file.path.clone(),
+        message: format!("not a readable Parquet file: {e}"),
+    };
+    let open = || {
+        File::open(&file.path).map_err(|e| InputError::Table {
+            path: file.path.clone(),
+            message: format!("cannot be read: {e}"),
+        })
+    };
+    let mut reader = ParquetReader::new(open()?);
+    let schema = reader.schema().map_err(|e| bad(&e))?;
+    let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let pos = positions(file, &names, columns)?;
+    let metadata = reader.get_metadata().map_err(|e| bad(&e))?.clone();
+    let wanted: Vec<usize> = [Some(pos.text), Some(pos.date), pos.id, pos.title]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut projection = wanted.clone();
+    projection.sort_unstable();
+    projection.dedup();
+    let mut start = 0;
+    for group in &metadata.row_groups {
+        let height = group.num_rows();
+        let mut reader = ParquetReader::new(open()?)
+            .with_projection(Some(projection.clone()))
+            .with_slice(Some((start, height)))
+            .read_parallel(ParallelStrategy::None);
+        reader.set_metadata(metadata.clone());
+        let df = reader.finish().map_err(|e| bad(&e))?;
+        let text = |i: usize| -> Result<StringChunked, InputError> {
+            let column = df.column(&names[i]).map_err(|e| bad(&e))?;
+            let column = match column.dtype() {
+                DataType::Datetime(..) => column.cast(&DataType::Date),
+                _ => Ok(column.clone()),
+            }
+            .and_then(|c| c.cast(&DataType::String))
+            .map_err(|e| bad(&format!("column '{}': {e}", names[i])))?;
+            Ok(column.str().map_err(|e| bad(&e))?.clone())
+        };
+        let (texts, dates) = (text(pos.text)?, text(pos.date)?);
+        let ids = pos.id.map(text).transpose()?;
+        let titles = pos.title.map(text).transpose()?;
+        let cell = |c: &StringChunked, i: usize| {
+            c.get(i)
+                .map(str::to_string)
+                .filter(|s| !s.trim().is_empty())
+        };
+        for i in 0..df.height() {
+            let keep_going = row(Row {
+                number: start + i + 1,
+                id: ids.as_ref().and_then(|c| cell(c, i)),
+                title: titles.as_ref().and_then(|c| cell(c, i)),
+                date: cell(&dates, i),
+                text: texts.get(i).unwrap_or_default().to_string(),
+            });
+            if !keep_going {
+                return Ok(true);
+            }
+        }
+        start += height;
+    }
+    Ok(false)
 }
 
 /// A reader that hashes what passes through it, so a table file is read once, not once for

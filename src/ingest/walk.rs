@@ -116,12 +116,12 @@ fn classify(path: &Path) -> Result<(), &'static str> {
     if is_document(path) {
         Ok(())
     } else {
-        Err("not a document: themeshift reads .txt, .md, .html and table files (.csv, .tsv, .jsonl)")
+        Err("not a document: themeshift reads .txt, .md, .html and table files (.csv, .tsv, .jsonl, .parquet)")
     }
 }
 
 /// True for the file types themeshift reads: text (`.txt`, `.md`), HTML (`.html`, `.htm`)
-/// and tables of documents (`.csv`, `.tsv`, `.jsonl`, `.ndjson`).
+/// and tables of documents (`.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.parquet`).
 pub fn is_document(path: &Path) -> bool {
     let ext = path
         .extension()
