@@ -3,7 +3,8 @@
 # and times `themeshift analyse` on them with /usr/bin/time -v, RUNS times each, printing
 # the median wall time, MB/s and peak RSS. Usage: scripts/bench.sh [SIZES_MB...] (default 100)
 # Environment: RUNS (default 3), CORPUS_DIR (default /tmp/themeshift-bench), SETTINGS
-# (the --ngrams settings to time; default "1-2 1": the default, then words only).
+# (the --ngrams settings to time; default "1-2 1": the default, then words only), INPUTS
+# (which of files-N, table-N.jsonl, table-N.parquet to time; default all three).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/themeshift-target}"
@@ -18,9 +19,11 @@ printf '| input | size | ngrams | threads | median s | MB/s | peak RSS MB | wc -
 for mb in "${SIZES[@]}"; do
   [ -d "$DIR/files-$mb" ] || "$CARGO_TARGET_DIR/release/examples/gen_corpus" "$DIR/files-$mb" "$mb" >/dev/null
   [ -f "$DIR/table-$mb.jsonl" ] || "$CARGO_TARGET_DIR/release/examples/gen_corpus" "$DIR/table-$mb.jsonl" "$mb" >/dev/null
-  for input in "files-$mb" "table-$mb.jsonl"; do
-    bytes=$(du -sbL "$DIR/$input" | cut -f1)
-    start=$(date +%s.%N); find -L "$DIR/$input" -type f -print0 | xargs -0 cat | wc -w >/dev/null; end=$(date +%s.%N)
+  [ -f "$DIR/table-$mb.parquet" ] || "$CARGO_TARGET_DIR/release/examples/gen_corpus" "$DIR/table-$mb.parquet" "$mb" >/dev/null
+  for input in ${INPUTS:-"files-$mb" "table-$mb.jsonl" "table-$mb.parquet"}; do
+    # MB/s of text: a Parquet file is compressed, so its corpus is sized by the same rows as JSON Lines.
+    bytes=$(du -sbL "$DIR/${input/.parquet/.jsonl}" | cut -f1)
+    start=$(date +%s.%N); find -L "$DIR/${input/.parquet/.jsonl}" -type f -print0 | xargs -0 cat | wc -w >/dev/null; end=$(date +%s.%N)
     wc_s=$(echo "$end - $start" | bc)
     for ngrams in ${SETTINGS:-1-2 1}; do
       for threads in 1 2; do
@@ -34,7 +37,8 @@ for mb in "${SIZES[@]}"; do
         med=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
         mrss=$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
         mbs=$(echo "scale=1; $bytes / 1000000 / $med" | bc)
-        printf '| %s | %s MB | %s | %s | %s | %s | %s | %.2f |\n' "${input%%-*}" "$((bytes / 1000000))" "$ngrams" "$threads" "$med" "$mbs" "$mrss" "$wc_s"
+        kind="${input%%-*}"; [ "$kind" = table ] && kind="${input##*.}"
+        printf '| %s | %s MB | %s | %s | %s | %s | %s | %.2f |\n' "$kind" "$((bytes / 1000000))" "$ngrams" "$threads" "$med" "$mbs" "$mrss" "$wc_s"
       done
     done
   done

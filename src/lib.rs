@@ -304,30 +304,47 @@ fn read_corpus(
                     send.send(rows).is_ok()
                 })
             });
+            let receive = std::sync::Mutex::new(receive);
             let part = per_thread(&|fold| {
-                for rows in receive.iter() {
-                    rows.into_par_iter().for_each(|raw| {
-                        let mut raw = Some(raw);
-                        fold(&mut |f| match table::parse(
-                            file,
-                            raw.take().expect("called once"),
-                            &config.columns,
-                        ) {
-                            Ok(row) => {
-                                let at = place + row.number as u64;
-                                let (doc, bad_date) =
-                                    table::to_document(file, row, config.date_order);
-                                if let Some(cell) = bad_date {
-                                    f.gathered.bad_dates.push((doc.info.name.clone(), cell));
-                                }
-                                count_one(f, doc, false, at);
+                let one = |raw: table::RawRow| {
+                    let mut raw = Some(raw);
+                    fold(&mut |f| match table::parse(
+                        file,
+                        raw.take().expect("called once"),
+                        &config.columns,
+                    ) {
+                        Ok(row) => {
+                            let at = place + row.number as u64;
+                            let (doc, bad_date) = table::to_document(file, row, config.date_order);
+                            if let Some(cell) = bad_date {
+                                f.gathered.bad_dates.push((doc.info.name.clone(), cell));
                             }
-                            Err(skipped) => f.gathered.skipped.push(skipped),
-                        })
-                    });
-                    if done() {
-                        break;
+                            count_one(f, doc, false, at);
+                        }
+                        Err(skipped) => f.gathered.skipped.push(skipped),
+                    })
+                };
+                let next = || {
+                    receive
+                        .lock()
+                        .expect("no panics while holding it")
+                        .recv()
+                        .ok()
+                };
+                if watch.is_some() {
+                    // A batch at a time, in order, so that stopping leaves a prefix read.
+                    while let Some(rows) = next() {
+                        rows.into_par_iter().for_each(one);
+                        if done() {
+                            break;
+                        }
                     }
+                } else {
+                    // Each worker takes a whole batch as it comes: no worker waits at the end of
+                    // a batch for the other to finish its last rows.
+                    std::iter::from_fn(next)
+                        .par_bridge()
+                        .for_each(|rows| rows.into_iter().for_each(one));
                 }
             });
             // A reader waiting to send a batch nobody will take stops when this goes.
@@ -667,6 +684,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         sha256: ingest::hex(&d.info.sha256),
     }));
     inputs.sort_by(|x, y| x.path.cmp(&y.path));
+    let document_bytes: u64 = docs.iter().map(|d| d.info.bytes).sum();
     let json = manifest::to_json(&Manifest {
         tool: env!("CARGO_PKG_NAME"),
         version: env!("CARGO_PKG_VERSION"),
@@ -703,12 +721,12 @@ fn analyse(config: &Config) -> Result<Summary> {
         no_comparison: summary.no_comparison.as_deref(),
         threads: config.threads,
         seconds: clock.1.clone(),
-        speed: manifest::Speed::new(total_bytes, &clock.1),
+        speed: manifest::Speed::new(total_bytes, document_bytes, &clock.1),
     })?;
     staging.write("run.json", &json)?;
     summary.files = staging.commit()?;
     summary.seconds = clock.1;
-    summary.input_bytes = total_bytes;
+    summary.input_bytes = document_bytes;
     Ok(summary)
 }
 

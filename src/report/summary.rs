@@ -33,7 +33,7 @@ pub struct Summary {
     pub output: PathBuf,
     pub files: Vec<String>,
     pub seconds: Vec<(&'static str, f64)>,
-    /// Bytes of input read (files, or table files whole).
+    /// Bytes of the documents read: text files whole, the text cells of table rows.
     pub input_bytes: u64,
 }
 
@@ -181,7 +181,7 @@ impl Summary {
                 .collect();
             let _ = writeln!(
                 s,
-                "\nTook {total:.2} s for {:.1} MB ({:.1} MB/s); seconds per stage: {}",
+                "\nTook {total:.2} s for {:.1} MB of text ({:.1} MB/s); seconds per stage: {}",
                 self.input_bytes as f64 / 1e6,
                 self.input_bytes as f64 / 1e6 / total,
                 stages.join(", ")
