@@ -61,8 +61,7 @@ const WATCH_BATCH: usize = 1024;
 /// What the parallel phase gathers: merged with [`Gathered::merge`], in any grouping.
 #[derive(Default)]
 struct Gathered {
-    /// Documents, with the input file each was read from (none for a table's rows).
-    /// Documents, each with whether it is a whole file (rather than a table's row).
+    /// Documents read, in no particular order until sorted.
     docs: Vec<DocRecord>,
     skipped: Vec<Skipped>,
     counts: Counts,

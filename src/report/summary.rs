@@ -181,12 +181,36 @@ impl Summary {
                 .collect();
             let _ = writeln!(
                 s,
-                "\nTook {total:.2} s for {:.1} MB of text ({:.1} MB/s); seconds per stage: {}",
-                self.input_bytes as f64 / 1e6,
+                "\nTook {total:.2} s for {} of text ({:.1} MB/s); seconds per stage: {}",
+                size(self.input_bytes),
                 self.input_bytes as f64 / 1e6 / total,
                 stages.join(", ")
             );
         }
         s
+    }
+}
+
+/// `bytes` in kB, MB or GB (decimal), one decimal place.
+fn size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b < 1e6 {
+        format!("{:.1} kB", b / 1e3)
+    } else if b < 1e9 {
+        format!("{:.1} MB", b / 1e6)
+    } else {
+        format!("{:.2} GB", b / 1e9)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(size(12_345), "12.3 kB");
+        assert_eq!(size(103_023_405), "103.0 MB");
+        assert_eq!(size(1_030_576_196), "1.03 GB");
     }
 }
