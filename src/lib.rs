@@ -601,11 +601,18 @@ fn analyse(config: &Config) -> Result<Summary> {
     clock.lap("charts");
 
     for (name, df) in tables.csv_files() {
-        staging.write_with(name, |out| report::csv::write_csv(df, out))?;
+        if name == "keyness.csv" {
+            staging.write_with(name, |out| {
+                measure::write_keyness(df, &counts, &labels, &comparisons, config.min_count, out)
+            })?;
+        } else {
+            staging.write_with(name, |out| report::csv::write_csv(df, out))?;
+        }
     }
     for (name, png) in &charts {
         staging.write(&format!("charts/{name}"), png)?;
     }
+    clock.lap("write");
     let mut summary = Summary {
         documents: docs.len(),
         undated: docs
@@ -676,7 +683,6 @@ fn analyse(config: &Config) -> Result<Summary> {
         staging.write("report.html", html.as_bytes())?;
         clock.lap("report");
     }
-    clock.lap("write");
     inputs.extend(docs.iter().filter(|d| d.from_file).map(|d| InputFile {
         path: d.info.name.clone(),
         bytes: d.info.bytes,

@@ -198,7 +198,8 @@ mod tests {
 pub struct Tables {
     pub term_frequencies: DataFrame,
     pub terms_by_period: DataFrame,
-    /// Present when there is a comparison.
+    /// The main (first) comparison's key terms, present when there is a comparison; the
+    /// other comparisons' rows are added when keyness.csv is written ([`write_keyness`]).
     pub keyness: Option<DataFrame>,
     /// Present when there is a lexicon.
     pub themes: Option<DataFrame>,
@@ -210,6 +211,25 @@ pub struct Tables {
     pub kwic: Option<DataFrame>,
     /// Present when there is a lexicon.
     pub theme_trends: Option<DataFrame>,
+}
+
+/// Writes keyness.csv: `main` (the first comparison's table, from [`Tables::build`]), then
+/// each other comparison's table, built and written one at a time.
+pub fn write_keyness(
+    main: &DataFrame,
+    counts: &Counts,
+    labels: &FxHashMap<String, String>,
+    comparisons: &[Comparison],
+    min_count: u64,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<()> {
+    crate::report::csv::write_csv_part(main, out, true)?;
+    let prior = keyness::Prior::new(counts);
+    for c in comparisons.iter().skip(1) {
+        let df = with_n(keyness::keyness(counts, labels, c, min_count, &prior)?)?;
+        crate::report::csv::write_csv_part(&df, out, false)?;
+    }
+    Ok(())
 }
 
 impl Tables {
@@ -224,23 +244,14 @@ impl Tables {
     ) -> PolarsResult<Tables> {
         let periods: Vec<String> = counts.periods.keys().cloned().collect();
         let term_frequencies = with_n(frequency::term_frequencies(counts, labels)?)?;
-        let keyness = if comparisons.is_empty() {
-            None
-        } else {
-            let mut all: Option<DataFrame> = None;
-            let prior = keyness::Prior::new(counts);
-            for c in comparisons {
-                let df = with_n(keyness::keyness(counts, labels, c, min_count, &prior)?)?;
-                all = Some(match all {
-                    None => df,
-                    Some(mut acc) => {
-                        acc.vstack_mut_owned(df)?;
-                        acc
-                    }
-                });
-            }
-            all
-        };
+        // The main comparison only: the others are built one at a time as keyness.csv is
+        // written ([`write_keyness`]), so they are never all in memory together.
+        let keyness = comparisons
+            .first()
+            .map(|c| keyness::keyness(counts, labels, c, min_count, &keyness::Prior::new(counts)))
+            .transpose()?
+            .map(with_n)
+            .transpose()?;
         Ok(Tables {
             terms_by_period: with_n(frequency::terms_by_period(&term_frequencies, &periods)?)?
                 .lazy()

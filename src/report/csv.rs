@@ -38,9 +38,19 @@ pub fn to_csv(df: &DataFrame) -> Result<Vec<u8>> {
 /// Writes `df` as CSV to `out`, [`CHUNK_ROWS`] rows at a time, so a table of millions of
 /// rows costs one chunk's text in memory, not the whole file's.
 pub fn write_csv(df: &DataFrame, out: &mut impl std::io::Write) -> Result<()> {
+    write_csv_part(df, out, true)
+}
+
+/// Writes `df` as [`write_csv`] does, with the header row only when `header` (for a table
+/// written in parts).
+pub fn write_csv_part(df: &DataFrame, out: &mut impl std::io::Write, header: bool) -> Result<()> {
     let mut offset = 0;
     loop {
-        write_csv_rows(&df.slice(offset as i64, CHUNK_ROWS), out, offset == 0)?;
+        write_csv_rows(
+            &df.slice(offset as i64, CHUNK_ROWS),
+            out,
+            header && offset == 0,
+        )?;
         offset += CHUNK_ROWS;
         if offset >= df.height() {
             return Ok(());
