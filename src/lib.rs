@@ -606,7 +606,7 @@ fn analyse(config: &Config) -> Result<Summary> {
                 measure::write_keyness(df, &counts, &labels, &comparisons, config.min_count, out)
             })?;
         } else {
-            staging.write_with(name, |out| report::csv::write_csv(df, out))?;
+            staging.write_with(name, |out| report::csv::write_csv(df, out, true))?;
         }
     }
     for (name, png) in &charts {

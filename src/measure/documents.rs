@@ -24,12 +24,10 @@ const CHUNK_DOCS: usize = 32_768;
 /// Writes documents.csv ([`documents_table`]) a chunk of documents at a time, so a corpus of
 /// a million documents never has the whole table in memory beside its records.
 pub fn write_documents(docs: &[DocRecord], out: &mut impl std::io::Write) -> anyhow::Result<()> {
-    for (i, chunk) in docs.chunks(CHUNK_DOCS).enumerate() {
-        let table = documents_table(chunk, i * CHUNK_DOCS)?;
-        crate::report::csv::write_csv_rows(&table, out, i == 0)?;
-    }
-    if docs.is_empty() {
-        crate::report::csv::write_csv_rows(&documents_table(docs, 0)?, out, true)?;
+    // At least one chunk, so an empty table still has its header.
+    for start in (0..docs.len().max(1)).step_by(CHUNK_DOCS) {
+        let chunk = &docs[start..docs.len().min(start + CHUNK_DOCS)];
+        crate::report::csv::write_csv(&documents_table(chunk, start)?, out, start == 0)?;
     }
     Ok(())
 }

@@ -223,11 +223,11 @@ pub fn write_keyness(
     min_count: u64,
     out: &mut impl std::io::Write,
 ) -> anyhow::Result<()> {
-    crate::report::csv::write_csv_part(main, out, true)?;
+    crate::report::csv::write_csv(main, out, true)?;
     let prior = keyness::Prior::new(counts);
     for c in comparisons.iter().skip(1) {
         let df = with_n(keyness::keyness(counts, labels, c, min_count, &prior)?)?;
-        crate::report::csv::write_csv_part(&df, out, false)?;
+        crate::report::csv::write_csv(&df, out, false)?;
     }
     Ok(())
 }

@@ -31,43 +31,28 @@ const CHUNK_ROWS: usize = 32_768;
 /// The CSV bytes of `df`.
 pub fn to_csv(df: &DataFrame) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    write_csv(df, &mut bytes)?;
+    write_csv(df, &mut bytes, true)?;
     Ok(bytes)
 }
 
-/// Writes `df` as CSV to `out`, [`CHUNK_ROWS`] rows at a time, so a table of millions of
-/// rows costs one chunk's text in memory, not the whole file's.
-pub fn write_csv(df: &DataFrame, out: &mut impl std::io::Write) -> Result<()> {
-    write_csv_part(df, out, true)
-}
-
-/// Writes `df` as [`write_csv`] does, with the header row only when `header` (for a table
-/// written in parts).
-pub fn write_csv_part(df: &DataFrame, out: &mut impl std::io::Write, header: bool) -> Result<()> {
+/// Writes `df` as CSV to `out`, after a header row when `header` (a table written in parts
+/// has one), [`CHUNK_ROWS`] rows at a time, so a table of millions of rows costs one chunk's
+/// text in memory, not the whole file's.
+pub fn write_csv(df: &DataFrame, out: &mut impl std::io::Write, header: bool) -> Result<()> {
     let mut offset = 0;
     loop {
-        write_csv_rows(
-            &df.slice(offset as i64, CHUNK_ROWS),
-            out,
-            header && offset == 0,
-        )?;
+        let mut chunk = cells(&df.slice(offset as i64, CHUNK_ROWS))?;
+        CsvWriter::new(&mut *out)
+            .include_header(header && offset == 0)
+            .with_float_precision(Some(DECIMALS))
+            .with_float_scientific(Some(false))
+            .with_null_value(String::new().into())
+            .finish(&mut chunk)?;
         offset += CHUNK_ROWS;
         if offset >= df.height() {
             return Ok(());
         }
     }
-}
-
-/// Writes the rows of `df` (a part of a table), after the header row when `header`.
-pub fn write_csv_rows(df: &DataFrame, out: &mut impl std::io::Write, header: bool) -> Result<()> {
-    let mut chunk = cells(df)?;
-    CsvWriter::new(out)
-        .include_header(header)
-        .with_float_precision(Some(DECIMALS))
-        .with_float_scientific(Some(false))
-        .with_null_value(String::new().into())
-        .finish(&mut chunk)?;
-    Ok(())
 }
 
 /// `df` with its text cells neutralised and its p-values as fixed-decimal text.
