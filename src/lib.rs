@@ -844,6 +844,10 @@ fn key_term_lines(
         };
         row.lines.push(line);
     }
+    // Shown in reading order, as they were chosen.
+    for row in key_b.iter_mut().chain(key_a.iter_mut()) {
+        row.lines.sort_by_key(|l| l.key);
+    }
     Ok(())
 }
 

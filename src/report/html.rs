@@ -195,8 +195,8 @@ pub fn render(page: &Page) -> Result<String> {
             h,
             "<h2>Key terms</h2>\n<p>The terms most characteristic of each period by log-likelihood, \
              with the Log Ratio and its 95% interval, the Benjamini-Hochberg adjusted p-value, \
-             and the documents they occur in; under each, a few of the sentences it comes from \
-             (a fixed sample).</p>\n<div class=\"cols\">\n"
+             and the documents they occur in; under each, the first sentences it comes from in \
+             the period it is key to (up to three, in reading order).</p>\n<div class=\"cols\">\n"
         )?;
         for (period, rows) in [(&c.b, page.key_b), (&c.a, page.key_a)] {
             write!(h, "<div>\n<h3>More frequent in {}</h3>\n", esc(period))?;
