@@ -44,31 +44,121 @@ pub fn split_words(text: &str, mut emit: impl FnMut(&str)) {
 }
 
 /// [`split_words`], with each word's [`Span`].
+///
+/// One pass over the bytes: ASCII bytes are classed by a table, so the common case (a run of
+/// ASCII letters and digits) is found, checked for a letter and lower-cased without decoding
+/// a character; a word with no capital is handed out as a slice of `text`, not copied. Runs
+/// holding an apostrophe or a non-ASCII character go through [`split_run`], the general rule.
+/// [`tests::split_spans_by_chars`] is the same rule read a character at a time, and a
+/// property test holds the two to the same output.
 pub fn split_spans(text: &str, mut emit: impl FnMut(&str, Span)) {
+    let bytes = text.as_bytes();
     let mut buf = String::with_capacity(32);
-    let mut start = None;
-    let mut last_end = 0;
-    for (i, c) in text.char_indices() {
-        if is_word_char(c) || is_apostrophe(c) {
-            start.get_or_insert(i);
-        } else if let Some(s) = start.take() {
-            let after_break = last_end == 0 || is_break(&text[last_end..s]);
-            split_run(text, s, i, after_break, &mut buf, &mut emit);
-            last_end = i;
+    // The run being read: where it starts and what it holds so far.
+    let mut start: Option<usize> = None;
+    let mut seen = 0u8;
+    // Between the last run and the next: a phrase break seen, newlines seen, and whether any
+    // run has ended yet (the first word always follows a break).
+    let mut broke = false;
+    let mut newlines = 0u32;
+    let mut first = true;
+    let mut finish = |s: usize, e: usize, seen: u8, broke: bool, newlines: u32, first: bool| {
+        let after_break = first || broke || newlines >= 2;
+        if seen & (APOSTROPHE | OTHER) == 0 {
+            if seen & LETTER == 0 {
+                return;
+            }
+            let span = Span {
+                start: s,
+                end: e,
+                after_break,
+            };
+            let run = &text[s..e];
+            if seen & UPPER == 0 {
+                emit(run, span);
+            } else {
+                buf.clear();
+                buf.extend(run.bytes().map(|b| b.to_ascii_lowercase() as char));
+                emit(&buf, span);
+            }
+        } else {
+            split_run(text, s, e, after_break, &mut buf, &mut emit);
         }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (class, len) = if b < 0x80 {
+            (CLASS[b as usize], 1)
+        } else {
+            let c = text[i..].chars().next().expect("i is on a char boundary");
+            let class = if is_word_char(c) || is_apostrophe(c) {
+                OTHER
+            } else if matches!(c, '“' | '”' | '…') {
+                BREAK
+            } else {
+                0
+            };
+            (class, c.len_utf8())
+        };
+        if class & (LETTER | DIGIT | APOSTROPHE | OTHER) != 0 {
+            if start.is_none() {
+                start = Some(i);
+                seen = 0;
+            }
+            seen |= class;
+        } else {
+            if let Some(s) = start.take() {
+                finish(s, i, seen, broke, newlines, first);
+                first = false;
+                broke = false;
+                newlines = 0;
+            }
+            broke |= class & BREAK != 0;
+            newlines += (b == b'\n') as u32;
+        }
+        i += len;
     }
     if let Some(s) = start {
-        let after_break = last_end == 0 || is_break(&text[last_end..s]);
-        split_run(text, s, text.len(), after_break, &mut buf, &mut emit);
+        finish(s, text.len(), seen, broke, newlines, first);
     }
 }
 
-/// True when the text between two words ends a phrase.
-fn is_break(between: &str) -> bool {
-    between.contains([
-        '.', '!', '?', ';', ':', ',', '(', ')', '[', ']', '"', '“', '”', '…',
-    ]) || between.matches('\n').count() >= 2
-}
+/// Byte classes of ASCII characters for [`split_spans`].
+const LETTER: u8 = 1;
+const UPPER: u8 = 2;
+const DIGIT: u8 = 4;
+const APOSTROPHE: u8 = 8;
+/// A non-ASCII word character or apostrophe: the run takes the general path.
+const OTHER: u8 = 16;
+/// Punctuation that ends a phrase (see [`Span::after_break`]).
+const BREAK: u8 = 32;
+
+static CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_lowercase() {
+            LETTER
+        } else if c.is_ascii_uppercase() {
+            LETTER | UPPER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c == b'\'' {
+            APOSTROPHE
+        } else if matches!(
+            c,
+            b'.' | b'!' | b'?' | b';' | b':' | b',' | b'(' | b')' | b'[' | b']' | b'"'
+        ) {
+            BREAK
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
 
 /// The run `text[from..to]` of word characters and apostrophes, e.g. `tables'where`,
 /// `PCTs’`, `don't`.
@@ -147,6 +237,83 @@ fn emit_word(word: &str, buf: &mut String, emit: &mut impl FnMut(&str)) -> bool 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The splitting rule read a character at a time: what [`split_spans`] must equal.
+    pub(super) fn split_spans_by_chars(text: &str, mut emit: impl FnMut(&str, Span)) {
+        let mut buf = String::with_capacity(32);
+        let mut start = None;
+        let mut last_end = 0;
+        for (i, c) in text.char_indices() {
+            if is_word_char(c) || is_apostrophe(c) {
+                start.get_or_insert(i);
+            } else if let Some(s) = start.take() {
+                let after_break = last_end == 0 || is_break(&text[last_end..s]);
+                split_run(text, s, i, after_break, &mut buf, &mut emit);
+                last_end = i;
+            }
+        }
+        if let Some(s) = start {
+            let after_break = last_end == 0 || is_break(&text[last_end..s]);
+            split_run(text, s, text.len(), after_break, &mut buf, &mut emit);
+        }
+    }
+
+    /// True when the text between two words ends a phrase.
+    fn is_break(between: &str) -> bool {
+        between.contains([
+            '.', '!', '?', ';', ':', ',', '(', ')', '[', ']', '"', '“', '”', '…',
+        ]) || between.matches('\n').count() >= 2
+    }
+
+    type Words = Vec<(String, Span)>;
+
+    fn both(text: &str) -> (Words, Words) {
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        split_spans(text, |w, s| fast.push((w.to_string(), s)));
+        split_spans_by_chars(text, |w, s| slow.push((w.to_string(), s)));
+        (fast, slow)
+    }
+
+    #[test]
+    fn the_byte_scan_equals_the_character_rule_on_hard_cases() {
+        for text in [
+            "",
+            "a",
+            "  Hello, World!\n\nNew para",
+            "word, 2010 next",
+            "Don’t PCTs’ it's O'Brien d'Arcy ''x'' 'quoted'",
+            "naïve Émile ÖFFENTLICH “quoted” said… then",
+            "a\u{0301}b c\u{0301}",
+            "x\n \ny\nz",
+            "ÉCOLE’s and NHS's",
+            "tab\tsep;semi:colon(paren)[br]\"q\"",
+        ] {
+            let (fast, slow) = both(text);
+            assert_eq!(fast, slow, "{text:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn the_byte_scan_equals_the_character_rule(parts in prop::collection::vec(
+            prop_oneof![
+                "[A-Za-z0-9]{1,8}",
+                "[ .,;:!?\n\t'\"()\\[\\]-]{1,3}",
+                Just("’".to_string()), Just("‘".to_string()), Just("ʼ".to_string()),
+                Just("“".to_string()), Just("”".to_string()), Just("…".to_string()),
+                Just("É".to_string()), Just("ß".to_string()), Just("\u{0301}".to_string()),
+                Just("\u{00A0}".to_string()), Just("٣".to_string()), Just("İ".to_string()),
+                any::<char>().prop_map(|c| c.to_string()),
+            ],
+            0..40,
+        )) {
+            let text = parts.concat();
+            let (fast, slow) = both(&text);
+            prop_assert_eq!(fast, slow);
+        }
+    }
 
     fn words(s: &str) -> Vec<String> {
         let mut out = Vec::new();
