@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use config::Config;
-use count::{Counter, Counts};
+use count::{Counter, Tally};
 use error::InputError;
 use ingest::table::{self, TableFormat};
 use ingest::walk::{self, Skipped, SourceFile};
@@ -64,7 +64,8 @@ struct Gathered {
     /// Documents read, in no particular order until sorted.
     docs: Vec<DocRecord>,
     skipped: Vec<Skipped>,
-    counts: Counts,
+    /// What each worker's counter found, resolved into counts once all are in.
+    tallies: Vec<Tally>,
     /// Table files read, for run.json.
     inputs: Vec<InputFile>,
     /// Table rows whose date cell could not be read: (document, cell).
@@ -89,7 +90,7 @@ impl Gathered {
         self.inputs.extend(other.inputs);
         self.bad_dates.extend(other.bad_dates);
         self.failed.extend(other.failed);
-        self.counts = self.counts.merge(other.counts);
+        self.tallies.extend(other.tallies);
         self
     }
 }
@@ -103,7 +104,7 @@ struct Fold<'a> {
 impl Fold<'_> {
     fn finish(self) -> Gathered {
         Gathered {
-            counts: self.counter.finish(),
+            tallies: vec![self.counter.finish()],
             ..self.gathered
         }
     }
@@ -124,7 +125,7 @@ impl Stopwatch {
 /// skipped or odd on the way.
 struct Corpus {
     docs: Vec<DocRecord>,
-    counts: Counts,
+    tallies: Vec<Tally>,
     skipped: Vec<Skipped>,
     /// Table rows whose date cell could not be read: (document, cell).
     bad_dates: Vec<(String, String)>,
@@ -390,7 +391,7 @@ fn read_corpus(
     let bad_dates = std::mem::take(&mut gathered.bad_dates);
     let inputs = std::mem::take(&mut gathered.inputs);
     let docs = gathered.docs;
-    let (counts, skipped) = (gathered.counts, gathered.skipped);
+    let (tallies, skipped) = (gathered.tallies, gathered.skipped);
     if docs.is_empty() {
         return Err(InputError::NoDocuments {
             path: config.input.clone(),
@@ -409,7 +410,7 @@ fn read_corpus(
     }
     Ok(Corpus {
         docs,
-        counts,
+        tallies,
         skipped,
         bad_dates,
         inputs,
@@ -429,20 +430,18 @@ fn analyse(config: &Config) -> Result<Summary> {
     let matcher = Matcher::new(lexicon.as_ref().unwrap_or(&empty));
     let Corpus {
         docs,
-        mut counts,
+        tallies,
         skipped,
         bad_dates,
         mut inputs,
         total_bytes,
         metadata,
     } = read_corpus(config, &tokeniser, &matcher, &mut clock, None)?;
-    counts.kwic_sample(config.count.kwic_max);
-    counts.prune_phrases(config.min_count);
     clock.lap("read_and_count");
-    counts
-        .resolve_dispersion()
-        .context("reading back the dispersion log from its temporary file")?;
-    clock.lap("dispersion");
+    let mut counts = count::resolve(tallies, config.min_count)
+        .context("reading back the per-document log from its temporary file")?;
+    counts.kwic_sample(config.count.kwic_max);
+    clock.lap("resolve");
 
     let mut docs = docs;
     let mut first_copy: FxHashMap<([u8; 32], Option<&str>), usize> = FxHashMap::default();
@@ -749,8 +748,8 @@ pub fn concordance(config: &Config, pattern: &str) -> Result<(polars::prelude::D
         let matcher = Matcher::new(&lexicon);
         let mut clock = Stopwatch(Instant::now(), Vec::new());
         let mut corpus = read_corpus(config, &tokeniser, &matcher, &mut clock, None)?;
-        corpus.counts.kwic_sample(config.count.kwic_max);
-        let table = measure::kwic::kwic_table(&corpus.counts.kwic, &corpus.docs, &lexicon)?;
+        let lines = count::kwic_lines(std::mem::take(&mut corpus.tallies), config.count.kwic_max);
+        let table = measure::kwic::kwic_table(&lines, &corpus.docs, &lexicon)?;
         Ok((table, corpus.docs.len()))
     })
 }
@@ -826,9 +825,8 @@ fn key_term_lines(
         3,
     ));
     let mut clock = Stopwatch(Instant::now(), Vec::new());
-    let mut corpus = read_corpus(&second, tokeniser, &matcher, &mut clock, Some(&watch))?;
-    corpus.counts.kwic_sample(3);
-    for line in corpus.counts.kwic {
+    let corpus = read_corpus(&second, tokeniser, &matcher, &mut clock, Some(&watch))?;
+    for line in count::kwic_lines(corpus.tallies, 3) {
         let favoured = if line.theme < key_b.len() {
             &cmp.b
         } else {
@@ -942,12 +940,8 @@ mod tests {
         let matcher = Matcher::new(&lexicon);
         let watch = Arc::new(count::Watch::new(vec!["2001".into()], want));
         let mut clock = Stopwatch(Instant::now(), Vec::new());
-        let mut corpus =
-            read_corpus(&config, &tokeniser, &matcher, &mut clock, Some(&watch)).unwrap();
-        corpus.counts.kwic_sample(3);
-        let lines = corpus
-            .counts
-            .kwic
+        let corpus = read_corpus(&config, &tokeniser, &matcher, &mut clock, Some(&watch)).unwrap();
+        let lines = count::kwic_lines(corpus.tallies, 3)
             .iter()
             .map(|l| format!("{} {} {} {}", l.period, l.doc, l.start, l.right))
             .collect();

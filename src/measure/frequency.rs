@@ -35,7 +35,7 @@ pub fn term_frequencies(
             term.push(t.as_str());
             count.push(tc.count);
             docs.push(tc.docs);
-            let d = c.dispersion.get(t).and_then(|&s| {
+            let d = tc.spread.and_then(|s| {
                 stats::gries_dp(tc.count, c.tokens, s, c.min_doc_tokens.unwrap_or(0))
             });
             dp.push(d.map(|d| d.0));

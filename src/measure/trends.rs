@@ -133,6 +133,7 @@ mod tests {
                             count: n,
                             docs: 1,
                             max_doc: n,
+                            spread: None,
                         },
                     );
                 }

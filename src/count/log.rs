@@ -1,0 +1,268 @@
+//! The per-document log a counter keeps for each period: which terms each document held and
+//! how often. Everything per term and period that is not a plain sum over tokens follows from
+//! it once counting is over ([`super::resolve`]): document counts, the largest count in one
+//! document, and Gries's DP. Keeping the log instead of updating per-period tables at the end
+//! of every document costs a few bytes per term and document and no hashing.
+//!
+//! A gigabyte of text logs a few hundred megabytes, not needed until every document is
+//! counted, so a log writes its bytes to its counter's [`SpillFile`] (an unnamed temporary
+//! file, gone when the run ends) a block at a time and reads them back when resolved.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+/// Bytes of log a [`PeriodLog`] holds before writing them to its [`SpillFile`].
+pub(crate) const SPILL_BLOCK: usize = 1 << 20;
+
+/// The documents of one period, packed as LEB128 varints: per document its word tokens and
+/// its number of terms, then for each term its tagged id ([`TermId`]) and its count there.
+/// Blocks hold whole documents.
+#[derive(Debug, Default)]
+pub(crate) struct PeriodLog {
+    bytes: Vec<u8>,
+    /// Blocks written to `spill`: (offset, length), in order.
+    blocks: Vec<(u64, usize)>,
+    spill: Option<Arc<SpillFile>>,
+    /// Writing to `spill` failed (a full disk): the rest of the log stays in memory.
+    stay: bool,
+}
+
+/// A term as the log stores it: a stem id or a phrase id of one counter, told apart by the
+/// lowest bit, so that the ids of frequent stems (interned first) stay one or two bytes long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TermId {
+    Stem(u32),
+    Phrase(u32),
+}
+
+impl TermId {
+    fn pack(self) -> u64 {
+        match self {
+            TermId::Stem(id) => (id as u64) << 1,
+            TermId::Phrase(id) => ((id as u64) << 1) | 1,
+        }
+    }
+
+    fn unpack(x: u64) -> TermId {
+        let id = (x >> 1) as u32;
+        if x & 1 == 0 {
+            TermId::Stem(id)
+        } else {
+            TermId::Phrase(id)
+        }
+    }
+}
+
+/// One counter's temporary file for [`PeriodLog`] blocks, shared by its periods' logs and
+/// made when the first block is written; each block is appended at the end and read back by
+/// its offset.
+#[derive(Debug, Default)]
+pub(crate) struct SpillFile {
+    file: OnceLock<Option<std::fs::File>>,
+    len: AtomicU64,
+}
+
+impl SpillFile {
+    fn file(&self) -> std::io::Result<&std::fs::File> {
+        self.file
+            .get_or_init(|| tempfile::tempfile().ok())
+            .as_ref()
+            .ok_or_else(|| std::io::Error::other("cannot make a temporary file"))
+    }
+
+    /// Appends `bytes`; returns their offset.
+    #[cfg(unix)]
+    fn append(&self, bytes: &[u8]) -> std::io::Result<u64> {
+        let file = self.file()?;
+        let at = self.len.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        std::os::unix::fs::FileExt::write_all_at(file, bytes, at)?;
+        Ok(at)
+    }
+
+    /// Without positioned writes the logs stay in memory.
+    #[cfg(not(unix))]
+    fn append(&self, _bytes: &[u8]) -> std::io::Result<u64> {
+        Err(std::io::Error::other("no positioned writes here"))
+    }
+
+    /// Reads the `len` bytes at `at` into `buf`.
+    fn read(&self, at: u64, len: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
+        buf.clear();
+        buf.resize(len, 0);
+        #[cfg(unix)]
+        std::os::unix::fs::FileExt::read_exact_at(self.file()?, buf, at)?;
+        #[cfg(not(unix))]
+        let _ = at;
+        Ok(())
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut x: u64) {
+    while x >= 0x80 {
+        out.push((x as u8) | 0x80);
+        x >>= 7;
+    }
+    out.push(x as u8);
+}
+
+fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
+    let mut x = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = bytes[*at];
+        *at += 1;
+        x |= ((b & 0x7F) as u64) << shift;
+        if b < 0x80 {
+            return x;
+        }
+        shift += 7;
+    }
+}
+
+/// Calls `each(tokens, term, count)` for every term of every document packed in `bytes`.
+fn decode(bytes: &[u8], each: &mut impl FnMut(u64, TermId, u64)) {
+    let mut at = 0;
+    while at < bytes.len() {
+        let tokens = get_varint(bytes, &mut at);
+        let terms = get_varint(bytes, &mut at);
+        for _ in 0..terms {
+            let term = TermId::unpack(get_varint(bytes, &mut at));
+            let count = get_varint(bytes, &mut at);
+            each(tokens, term, count);
+        }
+    }
+}
+
+impl PeriodLog {
+    pub(crate) fn new(spill: Option<Arc<SpillFile>>) -> PeriodLog {
+        PeriodLog {
+            spill,
+            ..PeriodLog::default()
+        }
+    }
+
+    /// Adds one document: its word tokens and its terms with their counts, in any order.
+    pub(crate) fn push(
+        &mut self,
+        tokens: u64,
+        terms: usize,
+        each: impl Iterator<Item = (TermId, u64)>,
+    ) {
+        put_varint(&mut self.bytes, tokens);
+        put_varint(&mut self.bytes, terms as u64);
+        let mut written = 0;
+        for (term, count) in each {
+            put_varint(&mut self.bytes, term.pack());
+            put_varint(&mut self.bytes, count);
+            written += 1;
+        }
+        debug_assert_eq!(written, terms, "the number of terms logged");
+        if self.bytes.len() >= SPILL_BLOCK && !self.stay {
+            if let Some(spill) = &self.spill {
+                match spill.append(&self.bytes) {
+                    Ok(at) => {
+                        self.blocks.push((at, self.bytes.len()));
+                        self.bytes.clear();
+                    }
+                    Err(_) => self.stay = true,
+                }
+            }
+        }
+    }
+
+    /// Calls `each(tokens, term, count)` for every term of every document, in the order they
+    /// were pushed. Fails only when a block written to the spill file cannot be read back.
+    pub(crate) fn for_each(&self, mut each: impl FnMut(u64, TermId, u64)) -> std::io::Result<()> {
+        if !self.blocks.is_empty() {
+            let spill = self.spill.as_ref().ok_or_else(|| {
+                std::io::Error::other("the dispersion log's temporary file is gone")
+            })?;
+            let mut buf = Vec::new();
+            for &(at, len) in &self.blocks {
+                spill.read(at, len, &mut buf)?;
+                decode(&buf, &mut each);
+            }
+        }
+        decode(&self.bytes, &mut each);
+        Ok(())
+    }
+
+    /// Blocks written to the temporary file so far.
+    #[cfg(test)]
+    pub(crate) fn spilled_blocks(&self) -> usize {
+        self.blocks.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_written_to_its_temporary_file_reads_back_the_same() {
+        let spill = Arc::new(SpillFile::default());
+        let mut on_disk = PeriodLog::new(Some(spill.clone()));
+        // A second period's log shares the file, so blocks interleave.
+        let mut other = PeriodLog::new(Some(spill));
+        let mut in_memory = PeriodLog::new(None);
+        let mut expected = Vec::new();
+        for doc in 0..150_000u64 {
+            let terms: Vec<(TermId, u64)> = (0..(doc % 17) as u32)
+                .map(|i| {
+                    let id = i * 1000 + (doc % 7) as u32;
+                    let term = if i % 3 == 0 {
+                        TermId::Phrase(id)
+                    } else {
+                        TermId::Stem(id)
+                    };
+                    (term, 1 + (doc + i as u64) % 300)
+                })
+                .collect();
+            for &(term, c) in &terms {
+                expected.push((doc + 5, term, c));
+            }
+            on_disk.push(doc + 5, terms.len(), terms.iter().copied());
+            in_memory.push(doc + 5, terms.len(), terms.iter().copied());
+            other.push(1, 1, std::iter::once((TermId::Stem(doc as u32), 2)));
+        }
+        assert!(
+            on_disk.spilled_blocks() >= 2,
+            "{} blocks",
+            on_disk.blocks.len()
+        );
+        assert!(on_disk.bytes.len() < SPILL_BLOCK);
+        assert_eq!(in_memory.spilled_blocks(), 0);
+        for log in [&on_disk, &in_memory] {
+            let mut read = Vec::new();
+            log.for_each(|n, id, c| read.push((n, id, c))).unwrap();
+            assert_eq!(read, expected);
+        }
+        let mut others = 0;
+        other
+            .for_each(|n, id, c| {
+                assert_eq!((n, id, c), (1, TermId::Stem(others), 2));
+                others += 1;
+            })
+            .unwrap();
+        assert_eq!(others, 150_000);
+    }
+
+    #[test]
+    fn varints_round_trip_at_their_edges() {
+        for x in [0u64, 1, 127, 128, 16_383, 16_384, u32::MAX as u64, u64::MAX] {
+            let mut bytes = Vec::new();
+            put_varint(&mut bytes, x);
+            let mut at = 0;
+            assert_eq!(get_varint(&bytes, &mut at), x);
+            assert_eq!(at, bytes.len());
+        }
+        for term in [
+            TermId::Stem(0),
+            TermId::Phrase(0),
+            TermId::Stem(u32::MAX),
+            TermId::Phrase(u32::MAX),
+        ] {
+            assert_eq!(TermId::unpack(term.pack()), term);
+        }
+    }
+}
