@@ -170,7 +170,8 @@ impl Config {
     /// True when `path` is one of the run's own configuration files inside the input folder
     /// (metadata, lexicon, stopwords), which are read as settings, not as documents.
     pub fn is_settings_file(&self, path: &Path) -> bool {
-        path == self.input.join("metadata.csv")
+        path.file_name().is_some_and(|n| n == "metadata.csv")
+            && path.parent() == Some(self.input.as_path())
             || self.themes.as_deref() == Some(path)
             || self.stopwords.as_deref() == Some(path)
     }

@@ -152,13 +152,17 @@ fn read_corpus(
     let metadata_path = config.input.join("metadata.csv");
     let metadata = ingest::metadata::load(&metadata_path, config.date_order)?;
     let found = walk::discover(config);
-    let total_bytes: u64 = found
-        .files
-        .par_iter()
-        .filter_map(|f| std::fs::metadata(&f.path).ok())
-        .map(|m| m.len())
-        .sum();
-    let progress = report::progress::Progress::new(total_bytes, config.quiet);
+    let progress = report::progress::Progress::new(
+        || {
+            found
+                .files
+                .par_iter()
+                .filter_map(|f| std::fs::metadata(&f.path).ok())
+                .map(|m| m.len())
+                .sum()
+        },
+        config.quiet,
+    );
     clock.lap("discover");
 
     // One document, counted by this thread's counter; its text is dropped here, so memory
@@ -408,6 +412,13 @@ fn read_corpus(
         }
         .into());
     }
+    // The files read: text files whole, table files as streamed.
+    let total_bytes = docs
+        .iter()
+        .filter(|d| d.from_file)
+        .map(|d| d.info.bytes)
+        .chain(inputs.iter().map(|f| f.bytes))
+        .sum();
     Ok(Corpus {
         docs,
         tallies,

@@ -133,8 +133,8 @@ pub fn extract(html: &str) -> Page {
 
 /// True when a file name says HTML.
 pub fn is_html(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".html") || lower.ends_with(".htm")
+    let mut buf = [0u8; 8];
+    matches!(super::walk::extension(name, &mut buf), "html" | "htm")
 }
 
 #[cfg(test)]

@@ -66,6 +66,29 @@ pub fn hex(digest: &[u8; 32]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The rest of `file`, expected to be `size` bytes long: read into a buffer of that size plus
+/// one byte, so one read fills it and a second finds the end (`read_to_end` would first look
+/// up the size and position again, two more system calls per file).
+fn read_whole(file: &mut std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = vec![0u8; size as usize + 1];
+    let mut filled = 0;
+    loop {
+        if filled == bytes.len() {
+            // The file grew since it was looked at: read on to its end.
+            bytes.resize(2 * bytes.len(), 0);
+        }
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    Ok(bytes)
+}
+
 /// Reads one file, or says why it was skipped.
 pub fn read_document(
     file: &SourceFile,
@@ -102,8 +125,7 @@ pub fn read_document(
         };
         (decoded, scan.sha256, scan.bytes, Some(parts))
     } else {
-        let mut bytes = Vec::with_capacity(size as usize);
-        std::io::Read::read_to_end(&mut handle, &mut bytes).map_err(unreadable)?;
+        let bytes = read_whole(&mut handle, size).map_err(unreadable)?;
         let sha256: [u8; 32] = Sha256::digest(&bytes).into();
         let decoded = decode::decode(&bytes, encoding).map_err(skip)?;
         (decoded, sha256, bytes.len() as u64, None)

@@ -31,8 +31,8 @@ pub enum TableFormat {
 impl TableFormat {
     /// The format of a file, by extension: `.csv`, `.tsv`, `.jsonl`/`.ndjson`, `.parquet`.
     pub fn of(path: &Path) -> Option<TableFormat> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
+        let mut buf = [0u8; 8];
+        match super::walk::extension(super::walk::file_name(path), &mut buf) {
             "csv" => Some(TableFormat::Csv),
             "tsv" | "tab" => Some(TableFormat::Tsv),
             "jsonl" | "ndjson" => Some(TableFormat::JsonLines),

@@ -21,9 +21,12 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A bar over `total_bytes` of input; `quiet` hides it for good.
-    pub fn new(total_bytes: u64, quiet: bool) -> Self {
-        let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::hidden());
+    /// A bar over `total_bytes()` of input; `quiet` hides it for good. The total is only
+    /// worked out when the bar can be shown (it costs a look at every file).
+    pub fn new(total_bytes: impl FnOnce() -> u64, quiet: bool) -> Self {
+        let wanted = !quiet && std::io::stderr().is_terminal();
+        let total = if wanted { total_bytes() } else { 0 };
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
         bar.set_style(
             ProgressStyle::with_template(
                 "{elapsed:>4} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}) {msg}",
@@ -34,7 +37,7 @@ impl Progress {
         Progress {
             bar,
             start: Instant::now(),
-            wanted: !quiet && std::io::stderr().is_terminal(),
+            wanted,
             shown: AtomicBool::new(false),
             docs: AtomicU64::new(0),
         }
@@ -73,7 +76,7 @@ mod tests {
 
     #[test]
     fn counts_documents_from_many_threads_and_stays_hidden_when_quiet() {
-        let p = Progress::new(1000, true);
+        let p = Progress::new(|| 1000, true);
         std::thread::scope(|s| {
             for _ in 0..4 {
                 s.spawn(|| (0..100).for_each(|_| p.advance(2)));
