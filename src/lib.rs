@@ -196,6 +196,7 @@ fn read_corpus(
         if watch.is_some() {
             fold.counter.set_order(place);
         }
+        fold.counter.set_place(place);
         let mut size = fold.counter.add(&doc.info.name, counted, &doc.text);
         drop(doc.text);
         if let Some(mut parts) = doc.rest {
@@ -225,6 +226,7 @@ fn read_corpus(
             size,
             duplicate_of: None,
             from_file,
+            place,
         });
     };
     let read_and_count =
@@ -449,8 +451,14 @@ fn analyse(config: &Config) -> Result<Summary> {
         metadata,
     } = read_corpus(config, &tokeniser, &matcher, &mut clock, None)?;
     clock.lap("read_and_count");
-    let mut counts = count::resolve(tallies, config.min_count)
-        .context("reading back the per-document log from its temporary file")?;
+    // The report's key terms are from the main comparison: their first documents there are
+    // kept, for the concordance lines.
+    let mut counts = count::resolve(tallies, config.min_count, |periods| {
+        measure::main_comparison(periods, config.compare.as_ref())
+            .filter(|_| config.report)
+            .map_or_else(Vec::new, |c| vec![c.a, c.b])
+    })
+    .context("reading back the per-document log from its temporary file")?;
     counts.kwic_sample(config.count.kwic_max);
     clock.lap("resolve");
 
@@ -673,12 +681,35 @@ fn analyse(config: &Config) -> Result<Summary> {
         (true, Some(cmp), Some(k)) => Some(report::html::key_rows(k, cmp)?),
         _ => None,
     };
+    // The documents holding the key terms' first lines: their first documents in the period
+    // each is key to.
+    let key_docs: rustc_hash::FxHashSet<u64> = match (&key_rows, main) {
+        (Some((key_b, key_a)), Some(cmp)) => {
+            let firsts = |rows: &[report::html::KeyRow], period: &str| -> Vec<u64> {
+                let Some(first) = counts.first_docs.get(period) else {
+                    return Vec::new();
+                };
+                rows.iter()
+                    .filter_map(|r| first.get(&r.term))
+                    .flatten()
+                    .copied()
+                    .collect()
+            };
+            firsts(key_b, &cmp.b)
+                .into_iter()
+                .chain(firsts(key_a, &cmp.a))
+                .collect()
+        }
+        _ => Default::default(),
+    };
     let main = main.cloned();
     drop((tables, counts, labels));
     if config.report {
         let (mut key_b, mut key_a) = key_rows.unwrap_or_default();
         if let Some(cmp) = &main {
-            key_term_lines(config, &docs, &tokeniser, cmp, &mut key_b, &mut key_a)?;
+            key_term_lines(
+                config, &docs, &key_docs, &tokeniser, cmp, &mut key_b, &mut key_a,
+            )?;
         }
         files.extend(charts.iter().map(|(n, _)| format!("charts/{n}")));
         files.push("run.json".to_string());
@@ -765,14 +796,16 @@ pub fn concordance(config: &Config, pattern: &str) -> Result<(polars::prelude::D
     })
 }
 
-/// Concordance lines for the report's key terms: a second, lighter pass over the documents of
-/// the two compared periods (words only, no tables), with each key term as a pattern of its
-/// stems, keeping for each term the first three lines in reading order from the period it is
-/// key to. The pass stops after the first batch of documents that completes every term, so
-/// on a large corpus it reads a small part of it; the lines are the same either way.
+/// Concordance lines for the report's key terms: a second, lighter pass (words only, no
+/// tables) over the documents at `places` in reading order, the first documents of each key
+/// term in the period it is key to ([`count::Counts::first_docs`]), with each key term as a
+/// pattern of its stems, keeping for each term the first three lines in reading order from
+/// that period. A term's first three lines are in its first three documents, so this reads a
+/// few dozen files however large the corpus (a table is read until those rows are past).
 fn key_term_lines(
     config: &Config,
     docs: &[DocRecord],
+    places: &rustc_hash::FxHashSet<u64>,
     tokeniser: &Tokeniser,
     cmp: &measure::Comparison,
     key_b: &mut [report::html::KeyRow],
@@ -811,7 +844,8 @@ fn key_term_lines(
         only_docs: Some(std::sync::Arc::new(
             docs.iter()
                 .filter(|d| {
-                    d.duplicate_of.is_none()
+                    places.contains(&d.place)
+                        && d.duplicate_of.is_none()
                         && d.period
                             .as_ref()
                             .is_some_and(|p| *p == cmp.a || *p == cmp.b)

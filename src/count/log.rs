@@ -14,9 +14,9 @@ use std::sync::{Arc, OnceLock};
 /// Bytes of log a [`PeriodLog`] holds before writing them to its [`SpillFile`].
 pub(crate) const SPILL_BLOCK: usize = 1 << 20;
 
-/// The documents of one period, packed as LEB128 varints: per document its word tokens and
-/// its number of terms, then for each term its tagged id ([`TermId`]) and its count there.
-/// Blocks hold whole documents.
+/// The documents of one period, packed as LEB128 varints: per document its place in
+/// reading order, its word tokens and its number of terms, then for each term its tagged id
+/// ([`TermId`]) and its count there. Blocks hold whole documents.
 #[derive(Debug, Default)]
 pub(crate) struct PeriodLog {
     bytes: Vec<u8>,
@@ -119,16 +119,27 @@ fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
     }
 }
 
-/// Calls `each(tokens, term, count)` for every term of every document packed in `bytes`.
-fn decode(bytes: &[u8], each: &mut impl FnMut(u64, TermId, u64)) {
+/// One document of a log, as [`PeriodLog::for_each`] hands it out with each of its terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LoggedDoc {
+    /// Its place in reading order.
+    pub place: u64,
+    /// Its word tokens.
+    pub tokens: u64,
+}
+
+/// Calls `each(doc, term, count)` for every term of every document packed in `bytes`.
+fn decode(bytes: &[u8], each: &mut impl FnMut(LoggedDoc, TermId, u64)) {
     let mut at = 0;
     while at < bytes.len() {
+        let place = get_varint(bytes, &mut at);
         let tokens = get_varint(bytes, &mut at);
+        let doc = LoggedDoc { place, tokens };
         let terms = get_varint(bytes, &mut at);
         for _ in 0..terms {
             let term = TermId::unpack(get_varint(bytes, &mut at));
             let count = get_varint(bytes, &mut at);
-            each(tokens, term, count);
+            each(doc, term, count);
         }
     }
 }
@@ -141,14 +152,16 @@ impl PeriodLog {
         }
     }
 
-    /// Adds one document: its word tokens and its terms with their counts, in any order.
+    /// Adds one document: its place and word tokens, and its terms with their counts, in
+    /// any order.
     pub(crate) fn push(
         &mut self,
-        tokens: u64,
+        doc: LoggedDoc,
         terms: usize,
         each: impl Iterator<Item = (TermId, u64)>,
     ) {
-        put_varint(&mut self.bytes, tokens);
+        put_varint(&mut self.bytes, doc.place);
+        put_varint(&mut self.bytes, doc.tokens);
         put_varint(&mut self.bytes, terms as u64);
         let mut written = 0;
         for (term, count) in each {
@@ -170,9 +183,12 @@ impl PeriodLog {
         }
     }
 
-    /// Calls `each(tokens, term, count)` for every term of every document, in the order they
+    /// Calls `each(doc, term, count)` for every term of every document, in the order they
     /// were pushed. Fails only when a block written to the spill file cannot be read back.
-    pub(crate) fn for_each(&self, mut each: impl FnMut(u64, TermId, u64)) -> std::io::Result<()> {
+    pub(crate) fn for_each(
+        &self,
+        mut each: impl FnMut(LoggedDoc, TermId, u64),
+    ) -> std::io::Result<()> {
         if !self.blocks.is_empty() {
             let spill = self.spill.as_ref().ok_or_else(|| {
                 std::io::Error::other("the dispersion log's temporary file is gone")
@@ -218,12 +234,20 @@ mod tests {
                     (term, 1 + (doc + i as u64) % 300)
                 })
                 .collect();
+            let logged = LoggedDoc {
+                place: doc * 3,
+                tokens: doc + 5,
+            };
             for &(term, c) in &terms {
-                expected.push((doc + 5, term, c));
+                expected.push((logged, term, c));
             }
-            on_disk.push(doc + 5, terms.len(), terms.iter().copied());
-            in_memory.push(doc + 5, terms.len(), terms.iter().copied());
-            other.push(1, 1, std::iter::once((TermId::Stem(doc as u32), 2)));
+            on_disk.push(logged, terms.len(), terms.iter().copied());
+            in_memory.push(logged, terms.len(), terms.iter().copied());
+            let one = LoggedDoc {
+                place: doc,
+                tokens: 1,
+            };
+            other.push(one, 1, std::iter::once((TermId::Stem(doc as u32), 2)));
         }
         assert!(
             on_disk.spilled_blocks() >= 2,
@@ -240,7 +264,10 @@ mod tests {
         let mut others = 0;
         other
             .for_each(|n, id, c| {
-                assert_eq!((n, id, c), (1, TermId::Stem(others), 2));
+                assert_eq!(
+                    (n.tokens, n.place, id, c),
+                    (1, others as u64, TermId::Stem(others), 2)
+                );
                 others += 1;
             })
             .unwrap();

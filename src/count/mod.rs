@@ -22,7 +22,7 @@ use std::hash::{Hash, Hasher};
 
 use crate::lexicon::{Matcher, PatternRef};
 use crate::tokenise::{Span, Tokeniser};
-use log::{PeriodLog, SpillFile, TermId};
+use log::{LoggedDoc, PeriodLog, SpillFile, TermId};
 
 /// How often a stem occurs, in how many documents, and at most how often in one document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -83,7 +83,14 @@ pub struct Counts {
     /// Non-stopword surface words of the counted documents, all periods together: for
     /// labelling each stem with its most frequent written form.
     pub words: FxHashMap<String, u64>,
+    /// For the periods [`resolve`] was asked about: each term's first documents (at most
+    /// [`FIRST_DOCS`]), as places in reading order ([`Counter::set_place`]), ascending. The
+    /// report's concordance lines are the first lines of a term, so they are in these.
+    pub first_docs: BTreeMap<String, FxHashMap<String, Vec<u64>>>,
 }
+
+/// Documents remembered per term in [`Counts::first_docs`].
+pub const FIRST_DOCS: usize = 3;
 
 impl Counts {
     /// Keeps, for each period and theme, the `max` concordance lines with the smallest sample
@@ -170,7 +177,7 @@ pub fn count_document(
 ) -> (PeriodCounts, DocSize) {
     let mut counter = Counter::new(tokeniser, matcher, CountOptions::default());
     let size = counter.add("doc", Some(""), text);
-    let counts = resolve(vec![counter.finish()], 0)
+    let counts = resolve(vec![counter.finish()], 0, |_| Vec::new())
         .expect("a log this small stays in memory")
         .periods
         .remove("")
@@ -325,6 +332,10 @@ pub struct Counter<'a> {
     watch: Option<Arc<Watch>>,
     /// The next document's place in reading order, when set by [`Counter::set_order`].
     order: Option<u64>,
+    /// The open document's place in reading order, for its period's log.
+    place: u64,
+    /// The place of the next document added ([`Counter::set_place`]).
+    next_place: u64,
 }
 
 impl<'a> Counter<'a> {
@@ -361,6 +372,8 @@ impl<'a> Counter<'a> {
             spill: Arc::default(),
             watch: None,
             order: None,
+            place: 0,
+            next_place: 0,
         }
     }
 
@@ -374,6 +387,12 @@ impl<'a> Counter<'a> {
     /// stops early when it has enough lines keeps the same lines as one that reads everything.
     pub fn set_order(&mut self, place: u64) {
         self.order = Some(place);
+    }
+
+    /// Gives the next document added its place in reading order for its period's log, from
+    /// which [`Counts::first_docs`] are found.
+    pub fn set_place(&mut self, place: u64) {
+        self.next_place = place;
     }
 
     fn intern(&mut self, w: &str) -> u32 {
@@ -436,6 +455,7 @@ impl<'a> Counter<'a> {
         if !continued || self.doc == 0 {
             self.close_doc();
             self.doc += 1;
+            self.place = self.next_place;
             self.offset = 0;
             self.doc_tokens = 0;
             self.touched.clear();
@@ -652,7 +672,10 @@ impl<'a> Counter<'a> {
         }
         let (stem_docs, gram_docs) = (&self.stem_docs, &self.gram_docs);
         tally.log.push(
-            n,
+            LoggedDoc {
+                place: self.place,
+                tokens: n,
+            },
             terms,
             self.touched
                 .iter()
@@ -765,7 +788,7 @@ mod tests {
     }
 
     fn resolved(tally: Tally) -> Counts {
-        resolve(vec![tally], 0).unwrap()
+        resolve(vec![tally], 0, |_| Vec::new()).unwrap()
     }
 
     #[test]
@@ -860,7 +883,7 @@ mod tests {
         let m = Matcher::new(&empty);
         let mut counter = Counter::new(&t, &m, CountOptions::default());
         counter.add("d", Some("p"), text);
-        let counts = resolve(vec![counter.finish()], 2).unwrap();
+        let counts = resolve(vec![counter.finish()], 2, |_| Vec::new()).unwrap();
         let terms = &counts.periods["p"].terms;
         assert!(terms.contains_key("clinic commiss") && !terms.contains_key("commiss group"));
         assert!(terms.contains_key("group"), "single words are kept");
@@ -887,9 +910,16 @@ mod tests {
             .map(|_| Counter::new(&t, &m, CountOptions::default()))
             .collect();
         for (k, &i) in order.iter().enumerate() {
-            counters[k % threads].add(&format!("d{i}"), Some(["p0", "p1"][i % 2]), docs[i]);
+            let counter = &mut counters[k % threads];
+            counter.set_place(i as u64);
+            counter.add(&format!("d{i}"), Some(["p0", "p1"][i % 2]), docs[i]);
         }
-        let mut counts = resolve(counters.into_iter().map(Counter::finish).collect(), 2).unwrap();
+        let mut counts = resolve(
+            counters.into_iter().map(Counter::finish).collect(),
+            2,
+            |periods| vec![periods[0].to_string()],
+        )
+        .unwrap();
         counts.kwic_sample(200);
         counts
     }
@@ -911,5 +941,10 @@ mod tests {
         assert!(!p0.terms.contains_key("commiss group"), "seen once: pruned");
         // Every term carries its dispersion sums.
         assert!(p0.terms.values().all(|c| c.spread.is_some()));
+        // The first documents of each term, in reading order, for the period asked about.
+        let firsts = &one.first_docs["p0"];
+        assert_eq!(firsts["commiss"], [0, 2]);
+        assert_eq!(firsts["trust"], [2, 4]);
+        assert!(!one.first_docs.contains_key("p1"));
     }
 }

@@ -15,7 +15,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::log::TermId;
-use super::{Counts, Gram, PeriodCounts, PeriodTally, Spread, Tally, TermCount, ThemeCount};
+use super::{
+    Counts, Gram, PeriodCounts, PeriodTally, Spread, Tally, TermCount, ThemeCount, FIRST_DOCS,
+};
 
 /// Terms (stems, then phrases) up to which a period's term slots are a plain array; beyond,
 /// a hash map, so that millions of phrases do not cost an array each.
@@ -145,10 +147,19 @@ impl<'t> Vocabulary<'t> {
 /// One period's terms after the first pass: (merged index, counts), in order of first sight.
 type Terms = Vec<(u32, TermCount)>;
 
+/// The places of a term's first documents, ascending; `u64::MAX` where there are fewer.
+type Firsts = [u64; FIRST_DOCS];
+
 /// The corpus's counts from every counter's tally; phrases seen fewer than `min_count` times
-/// in all periods together are left out (single words are all kept). Fails only when a log
-/// written to a temporary file cannot be read back.
-pub fn resolve(tallies: Vec<Tally>, min_count: u64) -> std::io::Result<Counts> {
+/// in all periods together are left out (single words are all kept). For the periods that
+/// `first_docs_in` picks from the labels of all periods, each term's first documents in
+/// reading order are kept too ([`Counts::first_docs`]). Fails only when a log written to a
+/// temporary file cannot be read back.
+pub fn resolve(
+    tallies: Vec<Tally>,
+    min_count: u64,
+    first_docs_in: impl Fn(&[&str]) -> Vec<String>,
+) -> std::io::Result<Counts> {
     let vocabulary = Vocabulary::new(&tallies);
     let mut by_period: BTreeMap<&str, Vec<(usize, &PeriodTally)>> = BTreeMap::new();
     for (t, tally) in tallies.iter().enumerate() {
@@ -157,27 +168,37 @@ pub fn resolve(tallies: Vec<Tally>, min_count: u64) -> std::io::Result<Counts> {
         }
     }
     let periods: Vec<(&str, Vec<(usize, &PeriodTally)>)> = by_period.into_iter().collect();
+    let first_docs_in = first_docs_in(&periods.iter().map(|p| p.0).collect::<Vec<_>>());
 
-    // First pass: each term's count, documents and largest count in one document.
-    let firsts: Vec<Terms> = periods
+    // First pass: each term's count, documents and largest count in one document (and, where
+    // asked, its first documents).
+    let firsts: Vec<(Terms, Vec<Firsts>)> = periods
         .par_iter()
-        .map(|(_, parts)| {
+        .map(|(label, parts)| {
+            let watched = first_docs_in.iter().any(|p| p == label);
             let mut slots = Slots::new(vocabulary.len());
             let mut terms: Terms = Vec::new();
+            let mut first: Vec<Firsts> = Vec::new();
             for &(t, part) in parts {
-                part.log.for_each(|_, term, count| {
+                part.log.for_each(|doc, term, count| {
                     let i = vocabulary.index(t, term);
                     let slot = slots.get_or(i, terms.len());
                     if slot == terms.len() {
                         terms.push((i, TermCount::default()));
+                        if watched {
+                            first.push([u64::MAX; FIRST_DOCS]);
+                        }
                     }
                     let e = &mut terms[slot].1;
                     e.count += count;
                     e.docs += 1;
                     e.max_doc = e.max_doc.max(count);
+                    if watched {
+                        keep_first(&mut first[slot], doc.place);
+                    }
                 })?;
             }
-            Ok(terms)
+            Ok((terms, first))
         })
         .collect::<std::io::Result<_>>()?;
 
@@ -185,7 +206,7 @@ pub fn resolve(tallies: Vec<Tally>, min_count: u64) -> std::io::Result<Counts> {
     // they would swamp the term tables (and a spreadsheet's row limit).
     let stems = vocabulary.stems.len();
     let mut phrase_totals = vec![0u64; vocabulary.grams.len()];
-    for terms in &firsts {
+    for (terms, _) in &firsts {
         for &(i, c) in terms {
             if let Some(g) = (i as usize).checked_sub(stems) {
                 phrase_totals[g] += c.count;
@@ -199,10 +220,23 @@ pub fn resolve(tallies: Vec<Tally>, min_count: u64) -> std::io::Result<Counts> {
     };
 
     // Second pass: the dispersion sums, now that f and T are known.
-    let resolved: Vec<(String, PeriodCounts)> = periods
+    type Resolved = (String, PeriodCounts, Option<FxHashMap<String, Vec<u64>>>);
+    let resolved: Vec<Resolved> = periods
         .par_iter()
         .zip(firsts)
-        .map(|((label, parts), mut terms)| {
+        .map(|((label, parts), (mut terms, first))| {
+            let first_docs = (!first.is_empty()).then(|| {
+                terms
+                    .iter()
+                    .zip(&first)
+                    .filter(|&(&(i, _), _)| kept(i))
+                    .map(|(&(i, _), f)| {
+                        let places = f.iter().copied().filter(|&p| p != u64::MAX).collect();
+                        (vocabulary.text(i), places)
+                    })
+                    .collect()
+            });
+            drop(first);
             terms.retain(|&(i, _)| kept(i));
             let big_t: u128 = parts.iter().map(|(_, p)| p.tokens as u128).sum();
             let mut slots = Slots::new(vocabulary.len());
@@ -211,9 +245,9 @@ pub fn resolve(tallies: Vec<Tally>, min_count: u64) -> std::io::Result<Counts> {
             }
             let mut spreads = vec![Spread::default(); terms.len()];
             for &(t, part) in parts {
-                part.log.for_each(|n, term, v| {
+                part.log.for_each(|doc, term, v| {
                     if let Some(s) = slots.get(vocabulary.index(t, term)) {
-                        let (f, n) = (terms[s].1.count as u128, n as u128);
+                        let (f, n) = (terms[s].1.count as u128, doc.tokens as u128);
                         let e = &mut spreads[s];
                         e.tokens_with += n;
                         e.excess += (n * f).saturating_sub(v as u128 * big_t);
@@ -241,10 +275,18 @@ pub fn resolve(tallies: Vec<Tally>, min_count: u64) -> std::io::Result<Counts> {
                 };
                 add_themes(&mut counts.themes, &part.themes);
             }
-            Ok((label.to_string(), counts))
+            Ok((label.to_string(), counts, first_docs))
         })
         .collect::<std::io::Result<_>>()?;
     drop(vocabulary);
+    let mut periods = BTreeMap::new();
+    let mut first_docs = BTreeMap::new();
+    for (label, counts, first) in resolved {
+        if let Some(first) = first {
+            first_docs.insert(label.clone(), first);
+        }
+        periods.insert(label, counts);
+    }
 
     let mut words: FxHashMap<String, u64> = FxHashMap::default();
     let mut kwic = Vec::new();
@@ -255,10 +297,21 @@ pub fn resolve(tallies: Vec<Tally>, min_count: u64) -> std::io::Result<Counts> {
         kwic.extend(tally.kwic);
     }
     Ok(Counts {
-        periods: resolved.into_iter().collect(),
+        periods,
         kwic,
         words,
+        first_docs,
     })
+}
+
+/// Puts `place` among the smallest places of `first`, which stay ascending.
+fn keep_first(first: &mut Firsts, place: u64) {
+    if place >= first[FIRST_DOCS - 1] {
+        return;
+    }
+    let at = first.partition_point(|&p| p < place);
+    first.copy_within(at..FIRST_DOCS - 1, at + 1);
+    first[at] = place;
 }
 
 fn add_themes(into: &mut Vec<ThemeCount>, from: &[ThemeCount]) {
@@ -271,5 +324,22 @@ fn add_themes(into: &mut Vec<ThemeCount>, from: &[ThemeCount]) {
         for (w, c) in &theirs.words {
             *mine.words.entry(w.clone()).or_default() += c;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_places_are_kept_in_order() {
+        let mut first = [u64::MAX; FIRST_DOCS];
+        for place in [9, 4, 12, 4, 1, 7, 2] {
+            keep_first(&mut first, place);
+        }
+        assert_eq!(first, [1, 2, 4]);
+        let mut few = [u64::MAX; FIRST_DOCS];
+        keep_first(&mut few, 5);
+        assert_eq!(few, [5, u64::MAX, u64::MAX]);
     }
 }

@@ -16,6 +16,8 @@ pub struct DocRecord {
     pub duplicate_of: Option<String>,
     /// A whole file (listed in run.json's inputs), not a row of a table.
     pub from_file: bool,
+    /// Its place in reading order (text files in the order found, then each table's rows).
+    pub place: u64,
 }
 
 /// Rows of documents.csv built and written at a time.
@@ -83,6 +85,7 @@ mod tests {
             },
             duplicate_of: None,
             from_file: true,
+            place: i as u64,
         }
     }
 

@@ -53,16 +53,8 @@ pub fn comparisons(
             list_or_none(&periods)
         )));
     }
-    let main = match chosen {
-        Some((a, b)) => Comparison {
-            a: a.clone(),
-            b: b.clone(),
-        },
-        None => Comparison {
-            a: periods[0].clone(),
-            b: periods[periods.len() - 1].clone(),
-        },
-    };
+    let labels: Vec<&str> = periods.iter().map(|p| p.as_str()).collect();
+    let main = main_comparison(&labels, chosen).expect("two periods at least");
     let mut all = vec![main];
     for pair in periods.windows(2) {
         let c = Comparison {
@@ -74,6 +66,23 @@ pub fn comparisons(
         }
     }
     Ok(all)
+}
+
+/// The main comparison among periods labelled `periods` (in time order): the user's
+/// `--compare A,B`, else the earliest against the latest; `None` with fewer than two periods
+/// and no choice.
+pub fn main_comparison(periods: &[&str], chosen: Option<&(String, String)>) -> Option<Comparison> {
+    match chosen {
+        Some((a, b)) => Some(Comparison {
+            a: a.clone(),
+            b: b.clone(),
+        }),
+        None if periods.len() >= 2 => Some(Comparison {
+            a: periods[0].to_string(),
+            b: periods[periods.len() - 1].to_string(),
+        }),
+        None => None,
+    }
 }
 
 fn list_or_none(periods: &[&String]) -> String {
