@@ -52,9 +52,12 @@ pub fn run(config: &Config) -> Result<Summary> {
     pool.install(|| analyse(config))
 }
 
-/// Rows of a table corpus read and counted at a time: enough to keep both cores busy, few
-/// enough that the batch's text stays small.
-const TABLE_BATCH_ROWS: usize = 4096;
+/// How much of a table corpus is read and counted at a time: enough to keep both cores
+/// busy, little enough that the batch's text stays small (a few megabytes).
+const TABLE_BATCH: table::BatchSize = table::BatchSize {
+    rows: 4096,
+    bytes: 2 << 20,
+};
 /// Text files read between two looks at the report pass's [`count::Watch`].
 const WATCH_BATCH: usize = 1024;
 
@@ -306,28 +309,29 @@ fn read_corpus(
         let (read, mut part) = std::thread::scope(|scope| {
             let (send, receive) = std::sync::mpsc::sync_channel(2);
             let reader = scope.spawn(move || {
-                table::read_rows(file, format, &config.columns, TABLE_BATCH_ROWS, |rows| {
+                table::read_rows(file, format, &config.columns, TABLE_BATCH, |rows| {
                     send.send(rows).is_ok()
                 })
             });
             let receive = std::sync::Mutex::new(receive);
             let part = per_thread(&|fold| {
-                let one = |raw: table::RawRow| {
-                    let mut raw = Some(raw);
-                    fold(&mut |f| match table::parse(
-                        file,
-                        raw.take().expect("called once"),
-                        &config.columns,
-                    ) {
-                        Ok(row) => {
-                            let at = place + row.number as u64;
-                            let (doc, bad_date) = table::to_document(file, row, config.date_order);
-                            if let Some(cell) = bad_date {
-                                f.gathered.bad_dates.push((doc.info.name.clone(), cell));
+                // A whole batch on this thread's counter.
+                let one = |batch: table::Batch| {
+                    let mut batch = Some(batch);
+                    fold(&mut |f| {
+                        let batch = batch.take().expect("called once");
+                        batch.each_row(file, &config.columns, |row| match row {
+                            Ok(row) => {
+                                let at = place + row.number as u64;
+                                let (doc, bad_date) =
+                                    table::to_document(file, row, config.date_order);
+                                if let Some(cell) = bad_date {
+                                    f.gathered.bad_dates.push((doc.info.name.clone(), cell));
+                                }
+                                count_one(f, doc, false, at);
                             }
-                            count_one(f, doc, false, at);
-                        }
-                        Err(skipped) => f.gathered.skipped.push(skipped),
+                            Err(skipped) => f.gathered.skipped.push(skipped),
+                        })
                     })
                 };
                 let next = || {
@@ -339,8 +343,8 @@ fn read_corpus(
                 };
                 if watch.is_some() {
                     // A batch at a time, in order, so that stopping leaves a prefix read.
-                    while let Some(rows) = next() {
-                        rows.into_par_iter().for_each(one);
+                    while let Some(batch) = next() {
+                        one(batch);
                         if done() {
                             break;
                         }
@@ -348,9 +352,7 @@ fn read_corpus(
                 } else {
                     // Each worker takes a whole batch as it comes: no worker waits at the end of
                     // a batch for the other to finish its last rows.
-                    std::iter::from_fn(next)
-                        .par_bridge()
-                        .for_each(|rows| rows.into_iter().for_each(one));
+                    std::iter::from_fn(next).par_bridge().for_each(one);
                 }
             });
             // A reader waiting to send a batch nobody will take stops when this goes.
@@ -384,7 +386,7 @@ fn read_corpus(
     }
     // Unstable (no scratch copy of the records), and still one order whatever the threads:
     // records that tie on all of these would write the same row.
-    gathered.docs.sort_unstable_by(|x, y| {
+    gathered.docs.par_sort_unstable_by(|x, y| {
         natural_cmp(&x.info.name, &y.info.name)
             .then_with(|| x.info.name.cmp(&y.info.name))
             .then_with(|| x.info.sha256.cmp(&y.info.sha256))
@@ -913,32 +915,47 @@ fn list(items: &[String]) -> String {
 
 /// Orders names as people do: digit runs by value, so `t.csv#row2` comes before
 /// `t.csv#row10` and `doc9.txt` before `doc10.txt`; ties fall back to plain byte order.
+/// Names are compared run by run (a digit run sorts before a run of other characters), with
+/// no allocation: the documents of a large corpus are sorted by it.
 fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    fn key(s: &str) -> Vec<(bool, u128, &str)> {
-        let mut parts = Vec::new();
-        let mut rest = s;
-        while !rest.is_empty() {
-            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            let len = if digits > 0 {
-                digits
-            } else {
-                rest.bytes().take_while(|b| !b.is_ascii_digit()).count()
-            };
-            let (part, tail) = rest.split_at(len);
-            parts.push((digits > 0, part.parse().unwrap_or(u128::MAX), part));
-            rest = tail;
-        }
-        parts
+    use std::cmp::Ordering;
+    /// The next run of `s` (all digits or none) and what follows it.
+    fn run(s: &str) -> (&str, &str) {
+        let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+        let len = if digits > 0 {
+            digits
+        } else {
+            s.bytes().take_while(|b| !b.is_ascii_digit()).count()
+        };
+        s.split_at(len)
     }
-    key(a)
-        .iter()
-        .map(|&(d, n, p)| if d { (0, n, "") } else { (1, 0, p) })
-        .cmp(
-            key(b)
-                .iter()
-                .map(|&(d, n, p)| if d { (0, n, "") } else { (1, 0, p) }),
-        )
-        .then_with(|| a.cmp(b))
+    let (mut x, mut y) = (a, b);
+    loop {
+        match (x.is_empty(), y.is_empty()) {
+            (true, true) => return a.cmp(b),
+            (true, false) => return Ordering::Less,
+            (false, true) => return Ordering::Greater,
+            (false, false) => {}
+        }
+        let ((p, rest_x), (q, rest_y)) = (run(x), run(y));
+        let (p_digits, q_digits) = (
+            p.as_bytes()[0].is_ascii_digit(),
+            q.as_bytes()[0].is_ascii_digit(),
+        );
+        let order = match (p_digits, q_digits) {
+            (true, true) => {
+                let value = |d: &str| d.parse::<u128>().unwrap_or(u128::MAX);
+                value(p).cmp(&value(q))
+            }
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            (false, false) => p.cmp(q),
+        };
+        if order != Ordering::Equal {
+            return order;
+        }
+        (x, y) = (rest_x, rest_y);
+    }
 }
 
 /// Size and SHA-256 of a file (the lexicon), read as a stream.
@@ -1026,9 +1043,11 @@ mod tests {
             "{firsts:?}"
         );
 
-        // A table of 20,000 rows read in batches of 4,096: the word in rows 5, 100 and 5,000.
+        // A table of 20,000 rows of 500 bytes, read in blocks of 2 MB (about 4,200 rows): the
+        // word in rows 5, 100 and 5,000.
         let table = tmp.path().join("rows.jsonl");
         let mut text = String::new();
+        let filler = "filler ".repeat(62);
         for i in 1..=20_000 {
             let word = if [5, 100, 5000, 15_000].contains(&i) {
                 "quango"
@@ -1036,17 +1055,61 @@ mod tests {
                 "board"
             };
             text.push_str(&format!(
-                "{{\"date\": \"2001-01-02\", \"text\": \"A {word} of row {i}.\"}}\n"
+                "{{\"date\": \"2001-01-02\", \"text\": \"A {word} of row {i:05}. {filler}\"}}\n"
             ));
         }
+        let line = text.len() / 20_000;
         std::fs::write(&table, text).unwrap();
         let (early, read_early) = watched(&table, "quango", 3);
         let (full, read_full) = watched(&table, "quango", usize::MAX);
         assert_eq!(read_full, 20_000);
-        assert!(read_early <= 3 * TABLE_BATCH_ROWS, "read {read_early}");
+        let two_blocks = 2 * TABLE_BATCH.bytes / line + 2;
+        assert!(
+            read_early <= two_blocks,
+            "read {read_early} of {two_blocks}"
+        );
         assert_eq!(early, full);
         assert_eq!(early.len(), 3);
         assert!(early[2].contains("#row5000"), "{early:?}");
+    }
+
+    /// The natural order as first written: each name cut into a list of runs, compared as
+    /// lists.
+    fn natural_by_lists(a: &str, b: &str) -> std::cmp::Ordering {
+        fn key(s: &str) -> Vec<(u8, u128, &str)> {
+            let mut parts = Vec::new();
+            let mut rest = s;
+            while !rest.is_empty() {
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                let len = if digits > 0 {
+                    digits
+                } else {
+                    rest.bytes().take_while(|b| !b.is_ascii_digit()).count()
+                };
+                let (part, tail) = rest.split_at(len);
+                parts.push(if digits > 0 {
+                    (0, part.parse().unwrap_or(u128::MAX), "")
+                } else {
+                    (1, 0, part)
+                });
+                rest = tail;
+            }
+            parts
+        }
+        key(a).cmp(&key(b)).then_with(|| a.cmp(b))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn natural_order_equals_the_order_of_run_lists(
+            a in "[a0-9/.#]{0,12}",
+            b in "[a0-9/.#]{0,12}",
+            long in "[0-9]{39,45}",
+        ) {
+            proptest::prop_assert_eq!(natural_cmp(&a, &b), natural_by_lists(&a, &b));
+            let (c, d) = (format!("x{long}"), format!("x{long}1"));
+            proptest::prop_assert_eq!(natural_cmp(&c, &d), natural_by_lists(&c, &d));
+        }
     }
 
     #[test]

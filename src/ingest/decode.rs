@@ -29,29 +29,37 @@ pub(crate) const SIGNATURES: [(&[u8], &str); 6] = [
 ];
 
 /// Decodes `bytes`, or says why it is not text. `forced` (from `--encoding`) skips detection.
-pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, String> {
+/// Valid UTF-8 without a byte-order mark (most files) becomes the text without a copy.
+pub fn decode(bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Result<Decoded, String> {
     if let Some(encoding) = forced {
-        let (encoding, body) = match Encoding::for_bom(bytes) {
+        let (encoding, body) = match Encoding::for_bom(&bytes) {
             Some((e, bom)) if e == encoding => (e, &bytes[bom..]),
-            _ => (encoding, bytes),
+            _ => (encoding, &bytes[..]),
         };
         return Ok(finish(encoding, body));
     }
-    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(&bytes) {
         return Ok(finish(encoding, &bytes[bom_len..]));
     }
     if let Some((_, what)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
         return Err(format!("binary file: {what}, not text"));
     }
-    if bytes.contains(&0) {
+    if memchr::memchr(0, &bytes).is_some() {
         return Err("binary file: contains NUL bytes, not text".to_string());
     }
-    if std::str::from_utf8(bytes).is_ok() {
-        return Ok(finish(UTF_8, bytes));
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded {
+            text: unix_line_ends(text),
+            encoding: UTF_8.name(),
+            replaced: 0,
+        }),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let mut detector = chardetng::EncodingDetector::new();
+            detector.feed(&bytes, true);
+            Ok(finish(detector.guess(None, true), &bytes))
+        }
     }
-    let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(bytes, true);
-    Ok(finish(detector.guess(None, true), bytes))
 }
 
 fn finish(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
@@ -61,16 +69,19 @@ fn finish(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
     } else {
         0
     };
-    // Windows (CRLF) and old Mac (CR) line ends become \n, so lines are lines everywhere.
-    let text = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.into_owned()
-    };
     Decoded {
-        text,
+        text: unix_line_ends(text.into_owned()),
         encoding: encoding.name(),
         replaced,
+    }
+}
+
+/// Windows (CRLF) and old Mac (CR) line ends become \n, so lines are lines everywhere.
+fn unix_line_ends(text: String) -> String {
+    if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
     }
 }
 
@@ -80,10 +91,10 @@ mod tests {
 
     #[test]
     fn line_ends_and_forced_encoding() {
-        let d = decode(b"a\r\nb\rc\n", None).unwrap();
+        let d = decode(b"a\r\nb\rc\n".to_vec(), None).unwrap();
         assert_eq!(d.text, "a\nb\nc\n");
         let latin = Encoding::for_label(b"latin1");
-        let d = decode("caf\u{e9}".as_bytes(), latin).unwrap();
+        let d = decode("caf\u{e9}".as_bytes().to_vec(), latin).unwrap();
         assert_eq!(
             (d.text.as_str(), d.encoding),
             ("caf\u{c3}\u{a9}", "windows-1252")
@@ -92,19 +103,19 @@ mod tests {
 
     #[test]
     fn utf8_with_and_without_bom() {
-        let d = decode("Don’t".as_bytes(), None).unwrap();
+        let d = decode("Don’t".as_bytes().to_vec(), None).unwrap();
         assert_eq!(
             (d.text.as_str(), d.encoding, d.replaced),
             ("Don’t", "UTF-8", 0)
         );
-        let d = decode(b"\xEF\xBB\xBFhi", None).unwrap();
+        let d = decode(b"\xEF\xBB\xBFhi".to_vec(), None).unwrap();
         assert_eq!(d.text, "hi");
     }
 
     #[test]
     fn windows_1252_curly_quote() {
         let d = decode(
-            b"PCTs\x92 talents and the centre\x92s \x93top tables\x94",
+            b"PCTs\x92 talents and the centre\x92s \x93top tables\x94".to_vec(),
             None,
         )
         .unwrap();
@@ -116,13 +127,17 @@ mod tests {
     fn utf16_with_bom() {
         let mut bytes = vec![0xFF, 0xFE];
         bytes.extend("Don’t".encode_utf16().flat_map(u16::to_le_bytes));
-        let d = decode(&bytes, None).unwrap();
+        let d = decode(bytes.to_vec(), None).unwrap();
         assert_eq!((d.text.as_str(), d.encoding), ("Don’t", "UTF-16LE"));
     }
 
     #[test]
     fn binaries_are_refused_with_a_reason() {
-        assert!(decode(b"%PDF-1.4 ...", None).unwrap_err().contains("PDF"));
-        assert!(decode(b"abc\0def", None).unwrap_err().contains("NUL"));
+        assert!(decode(b"%PDF-1.4 ...".to_vec(), None)
+            .unwrap_err()
+            .contains("PDF"));
+        assert!(decode(b"abc\0def".to_vec(), None)
+            .unwrap_err()
+            .contains("NUL"));
     }
 }

@@ -127,8 +127,9 @@ pub fn read_document(
     } else {
         let bytes = read_whole(&mut handle, size).map_err(unreadable)?;
         let sha256: [u8; 32] = Sha256::digest(&bytes).into();
-        let decoded = decode::decode(&bytes, encoding).map_err(skip)?;
-        (decoded, sha256, bytes.len() as u64, None)
+        let size = bytes.len() as u64;
+        let decoded = decode::decode(bytes, encoding).map_err(skip)?;
+        (decoded, sha256, size, None)
     };
     if size == 0 {
         return Err(skip("empty file".to_string()));
@@ -185,16 +186,19 @@ pub fn read_document(
         })
         .unwrap_or_default();
     let date_line = header.date_line.filter(|&i| long_line(i).is_none());
-    let text = match date_line {
-        Some(skip_line) => decoded_text
-            .lines()
-            .enumerate()
-            .filter(|&(i, _)| i != skip_line)
-            .map(|(_, l)| l)
-            .collect::<Vec<_>>()
-            .join("\n"),
-        None => decoded_text,
-    };
+    // The date line goes, with its line break, in place.
+    let mut text = decoded_text;
+    if let Some(skip_line) = date_line {
+        let start = match skip_line {
+            0 => 0,
+            n => memchr::memchr_iter(b'\n', text.as_bytes())
+                .nth(n - 1)
+                .map_or(text.len(), |i| i + 1),
+        };
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i + 1);
+        text.replace_range(start..end, "");
+    }
     Ok(Document {
         info: DocumentInfo {
             name: file.name.clone(),

@@ -268,7 +268,7 @@ mod tests {
         let scan = scan(&path, None).unwrap().unwrap();
         assert_eq!(scan.encoding.name(), "windows-1252");
         assert_eq!(scan.bytes, bytes.len() as u64);
-        let whole = super::super::decode::decode(&bytes, None).unwrap();
+        let whole = super::super::decode::decode(bytes.clone(), None).unwrap();
         let mut parts = Parts::open(&path, &scan).unwrap();
         let mut joined = String::new();
         let mut n = 0;

@@ -9,7 +9,7 @@
 //! skipped and named; a date that cannot be read leaves the row undated, with a warning.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -73,12 +73,51 @@ pub struct Row {
     pub text: String,
 }
 
-/// A row as read from the file. JSON Lines rows are parsed later, by [`parse`] on the worker
-/// threads, so a table corpus is not limited by one thread's JSON parsing.
+/// Rows as the reader hands them to the workers. JSON Lines files go as blocks of whole
+/// lines, parsed by the worker that takes the block ([`Batch::each_row`]): the reader only
+/// reads, hashes and cuts, so a table corpus is not limited by one thread's JSON parsing,
+/// and no line is copied into a string of its own.
 #[derive(Debug, Clone, PartialEq)]
-pub enum RawRow {
-    Ready(Row),
-    Json { number: usize, line: String },
+pub enum Batch {
+    /// Rows read whole (CSV, TSV, Parquet).
+    Rows(Vec<Row>),
+    /// Whole lines of a JSON Lines file, the first of them line `first_line` (from 1).
+    Lines { first_line: usize, bytes: Vec<u8> },
+}
+
+/// How much the reader puts in a [`Batch`]: rows of a CSV, TSV or Parquet file; bytes of a
+/// JSON Lines file (whole lines, so a batch may be longer by its last line).
+#[derive(Debug, Clone, Copy)]
+pub struct BatchSize {
+    pub rows: usize,
+    pub bytes: usize,
+}
+
+impl Batch {
+    /// Each row of the batch, in file order, or why it is skipped: a line that is not UTF-8,
+    /// not JSON or not a JSON object, or a row with an empty text cell. Blank lines are no
+    /// rows.
+    pub fn each_row(
+        self,
+        file: &SourceFile,
+        columns: &Columns,
+        mut each: impl FnMut(Result<Row, Skipped>),
+    ) {
+        match self {
+            Batch::Rows(rows) => rows.into_iter().for_each(|r| each(checked(file, r))),
+            Batch::Lines { first_line, bytes } => {
+                let wanted = Wanted::new(columns);
+                for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+                    let line = line.strip_suffix(b"\r").unwrap_or(line);
+                    if line.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    let number = first_line + i;
+                    each(parse_line(file, number, line, &wanted).and_then(|r| checked(file, r)));
+                }
+            }
+        }
+    }
 }
 
 /// What reading a table found besides its rows.
@@ -127,17 +166,20 @@ fn positions(file: &SourceFile, header: &[String], c: &Columns) -> Result<Positi
     })
 }
 
-/// Reads `file` and calls `batch` with its rows, `batch_rows` at a time, in file order, until
+/// Reads `file` and calls `batch` with its rows in batches of `size`, in file order, until
 /// `batch` returns false (the file is then read only in part and `sha256` is left empty).
 /// A missing column or an unreadable file is an error; malformed CSV rows are skipped and
-/// reported. Each row then goes through [`parse`].
+/// reported. Each batch's rows are then read out with [`Batch::each_row`]. `rows` in the
+/// report counts rows read (lines, for JSON Lines), so that rows of the next table can be
+/// numbered after them.
 pub fn read_rows(
     file: &SourceFile,
     format: TableFormat,
     columns: &Columns,
-    batch_rows: usize,
-    mut batch: impl FnMut(Vec<RawRow>) -> bool,
+    size: BatchSize,
+    mut batch: impl FnMut(Batch) -> bool,
 ) -> Result<TableReport, InputError> {
+    let batch_rows = size.rows.max(1);
     let open = File::open(&file.path).map_err(|e| InputError::Table {
         path: file.path.clone(),
         message: format!("cannot be read: {e}"),
@@ -149,12 +191,19 @@ pub fn read_rows(
     };
     let mut report = TableReport::default();
     let mut rows = Vec::with_capacity(batch_rows);
-    // False once `batch` has asked to stop.
-    let mut push = |row: RawRow, report: &mut TableReport, rows: &mut Vec<RawRow>| {
+    // Adds a row to the batch, handing the batch on when full; false once `batch` has asked
+    // to stop.
+    fn push(
+        row: Row,
+        report: &mut TableReport,
+        rows: &mut Vec<Row>,
+        full: usize,
+        batch: &mut impl FnMut(Batch) -> bool,
+    ) -> bool {
         report.rows += 1;
         rows.push(row);
-        rows.len() < batch_rows || batch(std::mem::take(rows))
-    };
+        rows.len() < full || batch(Batch::Rows(std::mem::take(rows)))
+    }
     let mut stopped = false;
     match format {
         TableFormat::Csv | TableFormat::Tsv => {
@@ -188,7 +237,7 @@ pub fn read_rows(
                             date: cell(pos.date).filter(|s| !s.trim().is_empty()),
                             text: cell(pos.text).unwrap_or_default(),
                         };
-                        if !push(RawRow::Ready(row), &mut report, &mut rows) {
+                        if !push(row, &mut report, &mut rows, batch_rows, &mut batch) {
                             stopped = true;
                             break;
                         }
@@ -207,29 +256,75 @@ pub fn read_rows(
         // Read below, by row group.
         TableFormat::Parquet => {}
         TableFormat::JsonLines => {
-            let reader = BufReader::with_capacity(1 << 20, &mut open);
             let mut checked_columns = false;
-            for (i, line) in reader.lines().enumerate() {
-                let number = i + 1;
-                let line = line.map_err(|e| InputError::Table {
-                    path: file.path.clone(),
-                    message: format!("line {number}: {e}"),
-                })?;
-                if line.trim().is_empty() {
-                    continue;
+            let mut first_line = 1;
+            let mut carry: Vec<u8> = Vec::new();
+            let mut at_start = true;
+            loop {
+                let block_bytes = size.bytes.max(1);
+                let mut block = Vec::with_capacity(block_bytes + carry.len() + 4096);
+                block.append(&mut carry);
+                // Fill the block, then on to the end of its last line.
+                let end = loop {
+                    let want = (block_bytes.saturating_sub(block.len())).max(4096) as u64;
+                    let from = block.len();
+                    let n = (&mut open)
+                        .take(want)
+                        .read_to_end(&mut block)
+                        .map_err(|e| InputError::Table {
+                            path: file.path.clone(),
+                            message: format!("cannot be read: {e}"),
+                        })?;
+                    if n == 0 {
+                        break None;
+                    }
+                    if block.len() >= block_bytes {
+                        if let Some(i) = memchr::memrchr(b'\n', &block[from..]) {
+                            break Some(from + i + 1);
+                        }
+                    }
+                };
+                if let Some(end) = end {
+                    carry.extend_from_slice(&block[end..]);
+                    block.truncate(end);
+                }
+                if at_start {
+                    at_start = false;
+                    if block.starts_with("\u{feff}".as_bytes()) {
+                        block.drain(..3);
+                    }
+                }
+                if block.is_empty() {
+                    break;
                 }
                 if !checked_columns {
                     // The first object names the columns, as a CSV header would.
-                    if let Ok(serde_json::Value::Object(map)) =
-                        serde_json::from_str::<serde_json::Value>(&line)
-                    {
+                    let first = block
+                        .split(|&b| b == b'\n')
+                        .filter_map(|l| serde_json::from_slice::<serde_json::Value>(l).ok())
+                        .find_map(|v| match v {
+                            serde_json::Value::Object(map) => Some(map),
+                            _ => None,
+                        });
+                    if let Some(map) = first {
                         let keys: Vec<String> = map.keys().cloned().collect();
                         positions(file, &keys, columns)?;
                         checked_columns = true;
                     }
                 }
-                if !push(RawRow::Json { number, line }, &mut report, &mut rows) {
+                let lines = memchr::memchr_iter(b'\n', &block).count()
+                    + usize::from(!block.ends_with(b"\n"));
+                report.rows += lines;
+                let keep_going = batch(Batch::Lines {
+                    first_line,
+                    bytes: block,
+                });
+                first_line += lines;
+                if !keep_going {
                     stopped = true;
+                    break;
+                }
+                if end.is_none() {
                     break;
                 }
             }
@@ -237,7 +332,7 @@ pub fn read_rows(
     }
     if format == TableFormat::Parquet {
         stopped = read_parquet(file, columns, &mut |row| {
-            push(RawRow::Ready(row), &mut report, &mut rows)
+            push(row, &mut report, &mut rows, batch_rows, &mut batch)
         })?;
         // Parquet is read by position, so the hash is a read of its own.
         if !stopped {
@@ -253,7 +348,7 @@ pub fn read_rows(
         return Ok(report);
     }
     if !rows.is_empty() {
-        batch(rows);
+        batch(Batch::Rows(rows));
     }
     // Whatever the readers left unread (nothing, normally) still belongs in the hash.
     std::io::copy(&mut open, &mut std::io::sink()).map_err(|e| InputError::Table {
@@ -359,30 +454,8 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
-/// A raw row as a [`Row`], or why it is skipped: not a JSON object, or an empty text cell.
-pub fn parse(file: &SourceFile, raw: RawRow, columns: &Columns) -> Result<Row, Skipped> {
-    let row = match raw {
-        RawRow::Ready(row) => row,
-        RawRow::Json { number, line } => {
-            let skip = |reason: String| Skipped {
-                path: format!("{}#line{number}", file.name),
-                reason,
-            };
-            let map = match serde_json::from_str::<serde_json::Value>(&line) {
-                Ok(serde_json::Value::Object(map)) => map,
-                Ok(_) => return Err(skip("not a JSON object".into())),
-                Err(e) => return Err(skip(format!("not valid JSON: {e}"))),
-            };
-            let get = |name: &str| map.get(name).and_then(json_text);
-            Row {
-                number,
-                id: get(columns.id.as_deref().unwrap_or("id")).filter(|s| !s.is_empty()),
-                title: get(columns.title.as_deref().unwrap_or("title")).filter(|s| !s.is_empty()),
-                date: get(&columns.date).filter(|s| !s.trim().is_empty()),
-                text: get(&columns.text).unwrap_or_default(),
-            }
-        }
-    };
+/// `row`, or why it is skipped: an empty text cell.
+fn checked(file: &SourceFile, row: Row) -> Result<Row, Skipped> {
     if row.text.trim().is_empty() {
         return Err(Skipped {
             path: row_name(file, &row),
@@ -392,12 +465,171 @@ pub fn parse(file: &SourceFile, raw: RawRow, columns: &Columns) -> Result<Row, S
     Ok(row)
 }
 
-fn json_text(v: &serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Bool(b) => Some(b.to_string()),
-        _ => None,
+/// Line `number` of a JSON Lines file as a [`Row`]: the wanted members of its object, read
+/// in place (a string without escapes is not copied until it becomes the row's), every other
+/// member skipped unread. A member holding a number or `true`/`false` is read as its text;
+/// `null`, an array or an object as missing. Of repeated members the last counts.
+fn parse_line(
+    file: &SourceFile,
+    number: usize,
+    line: &[u8],
+    wanted: &Wanted,
+) -> Result<Row, Skipped> {
+    use serde::de::DeserializeSeed;
+    let skip = |reason: String| Skipped {
+        path: format!("{}#line{number}", file.name),
+        reason,
+    };
+    let text = std::str::from_utf8(line).map_err(|e| skip(format!("not UTF-8 text: {e}")))?;
+    let mut json = serde_json::Deserializer::from_str(text);
+    let cells = wanted
+        .deserialize(&mut json)
+        .and_then(|cells| json.end().map(|()| cells))
+        .map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => skip("not a JSON object".into()),
+            _ => skip(format!("not valid JSON: {e}")),
+        })?;
+    let owned = |c: Option<std::borrow::Cow<str>>| c.map(std::borrow::Cow::into_owned);
+    Ok(Row {
+        number,
+        id: owned(cells.id).filter(|s| !s.is_empty()),
+        title: owned(cells.title).filter(|s| !s.is_empty()),
+        date: owned(cells.date).filter(|s| !s.trim().is_empty()),
+        text: owned(cells.text).unwrap_or_default(),
+    })
+}
+
+/// The members of a JSON Lines object that are read: the columns' names.
+struct Wanted<'c> {
+    text: &'c str,
+    date: &'c str,
+    id: &'c str,
+    title: &'c str,
+}
+
+impl<'c> Wanted<'c> {
+    fn new(columns: &'c Columns) -> Wanted<'c> {
+        Wanted {
+            text: &columns.text,
+            date: &columns.date,
+            id: columns.id.as_deref().unwrap_or("id"),
+            title: columns.title.as_deref().unwrap_or("title"),
+        }
+    }
+}
+
+/// The wanted members of one object, as text (see [`parse_line`]).
+#[derive(Default)]
+struct Cells<'a> {
+    text: Option<std::borrow::Cow<'a, str>>,
+    date: Option<std::borrow::Cow<'a, str>>,
+    id: Option<std::borrow::Cow<'a, str>>,
+    title: Option<std::borrow::Cow<'a, str>>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for &Wanted<'_> {
+    type Value = Cells<'de>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Cells<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for &Wanted<'_> {
+    type Value = Cells<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Cells<'de>, A::Error> {
+        let mut cells = Cells::default();
+        while let Some(Text(key)) = map.next_key::<Text>()? {
+            let key = key.as_deref().unwrap_or("");
+            let hits = [
+                key == self.text,
+                key == self.date,
+                key == self.id,
+                key == self.title,
+            ];
+            if !hits.contains(&true) {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                continue;
+            }
+            let Text(value) = map.next_value::<Text>()?;
+            let slots = [
+                &mut cells.text,
+                &mut cells.date,
+                &mut cells.id,
+                &mut cells.title,
+            ];
+            for (slot, hit) in slots.into_iter().zip(hits) {
+                if hit {
+                    *slot = value.clone();
+                }
+            }
+        }
+        Ok(cells)
+    }
+}
+
+/// A JSON value as text, borrowed from the line where it can be: a string as it is, a
+/// number or boolean as serde_json writes it, anything else `None`.
+struct Text<'a>(Option<std::borrow::Cow<'a, str>>);
+
+impl<'de> serde::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text<'de>, D::Error> {
+        d.deserialize_any(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
+        Ok(Text(Some(v.into())))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
+        Ok(Text(Some(v.to_string().into())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
+        Ok(Text(Some(v.into())))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Text<'de>, E> {
+        Ok(Text(Some(v.to_string().into())))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Text<'de>, E> {
+        Ok(Text(Some(v.to_string().into())))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Text<'de>, E> {
+        Ok(Text(Some(v.to_string().into())))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Text<'de>, E> {
+        Ok(Text(
+            serde_json::Number::from_f64(v).map(|n| n.to_string().into()),
+        ))
+    }
+    fn visit_unit<E>(self) -> Result<Text<'de>, E> {
+        Ok(Text(None))
+    }
+    fn visit_none<E>(self) -> Result<Text<'de>, E> {
+        Ok(Text(None))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Text<'de>, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Text(None))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text<'de>, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(Text(None))
     }
 }
 
@@ -474,17 +706,21 @@ mod tests {
     /// Reads and parses every row; parse failures join the report's skipped rows.
     fn read(f: &SourceFile, columns: &Columns) -> Result<(Vec<Row>, TableReport), InputError> {
         let mut all = Vec::new();
-        let mut report = read_rows(f, TableFormat::of(&f.path).unwrap(), columns, 2, |b| {
-            assert!(b.len() <= 2);
-            all.extend(b);
+        // Tiny batches: two rows, or 16 bytes of whole lines.
+        let size = BatchSize { rows: 2, bytes: 16 };
+        let mut report = read_rows(f, TableFormat::of(&f.path).unwrap(), columns, size, |b| {
+            if let Batch::Rows(rows) = &b {
+                assert!(rows.len() <= 2);
+            }
+            all.push(b);
             true
         })?;
         let mut rows = Vec::new();
-        for raw in all {
-            match parse(f, raw, columns) {
+        for batch in all {
+            batch.each_row(f, columns, |r| match r {
                 Ok(row) => rows.push(row),
                 Err(skipped) => report.skipped.push(skipped),
-            }
+            });
         }
         Ok((rows, report))
     }
