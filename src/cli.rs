@@ -60,9 +60,11 @@ pub struct AnalyseArgs {
     pub min_count: u64,
 
     /// Phrases counted as terms: 1 for single words only, 1-2 to add two-word phrases
-    /// (bigrams), 1-3 to add three-word phrases.
-    #[arg(long, default_value = "1-2", value_name = "1-N")]
-    pub ngrams: String,
+    /// (bigrams), 1-3 to add three-word phrases. Default: 1-2 for a corpus of up to 100 MB,
+    /// 1 above that (counting phrases keeps every distinct phrase in memory, about 1.4 GB
+    /// per 100 MB of news text); give 1-2 to count them in a larger corpus too.
+    #[arg(long, value_name = "1-N")]
+    pub ngrams: Option<String>,
 
     /// Words of context each side of a concordance line in kwic.csv.
     #[arg(long, default_value_t = 8, value_name = "N")]

@@ -113,15 +113,31 @@ impl Fold<'_> {
     }
 }
 
-/// Stage timings, in run order.
-struct Stopwatch(Instant, Vec<(&'static str, f64)>);
+/// Stage timings, in run order, and the peak memory (resident set) at the end of each.
+struct Stopwatch(Instant, Vec<(&'static str, f64)>, Vec<(&'static str, f64)>);
 
 impl Stopwatch {
+    fn new() -> Stopwatch {
+        Stopwatch(Instant::now(), Vec::new(), Vec::new())
+    }
+
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.1.push((stage, (now - self.0).as_secs_f64()));
         self.0 = now;
+        if let Some(peak) = peak_memory_mb() {
+            self.2.push((stage, peak));
+        }
     }
+}
+
+/// The process's peak resident memory so far, in MB (Linux: `VmHWM` of /proc/self/status;
+/// `None` elsewhere).
+fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some((kb / 1024.0 * 10.0).round() / 10.0)
 }
 
 /// What reading a corpus gives: its documents (in name order), their counts, and what was
@@ -136,6 +152,10 @@ struct Corpus {
     inputs: Vec<InputFile>,
     total_bytes: u64,
     metadata: ingest::metadata::Metadata,
+    /// Why phrases were not counted, when they were not by default.
+    phrases_note: Option<String>,
+    /// The longest phrase counted (1: words only).
+    longest_phrase: usize,
 }
 
 /// Finds, reads and counts every document of `config.input` in parallel: the stage both
@@ -155,17 +175,34 @@ fn read_corpus(
     let metadata_path = config.input.join("metadata.csv");
     let metadata = ingest::metadata::load(&metadata_path, config.date_order)?;
     let found = walk::discover(config);
-    let progress = report::progress::Progress::new(
-        || {
+    // The input's size, worked out (a look at every file) only when needed: for the progress
+    // bar, and to decide whether phrases are counted by default.
+    let sized = std::sync::OnceLock::new();
+    let input_size = || -> u64 {
+        *sized.get_or_init(|| {
             found
                 .files
                 .par_iter()
                 .filter_map(|f| std::fs::metadata(&f.path).ok())
                 .map(|m| m.len())
                 .sum()
-        },
-        config.quiet,
-    );
+        })
+    };
+    let mut options = config.count;
+    let mut phrases_note = None;
+    if let Some(limit) = config.phrases_up_to.filter(|_| options.max_n > 1) {
+        if input_size() > limit {
+            options.max_n = 1;
+            phrases_note = Some(format!(
+                "phrases were not counted: the input is {:.0} MB, and phrases are counted by \
+                 default up to {:.0} MB (each distinct phrase is kept in memory); pass \
+                 --ngrams 1-2 to count them",
+                input_size() as f64 / 1e6,
+                limit as f64 / 1e6
+            ));
+        }
+    }
+    let progress = report::progress::Progress::new(input_size, config.quiet);
     clock.lap("discover");
 
     // One document, counted by this thread's counter; its text is dropped here, so memory
@@ -243,7 +280,7 @@ fn read_corpus(
             Err(skipped) => fold.gathered.skipped.push(skipped),
         };
     let new_fold = || {
-        let mut counter = Counter::new(tokeniser, matcher, config.count);
+        let mut counter = Counter::new(tokeniser, matcher, options);
         if let Some(watch) = watch {
             counter.watch(watch.clone());
         }
@@ -431,11 +468,13 @@ fn read_corpus(
         inputs,
         total_bytes,
         metadata,
+        phrases_note,
+        longest_phrase: options.max_n,
     })
 }
 
 fn analyse(config: &Config) -> Result<Summary> {
-    let mut clock = Stopwatch(Instant::now(), Vec::new());
+    let mut clock = Stopwatch::new();
     let tokeniser = build_tokeniser(config)?;
     let lexicon = match &config.themes {
         Some(path) => Some(Lexicon::load(path, &tokeniser)?),
@@ -451,6 +490,8 @@ fn analyse(config: &Config) -> Result<Summary> {
         mut inputs,
         total_bytes,
         metadata,
+        phrases_note,
+        longest_phrase,
     } = read_corpus(config, &tokeniser, &matcher, &mut clock, None)?;
     clock.lap("read_and_count");
     // The report's key terms are from the main comparison: their first documents there are
@@ -650,6 +691,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         main: main.cloned(),
         no_comparison,
         lexicon: config.themes.clone(),
+        notes: phrases_note.iter().cloned().collect(),
         output: config.output.clone(),
         ..Summary::default()
     };
@@ -749,6 +791,8 @@ fn analyse(config: &Config) -> Result<Summary> {
                 ingest::date::DateOrder::MonthFirst => "month_first",
             },
             significance_level: measure::ALPHA,
+            longest_phrase,
+            phrases_note: phrases_note.as_deref(),
         },
         lexicon: config
             .themes
@@ -769,11 +813,13 @@ fn analyse(config: &Config) -> Result<Summary> {
         no_comparison: summary.no_comparison.as_deref(),
         threads: config.threads,
         seconds: clock.1.clone(),
+        peak_memory_mb: clock.2.clone(),
         speed: manifest::Speed::new(total_bytes, document_bytes, &clock.1),
     })?;
     staging.write("run.json", &json)?;
     summary.files = staging.commit()?;
     summary.seconds = clock.1;
+    summary.peak_memory_mb = clock.2.last().map(|p| p.1);
     summary.input_bytes = document_bytes;
     Ok(summary)
 }
@@ -790,7 +836,7 @@ pub fn concordance(config: &Config, pattern: &str) -> Result<(polars::prelude::D
         let tokeniser = build_tokeniser(config)?;
         let lexicon = Lexicon::from_pattern(pattern, &tokeniser)?;
         let matcher = Matcher::new(&lexicon);
-        let mut clock = Stopwatch(Instant::now(), Vec::new());
+        let mut clock = Stopwatch::new();
         let mut corpus = read_corpus(config, &tokeniser, &matcher, &mut clock, None)?;
         let lines = count::kwic_lines(std::mem::take(&mut corpus.tallies), config.count.kwic_max);
         let table = measure::kwic::kwic_table(&lines, &corpus.docs, &lexicon)?;
@@ -871,7 +917,7 @@ fn key_term_lines(
             .collect(),
         3,
     ));
-    let mut clock = Stopwatch(Instant::now(), Vec::new());
+    let mut clock = Stopwatch::new();
     let corpus = read_corpus(&second, tokeniser, &matcher, &mut clock, Some(&watch))?;
     for line in count::kwic_lines(corpus.tallies, 3) {
         let favoured = if line.theme < key_b.len() {
@@ -1001,7 +1047,7 @@ mod tests {
         let lexicon = Lexicon::from_pattern(pattern, &tokeniser).unwrap();
         let matcher = Matcher::new(&lexicon);
         let watch = Arc::new(count::Watch::new(vec!["2001".into()], want));
-        let mut clock = Stopwatch(Instant::now(), Vec::new());
+        let mut clock = Stopwatch::new();
         let corpus = read_corpus(&config, &tokeniser, &matcher, &mut clock, Some(&watch)).unwrap();
         let lines = count::kwic_lines(corpus.tallies, 3)
             .iter()
@@ -1110,6 +1156,46 @@ mod tests {
             let (c, d) = (format!("x{long}"), format!("x{long}1"));
             proptest::prop_assert_eq!(natural_cmp(&c, &d), natural_by_lists(&c, &d));
         }
+    }
+
+    #[test]
+    fn phrases_are_left_out_by_default_above_the_size_limit_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        for (i, year) in [2001, 2002].iter().enumerate() {
+            std::fs::write(
+                tmp.path().join(format!("d{i}.txt")),
+                format!("Date: {year}-03-04\n\nClinical commissioning, clinical commissioning."),
+            )
+            .unwrap();
+        }
+        let phrases = |up_to: Option<u64>| {
+            let cli = cli::Cli::try_parse_from([
+                "themeshift".as_ref(),
+                "analyse".as_ref(),
+                tmp.path().as_os_str(),
+                "--quiet".as_ref(),
+            ])
+            .unwrap();
+            let cli::Command::Analyse(args) = cli.command else {
+                panic!("analyse expected")
+            };
+            let mut config = Config::from_args(&args, Vec::new()).unwrap();
+            assert_eq!(config.phrases_up_to, Some(config::PHRASES_BY_DEFAULT_UP_TO));
+            config.phrases_up_to = up_to;
+            let tokeniser = build_tokeniser(&config).unwrap();
+            let empty = Lexicon::default();
+            let matcher = Matcher::new(&empty);
+            let mut clock = Stopwatch::new();
+            let corpus = read_corpus(&config, &tokeniser, &matcher, &mut clock, None).unwrap();
+            let counts = count::resolve(corpus.tallies, 1, |_| Vec::new()).unwrap();
+            let phrase = counts.periods["2001"].terms.contains_key("clinic commiss");
+            (phrase, corpus.longest_phrase, corpus.phrases_note)
+        };
+        assert_eq!(phrases(None), (true, 2, None));
+        assert_eq!(phrases(Some(1_000)), (true, 2, None));
+        let (counted, longest, note) = phrases(Some(10));
+        assert_eq!((counted, longest), (false, 1));
+        assert!(note.unwrap().contains("--ngrams 1-2"));
     }
 
     #[test]

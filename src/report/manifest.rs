@@ -22,6 +22,8 @@ pub struct Manifest<'a> {
     pub no_comparison: Option<&'a str>,
     pub threads: usize,
     pub seconds: Vec<(&'static str, f64)>,
+    /// Peak resident memory (MB) by the end of each stage, where the system tells it.
+    pub peak_memory_mb: Vec<(&'static str, f64)>,
     pub speed: Speed,
 }
 
@@ -68,6 +70,10 @@ pub struct Settings<'a> {
     pub extra_stopwords: Option<String>,
     pub date_order: &'static str,
     pub significance_level: f64,
+    /// The longest phrase counted as a term (1: words only).
+    pub longest_phrase: usize,
+    /// Why phrases were not counted, when `--ngrams` was not given and the corpus is large.
+    pub phrases_note: Option<&'a str>,
 }
 
 /// An input file with its size and hash.

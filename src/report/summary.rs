@@ -21,6 +21,9 @@ pub struct Summary {
     pub undated: Vec<String>,
     pub skipped: Vec<Skipped>,
     pub warnings: Vec<String>,
+    /// What the run did differently from the flags' defaults, and why (not a warning: the
+    /// results are sound).
+    pub notes: Vec<String>,
     /// (period, documents, word tokens)
     pub periods: Vec<(String, u64, u64)>,
     pub main: Option<Comparison>,
@@ -33,6 +36,8 @@ pub struct Summary {
     pub output: PathBuf,
     pub files: Vec<String>,
     pub seconds: Vec<(&'static str, f64)>,
+    /// Peak resident memory of the run (MB), where the system tells it.
+    pub peak_memory_mb: Option<f64>,
     /// Bytes of the documents read: text files whole, the text cells of table rows.
     pub input_bytes: u64,
 }
@@ -158,6 +163,9 @@ impl Summary {
                 );
             }
         }
+        for n in &self.notes {
+            let _ = writeln!(s, "\nNote: {n}.");
+        }
         for w in &self.warnings {
             let _ = writeln!(s, "\nWarning: {w}");
         }
@@ -179,9 +187,13 @@ impl Summary {
                 .iter()
                 .map(|(stage, t)| format!("{stage} {t:.2}"))
                 .collect();
+            let memory = self
+                .peak_memory_mb
+                .map(|m| format!(", peak memory {m:.0} MB"))
+                .unwrap_or_default();
             let _ = writeln!(
                 s,
-                "\nTook {total:.2} s for {} of text ({:.1} MB/s); seconds per stage: {}",
+                "\nTook {total:.2} s for {} of text ({:.1} MB/s{memory}); seconds per stage: {}",
                 size(self.input_bytes),
                 self.input_bytes as f64 / 1e6 / total,
                 stages.join(", ")
