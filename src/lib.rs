@@ -61,11 +61,43 @@ const TABLE_BATCH: table::BatchSize = table::BatchSize {
 /// Text files read between two looks at the report pass's [`count::Watch`].
 const WATCH_BATCH: usize = 1024;
 
+/// Documents already counted, by their text's SHA-256 and their period, and each period's
+/// label, shared by the records of its documents.
+#[derive(Default)]
+struct Seen {
+    labels: FxHashMap<String, (u32, Arc<str>)>,
+    texts: rustc_hash::FxHashSet<([u8; 32], u32)>,
+}
+
+impl Seen {
+    /// The shared label of `period`, and whether this is the first document with this text
+    /// in it.
+    fn first(&mut self, sha256: [u8; 32], period: Option<String>) -> (Option<Arc<str>>, bool) {
+        let (id, label) = match period {
+            None => (u32::MAX, None),
+            Some(p) => {
+                let next = self.labels.len() as u32;
+                let (id, label) = self
+                    .labels
+                    .entry(p)
+                    .or_insert_with_key(|p| (next, Arc::from(p.as_str())));
+                (*id, Some(label.clone()))
+            }
+        };
+        (label, self.texts.insert((sha256, id)))
+    }
+}
+
+/// Document records gathered in chunks of this many: no doubling of one long vector (at a
+/// million documents, a few hundred megabytes at the moment it grows), and the chunks join
+/// into one vector of exactly the right size at the end.
+const DOC_CHUNK: usize = 4096;
+
 /// What the parallel phase gathers: merged with [`Gathered::merge`], in any grouping.
 #[derive(Default)]
 struct Gathered {
-    /// Documents read, in no particular order until sorted.
-    docs: Vec<DocRecord>,
+    /// Documents read, in chunks of [`DOC_CHUNK`], in no particular order until sorted.
+    docs: Vec<Vec<DocRecord>>,
     skipped: Vec<Skipped>,
     /// What each worker's counter found, resolved into counts once all are in.
     tallies: Vec<Tally>,
@@ -78,17 +110,29 @@ struct Gathered {
 }
 
 impl Gathered {
+    fn push(&mut self, doc: DocRecord) {
+        match self.docs.last_mut() {
+            Some(chunk) if chunk.len() < DOC_CHUNK => chunk.push(doc),
+            _ => {
+                let mut chunk = Vec::with_capacity(DOC_CHUNK);
+                chunk.push(doc);
+                self.docs.push(chunk);
+            }
+        }
+    }
+
+    /// The documents in one vector, each chunk freed as soon as it is moved.
+    fn take_docs(&mut self) -> Vec<DocRecord> {
+        let chunks = std::mem::take(&mut self.docs);
+        let mut docs = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        for chunk in chunks {
+            docs.extend(chunk);
+        }
+        docs
+    }
+
     fn merge(mut self, other: Gathered) -> Gathered {
-        // Into the larger of the two, with room for exactly the other: at a million
-        // documents a doubling of this vector would be a few hundred megabytes.
-        let (mut docs, more) = if self.docs.capacity() >= other.docs.capacity() {
-            (self.docs, other.docs)
-        } else {
-            (other.docs, self.docs)
-        };
-        docs.reserve_exact(more.len());
-        docs.extend(more);
-        self.docs = docs;
+        self.docs.extend(other.docs);
         self.skipped.extend(other.skipped);
         self.inputs.extend(other.inputs);
         self.bad_dates.extend(other.bad_dates);
@@ -209,8 +253,7 @@ fn read_corpus(
     // follows the vocabulary.
     // The same text in the same period is counted once, whichever copy comes first: the
     // counts are the same either way, and documents.csv names the copies afterwards.
-    let seen: std::sync::Mutex<rustc_hash::FxHashSet<([u8; 32], Option<String>)>> =
-        Default::default();
+    let seen: std::sync::Mutex<Seen> = Default::default();
     // `from_file`: the document is a whole file (listed in run.json's inputs), not a table row.
     // `place`: the document's place in reading order (used only with a watch).
     let count_one = |fold: &mut Fold, mut doc: ingest::Document, from_file: bool, place: u64| {
@@ -221,10 +264,10 @@ fn read_corpus(
             .or_else(|| {
                 (config.search_undated && doc.info.date.is_none()).then(|| "undated".to_string())
             });
-        let first = seen
+        let (period, first) = seen
             .lock()
             .expect("no panics while holding the lock")
-            .insert((doc.info.sha256, period.clone()));
+            .first(doc.info.sha256, period);
         let counted = if first { period.as_deref() } else { None };
         if let Some(only) = &config.only_docs {
             // The report's second pass: other documents (rows of a table) are not counted.
@@ -260,14 +303,8 @@ fn read_corpus(
             doc.info.replaced_chars = parts.replaced;
         }
         progress.advance(doc.info.bytes);
-        fold.gathered.docs.push(DocRecord {
-            info: doc.info,
-            period,
-            size,
-            duplicate_of: None,
-            from_file,
-            place,
-        });
+        fold.gathered
+            .push(DocRecord::new(doc.info, period, size, from_file, place));
     };
     let read_and_count =
         |fold: &mut Fold, file: &SourceFile, place: usize| match ingest::read_document(
@@ -423,19 +460,19 @@ fn read_corpus(
     }
     // Unstable (no scratch copy of the records), and still one order whatever the threads:
     // records that tie on all of these would write the same row.
-    gathered.docs.par_sort_unstable_by(|x, y| {
-        natural_cmp(&x.info.name, &y.info.name)
-            .then_with(|| x.info.name.cmp(&y.info.name))
-            .then_with(|| x.info.sha256.cmp(&y.info.sha256))
-            .then_with(|| x.info.date.cmp(&y.info.date))
-            .then_with(|| x.info.title.cmp(&y.info.title))
+    let mut docs = gathered.take_docs();
+    docs.par_sort_unstable_by(|x, y| {
+        natural_cmp(&x.name, &y.name)
+            .then_with(|| x.name.cmp(&y.name))
+            .then_with(|| x.sha256.cmp(&y.sha256))
+            .then_with(|| x.date.cmp(&y.date))
+            .then_with(|| x.title.cmp(&y.title))
     });
     gathered.skipped.extend(found.skipped);
     gathered.skipped.sort_by(|x, y| x.path.cmp(&y.path));
     gathered.bad_dates.sort();
     let bad_dates = std::mem::take(&mut gathered.bad_dates);
     let inputs = std::mem::take(&mut gathered.inputs);
-    let docs = gathered.docs;
     let (tallies, skipped) = (gathered.tallies, gathered.skipped);
     if docs.is_empty() {
         return Err(InputError::NoDocuments {
@@ -457,7 +494,7 @@ fn read_corpus(
     let total_bytes = docs
         .iter()
         .filter(|d| d.from_file)
-        .map(|d| d.info.bytes)
+        .map(|d| d.bytes)
         .chain(inputs.iter().map(|f| f.bytes))
         .sum();
     Ok(Corpus {
@@ -487,7 +524,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         tallies,
         skipped,
         bad_dates,
-        mut inputs,
+        inputs,
         total_bytes,
         metadata,
         phrases_note,
@@ -511,7 +548,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let key = (d.info.sha256, d.period.as_deref());
+            let key = (d.sha256, d.period.as_deref());
             let first = *first_copy.entry(key).or_insert(i);
             (first != i).then_some(first)
         })
@@ -519,7 +556,7 @@ fn analyse(config: &Config) -> Result<Summary> {
     drop(first_copy);
     for (i, first) in copies.into_iter().enumerate() {
         if let Some(first) = first {
-            docs[i].duplicate_of = Some(docs[first].info.name.clone());
+            docs[i].duplicate_of = Some(first as u32);
         }
     }
     let mut warnings = Vec::new();
@@ -528,8 +565,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         .filter_map(|d| {
             Some(format!(
                 "{} (same text as {})",
-                d.info.name,
-                d.duplicate_of.as_ref()?
+                d.name, docs[d.duplicate_of? as usize].name
             ))
         })
         .collect();
@@ -542,8 +578,8 @@ fn analyse(config: &Config) -> Result<Summary> {
     }
     let replaced: Vec<String> = docs
         .iter()
-        .filter(|d| d.info.replaced_chars > 0)
-        .map(|d| format!("{} ({})", d.info.name, d.info.replaced_chars))
+        .filter(|d| d.replaced_chars > 0)
+        .map(|d| format!("{} ({})", d.name, d.replaced_chars))
         .collect();
     if !replaced.is_empty() {
         warnings.push(format!(
@@ -557,8 +593,8 @@ fn analyse(config: &Config) -> Result<Summary> {
     let odd_dates: Vec<String> = docs
         .iter()
         .filter_map(|d| {
-            let date = d.info.date?;
-            (date > today).then(|| format!("{} ({date})", d.info.name))
+            let date = d.date?;
+            (date > today).then(|| format!("{} ({date})", d.name))
         })
         .collect();
     if !odd_dates.is_empty() {
@@ -571,8 +607,8 @@ fn analyse(config: &Config) -> Result<Summary> {
     let old_dates: Vec<String> = docs
         .iter()
         .filter_map(|d| {
-            let date = d.info.date?;
-            (date.year() < 1800).then(|| format!("{} ({date})", d.info.name))
+            let date = d.date?;
+            (date.year() < 1800).then(|| format!("{} ({date})", d.name))
         })
         .collect();
     if !old_dates.is_empty() {
@@ -585,8 +621,8 @@ fn analyse(config: &Config) -> Result<Summary> {
     let outside: Vec<String> = docs
         .iter()
         .filter_map(|d| {
-            let date = d.info.date.filter(|_| d.period.is_none())?;
-            Some(format!("{} ({date})", d.info.name))
+            let date = d.date.filter(|_| d.period.is_none())?;
+            Some(format!("{} ({date})", d.name))
         })
         .collect();
     if !outside.is_empty() {
@@ -602,9 +638,14 @@ fn analyse(config: &Config) -> Result<Summary> {
             bad_dates.len()
         ));
     }
+    let names: rustc_hash::FxHashSet<&str> = if metadata.is_empty() {
+        Default::default()
+    } else {
+        docs.iter().map(|d| &*d.name).collect()
+    };
     let mut unknown: Vec<&String> = metadata
         .keys()
-        .filter(|k| !docs.iter().any(|d| &d.info.name == *k))
+        .filter(|k| !names.contains(k.as_str()))
         .collect();
     unknown.sort();
     if !unknown.is_empty() {
@@ -644,10 +685,19 @@ fn analyse(config: &Config) -> Result<Summary> {
         Err(e) => return Err(e.into()),
     };
     let labels = measure::labels(&counts, &tokeniser);
+    // The longest table is written as soon as it is made; the charts need its first rows.
+    let top_terms = {
+        let long = measure::with_n(measure::frequency::term_frequencies(&counts, &labels)?)?;
+        staging.write_with("term_frequencies.csv", |out| {
+            report::csv::write_csv(&long, out, true)
+        })?;
+        measure::frequency::top_per_period(&long, report::figures::TOP_TERMS)?
+    };
     let tables = Tables::build(
         &docs,
         &counts,
         &labels,
+        top_terms,
         lexicon.as_ref(),
         &comparisons,
         config.min_count,
@@ -678,8 +728,8 @@ fn analyse(config: &Config) -> Result<Summary> {
         documents: docs.len(),
         undated: docs
             .iter()
-            .filter(|d| d.info.date.is_none())
-            .map(|d| d.info.name.clone())
+            .filter(|d| d.date.is_none())
+            .map(|d| d.name.to_string())
             .collect(),
         skipped,
         warnings,
@@ -716,10 +766,9 @@ fn analyse(config: &Config) -> Result<Summary> {
         .collect();
     let word_tokens: u64 = counts.periods.values().map(|c| c.tokens).sum();
     let distinct_terms = labels.len();
-    let mut files: Vec<String> = tables
-        .csv_files()
-        .iter()
-        .map(|(n, _)| n.to_string())
+    let mut files: Vec<String> = std::iter::once("term_frequencies.csv")
+        .chain(tables.csv_files().iter().map(|(n, _)| *n))
+        .map(str::to_string)
         .collect();
     let key_rows = match (config.report, main, &tables.keyness) {
         (true, Some(cmp), Some(k)) => Some(report::html::key_rows(k, cmp)?),
@@ -768,14 +817,8 @@ fn analyse(config: &Config) -> Result<Summary> {
         staging.write("report.html", html.as_bytes())?;
         clock.lap("report");
     }
-    inputs.extend(docs.iter().filter(|d| d.from_file).map(|d| InputFile {
-        path: d.info.name.clone(),
-        bytes: d.info.bytes,
-        sha256: ingest::hex(&d.info.sha256),
-    }));
-    inputs.sort_by(|x, y| x.path.cmp(&y.path));
-    let document_bytes: u64 = docs.iter().map(|d| d.info.bytes).sum();
-    let json = manifest::to_json(&Manifest {
+    let document_bytes: u64 = docs.iter().map(|d| d.bytes).sum();
+    let manifest = Manifest {
         tool: env!("CARGO_PKG_NAME"),
         version: env!("CARGO_PKG_VERSION"),
         command_line: &config.command_line,
@@ -799,7 +842,10 @@ fn analyse(config: &Config) -> Result<Summary> {
             .as_ref()
             .map(|p| hash_file(p, &p.display().to_string()))
             .transpose()?,
-        inputs,
+        inputs: manifest::Inputs {
+            tables: &inputs,
+            documents: &docs,
+        },
         skipped: &summary.skipped,
         counts: manifest::ManifestCounts {
             documents: docs.len(),
@@ -815,8 +861,8 @@ fn analyse(config: &Config) -> Result<Summary> {
         seconds: clock.1.clone(),
         peak_memory_mb: clock.2.clone(),
         speed: manifest::Speed::new(total_bytes, document_bytes, &clock.1),
-    })?;
-    staging.write("run.json", &json)?;
+    };
+    staging.write_with("run.json", |out| manifest::write_json(&manifest, out))?;
     summary.files = staging.commit()?;
     summary.seconds = clock.1;
     summary.peak_memory_mb = clock.2.last().map(|p| p.1);
@@ -896,9 +942,9 @@ fn key_term_lines(
                         && d.duplicate_of.is_none()
                         && d.period
                             .as_ref()
-                            .is_some_and(|p| *p == cmp.a || *p == cmp.b)
+                            .is_some_and(|p| **p == cmp.a || **p == cmp.b)
                 })
-                .map(|d| d.info.name.clone())
+                .map(|d| d.name.to_string())
                 .collect(),
         )),
         ..config.clone()

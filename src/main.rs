@@ -18,7 +18,24 @@ use themeshift::error::{exit_code, InputError};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+extern "C" {
+    /// mimalloc's option setter, in the library the `mimalloc` crate links.
+    fn mi_option_set(option: std::os::raw::c_int, value: std::os::raw::c_long);
+}
+
+/// `mi_option_purge_delay` in mimalloc's option list (`mimalloc.h`): how long freed memory
+/// waits before it goes back to the system.
+const MI_OPTION_PURGE_DELAY: std::os::raw::c_int = 15;
+
+/// Freed memory goes back to the system after 10 ms instead of mimalloc's default second:
+/// a run's stages each free what the next does not need, and their threads do not reuse each
+/// other's freed pages, so a second's delay left the peak 40 MB higher at 1 GB, for no
+/// measurable gain in time.
+const PURGE_DELAY_MS: std::os::raw::c_long = 10;
+
 fn main() -> ExitCode {
+    // SAFETY: sets a plain integer option of the allocator; no memory is touched.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
     let cli = Cli::parse();
     let args = match cli.command {
         Command::Analyse(args) => args,

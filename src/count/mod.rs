@@ -54,7 +54,7 @@ pub struct PeriodCounts {
     /// Word tokens, stopwords included: the corpus size used for every rate.
     pub tokens: u64,
     /// Non-stopword terms by stem (phrases by their stems, space-separated).
-    pub terms: FxHashMap<String, TermCount>,
+    pub terms: Terms,
     /// One entry per lexicon theme, in lexicon order.
     pub themes: Vec<ThemeCount>,
     /// Fewest word tokens in one document of the period (for DPnorm).
@@ -64,13 +64,106 @@ pub struct PeriodCounts {
 /// Integer sums from which a term's DP in a period follows exactly
 /// ([`crate::measure::stats::gries_dp`]): with `T` the period's tokens, `f` the term's count,
 /// and `n_i`, `v_i` the tokens of document `i` and the term's count in it, summed over the
-/// documents that contain the term.
+/// documents that contain the term. Kept in 64-bit words (one is kept for every term and
+/// period; a 128-bit field would pad each to 16-byte alignment).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Spread {
-    /// Σ n_i.
-    pub tokens_with: u128,
+    /// Σ n_i (at most `T`).
+    pub tokens_with: u64,
+    /// Σ max(0, n_i·f − v_i·T), as two halves of a 128-bit integer: it can pass 2^64.
+    excess: [u64; 2],
+}
+
+impl Spread {
+    pub fn new(tokens_with: u64, excess: u128) -> Spread {
+        Spread {
+            tokens_with,
+            excess: [(excess >> 64) as u64, excess as u64],
+        }
+    }
+
     /// Σ max(0, n_i·f − v_i·T).
-    pub excess: u128,
+    pub fn excess(&self) -> u128 {
+        ((self.excess[0] as u128) << 64) | self.excess[1] as u128
+    }
+}
+
+/// A period's terms with their counts, sorted by term; each term's text is shared by the
+/// periods that hold it. (A sorted list: a hash map's free slots and a string per period
+/// would double the memory of the corpus's largest structure after the documents.)
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Terms(Vec<(Arc<str>, TermCount)>);
+
+impl Terms {
+    pub fn get(&self, term: &str) -> Option<&TermCount> {
+        self.0
+            .binary_search_by(|(t, _)| (**t).cmp(term))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, term: &str) -> bool {
+        self.get(term).is_some()
+    }
+
+    /// Adds or replaces `term`'s counts.
+    pub fn insert(&mut self, term: impl Into<Arc<str>>, count: TermCount) {
+        let term = term.into();
+        match self.0.binary_search_by(|(t, _)| t.cmp(&term)) {
+            Ok(i) => self.0[i].1 = count,
+            Err(i) => self.0.insert(i, (term, count)),
+        }
+    }
+
+    /// (term, counts) in term order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &TermCount)> {
+        self.0.iter().map(|(t, c)| (&**t, c))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(t, _)| &**t)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &TermCount> {
+        self.0.iter().map(|(_, c)| c)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::ops::Index<&str> for Terms {
+    type Output = TermCount;
+
+    fn index(&self, term: &str) -> &TermCount {
+        self.get(term).unwrap_or_else(|| panic!("no term '{term}'"))
+    }
+}
+
+impl FromIterator<(Arc<str>, TermCount)> for Terms {
+    /// Terms in any order, each once.
+    fn from_iter<I: IntoIterator<Item = (Arc<str>, TermCount)>>(items: I) -> Terms {
+        let mut terms: Vec<(Arc<str>, TermCount)> = items.into_iter().collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Terms(terms)
+    }
+}
+
+impl<'a> IntoIterator for &'a Terms {
+    type Item = (&'a str, &'a TermCount);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (Arc<str>, TermCount)>,
+        fn(&'a (Arc<str>, TermCount)) -> (&'a str, &'a TermCount),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(t, c)| (&**t, c))
+    }
 }
 
 /// Counts of a whole corpus, by period label (labels sort in time order).

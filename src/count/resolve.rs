@@ -10,6 +10,7 @@
 //! integer sum, so the result does not depend on how documents were split between threads.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -219,6 +220,17 @@ pub fn resolve(
             .is_none_or(|g| phrase_totals[g] >= min_count)
     };
 
+    // Each kept term's text, made once and shared by every period that holds it.
+    let texts: Vec<Arc<str>> = (0..vocabulary.len() as u32)
+        .map(|i| {
+            if kept(i) {
+                Arc::from(vocabulary.text(i))
+            } else {
+                Arc::from("")
+            }
+        })
+        .collect();
+
     // Second pass: the dispersion sums, now that f and T are known.
     type Resolved = (String, PeriodCounts, Option<FxHashMap<String, Vec<u64>>>);
     let resolved: Vec<Resolved> = periods
@@ -243,14 +255,15 @@ pub fn resolve(
             for (s, &(i, _)) in terms.iter().enumerate() {
                 slots.get_or(i, s);
             }
-            let mut spreads = vec![Spread::default(); terms.len()];
+            // (Σ n_i, Σ max(0, n_i·f − v_i·T)) per term.
+            let mut spreads = vec![(0u64, 0u128); terms.len()];
             for &(t, part) in parts {
                 part.log.for_each(|doc, term, v| {
                     if let Some(s) = slots.get(vocabulary.index(t, term)) {
                         let (f, n) = (terms[s].1.count as u128, doc.tokens as u128);
                         let e = &mut spreads[s];
-                        e.tokens_with += n;
-                        e.excess += (n * f).saturating_sub(v as u128 * big_t);
+                        e.0 += doc.tokens;
+                        e.1 += (n * f).saturating_sub(v as u128 * big_t);
                     }
                 })?;
             }
@@ -259,9 +272,9 @@ pub fn resolve(
                 terms: terms
                     .into_iter()
                     .zip(spreads)
-                    .map(|((i, mut c), s)| {
-                        c.spread = Some(s);
-                        (vocabulary.text(i), c)
+                    .map(|((i, mut c), (with, excess))| {
+                        c.spread = Some(Spread::new(with, excess));
+                        (texts[i as usize].clone(), c)
                     })
                     .collect(),
                 ..PeriodCounts::default()

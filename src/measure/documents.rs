@@ -2,22 +2,72 @@
 
 use polars::prelude::*;
 
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
 use crate::count::DocSize;
+use crate::ingest::date::DateSource;
 use crate::ingest::DocumentInfo;
 
-/// A document after counting: what ingest found, its period, and its size.
+/// A document after counting: what ingest found, its period, and its size. One is kept per
+/// document until the run ends, so it is compact: text as boxed strings, the period shared,
+/// a copy named by its index.
 #[derive(Debug, Clone)]
 pub struct DocRecord {
-    pub info: DocumentInfo,
+    /// Path relative to the input folder (`file#id` or `file#rowN` for a table row).
+    pub name: Box<str>,
+    pub title: Box<str>,
+    pub date: Option<NaiveDate>,
+    pub date_source: Option<DateSource>,
+    /// The `source` column of metadata.csv, if any.
+    pub source: Option<Box<str>>,
+    /// Encoding the bytes were read as.
+    pub encoding: &'static str,
+    /// Invalid byte sequences replaced by U+FFFD.
+    pub replaced_chars: u64,
+    /// File size in bytes (the text cell's, for a table row).
+    pub bytes: u64,
+    /// SHA-256 of the file's bytes (of the row's text for a table row).
+    pub sha256: [u8; 32],
     /// `None` for an undated document, which is left out of every comparison.
-    pub period: Option<String>,
+    pub period: Option<Arc<str>>,
     pub size: DocSize,
-    /// The document with the same text and period that was counted instead of this one.
-    pub duplicate_of: Option<String>,
+    /// The document (index in name order) with the same text and period that was counted
+    /// instead of this one.
+    pub duplicate_of: Option<u32>,
     /// A whole file (listed in run.json's inputs), not a row of a table.
     pub from_file: bool,
     /// Its place in reading order (text files in the order found, then each table's rows).
     pub place: u64,
+}
+
+impl DocRecord {
+    /// The record of a document ingest described as `info`.
+    pub fn new(
+        info: DocumentInfo,
+        period: Option<Arc<str>>,
+        size: DocSize,
+        from_file: bool,
+        place: u64,
+    ) -> DocRecord {
+        DocRecord {
+            name: info.name.into_boxed_str(),
+            title: info.title.into_boxed_str(),
+            date: info.date,
+            date_source: info.date_source,
+            source: info.source.map(String::into_boxed_str),
+            encoding: info.encoding,
+            replaced_chars: info.replaced_chars as u64,
+            bytes: info.bytes,
+            sha256: info.sha256,
+            period,
+            size,
+            duplicate_of: None,
+            from_file,
+            place,
+        }
+    }
 }
 
 /// Rows of documents.csv built and written at a time.
@@ -28,32 +78,45 @@ const CHUNK_DOCS: usize = 32_768;
 pub fn write_documents(docs: &[DocRecord], out: &mut impl std::io::Write) -> anyhow::Result<()> {
     // At least one chunk, so an empty table still has its header.
     for start in (0..docs.len().max(1)).step_by(CHUNK_DOCS) {
-        let chunk = &docs[start..docs.len().min(start + CHUNK_DOCS)];
-        crate::report::csv::write_csv(&documents_table(chunk, start)?, out, start == 0)?;
+        let end = docs.len().min(start + CHUNK_DOCS);
+        crate::report::csv::write_csv(&documents_table(docs, start..end)?, out, start == 0)?;
     }
     Ok(())
 }
 
 /// doc_id, path, title, date, date_source, period, tokens, types, source, encoding,
-/// replaced_chars, duplicate_of. `docs` must already be in path order; doc_id is the 1-based
-/// position, counting the `before` documents written before these.
-pub fn documents_table(docs: &[DocRecord], before: usize) -> PolarsResult<DataFrame> {
-    let text = |f: &dyn Fn(&DocRecord) -> Option<String>| -> Vec<Option<String>> {
+/// replaced_chars, duplicate_of, for the documents `rows` of `docs`, which must be in path
+/// order; doc_id is the 1-based position.
+pub fn documents_table(
+    docs: &[DocRecord],
+    rows: std::ops::Range<usize>,
+) -> PolarsResult<DataFrame> {
+    let first = rows.start;
+    let docs_all = docs;
+    let docs = &docs_all[rows];
+    fn text<'d>(
+        docs: &'d [DocRecord],
+        f: impl Fn(&'d DocRecord) -> Option<&'d str>,
+    ) -> Vec<Option<&'d str>> {
         docs.iter().map(f).collect()
-    };
+    }
+    let dates: Vec<Option<String>> = docs
+        .iter()
+        .map(|d| d.date.map(|x| x.format("%Y-%m-%d").to_string()))
+        .collect();
     df!(
-        "doc_id" => (1..=docs.len() as u64).map(|i| i + before as u64).collect::<Vec<_>>(),
-        "path" => text(&|d| Some(d.info.name.clone())),
-        "title" => text(&|d| Some(d.info.title.clone())),
-        "date" => text(&|d| d.info.date.map(|x| x.format("%Y-%m-%d").to_string())),
-        "date_source" => text(&|d| d.info.date_source.map(|s| s.as_str().to_string())),
-        "period" => text(&|d| d.period.clone()),
+        "doc_id" => (1..=docs.len() as u64).map(|i| i + first as u64).collect::<Vec<_>>(),
+        "path" => text(docs, |d| Some(&d.name)),
+        "title" => text(docs, |d| Some(&d.title)),
+        "date" => dates,
+        "date_source" => text(docs, |d| d.date_source.map(|s| s.as_str())),
+        "period" => text(docs, |d| d.period.as_deref()),
         "tokens" => docs.iter().map(|d| d.size.tokens).collect::<Vec<_>>(),
         "types" => docs.iter().map(|d| d.size.types).collect::<Vec<_>>(),
-        "source" => text(&|d| d.info.source.clone()),
-        "encoding" => text(&|d| Some(d.info.encoding.to_string())),
-        "replaced_chars" => docs.iter().map(|d| d.info.replaced_chars as u64).collect::<Vec<_>>(),
-        "duplicate_of" => text(&|d| d.duplicate_of.clone()),
+        "source" => text(docs, |d| d.source.as_deref()),
+        "encoding" => text(docs, |d| Some(d.encoding)),
+        "replaced_chars" => docs.iter().map(|d| d.replaced_chars).collect::<Vec<_>>(),
+        "duplicate_of" => text(docs, |d| d.duplicate_of.map(|i| &*docs_all[i as usize].name)),
     )
 }
 
@@ -63,27 +126,25 @@ mod tests {
 
     fn record(i: usize) -> DocRecord {
         DocRecord {
-            info: DocumentInfo {
-                name: format!("d{i}.txt"),
-                title: if i == 5 {
-                    "=cmd".into()
-                } else {
-                    format!("Title, {i}")
-                },
-                date: chrono::NaiveDate::from_ymd_opt(2000 + (i % 3) as i32, 1, 2),
-                date_source: Some(crate::ingest::date::DateSource::FileName),
-                source: None,
-                encoding: "UTF-8",
-                replaced_chars: 0,
-                bytes: 10,
-                sha256: [0; 32],
+            name: format!("d{i}.txt").into(),
+            title: if i == 5 {
+                "=cmd".into()
+            } else {
+                format!("Title, {i}").into()
             },
-            period: Some(format!("{}", 2000 + i % 3)),
+            date: chrono::NaiveDate::from_ymd_opt(2000 + (i % 3) as i32, 1, 2),
+            date_source: Some(crate::ingest::date::DateSource::FileName),
+            source: None,
+            encoding: "UTF-8",
+            replaced_chars: 0,
+            bytes: 10,
+            sha256: [0; 32],
+            period: Some(format!("{}", 2000 + i % 3).into()),
             size: DocSize {
                 tokens: i as u64,
                 types: 1,
             },
-            duplicate_of: None,
+            duplicate_of: (i == 7).then_some(2),
             from_file: true,
             place: i as u64,
         }
@@ -108,6 +169,7 @@ mod tests {
             lines[6],
             "6,d5.txt,'=cmd,2002-01-02,file_name,2002,5,1,,UTF-8,0,"
         );
+        assert!(lines[8].ends_with(",UTF-8,0,d2.txt"), "{}", lines[8]);
         let last = format!("{n},d{}.txt,\"Title, {}\",", n - 1, n - 1);
         assert!(lines[n].starts_with(&last), "{}", lines[n]);
         let mut empty = Vec::new();

@@ -4,8 +4,8 @@
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::{labels_frame, order, stats};
-use crate::count::Counts;
+use super::stats;
+use crate::count::{Counts, PeriodCounts, TermCount};
 
 /// Period sizes: `period`, `tokens` (word tokens, stopwords included).
 pub fn period_sizes(counts: &Counts) -> PolarsResult<DataFrame> {
@@ -19,97 +19,125 @@ pub fn period_sizes(counts: &Counts) -> PolarsResult<DataFrame> {
 
 /// Long table: period, term, word, count, per_10k, docs, dp, dp_norm (Gries's DP and DPnorm,
 /// [`stats::gries_dp`]; empty when the counts carry no dispersion sums); sorted by period,
-/// then count (descending), then term.
+/// then count (descending), then term. Built straight from the counts, column by column: the
+/// corpus's longest table (a row per term and period) is made once, not joined into shape.
 pub fn term_frequencies(
     counts: &Counts,
     labels: &FxHashMap<String, String>,
 ) -> PolarsResult<DataFrame> {
-    let mut period = Vec::new();
-    let mut term = Vec::new();
-    let mut count = Vec::new();
-    let mut docs = Vec::new();
-    let (mut dp, mut dp_norm) = (Vec::new(), Vec::new());
+    let mut rows: Vec<(&str, &str, &TermCount, u64, Option<u64>)> = Vec::new();
     for (p, c) in &counts.periods {
         for (t, tc) in &c.terms {
-            period.push(p.as_str());
-            term.push(t.as_str());
-            count.push(tc.count);
-            docs.push(tc.docs);
-            let d = tc.spread.and_then(|s| {
-                stats::gries_dp(tc.count, c.tokens, s, c.min_doc_tokens.unwrap_or(0))
-            });
-            dp.push(d.map(|d| d.0));
-            dp_norm.push(d.map(|d| d.1));
+            rows.push((p.as_str(), t, tc, c.tokens, c.min_doc_tokens));
         }
     }
+    // Period, then count (descending), then term: every row has its own (period, term).
+    rows.sort_unstable_by(|a, b| {
+        (a.0, std::cmp::Reverse(a.2.count), a.1).cmp(&(b.0, std::cmp::Reverse(b.2.count), b.1))
+    });
+    let dp: Vec<Option<(f64, f64)>> = rows
+        .iter()
+        .map(|&(_, _, tc, tokens, min)| {
+            tc.spread
+                .and_then(|s| stats::gries_dp(tc.count, tokens, s, min.unwrap_or(0)))
+        })
+        .collect();
     df!(
-        "period" => period,
-        "term" => term,
-        "count" => count,
-        "docs" => docs,
-        "dp" => dp,
-        "dp_norm" => dp_norm
-    )?
-    .lazy()
-    .join(
-        period_sizes(counts)?.lazy(),
-        [col("period")],
-        [col("period")],
-        JoinArgs::new(JoinType::Left),
+        "period" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        "term" => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+        "word" => rows.iter().map(|r| labels.get(r.1).map(String::as_str)).collect::<Vec<_>>(),
+        "count" => rows.iter().map(|r| r.2.count).collect::<Vec<_>>(),
+        "per_10k" => rows.iter().map(|r| stats::per_10k(r.2.count, r.3)).collect::<Vec<_>>(),
+        "docs" => rows.iter().map(|r| r.2.docs).collect::<Vec<_>>(),
+        "dp" => dp.iter().map(|d| d.map(|d| d.0)).collect::<Vec<_>>(),
+        "dp_norm" => dp.iter().map(|d| d.map(|d| d.1)).collect::<Vec<_>>(),
     )
-    .join(
-        labels_frame(labels)?.lazy(),
-        [col("term")],
-        [col("term")],
-        JoinArgs::new(JoinType::Left),
-    )
-    .with_column(stats::per_10k_expr("count", "tokens").alias("per_10k"))
-    .select([
-        col("period"),
-        col("term"),
-        col("word"),
-        col("count"),
-        col("per_10k"),
-        col("docs"),
-        col("dp"),
-        col("dp_norm"),
-    ])
-    .sort(["period", "count", "term"], order(&[false, true, false]))
-    .collect()
 }
 
-/// Wide table from the long one: term, word, total, then `count_P` and `per_10k_P` for each
-/// period P in time order (0 where the term is absent); sorted by total (descending), term.
-pub fn terms_by_period(long: &DataFrame, periods: &[String]) -> PolarsResult<DataFrame> {
-    let mut wide = long
-        .clone()
-        .lazy()
-        .group_by([col("term"), col("word")])
-        .agg([col("count").sum().alias("total")]);
-    let mut columns = vec![col("term"), col("word"), col("total")];
-    for p in periods {
-        let (count, rate) = (format!("count_{p}"), format!("per_10k_{p}"));
-        let one = long
-            .clone()
-            .lazy()
-            .filter(col("period").eq(lit(p.as_str())))
-            .select([
-                col("term"),
-                col("count").alias(count.as_str()),
-                col("per_10k").alias(rate.as_str()),
-            ]);
-        wide = wide.join(
-            one,
-            [col("term")],
-            [col("term")],
-            JoinArgs::new(JoinType::Left),
-        );
-        columns.push(col(count.as_str()).fill_null(lit(0u64)));
-        columns.push(col(rate.as_str()).fill_null(lit(0.0)));
+/// The first `n` rows of each period of the long table ([`term_frequencies`]), which is
+/// sorted by period and count: each period's most frequent terms.
+pub fn top_per_period(long: &DataFrame, n: usize) -> PolarsResult<DataFrame> {
+    let periods = long.column("period")?.str()?;
+    let mut keep: Vec<IdxSize> = Vec::new();
+    let (mut last, mut taken) = (None, 0);
+    for (i, p) in periods.iter().enumerate() {
+        if p != last {
+            (last, taken) = (p, 0);
+        }
+        if taken < n {
+            keep.push(i as IdxSize);
+            taken += 1;
+        }
     }
-    wide.select(columns)
-        .sort(["total", "term"], order(&[true, false]))
-        .collect()
+    long.take(&IdxCa::from_vec("rows".into(), keep))
+}
+
+/// Wide table: term, word, total, then `count_P` and `per_10k_P` for each period P in time
+/// order (0 where the term is absent); sorted by total (descending), term.
+pub fn terms_by_period(
+    counts: &Counts,
+    labels: &FxHashMap<String, String>,
+) -> PolarsResult<DataFrame> {
+    let periods: Vec<&PeriodCounts> = counts.periods.values().collect();
+    // Each term once, with its count in each period.
+    let mut row_of: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut terms: Vec<&str> = Vec::new();
+    let mut cells: Vec<Vec<u64>> = vec![Vec::new(); periods.len()];
+    for (i, c) in periods.iter().enumerate() {
+        for (t, tc) in &c.terms {
+            let row = *row_of.entry(t).or_insert_with(|| {
+                terms.push(t);
+                for column in cells.iter_mut() {
+                    column.push(0);
+                }
+                terms.len() - 1
+            });
+            cells[i][row] = tc.count;
+        }
+    }
+    drop(row_of);
+    let totals: Vec<u64> = (0..terms.len())
+        .map(|r| cells.iter().map(|c| c[r]).sum())
+        .collect();
+    let mut order: Vec<usize> = (0..terms.len()).collect();
+    order.sort_unstable_by(|&a, &b| totals[b].cmp(&totals[a]).then(terms[a].cmp(terms[b])));
+    let mut columns = vec![
+        Column::new(
+            "term".into(),
+            order.iter().map(|&r| terms[r]).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "word".into(),
+            order
+                .iter()
+                .map(|&r| labels.get(terms[r]).map(String::as_str))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "total".into(),
+            order.iter().map(|&r| totals[r]).collect::<Vec<_>>(),
+        ),
+    ];
+    for ((label, c), counts) in counts.periods.iter().zip(&cells) {
+        columns.push(Column::new(
+            format!("count_{label}").into(),
+            order.iter().map(|&r| counts[r]).collect::<Vec<_>>(),
+        ));
+        columns.push(Column::new(
+            format!("per_10k_{label}").into(),
+            order
+                .iter()
+                .map(|&r| {
+                    if counts[r] == 0 {
+                        0.0
+                    } else {
+                        stats::per_10k(counts[r], c.tokens)
+                    }
+                })
+                .collect::<Vec<_>>(),
+        ));
+    }
+    DataFrame::new_infer_height(columns)
 }
 
 #[cfg(test)]
@@ -130,7 +158,7 @@ mod tests {
             };
             for (t, n, d) in terms {
                 c.terms.insert(
-                    t.into(),
+                    std::sync::Arc::<str>::from(t),
                     TermCount {
                         count: n,
                         docs: d,
@@ -187,8 +215,7 @@ mod tests {
 
     #[test]
     fn wide_table_fills_absent_periods_with_zero() {
-        let long = term_frequencies(&corpus(), &labels()).unwrap();
-        let df = terms_by_period(&long, &["2003".into(), "2010".into()]).unwrap();
+        let df = terms_by_period(&corpus(), &labels()).unwrap();
         let names: Vec<_> = df
             .get_column_names()
             .iter()

@@ -28,7 +28,7 @@ pub fn keyness(
         let (terms, (count, docs)): (Vec<&str>, (Vec<u64>, Vec<u64>)) = counts.periods[period]
             .terms
             .iter()
-            .map(|(t, c)| (t.as_str(), (c.count, c.docs)))
+            .map(|(t, c)| (t, (c.count, c.docs)))
             .unzip();
         let max_doc: Vec<u64> = counts.periods[period]
             .terms
@@ -178,7 +178,7 @@ impl<'a> Prior<'a> {
         let mut totals: FxHashMap<&str, u64> = FxHashMap::default();
         for p in counts.periods.values() {
             for (t, c) in &p.terms {
-                *totals.entry(t.as_str()).or_default() += c.count;
+                *totals.entry(t).or_default() += c.count;
             }
         }
         Prior {
@@ -207,7 +207,7 @@ mod tests {
             };
             for (t, n) in terms {
                 c.terms.insert(
-                    t.into(),
+                    std::sync::Arc::<str>::from(t),
                     TermCount {
                         count: n,
                         docs: 1,

@@ -19,7 +19,7 @@ pub fn kwic_table(
     let doc_ids: FxHashMap<&str, u32> = docs
         .iter()
         .enumerate()
-        .map(|(i, d)| (d.info.name.as_str(), i as u32 + 1))
+        .map(|(i, d)| (&*d.name, i as u32 + 1))
         .collect();
     let mut order: Vec<&KwicLine> = lines.iter().collect();
     let id = |l: &KwicLine| doc_ids.get(l.doc.as_str()).copied().unwrap_or(0);

@@ -119,7 +119,7 @@ pub fn labels(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String, Strin
         .values()
         .flat_map(|p| p.terms.keys())
         .filter(|t| t.contains(' ') && !labels.contains_key(*t))
-        .cloned()
+        .map(str::to_string)
         .collect();
     for phrase in phrases {
         let label = phrase
@@ -202,10 +202,13 @@ mod tests {
 }
 
 /// Every table a run writes, keyed by file name in [`Tables::csv_files`], but documents.csv,
-/// which is written straight from the document records ([`documents::write_documents`]).
+/// which is written straight from the document records ([`documents::write_documents`]), and
+/// term_frequencies.csv ([`frequency::term_frequencies`]), written as soon as it is built.
 #[derive(Debug, Default)]
 pub struct Tables {
-    pub term_frequencies: DataFrame,
+    /// The first rows of each period in term_frequencies.csv (which is written as soon as it
+    /// is built: at a row per term and period it is the largest table): for top_terms.png.
+    pub top_terms: DataFrame,
     pub terms_by_period: DataFrame,
     /// The main (first) comparison's key terms, present when there is a comparison; the
     /// other comparisons' rows are added when keyness.csv is written ([`write_keyness`]).
@@ -247,12 +250,11 @@ impl Tables {
         docs: &[documents::DocRecord],
         counts: &Counts,
         labels: &FxHashMap<String, String>,
+        top_terms: DataFrame,
         lexicon: Option<&crate::lexicon::Lexicon>,
         comparisons: &[Comparison],
         min_count: u64,
     ) -> PolarsResult<Tables> {
-        let periods: Vec<String> = counts.periods.keys().cloned().collect();
-        let term_frequencies = with_n(frequency::term_frequencies(counts, labels)?)?;
         // The main comparison only: the others are built one at a time as keyness.csv is
         // written ([`write_keyness`]), so they are never all in memory together.
         let keyness = comparisons
@@ -262,7 +264,7 @@ impl Tables {
             .map(with_n)
             .transpose()?;
         Ok(Tables {
-            terms_by_period: with_n(frequency::terms_by_period(&term_frequencies, &periods)?)?
+            terms_by_period: with_n(frequency::terms_by_period(counts, labels)?)?
                 .lazy()
                 .join(
                     trends::term_trends(counts, min_count)?.lazy(),
@@ -272,7 +274,7 @@ impl Tables {
                 )
                 .sort(["total", "term"], order(&[true, false]))
                 .collect()?,
-            term_frequencies,
+            top_terms,
             keyness,
             themes: lexicon
                 .map(|l| themes::themes_table(counts, l))
@@ -295,10 +297,7 @@ impl Tables {
 
     /// (file name, table) for every table present, in the order they are written.
     pub fn csv_files(&self) -> Vec<(&'static str, &DataFrame)> {
-        let mut files = vec![
-            ("term_frequencies.csv", &self.term_frequencies),
-            ("terms_by_period.csv", &self.terms_by_period),
-        ];
+        let mut files = vec![("terms_by_period.csv", &self.terms_by_period)];
         let optional = [
             ("keyness.csv", &self.keyness),
             ("themes.csv", &self.themes),

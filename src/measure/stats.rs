@@ -47,8 +47,8 @@ pub fn gries_dp(f: u64, tokens: u64, spread: Spread, min_doc_tokens: u64) -> Opt
         return None;
     }
     let t = tokens as f64;
-    let outside = tokens.saturating_sub(spread.tokens_with.min(tokens as u128) as u64) as f64 / t;
-    let dp = (outside + spread.excess as f64 / (t * f as f64)).clamp(0.0, 1.0);
+    let outside = tokens.saturating_sub(spread.tokens_with.min(tokens)) as f64 / t;
+    let dp = (outside + spread.excess() as f64 / (t * f as f64)).clamp(0.0, 1.0);
     let smallest = min_doc_tokens as f64 / t;
     let norm = if smallest < 1.0 {
         (dp / (1.0 - smallest)).min(1.0)
@@ -265,11 +265,12 @@ mod tests {
     fn dp_sums(parts: &[(u64, u64)]) -> (f64, f64) {
         let t: u64 = parts.iter().map(|p| p.0).sum();
         let f: u64 = parts.iter().map(|p| p.1).sum();
-        let mut s = Spread::default();
+        let (mut with, mut excess) = (0u64, 0u128);
         for &(n, v) in parts.iter().filter(|p| p.1 > 0) {
-            s.tokens_with += n as u128;
-            s.excess += (n as u128 * f as u128).saturating_sub(v as u128 * t as u128);
+            with += n;
+            excess += (n as u128 * f as u128).saturating_sub(v as u128 * t as u128);
         }
+        let s = Spread::new(with, excess);
         let min = parts.iter().map(|p| p.0).min().unwrap();
         gries_dp(f, t, s, min).unwrap()
     }

@@ -52,7 +52,7 @@ pub fn term_trends(counts: &Counts, min_count: u64) -> PolarsResult<DataFrame> {
     let mut totals: rustc_hash::FxHashMap<&str, u64> = Default::default();
     for c in counts.periods.values() {
         for (t, tc) in &c.terms {
-            *totals.entry(t.as_str()).or_default() += tc.count;
+            *totals.entry(t).or_default() += tc.count;
         }
     }
     let mut terms: Vec<&str> = totals
@@ -67,7 +67,7 @@ pub fn term_trends(counts: &Counts, min_count: u64) -> PolarsResult<DataFrame> {
             counts
                 .periods
                 .values()
-                .map(|c| (c.terms.get(*t).map_or(0, |tc| tc.count), c.tokens))
+                .map(|c| (c.terms.get(t).map_or(0, |tc| tc.count), c.tokens))
                 .collect()
         })
         .collect();
@@ -128,7 +128,7 @@ mod tests {
             for (t, n) in [("rise", rise), ("flat", flat), ("rare", rare)] {
                 if n > 0 {
                     c.terms.insert(
-                        t.into(),
+                        std::sync::Arc::<str>::from(t),
                         TermCount {
                             count: n,
                             docs: 1,

@@ -57,7 +57,7 @@ pub fn render_all(
 
 /// The most frequent terms of each period (the long table is sorted by count within period).
 fn top_terms(tables: &Tables, periods: &[String]) -> Result<Vec<PeriodTopTerms>> {
-    let df = &tables.term_frequencies;
+    let df = &tables.top_terms;
     let (period, word, rate) = (
         strings(df, "period")?,
         strings(df, "word")?,

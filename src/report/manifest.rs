@@ -14,7 +14,7 @@ pub struct Manifest<'a> {
     pub command_line: &'a [String],
     pub settings: Settings<'a>,
     pub lexicon: Option<InputFile>,
-    pub inputs: Vec<InputFile>,
+    pub inputs: Inputs<'a>,
     pub skipped: &'a [Skipped],
     pub counts: ManifestCounts,
     pub periods: Vec<PeriodLine>,
@@ -84,6 +84,54 @@ pub struct InputFile {
     pub sha256: String,
 }
 
+/// Every input file, in path order: the table files, and the documents that are whole text
+/// files, written out one at a time as run.json is written (a corpus of files can have
+/// hundreds of thousands).
+#[derive(Debug)]
+pub struct Inputs<'a> {
+    pub tables: &'a [InputFile],
+    pub documents: &'a [crate::measure::documents::DocRecord],
+}
+
+impl Serialize for Inputs<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// One file as run.json lists it.
+        #[derive(Serialize)]
+        struct Input<'p> {
+            path: &'p str,
+            bytes: u64,
+            sha256: std::borrow::Cow<'p, str>,
+        }
+        // Tables (Ok) and text files (Err), by index, in path order.
+        let mut all: Vec<(&str, Result<usize, usize>)> = self
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.as_str(), Ok(i)))
+            .chain(
+                self.documents
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| d.from_file)
+                    .map(|(i, d)| (&*d.name, Err(i))),
+            )
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        serializer.collect_seq(all.into_iter().map(|(path, which)| match which {
+            Ok(t) => Input {
+                path,
+                bytes: self.tables[t].bytes,
+                sha256: self.tables[t].sha256.as_str().into(),
+            },
+            Err(d) => Input {
+                path,
+                bytes: self.documents[d].bytes,
+                sha256: crate::ingest::hex(&self.documents[d].sha256).into(),
+            },
+        }))
+    }
+}
+
 /// Totals.
 #[derive(Debug, Serialize)]
 pub struct ManifestCounts {
@@ -102,9 +150,9 @@ pub struct PeriodLine {
     pub word_tokens: u64,
 }
 
-/// Pretty JSON bytes.
-pub fn to_json(manifest: &Manifest) -> anyhow::Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(manifest)?;
-    bytes.push(b'\n');
-    Ok(bytes)
+/// Writes the manifest as pretty JSON.
+pub fn write_json(manifest: &Manifest, out: &mut impl std::io::Write) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, manifest)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }
