@@ -66,6 +66,9 @@ pub struct Config {
     /// Read and count only these documents, by name (the report's second pass, which knows
     /// from the first which documents belong to the compared periods); all when `None`.
     pub only_docs: Option<std::sync::Arc<rustc_hash::FxHashSet<String>>>,
+    /// Read these files instead of walking the input folder (the report's second pass, which
+    /// knows which files hold the documents it wants).
+    pub only_files: Option<std::sync::Arc<Vec<crate::ingest::walk::SourceFile>>>,
 }
 
 impl Config {
@@ -167,6 +170,7 @@ impl Config {
             report: false,
             phrases_up_to: None,
             only_docs: None,
+            only_files: None,
             count: CountOptions::default(),
             columns: Columns {
                 text: args.text_column.clone(),

@@ -218,7 +218,13 @@ fn read_corpus(
 ) -> Result<Corpus> {
     let metadata_path = config.input.join("metadata.csv");
     let metadata = ingest::metadata::load(&metadata_path, config.date_order)?;
-    let found = walk::discover(config);
+    let found = match &config.only_files {
+        Some(files) => walk::Discovery {
+            files: files.to_vec(),
+            skipped: Vec::new(),
+        },
+        None => walk::discover(config),
+    };
     // The input's size, worked out (a look at every file) only when needed: for the progress
     // bar, and to decide whether phrases are counted by default.
     let sized = std::sync::OnceLock::new();
@@ -673,11 +679,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         ))
         .into());
     }
-    let mut staging = Staging::new(&config.output)?;
-    staging.write_with("documents.csv", |out| {
-        measure::documents::write_documents(&docs, out)
-    })?;
-
+    let staging = Staging::new(&config.output)?;
     let (comparisons, no_comparison) = match measure::comparisons(&counts, config.compare.as_ref())
     {
         Ok(c) => (c, None),
@@ -685,24 +687,44 @@ fn analyse(config: &Config) -> Result<Summary> {
         Err(e) => return Err(e.into()),
     };
     let labels = measure::labels(&counts, &tokeniser);
-    // The longest table is written as soon as it is made; the charts need its first rows.
-    let top_terms = {
-        let long = measure::with_n(measure::frequency::term_frequencies(&counts, &labels)?)?;
-        staging.write_with("term_frequencies.csv", |out| {
-            report::csv::write_csv(&long, out, true)
-        })?;
-        measure::frequency::top_per_period(&long, report::figures::TOP_TERMS)?
-    };
-    let tables = Tables::build(
-        &docs,
-        &counts,
-        &labels,
-        top_terms,
-        lexicon.as_ref(),
-        &comparisons,
-        config.min_count,
-    )
-    .context("building the tables")?;
+    // Three jobs side by side: documents.csv; term_frequencies.csv, the longest table, which
+    // is written as soon as it is made (the charts need only its first rows); the others.
+    let (documents_written, (top_terms, tables)) = rayon::join(
+        || {
+            staging.write_with("documents.csv", |out| {
+                measure::documents::write_documents(&docs, out)
+            })
+        },
+        || {
+            rayon::join(
+                || -> Result<polars::prelude::DataFrame> {
+                    let long =
+                        measure::with_n(measure::frequency::term_frequencies(&counts, &labels)?)?;
+                    staging.write_with("term_frequencies.csv", |out| {
+                        report::csv::write_csv(&long, out, true)
+                    })?;
+                    Ok(measure::frequency::top_per_period(
+                        &long,
+                        report::figures::TOP_TERMS,
+                    )?)
+                },
+                || {
+                    Tables::build(
+                        &docs,
+                        &counts,
+                        &labels,
+                        lexicon.as_ref(),
+                        &comparisons,
+                        config.min_count,
+                    )
+                    .context("building the tables")
+                },
+            )
+        },
+    );
+    documents_written?;
+    let mut tables = tables?;
+    tables.top_terms = top_terms?;
     clock.lap("measure");
 
     let periods: Vec<String> = counts.periods.keys().cloned().collect();
@@ -711,18 +733,41 @@ fn analyse(config: &Config) -> Result<Summary> {
         report::figures::render_all(&tables, &periods, main).context("drawing the charts")?;
     clock.lap("charts");
 
-    for (name, df) in tables.csv_files() {
-        if name == "keyness.csv" {
-            staging.write_with(name, |out| {
-                measure::write_keyness(df, &counts, &labels, &comparisons, config.min_count, out)
-            })?;
-        } else {
-            staging.write_with(name, |out| report::csv::write_csv(df, out, true))?;
-        }
-    }
-    for (name, png) in &charts {
-        staging.write(&format!("charts/{name}"), png)?;
-    }
+    // keyness.csv (every comparison) beside the other tables and the charts.
+    let (keyness_written, others_written) = rayon::join(
+        || -> Result<()> {
+            if let Some((name, df)) = tables
+                .csv_files()
+                .into_iter()
+                .find(|(n, _)| *n == "keyness.csv")
+            {
+                staging.write_with(name, |out| {
+                    measure::write_keyness(
+                        df,
+                        &counts,
+                        &labels,
+                        &comparisons,
+                        config.min_count,
+                        out,
+                    )
+                })?;
+            }
+            Ok(())
+        },
+        || -> Result<()> {
+            for (name, df) in tables.csv_files() {
+                if name != "keyness.csv" {
+                    staging.write_with(name, |out| report::csv::write_csv(df, out, true))?;
+                }
+            }
+            for (name, png) in &charts {
+                staging.write(&format!("charts/{name}"), png)?;
+            }
+            Ok(())
+        },
+    );
+    keyness_written?;
+    others_written?;
     clock.lap("write");
     let mut summary = Summary {
         documents: docs.len(),
@@ -801,7 +846,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         let (mut key_b, mut key_a) = key_rows.unwrap_or_default();
         if let Some(cmp) = &main {
             key_term_lines(
-                config, &docs, &key_docs, &tokeniser, cmp, &mut key_b, &mut key_a,
+                config, &docs, &inputs, &key_docs, &tokeniser, cmp, &mut key_b, &mut key_a,
             )?;
         }
         files.extend(charts.iter().map(|(n, _)| format!("charts/{n}")));
@@ -891,14 +936,17 @@ pub fn concordance(config: &Config, pattern: &str) -> Result<(polars::prelude::D
 }
 
 /// Concordance lines for the report's key terms: a second, lighter pass (words only, no
-/// tables) over the documents at `places` in reading order, the first documents of each key
+/// tables) over the documents at `places` in reading order (read from their files, or from
+/// the `tables` files that hold them, without walking the input again), the first documents of each key
 /// term in the period it is key to ([`count::Counts::first_docs`]), with each key term as a
 /// pattern of its stems, keeping for each term the first three lines in reading order from
 /// that period. A term's first three lines are in its first three documents, so this reads a
 /// few dozen files however large the corpus (a table is read until those rows are past).
+#[allow(clippy::too_many_arguments)]
 fn key_term_lines(
     config: &Config,
     docs: &[DocRecord],
+    tables: &[InputFile],
     places: &rustc_hash::FxHashSet<u64>,
     tokeniser: &Tokeniser,
     cmp: &measure::Comparison,
@@ -928,6 +976,49 @@ fn key_term_lines(
             .collect(),
     };
     let matcher = Matcher::new(&lexicon);
+    let wanted: Vec<&DocRecord> = docs
+        .iter()
+        .filter(|d| {
+            places.contains(&d.place)
+                && d.duplicate_of.is_none()
+                && d.period
+                    .as_ref()
+                    .is_some_and(|p| **p == cmp.a || **p == cmp.b)
+        })
+        .collect();
+    // The files holding them: text files by name, table files holding a wanted row (no
+    // second walk of the input folder).
+    let path_of = |name: &str| {
+        if config.input.is_file() {
+            config.input.clone()
+        } else {
+            config.input.join(name)
+        }
+    };
+    let mut files: Vec<SourceFile> = wanted
+        .iter()
+        .filter(|d| d.from_file)
+        .map(|d| SourceFile {
+            path: path_of(&d.name),
+            name: d.name.to_string(),
+        })
+        .collect();
+    files.extend(
+        tables
+            .iter()
+            .filter(|t| {
+                wanted.iter().any(|d| {
+                    !d.from_file
+                        && d.name.len() > t.path.len()
+                        && d.name.starts_with(t.path.as_str())
+                        && d.name.as_bytes()[t.path.len()] == b'#'
+                })
+            })
+            .map(|t| SourceFile {
+                path: path_of(&t.path),
+                name: t.path.clone(),
+            }),
+    );
     let second = Config {
         count: count::CountOptions {
             max_n: 1,
@@ -936,17 +1027,9 @@ fn key_term_lines(
         },
         quiet: true,
         only_docs: Some(std::sync::Arc::new(
-            docs.iter()
-                .filter(|d| {
-                    places.contains(&d.place)
-                        && d.duplicate_of.is_none()
-                        && d.period
-                            .as_ref()
-                            .is_some_and(|p| **p == cmp.a || **p == cmp.b)
-                })
-                .map(|d| d.name.to_string())
-                .collect(),
+            wanted.iter().map(|d| d.name.to_string()).collect(),
         )),
+        only_files: Some(std::sync::Arc::new(files)),
         ..config.clone()
     };
     // Each key term's lines come from the period it is key to: the first three there in

@@ -208,6 +208,7 @@ mod tests {
 pub struct Tables {
     /// The first rows of each period in term_frequencies.csv (which is written as soon as it
     /// is built: at a row per term and period it is the largest table): for top_terms.png.
+    /// Empty from [`Tables::build`]; the caller sets it.
     pub top_terms: DataFrame,
     pub terms_by_period: DataFrame,
     /// The main (first) comparison's key terms, present when there is a comparison; the
@@ -235,11 +236,19 @@ pub fn write_keyness(
     min_count: u64,
     out: &mut impl std::io::Write,
 ) -> anyhow::Result<()> {
+    use rayon::prelude::*;
     crate::report::csv::write_csv(main, out, true)?;
     let prior = keyness::Prior::new(counts);
-    for c in comparisons.iter().skip(1) {
-        let df = with_n(keyness::keyness(counts, labels, c, min_count, &prior)?)?;
-        crate::report::csv::write_csv(&df, out, false)?;
+    // As many comparisons at a time as there are threads, written in order.
+    let others: Vec<&Comparison> = comparisons.iter().skip(1).collect();
+    for group in others.chunks(rayon::current_num_threads().max(1)) {
+        let tables: Vec<DataFrame> = group
+            .par_iter()
+            .map(|c| with_n(keyness::keyness(counts, labels, c, min_count, &prior)?))
+            .collect::<PolarsResult<_>>()?;
+        for df in tables {
+            crate::report::csv::write_csv(&df, out, false)?;
+        }
     }
     Ok(())
 }
@@ -250,7 +259,6 @@ impl Tables {
         docs: &[documents::DocRecord],
         counts: &Counts,
         labels: &FxHashMap<String, String>,
-        top_terms: DataFrame,
         lexicon: Option<&crate::lexicon::Lexicon>,
         comparisons: &[Comparison],
         min_count: u64,
@@ -274,7 +282,7 @@ impl Tables {
                 )
                 .sort(["total", "term"], order(&[true, false]))
                 .collect()?,
-            top_terms,
+            top_terms: DataFrame::default(),
             keyness,
             themes: lexicon
                 .map(|l| themes::themes_table(counts, l))

@@ -15,7 +15,8 @@ use crate::error::InputError;
 pub struct Staging {
     dir: tempfile::TempDir,
     target: PathBuf,
-    written: Vec<String>,
+    /// Names written so far (from any thread).
+    written: std::sync::Mutex<Vec<String>>,
 }
 
 /// Name prefix of staging folders; the process id follows, then a random part.
@@ -104,19 +105,20 @@ impl Staging {
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
-            written: Vec::new(),
+            written: Default::default(),
         })
     }
 
     /// Writes `bytes` to `name` (a `/`-separated path inside the output folder).
-    pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
         self.write_with(name, |out| Ok(out.write_all(bytes)?))
     }
 
     /// Creates `name` (a `/`-separated path inside the output folder) and lets `fill` write
-    /// it through a buffer, so a large file need not be held in memory first.
+    /// it through a buffer, so a large file need not be held in memory first. Files may be
+    /// written from several threads at once.
     pub fn write_with(
-        &mut self,
+        &self,
         name: &str,
         fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
     ) -> Result<()> {
@@ -131,7 +133,10 @@ impl Staging {
         fill(&mut out)
             .and_then(|()| Ok(out.flush()?))
             .with_context(|| format!("cannot write {}", path.display()))?;
-        self.written.push(name.to_string());
+        self.written
+            .lock()
+            .expect("no panics while holding it")
+            .push(name.to_string());
         Ok(())
     }
 
@@ -175,6 +180,10 @@ impl Staging {
                 format!("cannot remove the previous results in {}", old.display())
             })?;
         }
+        // Files of the folder first, then those in subfolders, each in name order: the same
+        // list whatever order the threads wrote them in.
+        let mut written = written.into_inner().expect("no panics while holding it");
+        written.sort_by(|a, b| (a.contains('/'), a).cmp(&(b.contains('/'), b)));
         Ok(written)
     }
 }
@@ -190,7 +199,7 @@ mod tests {
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("old.csv"), "old").unwrap();
 
-        let mut s = Staging::new(&target).unwrap();
+        let s = Staging::new(&target).unwrap();
         s.write("new.csv", b"new").unwrap();
         drop(s);
         assert!(
@@ -198,7 +207,7 @@ mod tests {
             "an abandoned run keeps the old results"
         );
 
-        let mut s = Staging::new(&target).unwrap();
+        let s = Staging::new(&target).unwrap();
         s.write("charts/a.png", b"png").unwrap();
         assert_eq!(s.commit().unwrap(), ["charts/a.png"]);
         assert!(!target.join("old.csv").exists());
