@@ -142,6 +142,9 @@ impl Gathered {
     }
 }
 
+/// Lends the calling thread's [`Fold`] to a function (see `per_thread` in [`read_corpus`]).
+type Lend<'a> = dyn Fn(&mut dyn FnMut(&mut Fold)) + 'a;
+
 /// One worker's share of the parallel phase: its counter and what it gathered.
 struct Fold<'a> {
     counter: Counter<'a>,
@@ -384,61 +387,76 @@ fn read_corpus(
             break;
         }
         let format = TableFormat::of(&file.path).expect("partitioned by format");
-        // A reader thread streams batches of rows (at most two waiting) while the pool
-        // parses and counts the batch before.
-        let (read, mut part) = std::thread::scope(|scope| {
-            let (send, receive) = std::sync::mpsc::sync_channel(2);
-            let reader = scope.spawn(move || {
-                table::read_rows(file, format, &config.columns, TABLE_BATCH, |rows| {
-                    send.send(rows).is_ok()
-                })
-            });
-            let receive = std::sync::Mutex::new(receive);
-            let part = per_thread(&|fold| {
-                // A whole batch on this thread's counter.
-                let one = |batch: table::Batch| {
-                    let mut batch = Some(batch);
-                    fold(&mut |f| {
-                        let batch = batch.take().expect("called once");
-                        batch.each_row(file, &config.columns, |row| match row {
-                            Ok(row) => {
-                                let at = place + row.number as u64;
-                                let (doc, bad_date) =
-                                    table::to_document(file, row, config.date_order);
-                                if let Some(cell) = bad_date {
-                                    f.gathered.bad_dates.push((doc.info.name.clone(), cell));
-                                }
-                                count_one(f, doc, false, at);
-                            }
-                            Err(skipped) => f.gathered.skipped.push(skipped),
-                        })
-                    })
-                };
-                let next = || {
-                    receive
-                        .lock()
-                        .expect("no panics while holding it")
-                        .recv()
-                        .ok()
-                };
-                if watch.is_some() {
-                    // A batch at a time, in order, so that stopping leaves a prefix read.
-                    while let Some(batch) = next() {
-                        one(batch);
-                        if done() {
-                            break;
+        // A whole batch, counted on the calling thread's counter.
+        let count_batch = |fold: &Lend, batch: table::Batch| {
+            let mut batch = Some(batch);
+            fold(&mut |f| {
+                let batch = batch.take().expect("called once");
+                batch.each_row(file, &config.columns, |row| match row {
+                    Ok(row) => {
+                        let at = place + row.number as u64;
+                        let (doc, bad_date) = table::to_document(file, row, config.date_order);
+                        if let Some(cell) = bad_date {
+                            f.gathered.bad_dates.push((doc.info.name.clone(), cell));
                         }
+                        count_one(f, doc, false, at);
                     }
-                } else {
-                    // Each worker takes a whole batch as it comes: no worker waits at the end of
-                    // a batch for the other to finish its last rows.
-                    std::iter::from_fn(next).par_bridge().for_each(one);
-                }
+                    Err(skipped) => f.gathered.skipped.push(skipped),
+                })
+            })
+        };
+        let (read, mut part) = if rayon::current_num_threads() == 1 {
+            // One thread asked for: it reads each batch, then counts it.
+            let read = std::sync::Mutex::new(None);
+            let part = per_thread(&|fold| {
+                let report = table::read_rows(file, format, &config.columns, TABLE_BATCH, |b| {
+                    count_batch(fold, b);
+                    !done()
+                });
+                *read.lock().expect("no panics while holding it") = Some(report);
             });
-            // A reader waiting to send a batch nobody will take stops when this goes.
-            drop(receive);
-            (reader.join().expect("table reader thread"), part)
-        });
+            let read = read.into_inner().expect("no panics while holding it");
+            (read.expect("the table was read"), part)
+        } else {
+            // A reader thread streams batches of rows (at most two waiting) while the pool
+            // parses and counts the batch before.
+            std::thread::scope(|scope| {
+                let (send, receive) = std::sync::mpsc::sync_channel(2);
+                let reader = scope.spawn(move || {
+                    table::read_rows(file, format, &config.columns, TABLE_BATCH, |rows| {
+                        send.send(rows).is_ok()
+                    })
+                });
+                let receive = std::sync::Mutex::new(receive);
+                let part = per_thread(&|fold| {
+                    let next = || {
+                        receive
+                            .lock()
+                            .expect("no panics while holding it")
+                            .recv()
+                            .ok()
+                    };
+                    if watch.is_some() {
+                        // A batch at a time, in order, so that stopping leaves a prefix read.
+                        while let Some(batch) = next() {
+                            count_batch(fold, batch);
+                            if done() {
+                                break;
+                            }
+                        }
+                    } else {
+                        // Each worker takes a whole batch as it comes: no worker waits at the
+                        // end of a batch for the other to finish its last rows.
+                        std::iter::from_fn(next)
+                            .par_bridge()
+                            .for_each(|b| count_batch(fold, b));
+                    }
+                });
+                // A reader waiting to send a batch nobody will take stops when this goes.
+                drop(receive);
+                (reader.join().expect("table reader thread"), part)
+            })
+        };
         match read {
             Ok(report) => {
                 place += report.rows as u64;

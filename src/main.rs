@@ -44,7 +44,10 @@ fn main() -> ExitCode {
     let quiet = args.read.quiet;
     let result = Config::from_args(&args, std::env::args().collect())
         .map_err(anyhow::Error::from)
-        .and_then(|config| themeshift::run(&config));
+        .and_then(|config| {
+            limit_polars_threads(config.threads);
+            themeshift::run(&config)
+        });
     match result {
         Ok(summary) => {
             if !quiet {
@@ -56,6 +59,16 @@ fn main() -> ExitCode {
             }
         }
         Err(err) => fail(&err),
+    }
+}
+
+/// Polars works on a thread pool of its own, sized from `POLARS_MAX_THREADS` (else one per
+/// core) when first used: with `--threads N` it gets N too, so the run uses the threads asked
+/// for. Called while the program has one thread, before polars is used; a value the user
+/// set is kept.
+fn limit_polars_threads(threads: usize) {
+    if std::env::var_os("POLARS_MAX_THREADS").is_none() {
+        std::env::set_var("POLARS_MAX_THREADS", threads.to_string());
     }
 }
 
@@ -78,7 +91,10 @@ fn print_stdout(text: &str) {
 fn kwic(args: &KwicArgs) -> ExitCode {
     let result = Config::for_kwic(args, std::env::args().collect())
         .map_err(anyhow::Error::from)
-        .and_then(|config| themeshift::concordance(&config, &args.pattern));
+        .and_then(|config| {
+            limit_polars_threads(config.threads);
+            themeshift::concordance(&config, &args.pattern)
+        });
     let (table, documents) = match result {
         Ok(found) => found,
         Err(err) => return fail(&err),
