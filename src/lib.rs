@@ -229,15 +229,19 @@ fn read_corpus(
         None => walk::discover(config),
     };
     // The input's size, worked out (a look at every file) only when needed: for the progress
-    // bar, and to decide whether phrases are counted by default.
+    // bar, and to decide whether phrases are counted by default. A Parquet file counts as its
+    // data uncompressed.
     let sized = std::sync::OnceLock::new();
     let input_size = || -> u64 {
         *sized.get_or_init(|| {
             found
                 .files
                 .par_iter()
-                .filter_map(|f| std::fs::metadata(&f.path).ok())
-                .map(|m| m.len())
+                .filter_map(|f| match TableFormat::of(&f.path) {
+                    Some(TableFormat::Parquet) => table::parquet_data_bytes(&f.path)
+                        .or_else(|| std::fs::metadata(&f.path).ok().map(|m| m.len())),
+                    _ => std::fs::metadata(&f.path).ok().map(|m| m.len()),
+                })
                 .sum()
         })
     };
@@ -247,7 +251,7 @@ fn read_corpus(
         if input_size() > limit {
             options.max_n = 1;
             phrases_note = Some(format!(
-                "phrases were not counted: the input is {:.0} MB, and phrases are counted by \
+                "phrases were not counted: the input holds {:.0} MB, and phrases are counted by \
                  default up to {:.0} MB (each distinct phrase is kept in memory); pass \
                  --ngrams 1-2 to count them",
                 input_size() as f64 / 1e6,

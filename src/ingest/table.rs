@@ -360,6 +360,22 @@ pub fn read_rows(
     Ok(report)
 }
 
+/// The size of a Parquet file's data uncompressed (its row groups' byte sizes): a Parquet
+/// file is compressed, so its length undersells the text it holds. `None` when its footer
+/// cannot be read.
+pub fn parquet_data_bytes(path: &Path) -> Option<u64> {
+    use polars::prelude::*;
+    let mut reader = ParquetReader::new(File::open(path).ok()?);
+    let metadata = reader.get_metadata().ok()?;
+    Some(
+        metadata
+            .row_groups
+            .iter()
+            .map(|g| g.total_byte_size() as u64)
+            .sum(),
+    )
+}
+
 /// Reads a Parquet file one row group at a time (the unit a Parquet file is written and
 /// compressed in, so memory holds one group's cells, not the file's), calling `row` with each
 /// row in file order until it returns false; returns whether it was stopped. The date column
