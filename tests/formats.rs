@@ -219,3 +219,73 @@ fn html_pages_count_their_visible_text_only() {
         "{r:?}"
     );
 }
+
+/// Every file of two output folders but run.json (timings), byte for byte; how many.
+fn same_outputs(a: &Path, b: &Path) -> usize {
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(a) {
+        let entry = entry.unwrap();
+        let name = entry.path().strip_prefix(a).unwrap();
+        if !entry.file_type().is_file() || name == Path::new("run.json") {
+            continue;
+        }
+        let x = std::fs::read(entry.path()).unwrap();
+        let y = std::fs::read(b.join(name)).unwrap();
+        assert!(x == y, "{} differs", name.display());
+        compared += 1;
+    }
+    compared
+}
+
+#[test]
+fn a_json_lines_table_of_several_blocks_gives_the_same_outputs_on_any_threads() {
+    // 6,000 rows of about 500 bytes (3 MB: two blocks of 2 MB of whole lines) over three
+    // years, blank lines and Windows line ends among them, one line that is not JSON.
+    let tmp = tempfile::tempdir().unwrap();
+    let words = [
+        "board",
+        "trust",
+        "commissioning",
+        "local",
+        "centre",
+        "targets",
+        "clinical",
+    ];
+    let mut body = String::new();
+    for i in 0..6000usize {
+        let text: Vec<&str> = (0..70)
+            .map(|k| words[(i * 7 + k * k) % words.len()])
+            .collect();
+        let end = if i % 500 == 0 { "\r\n\n" } else { "\n" };
+        body.push_str(&format!(
+            "{{\"id\": \"r{i}\", \"date\": \"{}-0{}-1{}\", \"text\": \"{}.\"}}{end}",
+            2001 + i % 3,
+            1 + i % 9,
+            i % 10,
+            text.join(" ")
+        ));
+        if i == 4321 {
+            body.push_str("not json\n");
+        }
+    }
+    assert!(body.len() > 3_000_000);
+    let input = write_input(tmp.path(), "rows.jsonl", body);
+    let outs: Vec<_> = ["1", "2", "4"]
+        .iter()
+        .map(|t| {
+            let out = tmp.path().join(format!("out{t}"));
+            analyse(&input, &out, &["--threads", t, "--quiet"]).success();
+            out
+        })
+        .collect();
+    let docs = table(&outs[0], "documents.csv");
+    assert_eq!(docs.height(), 6000);
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(outs[0].join("run.json")).unwrap()).unwrap();
+    // Rows 0 to 4321, the 9 blank lines after rows 0, 500, ..., 4000, then the bad line.
+    assert_eq!(run["skipped"][0]["path"], "rows.jsonl#line4332");
+    for other in &outs[1..] {
+        // Nine tables, five charts and report.html.
+        assert_eq!(same_outputs(&outs[0], other), 15);
+    }
+}

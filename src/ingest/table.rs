@@ -814,4 +814,64 @@ mod tests {
         let (doc, bad) = to_document(&f, rows[1].clone(), DateOrder::DayFirst);
         assert_eq!((doc.info.date, bad.as_deref()), (None, Some("yesterday")));
     }
+
+    #[test]
+    fn json_lines_blocks_keep_every_line_and_its_number() {
+        let d = tempfile::tempdir().unwrap();
+        // A byte-order mark, Windows line ends, blank lines, a line that is not UTF-8, escaped
+        // and repeated members, a member wanted twice (id and title from one column), values
+        // that are not text, and no line break at the end; blocks of 16 bytes are far
+        // shorter than a line.
+        let mut body =
+            "\u{feff}{\"text\": \"first \\\"quoted\\\" row\", \"date\": 2003}\r\n\r\n".to_string();
+        body.push_str(
+            "{\"text\": \"a\", \"text\": \"second\", \"date\": null, \"x\": {\"y\": [1, 2]}}\n",
+        );
+        let mut bytes = body.into_bytes();
+        bytes.extend_from_slice(b"{\"text\": \"caf\xE9\"}\n");
+        bytes.extend_from_slice("{\"text\": \"fourth\", \"date\": 1.5, \"id\": true}".as_bytes());
+        let path = d.path().join("b.jsonl");
+        std::fs::write(&path, &bytes).unwrap();
+        let f = SourceFile {
+            path,
+            name: "b.jsonl".into(),
+        };
+        let (rows, report) = read(&f, &Columns::default()).unwrap();
+        let got: Vec<(usize, &str, Option<&str>, Option<&str>)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.number,
+                    r.text.as_str(),
+                    r.date.as_deref(),
+                    r.id.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, "first \"quoted\" row", Some("2003"), None),
+                (3, "second", None, None),
+                (5, "fourth", Some("1.5"), Some("true")),
+            ]
+        );
+        let skipped: Vec<(&str, bool)> = report
+            .skipped
+            .iter()
+            .map(|s| (s.path.as_str(), s.reason.contains("UTF-8")))
+            .collect();
+        assert_eq!(skipped, [("b.jsonl#line4", true)]);
+        assert_eq!(report.rows, 5, "lines read, blank ones too");
+        assert_eq!(report.bytes, bytes.len() as u64);
+        use sha2::Digest;
+        assert_eq!(report.sha256, format!("{:x}", Sha256::digest(&bytes)));
+        // The same column for two roles: each gets the value.
+        let both = Columns {
+            id: Some("text".into()),
+            ..Columns::default()
+        };
+        let (rows, _) = read(&f, &both).unwrap();
+        assert_eq!(rows[1].id.as_deref(), Some("second"));
+    }
 }
