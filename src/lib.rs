@@ -409,7 +409,48 @@ fn read_corpus(
                 })
             })
         };
-        let (read, mut part) = if rayon::current_num_threads() == 1 {
+        let (read, mut part) = if format == TableFormat::JsonLines
+            && watch.is_none()
+            && rayon::current_num_threads() > 1
+        {
+            // Each worker takes the next block of lines under a lock (reading, hashing and
+            // cutting it: a small part of the work) and counts it after letting go: as many
+            // threads as asked for, and none waits on a reader.
+            match table::LineBlocks::open(file, &config.columns, TABLE_BATCH.bytes) {
+                Err(e) => (Err(e), Gathered::default()),
+                Ok(blocks) => {
+                    let blocks = std::sync::Mutex::new((blocks, None::<InputError>));
+                    let part = per_thread(&|fold| {
+                        rayon::broadcast(|_| loop {
+                            let next = {
+                                let mut guard = blocks.lock().expect("no panics while holding it");
+                                let (reader, failed) = &mut *guard;
+                                if failed.is_some() {
+                                    break;
+                                }
+                                match reader.next_block() {
+                                    Ok(next) => next,
+                                    Err(e) => {
+                                        *failed = Some(e);
+                                        break;
+                                    }
+                                }
+                            };
+                            match next {
+                                Some(batch) => count_batch(fold, batch),
+                                None => break,
+                            }
+                        });
+                    });
+                    let (reader, failed) = blocks.into_inner().expect("no panics while holding it");
+                    let read = match failed {
+                        Some(e) => Err(e),
+                        None => reader.finish(),
+                    };
+                    (read, part)
+                }
+            }
+        } else if rayon::current_num_threads() == 1 {
             // One thread asked for: it reads each batch, then counts it.
             let read = std::sync::Mutex::new(None);
             let part = per_thread(&|fold| {

@@ -869,14 +869,15 @@ mod tests {
     use crate::lexicon::{tests::english, Lexicon};
     use std::path::Path;
 
+    /// A lexicon of one theme, `c`, of these patterns (TOML strings).
+    fn lexicon(t: &Tokeniser, patterns: &str) -> Lexicon {
+        let toml = format!("[[theme]]\nname = \"c\"\npatterns = [{patterns}]\n");
+        Lexicon::parse(&toml, Path::new("t"), t).unwrap()
+    }
+
     fn count(text: &str) -> PeriodCounts {
         let t = english();
-        let lex = Lexicon::parse(
-            "[[theme]]\nname = \"c\"\npatterns = [\"commissioning\", \"commissioner\"]\n",
-            Path::new("t"),
-            &t,
-        )
-        .unwrap();
+        let lex = lexicon(&t, "\"commissioning\", \"commissioner\"");
         count_document(text, &t, &Matcher::new(&lex)).0
     }
 
@@ -887,12 +888,7 @@ mod tests {
     #[test]
     fn a_document_added_in_parts_counts_as_one() {
         let t = english();
-        let lex = Lexicon::parse(
-            "[[theme]]\nname = \"c\"\npatterns = [\"clinical commissioning\", \"commissioner\"]\n",
-            Path::new("t"),
-            &t,
-        )
-        .unwrap();
+        let lex = lexicon(&t, "\"clinical commissioning\", \"commissioner\"");
         let m = Matcher::new(&lex);
         let parts = [
             "Clinical commissioning came. The commissioners met.\n",
@@ -992,12 +988,7 @@ mod tests {
             "trusts",
         ];
         let t = english();
-        let lex = Lexicon::parse(
-            "[[theme]]\nname = \"c\"\npatterns = [\"commissioning\", \"commissioner\"]\n",
-            Path::new("t"),
-            &t,
-        )
-        .unwrap();
+        let lex = lexicon(&t, "\"commissioning\", \"commissioner\"");
         let m = Matcher::new(&lex);
         let mut counters: Vec<Counter> = (0..threads)
             .map(|_| Counter::new(&t, &m, CountOptions::default()))

@@ -256,78 +256,22 @@ pub fn read_rows(
         // Read below, by row group.
         TableFormat::Parquet => {}
         TableFormat::JsonLines => {
-            let mut checked_columns = false;
-            let mut first_line = 1;
-            let mut carry: Vec<u8> = Vec::new();
-            let mut at_start = true;
-            loop {
-                let block_bytes = size.bytes.max(1);
-                let mut block = Vec::with_capacity(block_bytes + carry.len() + 4096);
-                block.append(&mut carry);
-                // Fill the block, then on to the end of its last line.
-                let end = loop {
-                    let want = (block_bytes.saturating_sub(block.len())).max(4096) as u64;
-                    let from = block.len();
-                    let n = (&mut open)
-                        .take(want)
-                        .read_to_end(&mut block)
-                        .map_err(|e| InputError::Table {
-                            path: file.path.clone(),
-                            message: format!("cannot be read: {e}"),
-                        })?;
-                    if n == 0 {
-                        break None;
-                    }
-                    if block.len() >= block_bytes {
-                        if let Some(i) = memchr::memrchr(b'\n', &block[from..]) {
-                            break Some(from + i + 1);
-                        }
-                    }
-                };
-                if let Some(end) = end {
-                    carry.extend_from_slice(&block[end..]);
-                    block.truncate(end);
-                }
-                if at_start {
-                    at_start = false;
-                    if block.starts_with("\u{feff}".as_bytes()) {
-                        block.drain(..3);
-                    }
-                }
-                if block.is_empty() {
-                    break;
-                }
-                if !checked_columns {
-                    // The first object names the columns, as a CSV header would.
-                    let first = block
-                        .split(|&b| b == b'\n')
-                        .filter_map(|l| serde_json::from_slice::<serde_json::Value>(l).ok())
-                        .find_map(|v| match v {
-                            serde_json::Value::Object(map) => Some(map),
-                            _ => None,
-                        });
-                    if let Some(map) = first {
-                        let keys: Vec<String> = map.keys().cloned().collect();
-                        positions(file, &keys, columns)?;
-                        checked_columns = true;
-                    }
-                }
-                let lines = memchr::memchr_iter(b'\n', &block).count()
-                    + usize::from(!block.ends_with(b"\n"));
-                report.rows += lines;
-                let keep_going = batch(Batch::Lines {
-                    first_line,
-                    bytes: block,
-                });
-                first_line += lines;
-                if !keep_going {
+            let mut blocks = LineBlocks::open(file, columns, size.bytes)?;
+            while let Some(block) = blocks.next_block()? {
+                if !batch(block) {
                     stopped = true;
                     break;
                 }
-                if end.is_none() {
-                    break;
-                }
             }
+            let read = if stopped {
+                blocks.stop()
+            } else {
+                blocks.finish()?
+            };
+            report.rows = read.rows;
+            report.bytes = read.bytes;
+            report.sha256 = read.sha256;
+            return Ok(report);
         }
     }
     if format == TableFormat::Parquet {
@@ -358,6 +302,152 @@ pub fn read_rows(
     report.bytes = open.bytes;
     report.sha256 = format!("{:x}", open.hasher.finalize());
     Ok(report)
+}
+
+/// A JSON Lines file read as blocks of whole lines ([`Batch::Lines`]), each block read,
+/// hashed and cut when asked for: by the reader of [`read_rows`], or by the workers in turn,
+/// each taking the next block under a lock and parsing it after letting go.
+pub struct LineBlocks {
+    file: Hashing<File>,
+    path: std::path::PathBuf,
+    /// The bytes read after the last whole line of the block before.
+    carry: Vec<u8>,
+    /// The number of the next block's first line.
+    first_line: usize,
+    block_bytes: usize,
+    /// Nothing is read yet (a byte-order mark may come).
+    at_start: bool,
+    /// The file's end has been read.
+    ended: bool,
+    /// The columns are known to be there (checked on the first object, as a header).
+    checked: bool,
+    columns: Columns,
+    source: SourceFile,
+}
+
+impl LineBlocks {
+    /// Opens `file`; blocks are about `block_bytes` long.
+    pub fn open(
+        file: &SourceFile,
+        columns: &Columns,
+        block_bytes: usize,
+    ) -> Result<LineBlocks, InputError> {
+        let open = File::open(&file.path).map_err(|e| InputError::Table {
+            path: file.path.clone(),
+            message: format!("cannot be read: {e}"),
+        })?;
+        Ok(LineBlocks {
+            file: Hashing {
+                inner: open,
+                hasher: Sha256::new(),
+                bytes: 0,
+            },
+            path: file.path.clone(),
+            carry: Vec::new(),
+            first_line: 1,
+            block_bytes: block_bytes.max(1),
+            at_start: true,
+            ended: false,
+            checked: false,
+            columns: columns.clone(),
+            source: file.clone(),
+        })
+    }
+
+    fn unreadable(&self, e: std::io::Error) -> InputError {
+        InputError::Table {
+            path: self.path.clone(),
+            message: format!("cannot be read: {e}"),
+        }
+    }
+
+    /// The next block of whole lines, `None` at the end of the file. A missing column (seen
+    /// in the first JSON object) or a read error is an error.
+    pub fn next_block(&mut self) -> Result<Option<Batch>, InputError> {
+        if self.ended && self.carry.is_empty() {
+            return Ok(None);
+        }
+        let mut block = Vec::with_capacity(self.block_bytes + self.carry.len() + 4096);
+        block.append(&mut self.carry);
+        // Fill the block, then on to the end of its last line.
+        let end = loop {
+            if self.ended {
+                break None;
+            }
+            let want = (self.block_bytes.saturating_sub(block.len())).max(4096) as u64;
+            let from = block.len();
+            let n = (&mut self.file)
+                .take(want)
+                .read_to_end(&mut block)
+                .map_err(|e| self.unreadable(e))?;
+            if n == 0 {
+                self.ended = true;
+                break None;
+            }
+            if block.len() >= self.block_bytes {
+                if let Some(i) = memchr::memrchr(b'\n', &block[from..]) {
+                    break Some(from + i + 1);
+                }
+            }
+        };
+        if let Some(end) = end {
+            self.carry.extend_from_slice(&block[end..]);
+            block.truncate(end);
+        }
+        if self.at_start {
+            self.at_start = false;
+            if block.starts_with("\u{feff}".as_bytes()) {
+                block.drain(..3);
+            }
+        }
+        if block.is_empty() {
+            return Ok(None);
+        }
+        if !self.checked {
+            // The first object names the columns, as a CSV header would.
+            let first = block
+                .split(|&b| b == b'\n')
+                .filter_map(|l| serde_json::from_slice::<serde_json::Value>(l).ok())
+                .find_map(|v| match v {
+                    serde_json::Value::Object(map) => Some(map),
+                    _ => None,
+                });
+            if let Some(map) = first {
+                let keys: Vec<String> = map.keys().cloned().collect();
+                positions(&self.source, &keys, &self.columns)?;
+                self.checked = true;
+            }
+        }
+        let lines =
+            memchr::memchr_iter(b'\n', &block).count() + usize::from(!block.ends_with(b"\n"));
+        let first_line = self.first_line;
+        self.first_line += lines;
+        Ok(Some(Batch::Lines {
+            first_line,
+            bytes: block,
+        }))
+    }
+
+    /// What was read when reading stopped before the end: lines and bytes, no hash.
+    pub fn stop(self) -> TableReport {
+        TableReport {
+            rows: self.first_line - 1,
+            bytes: self.file.bytes,
+            ..TableReport::default()
+        }
+    }
+
+    /// Lines, size and SHA-256 of the whole file, once every block has been taken.
+    pub fn finish(mut self) -> Result<TableReport, InputError> {
+        // Whatever was left unread (nothing, normally) still belongs in the hash.
+        std::io::copy(&mut self.file, &mut std::io::sink()).map_err(|e| self.unreadable(e))?;
+        Ok(TableReport {
+            rows: self.first_line - 1,
+            bytes: self.file.bytes,
+            sha256: format!("{:x}", self.file.hasher.finalize()),
+            ..TableReport::default()
+        })
+    }
 }
 
 /// The size of a Parquet file's data uncompressed (its row groups' byte sizes): a Parquet
