@@ -5,8 +5,8 @@
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::{labels_frame, order, stats, Comparison};
-use crate::count::Counts;
+use super::{stats, Comparison};
+use crate::count::{Counts, TermCount};
 
 /// One comparison's keyness table: period_a, period_b, term, word, count_a, count_b,
 /// per_10k_a, per_10k_b, docs_a, docs_b, g2 (signed: positive = more frequent in B), p_value,
@@ -24,82 +24,58 @@ pub fn keyness(
     prior: &Prior,
 ) -> PolarsResult<DataFrame> {
     let prior_total = prior.total as f64;
-    let side = |period: &str, suffix: &str| -> PolarsResult<LazyFrame> {
-        let (terms, (count, docs)): (Vec<&str>, (Vec<u64>, Vec<u64>)) = counts.periods[period]
-            .terms
-            .iter()
-            .map(|(t, c)| (t, (c.count, c.docs)))
-            .unzip();
-        let max_doc: Vec<u64> = counts.periods[period]
-            .terms
-            .values()
-            .map(|c| c.max_doc)
-            .collect();
-        Ok(df!(
-            "term" => terms,
-            format!("count_{suffix}") => count,
-            format!("docs_{suffix}") => docs,
-            format!("max_doc_{suffix}") => max_doc,
-        )?
-        .lazy())
-    };
-    let (na, nb) = (counts.periods[&cmp.a].tokens, counts.periods[&cmp.b].tokens);
-    let mut df = side(&cmp.a, "a")?
-        .join(
-            side(&cmp.b, "b")?,
-            [col("term")],
-            [col("term")],
-            JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
-        )
-        .with_columns(
-            [
-                "count_a",
-                "count_b",
-                "docs_a",
-                "docs_b",
-                "max_doc_a",
-                "max_doc_b",
-            ]
-            .map(|c| col(c).fill_null(lit(0u64))),
-        )
-        .filter((col("count_a") + col("count_b")).gt_eq(lit(min_count)))
-        .join(
-            labels_frame(labels)?.lazy(),
-            [col("term")],
-            [col("term")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_columns([
-            lit(cmp.a.as_str()).alias("period_a"),
-            lit(cmp.b.as_str()).alias("period_b"),
-            lit(na).alias("tokens_a"),
-            lit(nb).alias("tokens_b"),
-        ])
-        .with_columns([
-            stats::per_10k_expr("count_a", "tokens_a").alias("per_10k_a"),
-            stats::per_10k_expr("count_b", "tokens_b").alias("per_10k_b"),
-        ])
-        .collect()?;
-    let ints = |name: &str| -> PolarsResult<Vec<u64>> {
-        Ok(df.column(name)?.u64()?.into_no_null_iter().collect())
-    };
-    let (a, b) = (ints("count_a")?, ints("count_b")?);
-    let (docs_a, docs_b) = (ints("docs_a")?, ints("docs_b")?);
-    let (max_a, max_b) = (ints("max_doc_a")?, ints("max_doc_b")?);
-    let terms: Vec<String> = super::super::report::strings(&df, "term").unwrap_or_default();
-    let (period_docs_a, period_docs_b) = (counts.periods[&cmp.a].docs, counts.periods[&cmp.b].docs);
-    let n = a.len();
+    let (pa, pb) = (&counts.periods[&cmp.a], &counts.periods[&cmp.b]);
+    let (na, nb) = (pa.tokens, pb.tokens);
+    // The terms of A and B together, each once, in term order (both lists are sorted): a
+    // merge, with zero counts where a term is absent from one side.
+    let none = TermCount::default();
+    let mut rows: Vec<(&str, &TermCount, &TermCount)> = Vec::new();
+    let (mut ia, mut ib) = (pa.terms.iter().peekable(), pb.terms.iter().peekable());
+    loop {
+        let row = match (ia.peek(), ib.peek()) {
+            (None, None) => break,
+            (Some(&(t, a)), None) => {
+                ia.next();
+                (t, a, &none)
+            }
+            (None, Some(&(t, b))) => {
+                ib.next();
+                (t, &none, b)
+            }
+            (Some(&(ta, a)), Some(&(tb, b))) => match ta.cmp(tb) {
+                std::cmp::Ordering::Less => {
+                    ia.next();
+                    (ta, a, &none)
+                }
+                std::cmp::Ordering::Greater => {
+                    ib.next();
+                    (tb, &none, b)
+                }
+                std::cmp::Ordering::Equal => {
+                    ia.next();
+                    ib.next();
+                    (ta, a, b)
+                }
+            },
+        };
+        if row.1.count + row.2.count >= min_count {
+            rows.push(row);
+        }
+    }
+    let (period_docs_a, period_docs_b) = (pa.docs, pb.docs);
+    let n = rows.len();
     let mut cols: [Vec<f64>; 8] = Default::default();
     let mut single = Vec::with_capacity(n);
-    for i in 0..n {
-        let g2 = stats::signed_log_likelihood(a[i], b[i], na, nb);
-        let (lo, hi) = stats::log_ratio_ci(a[i], b[i], na, nb);
-        let prior = prior.counts.get(terms[i].as_str()).copied().unwrap_or(0) as f64;
-        let (delta, z) = stats::log_odds_dirichlet(a[i], b[i], na, nb, prior, prior_total);
+    for &(term, ca, cb) in &rows {
+        let (a, b) = (ca.count, cb.count);
+        let g2 = stats::signed_log_likelihood(a, b, na, nb);
+        let (lo, hi) = stats::log_ratio_ci(a, b, na, nb);
+        let prior = prior.counts.get(term).copied().unwrap_or(0) as f64;
+        let (delta, z) = stats::log_odds_dirichlet(a, b, na, nb, prior, prior_total);
         let (count, top, docs, period_docs) = if g2 >= 0.0 {
-            (b[i], max_b[i], docs_b[i], period_docs_b)
+            (b, cb.max_doc, cb.docs, period_docs_b)
         } else {
-            (a[i], max_a[i], docs_a[i], period_docs_a)
+            (a, ca.max_doc, ca.docs, period_docs_a)
         };
         let share = if count == 0 {
             0.0
@@ -110,7 +86,7 @@ pub fn keyness(
         for (c, v) in cols.iter_mut().zip([
             g2,
             stats::p_value(g2),
-            stats::log_ratio(a[i], b[i], na, nb),
+            stats::log_ratio(a, b, na, nb),
             lo,
             hi,
             delta,
@@ -121,49 +97,44 @@ pub fn keyness(
         }
     }
     let p_adjusted = stats::benjamini_hochberg(&cols[1]);
-    let [g2, p, lr, lo, hi, delta, z, share] = cols;
-    for (name, values) in [
-        ("g2", g2),
-        ("p_value", p),
-        ("p_adjusted", p_adjusted),
-        ("log_ratio", lr),
-        ("log_ratio_low", lo),
-        ("log_ratio_high", hi),
-        ("log_odds", delta),
-        ("log_odds_z", z),
-        ("top_doc_share", share),
-    ] {
-        df.with_column(Column::new(name.into(), values))?;
-    }
-    df.with_column(Column::new("single_doc".into(), single))?;
-    df.lazy()
-        .select(
-            [
-                "period_a",
-                "period_b",
-                "term",
-                "word",
-                "count_a",
-                "count_b",
-                "per_10k_a",
-                "per_10k_b",
-                "docs_a",
-                "docs_b",
-                "g2",
-                "p_value",
-                "p_adjusted",
-                "log_ratio",
-                "log_ratio_low",
-                "log_ratio_high",
-                "log_odds",
-                "log_odds_z",
-                "top_doc_share",
-                "single_doc",
-            ]
-            .map(col),
-        )
-        .sort(["g2", "term"], order(&[true, false]))
-        .collect()
+    // Most key for B first, most key for A last; ties by term.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| {
+        cols[0][j]
+            .partial_cmp(&cols[0][i])
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(rows[i].0.cmp(rows[j].0))
+    });
+    let terms: Vec<&str> = order.iter().map(|&i| rows[i].0).collect();
+    let words: Vec<Option<&str>> = terms
+        .iter()
+        .map(|t| labels.get(*t).map(String::as_str))
+        .collect();
+    let ints = |f: &dyn Fn(usize) -> u64| -> Vec<u64> { order.iter().map(|&i| f(i)).collect() };
+    let floats = |v: &[f64]| -> Vec<f64> { order.iter().map(|&i| v[i]).collect() };
+    let [g2, p, lr, lo, hi, delta, z, share] = &cols;
+    df!(
+        "period_a" => vec![cmp.a.as_str(); n],
+        "period_b" => vec![cmp.b.as_str(); n],
+        "term" => terms,
+        "word" => words,
+        "count_a" => ints(&|i| rows[i].1.count),
+        "count_b" => ints(&|i| rows[i].2.count),
+        "per_10k_a" => order.iter().map(|&i| stats::per_10k(rows[i].1.count, na)).collect::<Vec<f64>>(),
+        "per_10k_b" => order.iter().map(|&i| stats::per_10k(rows[i].2.count, nb)).collect::<Vec<f64>>(),
+        "docs_a" => ints(&|i| rows[i].1.docs),
+        "docs_b" => ints(&|i| rows[i].2.docs),
+        "g2" => floats(g2),
+        "p_value" => floats(p),
+        "p_adjusted" => floats(&p_adjusted),
+        "log_ratio" => floats(lr),
+        "log_ratio_low" => floats(lo),
+        "log_ratio_high" => floats(hi),
+        "log_odds" => floats(delta),
+        "log_odds_z" => floats(z),
+        "top_doc_share" => floats(share),
+        "single_doc" => order.iter().map(|&i| single[i]).collect::<Vec<bool>>(),
+    )
 }
 
 /// The whole corpus's counts: the informative prior of [`stats::log_odds_dirichlet`].

@@ -146,13 +146,6 @@ pub(crate) fn with_n(mut df: DataFrame) -> PolarsResult<DataFrame> {
     Ok(df)
 }
 
-/// Frame of (term, word) pairs from the label map, for joins.
-pub(crate) fn labels_frame(labels: &FxHashMap<String, String>) -> PolarsResult<DataFrame> {
-    let (terms, words): (Vec<&str>, Vec<&str>) =
-        labels.iter().map(|(t, w)| (t.as_str(), w.as_str())).unzip();
-    df!("term" => terms, "word" => words)
-}
-
 /// Sort options: one flag per column, `true` for descending.
 pub(crate) fn order(descending: &[bool]) -> SortMultipleOptions {
     SortMultipleOptions::default()

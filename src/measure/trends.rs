@@ -61,16 +61,18 @@ pub fn term_trends(counts: &Counts, min_count: u64) -> PolarsResult<DataFrame> {
         .map(|(t, _)| t)
         .collect();
     terms.sort_unstable();
-    let rows: Vec<Vec<(u64, u64)>> = terms
-        .iter()
-        .map(|t| {
-            counts
-                .periods
-                .values()
-                .map(|c| (c.terms.get(t).map_or(0, |tc| tc.count), c.tokens))
-                .collect()
-        })
-        .collect();
+    // Each period's terms are sorted too: walk them beside the list instead of looking each
+    // term up in each period.
+    let mut rows: Vec<Vec<(u64, u64)>> =
+        vec![Vec::with_capacity(counts.periods.len()); terms.len()];
+    for c in counts.periods.values() {
+        let mut have = c.terms.iter().peekable();
+        for (row, t) in rows.iter_mut().zip(&terms) {
+            while have.next_if(|(h, _)| h < t).is_some() {}
+            let n = have.next_if(|(h, _)| h == t).map_or(0, |(_, tc)| tc.count);
+            row.push((n, c.tokens));
+        }
+    }
     let mut columns = vec![Column::new("term".into(), &terms)];
     columns.extend(trend_columns(&rows));
     DataFrame::new_infer_height(columns)
