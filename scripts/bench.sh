@@ -2,7 +2,7 @@
 # Whole-run timings for BENCHMARKS.md: generates synthetic corpora (examples/gen_corpus.rs) and
 # times `themeshift analyse` on them with /usr/bin/time -v, RUNS times each, printing the
 # median wall time, MB/s, word tokens/s and peak RSS, next to `cat | wc -w` over the same
-# bytes as a floor.
+# bytes as a floor. Runs with different thread counts alternate.
 #
 # Usage: scripts/bench.sh [SIZES_MB...]            (default 100)
 # Environment:
@@ -45,25 +45,30 @@ for mb in "${SIZES[@]}"; do
     kind="${input%%-*}"; [ "$kind" = table ] && kind="${input##*.}"
     for ngrams in ${SETTINGS:-default}; do
       flag=(); [ "$ngrams" = default ] || flag=(--ngrams "$ngrams")
-      one=""
-      for threads in ${THREADS:-1 2}; do
-        times=(); rss=()
-        for _ in $(seq "$RUNS"); do
+      # The thread counts take turns run by run, so that a change in the machine's speed
+      # (it is shared) falls on all of them alike.
+      declare -A times=() rss=()
+      for _ in $(seq "$RUNS"); do
+        for threads in ${THREADS:-1 2}; do
           out=$( { /usr/bin/time -v "$BIN" analyse "$DIR/$input" --themes input/themes.toml \
                    --output "$DIR/out" --threads "$threads" "${flag[@]}" --quiet; } 2>&1 )
-          times+=("$(echo "$out" | awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}')")
-          rss+=("$(echo "$out" | awk -F': ' '/Maximum resident/ {print int($2/1024)}')")
+          times[$threads]+="$(echo "$out" | awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}') "
+          rss[$threads]+="$(echo "$out" | awk -F': ' '/Maximum resident/ {print int($2/1024)}') "
         done
-        med=$(printf '%s\n' "${times[@]}" | median)
-        mrss=$(printf '%s\n' "${rss[@]}" | median)
+      done
+      tokens=$(python3 -c "import json; print(json.load(open('$DIR/out/run.json'))['counts']['word_tokens'])")
+      one=""
+      for threads in ${THREADS:-1 2}; do
+        med=$(printf '%s\n' ${times[$threads]} | median)
+        mrss=$(printf '%s\n' ${rss[$threads]} | median)
         mbs=$(echo "scale=1; $bytes / 1000000 / $med" | bc)
-        tokens=$(python3 -c "import json; print(json.load(open('$DIR/out/run.json'))['counts']['word_tokens'])")
         mtok=$(echo "scale=2; $tokens / 1000000 / $med" | bc)
         ratio=""
         if [ "$threads" = 1 ]; then one=$med; elif [ -n "$one" ]; then ratio="$(echo "scale=2; $one / $med" | bc)x"; fi
         printf '| %s | %s MB | %s | %s | %s | %s | %s | %s | %s | %.2f |\n' "$kind" "$((bytes / 1000000))" \
           "$ngrams" "$threads" "$med" "$mbs" "$mtok" "$mrss" "$ratio" "$wc_s"
       done
+      unset times rss
     done
   done
 done

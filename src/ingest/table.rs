@@ -466,9 +466,13 @@ pub fn parquet_data_bytes(path: &Path) -> Option<u64> {
     )
 }
 
-/// Reads a Parquet file one row group at a time (the unit a Parquet file is written and
-/// compressed in, so memory holds one group's cells, not the file's), calling `row` with each
-/// row in file order until it returns false; returns whether it was stopped. The date column
+/// Rows of a Parquet file decoded at a time.
+const PARQUET_SLICE_ROWS: usize = 8192;
+
+/// Reads a Parquet file [`PARQUET_SLICE_ROWS`] rows at a time, within its row groups (the
+/// unit a Parquet file is written and compressed in), so memory holds a slice's cells, not
+/// the file's or a row group's, calling `row` with each row in file order until it returns
+/// false; returns whether it was stopped. The date column
 /// may hold text, dates, date-times or years; id and title are read as text whatever their
 /// type.
 fn read_parquet(
@@ -499,9 +503,16 @@ fn read_parquet(
     let mut projection = wanted.clone();
     projection.sort_unstable();
     projection.dedup();
+    // Each row group in slices: polars decodes just the slice's rows, so memory holds a
+    // slice's text, not a row group's (a writer's default row group can be a million rows).
+    let slices = metadata.row_groups.iter().flat_map(|g| {
+        let rows = g.num_rows();
+        (0..rows)
+            .step_by(PARQUET_SLICE_ROWS)
+            .map(move |from| (rows - from).min(PARQUET_SLICE_ROWS))
+    });
     let mut start = 0;
-    for group in &metadata.row_groups {
-        let height = group.num_rows();
+    for height in slices {
         let mut reader = ParquetReader::new(open()?)
             .with_projection(Some(projection.clone()))
             .with_slice(Some((start, height)))
@@ -903,6 +914,41 @@ mod tests {
         assert_eq!(bad, None);
         let (doc, bad) = to_document(&f, rows[1].clone(), DateOrder::DayFirst);
         assert_eq!((doc.info.date, bad.as_deref()), (None, Some("yesterday")));
+    }
+
+    #[test]
+    fn a_parquet_row_group_larger_than_a_slice_is_read_whole_in_order() {
+        use polars::prelude::*;
+        let d = tempfile::tempdir().unwrap();
+        let n = 2 * PARQUET_SLICE_ROWS + 17;
+        let mut df = df!(
+            "id" => (0..n).map(|i| format!("r{i}")).collect::<Vec<_>>(),
+            "date" => (0..n).map(|i| format!("{}-01-02", 2000 + i % 3)).collect::<Vec<_>>(),
+            "text" => (0..n).map(|i| format!("row number {i}")).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let path = d.path().join("big.parquet");
+        ParquetWriter::new(std::fs::File::create(&path).unwrap())
+            .with_row_group_size(Some(n))
+            .finish(&mut df)
+            .unwrap();
+        let f = SourceFile {
+            path,
+            name: "big.parquet".into(),
+        };
+        let (rows, report) = read(&f, &Columns::default()).unwrap();
+        assert_eq!(rows.len(), n);
+        assert_eq!(report.rows, n);
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!(
+                (r.number, r.id.as_deref(), r.text.as_str()),
+                (
+                    i + 1,
+                    Some(format!("r{i}").as_str()),
+                    format!("row number {i}").as_str()
+                )
+            );
+        }
     }
 
     #[test]
