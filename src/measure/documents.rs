@@ -76,10 +76,18 @@ const CHUNK_DOCS: usize = 32_768;
 /// Writes documents.csv ([`documents_table`]) a chunk of documents at a time, so a corpus of
 /// a million documents never has the whole table in memory beside its records.
 pub fn write_documents(docs: &[DocRecord], out: &mut impl std::io::Write) -> anyhow::Result<()> {
-    // At least one chunk, so an empty table still has its header.
-    for start in (0..docs.len().max(1)).step_by(CHUNK_DOCS) {
-        let end = docs.len().min(start + CHUNK_DOCS);
-        crate::report::csv::write_csv(&documents_table(docs, start..end)?, out, start == 0)?;
+    use rayon::prelude::*;
+    // At least one chunk, so an empty table still has its header; as many chunks built at a
+    // time as there are threads, written in order.
+    let starts: Vec<usize> = (0..docs.len().max(1)).step_by(CHUNK_DOCS).collect();
+    for group in starts.chunks(rayon::current_num_threads().max(1)) {
+        let tables: Vec<DataFrame> = group
+            .par_iter()
+            .map(|&start| documents_table(docs, start..docs.len().min(start + CHUNK_DOCS)))
+            .collect::<PolarsResult<_>>()?;
+        for (table, &start) in tables.iter().zip(group) {
+            crate::report::csv::write_csv(table, out, start == 0)?;
+        }
     }
     Ok(())
 }

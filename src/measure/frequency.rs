@@ -32,7 +32,8 @@ pub fn term_frequencies(
         }
     }
     // Period, then count (descending), then term: every row has its own (period, term).
-    rows.sort_unstable_by(|a, b| {
+    use rayon::prelude::*;
+    rows.par_sort_unstable_by(|a, b| {
         (a.0, std::cmp::Reverse(a.2.count), a.1).cmp(&(b.0, std::cmp::Reverse(b.2.count), b.1))
     });
     let dp: Vec<Option<(f64, f64)>> = rows

@@ -100,10 +100,15 @@ fn list_or_none(periods: &[&String]) -> String {
 /// The label of each stem: its most frequent surface word in the whole corpus (ties go to the
 /// alphabetically first word), so `commiss` is shown as `commissioning`.
 pub fn labels(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String, String> {
-    let words: FxHashMap<&str, u64> = counts.words.iter().map(|(w, c)| (w.as_str(), *c)).collect();
+    use rayon::prelude::*;
+    // Stemmed in parallel: each worker's stem cache knows these words from counting.
+    let stemmed: Vec<(String, &str, u64)> = counts
+        .words
+        .par_iter()
+        .map(|(w, c)| (tokeniser.stem(w).into_owned(), w.as_str(), *c))
+        .collect();
     let mut best: FxHashMap<String, (u64, &str)> = FxHashMap::default();
-    for (w, c) in words {
-        let stem = tokeniser.stem(w).into_owned();
+    for (stem, w, c) in stemmed {
         let e = best.entry(stem).or_insert((c, w));
         if c > e.0 || c == e.0 && w < e.1 {
             *e = (c, w);
