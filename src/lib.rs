@@ -16,6 +16,7 @@ pub mod report;
 pub mod tokenise;
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use chrono::Datelike;
@@ -60,6 +61,61 @@ const TABLE_BATCH: table::BatchSize = table::BatchSize {
 };
 /// Text files read between two looks at the report pass's [`count::Watch`].
 const WATCH_BATCH: usize = 1024;
+
+/// Copies of one text in one period: the first in reading order stands for them all (the
+/// others get `duplicate_of` it). Threads race, so the copy counted may be a later one; its
+/// place and name are then mapped to the first copy's, so that the first documents of each
+/// term and the concordance lines are those a single thread would give.
+struct Canonical {
+    /// Place of the copy counted -> place of the first copy, where they differ.
+    places: FxHashMap<u64, u64>,
+    /// Name of the copy counted -> name of the first copy, where they differ.
+    names: FxHashMap<Box<str>, Box<str>>,
+}
+
+impl Canonical {
+    /// Marks the copies in `docs` and maps the counted ones.
+    fn of(docs: &mut [DocRecord]) -> Canonical {
+        let mut first: FxHashMap<([u8; 32], Option<Arc<str>>), usize> = FxHashMap::default();
+        for (i, d) in docs.iter().enumerate() {
+            let f = first.entry((d.sha256, d.period.clone())).or_insert(i);
+            if d.place < docs[*f].place {
+                *f = i;
+            }
+        }
+        let mut canonical = Canonical {
+            places: FxHashMap::default(),
+            names: FxHashMap::default(),
+        };
+        for i in 0..docs.len() {
+            let f = first[&(docs[i].sha256, docs[i].period.clone())];
+            if f == i {
+                continue;
+            }
+            docs[i].duplicate_of = Some(f as u32);
+            if docs[i].counted {
+                canonical.places.insert(docs[i].place, docs[f].place);
+                canonical
+                    .names
+                    .insert(docs[i].name.clone(), docs[f].name.clone());
+            }
+        }
+        canonical
+    }
+
+    /// Concordance lines of a copy counted in place of the first copy are the first copy's
+    /// (the same text).
+    fn rename(&self, lines: &mut [count::KwicLine]) {
+        if self.names.is_empty() {
+            return;
+        }
+        for line in lines {
+            if let Some(name) = self.names.get(line.doc.as_str()) {
+                line.doc = name.to_string();
+            }
+        }
+    }
+}
 
 /// Documents already counted, by their text's SHA-256 and their period, and each period's
 /// label, shared by the records of its documents.
@@ -229,32 +285,31 @@ fn read_corpus(
         None => walk::discover(config),
     };
     // The input's size, worked out (a look at every file) only when needed: for the progress
-    // bar, and to decide whether phrases are counted by default. A Parquet file counts as its
-    // data uncompressed.
-    let sized = std::sync::OnceLock::new();
-    let input_size = || -> u64 {
-        *sized.get_or_init(|| {
-            found
-                .files
-                .par_iter()
-                .filter_map(|f| match TableFormat::of(&f.path) {
-                    Some(TableFormat::Parquet) => table::parquet_data_bytes(&f.path)
-                        .or_else(|| std::fs::metadata(&f.path).ok().map(|m| m.len())),
-                    _ => std::fs::metadata(&f.path).ok().map(|m| m.len()),
-                })
-                .sum()
-        })
+    // bar, and to decide whether phrases are counted by default (where looking stops once the
+    // limit is passed). A Parquet file counts as its data uncompressed.
+    let file_size = |f: &SourceFile| -> u64 {
+        match TableFormat::of(&f.path) {
+            Some(TableFormat::Parquet) => table::parquet_data_bytes(&f.path),
+            _ => None,
+        }
+        .or_else(|| std::fs::metadata(&f.path).ok().map(|m| m.len()))
+        .unwrap_or(0)
     };
+    let input_size = || -> u64 { found.files.par_iter().map(file_size).sum() };
     let mut options = config.count;
     let mut phrases_note = None;
     if let Some(limit) = config.phrases_up_to.filter(|_| options.max_n > 1) {
-        if input_size() > limit {
+        let seen = AtomicU64::new(0);
+        let larger = found.files.par_iter().any(|f| {
+            let n = file_size(f);
+            seen.fetch_add(n, Ordering::Relaxed) + n > limit
+        });
+        if larger {
             options.max_n = 1;
             phrases_note = Some(format!(
-                "phrases were not counted: the input holds {:.0} MB, and phrases are counted by \
-                 default up to {:.0} MB (each distinct phrase is kept in memory); pass \
+                "phrases were not counted: the input holds more than {:.0} MB, up to which \
+                 phrases are counted by default (each distinct phrase is kept in memory); pass \
                  --ngrams 1-2 to count them",
-                input_size() as f64 / 1e6,
                 limit as f64 / 1e6
             ));
         }
@@ -282,6 +337,7 @@ fn read_corpus(
             .expect("no panics while holding the lock")
             .first(doc.info.sha256, period);
         let counted = if first { period.as_deref() } else { None };
+        let was_counted = counted.is_some();
         if let Some(only) = &config.only_docs {
             // The report's second pass: other documents (rows of a table) are not counted.
             if !only.contains(&doc.info.name) {
@@ -292,7 +348,8 @@ fn read_corpus(
         if watch.is_some() {
             fold.counter.set_order(place);
         }
-        fold.counter.set_place(place);
+        let seed = u64::from_le_bytes(doc.info.sha256[..8].try_into().expect("8 bytes"));
+        fold.counter.set_document(place, seed);
         let mut size = fold.counter.add(&doc.info.name, counted, &doc.text);
         drop(doc.text);
         if let Some(mut parts) = doc.rest {
@@ -316,8 +373,14 @@ fn read_corpus(
             doc.info.replaced_chars = parts.replaced;
         }
         progress.advance(doc.info.bytes);
-        fold.gathered
-            .push(DocRecord::new(doc.info, period, size, from_file, place));
+        fold.gathered.push(DocRecord::new(
+            doc.info,
+            period,
+            size,
+            from_file,
+            place,
+            was_counted,
+        ));
     };
     let read_and_count =
         |fold: &mut Fold, file: &SourceFile, place: usize| match ingest::read_document(
@@ -600,34 +663,24 @@ fn analyse(config: &Config) -> Result<Summary> {
         longest_phrase,
     } = read_corpus(config, &tokeniser, &matcher, &mut clock, None)?;
     clock.lap("read_and_count");
+    let mut docs = docs;
+    let canonical = Canonical::of(&mut docs);
     // The report's key terms are from the main comparison: their first documents there are
     // kept, for the concordance lines.
-    let mut counts = count::resolve(tallies, config.min_count, |periods| {
-        measure::main_comparison(periods, config.compare.as_ref())
-            .filter(|_| config.report)
-            .map_or_else(Vec::new, |c| vec![c.a, c.b])
-    })
+    let mut counts = count::resolve(
+        tallies,
+        config.min_count,
+        |periods| {
+            measure::main_comparison(periods, config.compare.as_ref())
+                .filter(|_| config.report)
+                .map_or_else(Vec::new, |c| vec![c.a, c.b])
+        },
+        &canonical.places,
+    )
     .context("reading back the per-document log from its temporary file")?;
+    canonical.rename(&mut counts.kwic);
     counts.kwic_sample(config.count.kwic_max);
     clock.lap("resolve");
-
-    let mut docs = docs;
-    let mut first_copy: FxHashMap<([u8; 32], Option<&str>), usize> = FxHashMap::default();
-    let copies: Vec<Option<usize>> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let key = (d.sha256, d.period.as_deref());
-            let first = *first_copy.entry(key).or_insert(i);
-            (first != i).then_some(first)
-        })
-        .collect();
-    drop(first_copy);
-    for (i, first) in copies.into_iter().enumerate() {
-        if let Some(first) = first {
-            docs[i].duplicate_of = Some(first as u32);
-        }
-    }
     let mut warnings = Vec::new();
     let duplicates: Vec<String> = docs
         .iter()
@@ -992,7 +1045,15 @@ pub fn concordance(config: &Config, pattern: &str) -> Result<(polars::prelude::D
         let matcher = Matcher::new(&lexicon);
         let mut clock = Stopwatch::new();
         let mut corpus = read_corpus(config, &tokeniser, &matcher, &mut clock, None)?;
-        let lines = count::kwic_lines(std::mem::take(&mut corpus.tallies), config.count.kwic_max);
+        let canonical = Canonical::of(&mut corpus.docs);
+        let mut lines = count::kwic_lines(std::mem::take(&mut corpus.tallies), 0);
+        canonical.rename(&mut lines);
+        let mut lines = count::Counts {
+            kwic: lines,
+            ..Default::default()
+        };
+        lines.kwic_sample(config.count.kwic_max);
+        let lines = lines.kwic;
         let table = measure::kwic::kwic_table(&lines, &corpus.docs, &lexicon)?;
         Ok((table, corpus.docs.len()))
     })
@@ -1379,7 +1440,8 @@ mod tests {
             let matcher = Matcher::new(&empty);
             let mut clock = Stopwatch::new();
             let corpus = read_corpus(&config, &tokeniser, &matcher, &mut clock, None).unwrap();
-            let counts = count::resolve(corpus.tallies, 1, |_| Vec::new()).unwrap();
+            let counts =
+                count::resolve(corpus.tallies, 1, |_| Vec::new(), &FxHashMap::default()).unwrap();
             let phrase = counts.periods["2001"].terms.contains_key("clinic commiss");
             (phrase, corpus.longest_phrase, corpus.phrases_note)
         };
@@ -1388,6 +1450,51 @@ mod tests {
         let (counted, longest, note) = phrases(Some(10));
         assert_eq!((counted, longest), (false, 1));
         assert!(note.unwrap().contains("--ngrams 1-2"));
+    }
+
+    #[test]
+    fn a_later_copy_counted_stands_at_the_first_copys_place_and_name() {
+        let record = |name: &str, place: u64, counted: bool, text: u8| DocRecord {
+            name: name.into(),
+            title: "".into(),
+            date: None,
+            date_source: None,
+            source: None,
+            encoding: "UTF-8",
+            replaced_chars: 0,
+            bytes: 1,
+            sha256: [text; 32],
+            period: Some(Arc::from("2001")),
+            size: count::DocSize::default(),
+            duplicate_of: None,
+            from_file: true,
+            place,
+            counted,
+        };
+        // Three copies of one text (a thread reached the last one first) and another text.
+        let mut docs = vec![
+            record("a.txt", 7, false, 1),
+            record("b.txt", 3, false, 1),
+            record("c.txt", 9, true, 1),
+            record("d.txt", 5, true, 2),
+        ];
+        let canonical = Canonical::of(&mut docs);
+        let duplicates: Vec<Option<u32>> = docs.iter().map(|d| d.duplicate_of).collect();
+        assert_eq!(duplicates, [Some(1), None, Some(1), None]);
+        assert_eq!(canonical.places, FxHashMap::from_iter([(9, 3)]));
+        let mut lines = vec![count::KwicLine {
+            doc: "c.txt".into(),
+            period: "2001".into(),
+            theme: 0,
+            pattern: 0,
+            start: 4,
+            left: String::new(),
+            matched: "x".into(),
+            right: String::new(),
+            key: 1,
+        }];
+        canonical.rename(&mut lines);
+        assert_eq!(lines[0].doc, "b.txt");
     }
 
     #[test]

@@ -270,11 +270,16 @@ pub fn count_document(
 ) -> (PeriodCounts, DocSize) {
     let mut counter = Counter::new(tokeniser, matcher, CountOptions::default());
     let size = counter.add("doc", Some(""), text);
-    let counts = resolve(vec![counter.finish()], 0, |_| Vec::new())
-        .expect("a log this small stays in memory")
-        .periods
-        .remove("")
-        .unwrap_or_default();
+    let counts = resolve(
+        vec![counter.finish()],
+        0,
+        |_| Vec::new(),
+        &FxHashMap::default(),
+    )
+    .expect("a log this small stays in memory")
+    .periods
+    .remove("")
+    .unwrap_or_default();
     (counts, size)
 }
 
@@ -427,8 +432,11 @@ pub struct Counter<'a> {
     order: Option<u64>,
     /// The open document's place in reading order, for its period's log.
     place: u64,
-    /// The place of the next document added ([`Counter::set_place`]).
+    /// The place of the next document added ([`Counter::set_document`]).
     next_place: u64,
+    /// The open document's text seed, and the next one's ([`Counter::set_document`]).
+    seed: u64,
+    next_seed: u64,
 }
 
 impl<'a> Counter<'a> {
@@ -467,6 +475,8 @@ impl<'a> Counter<'a> {
             order: None,
             place: 0,
             next_place: 0,
+            seed: 0,
+            next_seed: 0,
         }
     }
 
@@ -482,10 +492,13 @@ impl<'a> Counter<'a> {
         self.order = Some(place);
     }
 
-    /// Gives the next document added its place in reading order for its period's log, from
-    /// which [`Counts::first_docs`] are found.
-    pub fn set_place(&mut self, place: u64) {
+    /// Gives the next document added its place in reading order, for its period's log (from
+    /// which [`Counts::first_docs`] are found), and a number standing for its text (the first
+    /// bytes of its SHA-256) from which its concordance lines' sample keys are made: copies of
+    /// one text get the same keys, whichever copy a thread happened to count.
+    pub fn set_document(&mut self, place: u64, text_seed: u64) {
         self.next_place = place;
+        self.next_seed = text_seed;
     }
 
     fn intern(&mut self, w: &str) -> u32 {
@@ -549,6 +562,7 @@ impl<'a> Counter<'a> {
             self.close_doc();
             self.doc += 1;
             self.place = self.next_place;
+            self.seed = self.next_seed;
             self.offset = 0;
             self.doc_tokens = 0;
             self.touched.clear();
@@ -696,7 +710,7 @@ impl<'a> Counter<'a> {
                 hit,
                 self.offset,
                 self.options.kwic_window,
-                self.order,
+                self.order.ok_or(self.seed),
             ));
         }
         // Keep this thread's share of the sample small as it goes: trim when the lines have
@@ -827,7 +841,7 @@ fn kwic_line(
     hit: crate::lexicon::Hit,
     offset: usize,
     window: usize,
-    order: Option<u64>,
+    order: Result<u64, u64>,
 ) -> KwicLine {
     let end = hit.start + hit.len;
     let left_from = hit.start.saturating_sub(window);
@@ -841,12 +855,13 @@ fn kwic_line(
         String::new()
     };
     // The sample key: the document's place in reading order then the word's, when known
-    // (positions past 2^24 share a key; ties fall to document and position), else a hash.
+    // (`Ok`; positions past 2^24 share a key; ties fall to document and position), else a
+    // hash of the document's text seed and the word's position (`Err(seed)`).
     let key = match order {
-        Some(place) => (place << 24) | (offset + hit.start).min((1 << 24) - 1) as u64,
-        None => {
+        Ok(place) => (place << 24) | (offset + hit.start).min((1 << 24) - 1) as u64,
+        Err(seed) => {
             let mut hasher = rustc_hash::FxHasher::default();
-            (name, offset + hit.start).hash(&mut hasher);
+            (seed, offset + hit.start).hash(&mut hasher);
             hasher.finish()
         }
     };
@@ -882,7 +897,7 @@ mod tests {
     }
 
     fn resolved(tally: Tally) -> Counts {
-        resolve(vec![tally], 0, |_| Vec::new()).unwrap()
+        resolve(vec![tally], 0, |_| Vec::new(), &FxHashMap::default()).unwrap()
     }
 
     #[test]
@@ -972,7 +987,13 @@ mod tests {
         let m = Matcher::new(&empty);
         let mut counter = Counter::new(&t, &m, CountOptions::default());
         counter.add("d", Some("p"), text);
-        let counts = resolve(vec![counter.finish()], 2, |_| Vec::new()).unwrap();
+        let counts = resolve(
+            vec![counter.finish()],
+            2,
+            |_| Vec::new(),
+            &FxHashMap::default(),
+        )
+        .unwrap();
         let terms = &counts.periods["p"].terms;
         assert!(terms.contains_key("clinic commiss") && !terms.contains_key("commiss group"));
         assert!(terms.contains_key("group"), "single words are kept");
@@ -995,13 +1016,14 @@ mod tests {
             .collect();
         for (k, &i) in order.iter().enumerate() {
             let counter = &mut counters[k % threads];
-            counter.set_place(i as u64);
+            counter.set_document(i as u64, i as u64);
             counter.add(&format!("d{i}"), Some(["p0", "p1"][i % 2]), docs[i]);
         }
         let mut counts = resolve(
             counters.into_iter().map(Counter::finish).collect(),
             2,
             |periods| vec![periods[0].to_string()],
+            &FxHashMap::default(),
         )
         .unwrap();
         counts.kwic_sample(200);

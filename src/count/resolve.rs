@@ -154,12 +154,15 @@ type Firsts = [u64; FIRST_DOCS];
 /// The corpus's counts from every counter's tally; phrases seen fewer than `min_count` times
 /// in all periods together are left out (single words are all kept). For the periods that
 /// `first_docs_in` picks from the labels of all periods, each term's first documents in
-/// reading order are kept too ([`Counts::first_docs`]). Fails only when a log written to a
-/// temporary file cannot be read back.
+/// reading order are kept too ([`Counts::first_docs`]), a document's place read through
+/// `places` where it has an entry (a copy of a text counted in place of the first copy
+/// stands at the first copy's place). Fails only when a log written to a temporary file
+/// cannot be read back.
 pub fn resolve(
     tallies: Vec<Tally>,
     min_count: u64,
     first_docs_in: impl Fn(&[&str]) -> Vec<String>,
+    places: &FxHashMap<u64, u64>,
 ) -> std::io::Result<Counts> {
     let vocabulary = Vocabulary::new(&tallies);
     let mut by_period: BTreeMap<&str, Vec<(usize, &PeriodTally)>> = BTreeMap::new();
@@ -195,7 +198,10 @@ pub fn resolve(
                     e.docs += 1;
                     e.max_doc = e.max_doc.max(count);
                     if watched {
-                        keep_first(&mut first[slot], doc.place);
+                        keep_first(
+                            &mut first[slot],
+                            *places.get(&doc.place).unwrap_or(&doc.place),
+                        );
                     }
                 })?;
             }

@@ -66,13 +66,40 @@ pub fn hex(digest: &[u8; 32]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The rest of `file`, expected to be `size` bytes long: read into a buffer of that size plus
-/// one byte, so one read fills it and a second finds the end (`read_to_end` would first look
-/// up the size and position again, two more system calls per file).
-fn read_whole(file: &mut std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+/// Files up to this size are read without asking the system for their size first.
+const SMALL_FILE: usize = 64 * 1024;
+
+/// Reads `file` into a buffer of [`SMALL_FILE`] bytes: its bytes, and whether that is the whole
+/// file (the end was found before the buffer filled).
+/// The bytes are read into a buffer each thread keeps (zeroed once) and copied out at their
+/// length.
+fn read_small(file: &mut std::fs::File) -> std::io::Result<(Vec<u8>, bool)> {
     use std::io::Read;
-    let mut bytes = vec![0u8; size as usize + 1];
-    let mut filled = 0;
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; SMALL_FILE]);
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        let mut filled = 0;
+        while filled < buffer.len() {
+            match file.read(&mut buffer[filled..]) {
+                Ok(0) => return Ok((buffer[..filled].to_vec(), true)),
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok((buffer.clone(), false))
+    })
+}
+
+/// The rest of `file` after `head`, expected to be `size` bytes in all: read into a buffer of
+/// that size plus one byte, so one read fills it and a second finds the end (`read_to_end`
+/// would first look up the size and position again, two more system calls per file).
+fn read_whole(file: &mut std::fs::File, head: Vec<u8>, size: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut filled = head.len();
+    let mut bytes = head;
+    bytes.resize((size as usize).max(filled) + 1, 0);
     loop {
         if filled == bytes.len() {
             // The file grew since it was looked at: read on to its end.
@@ -108,9 +135,15 @@ pub fn read_document(
             _ => format!("cannot be read: {e}"),
         })
     };
-    // One open and one fstat per file: small files are read from the same handle.
+    // A file of up to SMALL_FILE bytes (most documents) is read with no look at its size:
+    // one open and two reads (the second finds the end). A larger one is sized with fstat.
     let mut handle = std::fs::File::open(&file.path).map_err(unreadable)?;
-    let size = handle.metadata().map_err(unreadable)?.len();
+    let (head, whole) = read_small(&mut handle).map_err(unreadable)?;
+    let size = if whole {
+        head.len() as u64
+    } else {
+        handle.metadata().map_err(unreadable)?.len()
+    };
     let (decoded, sha256, size, rest) = if size > stream::STREAM_ABOVE && !html::is_html(&file.name)
     {
         let scan = stream::scan(&file.path, encoding)
@@ -125,7 +158,11 @@ pub fn read_document(
         };
         (decoded, scan.sha256, scan.bytes, Some(parts))
     } else {
-        let bytes = read_whole(&mut handle, size).map_err(unreadable)?;
+        let bytes = if whole {
+            head
+        } else {
+            read_whole(&mut handle, head, size).map_err(unreadable)?
+        };
         let sha256: [u8; 32] = Sha256::digest(&bytes).into();
         let size = bytes.len() as u64;
         let decoded = decode::decode(bytes, encoding).map_err(skip)?;

@@ -40,6 +40,9 @@ pub struct DocRecord {
     pub from_file: bool,
     /// Its place in reading order (text files in the order found, then each table's rows).
     pub place: u64,
+    /// Its words were counted: dated, and the first copy of its text in its period that a
+    /// thread reached.
+    pub counted: bool,
 }
 
 impl DocRecord {
@@ -50,6 +53,7 @@ impl DocRecord {
         size: DocSize,
         from_file: bool,
         place: u64,
+        counted: bool,
     ) -> DocRecord {
         DocRecord {
             name: info.name.into_boxed_str(),
@@ -66,6 +70,7 @@ impl DocRecord {
             duplicate_of: None,
             from_file,
             place,
+            counted,
         }
     }
 }
@@ -155,6 +160,7 @@ mod tests {
             duplicate_of: (i == 7).then_some(2),
             from_file: true,
             place: i as u64,
+            counted: true,
         }
     }
 
