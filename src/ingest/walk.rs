@@ -48,29 +48,117 @@ pub fn discover(config: &Config) -> Discovery {
             skipped: Vec::new(),
         };
     }
-    let root = config.input.as_path();
-    let output = std::path::absolute(&config.output).unwrap_or_else(|_| config.output.clone());
-    let mut found = Discovery::default();
-    let settings: Vec<&str> = [Some(Path::new("metadata.csv")), config.themes.as_deref()]
-        .into_iter()
-        .chain([config.stopwords.as_deref()])
-        .flatten()
-        .map(file_name)
-        .collect();
-    let walker = WalkDir::new(root)
-        .follow_links(true)
-        // In name order. Entries of one folder share its path, so their paths sort as their
-        // names do; comparing paths skips parsing each name out of its path at every
-        // comparison (most of the walk's time in a folder of 20,000 files).
-        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !(is_hidden(e.path())
-                    || e.file_type().is_dir()
-                        && std::path::absolute(e.path()).is_ok_and(|p| p == output))
-        });
-    for entry in walker {
+    let walk = Walk::new(config);
+    walk.side_by_side().unwrap_or_else(|| walk.in_order())
+}
+
+/// The walk of an input folder: what is passed over, and what becomes of each entry.
+struct Walk<'c> {
+    config: &'c Config,
+    root: &'c Path,
+    /// The output folder, which is not read.
+    output: std::path::PathBuf,
+    /// File names the run's own settings files have.
+    settings: Vec<&'c str>,
+}
+
+impl<'c> Walk<'c> {
+    fn new(config: &'c Config) -> Walk<'c> {
+        Walk {
+            config,
+            root: config.input.as_path(),
+            output: std::path::absolute(&config.output).unwrap_or_else(|_| config.output.clone()),
+            settings: [Some(Path::new("metadata.csv")), config.themes.as_deref()]
+                .into_iter()
+                .chain([config.stopwords.as_deref()])
+                .flatten()
+                .map(file_name)
+                .collect(),
+        }
+    }
+
+    /// A walker of `dir`, in name order. Entries of one folder share its path, so their
+    /// paths sort as their names do; comparing paths skips parsing each name out of its path
+    /// at every comparison (most of the walk's time in a folder of 20,000 files).
+    fn walker(&self, dir: &Path, follow_links: bool) -> WalkDir {
+        WalkDir::new(dir)
+            .follow_links(follow_links)
+            .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
+    }
+
+    /// False for what is passed over without a word: hidden files and folders, and the
+    /// output folder.
+    fn keep(&self, e: &walkdir::DirEntry) -> bool {
+        e.depth() == 0
+            || !(is_hidden(e.path())
+                || e.file_type().is_dir()
+                    && std::path::absolute(e.path()).is_ok_and(|p| p == self.output))
+    }
+
+    /// The whole folder in one walk that follows symbolic links and catches loops.
+    fn in_order(&self) -> Discovery {
+        let mut found = Discovery::default();
+        for entry in self
+            .walker(self.root, true)
+            .into_iter()
+            .filter_entry(|e| self.keep(e))
+        {
+            self.visit(&mut found, entry);
+        }
+        found
+    }
+
+    /// The folder's own entries in name order, its subfolders walked side by side and their
+    /// findings joined in that order: the same list as [`Walk::in_order`] gives, as long as
+    /// there is no symbolic link, so at the first one (or any error in the top folder) it
+    /// gives up (`None`) and the walk is made in order, following links and catching loops.
+    fn side_by_side(&self) -> Option<Discovery> {
+        use rayon::prelude::*;
+        let top: Vec<walkdir::DirEntry> = self
+            .walker(self.root, false)
+            .min_depth(1)
+            .max_depth(1)
+            .into_iter()
+            .filter_entry(|e| self.keep(e))
+            .collect::<Result<_, _>>()
+            .ok()?;
+        if top.iter().any(|e| e.file_type().is_symlink()) {
+            return None;
+        }
+        let parts: Vec<Option<Discovery>> = top
+            .par_iter()
+            .map(|e| {
+                let mut found = Discovery::default();
+                if !e.file_type().is_dir() {
+                    self.visit(&mut found, Ok(e.clone()));
+                    return Some(found);
+                }
+                for entry in self
+                    .walker(e.path(), false)
+                    .into_iter()
+                    .filter_entry(|e| self.keep(e))
+                {
+                    if entry.as_ref().is_ok_and(|e| e.file_type().is_symlink()) {
+                        return None;
+                    }
+                    self.visit(&mut found, entry);
+                }
+                Some(found)
+            })
+            .collect();
+        let mut found = Discovery::default();
+        for part in parts {
+            let part = part?;
+            found.files.extend(part.files);
+            found.skipped.extend(part.skipped);
+        }
+        Some(found)
+    }
+
+    /// One entry of a walk: a file to read, a file passed over with the reason, or nothing
+    /// (a folder, a settings file).
+    fn visit(&self, found: &mut Discovery, entry: walkdir::Result<walkdir::DirEntry>) {
+        let root = self.root;
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
@@ -91,14 +179,15 @@ pub fn discover(config: &Config) -> Discovery {
                     path: relative_name(root, &path),
                     reason,
                 });
-                continue;
+                return;
             }
         };
         // Only a file named like one of the run's settings files is compared as a path.
         if !entry.file_type().is_file()
-            || settings.contains(&file_name(entry.path())) && config.is_settings_file(entry.path())
+            || self.settings.contains(&file_name(entry.path()))
+                && self.config.is_settings_file(entry.path())
         {
-            continue;
+            return;
         }
         let path = entry.path().to_path_buf();
         let name = relative_name(root, &path);
@@ -110,7 +199,6 @@ pub fn discover(config: &Config) -> Discovery {
             }),
         }
     }
-    found
 }
 
 fn is_hidden(path: &Path) -> bool {
@@ -220,6 +308,82 @@ mod tests {
             .unwrap_err()
             .starts_with("not a document"));
         assert!(classify(Path::new("b.HTML")).is_ok() && classify(Path::new("c.jsonl")).is_ok());
+    }
+
+    fn config(input: &Path, output: &Path) -> Config {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from([
+            "themeshift".as_ref(),
+            "analyse".as_ref(),
+            input.as_os_str(),
+            "--output".as_ref(),
+            output.as_os_str(),
+        ])
+        .unwrap();
+        let crate::cli::Command::Analyse(args) = cli.command else {
+            panic!("analyse expected")
+        };
+        Config::from_args(&args, Vec::new()).unwrap()
+    }
+
+    fn listing(d: &Discovery) -> (Vec<String>, Vec<String>) {
+        (
+            d.files.iter().map(|f| f.name.clone()).collect(),
+            d.skipped
+                .iter()
+                .map(|s| format!("{}: {}", s.path, s.reason))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn the_walk_side_by_side_lists_what_the_walk_in_order_does() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("in");
+        for (name, body) in [
+            ("b.txt", "x"),
+            ("a/2.txt", "x"),
+            ("a/10.md", "x"),
+            ("a/deep/er/z.html", "x"),
+            ("a/.hidden/y.txt", "x"),
+            ("a/.h.txt", "x"),
+            ("c/notes.txt~", "x"),
+            ("c/image.png", "x"),
+            ("c/table.jsonl", "x"),
+            ("metadata.csv", "file,date\n"),
+            ("out/old.txt", "x"),
+            ("zz.txt", "x"),
+        ] {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, body).unwrap();
+        }
+        std::fs::create_dir_all(root.join("empty")).unwrap();
+        let config = config(&root, &root.join("out"));
+        let walk = Walk::new(&config);
+        let side = walk.side_by_side().expect("no links: side by side");
+        let ordered = walk.in_order();
+        assert_eq!(listing(&side), listing(&ordered));
+        assert_eq!(
+            listing(&side).0,
+            [
+                "a/10.md",
+                "a/2.txt",
+                "a/deep/er/z.html",
+                "b.txt",
+                "c/table.jsonl",
+                "zz.txt"
+            ]
+        );
+        assert_eq!(listing(&side).1.len(), 2, "{:?}", listing(&side).1);
+        // A symbolic link anywhere: the walk is made in order, following it.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.join("a/deep"), root.join("c/link")).unwrap();
+            assert!(walk.side_by_side().is_none());
+            let files = listing(&discover(&config)).0;
+            assert!(files.contains(&"c/link/er/z.html".to_string()), "{files:?}");
+        }
     }
 
     #[test]
