@@ -1,7 +1,7 @@
 //! Counting: documents become counts, in parallel. Each worker thread keeps one [`Counter`]
 //! for the whole run: it interns each distinct word once (with its stem, stopword flag and
 //! theme-pattern candidates), counts a document's tokens by id, and logs each document's
-//! terms ([`log`]). When every document is counted, [`resolve`] merges the counters'
+//! terms (`log.rs`). When every document is counted, [`resolve`] merges the counters'
 //! [`Tally`]s into the corpus's [`Counts`] with integer sums only, so the totals do not
 //! depend on the number of threads or on which thread read which document.
 //!
@@ -177,7 +177,7 @@ pub struct Counts {
     /// labelling each stem with its most frequent written form.
     pub words: FxHashMap<String, u64>,
     /// For the periods [`resolve`] was asked about: each term's first documents (at most
-    /// [`FIRST_DOCS`]), as places in reading order ([`Counter::set_place`]), ascending. The
+    /// [`FIRST_DOCS`]), as places in reading order ([`Counter::set_document`]), ascending. The
     /// report's concordance lines are the first lines of a term, so they are in these.
     pub first_docs: BTreeMap<String, FxHashMap<String, Vec<u64>>>,
 }
@@ -425,7 +425,7 @@ pub struct Counter<'a> {
     doc_tokens: u64,
     tokens: Vec<u32>,
     spans: Vec<Span>,
-    /// Where this counter's per-document logs go as they grow (see [`log`]).
+    /// Where this counter's per-document logs go as they grow (see `log.rs`).
     spill: Arc<SpillFile>,
     watch: Option<Arc<Watch>>,
     /// The next document's place in reading order, when set by [`Counter::set_order`].

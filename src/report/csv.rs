@@ -36,7 +36,7 @@ pub fn to_csv(df: &DataFrame) -> Result<Vec<u8>> {
 }
 
 /// Writes `df` as CSV to `out`, after a header row when `header` (a table written in parts
-/// has one). Chunks of [`CHUNK_ROWS`] rows are formatted in parallel, a few at a time, and
+/// has one). Chunks of `CHUNK_ROWS` rows are formatted in parallel, a few at a time, and
 /// written in order, so a table of millions of rows costs a few chunks' text in memory, not
 /// the whole file's, and the bytes do not depend on the number of threads.
 pub fn write_csv(df: &DataFrame, out: &mut impl std::io::Write, header: bool) -> Result<()> {

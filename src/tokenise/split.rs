@@ -48,8 +48,8 @@ pub fn split_words(text: &str, mut emit: impl FnMut(&str)) {
 /// One pass over the bytes: ASCII bytes are classed by a table, so the common case (a run of
 /// ASCII letters and digits) is found, checked for a letter and lower-cased without decoding
 /// a character; a word with no capital is handed out as a slice of `text`, not copied. Runs
-/// holding an apostrophe or a non-ASCII character go through [`split_run`], the general rule.
-/// [`tests::split_spans_by_chars`] is the same rule read a character at a time, and a
+/// holding an apostrophe or a non-ASCII character go through `split_run`, the general rule.
+/// `tests::split_spans_by_chars` is the same rule read a character at a time, and a
 /// property test holds the two to the same output.
 pub fn split_spans(text: &str, mut emit: impl FnMut(&str, Span)) {
     let bytes = text.as_bytes();
