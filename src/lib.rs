@@ -225,12 +225,30 @@ impl Stopwatch {
     }
 
     fn lap(&mut self, stage: &'static str) {
+        give_back_memory();
         let now = Instant::now();
         self.1.push((stage, (now - self.0).as_secs_f64()));
         self.0 = now;
         if let Some(peak) = peak_memory_mb() {
             self.2.push((stage, peak));
         }
+    }
+}
+
+/// How a thread hands the memory it has freed back to the system, where the allocator keeps
+/// it for the thread's reuse: set by the binary, which chooses the allocator.
+static GIVE_BACK: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Sets [`GIVE_BACK`]: `f` runs on every worker thread at the end of each stage.
+pub fn set_give_back(f: fn()) {
+    let _ = GIVE_BACK.set(f);
+}
+
+/// Every worker of the pool hands its freed memory back (see [`set_give_back`]).
+fn give_back_memory() {
+    if let Some(f) = GIVE_BACK.get() {
+        rayon::broadcast(|_| f());
+        polars_core::runtime::THREAD_POOL.broadcast(|_| f());
     }
 }
 
@@ -587,6 +605,11 @@ fn read_corpus(
         }
     }
     progress.finish();
+    // What only the reading needed goes before the records are joined into one vector.
+    drop(seen);
+    let walk_skipped = found.skipped;
+    drop(found.files);
+    give_back_memory();
     if let Some(first) = gathered.failed.iter().min() {
         anyhow::bail!("cannot finish reading {first}");
     }
@@ -600,7 +623,7 @@ fn read_corpus(
             .then_with(|| x.date.cmp(&y.date))
             .then_with(|| x.title.cmp(&y.title))
     });
-    gathered.skipped.extend(found.skipped);
+    gathered.skipped.extend(walk_skipped);
     gathered.skipped.sort_by(|x, y| x.path.cmp(&y.path));
     gathered.bad_dates.sort();
     let bad_dates = std::mem::take(&mut gathered.bad_dates);
@@ -814,14 +837,23 @@ fn analyse(config: &Config) -> Result<Summary> {
         || {
             rayon::join(
                 || -> Result<polars::prelude::DataFrame> {
-                    let long =
-                        measure::with_n(measure::frequency::term_frequencies(&counts, &labels)?)?;
+                    // Made and written a block of rows at a time (the longest table).
+                    let long = measure::frequency::LongTable::new(&counts);
                     staging.write_with("term_frequencies.csv", |out| {
-                        report::csv::write_csv(&long, out, true)
+                        let block = report::csv::rows_at_once();
+                        let mut start = 0;
+                        loop {
+                            let end = (start + block).min(long.len());
+                            let rows = measure::with_n(long.rows(&labels, start..end)?)?;
+                            report::csv::write_csv(&rows, out, start == 0)?;
+                            if end == long.len() {
+                                return Ok(());
+                            }
+                            start = end;
+                        }
                     })?;
-                    Ok(measure::frequency::top_per_period(
-                        &long,
-                        report::figures::TOP_TERMS,
+                    Ok(measure::with_n(
+                        long.top_per_period(&labels, report::figures::TOP_TERMS)?,
                     )?)
                 },
                 || {

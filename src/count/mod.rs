@@ -115,6 +115,12 @@ impl Terms {
         }
     }
 
+    /// The `i`th term in term order, and its counts.
+    pub fn at(&self, i: usize) -> (&str, &TermCount) {
+        let (t, c) = &self.0[i];
+        (t, c)
+    }
+
     /// (term, counts) in term order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &TermCount)> {
         self.0.iter().map(|(t, c)| (&**t, c))

@@ -19,58 +19,122 @@ pub fn period_sizes(counts: &Counts) -> PolarsResult<DataFrame> {
 
 /// Long table: period, term, word, count, per_10k, docs, dp, dp_norm (Gries's DP and DPnorm,
 /// [`stats::gries_dp`]; empty when the counts carry no dispersion sums); sorted by period,
-/// then count (descending), then term. Built straight from the counts, column by column: the
-/// corpus's longest table (a row per term and period) is made once, not joined into shape.
+/// then count (descending), then term. The whole table at once; [`LongTable`] gives it in
+/// blocks of rows.
 pub fn term_frequencies(
     counts: &Counts,
     labels: &FxHashMap<String, String>,
 ) -> PolarsResult<DataFrame> {
-    let mut rows: Vec<(&str, &str, &TermCount, u64, Option<u64>)> = Vec::new();
-    for (p, c) in &counts.periods {
-        for (t, tc) in &c.terms {
-            rows.push((p.as_str(), t, tc, c.tokens, c.min_doc_tokens));
-        }
-    }
-    // Period, then count (descending), then term: every row has its own (period, term).
-    use rayon::prelude::*;
-    rows.par_sort_unstable_by(|a, b| {
-        (a.0, std::cmp::Reverse(a.2.count), a.1).cmp(&(b.0, std::cmp::Reverse(b.2.count), b.1))
-    });
-    let dp: Vec<Option<(f64, f64)>> = rows
-        .iter()
-        .map(|&(_, _, tc, tokens, min)| {
-            tc.spread
-                .and_then(|s| stats::gries_dp(tc.count, tokens, s, min.unwrap_or(0)))
-        })
-        .collect();
-    df!(
-        "period" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
-        "term" => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
-        "word" => rows.iter().map(|r| labels.get(r.1).map(String::as_str)).collect::<Vec<_>>(),
-        "count" => rows.iter().map(|r| r.2.count).collect::<Vec<_>>(),
-        "per_10k" => rows.iter().map(|r| stats::per_10k(r.2.count, r.3)).collect::<Vec<_>>(),
-        "docs" => rows.iter().map(|r| r.2.docs).collect::<Vec<_>>(),
-        "dp" => dp.iter().map(|d| d.map(|d| d.0)).collect::<Vec<_>>(),
-        "dp_norm" => dp.iter().map(|d| d.map(|d| d.1)).collect::<Vec<_>>(),
-    )
+    let long = LongTable::new(counts);
+    long.rows(labels, 0..long.len())
 }
 
-/// The first `n` rows of each period of the long table ([`term_frequencies`]), which is
-/// sorted by period and count: each period's most frequent terms.
-pub fn top_per_period(long: &DataFrame, n: usize) -> PolarsResult<DataFrame> {
-    let periods = long.column("period")?.str()?;
-    let mut keep: Vec<IdxSize> = Vec::new();
-    let (mut last, mut taken) = (None, 0);
-    for (i, p) in periods.iter().enumerate() {
-        if p != last {
-            (last, taken) = (p, 0);
-        }
-        if taken < n {
-            keep.push(i as IdxSize);
-            taken += 1;
-        }
+/// The long table's order, a row per term and period: each period (in order) with its terms'
+/// places in [`PeriodCounts::terms`] by count (descending), then term. The table itself is
+/// made from it a block of rows at a time ([`LongTable::rows`]): the corpus's longest table
+/// (half a million rows at 1 GB) is never held whole, and is made once, not joined into shape.
+pub struct LongTable<'a> {
+    /// Period label, its counts, its terms' places in row order.
+    periods: Vec<(&'a str, &'a PeriodCounts, Vec<u32>)>,
+    len: usize,
+}
+
+impl<'a> LongTable<'a> {
+    pub fn new(counts: &'a Counts) -> LongTable<'a> {
+        use rayon::prelude::*;
+        let periods: Vec<(&str, &PeriodCounts, Vec<u32>)> = counts
+            .periods
+            .par_iter()
+            .map(|(p, c)| {
+                let counts: Vec<u64> = c.terms.iter().map(|(_, tc)| tc.count).collect();
+                let mut order: Vec<u32> = (0..counts.len() as u32).collect();
+                // Terms are held in term order, so the place breaks ties by term.
+                order.sort_unstable_by_key(|&i| (std::cmp::Reverse(counts[i as usize]), i));
+                (p.as_str(), c, order)
+            })
+            .collect();
+        let len = periods.iter().map(|(_, _, o)| o.len()).sum();
+        LongTable { periods, len }
     }
-    long.take(&IdxCa::from_vec("rows".into(), keep))
+
+    /// Rows in the table.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The rows `range` of the table.
+    pub fn rows(
+        &self,
+        labels: &FxHashMap<String, String>,
+        range: std::ops::Range<usize>,
+    ) -> PolarsResult<DataFrame> {
+        let mut skip = range.start;
+        let mut want = range.len();
+        let mut picked = Vec::with_capacity(want);
+        for &(p, c, ref order) in &self.periods {
+            if want == 0 {
+                break;
+            }
+            if skip >= order.len() {
+                skip -= order.len();
+                continue;
+            }
+            let take = (order.len() - skip).min(want);
+            picked.extend(order[skip..skip + take].iter().map(|&i| (p, c, i)));
+            (skip, want) = (0, want - take);
+        }
+        self.frame(labels, &picked)
+    }
+
+    /// The first `n` rows of each period: each period's most frequent terms.
+    pub fn top_per_period(
+        &self,
+        labels: &FxHashMap<String, String>,
+        n: usize,
+    ) -> PolarsResult<DataFrame> {
+        let picked: Vec<(&str, &PeriodCounts, u32)> = self
+            .periods
+            .iter()
+            .flat_map(|&(p, c, ref order)| order.iter().take(n).map(move |&i| (p, c, i)))
+            .collect();
+        self.frame(labels, &picked)
+    }
+
+    fn frame(
+        &self,
+        labels: &FxHashMap<String, String>,
+        picked: &[(&str, &PeriodCounts, u32)],
+    ) -> PolarsResult<DataFrame> {
+        let rows: Vec<(&str, &str, &TermCount, &PeriodCounts)> = picked
+            .iter()
+            .map(|&(p, c, i)| {
+                let (t, tc) = c.terms.at(i as usize);
+                (p, t, tc, c)
+            })
+            .collect();
+        let dp: Vec<Option<(f64, f64)>> = rows
+            .iter()
+            .map(|&(_, _, tc, c)| {
+                tc.spread.and_then(|s| {
+                    stats::gries_dp(tc.count, c.tokens, s, c.min_doc_tokens.unwrap_or(0))
+                })
+            })
+            .collect();
+        df!(
+            "period" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            "term" => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+            "word" => rows.iter().map(|r| labels.get(r.1).map(String::as_str)).collect::<Vec<_>>(),
+            "count" => rows.iter().map(|r| r.2.count).collect::<Vec<_>>(),
+            "per_10k" => rows.iter().map(|r| stats::per_10k(r.2.count, r.3.tokens)).collect::<Vec<_>>(),
+            "docs" => rows.iter().map(|r| r.2.docs).collect::<Vec<_>>(),
+            "dp" => dp.iter().map(|d| d.map(|d| d.0)).collect::<Vec<_>>(),
+            "dp_norm" => dp.iter().map(|d| d.map(|d| d.1)).collect::<Vec<_>>(),
+        )
+    }
 }
 
 /// Wide table: term, word, total, then `count_P` and `per_10k_P` for each period P in time
@@ -212,6 +276,70 @@ mod tests {
             .map(|v| v.unwrap_or_default())
             .collect();
         assert_eq!(words, ["centre", "pcts", "commissioning", "pcts"]);
+    }
+
+    /// The rows of a frame as CSV text, to compare frames cell by cell.
+    fn text(df: &DataFrame) -> String {
+        String::from_utf8(crate::report::csv::to_csv(df).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn long_table_in_blocks_is_the_whole_table() {
+        let mut counts = corpus();
+        // Ties on count are broken by term; a third period with more terms than a block.
+        let mut c = PeriodCounts {
+            docs: 1,
+            tokens: 100,
+            ..Default::default()
+        };
+        for (t, n) in [("b", 3), ("a", 3), ("d", 9), ("c", 1), ("e", 3)] {
+            c.terms.insert(
+                std::sync::Arc::<str>::from(t),
+                TermCount {
+                    count: n,
+                    docs: 1,
+                    ..Default::default()
+                },
+            );
+        }
+        counts.periods.insert("2020".into(), c);
+        let long = LongTable::new(&counts);
+        assert_eq!(long.len(), 9);
+        let whole = long.rows(&labels(), 0..9).unwrap();
+        let terms: Vec<_> = whole
+            .column("term")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap_or_default())
+            .collect();
+        assert_eq!(
+            terms,
+            ["centr", "pct", "commiss", "pct", "d", "a", "b", "e", "c"]
+        );
+        let lines = text(&whole);
+        for block in 1..=9 {
+            let mut joined = text(&long.rows(&labels(), 0..block.min(9)).unwrap());
+            let mut start = block;
+            while start < 9 {
+                let part = text(&long.rows(&labels(), start..(start + block).min(9)).unwrap());
+                joined.push_str(part.split_once('\n').unwrap().1);
+                start += block;
+            }
+            assert_eq!(joined, lines, "blocks of {block}");
+        }
+        let top = long.top_per_period(&labels(), 2).unwrap();
+        let top: Vec<_> = top
+            .column("term")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap_or_default())
+            .collect();
+        assert_eq!(top, ["centr", "pct", "commiss", "pct", "d", "a"]);
+        assert!(LongTable::new(&Counts::default()).is_empty());
     }
 
     #[test]

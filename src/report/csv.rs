@@ -28,6 +28,16 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 /// Rows formatted at a time by [`write_csv`]: the text of a table is never held whole.
 const CHUNK_ROWS: usize = 32_768;
 
+/// Rows [`write_csv`] formats at once (a few chunks for each thread): a table made a block at a
+/// time is best made in blocks of this many rows.
+pub fn rows_at_once() -> usize {
+    CHUNK_ROWS * window()
+}
+
+fn window() -> usize {
+    2 * rayon::current_num_threads().max(1)
+}
+
 /// The CSV bytes of `df`.
 pub fn to_csv(df: &DataFrame) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
@@ -53,8 +63,7 @@ pub fn write_csv(df: &DataFrame, out: &mut impl std::io::Write, header: bool) ->
         out.write_all(&line)?;
     }
     let starts: Vec<usize> = (0..df.height()).step_by(CHUNK_ROWS).collect();
-    let window = 2 * rayon::current_num_threads().max(1);
-    for group in starts.chunks(window) {
+    for group in starts.chunks(window()) {
         let texts: Vec<Vec<u8>> = group
             .par_iter()
             .map(|&start| format_rows(&df.slice(start as i64, CHUNK_ROWS)))
