@@ -63,7 +63,13 @@ pub(crate) fn shorten(s: &str, max: usize) -> String {
 
 /// A SHA-256 digest as 64 lower-case hex digits.
 pub fn hex(digest: &[u8; 32]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for &b in digest {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    out
 }
 
 /// Files up to this size are read without asking the system for their size first.
@@ -251,4 +257,26 @@ pub fn read_document(
         text,
         rest,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_is_lower_case_two_digits_a_byte() {
+        let mut digest = [0u8; 32];
+        digest[0] = 0x0f;
+        digest[1] = 0xa0;
+        digest[31] = 0xff;
+        let text = super::hex(&digest);
+        assert_eq!(text.len(), 64);
+        assert_eq!(&text[..4], "0fa0");
+        assert_eq!(&text[60..], "00ff");
+        // The SHA-256 of "abc" (FIPS 180-2, appendix B.1).
+        use sha2::Digest;
+        let abc: [u8; 32] = sha2::Sha256::digest(b"abc").into();
+        assert_eq!(
+            super::hex(&abc),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 }

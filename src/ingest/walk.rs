@@ -114,27 +114,30 @@ impl<'c> Walk<'c> {
     /// gives up (`None`) and the walk is made in order, following links and catching loops.
     fn side_by_side(&self) -> Option<Discovery> {
         use rayon::prelude::*;
-        let top: Vec<walkdir::DirEntry> = self
-            .walker(self.root, false)
-            .min_depth(1)
-            .max_depth(1)
-            .into_iter()
-            .filter_entry(|e| self.keep(e))
+        // The top folder's entries are listed here, not by a walk one level deep: walkdir
+        // reads (and sorts) every folder it meets, even at its depth limit, so that would read
+        // each subfolder twice (a third of the walk's time at 394,229 files in 21 folders).
+        let mut top: Vec<(PathBuf, std::fs::FileType)> = std::fs::read_dir(self.root)
+            .ok()?
+            .map(|e| e.and_then(|e| Ok((e.path(), e.file_type()?))))
             .collect::<Result<_, _>>()
             .ok()?;
-        if top.iter().any(|e| e.file_type().is_symlink()) {
+        if top.iter().any(|(_, kind)| kind.is_symlink()) {
             return None;
         }
+        // As the walks sort (see `walker`), and as `keep` passes over.
+        top.sort_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
+        top.retain(|(path, kind)| {
+            !(is_hidden(path)
+                || kind.is_dir() && std::path::absolute(path).is_ok_and(|p| p == self.output))
+        });
         let parts: Vec<Option<Discovery>> = top
             .par_iter()
-            .map(|e| {
+            .map(|(path, _)| {
+                // A file's walk is the file alone.
                 let mut found = Discovery::default();
-                if !e.file_type().is_dir() {
-                    self.visit(&mut found, Ok(e.clone()));
-                    return Some(found);
-                }
                 for entry in self
-                    .walker(e.path(), false)
+                    .walker(path, false)
                     .into_iter()
                     .filter_entry(|e| self.keep(e))
                 {
@@ -189,7 +192,7 @@ impl<'c> Walk<'c> {
         {
             return;
         }
-        let path = entry.path().to_path_buf();
+        let path = entry.into_path();
         let name = relative_name(root, &path);
         match classify(&path) {
             Ok(()) => found.files.push(SourceFile { path, name }),
