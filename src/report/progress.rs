@@ -29,7 +29,8 @@ impl Progress {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
         bar.set_style(
             ProgressStyle::with_template(
-                "{elapsed:>4} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}) {msg}",
+                // Decimal units (MB), as the run summary gives sizes.
+                "{elapsed:>4} [{bar:30}] {decimal_bytes}/{decimal_total_bytes} ({decimal_bytes_per_sec}) {msg}",
             )
             .expect("valid template")
             .progress_chars("=> "),
