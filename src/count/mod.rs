@@ -61,6 +61,30 @@ pub struct PeriodCounts {
     pub min_doc_tokens: Option<u64>,
 }
 
+#[cfg(test)]
+impl PeriodCounts {
+    /// A period of one document of `tokens` words holding `terms` (term, count): for tests
+    /// of the tables made from counts.
+    pub(crate) fn of_one_document(tokens: u64, terms: &[(&str, u64)]) -> PeriodCounts {
+        let mut c = PeriodCounts {
+            docs: 1,
+            tokens,
+            ..Default::default()
+        };
+        for &(t, n) in terms {
+            c.terms.insert(
+                t,
+                TermCount {
+                    count: n,
+                    docs: 1,
+                    ..Default::default()
+                },
+            );
+        }
+        c
+    }
+}
+
 /// Integer sums from which a term's DP in a period follows exactly
 /// ([`crate::measure::stats::gries_dp`]): with `T` the period's tokens, `f` the term's count,
 /// and `n_i`, `v_i` the tokens of document `i` and the term's count in it, summed over the

@@ -287,33 +287,13 @@ mod tests {
     fn long_table_in_blocks_is_the_whole_table() {
         let mut counts = corpus();
         // Ties on count are broken by term; a third period with more terms than a block.
-        let mut c = PeriodCounts {
-            docs: 1,
-            tokens: 100,
-            ..Default::default()
-        };
-        for (t, n) in [("b", 3), ("a", 3), ("d", 9), ("c", 1), ("e", 3)] {
-            c.terms.insert(
-                std::sync::Arc::<str>::from(t),
-                TermCount {
-                    count: n,
-                    docs: 1,
-                    ..Default::default()
-                },
-            );
-        }
+        let c =
+            PeriodCounts::of_one_document(100, &[("b", 3), ("a", 3), ("d", 9), ("c", 1), ("e", 3)]);
         counts.periods.insert("2020".into(), c);
         let long = LongTable::new(&counts);
         assert_eq!(long.len(), 9);
         let whole = long.rows(&labels(), 0..9).unwrap();
-        let terms: Vec<_> = whole
-            .column("term")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap_or_default())
-            .collect();
+        let terms = crate::report::strings(&whole, "term").unwrap();
         assert_eq!(
             terms,
             ["centr", "pct", "commiss", "pct", "d", "a", "b", "e", "c"]
@@ -330,14 +310,7 @@ mod tests {
             assert_eq!(joined, lines, "blocks of {block}");
         }
         let top = long.top_per_period(&labels(), 2).unwrap();
-        let top: Vec<_> = top
-            .column("term")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap_or_default())
-            .collect();
+        let top = crate::report::strings(&top, "term").unwrap();
         assert_eq!(top, ["centr", "pct", "commiss", "pct", "d", "a"]);
         assert!(LongTable::new(&Counts::default()).is_empty());
     }

@@ -162,7 +162,7 @@ impl<'a> Prior<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::count::{PeriodCounts, TermCount};
+    use crate::count::PeriodCounts;
 
     #[test]
     fn table_matches_statistics_and_filters_rare_terms() {
@@ -171,21 +171,7 @@ mod tests {
             ("A", vec![("x", 10), ("y", 25), ("rare", 1)]),
             ("B", vec![("x", 30), ("y", 25), ("new", 12)]),
         ] {
-            let mut c = PeriodCounts {
-                docs: 1,
-                tokens: 1000,
-                ..Default::default()
-            };
-            for (t, n) in terms {
-                c.terms.insert(
-                    std::sync::Arc::<str>::from(t),
-                    TermCount {
-                        count: n,
-                        docs: 1,
-                        ..Default::default()
-                    },
-                );
-            }
+            let c = PeriodCounts::of_one_document(1000, &terms);
             counts.periods.insert(p.into(), c);
         }
         let labels = FxHashMap::default();
