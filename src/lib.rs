@@ -839,19 +839,8 @@ fn analyse(config: &Config) -> Result<Summary> {
                 || -> Result<polars::prelude::DataFrame> {
                     // Made and written a block of rows at a time (the longest table).
                     let long = measure::frequency::LongTable::new(&counts);
-                    staging.write_with("term_frequencies.csv", |out| {
-                        let block = report::csv::rows_at_once();
-                        let mut start = 0;
-                        loop {
-                            let end = (start + block).min(long.len());
-                            let rows = measure::with_n(long.rows(&labels, start..end)?)?;
-                            report::csv::write_csv(&rows, out, start == 0)?;
-                            if end == long.len() {
-                                return Ok(());
-                            }
-                            start = end;
-                        }
-                    })?;
+                    staging
+                        .write_with("term_frequencies.csv", |out| long.write_csv(&labels, out))?;
                     Ok(measure::with_n(
                         long.top_per_period(&labels, report::figures::TOP_TERMS)?,
                     )?)

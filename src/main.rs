@@ -40,8 +40,8 @@ fn main() -> ExitCode {
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
     // At the end of each stage, every worker thread returns the memory it freed: mimalloc
     // returns a thread's freed pages from within that thread's own allocator calls, so a
-    // worker idle after a stage would hold them through the next (1 GB run: peak 273-311 MB -> 256-264 MB
-    // with the stages' other changes; a few milliseconds a run).
+    // worker idle after a stage would hold them through the next (1 GB run: peak 273-311 ->
+    // 256-264 MB with the stages' other changes; a few milliseconds a run).
     // SAFETY: mimalloc's collect takes no pointers; it only walks the calling thread's heap.
     themeshift::set_give_back(|| unsafe { mi_collect(true) });
     let cli = Cli::parse();
