@@ -690,17 +690,23 @@ fn analyse(config: &Config) -> Result<Summary> {
     let canonical = Canonical::of(&mut docs);
     // The report's key terms are from the main comparison: their first documents there are
     // kept, for the concordance lines.
-    let mut counts = count::resolve(
+    let labels: Vec<String> = Tally::period_tokens(&tallies).into_keys().collect();
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let first_docs_in = measure::main_comparison(&labels, config.compare.as_ref())
+        .filter(|_| config.report)
+        .map_or_else(Vec::new, |c| vec![c.a, c.b]);
+    let (counts, first_docs) = count::resolve(
         tallies,
-        config.min_count,
-        |periods| {
-            measure::main_comparison(periods, config.compare.as_ref())
-                .filter(|_| config.report)
-                .map_or_else(Vec::new, |c| vec![c.a, c.b])
+        &count::ResolveOptions {
+            prune_below: Some(config.min_count),
+            first_docs_in: &first_docs_in,
+            places: &canonical.places,
         },
-        &canonical.places,
     )
     .context("reading back the per-document log from its temporary file")?;
+    let mut counts = counts
+        .finish()
+        .context("reading back the per-document log from its temporary file")?;
     canonical.rename(&mut counts.kwic);
     counts.kwic_sample(config.count.kwic_max);
     clock.lap("resolve");
@@ -961,7 +967,7 @@ fn analyse(config: &Config) -> Result<Summary> {
     let key_docs: rustc_hash::FxHashSet<u64> = match (&key_rows, main) {
         (Some((key_b, key_a)), Some(cmp)) => {
             let firsts = |rows: &[report::html::KeyRow], period: &str| -> Vec<u64> {
-                let Some(first) = counts.first_docs.get(period) else {
+                let Some(first) = first_docs.get(period) else {
                     return Vec::new();
                 };
                 rows.iter()
@@ -1069,12 +1075,7 @@ pub fn concordance(config: &Config, pattern: &str) -> Result<(polars::prelude::D
         let canonical = Canonical::of(&mut corpus.docs);
         let mut lines = count::kwic_lines(std::mem::take(&mut corpus.tallies), 0);
         canonical.rename(&mut lines);
-        let mut lines = count::Counts {
-            kwic: lines,
-            ..Default::default()
-        };
-        lines.kwic_sample(config.count.kwic_max);
-        let lines = lines.kwic;
+        count::kwic_sample(&mut lines, config.count.kwic_max);
         let table = measure::kwic::kwic_table(&lines, &corpus.docs, &lexicon)?;
         Ok((table, corpus.docs.len()))
     })
@@ -1083,7 +1084,7 @@ pub fn concordance(config: &Config, pattern: &str) -> Result<(polars::prelude::D
 /// Concordance lines for the report's key terms: a second, lighter pass (words only, no
 /// tables) over the documents at `places` in reading order (read from their files, or from
 /// the `tables` files that hold them, without walking the input again), the first documents of each key
-/// term in the period it is key to ([`count::Counts::first_docs`]), with each key term as a
+/// term in the period it is key to ([`count::FirstDocs`]), with each key term as a
 /// pattern of its stems, keeping for each term the first three lines in reading order from
 /// that period. A term's first three lines are in its first three documents, so this reads a
 /// few dozen files however large the corpus (a table is read until those rows are past).
@@ -1461,8 +1462,12 @@ mod tests {
             let matcher = Matcher::new(&empty);
             let mut clock = Stopwatch::new();
             let corpus = read_corpus(&config, &tokeniser, &matcher, &mut clock, None).unwrap();
-            let counts =
-                count::resolve(corpus.tallies, 1, |_| Vec::new(), &FxHashMap::default()).unwrap();
+            let options = count::ResolveOptions {
+                prune_below: Some(1),
+                first_docs_in: &[],
+                places: &FxHashMap::default(),
+            };
+            let counts = count::resolve(corpus.tallies, &options).unwrap().0;
             let phrase = counts.periods["2001"].terms.contains_key("clinic commiss");
             (phrase, corpus.longest_phrase, corpus.phrases_note)
         };

@@ -1,295 +1,39 @@
-//! Counting: documents become counts, in parallel. Each worker thread keeps one [`Counter`]
-//! for the whole run: it interns each distinct word once (with its stem, stopword flag and
-//! theme-pattern candidates), counts a document's tokens by id, and logs each document's
-//! terms (`log.rs`). When every document is counted, [`resolve`] merges the counters'
-//! [`Tally`]s into the corpus's [`Counts`] with integer sums only, so the totals do not
-//! depend on the number of threads or on which thread read which document.
+//! Counting: documents become [`Counts`], in parallel. This module's one contract with the
+//! rest of the program is [`Counts`] (`counts.rs`): what measuring reads, mergeable so that
+//! any engine, or any split of the work, gives the same tables.
+//!
+//! - `counter.rs`: the per-thread [`Counter`], which keeps for the whole run its vocabulary
+//!   (`vocab.rs`: each distinct word interned once with its stem, stopword flag and theme
+//!   pattern starts), its phrases (`phrases.rs`), its concordance lines (`kwic.rs`) and each
+//!   document's terms in a per-period log (`log.rs`), and finishes with a [`Tally`].
+//! - `resolve.rs`: the counters' tallies become one [`Counts`] (integer sums only, so the
+//!   totals do not depend on the number of threads), and [`FirstDocs`], the report's need.
+//! - `dispersion.rs`: the per-document rows Gries's DP is worked out from, once every part
+//!   is in ([`Counts::finish`]).
 //!
 //! Only counts are kept, never text: memory grows with the vocabulary, not with the corpus.
 
+mod counter;
+mod counts;
+mod dispersion;
+mod first_docs;
+mod kwic;
 mod log;
+mod phrases;
 mod resolve;
+mod vocab;
 
-pub use resolve::resolve;
-
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+pub use counter::{CountOptions, Counter, DocSize, Tally};
+pub use counts::{Counts, PeriodCounts, Spread, TermCount, Terms, ThemeCount};
+pub use kwic::KwicLine;
+pub(crate) use kwic::{kwic_lines, sample as kwic_sample, Watch};
+pub use phrases::MAX_N;
+pub(crate) use resolve::{resolve, ResolveOptions};
 
 use rustc_hash::FxHashMap;
 
-use std::hash::{Hash, Hasher};
-
-use crate::lexicon::{Matcher, PatternRef};
-use crate::tokenise::{Span, Tokeniser};
-use log::{LoggedDoc, PeriodLog, SpillFile, TermId};
-
-/// How often a stem occurs, in how many documents, and at most how often in one document.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TermCount {
-    pub count: u64,
-    pub docs: u64,
-    /// The largest count in a single document: `max_doc / count` is the share of the term's
-    /// occurrences that one document supplies.
-    pub max_doc: u64,
-    /// The sums Gries's DP is computed from ([`resolve`] works them out; `None` for counts
-    /// made some other way, which then have no DP).
-    pub spread: Option<Spread>,
-}
-
-/// A theme's hits, documents with a hit, and which words made the hits.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ThemeCount {
-    pub hits: u64,
-    pub docs: u64,
-    /// Matched text (the surface words, space-separated) -> hits.
-    pub words: FxHashMap<String, u64>,
-}
-
-/// Counts for one period.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PeriodCounts {
-    /// Documents.
-    pub docs: u64,
-    /// Word tokens, stopwords included: the corpus size used for every rate.
-    pub tokens: u64,
-    /// Non-stopword terms by stem (phrases by their stems, space-separated).
-    pub terms: Terms,
-    /// One entry per lexicon theme, in lexicon order.
-    pub themes: Vec<ThemeCount>,
-    /// Fewest word tokens in one document of the period (for DPnorm).
-    pub min_doc_tokens: Option<u64>,
-}
-
-#[cfg(test)]
-impl PeriodCounts {
-    /// A period of one document of `tokens` words holding `terms` (term, count): for tests
-    /// of the tables made from counts.
-    pub(crate) fn of_one_document(tokens: u64, terms: &[(&str, u64)]) -> PeriodCounts {
-        let mut c = PeriodCounts {
-            docs: 1,
-            tokens,
-            ..Default::default()
-        };
-        for &(t, n) in terms {
-            c.terms.insert(
-                t,
-                TermCount {
-                    count: n,
-                    docs: 1,
-                    ..Default::default()
-                },
-            );
-        }
-        c
-    }
-}
-
-/// Integer sums from which a term's DP in a period follows exactly
-/// ([`crate::measure::stats::gries_dp`]): with `T` the period's tokens, `f` the term's count,
-/// and `n_i`, `v_i` the tokens of document `i` and the term's count in it, summed over the
-/// documents that contain the term. Kept in 64-bit words (one is kept for every term and
-/// period; a 128-bit field would pad each to 16-byte alignment).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Spread {
-    /// Σ n_i (at most `T`).
-    pub tokens_with: u64,
-    /// Σ max(0, n_i·f − v_i·T), as two halves of a 128-bit integer: it can pass 2^64.
-    excess: [u64; 2],
-}
-
-impl Spread {
-    pub fn new(tokens_with: u64, excess: u128) -> Spread {
-        Spread {
-            tokens_with,
-            excess: [(excess >> 64) as u64, excess as u64],
-        }
-    }
-
-    /// Σ max(0, n_i·f − v_i·T).
-    pub fn excess(&self) -> u128 {
-        ((self.excess[0] as u128) << 64) | self.excess[1] as u128
-    }
-}
-
-/// A period's terms with their counts, sorted by term; each term's text is shared by the
-/// periods that hold it. (A sorted list: a hash map's free slots and a string per period
-/// would double the memory of the corpus's largest structure after the documents.)
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Terms(Vec<(Arc<str>, TermCount)>);
-
-impl Terms {
-    pub fn get(&self, term: &str) -> Option<&TermCount> {
-        self.0
-            .binary_search_by(|(t, _)| (**t).cmp(term))
-            .ok()
-            .map(|i| &self.0[i].1)
-    }
-
-    pub fn contains_key(&self, term: &str) -> bool {
-        self.get(term).is_some()
-    }
-
-    /// Adds or replaces `term`'s counts.
-    pub fn insert(&mut self, term: impl Into<Arc<str>>, count: TermCount) {
-        let term = term.into();
-        match self.0.binary_search_by(|(t, _)| t.cmp(&term)) {
-            Ok(i) => self.0[i].1 = count,
-            Err(i) => self.0.insert(i, (term, count)),
-        }
-    }
-
-    /// The `i`th term in term order, and its counts.
-    pub fn at(&self, i: usize) -> (&str, &TermCount) {
-        let (t, c) = &self.0[i];
-        (t, c)
-    }
-
-    /// (term, counts) in term order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &TermCount)> {
-        self.0.iter().map(|(t, c)| (&**t, c))
-    }
-
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(t, _)| &**t)
-    }
-
-    pub fn values(&self) -> impl Iterator<Item = &TermCount> {
-        self.0.iter().map(|(_, c)| c)
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl std::ops::Index<&str> for Terms {
-    type Output = TermCount;
-
-    fn index(&self, term: &str) -> &TermCount {
-        self.get(term).unwrap_or_else(|| panic!("no term '{term}'"))
-    }
-}
-
-impl FromIterator<(Arc<str>, TermCount)> for Terms {
-    /// Terms in any order, each once.
-    fn from_iter<I: IntoIterator<Item = (Arc<str>, TermCount)>>(items: I) -> Terms {
-        let mut terms: Vec<(Arc<str>, TermCount)> = items.into_iter().collect();
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        Terms(terms)
-    }
-}
-
-impl<'a> IntoIterator for &'a Terms {
-    type Item = (&'a str, &'a TermCount);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (Arc<str>, TermCount)>,
-        fn(&'a (Arc<str>, TermCount)) -> (&'a str, &'a TermCount),
-    >;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(t, c)| (&**t, c))
-    }
-}
-
-/// Counts of a whole corpus, by period label (labels sort in time order).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub periods: BTreeMap<String, PeriodCounts>,
-    /// Concordance lines of theme hits: a deterministic sample of at most
-    /// [`CountOptions::kwic_max`] per period and theme once [`Counts::kwic_sample`] is applied.
-    pub kwic: Vec<KwicLine>,
-    /// Non-stopword surface words of the counted documents, all periods together: for
-    /// labelling each stem with its most frequent written form.
-    pub words: FxHashMap<String, u64>,
-    /// For the periods [`resolve`] was asked about: each term's first documents (at most
-    /// [`FIRST_DOCS`]), as places in reading order ([`Counter::set_document`]), ascending. The
-    /// report's concordance lines are the first lines of a term, so they are in these.
-    pub first_docs: BTreeMap<String, FxHashMap<String, Vec<u64>>>,
-}
-
-/// Documents remembered per term in [`Counts::first_docs`].
-pub const FIRST_DOCS: usize = 3;
-
-impl Counts {
-    /// Keeps, for each period and theme, the `max` concordance lines with the smallest sample
-    /// keys (all of them when `max` is 0), sorted by period, theme, document and position.
-    /// The sample does not depend on how documents were split between threads.
-    pub fn kwic_sample(&mut self, max: usize) {
-        self.kwic.sort_by(|a, b| {
-            (&a.period, a.theme, a.key, &a.doc, a.start)
-                .cmp(&(&b.period, b.theme, b.key, &b.doc, b.start))
-        });
-        if max > 0 {
-            let mut keep = Vec::with_capacity(self.kwic.len());
-            let mut kept = 0;
-            let mut before: Option<&KwicLine> = None;
-            for l in &self.kwic {
-                if before.is_none_or(|b| b.period != l.period || b.theme != l.theme) {
-                    kept = 0;
-                }
-                kept += 1;
-                keep.push(kept <= max);
-                before = Some(l);
-            }
-            let mut flags = keep.into_iter();
-            self.kwic.retain(|_| flags.next().unwrap_or(false));
-        }
-        self.kwic.sort_by(|a, b| {
-            (a.theme, &a.period, &a.doc, a.start).cmp(&(b.theme, &b.period, &b.doc, b.start))
-        });
-    }
-}
-
-/// Word tokens and distinct words of one document, for documents.csv.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DocSize {
-    pub tokens: u64,
-    pub types: u64,
-}
-
-/// One theme hit in its context: the concordance (KWIC) line of `kwic.csv`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KwicLine {
-    /// The document's name (path relative to the input).
-    pub doc: String,
-    pub period: String,
-    pub theme: usize,
-    pub pattern: usize,
-    /// Word position of the hit in the document.
-    pub start: usize,
-    pub left: String,
-    pub matched: String,
-    pub right: String,
-    /// Sample key: a fixed hash of (document, position), so the sample kept when there are
-    /// more lines than `--kwic-max` is the same on every run and thread count.
-    pub key: u64,
-}
-
-/// What to count beyond single words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CountOptions {
-    /// Longest phrase counted as a term (1 = words only, 2 = bigrams, 3 = trigrams).
-    pub max_n: usize,
-    /// Words of context each side of a concordance line.
-    pub kwic_window: usize,
-    /// Concordance lines kept per period and theme (0 = all).
-    pub kwic_max: usize,
-}
-
-impl Default for CountOptions {
-    fn default() -> Self {
-        CountOptions {
-            max_n: 2,
-            kwic_window: 8,
-            kwic_max: 200,
-        }
-    }
-}
+use crate::lexicon::Matcher;
+use crate::tokenise::Tokeniser;
 
 /// Tokenises and counts one document on its own, matching themes on the way. A
 /// [`Counter`] does the same for many documents at a fraction of the cost per document.
@@ -300,616 +44,23 @@ pub fn count_document(
 ) -> (PeriodCounts, DocSize) {
     let mut counter = Counter::new(tokeniser, matcher, CountOptions::default());
     let size = counter.add("doc", Some(""), text);
-    let counts = resolve(
-        vec![counter.finish()],
-        0,
-        |_| Vec::new(),
-        &FxHashMap::default(),
-    )
-    .expect("a log this small stays in memory")
-    .periods
-    .remove("")
-    .unwrap_or_default();
+    let options = ResolveOptions {
+        prune_below: None,
+        first_docs_in: &[],
+        places: &FxHashMap::default(),
+    };
+    let counts = resolve(vec![counter.finish()], &options)
+        .and_then(|(counts, _)| counts.finish())
+        .expect("a log this small stays in memory")
+        .periods
+        .remove("")
+        .unwrap_or_default();
     (counts, size)
-}
-
-/// What a [`Counter`] knows about a word it has seen, worked out once.
-struct Word {
-    text: Box<str>,
-    /// Index into [`Counter::stems`].
-    stem: u32,
-    stopword: bool,
-    /// Theme patterns that can start at this word.
-    starts: Box<[PatternRef]>,
-    /// The last document (by [`Counter::doc`]) that contained the word.
-    seen_in: u32,
-    /// Occurrences in counted (dated) documents.
-    count: u64,
-}
-
-/// Longest phrase a [`Counter`] can count.
-pub const MAX_N: usize = 3;
-
-/// A phrase as stem ids, unused places `u32::MAX`.
-type Gram = [u32; MAX_N];
-
-/// One period of a counter: plain sums, the themes' counts, and the per-document log the
-/// terms' counts are resolved from.
-#[derive(Debug, Default)]
-struct PeriodTally {
-    docs: u64,
-    tokens: u64,
-    themes: Vec<ThemeCount>,
-    min_doc_tokens: Option<u64>,
-    log: PeriodLog,
-}
-
-/// What one [`Counter`] found, in its own ids, ready for [`resolve`]: its stems and phrases,
-/// its periods, its concordance lines and its surface words.
-#[derive(Debug, Default)]
-pub struct Tally {
-    stems: Vec<Box<str>>,
-    grams: Vec<Gram>,
-    periods: BTreeMap<String, PeriodTally>,
-    kwic: Vec<KwicLine>,
-    words: Vec<(Box<str>, u64)>,
-}
-
-/// The concordance lines the counters found, sampled as [`Counts::kwic_sample`] does, for a
-/// pass that wants only them: the counts are not resolved.
-pub fn kwic_lines(tallies: Vec<Tally>, max: usize) -> Vec<KwicLine> {
-    let mut lines = Counts {
-        kwic: tallies.into_iter().flat_map(|t| t.kwic).collect(),
-        ..Counts::default()
-    };
-    lines.kwic_sample(max);
-    lines.kwic
-}
-
-/// What a pass that only wants a few concordance lines per theme is waiting for: `want`
-/// lines of each theme from its own period. Counters that [`Counter::watch`] it add their
-/// lines as they find them; the reader checks [`Watch::done`] between batches of documents.
-#[derive(Debug)]
-pub struct Watch {
-    /// Per theme, the period whose lines count.
-    periods: Vec<String>,
-    found: Vec<AtomicUsize>,
-    want: usize,
-}
-
-impl Watch {
-    pub fn new(periods: Vec<String>, want: usize) -> Watch {
-        Watch {
-            found: periods.iter().map(|_| AtomicUsize::new(0)).collect(),
-            periods,
-            want,
-        }
-    }
-
-    /// Every theme has its lines.
-    pub fn done(&self) -> bool {
-        self.found
-            .iter()
-            .all(|f| f.load(Ordering::Relaxed) >= self.want)
-    }
-}
-
-/// A word of at most 16 bytes as one integer: its bytes, then zeros. Words hold no NUL
-/// (the tokeniser splits at it), so two words pack alike only when they are equal.
-fn pack(w: &str) -> Option<u128> {
-    let b = w.as_bytes();
-    if b.len() > 16 {
-        return None;
-    }
-    let mut key = [0u8; 16];
-    key[..b.len()].copy_from_slice(b);
-    Some(u128::from_le_bytes(key))
-}
-
-/// Counts many documents on one thread. Each distinct word is interned once, with its stem,
-/// stopword flag and theme-pattern candidates, so a token costs one hash look-up of a
-/// borrowed string and no allocation; a document's terms are counted by id beside each stem
-/// and phrase and written to its period's log once, when the document ends. Give each thread
-/// its own counter and [`resolve`] the [`Tally`]s they finish with.
-///
-/// Phrases (n-grams up to [`CountOptions::max_n`]) are counted as terms of their own, by the
-/// stems of their words: they do not cross a phrase break ([`crate::tokenise::Span`]) and
-/// neither start nor end with a stopword (`clinical commissioning`, `primary care trusts`,
-/// `quality and innovation`, but not `of the` or `the centre`).
-pub struct Counter<'a> {
-    tokeniser: &'a Tokeniser,
-    matcher: &'a Matcher<'a>,
-    options: CountOptions,
-    /// Word ids of words up to 16 bytes long, keyed by their bytes packed into an integer
-    /// ([`pack`]): most tokens, looked up without a string comparison.
-    short_ids: FxHashMap<u128, u32>,
-    /// Word ids of longer words.
-    ids: FxHashMap<Box<str>, u32>,
-    words: Vec<Word>,
-    stem_ids: FxHashMap<Box<str>, u32>,
-    stems: Vec<Box<str>>,
-    /// Per stem: the last document that contained it and its count there.
-    stem_docs: Vec<(u32, u64)>,
-    gram_ids: FxHashMap<Gram, u32>,
-    grams: Vec<Gram>,
-    /// Per phrase: the last document that contained it and its count there.
-    gram_docs: Vec<(u32, u64)>,
-    /// Stems and phrases seen in the current document.
-    touched: Vec<u32>,
-    touched_grams: Vec<u32>,
-    period_ids: FxHashMap<Box<str>, usize>,
-    periods: Vec<(String, PeriodTally)>,
-    kwic: Vec<KwicLine>,
-    /// Lines kept by the last trim of `kwic`.
-    kwic_trimmed: usize,
-    /// Documents added so far (the current document's number, from 1).
-    doc: u32,
-    /// Words of the current document in the parts added before this one.
-    offset: usize,
-    /// Each theme, the last document (by `doc`) that had a hit of it.
-    theme_seen: Vec<u32>,
-    /// The period (index into `periods`) of the document being counted, while it is open
-    /// (see `close_doc`).
-    open: Option<usize>,
-    /// Word tokens of the open document so far.
-    doc_tokens: u64,
-    tokens: Vec<u32>,
-    spans: Vec<Span>,
-    /// Where this counter's per-document logs go as they grow (see `log.rs`).
-    spill: Arc<SpillFile>,
-    watch: Option<Arc<Watch>>,
-    /// The next document's place in reading order, when set by [`Counter::set_order`].
-    order: Option<u64>,
-    /// The open document's place in reading order, for its period's log.
-    place: u64,
-    /// The place of the next document added ([`Counter::set_document`]).
-    next_place: u64,
-    /// The open document's text seed, and the next one's ([`Counter::set_document`]).
-    seed: u64,
-    next_seed: u64,
-}
-
-impl<'a> Counter<'a> {
-    pub fn new(tokeniser: &'a Tokeniser, matcher: &'a Matcher<'a>, options: CountOptions) -> Self {
-        Counter {
-            tokeniser,
-            matcher,
-            options: CountOptions {
-                max_n: options.max_n.clamp(1, MAX_N),
-                ..options
-            },
-            short_ids: FxHashMap::default(),
-            ids: FxHashMap::default(),
-            words: Vec::new(),
-            stem_ids: FxHashMap::default(),
-            stems: Vec::new(),
-            stem_docs: Vec::new(),
-            gram_ids: FxHashMap::default(),
-            grams: Vec::new(),
-            gram_docs: Vec::new(),
-            touched: Vec::new(),
-            touched_grams: Vec::new(),
-            period_ids: FxHashMap::default(),
-            periods: Vec::new(),
-            kwic: Vec::new(),
-            kwic_trimmed: 0,
-            doc: 0,
-            offset: 0,
-            theme_seen: Vec::new(),
-            open: None,
-            doc_tokens: 0,
-            tokens: Vec::new(),
-            spans: Vec::new(),
-            spill: Arc::default(),
-            watch: None,
-            order: None,
-            place: 0,
-            next_place: 0,
-            seed: 0,
-            next_seed: 0,
-        }
-    }
-
-    /// Reports concordance lines to `watch` as they are found.
-    pub fn watch(&mut self, watch: Arc<Watch>) {
-        self.watch = Some(watch);
-    }
-
-    /// Gives the next document added its place in reading order: its concordance lines are
-    /// then sampled in that order (the first lines of the corpus), not by hash, so a pass that
-    /// stops early when it has enough lines keeps the same lines as one that reads everything.
-    pub fn set_order(&mut self, place: u64) {
-        self.order = Some(place);
-    }
-
-    /// Gives the next document added its place in reading order, for its period's log (from
-    /// which [`Counts::first_docs`] are found), and a number standing for its text (the first
-    /// bytes of its SHA-256) from which its concordance lines' sample keys are made: copies of
-    /// one text get the same keys, whichever copy a thread happened to count.
-    pub fn set_document(&mut self, place: u64, text_seed: u64) {
-        self.next_place = place;
-        self.next_seed = text_seed;
-    }
-
-    fn intern(&mut self, w: &str) -> u32 {
-        let short = pack(w);
-        let known = match short {
-            Some(key) => self.short_ids.get(&key),
-            None => self.ids.get(w),
-        };
-        if let Some(&id) = known {
-            return id;
-        }
-        let stem = self.tokeniser.stem(w);
-        let stem_id = match self.stem_ids.get(stem.as_ref()) {
-            Some(&id) => id,
-            None => {
-                let id = self.stems.len() as u32;
-                self.stem_ids.insert(Box::from(stem.as_ref()), id);
-                self.stems.push(Box::from(stem.as_ref()));
-                self.stem_docs.push((0, 0));
-                id
-            }
-        };
-        let id = self.words.len() as u32;
-        self.words.push(Word {
-            text: Box::from(w),
-            stem: stem_id,
-            stopword: self.tokeniser.is_stopword(w),
-            starts: self.matcher.starts(w, &stem).into_boxed_slice(),
-            seen_in: 0,
-            count: 0,
-        });
-        match short {
-            Some(key) => self.short_ids.insert(key, id),
-            None => self.ids.insert(Box::from(w), id),
-        };
-        id
-    }
-
-    /// Tokenises `text` and adds it to `period` as one document named `name`. An undated
-    /// document (`None`) is only measured: its size is returned, nothing is counted.
-    pub fn add(&mut self, name: &str, period: Option<&str>, text: &str) -> DocSize {
-        self.add_part(name, period, text, false)
-    }
-
-    /// Adds `text` to the document added last, as its next part: a file too large to hold
-    /// whole is counted a part at a time, and its counts are those of one document. Parts
-    /// are cut at breaks (see [`crate::ingest::stream`]); a phrase does not run across one.
-    /// The [`DocSize`] returned is this part's share: the document's is the sum over parts.
-    pub fn add_more(&mut self, name: &str, period: Option<&str>, text: &str) -> DocSize {
-        self.add_part(name, period, text, true)
-    }
-
-    fn add_part(
-        &mut self,
-        name: &str,
-        period: Option<&str>,
-        text: &str,
-        continued: bool,
-    ) -> DocSize {
-        if !continued || self.doc == 0 {
-            self.close_doc();
-            self.doc += 1;
-            self.place = self.next_place;
-            self.seed = self.next_seed;
-            self.offset = 0;
-            self.doc_tokens = 0;
-            self.touched.clear();
-            self.touched_grams.clear();
-        }
-        let doc = self.doc;
-        let mut tokens = std::mem::take(&mut self.tokens);
-        let mut spans = std::mem::take(&mut self.spans);
-        tokens.clear();
-        spans.clear();
-        let normalised = self.tokeniser.normalise(text);
-        self.tokeniser.split(&normalised, |w, span| {
-            tokens.push(self.intern(w));
-            spans.push(span);
-        });
-        // One pass over the tokens: distinct words for the document's size and, in a dated
-        // document, each stem's count within it, kept beside the stem until the document
-        // ends (no hash update per token).
-        let mut types = 0;
-        let mut candidates = false;
-        {
-            let dated = period.is_some();
-            let (words, stem_docs, touched) =
-                (&mut self.words, &mut self.stem_docs, &mut self.touched);
-            for &t in &tokens {
-                let word = &mut words[t as usize];
-                if word.seen_in != doc {
-                    word.seen_in = doc;
-                    types += 1;
-                }
-                candidates |= !word.starts.is_empty();
-                if dated && !word.stopword {
-                    word.count += 1;
-                    let stem = &mut stem_docs[word.stem as usize];
-                    if stem.0 != doc {
-                        *stem = (doc, 0);
-                        touched.push(word.stem);
-                    }
-                    stem.1 += 1;
-                }
-            }
-        }
-        let size = DocSize {
-            tokens: tokens.len() as u64,
-            types,
-        };
-        if let Some(period) = period {
-            self.tally(
-                doc,
-                name,
-                period,
-                &normalised,
-                &tokens,
-                &spans,
-                continued,
-                candidates,
-            );
-        }
-        self.offset += tokens.len();
-        self.doc_tokens += tokens.len() as u64;
-        self.tokens = tokens;
-        self.spans = spans;
-        size
-    }
-
-    /// The index of `period` in `periods`, made when new.
-    fn period(&mut self, period: &str) -> usize {
-        if let Some(&p) = self.period_ids.get(period) {
-            return p;
-        }
-        let p = self.periods.len();
-        self.periods.push((
-            period.to_string(),
-            PeriodTally {
-                log: PeriodLog::new(Some(self.spill.clone())),
-                ..PeriodTally::default()
-            },
-        ));
-        self.period_ids.insert(Box::from(period), p);
-        p
-    }
-
-    /// Counts a dated document's phrases and theme hits into `period`.
-    #[allow(clippy::too_many_arguments)]
-    fn tally(
-        &mut self,
-        doc: u32,
-        name: &str,
-        period: &str,
-        text: &str,
-        tokens: &[u32],
-        spans: &[Span],
-        continued: bool,
-        candidates: bool,
-    ) {
-        let p = self.period(period);
-        if !continued {
-            self.periods[p].1.docs += 1;
-            self.open = Some(p);
-        }
-        self.periods[p].1.tokens += tokens.len() as u64;
-        if self.options.max_n >= 2 {
-            self.count_phrases(doc, tokens, spans);
-        }
-        if !candidates {
-            return;
-        }
-        let tally = &mut self.periods[p].1;
-        if tally.themes.is_empty() {
-            tally.themes = vec![ThemeCount::default(); self.matcher.theme_count()];
-        }
-        let words = &self.words;
-        let stems = &self.stems;
-        let hits = self.matcher.find_by(
-            tokens,
-            |t| &words[t as usize].starts,
-            |t| &words[t as usize].text,
-            |t| &stems[words[t as usize].stem as usize],
-        );
-        if self.theme_seen.is_empty() {
-            self.theme_seen = vec![0; self.matcher.theme_count()];
-        }
-        for hit in hits {
-            let theme = &mut tally.themes[hit.theme];
-            theme.hits += 1;
-            if self.theme_seen[hit.theme] != doc {
-                theme.docs += 1;
-                self.theme_seen[hit.theme] = doc;
-            }
-            let matched: Vec<&str> = tokens[hit.start..hit.start + hit.len]
-                .iter()
-                .map(|&t| &*words[t as usize].text)
-                .collect();
-            *theme.words.entry(matched.join(" ")).or_default() += 1;
-            if let Some(watch) = &self.watch {
-                if watch.periods.get(hit.theme).is_some_and(|p| p == period) {
-                    watch.found[hit.theme].fetch_add(1, Ordering::Relaxed);
-                }
-            }
-            self.kwic.push(kwic_line(
-                name,
-                period,
-                text,
-                spans,
-                hit,
-                self.offset,
-                self.options.kwic_window,
-                self.order.ok_or(self.seed),
-            ));
-        }
-        // Keep this thread's share of the sample small as it goes: trim when the lines have
-        // doubled since the last trim, so trimming costs O(1) per line on average.
-        if self.options.kwic_max > 0 && self.kwic.len() > 2 * self.kwic_trimmed + 4096 {
-            let mut part = Counts {
-                kwic: std::mem::take(&mut self.kwic),
-                ..Counts::default()
-            };
-            part.kwic_sample(self.options.kwic_max);
-            self.kwic = part.kwic;
-            self.kwic_trimmed = self.kwic.len();
-        }
-    }
-
-    /// Counts the phrases of a dated document beside each phrase, as stems are counted.
-    fn count_phrases(&mut self, doc: u32, tokens: &[u32], spans: &[Span]) {
-        for i in 0..tokens.len() {
-            if self.words[tokens[i] as usize].stopword {
-                continue;
-            }
-            let mut gram: Gram = [u32::MAX; MAX_N];
-            gram[0] = self.words[tokens[i] as usize].stem;
-            for n in 2..=self.options.max_n {
-                let j = i + n - 1;
-                if j >= tokens.len() || spans[j].after_break {
-                    break;
-                }
-                let word = &self.words[tokens[j] as usize];
-                gram[n - 1] = word.stem;
-                if word.stopword {
-                    continue;
-                }
-                let id = match self.gram_ids.get(&gram) {
-                    Some(&id) => id,
-                    None => {
-                        let id = self.grams.len() as u32;
-                        self.gram_ids.insert(gram, id);
-                        self.grams.push(gram);
-                        self.gram_docs.push((0, 0));
-                        id
-                    }
-                };
-                let seen = &mut self.gram_docs[id as usize];
-                if seen.0 != doc {
-                    *seen = (doc, 0);
-                    self.touched_grams.push(id);
-                }
-                seen.1 += 1;
-            }
-        }
-    }
-
-    /// Ends the open document: its size and the count of each term it held go to its
-    /// period's log.
-    fn close_doc(&mut self) {
-        let Some(p) = self.open.take() else {
-            return;
-        };
-        let tally = &mut self.periods[p].1;
-        let n = self.doc_tokens;
-        tally.min_doc_tokens = Some(tally.min_doc_tokens.map_or(n, |m| m.min(n)));
-        let terms = self.touched.len() + self.touched_grams.len();
-        if terms == 0 {
-            return;
-        }
-        let (stem_docs, gram_docs) = (&self.stem_docs, &self.gram_docs);
-        tally.log.push(
-            LoggedDoc {
-                place: self.place,
-                tokens: n,
-            },
-            terms,
-            self.touched
-                .iter()
-                .map(|&id| (TermId::Stem(id), stem_docs[id as usize].1))
-                .chain(
-                    self.touched_grams
-                        .iter()
-                        .map(|&id| (TermId::Phrase(id), gram_docs[id as usize].1)),
-                ),
-        );
-    }
-
-    /// What this counter found, in its own ids, for [`resolve`].
-    pub fn finish(mut self) -> Tally {
-        self.close_doc();
-        let themes = self.matcher.theme_count();
-        let mut kwic = Counts {
-            kwic: self.kwic,
-            ..Counts::default()
-        };
-        if self.options.kwic_max > 0 {
-            kwic.kwic_sample(self.options.kwic_max);
-        }
-        Tally {
-            stems: self.stems,
-            grams: self.grams,
-            periods: self
-                .periods
-                .into_iter()
-                .map(|(label, mut t)| {
-                    if t.themes.is_empty() {
-                        t.themes = vec![ThemeCount::default(); themes];
-                    }
-                    (label, t)
-                })
-                .collect(),
-            kwic: kwic.kwic,
-            words: self
-                .words
-                .into_iter()
-                .filter(|w| w.count > 0)
-                .map(|w| (w.text, w.count))
-                .collect(),
-        }
-    }
-}
-
-/// The concordance line of `hit`: `window` words each side, as written (after
-/// normalisation), on one line.
-#[allow(clippy::too_many_arguments)]
-fn kwic_line(
-    name: &str,
-    period: &str,
-    text: &str,
-    spans: &[Span],
-    hit: crate::lexicon::Hit,
-    offset: usize,
-    window: usize,
-    order: Result<u64, u64>,
-) -> KwicLine {
-    let end = hit.start + hit.len;
-    let left_from = hit.start.saturating_sub(window);
-    let right_to = (end + window).min(spans.len());
-    let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let left = one_line(&text[spans[left_from].start..spans[hit.start].start]);
-    let matched = one_line(&text[spans[hit.start].start..spans[end - 1].end]);
-    let right = if right_to > end {
-        one_line(&text[spans[end - 1].end..spans[right_to - 1].end])
-    } else {
-        String::new()
-    };
-    // The sample key: the document's place in reading order then the word's, when known
-    // (`Ok`; positions past 2^24 share a key; ties fall to document and position), else a
-    // hash of the document's text seed and the word's position (`Err(seed)`).
-    let key = match order {
-        Ok(place) => (place << 24) | (offset + hit.start).min((1 << 24) - 1) as u64,
-        Err(seed) => {
-            let mut hasher = rustc_hash::FxHasher::default();
-            (seed, offset + hit.start).hash(&mut hasher);
-            hasher.finish()
-        }
-    };
-    KwicLine {
-        doc: name.to_string(),
-        period: period.to_string(),
-        theme: hit.theme,
-        pattern: hit.pattern,
-        start: offset + hit.start,
-        left,
-        matched,
-        right,
-        key,
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::first_docs::FirstDocs;
     use super::*;
     use crate::lexicon::{tests::english, Lexicon};
     use std::path::Path;
@@ -926,8 +77,24 @@ mod tests {
         count_document(text, &t, &Matcher::new(&lex)).0
     }
 
+    /// The counts of `tallies`, phrases seen fewer than `min_count` times left out, and the
+    /// first documents of the periods `firsts`.
+    fn resolved_with(
+        tallies: Vec<Tally>,
+        min_count: u64,
+        firsts: &[String],
+    ) -> (Counts, FirstDocs) {
+        let options = ResolveOptions {
+            prune_below: Some(min_count),
+            first_docs_in: firsts,
+            places: &FxHashMap::default(),
+        };
+        let (counts, first) = resolve(tallies, &options).unwrap();
+        (counts.finish().unwrap(), first)
+    }
+
     fn resolved(tally: Tally) -> Counts {
-        resolve(vec![tally], 0, |_| Vec::new(), &FxHashMap::default()).unwrap()
+        resolved_with(vec![tally], 0, &[]).0
     }
 
     #[test]
@@ -1017,20 +184,14 @@ mod tests {
         let m = Matcher::new(&empty);
         let mut counter = Counter::new(&t, &m, CountOptions::default());
         counter.add("d", Some("p"), text);
-        let counts = resolve(
-            vec![counter.finish()],
-            2,
-            |_| Vec::new(),
-            &FxHashMap::default(),
-        )
-        .unwrap();
+        let counts = resolved_with(vec![counter.finish()], 2, &[]).0;
         let terms = &counts.periods["p"].terms;
         assert!(terms.contains_key("clinic commiss") && !terms.contains_key("commiss group"));
         assert!(terms.contains_key("group"), "single words are kept");
     }
 
     /// Documents of two periods, counted by `threads` counters taking them in turn.
-    fn split_between(threads: usize, order: &[usize]) -> Counts {
+    fn split_between(threads: usize, order: &[usize]) -> (Counts, FirstDocs) {
         let docs = [
             "commissioning clinical. Clinical commissioning groups",
             "clinical care and clinical care",
@@ -1049,23 +210,22 @@ mod tests {
             counter.set_document(i as u64, i as u64);
             counter.add(&format!("d{i}"), Some(["p0", "p1"][i % 2]), docs[i]);
         }
-        let mut counts = resolve(
+        let (mut counts, first) = resolved_with(
             counters.into_iter().map(Counter::finish).collect(),
             2,
-            |periods| vec![periods[0].to_string()],
-            &FxHashMap::default(),
-        )
-        .unwrap();
+            &["p0".to_string()],
+        );
         counts.kwic_sample(200);
-        counts
+        (counts, first)
     }
 
     #[test]
     fn counts_do_not_depend_on_how_documents_are_split_between_counters() {
-        let one = split_between(1, &[0, 1, 2, 3, 4]);
-        assert_eq!(one, split_between(2, &[0, 1, 2, 3, 4]));
-        assert_eq!(one, split_between(3, &[4, 2, 0, 3, 1]));
-        assert_eq!(one, split_between(2, &[3, 1, 4, 0, 2]));
+        let whole = split_between(1, &[0, 1, 2, 3, 4]);
+        assert_eq!(whole, split_between(2, &[0, 1, 2, 3, 4]));
+        assert_eq!(whole, split_between(3, &[4, 2, 0, 3, 1]));
+        assert_eq!(whole, split_between(2, &[3, 1, 4, 0, 2]));
+        let (one, one_first) = whole;
         let p0 = &one.periods["p0"];
         assert_eq!(p0.docs, 3);
         let commiss = p0.terms["commiss"];
@@ -1078,9 +238,68 @@ mod tests {
         // Every term carries its dispersion sums.
         assert!(p0.terms.values().all(|c| c.spread.is_some()));
         // The first documents of each term, in reading order, for the period asked about.
-        let firsts = &one.first_docs["p0"];
+        let firsts = one_first.get("p0").unwrap();
         assert_eq!(firsts["commiss"], [0, 2]);
         assert_eq!(firsts["trust"], [2, 4]);
-        assert!(!one.first_docs.contains_key("p1"));
+        assert!(one_first.get("p1").is_none());
+    }
+
+    #[test]
+    fn parts_counted_alone_and_merged_give_the_counts_of_the_whole() {
+        let docs = [
+            "commissioning clinical. Clinical commissioning groups",
+            "clinical care and clinical care",
+            "care commissioning trusts, the trusts",
+            "Commissioners met clinical commissioning leads",
+            "trusts and clinical commissioning",
+            "Clinical care groups met the commissioners",
+        ];
+        let t = english();
+        let lex = lexicon(&t, "\"commissioning\", \"commissioner\"");
+        let m = Matcher::new(&lex);
+        let watched = ["p0".to_string(), "p1".to_string()];
+        // Each part counted and resolved on its own (no phrase left out: a phrase rare in a
+        // part may not be rare in all).
+        let count = |part: &[usize]| {
+            let mut counter = Counter::new(&t, &m, CountOptions::default());
+            for &i in part {
+                counter.set_document(i as u64, i as u64);
+                counter.add(&format!("d{i}"), Some(["p0", "p1"][i % 2]), docs[i]);
+            }
+            let options = ResolveOptions {
+                prune_below: None,
+                first_docs_in: &watched,
+                places: &FxHashMap::default(),
+            };
+            resolve(vec![counter.finish()], &options).unwrap()
+        };
+        let finished = |(mut counts, first): (Counts, FirstDocs)| {
+            counts.prune_phrases(2);
+            let mut counts = counts.finish().unwrap();
+            counts.kwic_sample(200);
+            (counts, first)
+        };
+        let whole = finished(count(&[0, 1, 2, 3, 4, 5]));
+        let merge = |parts: Vec<(Counts, FirstDocs)>| {
+            parts
+                .into_iter()
+                .reduce(|(c, f), (c2, f2)| (c.merge(c2), f.merge(f2)))
+                .unwrap()
+        };
+        let two = finished(merge(vec![count(&[0, 3, 4]), count(&[1, 2, 5])]));
+        let three = finished(merge(vec![count(&[5]), count(&[0, 2]), count(&[4, 1, 3])]));
+        // In another grouping and order.
+        let (a, b, c) = (count(&[5]), count(&[0, 2]), count(&[4, 1, 3]));
+        let regrouped = finished(merge(vec![merge(vec![c, a]), b]));
+        assert_eq!(two, whole);
+        assert_eq!(three, whole);
+        assert_eq!(regrouped, whole);
+        // Dispersion was worked out after merging, from the totals of the whole.
+        let commiss = whole.0.periods["p0"].terms["commiss"];
+        assert_eq!(
+            three.0.periods["p0"].terms["commiss"].spread,
+            commiss.spread
+        );
+        assert!(commiss.spread.is_some());
     }
 }

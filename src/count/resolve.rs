@@ -1,13 +1,13 @@
-//! From the counters' [`Tally`]s to the corpus's [`Counts`]: the one place where the work of
-//! the threads comes together.
+//! From the counters' [`Tally`]s to [`Counts`]: the one place where the work of the threads
+//! comes together.
 //!
 //! Each counter names stems and phrases by ids of its own. Here the ids are mapped to one
-//! vocabulary, and each period's per-document logs ([`super::log`]) are read twice: once for
-//! each term's count, documents and largest count in one document, once more (now that each
-//! term's count `f` and the period's size `T` are known) for the integer sums Gries's DP is
-//! computed from ([`Spread`]). Phrases seen fewer than `min_count` times in the whole corpus
-//! are dropped between the two passes. Periods are resolved in parallel; every number is an
-//! integer sum, so the result does not depend on how documents were split between threads.
+//! vocabulary, and each period's per-document logs ([`super::log`]) are read once for each
+//! term's count, documents and largest count in one document (and, for the periods the
+//! report asks about, its first documents). The logs themselves go on into the counts, for
+//! the dispersion sums that [`Counts::finish`] works out once every part is in. Periods are
+//! resolved in parallel; every number is an integer sum, so the result does not depend on
+//! how documents were split between threads.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -15,53 +15,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::counter::{PeriodTally, Tally};
+use super::counts::{add_themes, Counts, PeriodCounts, TermCount};
+use super::dispersion::{DocTerms, Segment, Slots};
+use super::first_docs::{FirstDocs, FIRST_DOCS};
 use super::log::TermId;
-use super::{
-    Counts, Gram, PeriodCounts, PeriodTally, Spread, Tally, TermCount, ThemeCount, FIRST_DOCS,
-};
-
-/// Terms (stems, then phrases) up to which a period's term slots are a plain array; beyond,
-/// a hash map, so that millions of phrases do not cost an array each.
-const DENSE_TERMS: usize = 1 << 22;
-
-/// A term's place in one period's list of terms, by its index in the merged vocabulary.
-enum Slots {
-    Dense(Vec<u32>),
-    Sparse(FxHashMap<u32, u32>),
-}
-
-impl Slots {
-    fn new(terms: usize) -> Slots {
-        if terms <= DENSE_TERMS {
-            Slots::Dense(vec![u32::MAX; terms])
-        } else {
-            Slots::Sparse(FxHashMap::default())
-        }
-    }
-
-    fn get(&self, term: u32) -> Option<usize> {
-        match self {
-            Slots::Dense(v) => Some(v[term as usize]).filter(|&s| s != u32::MAX),
-            Slots::Sparse(m) => m.get(&term).copied(),
-        }
-        .map(|s| s as usize)
-    }
-
-    /// The slot of `term`; `next` (the next free slot) when it had none.
-    fn get_or(&mut self, term: u32, next: usize) -> usize {
-        let slot = match self {
-            Slots::Dense(v) => {
-                let s = &mut v[term as usize];
-                if *s == u32::MAX {
-                    *s = next as u32;
-                }
-                *s
-            }
-            Slots::Sparse(m) => *m.entry(term).or_insert(next as u32),
-        };
-        slot as usize
-    }
-}
+use super::phrases::Gram;
 
 /// The merged vocabulary: every counter's stems and phrases, each once.
 struct Vocabulary<'t> {
@@ -146,24 +105,31 @@ impl<'t> Vocabulary<'t> {
 }
 
 /// One period's terms after the first pass: (merged index, counts), in order of first sight.
-type Terms = Vec<(u32, TermCount)>;
+type FirstSight = Vec<(u32, TermCount)>;
 
 /// The places of a term's first documents, ascending; `u64::MAX` where there are fewer.
 type Firsts = [u64; FIRST_DOCS];
 
-/// The corpus's counts from every counter's tally; phrases seen fewer than `min_count` times
-/// in all periods together are left out (single words are all kept). For the periods that
-/// `first_docs_in` picks from the labels of all periods, each term's first documents in
-/// reading order are kept too ([`Counts::first_docs`]), a document's place read through
-/// `places` where it has an entry (a copy of a text counted in place of the first copy
-/// stands at the first copy's place). Fails only when a log written to a temporary file
-/// cannot be read back.
-pub fn resolve(
+/// What [`resolve`] is asked for beyond the counts.
+pub(crate) struct ResolveOptions<'a> {
+    /// Leave out phrases seen fewer times than this in all periods together (the tallies
+    /// are the whole corpus); `None` keeps them all (a part of a corpus, to be merged).
+    pub prune_below: Option<u64>,
+    /// The periods whose terms' first documents are wanted ([`FirstDocs`]).
+    pub first_docs_in: &'a [String],
+    /// A document's place in reading order, where it is not its own: a copy of a text
+    /// counted in place of the first copy stands at the first copy's place.
+    pub places: &'a FxHashMap<u64, u64>,
+}
+
+/// The counts of the documents the counters' tallies hold, and the first documents of each
+/// term in the periods asked about. Each period's logs are read once here (count, documents,
+/// largest count, first places); the dispersion sums wait for [`Counts::finish`]. Fails only
+/// when a log written to a temporary file cannot be read back.
+pub(crate) fn resolve(
     tallies: Vec<Tally>,
-    min_count: u64,
-    first_docs_in: impl Fn(&[&str]) -> Vec<String>,
-    places: &FxHashMap<u64, u64>,
-) -> std::io::Result<Counts> {
+    options: &ResolveOptions,
+) -> std::io::Result<(Counts, FirstDocs)> {
     let vocabulary = Vocabulary::new(&tallies);
     let mut by_period: BTreeMap<&str, Vec<(usize, &PeriodTally)>> = BTreeMap::new();
     for (t, tally) in tallies.iter().enumerate() {
@@ -172,48 +138,17 @@ pub fn resolve(
         }
     }
     let periods: Vec<(&str, Vec<(usize, &PeriodTally)>)> = by_period.into_iter().collect();
-    let first_docs_in = first_docs_in(&periods.iter().map(|p| p.0).collect::<Vec<_>>());
-
-    // First pass: each term's count, documents and largest count in one document (and, where
-    // asked, its first documents).
-    let firsts: Vec<(Terms, Vec<Firsts>)> = periods
+    let sighted: Vec<(FirstSight, Vec<Firsts>)> = periods
         .par_iter()
         .map(|(label, parts)| {
-            let watched = first_docs_in.iter().any(|p| p == label);
-            let mut slots = Slots::new(vocabulary.len());
-            let mut terms: Terms = Vec::new();
-            let mut first: Vec<Firsts> = Vec::new();
-            for &(t, part) in parts {
-                part.log.for_each(|doc, term, count| {
-                    let i = vocabulary.index(t, term);
-                    let slot = slots.get_or(i, terms.len());
-                    if slot == terms.len() {
-                        terms.push((i, TermCount::default()));
-                        if watched {
-                            first.push([u64::MAX; FIRST_DOCS]);
-                        }
-                    }
-                    let e = &mut terms[slot].1;
-                    e.count += count;
-                    e.docs += 1;
-                    e.max_doc = e.max_doc.max(count);
-                    if watched {
-                        keep_first(
-                            &mut first[slot],
-                            *places.get(&doc.place).unwrap_or(&doc.place),
-                        );
-                    }
-                })?;
-            }
-            Ok((terms, first))
+            let watched = options.first_docs_in.iter().any(|p| p == label);
+            first_pass(&vocabulary, parts, watched, options.places)
         })
         .collect::<std::io::Result<_>>()?;
 
-    // Phrases too rare in the whole corpus are dropped: most phrases occur once, and kept
-    // they would swamp the term tables (and a spreadsheet's row limit).
     let stems = vocabulary.stems.len();
     let mut phrase_totals = vec![0u64; vocabulary.grams.len()];
-    for (terms, _) in &firsts {
+    for (terms, _) in &sighted {
         for &(i, c) in terms {
             if let Some(g) = (i as usize).checked_sub(stems) {
                 phrase_totals[g] += c.count;
@@ -221,106 +156,110 @@ pub fn resolve(
         }
     }
     let kept = |i: u32| {
-        (i as usize)
-            .checked_sub(stems)
-            .is_none_or(|g| phrase_totals[g] >= min_count)
-    };
-
-    // Each kept term's text, made once and shared by every period that holds it.
-    let texts: Vec<Arc<str>> = (0..vocabulary.len() as u32)
-        .map(|i| {
-            if kept(i) {
-                Arc::from(vocabulary.text(i))
-            } else {
-                Arc::from("")
-            }
+        (i as usize).checked_sub(stems).is_none_or(|g| {
+            options
+                .prune_below
+                .is_none_or(|min| phrase_totals[g] >= min)
         })
+    };
+    // One text per term, shared by the periods and the rows that name it.
+    let texts: Vec<Option<Arc<str>>> = (0..vocabulary.len() as u32)
+        .map(|i| kept(i).then(|| Arc::from(vocabulary.text(i))))
         .collect();
 
-    // Second pass: the dispersion sums, now that f and T are known.
-    type Resolved = (String, PeriodCounts, Option<FxHashMap<String, Vec<u64>>>);
-    let resolved: Vec<Resolved> = periods
-        .par_iter()
-        .zip(firsts)
-        .map(|((label, parts), (mut terms, first))| {
-            let first_docs = (!first.is_empty()).then(|| {
-                terms
-                    .iter()
-                    .zip(&first)
-                    .filter(|&(&(i, _), _)| kept(i))
-                    .map(|(&(i, _), f)| {
-                        let places = f.iter().copied().filter(|&p| p != u64::MAX).collect();
-                        (vocabulary.text(i), places)
-                    })
-                    .collect()
-            });
-            drop(first);
-            terms.retain(|&(i, _)| kept(i));
-            let big_t: u128 = parts.iter().map(|(_, p)| p.tokens as u128).sum();
-            let mut slots = Slots::new(vocabulary.len());
-            for (s, &(i, _)) in terms.iter().enumerate() {
-                slots.get_or(i, s);
-            }
-            // (Σ n_i, Σ max(0, n_i·f − v_i·T)) per term.
-            let mut spreads = vec![(0u64, 0u128); terms.len()];
-            for &(t, part) in parts {
-                part.log.for_each(|doc, term, v| {
-                    if let Some(s) = slots.get(vocabulary.index(t, term)) {
-                        let (f, n) = (terms[s].1.count as u128, doc.tokens as u128);
-                        let e = &mut spreads[s];
-                        e.0 += doc.tokens;
-                        e.1 += (n * f).saturating_sub(v as u128 * big_t);
-                    }
-                })?;
-            }
-            drop(slots);
-            let mut counts = PeriodCounts {
-                terms: terms
-                    .into_iter()
-                    .zip(spreads)
-                    .map(|((i, mut c), (with, excess))| {
-                        c.spread = Some(Spread::new(with, excess));
-                        (texts[i as usize].clone(), c)
-                    })
-                    .collect(),
-                ..PeriodCounts::default()
+    let mut counts = Counts::default();
+    let mut first_docs = FirstDocs::default();
+    for ((label, parts), (terms, first)) in periods.iter().zip(sighted) {
+        if !first.is_empty() {
+            let places = terms
+                .iter()
+                .zip(&first)
+                .filter_map(|(&(i, _), f)| {
+                    let text = texts[i as usize].as_ref()?;
+                    let places = f.iter().copied().filter(|&p| p != u64::MAX).collect();
+                    Some((text.to_string(), places))
+                })
+                .collect();
+            first_docs.insert(label, places);
+        }
+        let mut period = PeriodCounts {
+            terms: terms
+                .into_iter()
+                .filter_map(|(i, c)| Some((texts[i as usize].clone()?, c)))
+                .collect(),
+            ..PeriodCounts::default()
+        };
+        for (_, part) in parts {
+            period.docs += part.docs;
+            period.tokens += part.tokens;
+            period.min_doc_tokens = match (period.min_doc_tokens, part.min_doc_tokens) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
             };
-            for (_, part) in parts {
-                counts.docs += part.docs;
-                counts.tokens += part.tokens;
-                counts.min_doc_tokens = match (counts.min_doc_tokens, part.min_doc_tokens) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-                add_themes(&mut counts.themes, &part.themes);
-            }
-            Ok((label.to_string(), counts, first_docs))
-        })
-        .collect::<std::io::Result<_>>()?;
-    drop(vocabulary);
-    let mut periods = BTreeMap::new();
-    let mut first_docs = BTreeMap::new();
-    for (label, counts, first) in resolved {
-        if let Some(first) = first {
-            first_docs.insert(label.clone(), first);
+            add_themes(&mut period.themes, &part.themes);
         }
-        periods.insert(label, counts);
+        counts.periods.insert(label.to_string(), period);
     }
-
-    let mut words: FxHashMap<String, u64> = FxHashMap::default();
-    let mut kwic = Vec::new();
-    for tally in tallies {
+    drop(periods);
+    let stems_total = vocabulary.stems.len() as u32;
+    let (stem_maps, gram_maps) = (vocabulary.stem_maps, vocabulary.gram_maps);
+    let mut segments = Vec::with_capacity(tallies.len());
+    for ((tally, stems), grams) in tallies.into_iter().zip(stem_maps).zip(gram_maps) {
         for (w, c) in tally.words {
-            *words.entry(w.into()).or_default() += c;
+            *counts.words.entry(w.into()).or_default() += c;
         }
-        kwic.extend(tally.kwic);
+        counts.kwic.extend(tally.kwic);
+        segments.push(Segment {
+            logs: tally
+                .periods
+                .into_iter()
+                .map(|(label, part)| (label, part.log))
+                .collect(),
+            stems,
+            phrases: grams.into_iter().map(|g| stems_total + g).collect(),
+        });
     }
-    Ok(Counts {
-        periods,
-        kwic,
-        words,
-        first_docs,
-    })
+    counts.doc_terms = DocTerms {
+        vocabulary: texts,
+        segments,
+    };
+    Ok((counts, first_docs))
+}
+
+/// The first pass over one period's logs: each term's count, documents and largest count
+/// in one document, in order of first sight, and (when `watched`) its first places.
+fn first_pass(
+    vocabulary: &Vocabulary,
+    parts: &[(usize, &PeriodTally)],
+    watched: bool,
+    places: &FxHashMap<u64, u64>,
+) -> std::io::Result<(FirstSight, Vec<Firsts>)> {
+    let mut slots = Slots::new(vocabulary.len());
+    let mut terms: FirstSight = Vec::new();
+    let mut first: Vec<Firsts> = Vec::new();
+    for &(t, part) in parts {
+        part.log.for_each(|doc, term, count| {
+            let i = vocabulary.index(t, term);
+            let slot = slots.get_or(i, terms.len());
+            if slot == terms.len() {
+                terms.push((i, TermCount::default()));
+                if watched {
+                    first.push([u64::MAX; FIRST_DOCS]);
+                }
+            }
+            let e = &mut terms[slot].1;
+            e.count += count;
+            e.docs += 1;
+            e.max_doc = e.max_doc.max(count);
+            if watched {
+                keep_first(
+                    &mut first[slot],
+                    *places.get(&doc.place).unwrap_or(&doc.place),
+                );
+            }
+        })?;
+    }
+    Ok((terms, first))
 }
 
 /// Puts `place` among the smallest places of `first`, which stay ascending.
@@ -331,19 +270,6 @@ fn keep_first(first: &mut Firsts, place: u64) {
     let at = first.partition_point(|&p| p < place);
     first.copy_within(at..FIRST_DOCS - 1, at + 1);
     first[at] = place;
-}
-
-fn add_themes(into: &mut Vec<ThemeCount>, from: &[ThemeCount]) {
-    if into.len() < from.len() {
-        into.resize_with(from.len(), ThemeCount::default);
-    }
-    for (mine, theirs) in into.iter_mut().zip(from) {
-        mine.hits += theirs.hits;
-        mine.docs += theirs.docs;
-        for (w, c) in &theirs.words {
-            *mine.words.entry(w.clone()).or_default() += c;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,391 @@
+//! The per-thread [`Counter`]: many documents counted on one thread, into a [`Tally`] in the
+//! counter's own ids, which [`super::resolve`] combines with the other threads' tallies.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use super::counts::ThemeCount;
+use super::kwic::{kwic_line, KwicLine, Lines, Watch};
+use super::log::{LoggedDoc, PeriodLog, SpillFile, TermId};
+use super::phrases::{Gram, Phrases, MAX_N};
+use super::vocab::Vocab;
+use crate::lexicon::Matcher;
+use crate::tokenise::{Span, Tokeniser};
+
+/// What to count beyond single words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CountOptions {
+    /// Longest phrase counted as a term (1 = words only, 2 = bigrams, 3 = trigrams).
+    pub max_n: usize,
+    /// Words of context each side of a concordance line.
+    pub kwic_window: usize,
+    /// Concordance lines kept per period and theme (0 = all).
+    pub kwic_max: usize,
+}
+
+impl Default for CountOptions {
+    fn default() -> Self {
+        CountOptions {
+            max_n: 2,
+            kwic_window: 8,
+            kwic_max: 200,
+        }
+    }
+}
+
+/// Word tokens and distinct words of one document, for documents.csv.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DocSize {
+    pub tokens: u64,
+    pub types: u64,
+}
+
+/// One period of a counter: plain sums, the themes' counts, and the per-document log the
+/// terms' counts are resolved from.
+#[derive(Debug, Default)]
+pub(super) struct PeriodTally {
+    pub(super) docs: u64,
+    pub(super) tokens: u64,
+    pub(super) themes: Vec<ThemeCount>,
+    pub(super) min_doc_tokens: Option<u64>,
+    pub(super) log: PeriodLog,
+}
+
+/// What one [`Counter`] found, in its own ids, ready for [`super::resolve`]: its stems and
+/// phrases, its periods, its concordance lines and its surface words.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub(super) stems: Vec<Box<str>>,
+    pub(super) grams: Vec<Gram>,
+    pub(super) periods: BTreeMap<String, PeriodTally>,
+    pub(super) kwic: Vec<KwicLine>,
+    pub(super) words: Vec<(Box<str>, u64)>,
+}
+
+impl Tally {
+    /// Each period's word tokens in `tallies`, in period order: what is known of the periods
+    /// before the tallies are resolved.
+    pub fn period_tokens(tallies: &[Tally]) -> BTreeMap<String, u64> {
+        let mut tokens = BTreeMap::new();
+        for t in tallies {
+            for (label, part) in &t.periods {
+                *tokens.entry(label.clone()).or_default() += part.tokens;
+            }
+        }
+        tokens
+    }
+}
+
+/// One part of a document as the counter sees it: its name and text, and the word ids and
+/// places the text was split into.
+struct Part<'t> {
+    name: &'t str,
+    text: &'t str,
+    tokens: &'t [u32],
+    spans: &'t [Span],
+    /// It continues the document added before.
+    continued: bool,
+}
+
+/// Where the counter is in the document it is counting.
+#[derive(Default)]
+struct Open {
+    /// Documents added so far (the current document's number, from 1).
+    doc: u32,
+    /// Words of the current document in the parts added before this one.
+    offset: usize,
+    /// The period (index into the counter's periods) of the document being counted, while
+    /// it is open (see `close_doc`).
+    period: Option<usize>,
+    /// Word tokens of the open document so far.
+    tokens: u64,
+    /// The open document's place in reading order, for its period's log, and its text seed.
+    place: u64,
+    seed: u64,
+    /// The place and seed of the next document added ([`Counter::set_document`]).
+    next_place: u64,
+    next_seed: u64,
+    /// The next document's place in reading order, when set by [`Counter::set_order`].
+    order: Option<u64>,
+}
+
+/// Counts many documents on one thread. Each distinct word is interned once
+/// ([`super::vocab`]), so a token costs one hash look-up of a borrowed string and no
+/// allocation; a document's terms are counted by id beside each stem and phrase
+/// ([`super::phrases`]) and written to its period's log once, when the document ends. Give
+/// each thread its own counter and [`super::resolve`] the [`Tally`]s they finish with.
+pub struct Counter<'a> {
+    tokeniser: &'a Tokeniser,
+    matcher: &'a Matcher<'a>,
+    options: CountOptions,
+    vocab: Vocab,
+    phrases: Phrases,
+    period_ids: FxHashMap<Box<str>, usize>,
+    periods: Vec<(String, PeriodTally)>,
+    kwic: Lines,
+    open: Open,
+    /// Each theme, the last document (by its number) that had a hit of it.
+    theme_seen: Vec<u32>,
+    /// Buffers for the part being counted, kept between parts.
+    tokens: Vec<u32>,
+    spans: Vec<Span>,
+    /// Where this counter's per-document logs go as they grow (see `log.rs`).
+    spill: Arc<SpillFile>,
+    watch: Option<Arc<Watch>>,
+}
+
+impl<'a> Counter<'a> {
+    pub fn new(tokeniser: &'a Tokeniser, matcher: &'a Matcher<'a>, options: CountOptions) -> Self {
+        Counter {
+            tokeniser,
+            matcher,
+            options: CountOptions {
+                max_n: options.max_n.clamp(1, MAX_N),
+                ..options
+            },
+            vocab: Vocab::default(),
+            phrases: Phrases::default(),
+            period_ids: FxHashMap::default(),
+            periods: Vec::new(),
+            kwic: Lines::default(),
+            open: Open::default(),
+            theme_seen: Vec::new(),
+            tokens: Vec::new(),
+            spans: Vec::new(),
+            spill: Arc::default(),
+            watch: None,
+        }
+    }
+
+    /// Reports each theme hit to `watch` as it is found.
+    pub(crate) fn watch(&mut self, watch: Arc<Watch>) {
+        self.watch = Some(watch);
+    }
+
+    /// The next document's concordance lines are keyed by `place`, its place in reading
+    /// order, instead of by its text (so the first lines in reading order can be told).
+    pub fn set_order(&mut self, place: u64) {
+        self.open.order = Some(place);
+    }
+
+    /// The next document's place in reading order (logged with its terms), and a seed made
+    /// from its text (for its concordance lines' sample keys).
+    pub fn set_document(&mut self, place: u64, text_seed: u64) {
+        self.open.next_place = place;
+        self.open.next_seed = text_seed;
+    }
+
+    /// Tokenises `text` and adds it to `period` as one document named `name`. An undated
+    /// document (`None`) is only measured: its size is returned, nothing is counted.
+    pub fn add(&mut self, name: &str, period: Option<&str>, text: &str) -> DocSize {
+        self.add_part(name, period, text, false)
+    }
+
+    /// Adds `text` to the document added last, as its next part: a file too large to hold
+    /// whole is counted a part at a time, and its counts are those of one document. Parts
+    /// are cut at breaks (see [`crate::ingest::stream`]); a phrase does not run across one.
+    /// The [`DocSize`] returned is this part's share: the document's is the sum over parts.
+    pub fn add_more(&mut self, name: &str, period: Option<&str>, text: &str) -> DocSize {
+        self.add_part(name, period, text, true)
+    }
+
+    fn add_part(
+        &mut self,
+        name: &str,
+        period: Option<&str>,
+        text: &str,
+        continued: bool,
+    ) -> DocSize {
+        if !continued || self.open.doc == 0 {
+            self.close_doc();
+            let open = &mut self.open;
+            open.doc += 1;
+            (open.place, open.seed) = (open.next_place, open.next_seed);
+            open.offset = 0;
+            open.tokens = 0;
+            self.vocab.touched.clear();
+            self.phrases.touched.clear();
+        }
+        let mut tokens = std::mem::take(&mut self.tokens);
+        let mut spans = std::mem::take(&mut self.spans);
+        tokens.clear();
+        spans.clear();
+        let normalised = self.tokeniser.normalise(text);
+        let (vocab, tokeniser, matcher) = (&mut self.vocab, self.tokeniser, self.matcher);
+        tokeniser.split(&normalised, |w, span| {
+            tokens.push(vocab.intern(w, tokeniser, matcher));
+            spans.push(span);
+        });
+        let (types, candidates) = self.vocab.note(self.open.doc, &tokens, period.is_some());
+        if let Some(period) = period {
+            let part = Part {
+                name,
+                text: &normalised,
+                tokens: &tokens,
+                spans: &spans,
+                continued,
+            };
+            self.tally(period, &part, candidates);
+        }
+        self.open.offset += tokens.len();
+        self.open.tokens += tokens.len() as u64;
+        let size = DocSize {
+            tokens: tokens.len() as u64,
+            types,
+        };
+        self.tokens = tokens;
+        self.spans = spans;
+        size
+    }
+
+    /// The index of `period` in `periods`, made when new.
+    fn period(&mut self, period: &str) -> usize {
+        if let Some(&p) = self.period_ids.get(period) {
+            return p;
+        }
+        let p = self.periods.len();
+        self.periods.push((
+            period.to_string(),
+            PeriodTally {
+                log: PeriodLog::new(Some(self.spill.clone())),
+                ..PeriodTally::default()
+            },
+        ));
+        self.period_ids.insert(Box::from(period), p);
+        p
+    }
+
+    /// Counts a dated document's part into `period`: its size, its phrases and, when a
+    /// word of it can start a pattern (`candidates`), its theme hits.
+    fn tally(&mut self, period: &str, part: &Part, candidates: bool) {
+        let p = self.period(period);
+        if !part.continued {
+            self.periods[p].1.docs += 1;
+            self.open.period = Some(p);
+        }
+        self.periods[p].1.tokens += part.tokens.len() as u64;
+        if self.options.max_n >= 2 {
+            let doc = self.open.doc;
+            let words = &self.vocab.words;
+            let max_n = self.options.max_n;
+            self.phrases
+                .count(doc, part.tokens, part.spans, words, max_n);
+        }
+        if candidates {
+            self.themes(p, period, part);
+        }
+    }
+
+    /// Finds and counts the theme hits of a document's part in period `p` (`period`), with
+    /// their concordance lines.
+    fn themes(&mut self, p: usize, period: &str, part: &Part) {
+        let tally = &mut self.periods[p].1;
+        if tally.themes.is_empty() {
+            tally.themes = vec![ThemeCount::default(); self.matcher.theme_count()];
+        }
+        let (words, stems) = (&self.vocab.words, &self.vocab.stems);
+        let hits = self.matcher.find_by(
+            part.tokens,
+            |t| &words[t as usize].starts,
+            |t| &words[t as usize].text,
+            |t| &stems[words[t as usize].stem as usize],
+        );
+        if self.theme_seen.is_empty() {
+            self.theme_seen = vec![0; self.matcher.theme_count()];
+        }
+        let doc = self.open.doc;
+        for hit in hits {
+            let theme = &mut tally.themes[hit.theme];
+            theme.hits += 1;
+            if self.theme_seen[hit.theme] != doc {
+                theme.docs += 1;
+                self.theme_seen[hit.theme] = doc;
+            }
+            let matched: Vec<&str> = part.tokens[hit.start..hit.start + hit.len]
+                .iter()
+                .map(|&t| &*words[t as usize].text)
+                .collect();
+            *theme.words.entry(matched.join(" ")).or_default() += 1;
+            if let Some(watch) = &self.watch {
+                watch.saw(hit.theme, period);
+            }
+            let line = kwic_line(
+                part.name,
+                period,
+                part.text,
+                part.spans,
+                hit,
+                self.open.offset,
+                self.options.kwic_window,
+                self.open.order.ok_or(self.open.seed),
+            );
+            self.kwic.push(line, self.options.kwic_max);
+        }
+    }
+
+    /// Ends the open document: its terms and their counts go to its period's log.
+    fn close_doc(&mut self) {
+        let Some(p) = self.open.period.take() else {
+            return;
+        };
+        let tally = &mut self.periods[p].1;
+        let n = self.open.tokens;
+        tally.min_doc_tokens = Some(tally.min_doc_tokens.map_or(n, |m| m.min(n)));
+        let terms = self.vocab.touched.len() + self.phrases.touched.len();
+        if terms == 0 {
+            return;
+        }
+        let (stem_docs, gram_docs) = (&self.vocab.stem_docs, &self.phrases.docs);
+        tally.log.push(
+            LoggedDoc {
+                place: self.open.place,
+                tokens: n,
+            },
+            terms,
+            self.vocab
+                .touched
+                .iter()
+                .map(|&id| (TermId::Stem(id), stem_docs[id as usize].1))
+                .chain(
+                    self.phrases
+                        .touched
+                        .iter()
+                        .map(|&id| (TermId::Phrase(id), gram_docs[id as usize].1)),
+                ),
+        );
+    }
+
+    /// What this counter found, in its own ids.
+    pub fn finish(mut self) -> Tally {
+        self.close_doc();
+        let themes = self.matcher.theme_count();
+        let mut kwic = self.kwic.lines;
+        if self.options.kwic_max > 0 {
+            super::kwic::sample(&mut kwic, self.options.kwic_max);
+        }
+        Tally {
+            stems: self.vocab.stems,
+            grams: self.phrases.grams,
+            periods: self
+                .periods
+                .into_iter()
+                .map(|(label, mut t)| {
+                    if t.themes.is_empty() {
+                        t.themes = vec![ThemeCount::default(); themes];
+                    }
+                    (label, t)
+                })
+                .collect(),
+            kwic,
+            words: self
+                .vocab
+                .words
+                .into_iter()
+                .filter(|w| w.count > 0)
+                .map(|w| (w.text, w.count))
+                .collect(),
+        }
+    }
+}

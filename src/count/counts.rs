@@ -1,0 +1,371 @@
+//! [`Counts`]: the result of counting, and the one contract between counting and measuring.
+//!
+//! A plain value: per period its documents, word tokens, terms (count, documents holding the
+//! term, largest count in one document, and the sums Gries's DP is computed from) and theme
+//! hits; the surface words (for labels); the concordance lines of theme hits; and, until
+//! [`Counts::finish`], the per-document rows that dispersion needs ([`DocTerms`]).
+//!
+//! Counts made from different parts of a corpus combine with [`Counts::merge`], which is
+//! associative and commutative: threads, shards of a corpus, or another engine's executors
+//! can each count a part, and the tables do not depend on how the work was split. Parts must
+//! hold different texts (copies of a text are found before counting, as the readers do).
+//!
+//! Dispersion is the one measure that is not a sum: a term's DP in a period depends on the
+//! period's and the term's totals, known only once every part is in. So a part carries its
+//! per-document rows, and [`Counts::finish`] works the DP sums out from them after merging.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use super::dispersion::DocTerms;
+use super::kwic::KwicLine;
+
+/// How often a stem occurs, in how many documents, and at most how often in one document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TermCount {
+    pub count: u64,
+    pub docs: u64,
+    /// The largest count in a single document: `max_doc / count` is the share of the term's
+    /// occurrences that one document supplies.
+    pub max_doc: u64,
+    /// The sums Gries's DP is computed from ([`Counts::finish`] works them out; `None` until
+    /// then, and for counts that carry no per-document rows, which then have no DP).
+    pub spread: Option<Spread>,
+}
+
+impl TermCount {
+    /// Adds the same term's counts from other documents. Dispersion sums do not add (they
+    /// depend on the totals), so the result has none.
+    fn add(&mut self, other: &TermCount) {
+        self.count += other.count;
+        self.docs += other.docs;
+        self.max_doc = self.max_doc.max(other.max_doc);
+        self.spread = None;
+    }
+}
+
+/// A theme's hits, documents with a hit, and which words made the hits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ThemeCount {
+    pub hits: u64,
+    pub docs: u64,
+    /// Matched text (the surface words, space-separated) -> hits.
+    pub words: FxHashMap<String, u64>,
+}
+
+impl ThemeCount {
+    fn add(&mut self, other: &ThemeCount) {
+        self.hits += other.hits;
+        self.docs += other.docs;
+        for (w, c) in &other.words {
+            *self.words.entry(w.clone()).or_default() += c;
+        }
+    }
+}
+
+/// Adds `from`'s themes into `into`, theme by theme (lexicon order).
+pub(crate) fn add_themes(into: &mut Vec<ThemeCount>, from: &[ThemeCount]) {
+    if into.len() < from.len() {
+        into.resize_with(from.len(), ThemeCount::default);
+    }
+    for (mine, theirs) in into.iter_mut().zip(from) {
+        mine.add(theirs);
+    }
+}
+
+/// Counts for one period.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PeriodCounts {
+    /// Documents.
+    pub docs: u64,
+    /// Word tokens, stopwords included: the corpus size used for every rate.
+    pub tokens: u64,
+    /// Non-stopword terms by stem (phrases by their stems, space-separated).
+    pub terms: Terms,
+    /// One entry per lexicon theme, in lexicon order.
+    pub themes: Vec<ThemeCount>,
+    /// Fewest word tokens in one document of the period (for DPnorm).
+    pub min_doc_tokens: Option<u64>,
+}
+
+impl PeriodCounts {
+    /// Adds the period's counts from other documents.
+    fn merge(&mut self, other: PeriodCounts) {
+        self.docs += other.docs;
+        self.tokens += other.tokens;
+        self.min_doc_tokens = match (self.min_doc_tokens, other.min_doc_tokens) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        add_themes(&mut self.themes, &other.themes);
+        self.terms = std::mem::take(&mut self.terms).merge(other.terms);
+    }
+
+    /// A period of one document of `tokens` words holding `terms` (term, count): for tests
+    /// of the tables made from counts.
+    #[cfg(test)]
+    pub(crate) fn of_one_document(tokens: u64, terms: &[(&str, u64)]) -> PeriodCounts {
+        let mut c = PeriodCounts {
+            docs: 1,
+            tokens,
+            ..Default::default()
+        };
+        for &(t, n) in terms {
+            c.terms.insert(
+                t,
+                TermCount {
+                    count: n,
+                    docs: 1,
+                    ..Default::default()
+                },
+            );
+        }
+        c
+    }
+}
+
+/// Integer sums from which a term's DP in a period follows exactly
+/// ([`crate::measure::stats::gries_dp`]): with `T` the period's tokens, `f` the term's count,
+/// and `n_i`, `v_i` the tokens of document `i` and the term's count in it, summed over the
+/// documents that contain the term. Kept in 64-bit words (one is kept for every term and
+/// period; a 128-bit field would pad each to 16-byte alignment).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Spread {
+    /// Σ n_i (at most `T`).
+    pub tokens_with: u64,
+    /// Σ max(0, n_i·f − v_i·T), as two halves of a 128-bit integer: it can pass 2^64.
+    excess: [u64; 2],
+}
+
+impl Spread {
+    pub fn new(tokens_with: u64, excess: u128) -> Spread {
+        Spread {
+            tokens_with,
+            excess: [(excess >> 64) as u64, excess as u64],
+        }
+    }
+
+    /// Σ max(0, n_i·f − v_i·T).
+    pub fn excess(&self) -> u128 {
+        ((self.excess[0] as u128) << 64) | self.excess[1] as u128
+    }
+}
+
+/// A period's terms with their counts, sorted by term; each term's text is shared by the
+/// periods that hold it. (A sorted list: a hash map's free slots and a string per period
+/// would double the memory of the corpus's largest structure after the documents.)
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Terms(Vec<(Arc<str>, TermCount)>);
+
+impl Terms {
+    pub fn get(&self, term: &str) -> Option<&TermCount> {
+        self.0
+            .binary_search_by(|(t, _)| (**t).cmp(term))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, term: &str) -> bool {
+        self.get(term).is_some()
+    }
+
+    /// Adds or replaces `term`'s counts.
+    pub fn insert(&mut self, term: impl Into<Arc<str>>, count: TermCount) {
+        let term = term.into();
+        match self.0.binary_search_by(|(t, _)| t.cmp(&term)) {
+            Ok(i) => self.0[i].1 = count,
+            Err(i) => self.0.insert(i, (term, count)),
+        }
+    }
+
+    /// The `i`th term in term order, and its counts.
+    pub fn at(&self, i: usize) -> (&str, &TermCount) {
+        let (t, c) = &self.0[i];
+        (t, c)
+    }
+
+    /// (term, counts) in term order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &TermCount)> {
+        self.0.iter().map(|(t, c)| (&**t, c))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(t, _)| &**t)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &TermCount> {
+        self.0.iter().map(|(_, c)| c)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The terms with their shared texts, for [`DocTerms`] to find each term's place.
+    pub(crate) fn entries(&self) -> &[(Arc<str>, TermCount)] {
+        &self.0
+    }
+
+    /// The counts in term order, to fill in place.
+    pub(crate) fn counts_mut(&mut self) -> impl Iterator<Item = &mut TermCount> {
+        self.0.iter_mut().map(|(_, c)| c)
+    }
+
+    /// Keeps the terms `keep` says yes to.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.0.retain(|(t, _)| keep(t));
+    }
+
+    /// Both lists in one, in term order: a term in both has its counts added.
+    fn merge(self, other: Terms) -> Terms {
+        if self.is_empty() {
+            return other;
+        }
+        if other.is_empty() {
+            return self;
+        }
+        let mut merged = Vec::with_capacity(self.0.len().max(other.0.len()));
+        let (mut a, mut b) = (
+            self.0.into_iter().peekable(),
+            other.0.into_iter().peekable(),
+        );
+        loop {
+            let order = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => x.0.cmp(&y.0),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => break,
+            };
+            match order {
+                std::cmp::Ordering::Less => merged.extend(a.next()),
+                std::cmp::Ordering::Greater => merged.extend(b.next()),
+                std::cmp::Ordering::Equal => {
+                    let (term, mut count) = a.next().expect("peeked");
+                    count.add(&b.next().expect("peeked").1);
+                    merged.push((term, count));
+                }
+            }
+        }
+        Terms(merged)
+    }
+}
+
+impl std::ops::Index<&str> for Terms {
+    type Output = TermCount;
+
+    fn index(&self, term: &str) -> &TermCount {
+        self.get(term).unwrap_or_else(|| panic!("no term '{term}'"))
+    }
+}
+
+impl FromIterator<(Arc<str>, TermCount)> for Terms {
+    /// Terms in any order, each once.
+    fn from_iter<I: IntoIterator<Item = (Arc<str>, TermCount)>>(items: I) -> Terms {
+        let mut terms: Vec<(Arc<str>, TermCount)> = items.into_iter().collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Terms(terms)
+    }
+}
+
+impl<'a> IntoIterator for &'a Terms {
+    type Item = (&'a str, &'a TermCount);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (Arc<str>, TermCount)>,
+        fn(&'a (Arc<str>, TermCount)) -> (&'a str, &'a TermCount),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(t, c)| (&**t, c))
+    }
+}
+
+/// Counts of a corpus (or of a part of one), by period label (labels sort in time order).
+#[derive(Debug, Default)]
+pub struct Counts {
+    pub periods: BTreeMap<String, PeriodCounts>,
+    /// Concordance lines of theme hits: a deterministic sample of at most `--kwic-max` per
+    /// period and theme once [`Counts::kwic_sample`] is applied.
+    pub kwic: Vec<KwicLine>,
+    /// Non-stopword surface words of the counted documents, all periods together: for
+    /// labelling each stem with its most frequent written form.
+    pub words: FxHashMap<String, u64>,
+    /// Per document, its size and its terms' counts: what [`Counts::finish`] works the DP
+    /// sums out from. Empty once finished.
+    pub(crate) doc_terms: DocTerms,
+}
+
+impl PartialEq for Counts {
+    /// Equal when everything measured is (the per-document rows are a means, not a result).
+    fn eq(&self, other: &Counts) -> bool {
+        self.periods == other.periods && self.kwic == other.kwic && self.words == other.words
+    }
+}
+
+impl Counts {
+    /// The counts of both parts: sums of sums, the larger of the largest counts, the
+    /// per-document rows of both. Associative and commutative (in what it measures), so
+    /// parts may be merged in any grouping and order; dispersion is worked out afterwards,
+    /// by [`Counts::finish`].
+    pub fn merge(mut self, other: Counts) -> Counts {
+        for (label, theirs) in other.periods {
+            match self.periods.entry(label) {
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(theirs);
+                }
+                std::collections::btree_map::Entry::Occupied(mut o) => o.get_mut().merge(theirs),
+            }
+        }
+        for (w, c) in other.words {
+            *self.words.entry(w).or_default() += c;
+        }
+        self.kwic.extend(other.kwic);
+        self.doc_terms = std::mem::take(&mut self.doc_terms).merge(other.doc_terms);
+        self
+    }
+
+    /// Leaves out the phrases seen fewer than `min_count` times in all periods together
+    /// (single words are all kept): a rare phrase says little and costs a row per period.
+    /// Apply it to the whole corpus's counts (a phrase rare in each part may not be rare in
+    /// all), before [`Counts::finish`].
+    pub fn prune_phrases(&mut self, min_count: u64) {
+        let mut totals: FxHashMap<&str, u64> = FxHashMap::default();
+        for p in self.periods.values() {
+            for (t, c) in p.terms.iter().filter(|(t, _)| t.contains(' ')) {
+                *totals.entry(t).or_default() += c.count;
+            }
+        }
+        let rare: rustc_hash::FxHashSet<String> = totals
+            .into_iter()
+            .filter(|&(_, n)| n < min_count)
+            .map(|(t, _)| t.to_string())
+            .collect();
+        if rare.is_empty() {
+            return;
+        }
+        for p in self.periods.values_mut() {
+            p.terms.retain(|t| !rare.contains(t));
+        }
+    }
+
+    /// Works out every term's dispersion sums from the per-document rows, which it then
+    /// lets go: the counts are final. Fails only when rows kept in a temporary file cannot be
+    /// read back.
+    pub fn finish(mut self) -> std::io::Result<Counts> {
+        let doc_terms = std::mem::take(&mut self.doc_terms);
+        doc_terms.resolve_spreads(&mut self.periods)?;
+        Ok(self)
+    }
+
+    /// Keeps, for each period and theme, the `max` concordance lines with the smallest sample
+    /// keys (all of them when `max` is 0), sorted by theme, period, document and position.
+    /// The sample does not depend on how documents were split between threads or parts.
+    pub fn kwic_sample(&mut self, max: usize) {
+        super::kwic::sample(&mut self.kwic, max);
+    }
+}

@@ -1,0 +1,195 @@
+//! The per-document rows dispersion is worked out from ([`DocTerms`]), and the second pass
+//! over them that turns each term's rows into the integer sums of its DP ([`Spread`]).
+//!
+//! Gries's DP compares a term's share of each document with the document's share of its
+//! period: `Σ |v_i/f − n_i/T|`, where `f` and `T` are the term's and the period's totals.
+//! Those are known only when every document is counted, so the rows wait here, written by
+//! each counter to its temporary file ([`super::log`]), and are read once more at the end.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::counts::{PeriodCounts, Spread};
+use super::log::{PeriodLog, TermId};
+
+/// Terms up to which a period's term slots are a plain array; beyond, a hash map, so that
+/// millions of phrases do not cost an array each.
+const DENSE_TERMS: usize = 1 << 22;
+
+/// A term's place in one list of terms, by its index in a vocabulary.
+pub(super) enum Slots {
+    Dense(Vec<u32>),
+    Sparse(FxHashMap<u32, u32>),
+}
+
+impl Slots {
+    pub(super) fn new(terms: usize) -> Slots {
+        if terms <= DENSE_TERMS {
+            Slots::Dense(vec![u32::MAX; terms])
+        } else {
+            Slots::Sparse(FxHashMap::default())
+        }
+    }
+
+    pub(super) fn get(&self, term: u32) -> Option<usize> {
+        match self {
+            Slots::Dense(v) => v.get(term as usize).copied().filter(|&s| s != u32::MAX),
+            Slots::Sparse(m) => m.get(&term).copied(),
+        }
+        .map(|s| s as usize)
+    }
+
+    /// The slot of `term`; `next` (the next free slot) when it had none.
+    pub(super) fn get_or(&mut self, term: u32, next: usize) -> usize {
+        let slot = match self {
+            Slots::Dense(v) => {
+                let s = &mut v[term as usize];
+                if *s == u32::MAX {
+                    *s = next as u32;
+                }
+                *s
+            }
+            Slots::Sparse(m) => *m.entry(term).or_insert(next as u32),
+        };
+        slot as usize
+    }
+}
+
+/// One counter's rows: its per-period logs, and where its term ids stand in the
+/// vocabulary of the [`DocTerms`] holding it.
+#[derive(Debug)]
+pub(crate) struct Segment {
+    /// Period label -> the log of that period's documents.
+    pub(super) logs: Vec<(String, PeriodLog)>,
+    /// The counter's stem ids -> vocabulary index.
+    pub(super) stems: Vec<u32>,
+    /// The counter's phrase ids -> vocabulary index.
+    pub(super) phrases: Vec<u32>,
+}
+
+impl Segment {
+    fn index(&self, term: TermId) -> u32 {
+        match term {
+            TermId::Stem(id) => self.stems[id as usize],
+            TermId::Phrase(id) => self.phrases[id as usize],
+        }
+    }
+}
+
+/// Per document of a corpus (or part), its word tokens and its terms' counts, in segments
+/// as the counters logged them, with one vocabulary naming their terms.
+#[derive(Debug, Default)]
+pub(crate) struct DocTerms {
+    /// The text of every term a segment names (`None` for a phrase left out as rare).
+    pub(super) vocabulary: Vec<Option<Arc<str>>>,
+    pub(super) segments: Vec<Segment>,
+}
+
+impl DocTerms {
+    /// Both parts' rows, under one vocabulary.
+    pub(super) fn merge(mut self, other: DocTerms) -> DocTerms {
+        if self.segments.is_empty() {
+            return other;
+        }
+        if other.segments.is_empty() {
+            return self;
+        }
+        let mut index: FxHashMap<Arc<str>, u32> = self
+            .vocabulary
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some((t.clone()?, i as u32)))
+            .collect();
+        let remap: Vec<u32> = other
+            .vocabulary
+            .into_iter()
+            .map(|t| match t {
+                None => u32::MAX,
+                Some(t) => *index.entry(t.clone()).or_insert_with(|| {
+                    self.vocabulary.push(Some(t));
+                    (self.vocabulary.len() - 1) as u32
+                }),
+            })
+            .collect();
+        let through = |ids: &mut Vec<u32>| {
+            for id in ids.iter_mut().filter(|id| **id != u32::MAX) {
+                *id = remap[*id as usize];
+            }
+        };
+        for mut segment in other.segments {
+            through(&mut segment.stems);
+            through(&mut segment.phrases);
+            self.segments.push(segment);
+        }
+        self
+    }
+
+    /// Sets every term's [`Spread`] in `periods` from the rows, periods in parallel. A
+    /// period with no rows keeps what it has.
+    pub(super) fn resolve_spreads(
+        self,
+        periods: &mut BTreeMap<String, PeriodCounts>,
+    ) -> std::io::Result<()> {
+        if self.segments.is_empty() {
+            return Ok(());
+        }
+        // Terms share their text with the vocabulary: found by the text's address.
+        let by_address: FxHashMap<usize, u32> = self
+            .vocabulary
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some((t.as_ref()?.as_ptr() as usize, i as u32)))
+            .collect();
+        let by_text: FxHashMap<&str, u32> = self
+            .vocabulary
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some((&**t.as_ref()?, i as u32)))
+            .collect();
+        let mut logs: BTreeMap<&str, Vec<(&Segment, &PeriodLog)>> = BTreeMap::new();
+        for segment in &self.segments {
+            for (label, log) in &segment.logs {
+                logs.entry(label).or_default().push((segment, log));
+            }
+        }
+        periods
+            .par_iter_mut()
+            .filter_map(|(label, counts)| Some((logs.get(label.as_str())?, counts)))
+            .try_for_each(|(logs, counts)| {
+                let mut slots = Slots::new(self.vocabulary.len());
+                for (s, (text, _)) in counts.terms.entries().iter().enumerate() {
+                    let i = by_address
+                        .get(&(text.as_ptr() as usize))
+                        .filter(|&&i| {
+                            self.vocabulary[i as usize]
+                                .as_ref()
+                                .is_some_and(|v| Arc::ptr_eq(v, text))
+                        })
+                        .or_else(|| by_text.get(&**text));
+                    if let Some(&i) = i {
+                        slots.get_or(i, s);
+                    }
+                }
+                let totals: Vec<u128> = counts.terms.values().map(|c| c.count as u128).collect();
+                let big_t = counts.tokens as u128;
+                let mut sums = vec![(0u64, 0u128); totals.len()];
+                for &(segment, log) in logs {
+                    log.for_each(|doc, term, v| {
+                        if let Some(s) = slots.get(segment.index(term)) {
+                            let (f, n) = (totals[s], doc.tokens as u128);
+                            let e = &mut sums[s];
+                            e.0 += doc.tokens;
+                            e.1 += (n * f).saturating_sub(v as u128 * big_t);
+                        }
+                    })?;
+                }
+                for (c, (with, excess)) in counts.terms.counts_mut().zip(sums) {
+                    c.spread = Some(Spread::new(with, excess));
+                }
+                Ok(())
+            })
+    }
+}
