@@ -832,42 +832,15 @@ fn analyse(config: &Config) -> Result<Summary> {
         Err(e) => return Err(e.into()),
     };
     let labels = measure::labels(&counts, &tokeniser);
-    // Three jobs side by side: documents.csv; term_frequencies.csv, the longest table, which
-    // is written as soon as it is made (the charts need only its first rows); the others.
-    let (documents_written, (top_terms, tables)) = rayon::join(
-        || {
-            staging.write_with("documents.csv", |out| {
-                measure::documents::write_documents(&docs, out)
-            })
-        },
-        || {
-            rayon::join(
-                || -> Result<polars::prelude::DataFrame> {
-                    // Made and written a block of rows at a time (the longest table).
-                    let long = measure::frequency::LongTable::new(&counts);
-                    staging
-                        .write_with("term_frequencies.csv", |out| long.write_csv(&labels, out))?;
-                    Ok(measure::with_n(
-                        long.top_per_period(&labels, report::figures::TOP_TERMS)?,
-                    )?)
-                },
-                || {
-                    Tables::build(
-                        &docs,
-                        &counts,
-                        &labels,
-                        lexicon.as_ref(),
-                        &comparisons,
-                        config.min_count,
-                    )
-                    .context("building the tables")
-                },
-            )
-        },
-    );
-    documents_written?;
-    let mut tables = tables?;
-    tables.top_terms = top_terms?;
+    let tables = Tables::build(
+        &docs,
+        &counts,
+        &labels,
+        lexicon.as_ref(),
+        &comparisons,
+        config.min_count,
+    )
+    .context("building the tables")?;
     clock.lap("measure");
 
     let periods: Vec<String> = counts.periods.keys().cloned().collect();
@@ -875,42 +848,7 @@ fn analyse(config: &Config) -> Result<Summary> {
     let charts =
         report::figures::render_all(&tables, &periods, main).context("drawing the charts")?;
     clock.lap("charts");
-
-    // keyness.csv (every comparison) beside the other tables and the charts.
-    let (keyness_written, others_written) = rayon::join(
-        || -> Result<()> {
-            if let Some((name, df)) = tables
-                .csv_files()
-                .into_iter()
-                .find(|(n, _)| *n == "keyness.csv")
-            {
-                staging.write_with(name, |out| {
-                    measure::write_keyness(
-                        df,
-                        &counts,
-                        &labels,
-                        &comparisons,
-                        config.min_count,
-                        out,
-                    )
-                })?;
-            }
-            Ok(())
-        },
-        || -> Result<()> {
-            for (name, df) in tables.csv_files() {
-                if name != "keyness.csv" {
-                    staging.write_with(name, |out| report::csv::write_csv(df, out, true))?;
-                }
-            }
-            for (name, png) in &charts {
-                staging.write(&format!("charts/{name}"), png)?;
-            }
-            Ok(())
-        },
-    );
-    keyness_written?;
-    others_written?;
+    report::write_tables(&tables, &charts, &staging)?;
     clock.lap("write");
     let mut summary = Summary {
         documents: docs.len(),
@@ -954,8 +892,10 @@ fn analyse(config: &Config) -> Result<Summary> {
         .collect();
     let word_tokens: u64 = counts.periods.values().map(|c| c.tokens).sum();
     let distinct_terms = labels.len();
-    let mut files: Vec<String> = std::iter::once("term_frequencies.csv")
-        .chain(tables.csv_files().iter().map(|(n, _)| *n))
+    let mut files: Vec<String> = tables
+        .names()
+        .into_iter()
+        .filter(|&n| n != "documents.csv")
         .map(str::to_string)
         .collect();
     let key_rows = match (config.report, main, &tables.keyness) {
@@ -984,7 +924,8 @@ fn analyse(config: &Config) -> Result<Summary> {
         _ => Default::default(),
     };
     let main = main.cloned();
-    drop((tables, counts, labels));
+    drop(tables);
+    drop((counts, labels));
     if config.report {
         let (mut key_b, mut key_a) = key_rows.unwrap_or_default();
         if let Some(cmp) = &main {

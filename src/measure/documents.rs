@@ -75,26 +75,17 @@ impl DocRecord {
     }
 }
 
-/// Rows of documents.csv built and written at a time.
+/// Rows of documents.csv made at a time.
 const CHUNK_DOCS: usize = 32_768;
 
-/// Writes documents.csv ([`documents_table`]) a chunk of documents at a time, so a corpus of
-/// a million documents never has the whole table in memory beside its records.
-pub fn write_documents(docs: &[DocRecord], out: &mut impl std::io::Write) -> anyhow::Result<()> {
-    use rayon::prelude::*;
-    // At least one chunk, so an empty table still has its header; as many chunks built at a
-    // time as there are threads, written in order.
+/// documents.csv ([`documents_table`]) a chunk of documents at a time, as many chunks made
+/// at once as there are threads: a corpus of a million documents never has the whole table
+/// in memory beside its records. At least one block, so an empty table still has columns.
+pub fn documents_blocks(docs: &[DocRecord]) -> super::Blocks<'_> {
     let starts: Vec<usize> = (0..docs.len().max(1)).step_by(CHUNK_DOCS).collect();
-    for group in starts.chunks(rayon::current_num_threads().max(1)) {
-        let tables: Vec<DataFrame> = group
-            .par_iter()
-            .map(|&start| documents_table(docs, start..docs.len().min(start + CHUNK_DOCS)))
-            .collect::<PolarsResult<_>>()?;
-        for (table, &start) in tables.iter().zip(group) {
-            crate::report::csv::write_csv(table, out, start == 0)?;
-        }
-    }
-    Ok(())
+    super::in_parallel(starts, move |&start| {
+        documents_table(docs, start..docs.len().min(start + CHUNK_DOCS))
+    })
 }
 
 /// doc_id, path, title, date, date_source, period, tokens, types, source, encoding,
@@ -164,13 +155,18 @@ mod tests {
         }
     }
 
+    /// The CSV text of a table's blocks.
+    fn csv(blocks: super::super::Blocks) -> String {
+        let mut out = Vec::new();
+        crate::report::csv::write_table(blocks, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn documents_are_written_in_chunks_numbered_on_from_one() {
         let n = 2 * CHUNK_DOCS + 3;
         let docs: Vec<DocRecord> = (0..n).map(record).collect();
-        let mut out = Vec::new();
-        write_documents(&docs, &mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let text = csv(documents_blocks(&docs));
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), n + 1);
         assert!(
@@ -186,8 +182,6 @@ mod tests {
         assert!(lines[8].ends_with(",UTF-8,0,d2.txt"), "{}", lines[8]);
         let last = format!("{n},d{}.txt,\"Title, {}\",", n - 1, n - 1);
         assert!(lines[n].starts_with(&last), "{}", lines[n]);
-        let mut empty = Vec::new();
-        write_documents(&[], &mut empty).unwrap();
-        assert_eq!(String::from_utf8(empty).unwrap().lines().count(), 1);
+        assert_eq!(csv(documents_blocks(&[])).lines().count(), 1);
     }
 }

@@ -90,24 +90,15 @@ impl<'a> LongTable<'a> {
         self.frame(labels, &picked)
     }
 
-    /// Writes term_frequencies.csv (with `n`, [`super::with_n`]) to `out`, a block of rows
-    /// at a time: as many as the CSV writer formats at once.
-    pub fn write_csv(
-        &self,
-        labels: &FxHashMap<String, String>,
-        out: &mut impl std::io::Write,
-    ) -> anyhow::Result<()> {
-        let block = crate::report::csv::rows_at_once();
-        let mut start = 0;
-        loop {
-            let end = (start + block).min(self.len);
-            let rows = super::with_n(self.rows(labels, start..end)?)?;
-            crate::report::csv::write_csv(&rows, out, start == 0)?;
-            if end == self.len {
-                return Ok(());
-            }
-            start = end;
-        }
+    /// term_frequencies.csv (with `n`, [`super::with_n`]) a block of rows at a time, each
+    /// as many rows as the CSV writer formats at once. At least one block, so an empty table
+    /// still has columns.
+    pub fn blocks(&'a self, labels: &'a FxHashMap<String, String>) -> super::Blocks<'a> {
+        let block = super::block_rows();
+        let starts: Vec<usize> = (0..self.len.max(1)).step_by(block).collect();
+        Box::new(starts.into_iter().map(move |start| {
+            super::with_n(self.rows(labels, start..(start + block).min(self.len))?)
+        }))
     }
 
     /// The first `n` rows of each period: each period's most frequent terms.
@@ -329,13 +320,14 @@ mod tests {
             }
             assert_eq!(joined, lines, "blocks of {block}");
         }
+        let labels = labels();
         let mut written = Vec::new();
-        long.write_csv(&labels(), &mut written).unwrap();
+        crate::report::csv::write_table(long.blocks(&labels), &mut written).unwrap();
         assert_eq!(
             String::from_utf8(written).unwrap(),
             text(&super::super::with_n(whole).unwrap())
         );
-        let top = long.top_per_period(&labels(), 2).unwrap();
+        let top = long.top_per_period(&labels, 2).unwrap();
         let top = crate::report::strings(&top, "term").unwrap();
         assert_eq!(top, ["centr", "pct", "commiss", "pct", "d", "a"]);
         assert!(LongTable::new(&Counts::default()).is_empty());

@@ -158,6 +158,192 @@ pub(crate) fn order(descending: &[bool]) -> SortMultipleOptions {
         .with_maintain_order(true)
 }
 
+/// A table as measure hands it over to be written: blocks of rows in order, each a frame of
+/// the table's columns. The longest tables (documents, term frequencies, keyness over every
+/// comparison) are made a block at a time while they are written, never held whole.
+pub type Blocks<'a> = Box<dyn Iterator<Item = PolarsResult<DataFrame>> + 'a>;
+
+/// The blocks `make` makes of `items`, in order, as many made at a time (in parallel) as
+/// there are threads.
+pub(crate) fn in_parallel<'a, T: Send + Sync + 'a>(
+    items: Vec<T>,
+    make: impl Fn(&T) -> PolarsResult<DataFrame> + Send + Sync + 'a,
+) -> Blocks<'a> {
+    use rayon::prelude::*;
+    let threads = rayon::current_num_threads().max(1);
+    let mut groups: Vec<Vec<T>> = Vec::new();
+    for item in items {
+        match groups.last_mut() {
+            Some(group) if group.len() < threads => group.push(item),
+            _ => groups.push(vec![item]),
+        }
+    }
+    Box::new(
+        groups
+            .into_iter()
+            .flat_map(move |group| group.par_iter().map(&make).collect::<Vec<_>>()),
+    )
+}
+
+/// Terms per period in the top-terms list (top_terms.png).
+pub const TOP_TERMS: usize = 20;
+
+/// Rows in a block of a long table: a few of the CSV writer's chunks for each thread, so
+/// writing one block keeps every thread busy.
+pub(crate) fn block_rows() -> usize {
+    65_536 * rayon::current_num_threads().max(1)
+}
+
+/// A whole table as blocks: itself.
+fn whole(df: &DataFrame) -> Blocks<'_> {
+    Box::new(std::iter::once(Ok(df.clone())))
+}
+
+/// Every table a run writes, by file name ([`Tables::names`], [`Tables::blocks`]). The long
+/// ones (documents.csv, term_frequencies.csv, and keyness.csv past its main comparison) are
+/// made as they are written, from the counts.
+pub struct Tables<'a> {
+    docs: &'a [documents::DocRecord],
+    counts: &'a Counts,
+    labels: &'a FxHashMap<String, String>,
+    comparisons: &'a [Comparison],
+    min_count: u64,
+    /// term_frequencies.csv's order: the table itself is made a block at a time.
+    long: frequency::LongTable<'a>,
+    /// The first rows of each period in term_frequencies.csv: for top_terms.png.
+    pub top_terms: DataFrame,
+    pub terms_by_period: DataFrame,
+    /// The main (first) comparison's key terms, present when there is a comparison; the
+    /// other comparisons' rows are made when keyness.csv is written.
+    pub keyness: Option<DataFrame>,
+    /// Present when there is a lexicon.
+    pub themes: Option<DataFrame>,
+    /// Present when there is a lexicon and a comparison.
+    pub theme_shift: Option<DataFrame>,
+    /// Present when there is a lexicon.
+    pub theme_terms: Option<DataFrame>,
+    /// Present when there is a lexicon.
+    pub kwic: Option<DataFrame>,
+    /// Present when there is a lexicon.
+    pub theme_trends: Option<DataFrame>,
+}
+
+impl<'a> Tables<'a> {
+    /// Builds every table but the long ones, which are made as they are written.
+    pub fn build(
+        docs: &'a [documents::DocRecord],
+        counts: &'a Counts,
+        labels: &'a FxHashMap<String, String>,
+        lexicon: Option<&crate::lexicon::Lexicon>,
+        comparisons: &'a [Comparison],
+        min_count: u64,
+    ) -> PolarsResult<Tables<'a>> {
+        let long = frequency::LongTable::new(counts);
+        let top_terms = with_n(long.top_per_period(labels, TOP_TERMS)?)?;
+        // The main comparison only: the others are made as keyness.csv is written, so they
+        // are never all in memory together.
+        let keyness = comparisons
+            .first()
+            .map(|c| keyness::keyness(counts, labels, c, min_count, &keyness::Prior::new(counts)))
+            .transpose()?
+            .map(with_n)
+            .transpose()?;
+        Ok(Tables {
+            docs,
+            counts,
+            labels,
+            comparisons,
+            min_count,
+            long,
+            top_terms,
+            terms_by_period: with_n(frequency::terms_by_period(counts, labels)?)?
+                .lazy()
+                .join(
+                    trends::term_trends(counts, min_count)?.lazy(),
+                    [col("term")],
+                    [col("term")],
+                    JoinArgs::new(JoinType::Left),
+                )
+                .sort(["total", "term"], order(&[true, false]))
+                .collect()?,
+            keyness,
+            themes: lexicon
+                .map(|l| themes::themes_table(counts, l))
+                .transpose()?,
+            theme_shift: lexicon
+                .filter(|_| !comparisons.is_empty())
+                .map(|l| themes::theme_shift(counts, l, comparisons))
+                .transpose()?,
+            theme_terms: lexicon
+                .map(|l| themes::theme_terms(counts, l))
+                .transpose()?,
+            kwic: lexicon
+                .map(|l| kwic::kwic_table(&counts.kwic, docs, l))
+                .transpose()?,
+            theme_trends: lexicon
+                .map(|l| trends::theme_trends(counts, l))
+                .transpose()?,
+        })
+    }
+
+    /// The tables made whole, by file name, in the order they are listed.
+    fn wholes(&self) -> Vec<(&'static str, &DataFrame)> {
+        let mut files = vec![("terms_by_period.csv", &self.terms_by_period)];
+        let optional = [
+            ("themes.csv", &self.themes),
+            ("theme_shift.csv", &self.theme_shift),
+            ("theme_terms.csv", &self.theme_terms),
+            ("theme_trends.csv", &self.theme_trends),
+            ("kwic.csv", &self.kwic),
+        ];
+        files.extend(
+            optional
+                .into_iter()
+                .filter_map(|(n, t)| t.as_ref().map(|t| (n, t))),
+        );
+        files
+    }
+
+    /// The file name of every table present, in a fixed order.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names = vec!["documents.csv", "term_frequencies.csv"];
+        let wholes = self.wholes();
+        names.push(wholes[0].0);
+        if self.keyness.is_some() {
+            names.push("keyness.csv");
+        }
+        names.extend(wholes[1..].iter().map(|(n, _)| *n));
+        names
+    }
+
+    /// The table `name` (one of [`Tables::names`]) as blocks of rows.
+    pub fn blocks(&self, name: &str) -> Blocks<'_> {
+        match name {
+            "documents.csv" => documents::documents_blocks(self.docs),
+            "term_frequencies.csv" => self.long.blocks(self.labels),
+            "keyness.csv" => self.keyness_blocks(),
+            _ => match self.wholes().into_iter().find(|(n, _)| *n == name) {
+                Some((_, df)) => whole(df),
+                None => Box::new(std::iter::empty()),
+            },
+        }
+    }
+
+    /// keyness.csv: the main comparison's table, then each other comparison's, made as
+    /// many at a time as there are threads.
+    fn keyness_blocks(&self) -> Blocks<'_> {
+        let Some(main) = &self.keyness else {
+            return Box::new(std::iter::empty());
+        };
+        let prior = keyness::Prior::new(self.counts);
+        let others: Vec<&Comparison> = self.comparisons.iter().skip(1).collect();
+        let (counts, labels, min_count) = (self.counts, self.labels, self.min_count);
+        Box::new(whole(main).chain(in_parallel(others, move |c| {
+            with_n(keyness::keyness(counts, labels, c, min_count, &prior)?)
+        })))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,127 +382,5 @@ mod tests {
             e.contains("at least two periods") && e.contains("has 1 (2003)"),
             "{e}"
         );
-    }
-}
-
-/// Every table a run writes, keyed by file name in [`Tables::csv_files`], but documents.csv,
-/// which is written straight from the document records ([`documents::write_documents`]), and
-/// term_frequencies.csv ([`frequency::term_frequencies`]), written as soon as it is built.
-#[derive(Debug, Default)]
-pub struct Tables {
-    /// The first rows of each period in term_frequencies.csv (which is written as soon as it
-    /// is built: at a row per term and period it is the largest table): for top_terms.png.
-    /// Empty from [`Tables::build`]; the caller sets it.
-    pub top_terms: DataFrame,
-    pub terms_by_period: DataFrame,
-    /// The main (first) comparison's key terms, present when there is a comparison; the
-    /// other comparisons' rows are added when keyness.csv is written ([`write_keyness`]).
-    pub keyness: Option<DataFrame>,
-    /// Present when there is a lexicon.
-    pub themes: Option<DataFrame>,
-    /// Present when there is a lexicon and a comparison.
-    pub theme_shift: Option<DataFrame>,
-    /// Present when there is a lexicon.
-    pub theme_terms: Option<DataFrame>,
-    /// Present when there is a lexicon.
-    pub kwic: Option<DataFrame>,
-    /// Present when there is a lexicon.
-    pub theme_trends: Option<DataFrame>,
-}
-
-/// Writes keyness.csv: `main` (the first comparison's table, from [`Tables::build`]), then
-/// each other comparison's table, built and written one at a time.
-pub fn write_keyness(
-    main: &DataFrame,
-    counts: &Counts,
-    labels: &FxHashMap<String, String>,
-    comparisons: &[Comparison],
-    min_count: u64,
-    out: &mut impl std::io::Write,
-) -> anyhow::Result<()> {
-    use rayon::prelude::*;
-    crate::report::csv::write_csv(main, out, true)?;
-    let prior = keyness::Prior::new(counts);
-    // As many comparisons at a time as there are threads, written in order.
-    let others: Vec<&Comparison> = comparisons.iter().skip(1).collect();
-    for group in others.chunks(rayon::current_num_threads().max(1)) {
-        let tables: Vec<DataFrame> = group
-            .par_iter()
-            .map(|c| with_n(keyness::keyness(counts, labels, c, min_count, &prior)?))
-            .collect::<PolarsResult<_>>()?;
-        for df in tables {
-            crate::report::csv::write_csv(&df, out, false)?;
-        }
-    }
-    Ok(())
-}
-
-impl Tables {
-    /// Builds every table.
-    pub fn build(
-        docs: &[documents::DocRecord],
-        counts: &Counts,
-        labels: &FxHashMap<String, String>,
-        lexicon: Option<&crate::lexicon::Lexicon>,
-        comparisons: &[Comparison],
-        min_count: u64,
-    ) -> PolarsResult<Tables> {
-        // The main comparison only: the others are built one at a time as keyness.csv is
-        // written ([`write_keyness`]), so they are never all in memory together.
-        let keyness = comparisons
-            .first()
-            .map(|c| keyness::keyness(counts, labels, c, min_count, &keyness::Prior::new(counts)))
-            .transpose()?
-            .map(with_n)
-            .transpose()?;
-        Ok(Tables {
-            terms_by_period: with_n(frequency::terms_by_period(counts, labels)?)?
-                .lazy()
-                .join(
-                    trends::term_trends(counts, min_count)?.lazy(),
-                    [col("term")],
-                    [col("term")],
-                    JoinArgs::new(JoinType::Left),
-                )
-                .sort(["total", "term"], order(&[true, false]))
-                .collect()?,
-            top_terms: DataFrame::default(),
-            keyness,
-            themes: lexicon
-                .map(|l| themes::themes_table(counts, l))
-                .transpose()?,
-            theme_shift: lexicon
-                .filter(|_| !comparisons.is_empty())
-                .map(|l| themes::theme_shift(counts, l, comparisons))
-                .transpose()?,
-            theme_terms: lexicon
-                .map(|l| themes::theme_terms(counts, l))
-                .transpose()?,
-            kwic: lexicon
-                .map(|l| kwic::kwic_table(&counts.kwic, docs, l))
-                .transpose()?,
-            theme_trends: lexicon
-                .map(|l| trends::theme_trends(counts, l))
-                .transpose()?,
-        })
-    }
-
-    /// (file name, table) for every table present, in the order they are written.
-    pub fn csv_files(&self) -> Vec<(&'static str, &DataFrame)> {
-        let mut files = vec![("terms_by_period.csv", &self.terms_by_period)];
-        let optional = [
-            ("keyness.csv", &self.keyness),
-            ("themes.csv", &self.themes),
-            ("theme_shift.csv", &self.theme_shift),
-            ("theme_terms.csv", &self.theme_terms),
-            ("theme_trends.csv", &self.theme_trends),
-            ("kwic.csv", &self.kwic),
-        ];
-        files.extend(
-            optional
-                .into_iter()
-                .filter_map(|(n, t)| t.as_ref().map(|t| (n, t))),
-        );
-        files
     }
 }

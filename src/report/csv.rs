@@ -28,12 +28,6 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 /// Rows formatted at a time by [`write_csv`]: the text of a table is never held whole.
 const CHUNK_ROWS: usize = 32_768;
 
-/// Rows [`write_csv`] formats at once (a few chunks for each thread): a table made a block at a
-/// time is best made in blocks of this many rows.
-pub fn rows_at_once() -> usize {
-    CHUNK_ROWS * window()
-}
-
 fn window() -> usize {
     2 * rayon::current_num_threads().max(1)
 }
@@ -45,11 +39,23 @@ pub fn to_csv(df: &DataFrame) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Writes a table made in blocks ([`crate::measure::Blocks`]) as one CSV file: the header
+/// row from the first block, then every block's rows in order. The one way tables become
+/// CSV.
+pub fn write_table(blocks: crate::measure::Blocks, out: &mut impl std::io::Write) -> Result<()> {
+    let mut header = true;
+    for block in blocks {
+        write_csv(&block?, out, header)?;
+        header = false;
+    }
+    Ok(())
+}
+
 /// Writes `df` as CSV to `out`, after a header row when `header` (a table written in parts
 /// has one). Chunks of `CHUNK_ROWS` rows are formatted in parallel, a few at a time, and
 /// written in order, so a table of millions of rows costs a few chunks' text in memory, not
 /// the whole file's, and the bytes do not depend on the number of threads.
-pub fn write_csv(df: &DataFrame, out: &mut impl std::io::Write, header: bool) -> Result<()> {
+fn write_csv(df: &DataFrame, out: &mut impl std::io::Write, header: bool) -> Result<()> {
     use rayon::prelude::*;
     if header {
         let mut line = Vec::new();

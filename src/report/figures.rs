@@ -11,7 +11,7 @@ use super::{floats, strings};
 use crate::measure::{Comparison, Tables, ALPHA};
 
 /// Terms per period in `top_terms.png`.
-pub const TOP_TERMS: usize = 20;
+pub use crate::measure::TOP_TERMS;
 /// Key terms each way in `keyness.png`.
 pub const KEY_TERMS: usize = 15;
 /// Words per theme in `theme_terms.png`.

@@ -14,6 +14,23 @@ pub mod summary;
 
 pub use concordance::kwic_text;
 
+/// Writes every table of `tables` as CSV and every chart of `charts` into `staging`, the
+/// tables side by side (each made a block at a time as it is written).
+pub fn write_tables(
+    tables: &crate::measure::Tables,
+    charts: &[(&'static str, Vec<u8>)],
+    staging: &output::Staging,
+) -> Result<()> {
+    use rayon::prelude::*;
+    tables.names().par_iter().try_for_each(|name| {
+        staging.write_with(name, |out| csv::write_table(tables.blocks(name), out))
+    })?;
+    for (name, png) in charts {
+        staging.write(&format!("charts/{name}"), png)?;
+    }
+    Ok(())
+}
+
 use anyhow::Result;
 use polars::prelude::*;
 
