@@ -10,6 +10,7 @@ use std::io::Write;
 use anyhow::{Context, Result};
 
 use super::claim::{self, Protected, Relation};
+use super::summary::printable;
 use crate::error::InputError;
 
 /// What a run may do to its output folder.
@@ -205,7 +206,7 @@ impl Staging {
         let lock = claim::Lock::take(parent, &name, target)?;
         if let Some(said) = claim::recover(parent, &name, &real) {
             if !rules.quiet {
-                eprintln!("themeshift: {said}");
+                eprintln!("themeshift: {}", printable(&said));
             }
         }
         remove_abandoned(parent);
@@ -328,11 +329,12 @@ impl Staging {
         if let Some(old) = old {
             if let Err(e) = std::fs::remove_dir_all(&old) {
                 if !quiet {
-                    eprintln!(
-                        "themeshift: could not remove the previous results in {} ({e}); the \
-                         next run into this folder removes them",
+                    let said = format!(
+                        "could not remove the previous results in {} ({e}); the next run into \
+                         this folder removes them",
                         old.display()
                     );
+                    eprintln!("themeshift: {}", printable(&said));
                 }
             }
         }
