@@ -9,10 +9,14 @@ use crate::period::PeriodKind;
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  success (warnings about skipped files do not fail a run, unless --strict)
+  0  success (warnings about skipped files do not fail a run, unless --strict); a corpus
+     with one dated period is a success too: its tables are written, with a note that no
+     comparison was made
   1  the run failed (for example a disk error while writing)
   2  a usage or input error: a missing folder, no readable documents, a malformed
-     lexicon, an unwritable output folder, or too few dated periods to compare";
+     lexicon, an output folder that cannot be written, holds files themeshift did not
+     write (see --force) or holds an input, or another run writing to it
+A run that fails replaces nothing: the previous results stay as they were.";
 
 /// Show how the language of a field moves over time.
 #[derive(Debug, Parser)]
@@ -41,10 +45,16 @@ pub struct AnalyseArgs {
     #[command(flatten)]
     pub read: ReadArgs,
 
-    /// Folder for the tables and charts. Its previous contents are replaced only when the new
-    /// run has succeeded.
+    /// Folder for the tables and charts, replaced whole when the run succeeds. It must be
+    /// absent, empty or the output of an earlier run (else see --force), and may not be, hold
+    /// or lie inside the input folder, or hold the lexicon, stopword file or metadata.csv.
     #[arg(short, long, default_value = "output")]
     pub output: PathBuf,
+
+    /// Replace the output folder even when it holds files themeshift did not write (they are
+    /// deleted). Never applies to a folder that is, holds or lies inside an input.
+    #[arg(long)]
+    pub force: bool,
 
     /// Theme lexicon (TOML, one [[theme]] table per theme with name, description, patterns).
     #[arg(long, value_name = "FILE")]
@@ -144,7 +154,7 @@ pub struct ReadArgs {
     #[arg(long, value_name = "NAME")]
     pub encoding: Option<String>,
 
-    /// Worker threads (default: one per core). Results do not depend on this.
+    /// Worker threads (default: one per core; at most 256). Results do not depend on this.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 
@@ -173,7 +183,8 @@ pub struct KwicArgs {
     pub max: usize,
 
     /// Write the concordance to this CSV file (same columns as kwic.csv) instead of printing
-    /// it.
+    /// it; `-` is standard output. A file in the input folder is refused; a symbolic link is
+    /// written through.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
 }

@@ -18,6 +18,12 @@ use crate::tokenise::stem;
 /// larger corpus counts words only unless phrases are asked for.
 pub const PHRASES_BY_DEFAULT_UP_TO: u64 = 100_000_000;
 
+/// Most worker threads `--threads` may ask for (and the default, one per core, is held to):
+/// idle workers of the pool look for work by visiting one another, which grows with the
+/// square of their number (1,000 took 49 s on two documents), and at 17,000 the system
+/// refuses to start them.
+pub const MAX_THREADS: usize = 256;
+
 /// Everything a run needs to know, validated.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -55,6 +61,8 @@ pub struct Config {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// `--strict`: skipped files and warnings fail the run.
     pub strict: bool,
+    /// `--force`: an output folder that is not a previous output may be replaced.
+    pub force: bool,
     /// Count undated documents too, under the period `undated` (for `kwic`, which searches
     /// every document).
     pub search_undated: bool,
@@ -85,11 +93,19 @@ impl Config {
                 .unwrap_or_default()
         };
         config.themes = match &args.themes {
-            Some(path) if !path.is_file() => return Err(InputError::LexiconMissing(path.clone())),
+            // Not only a plain file: `--themes <(...)` is a pipe, read like one.
+            Some(path) if !path.exists() => return Err(InputError::LexiconMissing(path.clone())),
+            Some(path) if path.is_dir() => {
+                return Err(InputError::LexiconUnreadable {
+                    path: path.clone(),
+                    reason: "it is a folder".into(),
+                })
+            }
             Some(path) => Some(path.clone()),
             None => Some(folder.join("themes.toml")).filter(|p| p.is_file()),
         };
         config.output = args.output.clone();
+        config.force = args.force;
         config.compare = args.compare.as_deref().map(parse_compare).transpose()?;
         config.min_count = args.min_count.max(1);
         config.strict = args.strict;
@@ -125,18 +141,24 @@ impl Config {
         if !input.is_dir() && !crate::ingest::walk::is_document(&input) {
             return Err(InputError::InputNotFolder(input));
         }
-        if let Some(path) = args.stopwords.as_ref().filter(|p| !p.is_file()) {
+        if let Some(path) = args
+            .stopwords
+            .as_ref()
+            .filter(|p| !p.exists() || p.is_dir())
+        {
             return Err(InputError::StopwordsMissing(path.clone()));
+        }
+        if let Some(n) = args.threads.filter(|&n| n > MAX_THREADS) {
+            return Err(InputError::Threads(n));
         }
         let language = args.language.to_lowercase();
         let algorithm = stem::algorithm(&language).ok_or_else(|| {
             let names: Vec<_> = stem::LANGUAGES.iter().map(|(n, _)| *n).collect();
             InputError::UnknownLanguage(args.language.clone(), names.join(", "))
         })?;
-        let threads = args
-            .threads
-            .filter(|&n| n > 0)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let threads = args.threads.filter(|&n| n > 0).unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+        });
         Ok(Config {
             input,
             output: PathBuf::from("output"),
@@ -166,6 +188,7 @@ impl Config {
                 ),
             },
             strict: false,
+            force: false,
             search_undated: false,
             report: false,
             phrases_up_to: None,
@@ -179,6 +202,40 @@ impl Config {
                 title: args.title_column.clone(),
             },
         })
+    }
+
+    /// What the run reads, which nothing it writes may replace: the input, the lexicon, the
+    /// stopword file and metadata.csv.
+    pub fn protected(&self) -> Vec<crate::report::claim::Protected> {
+        use crate::report::claim::Protected;
+        let folder = self.input.is_dir();
+        let metadata = Some(self.input.join("metadata.csv")).filter(|p| folder && p.exists());
+        [
+            (
+                if folder { "input folder" } else { "input file" },
+                Some(&self.input),
+            ),
+            ("theme lexicon", self.themes.as_ref()),
+            ("stopword file", self.stopwords.as_ref()),
+            ("metadata file", metadata.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(what, path)| {
+            Some(Protected {
+                what,
+                path: path?.clone(),
+            })
+        })
+        .collect()
+    }
+
+    /// How the run may treat its output folder.
+    pub fn output_rules(&self) -> crate::report::output::Rules {
+        crate::report::output::Rules {
+            force: self.force,
+            protected: self.protected(),
+            quiet: self.quiet,
+        }
     }
 
     /// True when `path` is one of the run's own configuration files inside the input folder

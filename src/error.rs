@@ -26,12 +26,51 @@ pub enum InputError {
     },
     #[error("theme lexicon {0} does not exist")]
     LexiconMissing(PathBuf),
+    #[error("theme lexicon {path} cannot be read: {reason}")]
+    LexiconUnreadable { path: PathBuf, reason: String },
     #[error("{path}: {message}")]
     Metadata { path: PathBuf, message: String },
     #[error("{path}: {message}")]
     Table { path: PathBuf, message: String },
     #[error("cannot write to output folder {path}: {reason}")]
     OutputNotWritable { path: PathBuf, reason: String },
+    #[error(
+        "output folder {path} {how} the {what} {input}: the output folder is replaced whole, so \
+         it must not hold what the run reads (not even with --force); choose another --output"
+    )]
+    OutputIsInput {
+        path: PathBuf,
+        how: &'static str,
+        what: &'static str,
+        input: PathBuf,
+    },
+    #[error(
+        "output folder {path} lies inside the {what} {input} and holds files themeshift did not \
+         write ({held}): it would replace them (not even with --force); choose another --output"
+    )]
+    OutputInsideInput {
+        path: PathBuf,
+        what: &'static str,
+        input: PathBuf,
+        held: String,
+    },
+    #[error(
+        "output folder {path} holds files themeshift did not write ({held}), and a run replaces \
+         its output folder whole: choose another --output, or give --force to replace it"
+    )]
+    OutputNotOurs { path: PathBuf, held: String },
+    #[error(
+        "another themeshift run is writing to {0}; wait for it to finish, or choose another \
+         --output"
+    )]
+    OutputBusy(PathBuf),
+    #[error("--csv {path} {how} the {what} {input}: choose another file")]
+    CsvIsInput {
+        path: PathBuf,
+        how: &'static str,
+        what: &'static str,
+        input: PathBuf,
+    },
     #[error("--compare expects two periods separated by a comma, such as 2003,2010 (got '{0}')")]
     CompareSyntax(String),
     #[error(
@@ -46,6 +85,8 @@ pub enum InputError {
     UnknownEncoding(String),
     #[error("--strict: {0}; nothing was written")]
     Strict(String),
+    #[error("--threads: at most {max} worker threads (got {0})", max = crate::config::MAX_THREADS)]
+    Threads(usize),
     #[error("--ngrams expects 1, 1-2 or 1-3 (got '{0}')")]
     Ngrams(String),
     #[error("--periods: {0}")]

@@ -667,10 +667,15 @@ fn read_corpus(
 
 fn analyse(config: &Config) -> Result<Summary> {
     let mut clock = Stopwatch::new();
+    // Before anything is read: whether the output folder may be replaced, and that it can be
+    // written.
+    let staging = Staging::claim(&config.output, &config.output_rules())?;
     let tokeniser = build_tokeniser(config)?;
-    let lexicon = match &config.themes {
-        Some(path) => Some(Lexicon::load(path, &tokeniser)?),
-        None => None,
+    // Read once: it may be a pipe (`--themes <(...)`), and run.json records its hash.
+    let lexicon_text = config.themes.as_deref().map(Lexicon::read).transpose()?;
+    let lexicon = match (&config.themes, &lexicon_text) {
+        (Some(path), Some(text)) => Some(Lexicon::parse(text, path, &tokeniser)?),
+        _ => None,
     };
     let empty = Lexicon::default();
     let matcher = Matcher::new(lexicon.as_ref().unwrap_or(&empty));
@@ -824,7 +829,6 @@ fn analyse(config: &Config) -> Result<Summary> {
         ))
         .into());
     }
-    let staging = Staging::new(&config.output)?;
     let (comparisons, no_comparison) = match measure::comparisons(&counts, config.compare.as_ref())
     {
         Ok(c) => (c, None),
@@ -969,8 +973,8 @@ fn analyse(config: &Config) -> Result<Summary> {
         lexicon: config
             .themes
             .as_ref()
-            .map(|p| hash_file(p, &p.display().to_string()))
-            .transpose()?,
+            .zip(lexicon_text.as_ref())
+            .map(|(p, text)| hash_bytes(&p.display().to_string(), text.as_bytes())),
         inputs: manifest::Inputs {
             tables: &inputs,
             documents: &docs,
@@ -1220,19 +1224,14 @@ fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// Size and SHA-256 of a file (the lexicon), read as a stream.
-fn hash_file(path: &std::path::Path, name: &str) -> Result<InputFile> {
+/// Size and SHA-256 of a file read whole (the lexicon).
+fn hash_bytes(name: &str, bytes: &[u8]) -> InputFile {
     use sha2::{Digest, Sha256};
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut hasher = Sha256::new();
-    let bytes = std::io::copy(&mut file, &mut hasher)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(InputFile {
+    InputFile {
         path: name.to_string(),
-        bytes,
-        sha256: format!("{:x}", hasher.finalize()),
-    })
+        bytes: bytes.len() as u64,
+        sha256: format!("{:x}", Sha256::digest(bytes)),
+    }
 }
 
 #[cfg(test)]

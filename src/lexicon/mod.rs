@@ -69,13 +69,30 @@ struct ThemeSpec {
 impl Lexicon {
     /// Reads and compiles the lexicon at `path`.
     pub fn load(path: &Path, tokeniser: &Tokeniser) -> Result<Lexicon, InputError> {
-        let text = std::fs::read_to_string(path).map_err(|e| InputError::Lexicon {
+        Lexicon::parse(&Lexicon::read(path)?, path, tokeniser)
+    }
+
+    /// The text of the lexicon at `path`, read once (it may be a pipe, as `--themes <(...)`
+    /// gives), with an error that says why it cannot be read.
+    pub fn read(path: &Path) -> Result<String, InputError> {
+        let unreadable = |reason: String| InputError::LexiconUnreadable {
             path: path.to_path_buf(),
-            line: 1,
-            column: 1,
-            message: format!("cannot be read as UTF-8 text: {e}"),
+            reason,
+        };
+        let bytes = std::fs::read(path).map_err(|e| {
+            unreadable(match e.kind() {
+                std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+                std::io::ErrorKind::NotFound => "it does not exist".into(),
+                _ => e.to_string(),
+            })
         })?;
-        Lexicon::parse(&text, path, tokeniser)
+        String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            unreadable(format!(
+                "it is not UTF-8 text (line {line} has a byte that is not); save it as UTF-8"
+            ))
+        })
     }
 
     /// Compiles lexicon `text`; `path` only names it in errors.
@@ -212,6 +229,20 @@ pub(crate) mod tests {
             p[2].elements,
             [Element::Stem("the".into()), Element::Stem("centr".into())]
         );
+    }
+
+    #[test]
+    fn a_lexicon_that_cannot_be_read_says_why() {
+        let tmp = tempfile::tempdir().unwrap();
+        let latin1 = tmp.path().join("latin1.toml");
+        std::fs::write(&latin1, b"[[theme]]\nname = \"caf\xe9\"\n").unwrap();
+        let e = Lexicon::read(&latin1).unwrap_err().to_string();
+        assert!(
+            e.contains("latin1.toml cannot be read: it is not UTF-8 text (line 2 "),
+            "{e}"
+        );
+        let e = Lexicon::read(&tmp.path().join("gone.toml")).unwrap_err();
+        assert!(e.to_string().contains("it does not exist"), "{e}");
     }
 
     #[test]

@@ -14,12 +14,19 @@ const CONTEXT: usize = 60;
 /// The text of a kwic table (columns period, path, left, match, right), one line per row,
 /// under a header. `window` is the words of context each side, for sizing the columns.
 pub fn kwic_text(table: &DataFrame, window: usize) -> Result<String> {
+    // Cells from file names and text, made safe to print before they are measured.
+    let printable = |name: &str| -> Result<Vec<String>> {
+        Ok(strings(table, name)?
+            .into_iter()
+            .map(|s| super::summary::printable(&s).into_owned())
+            .collect())
+    };
     let (period, path, left, matched, right) = (
-        strings(table, "period")?,
-        strings(table, "path")?,
-        strings(table, "left")?,
-        strings(table, "match")?,
-        strings(table, "right")?,
+        printable("period")?,
+        printable("path")?,
+        printable("left")?,
+        printable("match")?,
+        printable("right")?,
     );
     let width = |v: &[String], cap: usize| {
         v.iter()

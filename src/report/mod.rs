@@ -3,6 +3,7 @@
 //! run replaces the previous results whole or not at all.
 
 pub mod charts;
+pub mod claim;
 pub mod concordance;
 pub mod csv;
 pub mod figures;

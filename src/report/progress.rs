@@ -48,7 +48,7 @@ impl Progress {
     pub fn advance(&self, bytes: u64) {
         let docs = self.docs.fetch_add(1, Ordering::Relaxed) + 1;
         self.bar.inc(bytes);
-        if docs % 512 == 0 {
+        if docs.is_multiple_of(512) {
             self.bar.set_message(format!("{docs} documents"));
         }
         if self.wanted

@@ -1,6 +1,8 @@
 //! The terminal summary: documents per period, words, the top key terms each way, the theme
-//! shifts as a small table, what was skipped and why, and the files written.
+//! shifts as a small table, what was skipped and why, and the files written; and
+//! [`printable`], which everything printed on a terminal goes through.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -88,18 +90,18 @@ impl Summary {
         if !self.periods.is_empty() {
             let _ = writeln!(s, "\n  {:<10} {:>9} {:>11}", "period", "documents", "words");
             for (p, d, w) in &self.periods {
-                let _ = writeln!(s, "  {p:<10} {d:>9} {w:>11}");
+                let _ = writeln!(s, "  {:<10} {d:>9} {w:>11}", printable(p));
             }
         }
         if let Some(reason) = &self.no_comparison {
-            let _ = writeln!(s, "\nNo comparison: {reason}.");
+            let _ = writeln!(s, "\nNo comparison: {}.", printable(reason));
         }
         if let Some(cmp) = &self.main {
             for (label, terms) in [(&cmp.b, &self.key_b), (&cmp.a, &self.key_a)] {
                 let shown: Vec<String> = terms
                     .iter()
                     .take(KEY_TERMS_SHOWN)
-                    .map(|(w, _, lr)| format!("{w} ({lr:+.1})"))
+                    .map(|(w, _, lr)| format!("{} ({lr:+.1})", printable(w)))
                     .collect();
                 let list = if shown.is_empty() {
                     "none".to_string()
@@ -108,21 +110,33 @@ impl Summary {
                 };
                 let _ = writeln!(
                     s,
-                    "\nKey terms of {label} (against {}; Log Ratio in brackets):\n  {list}",
-                    if label == &cmp.b { &cmp.a } else { &cmp.b }
+                    "\nKey terms of {} (against {}; Log Ratio in brackets):\n  {list}",
+                    printable(label),
+                    printable(if label == &cmp.b { &cmp.a } else { &cmp.b })
                 );
             }
             if !self.theme_shift.is_empty() {
                 let _ = writeln!(
                     s,
                     "\nTheme shift {} -> {} (per 10,000 words):\n  {:<16} {:>9} {:>9} {:>9} {:>9}  change",
-                    cmp.a, cmp.b, "theme", cmp.a, cmp.b, "log ratio", "p"
+                    printable(&cmp.a),
+                    printable(&cmp.b),
+                    "theme",
+                    printable(&cmp.a),
+                    printable(&cmp.b),
+                    "log ratio",
+                    "p"
                 );
                 for l in &self.theme_shift {
                     let _ = writeln!(
                         s,
                         "  {:<16} {:>9.2} {:>9.2} {:>+9.2} {:>9.4}  {}",
-                        l.theme, l.per_10k_a, l.per_10k_b, l.log_ratio, l.p_value, l.change
+                        printable(&l.theme),
+                        l.per_10k_a,
+                        l.per_10k_b,
+                        l.log_ratio,
+                        l.p_value,
+                        l.change
                     );
                 }
             }
@@ -136,7 +150,7 @@ impl Summary {
         if !self.skipped.is_empty() {
             let _ = writeln!(s, "\nSkipped {} file(s):", self.skipped.len());
             for k in self.skipped.iter().take(LISTED) {
-                let _ = writeln!(s, "  {}: {}", k.path, k.reason);
+                let _ = writeln!(s, "  {}: {}", printable(&k.path), printable(&k.reason));
             }
             if self.skipped.len() > LISTED {
                 let _ = writeln!(
@@ -153,7 +167,7 @@ impl Summary {
                 self.undated.len()
             );
             for d in self.undated.iter().take(LISTED) {
-                let _ = writeln!(s, "  {d}");
+                let _ = writeln!(s, "  {}", printable(d));
             }
             if self.undated.len() > LISTED {
                 let _ = writeln!(
@@ -164,20 +178,20 @@ impl Summary {
             }
         }
         for n in &self.notes {
-            let _ = writeln!(s, "\nNote: {n}.");
+            let _ = writeln!(s, "\nNote: {}.", printable(n));
         }
         for w in &self.warnings {
-            let _ = writeln!(s, "\nWarning: {w}");
+            let _ = writeln!(s, "\nWarning: {}", printable(w));
         }
         if !self.files.is_empty() {
             let _ = writeln!(
                 s,
                 "\nWrote {} file(s) to {}:",
                 self.files.len(),
-                self.output.display()
+                printable(&self.output.display().to_string())
             );
             for f in &self.files {
-                let _ = writeln!(s, "  {f}");
+                let _ = writeln!(s, "  {}", printable(f));
             }
         }
         let total: f64 = self.seconds.iter().map(|(_, t)| t).sum();
@@ -203,6 +217,30 @@ impl Summary {
     }
 }
 
+/// `s` with its control characters (C0, DEL and C1, line breaks and tabs included) written
+/// out as `\x1b` or `\u{9b}`, so that a file name or a document's text printed on a
+/// terminal cannot move the cursor, recolour the screen, retitle the window or start a line
+/// of its own. Everything printed from a file name, a document or an error goes through it;
+/// CSV written with `--csv` is data and does not.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        let n = c as u32;
+        let _ = match c {
+            _ if !c.is_control() => {
+                out.push(c);
+                Ok(())
+            }
+            _ if n < 0x80 => write!(out, "\\x{n:02x}"),
+            _ => write!(out, "\\u{{{n:x}}}"),
+        };
+    }
+    Cow::Owned(out)
+}
+
 /// `bytes` in kB, MB or GB (decimal), one decimal place.
 fn size(bytes: u64) -> String {
     let b = bytes as f64;
@@ -218,6 +256,38 @@ fn size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_written_out_and_the_rest_left_alone() {
+        assert!(matches!(printable("café 2003.txt"), Cow::Borrowed(_)));
+        assert_eq!(
+            printable("a\u{1b}[31mred\u{7}\n\t\u{7f}\u{9b}2J\u{85}"),
+            "a\\x1b[31mred\\x07\\x0a\\x09\\x7f\\u{9b}2J\\u{85}"
+        );
+    }
+
+    #[test]
+    fn a_summary_prints_no_control_character_from_a_name() {
+        let summary = Summary {
+            documents: 1,
+            undated: vec!["evil\u{1b}]0;owned\u{7}.txt".into()],
+            skipped: vec![Skipped {
+                path: "bad\u{1b}[2J.pdf".into(),
+                reason: "not a document".into(),
+            }],
+            warnings: vec!["1 file(s) ...: x\u{9b}31m.txt (3)".into()],
+            files: vec!["documents.csv".into()],
+            output: PathBuf::from("out\u{1b}"),
+            ..Summary::default()
+        };
+        let text = summary.render();
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(text.contains("evil\\x1b]0;owned\\x07.txt"), "{text}");
+        assert!(text.contains("bad\\x1b[2J.pdf: not a document"), "{text}");
+    }
 
     #[test]
     fn sizes_read_as_people_write_them() {

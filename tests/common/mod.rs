@@ -76,3 +76,30 @@ pub fn png_size(path: &Path) -> (u32, u32) {
     let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
     (be(16), be(20))
 }
+
+/// Runs `themeshift ARGS` as a user without special rights: as `nobody` (with a copy of the
+/// binary it may execute, in `tmp`, which is opened to everyone) when the tests run as root,
+/// who may read and write anything; as the current user otherwise.
+#[cfg(unix)]
+pub fn run_unprivileged(tmp: &Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let as_root = std::fs::metadata(tmp).unwrap().uid() == 0;
+    if !as_root {
+        return std::process::Command::new(assert_cmd::cargo::cargo_bin("themeshift"))
+            .args(args)
+            .output()
+            .unwrap();
+    }
+    let bin = tmp.join("themeshift");
+    if !bin.exists() {
+        std::fs::copy(assert_cmd::cargo::cargo_bin("themeshift"), &bin).unwrap();
+    }
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&bin)
+        .args(args)
+        .output()
+        .expect("setpriv (util-linux) runs the test as nobody")
+}
