@@ -4,7 +4,9 @@
 pub mod date;
 pub mod decode;
 pub mod html;
+pub mod json_lines;
 pub mod metadata;
+pub mod parquet;
 pub mod stream;
 pub mod table;
 pub mod walk;

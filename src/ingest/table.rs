@@ -15,6 +15,10 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::date::{self, DateOrder, DateSource};
+pub use super::json_lines::LineBlocks;
+use super::json_lines::{parse_line, Wanted};
+pub use super::parquet::parquet_data_bytes;
+use super::parquet::read_parquet;
 use super::walk::{Skipped, SourceFile};
 use super::{Document, DocumentInfo};
 use crate::error::InputError;
@@ -133,11 +137,11 @@ pub struct TableReport {
 }
 
 /// Column positions in a CSV header.
-struct Positions {
-    text: usize,
-    date: usize,
-    id: Option<usize>,
-    title: Option<usize>,
+pub(crate) struct Positions {
+    pub text: usize,
+    pub date: usize,
+    pub id: Option<usize>,
+    pub title: Option<usize>,
 }
 
 fn missing(file: &SourceFile, flag: &str, name: &str, found: &[String]) -> InputError {
@@ -150,7 +154,11 @@ fn missing(file: &SourceFile, flag: &str, name: &str, found: &[String]) -> Input
     }
 }
 
-fn positions(file: &SourceFile, header: &[String], c: &Columns) -> Result<Positions, InputError> {
+pub(crate) fn positions(
+    file: &SourceFile,
+    header: &[String],
+    c: &Columns,
+) -> Result<Positions, InputError> {
     let find = |name: &str| header.iter().position(|h| h.trim() == name);
     let required =
         |name: &str, flag: &str| find(name).ok_or_else(|| missing(file, flag, name, header));
@@ -304,262 +312,12 @@ pub fn read_rows(
     Ok(report)
 }
 
-/// A JSON Lines file read as blocks of whole lines ([`Batch::Lines`]), each block read,
-/// hashed and cut when asked for: by the reader of [`read_rows`], or by the workers in turn,
-/// each taking the next block under a lock and parsing it after letting go.
-pub struct LineBlocks {
-    file: Hashing<File>,
-    path: std::path::PathBuf,
-    /// The bytes read after the last whole line of the block before.
-    carry: Vec<u8>,
-    /// The number of the next block's first line.
-    first_line: usize,
-    block_bytes: usize,
-    /// Nothing is read yet (a byte-order mark may come).
-    at_start: bool,
-    /// The file's end has been read.
-    ended: bool,
-    /// The columns are known to be there (checked on the first object, as a header).
-    checked: bool,
-    columns: Columns,
-    source: SourceFile,
-}
-
-impl LineBlocks {
-    /// Opens `file`; blocks are about `block_bytes` long.
-    pub fn open(
-        file: &SourceFile,
-        columns: &Columns,
-        block_bytes: usize,
-    ) -> Result<LineBlocks, InputError> {
-        let open = File::open(&file.path).map_err(|e| InputError::Table {
-            path: file.path.clone(),
-            message: format!("cannot be read: {e}"),
-        })?;
-        Ok(LineBlocks {
-            file: Hashing {
-                inner: open,
-                hasher: Sha256::new(),
-                bytes: 0,
-            },
-            path: file.path.clone(),
-            carry: Vec::new(),
-            first_line: 1,
-            block_bytes: block_bytes.max(1),
-            at_start: true,
-            ended: false,
-            checked: false,
-            columns: columns.clone(),
-            source: file.clone(),
-        })
-    }
-
-    fn unreadable(&self, e: std::io::Error) -> InputError {
-        InputError::Table {
-            path: self.path.clone(),
-            message: format!("cannot be read: {e}"),
-        }
-    }
-
-    /// The next block of whole lines, `None` at the end of the file. A missing column (seen
-    /// in the first JSON object) or a read error is an error.
-    pub fn next_block(&mut self) -> Result<Option<Batch>, InputError> {
-        if self.ended && self.carry.is_empty() {
-            return Ok(None);
-        }
-        let mut block = Vec::with_capacity(self.block_bytes + self.carry.len() + 4096);
-        block.append(&mut self.carry);
-        // Fill the block, then on to the end of its last line.
-        let end = loop {
-            if self.ended {
-                break None;
-            }
-            let want = (self.block_bytes.saturating_sub(block.len())).max(4096) as u64;
-            let from = block.len();
-            let n = (&mut self.file)
-                .take(want)
-                .read_to_end(&mut block)
-                .map_err(|e| self.unreadable(e))?;
-            if n == 0 {
-                self.ended = true;
-                break None;
-            }
-            if block.len() >= self.block_bytes {
-                if let Some(i) = memchr::memrchr(b'\n', &block[from..]) {
-                    break Some(from + i + 1);
-                }
-            }
-        };
-        if let Some(end) = end {
-            self.carry.extend_from_slice(&block[end..]);
-            block.truncate(end);
-        }
-        if self.at_start {
-            self.at_start = false;
-            if block.starts_with("\u{feff}".as_bytes()) {
-                block.drain(..3);
-            }
-        }
-        if block.is_empty() {
-            return Ok(None);
-        }
-        if !self.checked {
-            // The first object names the columns, as a CSV header would.
-            let first = block
-                .split(|&b| b == b'\n')
-                .filter_map(|l| serde_json::from_slice::<serde_json::Value>(l).ok())
-                .find_map(|v| match v {
-                    serde_json::Value::Object(map) => Some(map),
-                    _ => None,
-                });
-            if let Some(map) = first {
-                let keys: Vec<String> = map.keys().cloned().collect();
-                positions(&self.source, &keys, &self.columns)?;
-                self.checked = true;
-            }
-        }
-        let lines =
-            memchr::memchr_iter(b'\n', &block).count() + usize::from(!block.ends_with(b"\n"));
-        let first_line = self.first_line;
-        self.first_line += lines;
-        Ok(Some(Batch::Lines {
-            first_line,
-            bytes: block,
-        }))
-    }
-
-    /// What was read when reading stopped before the end: lines and bytes, no hash.
-    pub fn stop(self) -> TableReport {
-        TableReport {
-            rows: self.first_line - 1,
-            bytes: self.file.bytes,
-            ..TableReport::default()
-        }
-    }
-
-    /// Lines, size and SHA-256 of the whole file, once every block has been taken.
-    pub fn finish(mut self) -> Result<TableReport, InputError> {
-        // Whatever was left unread (nothing, normally) still belongs in the hash.
-        std::io::copy(&mut self.file, &mut std::io::sink()).map_err(|e| self.unreadable(e))?;
-        Ok(TableReport {
-            rows: self.first_line - 1,
-            bytes: self.file.bytes,
-            sha256: format!("{:x}", self.file.hasher.finalize()),
-            ..TableReport::default()
-        })
-    }
-}
-
-/// The size of a Parquet file's data uncompressed (its row groups' byte sizes): a Parquet
-/// file is compressed, so its length undersells the text it holds. `None` when its footer
-/// cannot be read.
-pub fn parquet_data_bytes(path: &Path) -> Option<u64> {
-    use polars::prelude::*;
-    let mut reader = ParquetReader::new(File::open(path).ok()?);
-    let metadata = reader.get_metadata().ok()?;
-    Some(
-        metadata
-            .row_groups
-            .iter()
-            .map(|g| g.total_byte_size() as u64)
-            .sum(),
-    )
-}
-
-/// Rows of a Parquet file decoded at a time.
-const PARQUET_SLICE_ROWS: usize = 8192;
-
-/// Reads a Parquet file [`PARQUET_SLICE_ROWS`] rows at a time, within its row groups (the
-/// unit a Parquet file is written and compressed in), so memory holds a slice's cells, not
-/// the file's or a row group's, calling `row` with each row in file order until it returns
-/// false; returns whether it was stopped. The date column
-/// may hold text, dates, date-times or years; id and title are read as text whatever their
-/// type.
-fn read_parquet(
-    file: &SourceFile,
-    columns: &Columns,
-    row: &mut dyn FnMut(Row) -> bool,
-) -> Result<bool, InputError> {
-    use polars::prelude::*;
-    let bad = |e: &dyn std::fmt::Display| InputError::Table {
-        path: file.path.clone(),
-        message: format!("not a readable Parquet file: {e}"),
-    };
-    let open = || {
-        File::open(&file.path).map_err(|e| InputError::Table {
-            path: file.path.clone(),
-            message: format!("cannot be read: {e}"),
-        })
-    };
-    let mut reader = ParquetReader::new(open()?);
-    let schema = reader.schema().map_err(|e| bad(&e))?;
-    let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-    let pos = positions(file, &names, columns)?;
-    let metadata = reader.get_metadata().map_err(|e| bad(&e))?.clone();
-    let wanted: Vec<usize> = [Some(pos.text), Some(pos.date), pos.id, pos.title]
-        .into_iter()
-        .flatten()
-        .collect();
-    let mut projection = wanted.clone();
-    projection.sort_unstable();
-    projection.dedup();
-    // Each row group in slices: polars decodes just the slice's rows, so memory holds a
-    // slice's text, not a row group's (a writer's default row group can be a million rows).
-    let slices = metadata.row_groups.iter().flat_map(|g| {
-        let rows = g.num_rows();
-        (0..rows)
-            .step_by(PARQUET_SLICE_ROWS)
-            .map(move |from| (rows - from).min(PARQUET_SLICE_ROWS))
-    });
-    let mut start = 0;
-    for height in slices {
-        let mut reader = ParquetReader::new(open()?)
-            .with_projection(Some(projection.clone()))
-            .with_slice(Some((start, height)))
-            .read_parallel(ParallelStrategy::None);
-        reader.set_metadata(metadata.clone());
-        let df = reader.finish().map_err(|e| bad(&e))?;
-        let text = |i: usize| -> Result<StringChunked, InputError> {
-            let column = df.column(&names[i]).map_err(|e| bad(&e))?;
-            let column = match column.dtype() {
-                DataType::Datetime(..) => column.cast(&DataType::Date),
-                _ => Ok(column.clone()),
-            }
-            .and_then(|c| c.cast(&DataType::String))
-            .map_err(|e| bad(&format!("column '{}': {e}", names[i])))?;
-            Ok(column.str().map_err(|e| bad(&e))?.clone())
-        };
-        let (texts, dates) = (text(pos.text)?, text(pos.date)?);
-        let ids = pos.id.map(text).transpose()?;
-        let titles = pos.title.map(text).transpose()?;
-        let cell = |c: &StringChunked, i: usize| {
-            c.get(i)
-                .map(str::to_string)
-                .filter(|s| !s.trim().is_empty())
-        };
-        for i in 0..df.height() {
-            let keep_going = row(Row {
-                number: start + i + 1,
-                id: ids.as_ref().and_then(|c| cell(c, i)),
-                title: titles.as_ref().and_then(|c| cell(c, i)),
-                date: cell(&dates, i),
-                text: texts.get(i).unwrap_or_default().to_string(),
-            });
-            if !keep_going {
-                return Ok(true);
-            }
-        }
-        start += height;
-    }
-    Ok(false)
-}
-
 /// A reader that hashes what passes through it, so a table file is read once, not once for
 /// its rows and again for run.json.
-struct Hashing<R> {
-    inner: R,
-    hasher: Sha256,
-    bytes: u64,
+pub(crate) struct Hashing<R> {
+    pub inner: R,
+    pub hasher: Sha256,
+    pub bytes: u64,
 }
 
 impl<R: Read> Read for Hashing<R> {
@@ -580,174 +338,6 @@ fn checked(file: &SourceFile, row: Row) -> Result<Row, Skipped> {
         });
     }
     Ok(row)
-}
-
-/// Line `number` of a JSON Lines file as a [`Row`]: the wanted members of its object, read
-/// in place (a string without escapes is not copied until it becomes the row's), every other
-/// member skipped unread. A member holding a number or `true`/`false` is read as its text;
-/// `null`, an array or an object as missing. Of repeated members the last counts.
-fn parse_line(
-    file: &SourceFile,
-    number: usize,
-    line: &[u8],
-    wanted: &Wanted,
-) -> Result<Row, Skipped> {
-    use serde::de::DeserializeSeed;
-    let skip = |reason: String| Skipped {
-        path: format!("{}#line{number}", file.name),
-        reason,
-    };
-    let text = std::str::from_utf8(line).map_err(|e| skip(format!("not UTF-8 text: {e}")))?;
-    let mut json = serde_json::Deserializer::from_str(text);
-    let cells = wanted
-        .deserialize(&mut json)
-        .and_then(|cells| json.end().map(|()| cells))
-        .map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => skip("not a JSON object".into()),
-            _ => skip(format!("not valid JSON: {e}")),
-        })?;
-    let owned = |c: Option<std::borrow::Cow<str>>| c.map(std::borrow::Cow::into_owned);
-    Ok(Row {
-        number,
-        id: owned(cells.id).filter(|s| !s.is_empty()),
-        title: owned(cells.title).filter(|s| !s.is_empty()),
-        date: owned(cells.date).filter(|s| !s.trim().is_empty()),
-        text: owned(cells.text).unwrap_or_default(),
-    })
-}
-
-/// The members of a JSON Lines object that are read: the columns' names.
-struct Wanted<'c> {
-    text: &'c str,
-    date: &'c str,
-    id: &'c str,
-    title: &'c str,
-}
-
-impl<'c> Wanted<'c> {
-    fn new(columns: &'c Columns) -> Wanted<'c> {
-        Wanted {
-            text: &columns.text,
-            date: &columns.date,
-            id: columns.id.as_deref().unwrap_or("id"),
-            title: columns.title.as_deref().unwrap_or("title"),
-        }
-    }
-}
-
-/// The wanted members of one object, as text (see [`parse_line`]).
-#[derive(Default)]
-struct Cells<'a> {
-    text: Option<std::borrow::Cow<'a, str>>,
-    date: Option<std::borrow::Cow<'a, str>>,
-    id: Option<std::borrow::Cow<'a, str>>,
-    title: Option<std::borrow::Cow<'a, str>>,
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for &Wanted<'_> {
-    type Value = Cells<'de>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Cells<'de>, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for &Wanted<'_> {
-    type Value = Cells<'de>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Cells<'de>, A::Error> {
-        let mut cells = Cells::default();
-        while let Some(Text(key)) = map.next_key::<Text>()? {
-            let key = key.as_deref().unwrap_or("");
-            let hits = [
-                key == self.text,
-                key == self.date,
-                key == self.id,
-                key == self.title,
-            ];
-            if !hits.contains(&true) {
-                map.next_value::<serde::de::IgnoredAny>()?;
-                continue;
-            }
-            let Text(value) = map.next_value::<Text>()?;
-            let slots = [
-                &mut cells.text,
-                &mut cells.date,
-                &mut cells.id,
-                &mut cells.title,
-            ];
-            for (slot, hit) in slots.into_iter().zip(hits) {
-                if hit {
-                    *slot = value.clone();
-                }
-            }
-        }
-        Ok(cells)
-    }
-}
-
-/// A JSON value as text, borrowed from the line where it can be: a string as it is, a
-/// number or boolean as serde_json writes it, anything else `None`.
-struct Text<'a>(Option<std::borrow::Cow<'a, str>>);
-
-impl<'de> serde::Deserialize<'de> for Text<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text<'de>, D::Error> {
-        d.deserialize_any(TextVisitor)
-    }
-}
-
-struct TextVisitor;
-
-impl<'de> serde::de::Visitor<'de> for TextVisitor {
-    type Value = Text<'de>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
-        Ok(Text(Some(v.into())))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
-        Ok(Text(Some(v.to_string().into())))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
-        Ok(Text(Some(v.into())))
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Text<'de>, E> {
-        Ok(Text(Some(v.to_string().into())))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Text<'de>, E> {
-        Ok(Text(Some(v.to_string().into())))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Text<'de>, E> {
-        Ok(Text(Some(v.to_string().into())))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Text<'de>, E> {
-        Ok(Text(
-            serde_json::Number::from_f64(v).map(|n| n.to_string().into()),
-        ))
-    }
-    fn visit_unit<E>(self) -> Result<Text<'de>, E> {
-        Ok(Text(None))
-    }
-    fn visit_none<E>(self) -> Result<Text<'de>, E> {
-        Ok(Text(None))
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Text<'de>, A::Error> {
-        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-        Ok(Text(None))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text<'de>, A::Error> {
-        while map
-            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-            .is_some()
-        {}
-        Ok(Text(None))
-    }
 }
 
 fn table_error(file: &SourceFile, e: &csv::Error) -> InputError {
@@ -920,7 +510,7 @@ mod tests {
     fn a_parquet_row_group_larger_than_a_slice_is_read_whole_in_order() {
         use polars::prelude::*;
         let d = tempfile::tempdir().unwrap();
-        let n = 2 * PARQUET_SLICE_ROWS + 17;
+        let n = 2 * super::super::parquet::PARQUET_SLICE_ROWS + 17;
         let mut df = df!(
             "id" => (0..n).map(|i| format!("r{i}")).collect::<Vec<_>>(),
             "date" => (0..n).map(|i| format!("{}-01-02", 2000 + i % 3)).collect::<Vec<_>>(),
