@@ -5,25 +5,25 @@
 use std::fs::File;
 use std::io::Read;
 
-use sha2::{Digest, Sha256};
+use encoding_rs::Encoding;
 
 use super::table::{positions, Batch, Columns, Hashing, Row, TableReport};
+use super::text_reader::TextReader;
 use super::walk::{Skipped, SourceFile};
 use crate::error::InputError;
 
 /// A JSON Lines file read as blocks of whole lines ([`Batch::Lines`]), each block read,
-/// hashed and cut when asked for: by the reader of [`read_rows`], or by the workers in turn,
-/// each taking the next block under a lock and parsing it after letting go.
+/// hashed, decoded ([`TextReader`]) and cut when asked for: by the reader of
+/// [`super::table::read_rows`], or by the workers in turn, each taking the next block under a
+/// lock and parsing it after letting go.
 pub struct LineBlocks {
-    file: Hashing<File>,
+    file: TextReader<Hashing<Box<dyn Read + Send>>>,
     path: std::path::PathBuf,
     /// The bytes read after the last whole line of the block before.
     carry: Vec<u8>,
     /// The number of the next block's first line.
     first_line: usize,
     block_bytes: usize,
-    /// Nothing is read yet (a byte-order mark may come).
-    at_start: bool,
     /// The file's end has been read.
     ended: bool,
     /// The columns are known to be there (checked on the first object, as a header).
@@ -33,32 +33,46 @@ pub struct LineBlocks {
 }
 
 impl LineBlocks {
-    /// Opens `file`; blocks are about `block_bytes` long.
+    /// Opens `file`, decoded as [`TextReader`] says (`encoding` is `--encoding`); blocks are
+    /// about `block_bytes` long.
     pub fn open(
         file: &SourceFile,
         columns: &Columns,
+        encoding: Option<&'static Encoding>,
         block_bytes: usize,
     ) -> Result<LineBlocks, InputError> {
         let open = File::open(&file.path).map_err(|e| InputError::Table {
             path: file.path.clone(),
             message: format!("cannot be read: {e}"),
         })?;
-        Ok(LineBlocks {
-            file: Hashing {
-                inner: open,
-                hasher: Sha256::new(),
-                bytes: 0,
-            },
+        Ok(LineBlocks::from_reader(
+            file,
+            columns,
+            encoding,
+            block_bytes,
+            Hashing::new(Box::new(open)),
+        ))
+    }
+
+    /// The blocks of the bytes `input` gives (the file's, or a test's).
+    pub(crate) fn from_reader(
+        file: &SourceFile,
+        columns: &Columns,
+        encoding: Option<&'static Encoding>,
+        block_bytes: usize,
+        input: Hashing<Box<dyn Read + Send>>,
+    ) -> LineBlocks {
+        LineBlocks {
+            file: TextReader::new(input, encoding),
             path: file.path.clone(),
             carry: Vec::new(),
             first_line: 1,
             block_bytes: block_bytes.max(1),
-            at_start: true,
             ended: false,
             checked: false,
             columns: columns.clone(),
             source: file.clone(),
-        })
+        }
     }
 
     fn unreadable(&self, e: std::io::Error) -> InputError {
@@ -101,12 +115,6 @@ impl LineBlocks {
             self.carry.extend_from_slice(&block[end..]);
             block.truncate(end);
         }
-        if self.at_start {
-            self.at_start = false;
-            if block.starts_with("\u{feff}".as_bytes()) {
-                block.drain(..3);
-            }
-        }
         if block.is_empty() {
             return Ok(None);
         }
@@ -132,6 +140,7 @@ impl LineBlocks {
         Ok(Some(Batch::Lines {
             first_line,
             bytes: block,
+            replaced: self.file.replaced() > 0,
         }))
     }
 
@@ -139,21 +148,22 @@ impl LineBlocks {
     pub fn stop(self) -> TableReport {
         TableReport {
             rows: self.first_line - 1,
-            bytes: self.file.bytes,
+            bytes: self.file.inner().bytes,
+            encoding: self.file.encoding().name(),
+            replaced: self.file.replaced(),
             ..TableReport::default()
         }
     }
 
     /// Lines, size and SHA-256 of the whole file, once every block has been taken.
-    pub fn finish(mut self) -> Result<TableReport, InputError> {
-        // Whatever was left unread (nothing, normally) still belongs in the hash.
-        std::io::copy(&mut self.file, &mut std::io::sink()).map_err(|e| self.unreadable(e))?;
-        Ok(TableReport {
+    pub fn finish(self) -> Result<TableReport, InputError> {
+        let report = TableReport {
             rows: self.first_line - 1,
-            bytes: self.file.bytes,
-            sha256: format!("{:x}", self.file.hasher.finalize()),
+            encoding: self.file.encoding().name(),
+            replaced: self.file.replaced(),
             ..TableReport::default()
-        })
+        };
+        self.file.into_inner().finish(&self.source, false, report)
     }
 }
 
@@ -188,6 +198,7 @@ pub(crate) fn parse_line(
         title: owned(cells.title).filter(|s| !s.is_empty()),
         date: owned(cells.date).filter(|s| !s.trim().is_empty()),
         text: owned(cells.text).unwrap_or_default(),
+        replaced: 0,
     })
 }
 

@@ -102,6 +102,7 @@ pub(crate) fn read_parquet(
                 title: titles.as_ref().and_then(|c| cell(c, i)),
                 date: cell(&dates, i),
                 text: texts.get(i).unwrap_or_default().to_string(),
+                replaced: 0,
             });
             if !keep_going {
                 return Ok(true);

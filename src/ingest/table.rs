@@ -12,13 +12,16 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
+use encoding_rs::Encoding;
 use sha2::{Digest, Sha256};
 
 use super::date::{self, DateOrder, DateSource};
+use super::delimited::{LeftOpen, Records};
 pub use super::json_lines::LineBlocks;
 use super::json_lines::{parse_line, Wanted};
 pub use super::parquet::parquet_data_bytes;
 use super::parquet::read_parquet;
+use super::text_reader::TextReader;
 use super::walk::{Skipped, SourceFile};
 use super::{Document, DocumentInfo};
 use crate::error::InputError;
@@ -36,7 +39,7 @@ impl TableFormat {
     /// The format of a file, by extension: `.csv`, `.tsv`, `.jsonl`/`.ndjson`, `.parquet`.
     pub fn of(path: &Path) -> Option<TableFormat> {
         let mut buf = [0u8; 8];
-        match super::walk::extension(super::walk::file_name(path), &mut buf) {
+        match super::walk::extension_of(super::walk::file_name_bytes(path), &mut buf) {
             "csv" => Some(TableFormat::Csv),
             "tsv" | "tab" => Some(TableFormat::Tsv),
             "jsonl" | "ndjson" => Some(TableFormat::JsonLines),
@@ -75,6 +78,22 @@ pub struct Row {
     pub title: Option<String>,
     pub date: Option<String>,
     pub text: String,
+    /// Characters that could not be decoded (U+FFFD in its cells, counted when the file had
+    /// bytes not valid in its encoding).
+    pub replaced: usize,
+}
+
+impl Row {
+    /// Counts the U+FFFD characters of the row's cells into `replaced`.
+    pub(crate) fn count_replaced(&mut self) {
+        let count = |s: &str| s.chars().filter(|&c| c == '\u{FFFD}').count();
+        self.replaced = [&self.id, &self.title, &self.date]
+            .into_iter()
+            .flatten()
+            .map(|s| count(s))
+            .sum::<usize>()
+            + count(&self.text);
+    }
 }
 
 /// Rows as the reader hands them to the workers. JSON Lines files go as blocks of whole
@@ -85,8 +104,13 @@ pub struct Row {
 pub enum Batch {
     /// Rows read whole (CSV, TSV, Parquet).
     Rows(Vec<Row>),
-    /// Whole lines of a JSON Lines file, the first of them line `first_line` (from 1).
-    Lines { first_line: usize, bytes: Vec<u8> },
+    /// Whole lines of a JSON Lines file, the first of them line `first_line` (from 1);
+    /// `replaced`: bytes of the file up to these lines were not valid in its encoding.
+    Lines {
+        first_line: usize,
+        bytes: Vec<u8>,
+        replaced: bool,
+    },
 }
 
 /// How much the reader puts in a [`Batch`]: rows of a CSV, TSV or Parquet file; bytes of a
@@ -109,7 +133,11 @@ impl Batch {
     ) {
         match self {
             Batch::Rows(rows) => rows.into_iter().for_each(|r| each(checked(file, r))),
-            Batch::Lines { first_line, bytes } => {
+            Batch::Lines {
+                first_line,
+                bytes,
+                replaced,
+            } => {
                 let wanted = Wanted::new(columns);
                 for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
                     let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -117,7 +145,13 @@ impl Batch {
                         continue;
                     }
                     let number = first_line + i;
-                    each(parse_line(file, number, line, &wanted).and_then(|r| checked(file, r)));
+                    let row = parse_line(file, number, line, &wanted).map(|mut row| {
+                        if replaced {
+                            row.count_replaced();
+                        }
+                        row
+                    });
+                    each(row.and_then(|r| checked(file, r)));
                 }
             }
         }
@@ -134,6 +168,11 @@ pub struct TableReport {
     pub skipped: Vec<Skipped>,
     /// Rows whose date cell could not be read: (row name, cell).
     pub bad_dates: Vec<(String, String)>,
+    /// The encoding the file was read in, and the byte sequences not valid in it.
+    pub encoding: &'static str,
+    pub replaced: u64,
+    /// What the reading found wrong with the file as a whole (a quote left open).
+    pub warnings: Vec<String>,
 }
 
 /// Column positions in a CSV header.
@@ -176,148 +215,235 @@ pub(crate) fn positions(
 
 /// Reads `file` and calls `batch` with its rows in batches of `size`, in file order, until
 /// `batch` returns false (the file is then read only in part and `sha256` is left empty).
-/// A missing column or an unreadable file is an error; malformed CSV rows are skipped and
-/// reported. Each batch's rows are then read out with [`Batch::each_row`]. `rows` in the
-/// report counts rows read (lines, for JSON Lines), so that rows of the next table can be
-/// numbered after them.
+/// CSV, TSV and JSON Lines are decoded as [`TextReader`] says (`encoding` is `--encoding`).
+/// A missing column or an unreadable file is an error (after some batches, perhaps: the
+/// caller undoes them). Each batch's rows are then read out with [`Batch::each_row`]. `rows`
+/// in the report counts rows read (lines, for JSON Lines), so that rows of the next table can
+/// be numbered after them.
 pub fn read_rows(
     file: &SourceFile,
     format: TableFormat,
     columns: &Columns,
+    encoding: Option<&'static Encoding>,
     size: BatchSize,
+    batch: impl FnMut(Batch) -> bool,
+) -> Result<TableReport, InputError> {
+    let open = File::open(&file.path).map_err(|e| cannot_read(file, e))?;
+    read_rows_from(file, format, columns, encoding, size, Box::new(open), batch)
+}
+
+/// [`read_rows`] from the bytes `input` gives (the file's, or a test's).
+pub(crate) fn read_rows_from(
+    file: &SourceFile,
+    format: TableFormat,
+    columns: &Columns,
+    encoding: Option<&'static Encoding>,
+    size: BatchSize,
+    input: Box<dyn Read + Send>,
     mut batch: impl FnMut(Batch) -> bool,
 ) -> Result<TableReport, InputError> {
-    let batch_rows = size.rows.max(1);
-    let open = File::open(&file.path).map_err(|e| InputError::Table {
-        path: file.path.clone(),
-        message: format!("cannot be read: {e}"),
-    })?;
-    let mut open = Hashing {
-        inner: open,
-        hasher: Sha256::new(),
-        bytes: 0,
-    };
-    let mut report = TableReport::default();
-    let mut rows = Vec::with_capacity(batch_rows);
-    // Adds a row to the batch, handing the batch on when full; false once `batch` has asked
-    // to stop.
-    fn push(
-        row: Row,
-        report: &mut TableReport,
-        rows: &mut Vec<Row>,
-        full: usize,
-        batch: &mut impl FnMut(Batch) -> bool,
-    ) -> bool {
-        report.rows += 1;
-        rows.push(row);
-        rows.len() < full || batch(Batch::Rows(std::mem::take(rows)))
-    }
-    let mut stopped = false;
+    let input = Hashing::new(input);
     match format {
         TableFormat::Csv | TableFormat::Tsv => {
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(if format == TableFormat::Tsv {
-                    b'\t'
-                } else {
-                    b','
-                })
-                .flexible(true)
-                .from_reader(BufReader::with_capacity(1 << 20, &mut open));
-            let header: Vec<String> = reader
-                .headers()
-                .map_err(|e| table_error(file, &e))?
-                .iter()
-                .map(|h| h.trim_start_matches('\u{feff}').to_string())
-                .collect();
-            let pos = positions(file, &header, columns)?;
-            let mut record = csv::StringRecord::new();
-            let mut number = 0;
-            loop {
-                match reader.read_record(&mut record) {
-                    Ok(false) => break,
-                    Ok(true) => {
-                        number += 1;
-                        let cell = |i: usize| record.get(i).map(str::to_string);
-                        let row = Row {
-                            number,
-                            id: pos.id.and_then(cell).filter(|s| !s.is_empty()),
-                            title: pos.title.and_then(cell).filter(|s| !s.is_empty()),
-                            date: cell(pos.date).filter(|s| !s.trim().is_empty()),
-                            text: cell(pos.text).unwrap_or_default(),
-                        };
-                        if !push(row, &mut report, &mut rows, batch_rows, &mut batch) {
-                            stopped = true;
-                            break;
-                        }
-                    }
-                    Err(e) if e.is_io_error() => return Err(table_error(file, &e)),
-                    Err(e) => {
-                        number += 1;
-                        report.skipped.push(Skipped {
-                            path: format!("{}#row{number}", file.name),
-                            reason: format!("not a well-formed CSV row: {e}"),
-                        });
-                    }
-                }
-            }
+            let delimiter = if format == TableFormat::Tsv {
+                b'\t'
+            } else {
+                b','
+            };
+            let text = TextReader::new(input, encoding);
+            let records = Records::new(BufReader::with_capacity(1 << 20, text), delimiter);
+            read_delimited(file, columns, size.rows, records, &mut batch)
         }
-        // Read below, by row group.
-        TableFormat::Parquet => {}
         TableFormat::JsonLines => {
-            let mut blocks = LineBlocks::open(file, columns, size.bytes)?;
+            let mut blocks = LineBlocks::from_reader(file, columns, encoding, size.bytes, input);
             while let Some(block) = blocks.next_block()? {
                 if !batch(block) {
-                    stopped = true;
-                    break;
+                    return Ok(blocks.stop());
                 }
             }
-            let read = if stopped {
-                blocks.stop()
-            } else {
-                blocks.finish()?
-            };
-            report.rows = read.rows;
-            report.bytes = read.bytes;
-            report.sha256 = read.sha256;
-            return Ok(report);
+            blocks.finish()
+        }
+        TableFormat::Parquet => {
+            let mut rows = Batcher::new(size.rows, &mut batch);
+            let stopped = read_parquet(file, columns, &mut |row| rows.push(row))?;
+            let mut report = rows.finish(stopped);
+            report.encoding = "UTF-8";
+            // Parquet is read by position, so the hash is a read of its own.
+            input.finish(file, stopped, report)
         }
     }
-    if format == TableFormat::Parquet {
-        stopped = read_parquet(file, columns, &mut |row| {
-            push(row, &mut report, &mut rows, batch_rows, &mut batch)
-        })?;
-        // Parquet is read by position, so the hash is a read of its own.
-        if !stopped {
-            std::io::copy(&mut open, &mut std::io::sink()).map_err(|e| InputError::Table {
-                path: file.path.clone(),
-                message: format!("cannot be read: {e}"),
-            })?;
+}
+
+/// Rows gathered into batches and handed on.
+struct Batcher<'b, F> {
+    rows: Vec<Row>,
+    full: usize,
+    /// Rows read, skipped ones included.
+    count: usize,
+    skipped: Vec<Skipped>,
+    batch: &'b mut F,
+}
+
+impl<'b, F: FnMut(Batch) -> bool> Batcher<'b, F> {
+    fn new(full: usize, batch: &'b mut F) -> Self {
+        let full = full.max(1);
+        Batcher {
+            rows: Vec::with_capacity(full),
+            full,
+            count: 0,
+            skipped: Vec::new(),
+            batch,
         }
     }
-    if stopped {
-        // Read in part, as asked: no hash of the whole file.
-        report.bytes = open.bytes;
-        return Ok(report);
+
+    /// Adds a row, handing the batch on when full; false once `batch` has asked to stop.
+    fn push(&mut self, row: Row) -> bool {
+        self.count += 1;
+        self.rows.push(row);
+        self.rows.len() < self.full || (self.batch)(Batch::Rows(std::mem::take(&mut self.rows)))
     }
-    if !rows.is_empty() {
-        batch(Batch::Rows(rows));
+
+    /// Hands on the last batch (unless stopped) and reports the rows read.
+    fn finish(self, stopped: bool) -> TableReport {
+        if !stopped && !self.rows.is_empty() {
+            (self.batch)(Batch::Rows(self.rows));
+        }
+        TableReport {
+            rows: self.count,
+            skipped: self.skipped,
+            ..TableReport::default()
+        }
     }
-    // Whatever the readers left unread (nothing, normally) still belongs in the hash.
-    std::io::copy(&mut open, &mut std::io::sink()).map_err(|e| InputError::Table {
+}
+
+/// The rows of a CSV or TSV file.
+fn read_delimited<R: Read>(
+    file: &SourceFile,
+    columns: &Columns,
+    batch_rows: usize,
+    mut records: Records<BufReader<TextReader<Hashing<R>>>>,
+    batch: &mut impl FnMut(Batch) -> bool,
+) -> Result<TableReport, InputError> {
+    let unreadable = |e: std::io::Error| cannot_read(file, e);
+    let header: Vec<String> = match records.next_record().map_err(unreadable)? {
+        Some(r) => (0..r.len())
+            .map(|i| r.get(i).unwrap_or_default().to_string())
+            .collect(),
+        None => Vec::new(),
+    };
+    let pos = positions(file, &header, columns)?;
+    records.set_header(header.len(), pos.date);
+    let mut rows = Batcher::new(batch_rows, batch);
+    let mut stopped = false;
+    while let Some(record) = records.next_record().map_err(unreadable)? {
+        let number = rows.count + 1;
+        if record.len() <= pos.text {
+            rows.count += 1;
+            rows.skipped.push(Skipped {
+                path: format!("{}#row{number}", file.name),
+                reason: format!(
+                    "no text cell: the row (line {}) has {} cell(s), the header {}",
+                    record.line,
+                    record.len(),
+                    header.len()
+                ),
+            });
+            continue;
+        }
+        let cell = |i: usize| record.get(i).map(str::to_string);
+        let mut row = Row {
+            number,
+            id: pos.id.and_then(cell).filter(|s| !s.is_empty()),
+            title: pos.title.and_then(cell).filter(|s| !s.is_empty()),
+            date: cell(pos.date).filter(|s| !s.trim().is_empty()),
+            text: cell(pos.text).unwrap_or_default(),
+            replaced: 0,
+        };
+        if records.input_mut().get_ref().replaced() > 0 {
+            row.count_replaced();
+        }
+        if !rows.push(row) {
+            stopped = true;
+            break;
+        }
+    }
+    let mut report = rows.finish(stopped);
+    report.warnings = left_open_warnings(&file.name, &records.left_open);
+    let text = records.into_input().into_inner();
+    report.encoding = text.encoding().name();
+    report.replaced = text.replaced();
+    text.into_inner().finish(file, stopped, report)
+}
+
+/// The warnings for the quotes left open in a CSV or TSV file (see [`super::delimited`]).
+fn left_open_warnings(name: &str, open: &[LeftOpen]) -> Vec<String> {
+    let (cut, to_end): (Vec<&LeftOpen>, Vec<&LeftOpen>) =
+        open.iter().partition(|o| o.reread.is_some());
+    let mut warnings = Vec::new();
+    if !cut.is_empty() {
+        let rows: Vec<String> = cut
+            .iter()
+            .take(5)
+            .map(|o| format!("row {} (line {})", o.record, o.line))
+            .collect();
+        let more = match cut.len() {
+            n if n > 5 => format!(" and {} more", n - 5),
+            _ => String::new(),
+        };
+        warnings.push(format!(
+            "{name}: {} quote(s) left open, each before a line that reads as a row of its own,              in {}{more}: each of these rows was read to the end of its line (the quote taken              as a character) and the lines after it as rows; check these rows' text",
+            cut.len(),
+            rows.join(", ")
+        ));
+    }
+    for o in to_end {
+        warnings.push(format!(
+            "{name}: row {} (line {}) opens a quote that is never closed: the rest of the file              was read as that row's text; check the file",
+            o.record, o.line
+        ));
+    }
+    warnings
+}
+
+fn cannot_read(file: &SourceFile, e: std::io::Error) -> InputError {
+    InputError::Table {
         path: file.path.clone(),
         message: format!("cannot be read: {e}"),
-    })?;
-    report.bytes = open.bytes;
-    report.sha256 = format!("{:x}", open.hasher.finalize());
-    Ok(report)
+    }
 }
 
 /// A reader that hashes what passes through it, so a table file is read once, not once for
 /// its rows and again for run.json.
 pub(crate) struct Hashing<R> {
-    pub inner: R,
-    pub hasher: Sha256,
+    inner: R,
+    hasher: Sha256,
     pub bytes: u64,
+}
+
+impl<R: Read> Hashing<R> {
+    pub fn new(inner: R) -> Hashing<R> {
+        Hashing {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    /// `report` with the file's size and, unless reading `stopped` part way, its SHA-256
+    /// (the rest of the file read for it: nothing, normally).
+    pub fn finish(
+        mut self,
+        file: &SourceFile,
+        stopped: bool,
+        mut report: TableReport,
+    ) -> Result<TableReport, InputError> {
+        if !stopped {
+            std::io::copy(&mut self, &mut std::io::sink()).map_err(|e| cannot_read(file, e))?;
+            report.sha256 = format!("{:x}", self.hasher.finalize());
+        }
+        report.bytes = self.bytes;
+        Ok(report)
+    }
 }
 
 impl<R: Read> Read for Hashing<R> {
@@ -338,13 +464,6 @@ fn checked(file: &SourceFile, row: Row) -> Result<Row, Skipped> {
         });
     }
     Ok(row)
-}
-
-fn table_error(file: &SourceFile, e: &csv::Error) -> InputError {
-    InputError::Table {
-        path: file.path.clone(),
-        message: e.to_string(),
-    }
 }
 
 /// The name a row goes by in documents.csv and warnings: `file#id`, else `file#rowN`.
@@ -382,8 +501,9 @@ pub fn to_document(file: &SourceFile, row: Row, order: DateOrder) -> (Document, 
         date,
         date_source: date.map(|_| DateSource::Column),
         source: None,
+        // The table's encoding is known once it is read (see `TableReport::encoding`).
         encoding: "UTF-8",
-        replaced_chars: 0,
+        replaced_chars: row.replaced,
         bytes: row.text.len() as u64,
         sha256: Sha256::digest(row.text.as_bytes()).into(),
     };
@@ -415,7 +535,8 @@ mod tests {
         let mut all = Vec::new();
         // Tiny batches: two rows, or 16 bytes of whole lines.
         let size = BatchSize { rows: 2, bytes: 16 };
-        let mut report = read_rows(f, TableFormat::of(&f.path).unwrap(), columns, size, |b| {
+        let format = TableFormat::of(&f.path).unwrap();
+        let mut report = read_rows(f, format, columns, None, size, |b| {
             if let Batch::Rows(rows) = &b {
                 assert!(rows.len() <= 2);
             }
@@ -451,6 +572,50 @@ mod tests {
         assert_eq!(report.sha256, format!("{:x}", Sha256::digest(&bytes)));
         assert_eq!(report.skipped[0].path, "c.csv#2");
         assert_eq!(report.skipped[0].reason, "empty text cell");
+    }
+
+    #[test]
+    fn a_table_that_fails_part_way_hands_out_rows_then_the_error() {
+        /// Gives its bytes a few at a time, then fails as a disk might.
+        struct Failing(Vec<u8>);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(std::io::Error::other("disk error"));
+                }
+                let n = buf.len().min(1000).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0.drain(..n);
+                Ok(n)
+            }
+        }
+        let csv: String = std::iter::once("id,date,text\n".to_string())
+            .chain((1..=200).map(|i| format!("{i},2003-01-02,row number {i} of the table\n")))
+            .collect();
+        let jsonl: String = (1..=200)
+            .map(|i| format!("{{\"date\": \"2003\", \"text\": \"row number {i} of the table\"}}\n"))
+            .collect();
+        for (name, body) in [("t.csv", csv), ("t.jsonl", jsonl)] {
+            let f = SourceFile {
+                path: name.into(),
+                name: name.into(),
+            };
+            let size = BatchSize {
+                rows: 10,
+                bytes: 256,
+            };
+            let mut rows = 0;
+            let format = TableFormat::of(&f.path).unwrap();
+            let input = Box::new(Failing(body.into_bytes()));
+            let e = read_rows_from(&f, format, &Columns::default(), None, size, input, |b| {
+                b.each_row(&f, &Columns::default(), |r| rows += usize::from(r.is_ok()));
+                true
+            })
+            .unwrap_err()
+            .to_string();
+            assert!(rows > 0, "{name}: rows were handed out before the failure");
+            assert!(e.contains("cannot be read: disk error"), "{name}: {e}");
+        }
     }
 
     #[test]
@@ -544,7 +709,8 @@ mod tests {
     #[test]
     fn json_lines_blocks_keep_every_line_and_its_number() {
         let d = tempfile::tempdir().unwrap();
-        // A byte-order mark, Windows line ends, blank lines, a line that is not UTF-8, escaped
+        // A byte-order mark, Windows line ends, blank lines, a byte not valid in UTF-8 (the
+        // mark says UTF-8: it becomes U+FFFD, counted in its row), escaped
         // and repeated members, a member wanted twice (id and title from one column), values
         // that are not text, and no line break at the end; blocks of 16 bytes are far
         // shorter than a line.
@@ -563,31 +729,26 @@ mod tests {
             name: "b.jsonl".into(),
         };
         let (rows, report) = read(&f, &Columns::default()).unwrap();
-        let got: Vec<(usize, &str, Option<&str>, Option<&str>)> = rows
+        let got: Vec<String> = rows
             .iter()
             .map(|r| {
-                (
-                    r.number,
-                    r.text.as_str(),
-                    r.date.as_deref(),
-                    r.id.as_deref(),
+                format!(
+                    "{} {} {:?} {:?} {}",
+                    r.number, r.text, r.date, r.id, r.replaced
                 )
             })
             .collect();
         assert_eq!(
             got,
             [
-                (1, "first \"quoted\" row", Some("2003"), None),
-                (3, "second", None, None),
-                (5, "fourth", Some("1.5"), Some("true")),
+                "1 first \"quoted\" row Some(\"2003\") None 0",
+                "3 second None None 0",
+                "4 caf\u{FFFD} None None 1",
+                "5 fourth Some(\"1.5\") Some(\"true\") 0",
             ]
         );
-        let skipped: Vec<(&str, bool)> = report
-            .skipped
-            .iter()
-            .map(|s| (s.path.as_str(), s.reason.contains("UTF-8")))
-            .collect();
-        assert_eq!(skipped, [("b.jsonl#line4", true)]);
+        assert!(report.skipped.is_empty());
+        assert_eq!((report.encoding, report.replaced), ("UTF-8", 1));
         assert_eq!(report.rows, 5, "lines read, blank ones too");
         assert_eq!(report.bytes, bytes.len() as u64);
         use sha2::Digest;
