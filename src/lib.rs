@@ -628,29 +628,15 @@ fn read_corpus(
                 gathered = gathered.merge(part);
             }
             Err(e) => {
-                // The rows read before the file failed leave no trace: their counts go with
-                // `part`, and their texts leave the copies check, so that the same text in
-                // another file is counted there.
-                let read = part.docs.iter().map(Vec::len).sum::<usize>() + part.skipped.len();
-                seen.lock()
-                    .expect("no panics while holding the lock")
-                    .forget(part.docs.iter().flatten());
+                let skipped = failed_table(file, e, part, &seen);
                 if config.input.is_file() {
-                    return Err(e.into());
+                    return Err(InputError::Table {
+                        path: file.path.clone(),
+                        message: skipped.reason,
+                    }
+                    .into());
                 }
-                let reason = match e {
-                    InputError::Table { message, .. } => message,
-                    other => other.to_string(),
-                };
-                gathered.skipped.push(Skipped {
-                    path: file.name.clone(),
-                    reason: match read {
-                        0 => reason,
-                        n => format!(
-                            "{reason}; the {n} row(s) read before that are left out, not counted"
-                        ),
-                    },
-                });
+                gathered.skipped.push(skipped);
             }
         }
     }
@@ -715,6 +701,32 @@ fn read_corpus(
         phrases_note,
         longest_phrase: options.max_n,
     })
+}
+
+/// A table that failed part way (`part` holds what its rows gave): its rows leave no trace.
+/// Their counts go with `part`, and their texts leave the copies check, so that the same text
+/// in another file is counted there. The file is skipped with the reason and the rows read.
+fn failed_table(
+    file: &SourceFile,
+    e: InputError,
+    part: Gathered,
+    seen: &std::sync::Mutex<Seen>,
+) -> Skipped {
+    let read = part.docs.iter().map(Vec::len).sum::<usize>() + part.skipped.len();
+    seen.lock()
+        .expect("no panics while holding the lock")
+        .forget(part.docs.iter().flatten());
+    let reason = match e {
+        InputError::Table { message, .. } => message,
+        other => other.to_string(),
+    };
+    Skipped {
+        path: file.name.clone(),
+        reason: match read {
+            0 => reason,
+            n => format!("{reason}; the {n} row(s) read before that are left out, not counted"),
+        },
+    }
 }
 
 fn analyse(config: &Config) -> Result<Summary> {

@@ -223,6 +223,11 @@ impl<R: BufRead> Records<R> {
             }
             // The record in progress is open at the end of a whole line: inside quotes.
             let in_quotes = self.open;
+            if !self.open {
+                // No record in progress: the lines read are done with.
+                self.raw.clear();
+                self.lines.clear();
+            }
             let line_start = self.raw.len();
             match self.read_line()? {
                 None => self.ended = true,
@@ -233,14 +238,8 @@ impl<R: BufRead> Records<R> {
                             .is_some_and(|s| self.probe.reads_as_row(&self.raw[line_start..], s));
                     if quote_left_open {
                         self.take_quote_as_left_open(line_start, number);
-                    } else if self.open {
-                        self.lines.push((line_start, number));
-                        self.fed = 0;
                     } else {
-                        // A new record: the lines before it are done with.
-                        self.raw.drain(..line_start);
-                        self.lines.clear();
-                        self.lines.push((0, number));
+                        self.lines.push((line_start, number));
                         self.fed = 0;
                     }
                 }

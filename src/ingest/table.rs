@@ -7,6 +7,8 @@
 //! exist; a missing one is an error that lists the columns found. The id and title columns are
 //! used when present (an explicitly named one must exist). Rows with an empty text cell are
 //! skipped and named; a date that cannot be read leaves the row undated, with a warning.
+//! CSV, TSV and JSON Lines are decoded as they stream past ([`super::text_reader`]); CSV and
+//! TSV records are cut by [`super::delimited`], which guards against a quote left open.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -122,9 +124,8 @@ pub struct BatchSize {
 }
 
 impl Batch {
-    /// Each row of the batch, in file order, or why it is skipped: a line that is not UTF-8,
-    /// not JSON or not a JSON object, or a row with an empty text cell. Blank lines are no
-    /// rows.
+    /// Each row of the batch, in file order, or why it is skipped: a line that is not JSON
+    /// or not a JSON object, or a row with an empty text cell. Blank lines are no rows.
     pub fn each_row(
         self,
         file: &SourceFile,

@@ -36,10 +36,7 @@ pub struct Discovery {
 /// Walks `config.input`.
 pub fn discover(config: &Config) -> Discovery {
     if config.input.is_file() {
-        let name = config
-            .input
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let name = config.input.file_name().map_or_else(String::new, readable);
         return Discovery {
             files: vec![SourceFile {
                 path: config.input.clone(),
