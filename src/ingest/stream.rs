@@ -276,6 +276,21 @@ mod tests {
     }
 
     #[test]
+    fn a_large_utf8_file_with_one_stray_byte_is_read_as_utf8_with_it_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        let mut bytes = "The trust’s café. ".repeat(BLOCK / 10).into_bytes();
+        bytes.extend_from_slice(b"don\x92t ");
+        bytes.extend("The trust’s café. ".repeat(BLOCK / 20).into_bytes());
+        std::fs::write(&path, &bytes).unwrap();
+        let scan = scan(&path, None).unwrap().unwrap();
+        assert_eq!(scan.encoding.name(), "UTF-8");
+        let mut parts = Parts::open(&path, &scan).unwrap();
+        while parts.next_part().unwrap().is_some() {}
+        assert_eq!(parts.replaced, 1);
+    }
+
+    #[test]
     fn binary_and_invalid_bytes_are_found_in_any_block() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nul.txt");
