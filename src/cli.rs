@@ -85,7 +85,8 @@ pub struct AnalyseArgs {
     #[arg(long, default_value_t = 200, value_name = "N")]
     pub kwic_max: usize,
 
-    /// Fail (exit code 2, nothing written) when any file is skipped or any warning is given.
+    /// Fail (exit code 2, nothing written) when any file or row is skipped or any warning is
+    /// given, an undated document included.
     #[arg(long)]
     pub strict: bool,
 
@@ -149,8 +150,8 @@ pub struct ReadArgs {
     #[arg(long, value_name = "NAME")]
     pub title_column: Option<String>,
 
-    /// Read every text file in this encoding (e.g. windows-1252, latin1, utf-16le) instead of
-    /// detecting it.
+    /// Read every text file and CSV, TSV and JSON Lines table in this encoding (e.g.
+    /// windows-1252, latin1, utf-16le) instead of detecting it.
     #[arg(long, value_name = "NAME")]
     pub encoding: Option<String>,
 

@@ -57,9 +57,9 @@ pub struct Config {
     pub columns: Columns,
     /// Phrases and concordance settings.
     pub count: CountOptions,
-    /// `--encoding`: decode every text file this way.
+    /// `--encoding`: decode every text file and CSV, TSV and JSON Lines table this way.
     pub encoding: Option<&'static encoding_rs::Encoding>,
-    /// `--strict`: skipped files and warnings fail the run.
+    /// `--strict`: skipped files and rows, undated documents and warnings fail the run.
     pub strict: bool,
     /// `--force`: an output folder that is not a previous output may be replaced.
     pub force: bool,

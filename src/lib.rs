@@ -142,6 +142,16 @@ impl Seen {
         };
         (label, self.texts.insert((sha256, id)))
     }
+
+    /// Takes back the texts of `docs` entered as first copies (the rows of a table that
+    /// failed part way), so that a later copy of each is counted.
+    fn forget<'d>(&mut self, docs: impl Iterator<Item = &'d DocRecord>) {
+        for doc in docs.filter(|d| d.counted) {
+            if let Some((id, _)) = doc.period.as_deref().and_then(|p| self.labels.get(p)) {
+                self.texts.remove(&(doc.sha256, *id));
+            }
+        }
+    }
 }
 
 /// Document records gathered in chunks of this many: no doubling of one long vector (at a
@@ -163,6 +173,8 @@ struct Gathered {
     bad_dates: Vec<(String, String)>,
     /// Files that failed after part of them was counted: the run cannot go on.
     failed: Vec<String>,
+    /// What reading found wrong with table files as a whole (quotes left open).
+    warnings: Vec<String>,
 }
 
 impl Gathered {
@@ -193,6 +205,7 @@ impl Gathered {
         self.inputs.extend(other.inputs);
         self.bad_dates.extend(other.bad_dates);
         self.failed.extend(other.failed);
+        self.warnings.extend(other.warnings);
         self.tallies.extend(other.tallies);
         self
     }
@@ -269,6 +282,8 @@ struct Corpus {
     skipped: Vec<Skipped>,
     /// Table rows whose date cell could not be read: (document, cell).
     bad_dates: Vec<(String, String)>,
+    /// What reading found wrong with table files as a whole, in file order.
+    table_warnings: Vec<String>,
     /// Table files read (text files are listed from `docs`).
     inputs: Vec<InputFile>,
     total_bytes: u64,
@@ -497,7 +512,8 @@ fn read_corpus(
             // Each worker takes the next block of lines under a lock (reading, hashing and
             // cutting it: a small part of the work) and counts it after letting go: as many
             // threads as asked for, and none waits on a reader.
-            match table::LineBlocks::open(file, &config.columns, TABLE_BATCH.bytes) {
+            match table::LineBlocks::open(file, &config.columns, config.encoding, TABLE_BATCH.bytes)
+            {
                 Err(e) => (Err(e), Gathered::default()),
                 Ok(blocks) => {
                     let blocks = std::sync::Mutex::new((blocks, None::<InputError>));
@@ -535,10 +551,17 @@ fn read_corpus(
             // One thread asked for: it reads each batch, then counts it.
             let read = std::sync::Mutex::new(None);
             let part = per_thread(&|fold| {
-                let report = table::read_rows(file, format, &config.columns, TABLE_BATCH, |b| {
-                    count_batch(fold, b);
-                    !done()
-                });
+                let report = table::read_rows(
+                    file,
+                    format,
+                    &config.columns,
+                    config.encoding,
+                    TABLE_BATCH,
+                    |b| {
+                        count_batch(fold, b);
+                        !done()
+                    },
+                );
                 *read.lock().expect("no panics while holding it") = Some(report);
             });
             let read = read.into_inner().expect("no panics while holding it");
@@ -549,9 +572,14 @@ fn read_corpus(
             std::thread::scope(|scope| {
                 let (send, receive) = std::sync::mpsc::sync_channel(2);
                 let reader = scope.spawn(move || {
-                    table::read_rows(file, format, &config.columns, TABLE_BATCH, |rows| {
-                        send.send(rows).is_ok()
-                    })
+                    table::read_rows(
+                        file,
+                        format,
+                        &config.columns,
+                        config.encoding,
+                        TABLE_BATCH,
+                        |rows| send.send(rows).is_ok(),
+                    )
                 });
                 let receive = std::sync::Mutex::new(receive);
                 let part = per_thread(&|fold| {
@@ -586,6 +614,11 @@ fn read_corpus(
         match read {
             Ok(report) => {
                 place += report.rows as u64;
+                // Rows are counted as they are read; the file's encoding is known at its end.
+                for doc in part.docs.iter_mut().flatten() {
+                    doc.encoding = report.encoding;
+                }
+                part.warnings.extend(report.warnings);
                 part.skipped.extend(report.skipped);
                 part.inputs.push(InputFile {
                     path: file.name.clone(),
@@ -594,14 +627,17 @@ fn read_corpus(
                 });
                 gathered = gathered.merge(part);
             }
-            Err(e) if config.input.is_file() => return Err(e.into()),
-            Err(e) => gathered.skipped.push(Skipped {
-                path: file.name.clone(),
-                reason: match e {
-                    InputError::Table { message, .. } => message,
-                    other => other.to_string(),
-                },
-            }),
+            Err(e) => {
+                let skipped = failed_table(file, e, part, &seen);
+                if config.input.is_file() {
+                    return Err(InputError::Table {
+                        path: file.path.clone(),
+                        message: skipped.reason,
+                    }
+                    .into());
+                }
+                gathered.skipped.push(skipped);
+            }
         }
     }
     progress.finish();
@@ -627,6 +663,7 @@ fn read_corpus(
     gathered.skipped.sort_by(|x, y| x.path.cmp(&y.path));
     gathered.bad_dates.sort();
     let bad_dates = std::mem::take(&mut gathered.bad_dates);
+    let table_warnings = std::mem::take(&mut gathered.warnings);
     let inputs = std::mem::take(&mut gathered.inputs);
     let (tallies, skipped) = (gathered.tallies, gathered.skipped);
     if docs.is_empty() {
@@ -657,12 +694,39 @@ fn read_corpus(
         tallies,
         skipped,
         bad_dates,
+        table_warnings,
         inputs,
         total_bytes,
         metadata,
         phrases_note,
         longest_phrase: options.max_n,
     })
+}
+
+/// A table that failed part way (`part` holds what its rows gave): its rows leave no trace.
+/// Their counts go with `part`, and their texts leave the copies check, so that the same text
+/// in another file is counted there. The file is skipped with the reason and the rows read.
+fn failed_table(
+    file: &SourceFile,
+    e: InputError,
+    part: Gathered,
+    seen: &std::sync::Mutex<Seen>,
+) -> Skipped {
+    let read = part.docs.iter().map(Vec::len).sum::<usize>() + part.skipped.len();
+    seen.lock()
+        .expect("no panics while holding the lock")
+        .forget(part.docs.iter().flatten());
+    let reason = match e {
+        InputError::Table { message, .. } => message,
+        other => other.to_string(),
+    };
+    Skipped {
+        path: file.name.clone(),
+        reason: match read {
+            0 => reason,
+            n => format!("{reason}; the {n} row(s) read before that are left out, not counted"),
+        },
+    }
 }
 
 fn analyse(config: &Config) -> Result<Summary> {
@@ -684,6 +748,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         tallies,
         skipped,
         bad_dates,
+        table_warnings,
         inputs,
         total_bytes,
         metadata,
@@ -715,7 +780,7 @@ fn analyse(config: &Config) -> Result<Summary> {
     canonical.rename(&mut counts.kwic);
     counts.kwic_sample(config.count.kwic_max);
     clock.lap("resolve");
-    let mut warnings = Vec::new();
+    let mut warnings = table_warnings;
     let duplicates: Vec<String> = docs
         .iter()
         .filter_map(|d| {
@@ -816,11 +881,24 @@ fn analyse(config: &Config) -> Result<Summary> {
         ));
     }
 
-    if config.strict && (!skipped.is_empty() || !warnings.is_empty()) {
+    let undated: Vec<String> = docs
+        .iter()
+        .filter(|d| d.date.is_none())
+        .map(|d| d.name.to_string())
+        .collect();
+    // Everything the summary warns about: skipped files, undated documents, the warnings.
+    if config.strict && (!skipped.is_empty() || !warnings.is_empty() || !undated.is_empty()) {
         let mut problems: Vec<String> = skipped
             .iter()
             .map(|k| format!("{}: {}", k.path, k.reason))
             .collect();
+        if !undated.is_empty() {
+            problems.push(format!(
+                "no date found for {} document(s): {}",
+                undated.len(),
+                list(&undated)
+            ));
+        }
         problems.extend(warnings.iter().cloned());
         return Err(InputError::Strict(format!(
             "{} problem(s): {}",
@@ -856,11 +934,7 @@ fn analyse(config: &Config) -> Result<Summary> {
     clock.lap("write");
     let mut summary = Summary {
         documents: docs.len(),
-        undated: docs
-            .iter()
-            .filter(|d| d.date.is_none())
-            .map(|d| d.name.to_string())
-            .collect(),
+        undated,
         skipped,
         warnings,
         periods: counts
@@ -1461,6 +1535,38 @@ mod tests {
         }];
         canonical.rename(&mut lines);
         assert_eq!(lines[0].doc, "b.txt");
+    }
+
+    #[test]
+    fn the_rows_of_a_failed_table_leave_the_copies_check() {
+        let mut seen = Seen::default();
+        let (period, first) = seen.first([1; 32], Some("2001".into()));
+        assert!(first);
+        // The row of the failed table, counted as the first copy of its text.
+        let row = DocRecord {
+            name: "bad.parquet#r1".into(),
+            title: "".into(),
+            date: None,
+            date_source: None,
+            source: None,
+            encoding: "UTF-8",
+            replaced_chars: 0,
+            bytes: 1,
+            sha256: [1; 32],
+            period,
+            size: count::DocSize::default(),
+            duplicate_of: None,
+            from_file: false,
+            place: 1,
+            counted: true,
+        };
+        seen.forget(std::iter::once(&row));
+        let again = |seen: &mut Seen| seen.first([1; 32], Some("2001".into())).1;
+        assert!(
+            again(&mut seen),
+            "the same text in the good file is counted"
+        );
+        assert!(!again(&mut seen), "and a third copy is not");
     }
 
     #[test]

@@ -4,10 +4,10 @@
 //!
 //! Two passes: the first reads the whole file once to hash it (duplicates are found by hash
 //! before counting starts) and to decide its encoding exactly as [`super::decode::decode`]
-//! would for the whole file (NUL bytes, UTF-8 validity, chardetng fed every byte); the second
-//! decodes it with encoding_rs's streaming decoder. Parts end at a line break where there is
-//! one, else after sentence punctuation and a space, else at a space: never inside a word, and
-//! at a phrase break wherever the text has one.
+//! would for the whole file (NUL bytes, how much of it is valid UTF-8, chardetng fed every
+//! byte); the second decodes it with encoding_rs's streaming decoder. Parts end at a line
+//! break where there is one, else after sentence punctuation and a space, else at a space:
+//! never inside a word, and at a phrase break wherever the text has one.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -16,7 +16,7 @@ use std::path::Path;
 use encoding_rs::{Decoder, Encoding, UTF_8};
 use sha2::{Digest, Sha256};
 
-use super::decode::SIGNATURES;
+use super::decode::{Census, SIGNATURES};
 
 /// Text files larger than this (bytes) are read in parts.
 pub const STREAM_ABOVE: u64 = 32 << 20;
@@ -43,9 +43,7 @@ pub fn scan(path: &Path, forced: Option<&'static Encoding>) -> io::Result<Result
     let mut bytes = 0u64;
     let mut head = Vec::new();
     let mut nul = false;
-    let mut utf8 = true;
-    // Bytes of a UTF-8 sequence cut by the end of the last block.
-    let mut carry: Vec<u8> = Vec::new();
+    let mut census = Census::default();
     loop {
         let n = read_full(&mut file, &mut block)?;
         if n == 0 {
@@ -57,19 +55,10 @@ pub fn scan(path: &Path, forced: Option<&'static Encoding>) -> io::Result<Result
             head.extend_from_slice(&b[..n.min(8 - head.len())]);
         }
         nul |= b.contains(&0);
-        if utf8 {
-            carry.extend_from_slice(b);
-            match std::str::from_utf8(&carry) {
-                Ok(_) => carry.clear(),
-                Err(e) if e.error_len().is_none() => {
-                    carry.drain(..e.valid_up_to());
-                }
-                Err(_) => utf8 = false,
-            }
-        }
+        census.feed(b, false);
         bytes += n as u64;
     }
-    utf8 &= carry.is_empty();
+    census.feed(&[], true);
     let sha256: [u8; 32] = hasher.finalize().into();
     let found = |encoding, bom| {
         Ok(Ok(Scan {
@@ -94,10 +83,10 @@ pub fn scan(path: &Path, forced: Option<&'static Encoding>) -> io::Result<Result
     if nul {
         return Ok(Err("binary file: contains NUL bytes, not text".to_string()));
     }
-    if utf8 {
+    if census.mostly_utf8() {
         return found(UTF_8, 0);
     }
-    // Not UTF-8: a third read feeds the detector every byte, as for a file read whole.
+    // Not mostly UTF-8: a third read feeds the detector every byte, as for a file read whole.
     let mut file = File::open(path)?;
     let mut detector = chardetng::EncodingDetector::new();
     loop {
@@ -284,6 +273,21 @@ mod tests {
         assert!(n >= 2);
         assert_eq!(joined, whole.text);
         assert_eq!(parts.replaced, 0);
+    }
+
+    #[test]
+    fn a_large_utf8_file_with_one_stray_byte_is_read_as_utf8_with_it_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        let mut bytes = "The trust’s café. ".repeat(BLOCK / 10).into_bytes();
+        bytes.extend_from_slice(b"don\x92t ");
+        bytes.extend("The trust’s café. ".repeat(BLOCK / 20).into_bytes());
+        std::fs::write(&path, &bytes).unwrap();
+        let scan = scan(&path, None).unwrap().unwrap();
+        assert_eq!(scan.encoding.name(), "UTF-8");
+        let mut parts = Parts::open(&path, &scan).unwrap();
+        while parts.next_part().unwrap().is_some() {}
+        assert_eq!(parts.replaced, 1);
     }
 
     #[test]

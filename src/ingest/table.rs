@@ -7,14 +7,23 @@
 //! exist; a missing one is an error that lists the columns found. The id and title columns are
 //! used when present (an explicitly named one must exist). Rows with an empty text cell are
 //! skipped and named; a date that cannot be read leaves the row undated, with a warning.
+//! CSV, TSV and JSON Lines are decoded as they stream past ([`super::text_reader`]); CSV and
+//! TSV records are cut by [`super::delimited`], which guards against a quote left open.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
+use encoding_rs::Encoding;
 use sha2::{Digest, Sha256};
 
 use super::date::{self, DateOrder, DateSource};
+use super::delimited::{LeftOpen, Records};
+pub use super::json_lines::LineBlocks;
+use super::json_lines::{parse_line, Wanted};
+pub use super::parquet::parquet_data_bytes;
+use super::parquet::read_parquet;
+use super::text_reader::TextReader;
 use super::walk::{Skipped, SourceFile};
 use super::{Document, DocumentInfo};
 use crate::error::InputError;
@@ -32,7 +41,7 @@ impl TableFormat {
     /// The format of a file, by extension: `.csv`, `.tsv`, `.jsonl`/`.ndjson`, `.parquet`.
     pub fn of(path: &Path) -> Option<TableFormat> {
         let mut buf = [0u8; 8];
-        match super::walk::extension(super::walk::file_name(path), &mut buf) {
+        match super::walk::extension_of(super::walk::file_name_bytes(path), &mut buf) {
             "csv" => Some(TableFormat::Csv),
             "tsv" | "tab" => Some(TableFormat::Tsv),
             "jsonl" | "ndjson" => Some(TableFormat::JsonLines),
@@ -71,6 +80,22 @@ pub struct Row {
     pub title: Option<String>,
     pub date: Option<String>,
     pub text: String,
+    /// Characters that could not be decoded (U+FFFD in its cells, counted when the file had
+    /// bytes not valid in its encoding).
+    pub replaced: usize,
+}
+
+impl Row {
+    /// Counts the U+FFFD characters of the row's cells into `replaced`.
+    pub(crate) fn count_replaced(&mut self) {
+        let count = |s: &str| s.chars().filter(|&c| c == '\u{FFFD}').count();
+        self.replaced = [&self.id, &self.title, &self.date]
+            .into_iter()
+            .flatten()
+            .map(|s| count(s))
+            .sum::<usize>()
+            + count(&self.text);
+    }
 }
 
 /// Rows as the reader hands them to the workers. JSON Lines files go as blocks of whole
@@ -81,8 +106,13 @@ pub struct Row {
 pub enum Batch {
     /// Rows read whole (CSV, TSV, Parquet).
     Rows(Vec<Row>),
-    /// Whole lines of a JSON Lines file, the first of them line `first_line` (from 1).
-    Lines { first_line: usize, bytes: Vec<u8> },
+    /// Whole lines of a JSON Lines file, the first of them line `first_line` (from 1);
+    /// `replaced`: bytes of the file up to these lines were not valid in its encoding.
+    Lines {
+        first_line: usize,
+        bytes: Vec<u8>,
+        replaced: bool,
+    },
 }
 
 /// How much the reader puts in a [`Batch`]: rows of a CSV, TSV or Parquet file; bytes of a
@@ -94,9 +124,8 @@ pub struct BatchSize {
 }
 
 impl Batch {
-    /// Each row of the batch, in file order, or why it is skipped: a line that is not UTF-8,
-    /// not JSON or not a JSON object, or a row with an empty text cell. Blank lines are no
-    /// rows.
+    /// Each row of the batch, in file order, or why it is skipped: a line that is not JSON
+    /// or not a JSON object, or a row with an empty text cell. Blank lines are no rows.
     pub fn each_row(
         self,
         file: &SourceFile,
@@ -105,7 +134,11 @@ impl Batch {
     ) {
         match self {
             Batch::Rows(rows) => rows.into_iter().for_each(|r| each(checked(file, r))),
-            Batch::Lines { first_line, bytes } => {
+            Batch::Lines {
+                first_line,
+                bytes,
+                replaced,
+            } => {
                 let wanted = Wanted::new(columns);
                 for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
                     let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -113,7 +146,13 @@ impl Batch {
                         continue;
                     }
                     let number = first_line + i;
-                    each(parse_line(file, number, line, &wanted).and_then(|r| checked(file, r)));
+                    let row = parse_line(file, number, line, &wanted).map(|mut row| {
+                        if replaced {
+                            row.count_replaced();
+                        }
+                        row
+                    });
+                    each(row.and_then(|r| checked(file, r)));
                 }
             }
         }
@@ -130,14 +169,19 @@ pub struct TableReport {
     pub skipped: Vec<Skipped>,
     /// Rows whose date cell could not be read: (row name, cell).
     pub bad_dates: Vec<(String, String)>,
+    /// The encoding the file was read in, and the byte sequences not valid in it.
+    pub encoding: &'static str,
+    pub replaced: u64,
+    /// What the reading found wrong with the file as a whole (a quote left open).
+    pub warnings: Vec<String>,
 }
 
 /// Column positions in a CSV header.
-struct Positions {
-    text: usize,
-    date: usize,
-    id: Option<usize>,
-    title: Option<usize>,
+pub(crate) struct Positions {
+    pub text: usize,
+    pub date: usize,
+    pub id: Option<usize>,
+    pub title: Option<usize>,
 }
 
 fn missing(file: &SourceFile, flag: &str, name: &str, found: &[String]) -> InputError {
@@ -150,7 +194,11 @@ fn missing(file: &SourceFile, flag: &str, name: &str, found: &[String]) -> Input
     }
 }
 
-fn positions(file: &SourceFile, header: &[String], c: &Columns) -> Result<Positions, InputError> {
+pub(crate) fn positions(
+    file: &SourceFile,
+    header: &[String],
+    c: &Columns,
+) -> Result<Positions, InputError> {
     let find = |name: &str| header.iter().position(|h| h.trim() == name);
     let required =
         |name: &str, flag: &str| find(name).ok_or_else(|| missing(file, flag, name, header));
@@ -168,398 +216,235 @@ fn positions(file: &SourceFile, header: &[String], c: &Columns) -> Result<Positi
 
 /// Reads `file` and calls `batch` with its rows in batches of `size`, in file order, until
 /// `batch` returns false (the file is then read only in part and `sha256` is left empty).
-/// A missing column or an unreadable file is an error; malformed CSV rows are skipped and
-/// reported. Each batch's rows are then read out with [`Batch::each_row`]. `rows` in the
-/// report counts rows read (lines, for JSON Lines), so that rows of the next table can be
-/// numbered after them.
+/// CSV, TSV and JSON Lines are decoded as [`TextReader`] says (`encoding` is `--encoding`).
+/// A missing column or an unreadable file is an error (after some batches, perhaps: the
+/// caller undoes them). Each batch's rows are then read out with [`Batch::each_row`]. `rows`
+/// in the report counts rows read (lines, for JSON Lines), so that rows of the next table can
+/// be numbered after them.
 pub fn read_rows(
     file: &SourceFile,
     format: TableFormat,
     columns: &Columns,
+    encoding: Option<&'static Encoding>,
     size: BatchSize,
+    batch: impl FnMut(Batch) -> bool,
+) -> Result<TableReport, InputError> {
+    let open = File::open(&file.path).map_err(|e| cannot_read(file, e))?;
+    read_rows_from(file, format, columns, encoding, size, Box::new(open), batch)
+}
+
+/// [`read_rows`] from the bytes `input` gives (the file's, or a test's).
+pub(crate) fn read_rows_from(
+    file: &SourceFile,
+    format: TableFormat,
+    columns: &Columns,
+    encoding: Option<&'static Encoding>,
+    size: BatchSize,
+    input: Box<dyn Read + Send>,
     mut batch: impl FnMut(Batch) -> bool,
 ) -> Result<TableReport, InputError> {
-    let batch_rows = size.rows.max(1);
-    let open = File::open(&file.path).map_err(|e| InputError::Table {
-        path: file.path.clone(),
-        message: format!("cannot be read: {e}"),
-    })?;
-    let mut open = Hashing {
-        inner: open,
-        hasher: Sha256::new(),
-        bytes: 0,
-    };
-    let mut report = TableReport::default();
-    let mut rows = Vec::with_capacity(batch_rows);
-    // Adds a row to the batch, handing the batch on when full; false once `batch` has asked
-    // to stop.
-    fn push(
-        row: Row,
-        report: &mut TableReport,
-        rows: &mut Vec<Row>,
-        full: usize,
-        batch: &mut impl FnMut(Batch) -> bool,
-    ) -> bool {
-        report.rows += 1;
-        rows.push(row);
-        rows.len() < full || batch(Batch::Rows(std::mem::take(rows)))
-    }
-    let mut stopped = false;
+    let input = Hashing::new(input);
     match format {
         TableFormat::Csv | TableFormat::Tsv => {
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(if format == TableFormat::Tsv {
-                    b'\t'
-                } else {
-                    b','
-                })
-                .flexible(true)
-                .from_reader(BufReader::with_capacity(1 << 20, &mut open));
-            let header: Vec<String> = reader
-                .headers()
-                .map_err(|e| table_error(file, &e))?
-                .iter()
-                .map(|h| h.trim_start_matches('\u{feff}').to_string())
-                .collect();
-            let pos = positions(file, &header, columns)?;
-            let mut record = csv::StringRecord::new();
-            let mut number = 0;
-            loop {
-                match reader.read_record(&mut record) {
-                    Ok(false) => break,
-                    Ok(true) => {
-                        number += 1;
-                        let cell = |i: usize| record.get(i).map(str::to_string);
-                        let row = Row {
-                            number,
-                            id: pos.id.and_then(cell).filter(|s| !s.is_empty()),
-                            title: pos.title.and_then(cell).filter(|s| !s.is_empty()),
-                            date: cell(pos.date).filter(|s| !s.trim().is_empty()),
-                            text: cell(pos.text).unwrap_or_default(),
-                        };
-                        if !push(row, &mut report, &mut rows, batch_rows, &mut batch) {
-                            stopped = true;
-                            break;
-                        }
-                    }
-                    Err(e) if e.is_io_error() => return Err(table_error(file, &e)),
-                    Err(e) => {
-                        number += 1;
-                        report.skipped.push(Skipped {
-                            path: format!("{}#row{number}", file.name),
-                            reason: format!("not a well-formed CSV row: {e}"),
-                        });
-                    }
-                }
-            }
+            let delimiter = if format == TableFormat::Tsv {
+                b'\t'
+            } else {
+                b','
+            };
+            let text = TextReader::new(input, encoding);
+            let records = Records::new(BufReader::with_capacity(1 << 20, text), delimiter);
+            read_delimited(file, columns, size.rows, records, &mut batch)
         }
-        // Read below, by row group.
-        TableFormat::Parquet => {}
         TableFormat::JsonLines => {
-            let mut blocks = LineBlocks::open(file, columns, size.bytes)?;
+            let mut blocks = LineBlocks::from_reader(file, columns, encoding, size.bytes, input);
             while let Some(block) = blocks.next_block()? {
                 if !batch(block) {
-                    stopped = true;
-                    break;
+                    return Ok(blocks.stop());
                 }
             }
-            let read = if stopped {
-                blocks.stop()
-            } else {
-                blocks.finish()?
-            };
-            report.rows = read.rows;
-            report.bytes = read.bytes;
-            report.sha256 = read.sha256;
-            return Ok(report);
+            blocks.finish()
+        }
+        TableFormat::Parquet => {
+            let mut rows = Batcher::new(size.rows, &mut batch);
+            let stopped = read_parquet(file, columns, &mut |row| rows.push(row))?;
+            let mut report = rows.finish(stopped);
+            report.encoding = "UTF-8";
+            // Parquet is read by position, so the hash is a read of its own.
+            input.finish(file, stopped, report)
         }
     }
-    if format == TableFormat::Parquet {
-        stopped = read_parquet(file, columns, &mut |row| {
-            push(row, &mut report, &mut rows, batch_rows, &mut batch)
-        })?;
-        // Parquet is read by position, so the hash is a read of its own.
-        if !stopped {
-            std::io::copy(&mut open, &mut std::io::sink()).map_err(|e| InputError::Table {
-                path: file.path.clone(),
-                message: format!("cannot be read: {e}"),
-            })?;
-        }
-    }
-    if stopped {
-        // Read in part, as asked: no hash of the whole file.
-        report.bytes = open.bytes;
-        return Ok(report);
-    }
-    if !rows.is_empty() {
-        batch(Batch::Rows(rows));
-    }
-    // Whatever the readers left unread (nothing, normally) still belongs in the hash.
-    std::io::copy(&mut open, &mut std::io::sink()).map_err(|e| InputError::Table {
-        path: file.path.clone(),
-        message: format!("cannot be read: {e}"),
-    })?;
-    report.bytes = open.bytes;
-    report.sha256 = format!("{:x}", open.hasher.finalize());
-    Ok(report)
 }
 
-/// A JSON Lines file read as blocks of whole lines ([`Batch::Lines`]), each block read,
-/// hashed and cut when asked for: by the reader of [`read_rows`], or by the workers in turn,
-/// each taking the next block under a lock and parsing it after letting go.
-pub struct LineBlocks {
-    file: Hashing<File>,
-    path: std::path::PathBuf,
-    /// The bytes read after the last whole line of the block before.
-    carry: Vec<u8>,
-    /// The number of the next block's first line.
-    first_line: usize,
-    block_bytes: usize,
-    /// Nothing is read yet (a byte-order mark may come).
-    at_start: bool,
-    /// The file's end has been read.
-    ended: bool,
-    /// The columns are known to be there (checked on the first object, as a header).
-    checked: bool,
-    columns: Columns,
-    source: SourceFile,
+/// Rows gathered into batches and handed on.
+struct Batcher<'b, F> {
+    rows: Vec<Row>,
+    full: usize,
+    /// Rows read, skipped ones included.
+    count: usize,
+    skipped: Vec<Skipped>,
+    batch: &'b mut F,
 }
 
-impl LineBlocks {
-    /// Opens `file`; blocks are about `block_bytes` long.
-    pub fn open(
-        file: &SourceFile,
-        columns: &Columns,
-        block_bytes: usize,
-    ) -> Result<LineBlocks, InputError> {
-        let open = File::open(&file.path).map_err(|e| InputError::Table {
-            path: file.path.clone(),
-            message: format!("cannot be read: {e}"),
-        })?;
-        Ok(LineBlocks {
-            file: Hashing {
-                inner: open,
-                hasher: Sha256::new(),
-                bytes: 0,
-            },
-            path: file.path.clone(),
-            carry: Vec::new(),
-            first_line: 1,
-            block_bytes: block_bytes.max(1),
-            at_start: true,
-            ended: false,
-            checked: false,
-            columns: columns.clone(),
-            source: file.clone(),
-        })
-    }
-
-    fn unreadable(&self, e: std::io::Error) -> InputError {
-        InputError::Table {
-            path: self.path.clone(),
-            message: format!("cannot be read: {e}"),
+impl<'b, F: FnMut(Batch) -> bool> Batcher<'b, F> {
+    fn new(full: usize, batch: &'b mut F) -> Self {
+        let full = full.max(1);
+        Batcher {
+            rows: Vec::with_capacity(full),
+            full,
+            count: 0,
+            skipped: Vec::new(),
+            batch,
         }
     }
 
-    /// The next block of whole lines, `None` at the end of the file. A missing column (seen
-    /// in the first JSON object) or a read error is an error.
-    pub fn next_block(&mut self) -> Result<Option<Batch>, InputError> {
-        if self.ended && self.carry.is_empty() {
-            return Ok(None);
-        }
-        let mut block = Vec::with_capacity(self.block_bytes + self.carry.len() + 4096);
-        block.append(&mut self.carry);
-        // Fill the block, then on to the end of its last line.
-        let end = loop {
-            if self.ended {
-                break None;
-            }
-            let want = (self.block_bytes.saturating_sub(block.len())).max(4096) as u64;
-            let from = block.len();
-            let n = (&mut self.file)
-                .take(want)
-                .read_to_end(&mut block)
-                .map_err(|e| self.unreadable(e))?;
-            if n == 0 {
-                self.ended = true;
-                break None;
-            }
-            if block.len() >= self.block_bytes {
-                if let Some(i) = memchr::memrchr(b'\n', &block[from..]) {
-                    break Some(from + i + 1);
-                }
-            }
-        };
-        if let Some(end) = end {
-            self.carry.extend_from_slice(&block[end..]);
-            block.truncate(end);
-        }
-        if self.at_start {
-            self.at_start = false;
-            if block.starts_with("\u{feff}".as_bytes()) {
-                block.drain(..3);
-            }
-        }
-        if block.is_empty() {
-            return Ok(None);
-        }
-        if !self.checked {
-            // The first object names the columns, as a CSV header would.
-            let first = block
-                .split(|&b| b == b'\n')
-                .filter_map(|l| serde_json::from_slice::<serde_json::Value>(l).ok())
-                .find_map(|v| match v {
-                    serde_json::Value::Object(map) => Some(map),
-                    _ => None,
-                });
-            if let Some(map) = first {
-                let keys: Vec<String> = map.keys().cloned().collect();
-                positions(&self.source, &keys, &self.columns)?;
-                self.checked = true;
-            }
-        }
-        let lines =
-            memchr::memchr_iter(b'\n', &block).count() + usize::from(!block.ends_with(b"\n"));
-        let first_line = self.first_line;
-        self.first_line += lines;
-        Ok(Some(Batch::Lines {
-            first_line,
-            bytes: block,
-        }))
+    /// Adds a row, handing the batch on when full; false once `batch` has asked to stop.
+    fn push(&mut self, row: Row) -> bool {
+        self.count += 1;
+        self.rows.push(row);
+        self.rows.len() < self.full || (self.batch)(Batch::Rows(std::mem::take(&mut self.rows)))
     }
 
-    /// What was read when reading stopped before the end: lines and bytes, no hash.
-    pub fn stop(self) -> TableReport {
+    /// Hands on the last batch (unless stopped) and reports the rows read.
+    fn finish(self, stopped: bool) -> TableReport {
+        if !stopped && !self.rows.is_empty() {
+            (self.batch)(Batch::Rows(self.rows));
+        }
         TableReport {
-            rows: self.first_line - 1,
-            bytes: self.file.bytes,
+            rows: self.count,
+            skipped: self.skipped,
             ..TableReport::default()
         }
     }
-
-    /// Lines, size and SHA-256 of the whole file, once every block has been taken.
-    pub fn finish(mut self) -> Result<TableReport, InputError> {
-        // Whatever was left unread (nothing, normally) still belongs in the hash.
-        std::io::copy(&mut self.file, &mut std::io::sink()).map_err(|e| self.unreadable(e))?;
-        Ok(TableReport {
-            rows: self.first_line - 1,
-            bytes: self.file.bytes,
-            sha256: format!("{:x}", self.file.hasher.finalize()),
-            ..TableReport::default()
-        })
-    }
 }
 
-/// The size of a Parquet file's data uncompressed (its row groups' byte sizes): a Parquet
-/// file is compressed, so its length undersells the text it holds. `None` when its footer
-/// cannot be read.
-pub fn parquet_data_bytes(path: &Path) -> Option<u64> {
-    use polars::prelude::*;
-    let mut reader = ParquetReader::new(File::open(path).ok()?);
-    let metadata = reader.get_metadata().ok()?;
-    Some(
-        metadata
-            .row_groups
-            .iter()
-            .map(|g| g.total_byte_size() as u64)
-            .sum(),
-    )
-}
-
-/// Rows of a Parquet file decoded at a time.
-const PARQUET_SLICE_ROWS: usize = 8192;
-
-/// Reads a Parquet file [`PARQUET_SLICE_ROWS`] rows at a time, within its row groups (the
-/// unit a Parquet file is written and compressed in), so memory holds a slice's cells, not
-/// the file's or a row group's, calling `row` with each row in file order until it returns
-/// false; returns whether it was stopped. The date column
-/// may hold text, dates, date-times or years; id and title are read as text whatever their
-/// type.
-fn read_parquet(
+/// The rows of a CSV or TSV file.
+fn read_delimited<R: Read>(
     file: &SourceFile,
     columns: &Columns,
-    row: &mut dyn FnMut(Row) -> bool,
-) -> Result<bool, InputError> {
-    use polars::prelude::*;
-    let bad = |e: &dyn std::fmt::Display| InputError::Table {
-        path: file.path.clone(),
-        message: format!("not a readable Parquet file: {e}"),
+    batch_rows: usize,
+    mut records: Records<BufReader<TextReader<Hashing<R>>>>,
+    batch: &mut impl FnMut(Batch) -> bool,
+) -> Result<TableReport, InputError> {
+    let unreadable = |e: std::io::Error| cannot_read(file, e);
+    let header: Vec<String> = match records.next_record().map_err(unreadable)? {
+        Some(r) => (0..r.len())
+            .map(|i| r.get(i).unwrap_or_default().to_string())
+            .collect(),
+        None => Vec::new(),
     };
-    let open = || {
-        File::open(&file.path).map_err(|e| InputError::Table {
-            path: file.path.clone(),
-            message: format!("cannot be read: {e}"),
-        })
-    };
-    let mut reader = ParquetReader::new(open()?);
-    let schema = reader.schema().map_err(|e| bad(&e))?;
-    let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-    let pos = positions(file, &names, columns)?;
-    let metadata = reader.get_metadata().map_err(|e| bad(&e))?.clone();
-    let wanted: Vec<usize> = [Some(pos.text), Some(pos.date), pos.id, pos.title]
-        .into_iter()
-        .flatten()
-        .collect();
-    let mut projection = wanted.clone();
-    projection.sort_unstable();
-    projection.dedup();
-    // Each row group in slices: polars decodes just the slice's rows, so memory holds a
-    // slice's text, not a row group's (a writer's default row group can be a million rows).
-    let slices = metadata.row_groups.iter().flat_map(|g| {
-        let rows = g.num_rows();
-        (0..rows)
-            .step_by(PARQUET_SLICE_ROWS)
-            .map(move |from| (rows - from).min(PARQUET_SLICE_ROWS))
-    });
-    let mut start = 0;
-    for height in slices {
-        let mut reader = ParquetReader::new(open()?)
-            .with_projection(Some(projection.clone()))
-            .with_slice(Some((start, height)))
-            .read_parallel(ParallelStrategy::None);
-        reader.set_metadata(metadata.clone());
-        let df = reader.finish().map_err(|e| bad(&e))?;
-        let text = |i: usize| -> Result<StringChunked, InputError> {
-            let column = df.column(&names[i]).map_err(|e| bad(&e))?;
-            let column = match column.dtype() {
-                DataType::Datetime(..) => column.cast(&DataType::Date),
-                _ => Ok(column.clone()),
-            }
-            .and_then(|c| c.cast(&DataType::String))
-            .map_err(|e| bad(&format!("column '{}': {e}", names[i])))?;
-            Ok(column.str().map_err(|e| bad(&e))?.clone())
-        };
-        let (texts, dates) = (text(pos.text)?, text(pos.date)?);
-        let ids = pos.id.map(text).transpose()?;
-        let titles = pos.title.map(text).transpose()?;
-        let cell = |c: &StringChunked, i: usize| {
-            c.get(i)
-                .map(str::to_string)
-                .filter(|s| !s.trim().is_empty())
-        };
-        for i in 0..df.height() {
-            let keep_going = row(Row {
-                number: start + i + 1,
-                id: ids.as_ref().and_then(|c| cell(c, i)),
-                title: titles.as_ref().and_then(|c| cell(c, i)),
-                date: cell(&dates, i),
-                text: texts.get(i).unwrap_or_default().to_string(),
+    let pos = positions(file, &header, columns)?;
+    records.set_header(header.len(), pos.date);
+    let mut rows = Batcher::new(batch_rows, batch);
+    let mut stopped = false;
+    while let Some(record) = records.next_record().map_err(unreadable)? {
+        let number = rows.count + 1;
+        if record.len() <= pos.text {
+            rows.count += 1;
+            rows.skipped.push(Skipped {
+                path: format!("{}#row{number}", file.name),
+                reason: format!(
+                    "no text cell: the row (line {}) has {} cell(s), the header {}",
+                    record.line,
+                    record.len(),
+                    header.len()
+                ),
             });
-            if !keep_going {
-                return Ok(true);
-            }
+            continue;
         }
-        start += height;
+        let cell = |i: usize| record.get(i).map(str::to_string);
+        let mut row = Row {
+            number,
+            id: pos.id.and_then(cell).filter(|s| !s.is_empty()),
+            title: pos.title.and_then(cell).filter(|s| !s.is_empty()),
+            date: cell(pos.date).filter(|s| !s.trim().is_empty()),
+            text: cell(pos.text).unwrap_or_default(),
+            replaced: 0,
+        };
+        if records.input_mut().get_ref().replaced() > 0 {
+            row.count_replaced();
+        }
+        if !rows.push(row) {
+            stopped = true;
+            break;
+        }
     }
-    Ok(false)
+    let mut report = rows.finish(stopped);
+    report.warnings = left_open_warnings(&file.name, &records.left_open);
+    let text = records.into_input().into_inner();
+    report.encoding = text.encoding().name();
+    report.replaced = text.replaced();
+    text.into_inner().finish(file, stopped, report)
+}
+
+/// The warnings for the quotes left open in a CSV or TSV file (see [`super::delimited`]).
+fn left_open_warnings(name: &str, open: &[LeftOpen]) -> Vec<String> {
+    let (cut, to_end): (Vec<&LeftOpen>, Vec<&LeftOpen>) =
+        open.iter().partition(|o| o.reread.is_some());
+    let mut warnings = Vec::new();
+    if !cut.is_empty() {
+        let rows: Vec<String> = cut
+            .iter()
+            .take(5)
+            .map(|o| format!("row {} (line {})", o.record, o.line))
+            .collect();
+        let more = match cut.len() {
+            n if n > 5 => format!(" and {} more", n - 5),
+            _ => String::new(),
+        };
+        warnings.push(format!(
+            "{name}: {} quote(s) left open, each before a line that reads as a row of its own,              in {}{more}: each of these rows was read to the end of its line (the quote taken              as a character) and the lines after it as rows; check these rows' text",
+            cut.len(),
+            rows.join(", ")
+        ));
+    }
+    for o in to_end {
+        warnings.push(format!(
+            "{name}: row {} (line {}) opens a quote that is never closed: the rest of the file              was read as that row's text; check the file",
+            o.record, o.line
+        ));
+    }
+    warnings
+}
+
+fn cannot_read(file: &SourceFile, e: std::io::Error) -> InputError {
+    InputError::Table {
+        path: file.path.clone(),
+        message: format!("cannot be read: {e}"),
+    }
 }
 
 /// A reader that hashes what passes through it, so a table file is read once, not once for
 /// its rows and again for run.json.
-struct Hashing<R> {
+pub(crate) struct Hashing<R> {
     inner: R,
     hasher: Sha256,
-    bytes: u64,
+    pub bytes: u64,
+}
+
+impl<R: Read> Hashing<R> {
+    pub fn new(inner: R) -> Hashing<R> {
+        Hashing {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    /// `report` with the file's size and, unless reading `stopped` part way, its SHA-256
+    /// (the rest of the file read for it: nothing, normally).
+    pub fn finish(
+        mut self,
+        file: &SourceFile,
+        stopped: bool,
+        mut report: TableReport,
+    ) -> Result<TableReport, InputError> {
+        if !stopped {
+            std::io::copy(&mut self, &mut std::io::sink()).map_err(|e| cannot_read(file, e))?;
+            report.sha256 = format!("{:x}", self.hasher.finalize());
+        }
+        report.bytes = self.bytes;
+        Ok(report)
+    }
 }
 
 impl<R: Read> Read for Hashing<R> {
@@ -580,181 +465,6 @@ fn checked(file: &SourceFile, row: Row) -> Result<Row, Skipped> {
         });
     }
     Ok(row)
-}
-
-/// Line `number` of a JSON Lines file as a [`Row`]: the wanted members of its object, read
-/// in place (a string without escapes is not copied until it becomes the row's), every other
-/// member skipped unread. A member holding a number or `true`/`false` is read as its text;
-/// `null`, an array or an object as missing. Of repeated members the last counts.
-fn parse_line(
-    file: &SourceFile,
-    number: usize,
-    line: &[u8],
-    wanted: &Wanted,
-) -> Result<Row, Skipped> {
-    use serde::de::DeserializeSeed;
-    let skip = |reason: String| Skipped {
-        path: format!("{}#line{number}", file.name),
-        reason,
-    };
-    let text = std::str::from_utf8(line).map_err(|e| skip(format!("not UTF-8 text: {e}")))?;
-    let mut json = serde_json::Deserializer::from_str(text);
-    let cells = wanted
-        .deserialize(&mut json)
-        .and_then(|cells| json.end().map(|()| cells))
-        .map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => skip("not a JSON object".into()),
-            _ => skip(format!("not valid JSON: {e}")),
-        })?;
-    let owned = |c: Option<std::borrow::Cow<str>>| c.map(std::borrow::Cow::into_owned);
-    Ok(Row {
-        number,
-        id: owned(cells.id).filter(|s| !s.is_empty()),
-        title: owned(cells.title).filter(|s| !s.is_empty()),
-        date: owned(cells.date).filter(|s| !s.trim().is_empty()),
-        text: owned(cells.text).unwrap_or_default(),
-    })
-}
-
-/// The members of a JSON Lines object that are read: the columns' names.
-struct Wanted<'c> {
-    text: &'c str,
-    date: &'c str,
-    id: &'c str,
-    title: &'c str,
-}
-
-impl<'c> Wanted<'c> {
-    fn new(columns: &'c Columns) -> Wanted<'c> {
-        Wanted {
-            text: &columns.text,
-            date: &columns.date,
-            id: columns.id.as_deref().unwrap_or("id"),
-            title: columns.title.as_deref().unwrap_or("title"),
-        }
-    }
-}
-
-/// The wanted members of one object, as text (see [`parse_line`]).
-#[derive(Default)]
-struct Cells<'a> {
-    text: Option<std::borrow::Cow<'a, str>>,
-    date: Option<std::borrow::Cow<'a, str>>,
-    id: Option<std::borrow::Cow<'a, str>>,
-    title: Option<std::borrow::Cow<'a, str>>,
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for &Wanted<'_> {
-    type Value = Cells<'de>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Cells<'de>, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for &Wanted<'_> {
-    type Value = Cells<'de>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Cells<'de>, A::Error> {
-        let mut cells = Cells::default();
-        while let Some(Text(key)) = map.next_key::<Text>()? {
-            let key = key.as_deref().unwrap_or("");
-            let hits = [
-                key == self.text,
-                key == self.date,
-                key == self.id,
-                key == self.title,
-            ];
-            if !hits.contains(&true) {
-                map.next_value::<serde::de::IgnoredAny>()?;
-                continue;
-            }
-            let Text(value) = map.next_value::<Text>()?;
-            let slots = [
-                &mut cells.text,
-                &mut cells.date,
-                &mut cells.id,
-                &mut cells.title,
-            ];
-            for (slot, hit) in slots.into_iter().zip(hits) {
-                if hit {
-                    *slot = value.clone();
-                }
-            }
-        }
-        Ok(cells)
-    }
-}
-
-/// A JSON value as text, borrowed from the line where it can be: a string as it is, a
-/// number or boolean as serde_json writes it, anything else `None`.
-struct Text<'a>(Option<std::borrow::Cow<'a, str>>);
-
-impl<'de> serde::Deserialize<'de> for Text<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text<'de>, D::Error> {
-        d.deserialize_any(TextVisitor)
-    }
-}
-
-struct TextVisitor;
-
-impl<'de> serde::de::Visitor<'de> for TextVisitor {
-    type Value = Text<'de>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
-        Ok(Text(Some(v.into())))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
-        Ok(Text(Some(v.to_string().into())))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
-        Ok(Text(Some(v.into())))
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Text<'de>, E> {
-        Ok(Text(Some(v.to_string().into())))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Text<'de>, E> {
-        Ok(Text(Some(v.to_string().into())))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Text<'de>, E> {
-        Ok(Text(Some(v.to_string().into())))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Text<'de>, E> {
-        Ok(Text(
-            serde_json::Number::from_f64(v).map(|n| n.to_string().into()),
-        ))
-    }
-    fn visit_unit<E>(self) -> Result<Text<'de>, E> {
-        Ok(Text(None))
-    }
-    fn visit_none<E>(self) -> Result<Text<'de>, E> {
-        Ok(Text(None))
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Text<'de>, A::Error> {
-        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-        Ok(Text(None))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text<'de>, A::Error> {
-        while map
-            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-            .is_some()
-        {}
-        Ok(Text(None))
-    }
-}
-
-fn table_error(file: &SourceFile, e: &csv::Error) -> InputError {
-    InputError::Table {
-        path: file.path.clone(),
-        message: e.to_string(),
-    }
 }
 
 /// The name a row goes by in documents.csv and warnings: `file#id`, else `file#rowN`.
@@ -792,8 +502,9 @@ pub fn to_document(file: &SourceFile, row: Row, order: DateOrder) -> (Document, 
         date,
         date_source: date.map(|_| DateSource::Column),
         source: None,
+        // The table's encoding is known once it is read (see `TableReport::encoding`).
         encoding: "UTF-8",
-        replaced_chars: 0,
+        replaced_chars: row.replaced,
         bytes: row.text.len() as u64,
         sha256: Sha256::digest(row.text.as_bytes()).into(),
     };
@@ -825,7 +536,8 @@ mod tests {
         let mut all = Vec::new();
         // Tiny batches: two rows, or 16 bytes of whole lines.
         let size = BatchSize { rows: 2, bytes: 16 };
-        let mut report = read_rows(f, TableFormat::of(&f.path).unwrap(), columns, size, |b| {
+        let format = TableFormat::of(&f.path).unwrap();
+        let mut report = read_rows(f, format, columns, None, size, |b| {
             if let Batch::Rows(rows) = &b {
                 assert!(rows.len() <= 2);
             }
@@ -861,6 +573,50 @@ mod tests {
         assert_eq!(report.sha256, format!("{:x}", Sha256::digest(&bytes)));
         assert_eq!(report.skipped[0].path, "c.csv#2");
         assert_eq!(report.skipped[0].reason, "empty text cell");
+    }
+
+    #[test]
+    fn a_table_that_fails_part_way_hands_out_rows_then_the_error() {
+        /// Gives its bytes a few at a time, then fails as a disk might.
+        struct Failing(Vec<u8>);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(std::io::Error::other("disk error"));
+                }
+                let n = buf.len().min(1000).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0.drain(..n);
+                Ok(n)
+            }
+        }
+        let csv: String = std::iter::once("id,date,text\n".to_string())
+            .chain((1..=200).map(|i| format!("{i},2003-01-02,row number {i} of the table\n")))
+            .collect();
+        let jsonl: String = (1..=200)
+            .map(|i| format!("{{\"date\": \"2003\", \"text\": \"row number {i} of the table\"}}\n"))
+            .collect();
+        for (name, body) in [("t.csv", csv), ("t.jsonl", jsonl)] {
+            let f = SourceFile {
+                path: name.into(),
+                name: name.into(),
+            };
+            let size = BatchSize {
+                rows: 10,
+                bytes: 256,
+            };
+            let mut rows = 0;
+            let format = TableFormat::of(&f.path).unwrap();
+            let input = Box::new(Failing(body.into_bytes()));
+            let e = read_rows_from(&f, format, &Columns::default(), None, size, input, |b| {
+                b.each_row(&f, &Columns::default(), |r| rows += usize::from(r.is_ok()));
+                true
+            })
+            .unwrap_err()
+            .to_string();
+            assert!(rows > 0, "{name}: rows were handed out before the failure");
+            assert!(e.contains("cannot be read: disk error"), "{name}: {e}");
+        }
     }
 
     #[test]
@@ -920,7 +676,7 @@ mod tests {
     fn a_parquet_row_group_larger_than_a_slice_is_read_whole_in_order() {
         use polars::prelude::*;
         let d = tempfile::tempdir().unwrap();
-        let n = 2 * PARQUET_SLICE_ROWS + 17;
+        let n = 2 * super::super::parquet::PARQUET_SLICE_ROWS + 17;
         let mut df = df!(
             "id" => (0..n).map(|i| format!("r{i}")).collect::<Vec<_>>(),
             "date" => (0..n).map(|i| format!("{}-01-02", 2000 + i % 3)).collect::<Vec<_>>(),
@@ -954,7 +710,8 @@ mod tests {
     #[test]
     fn json_lines_blocks_keep_every_line_and_its_number() {
         let d = tempfile::tempdir().unwrap();
-        // A byte-order mark, Windows line ends, blank lines, a line that is not UTF-8, escaped
+        // A byte-order mark, Windows line ends, blank lines, a byte not valid in UTF-8 (the
+        // mark says UTF-8: it becomes U+FFFD, counted in its row), escaped
         // and repeated members, a member wanted twice (id and title from one column), values
         // that are not text, and no line break at the end; blocks of 16 bytes are far
         // shorter than a line.
@@ -973,31 +730,26 @@ mod tests {
             name: "b.jsonl".into(),
         };
         let (rows, report) = read(&f, &Columns::default()).unwrap();
-        let got: Vec<(usize, &str, Option<&str>, Option<&str>)> = rows
+        let got: Vec<String> = rows
             .iter()
             .map(|r| {
-                (
-                    r.number,
-                    r.text.as_str(),
-                    r.date.as_deref(),
-                    r.id.as_deref(),
+                format!(
+                    "{} {} {:?} {:?} {}",
+                    r.number, r.text, r.date, r.id, r.replaced
                 )
             })
             .collect();
         assert_eq!(
             got,
             [
-                (1, "first \"quoted\" row", Some("2003"), None),
-                (3, "second", None, None),
-                (5, "fourth", Some("1.5"), Some("true")),
+                "1 first \"quoted\" row Some(\"2003\") None 0",
+                "3 second None None 0",
+                "4 caf\u{FFFD} None None 1",
+                "5 fourth Some(\"1.5\") Some(\"true\") 0",
             ]
         );
-        let skipped: Vec<(&str, bool)> = report
-            .skipped
-            .iter()
-            .map(|s| (s.path.as_str(), s.reason.contains("UTF-8")))
-            .collect();
-        assert_eq!(skipped, [("b.jsonl#line4", true)]);
+        assert!(report.skipped.is_empty());
+        assert_eq!((report.encoding, report.replaced), ("UTF-8", 1));
         assert_eq!(report.rows, 5, "lines read, blank ones too");
         assert_eq!(report.bytes, bytes.len() as u64);
         use sha2::Digest;

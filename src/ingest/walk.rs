@@ -36,10 +36,7 @@ pub struct Discovery {
 /// Walks `config.input`.
 pub fn discover(config: &Config) -> Discovery {
     if config.input.is_file() {
-        let name = config
-            .input
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let name = config.input.file_name().map_or_else(String::new, readable);
         return Discovery {
             files: vec![SourceFile {
                 path: config.input.clone(),
@@ -185,6 +182,13 @@ impl<'c> Walk<'c> {
                 return;
             }
         };
+        if let Some(what) = special_file(entry.file_type()) {
+            found.skipped.push(Skipped {
+                path: relative_name(root, entry.path()),
+                reason: format!("{what}, not a file: not opened"),
+            });
+            return;
+        }
         // Only a file named like one of the run's settings files is compared as a path.
         if !entry.file_type().is_file()
             || self.settings.contains(&file_name(entry.path()))
@@ -204,14 +208,40 @@ impl<'c> Walk<'c> {
     }
 }
 
-fn is_hidden(path: &Path) -> bool {
-    file_name(path).starts_with('.')
+/// What a walked entry that is neither a file nor a folder is (after links are followed), in
+/// words: a named pipe, a socket or a device, which is listed as skipped and never opened
+/// (opening a named pipe waits for a writer that may never come).
+fn special_file(kind: std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return Some("a device");
+        }
+    }
+    let _ = kind;
+    None
 }
 
-/// The last part of `path` (its file name), or "" when it has none or it is not UTF-8. On
-/// Unix it is found in the path's bytes: `Path::file_name` parses the path's components, a
-/// cost that shows in the walk of a folder of hundreds of thousands of files.
+fn is_hidden(path: &Path) -> bool {
+    file_name_bytes(path).starts_with(b".")
+}
+
+/// The last part of `path` (its file name), or "" when it has none or it is not UTF-8.
 pub(crate) fn file_name(path: &Path) -> &str {
+    std::str::from_utf8(file_name_bytes(path)).unwrap_or("")
+}
+
+/// The bytes of the last part of `path` (its file name, UTF-8 or not), or none. On Unix it is
+/// found in the path's bytes: `Path::file_name` parses the path's components, a cost that
+/// shows in the walk of a folder of hundreds of thousands of files.
+pub(crate) fn file_name_bytes(path: &Path) -> &[u8] {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
@@ -222,28 +252,33 @@ pub(crate) fn file_name(path: &Path) -> &str {
             None => trimmed,
         };
         if name != b"." && name != b".." {
-            return std::str::from_utf8(name).unwrap_or("");
+            return name;
         }
     }
-    path.file_name().and_then(|n| n.to_str()).unwrap_or("")
+    path.file_name().map_or(&[], |n| n.as_encoded_bytes())
 }
 
 /// The extension of a file name, lower-cased into `buf` (no allocation for a short one).
 pub(crate) fn extension<'b>(name: &str, buf: &'b mut [u8; 8]) -> &'b str {
-    let ext = match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() && ext.len() <= buf.len() => ext,
+    extension_of(name.as_bytes(), buf)
+}
+
+/// [`extension`] of a file name's bytes (UTF-8 or not; the extension is "" unless UTF-8).
+pub(crate) fn extension_of<'b>(name: &[u8], buf: &'b mut [u8; 8]) -> &'b str {
+    let ext = match memchr::memrchr(b'.', name) {
+        Some(i) if i > 0 && name.len() - i - 1 <= buf.len() => &name[i + 1..],
         _ => return "",
     };
     let out = &mut buf[..ext.len()];
-    out.copy_from_slice(ext.as_bytes());
+    out.copy_from_slice(ext);
     out.make_ascii_lowercase();
     std::str::from_utf8(out).unwrap_or("")
 }
 
 /// Ok for a document (or a table of documents), or why a file is not one.
 fn classify(path: &Path) -> Result<(), &'static str> {
-    let name = file_name(path);
-    if name.ends_with('~') || name.starts_with('#') && name.ends_with('#') {
+    let name = file_name_bytes(path);
+    if name.ends_with(b"~") || name.starts_with(b"#") && name.ends_with(b"#") {
         return Err("editor backup file");
     }
     if is_document(path) {
@@ -258,7 +293,7 @@ fn classify(path: &Path) -> Result<(), &'static str> {
 pub fn is_document(path: &Path) -> bool {
     let mut buf = [0u8; 8];
     matches!(
-        extension(file_name(path), &mut buf),
+        extension_of(file_name_bytes(path), &mut buf),
         "txt" | "md" | "html" | "htm"
     ) || super::table::TableFormat::of(path).is_some()
 }
@@ -287,14 +322,29 @@ pub fn relative_name(root: &Path, path: &Path) -> String {
         }
     }
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<_> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect();
+    let parts: Vec<_> = rel.components().map(|c| readable(c.as_os_str())).collect();
     if parts.is_empty() {
-        path.display().to_string()
+        readable(path.as_os_str())
     } else {
         parts.join("/")
+    }
+}
+
+/// A file name as text: bytes that are not UTF-8 (a name written on a Latin-1 system, say)
+/// as `\xE9`, so that two such names stay two names.
+fn readable(name: &std::ffi::OsStr) -> String {
+    match name.to_str() {
+        Some(text) => text.to_string(),
+        None => {
+            let mut out = String::new();
+            for chunk in name.as_encoded_bytes().utf8_chunks() {
+                out.push_str(chunk.valid());
+                for b in chunk.invalid() {
+                    out.push_str(&format!("\\x{b:02X}"));
+                }
+            }
+            out
+        }
     }
 }
 
@@ -387,6 +437,23 @@ mod tests {
             let files = listing(&discover(&config)).0;
             assert!(files.contains(&"c/link/er/z.html".to_string()), "{files:?}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_name_that_is_not_utf8_is_a_document_under_an_escaped_name() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = Path::new(std::ffi::OsStr::from_bytes(b"/in/d\xe9c/caf\xe9.TXT"));
+        assert_eq!(classify(path), Ok(()));
+        assert_eq!(
+            relative_name(Path::new("/in"), path),
+            "d\\xE9c/caf\\xE9.TXT"
+        );
+        let backup = Path::new(std::ffi::OsStr::from_bytes(b"/in/caf\xe9.txt~"));
+        assert_eq!(classify(backup), Err("editor backup file"));
+        assert!(is_hidden(Path::new(std::ffi::OsStr::from_bytes(
+            b"/in/.caf\xe9.txt"
+        ))));
     }
 
     #[test]
