@@ -159,7 +159,7 @@ fn whole_run(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(bytes));
     group.bench_function("analyse/2MB", |b| {
         b.iter(|| {
-            let summary = themeshift::run(&config).unwrap();
+            let summary = themeshift::analyse(&config).unwrap();
             assert!(output.join("keyness.csv").exists());
             summary
         })

@@ -238,13 +238,13 @@ impl Config {
         }
     }
 
-    /// True when `path` is one of the run's own configuration files inside the input folder
-    /// (metadata, lexicon, stopwords), which are read as settings, not as documents.
-    pub fn is_settings_file(&self, path: &Path) -> bool {
-        path.file_name().is_some_and(|n| n == "metadata.csv")
-            && path.parent() == Some(self.input.as_path())
-            || self.themes.as_deref() == Some(path)
-            || self.stopwords.as_deref() == Some(path)
+    /// What the walk of the input folder needs.
+    pub fn walk_options(&self) -> crate::ingest::walk::WalkOptions<'_> {
+        crate::ingest::walk::WalkOptions {
+            input: &self.input,
+            output: &self.output,
+            settings: [self.themes.as_deref(), self.stopwords.as_deref()],
+        }
     }
 }
 

@@ -16,4 +16,4 @@ mod pipeline;
 pub mod report;
 pub mod tokenise;
 
-pub use pipeline::{concordance, run, set_give_back};
+pub use pipeline::{analyse, kwic, set_give_back};

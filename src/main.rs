@@ -24,10 +24,7 @@ fn main() -> ExitCode {
     let quiet = args.read.quiet;
     let result = Config::from_args(&args, std::env::args().collect())
         .map_err(anyhow::Error::from)
-        .and_then(|config| {
-            limit_polars_threads(config.threads);
-            themeshift::run(&config)
-        });
+        .and_then(|config| themeshift::analyse(&config));
     match result {
         // One dated period is not a failure: the tables are written, and the summary says
         // that no comparison was made.
@@ -38,16 +35,6 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => fail(&err),
-    }
-}
-
-/// Polars works on a thread pool of its own, sized from `POLARS_MAX_THREADS` (else one per
-/// core) when first used: with `--threads N` it gets N too, so the run uses the threads asked
-/// for. Called while the program has one thread, before polars is used; a value the user
-/// set is kept.
-fn limit_polars_threads(threads: usize) {
-    if std::env::var_os("POLARS_MAX_THREADS").is_none() {
-        std::env::set_var("POLARS_MAX_THREADS", threads.to_string());
     }
 }
 
@@ -79,8 +66,7 @@ fn kwic(args: &KwicArgs) -> ExitCode {
             if let Some(path) = args.csv.as_deref().filter(|_| !to_stdout) {
                 output::file_to_write(path, &config.protected())?;
             }
-            limit_polars_threads(config.threads);
-            let (table, documents) = themeshift::concordance(&config, &args.pattern)?;
+            let (table, documents) = themeshift::kwic(&config, &args.pattern)?;
             let lines = table.height();
             match args.csv.as_deref() {
                 Some(_) if to_stdout => {

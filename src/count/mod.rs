@@ -25,6 +25,7 @@ mod vocab;
 
 pub use counter::{CountOptions, Counter, DocSize, Tally};
 pub use counts::{Counts, PeriodCounts, Spread, TermCount, Terms, ThemeCount};
+pub(crate) use first_docs::FirstDocs;
 pub use kwic::KwicLine;
 pub(crate) use kwic::{kwic_lines, sample as kwic_sample, Watch};
 pub use phrases::MAX_N;
@@ -60,7 +61,6 @@ pub fn count_document(
 
 #[cfg(test)]
 mod tests {
-    use super::first_docs::FirstDocs;
     use super::*;
     use crate::lexicon::{tests::english, Lexicon};
     use std::path::Path;

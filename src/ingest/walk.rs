@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::config::Config;
-
 /// A file to read as a document.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -33,25 +31,45 @@ pub struct Discovery {
     pub skipped: Vec<Skipped>,
 }
 
-/// Walks `config.input`.
-pub fn discover(config: &Config) -> Discovery {
-    if config.input.is_file() {
-        let name = config.input.file_name().map_or_else(String::new, readable);
+/// What a walk needs to know: where to look, and what not to read as a document.
+#[derive(Debug, Clone, Copy)]
+pub struct WalkOptions<'a> {
+    /// The input folder, or one document file.
+    pub input: &'a Path,
+    /// The output folder, which is not read.
+    pub output: &'a Path,
+    /// The run's settings files (lexicon, stopwords), read as settings, not as documents;
+    /// `metadata.csv` at the top of the input folder always is.
+    pub settings: [Option<&'a Path>; 2],
+}
+
+impl WalkOptions<'_> {
+    /// True when `path` is one of the run's own settings files inside the input folder.
+    fn is_settings_file(&self, path: &Path) -> bool {
+        path.file_name().is_some_and(|n| n == "metadata.csv") && path.parent() == Some(self.input)
+            || self.settings.contains(&Some(path))
+    }
+}
+
+/// Walks `options.input`.
+pub fn discover(options: &WalkOptions) -> Discovery {
+    if options.input.is_file() {
+        let name = options.input.file_name().map_or_else(String::new, readable);
         return Discovery {
             files: vec![SourceFile {
-                path: config.input.clone(),
+                path: options.input.to_path_buf(),
                 name,
             }],
             skipped: Vec::new(),
         };
     }
-    let walk = Walk::new(config);
+    let walk = Walk::new(options);
     walk.side_by_side().unwrap_or_else(|| walk.in_order())
 }
 
 /// The walk of an input folder: what is passed over, and what becomes of each entry.
 struct Walk<'c> {
-    config: &'c Config,
+    options: &'c WalkOptions<'c>,
     root: &'c Path,
     /// The output folder, which is not read.
     output: std::path::PathBuf,
@@ -60,14 +78,14 @@ struct Walk<'c> {
 }
 
 impl<'c> Walk<'c> {
-    fn new(config: &'c Config) -> Walk<'c> {
+    fn new(options: &'c WalkOptions<'c>) -> Walk<'c> {
         Walk {
-            config,
-            root: config.input.as_path(),
-            output: std::path::absolute(&config.output).unwrap_or_else(|_| config.output.clone()),
-            settings: [Some(Path::new("metadata.csv")), config.themes.as_deref()]
-                .into_iter()
-                .chain([config.stopwords.as_deref()])
+            options,
+            root: options.input,
+            output: std::path::absolute(options.output)
+                .unwrap_or_else(|_| options.output.to_path_buf()),
+            settings: std::iter::once(Some(Path::new("metadata.csv")))
+                .chain(options.settings)
                 .flatten()
                 .map(file_name)
                 .collect(),
@@ -192,7 +210,7 @@ impl<'c> Walk<'c> {
         // Only a file named like one of the run's settings files is compared as a path.
         if !entry.file_type().is_file()
             || self.settings.contains(&file_name(entry.path()))
-                && self.config.is_settings_file(entry.path())
+                && self.options.is_settings_file(entry.path())
         {
             return;
         }
@@ -363,22 +381,6 @@ mod tests {
         assert!(classify(Path::new("b.HTML")).is_ok() && classify(Path::new("c.jsonl")).is_ok());
     }
 
-    fn config(input: &Path, output: &Path) -> Config {
-        use clap::Parser;
-        let cli = crate::cli::Cli::try_parse_from([
-            "themeshift".as_ref(),
-            "analyse".as_ref(),
-            input.as_os_str(),
-            "--output".as_ref(),
-            output.as_os_str(),
-        ])
-        .unwrap();
-        let crate::cli::Command::Analyse(args) = cli.command else {
-            panic!("analyse expected")
-        };
-        Config::from_args(&args, Vec::new()).unwrap()
-    }
-
     fn listing(d: &Discovery) -> (Vec<String>, Vec<String>) {
         (
             d.files.iter().map(|f| f.name.clone()).collect(),
@@ -412,8 +414,13 @@ mod tests {
             std::fs::write(path, body).unwrap();
         }
         std::fs::create_dir_all(root.join("empty")).unwrap();
-        let config = config(&root, &root.join("out"));
-        let walk = Walk::new(&config);
+        let output = root.join("out");
+        let options = WalkOptions {
+            input: &root,
+            output: &output,
+            settings: [None, None],
+        };
+        let walk = Walk::new(&options);
         let side = walk.side_by_side().expect("no links: side by side");
         let ordered = walk.in_order();
         assert_eq!(listing(&side), listing(&ordered));
@@ -434,7 +441,7 @@ mod tests {
         {
             std::os::unix::fs::symlink(root.join("a/deep"), root.join("c/link")).unwrap();
             assert!(walk.side_by_side().is_none());
-            let files = listing(&discover(&config)).0;
+            let files = listing(&discover(&options)).0;
             assert!(files.contains(&"c/link/er/z.html".to_string()), "{files:?}");
         }
     }

@@ -304,6 +304,11 @@ impl<'a> Tables<'a> {
         files
     }
 
+    /// The counts the tables are made from.
+    pub fn counts(&self) -> &'a Counts {
+        self.counts
+    }
+
     /// The file name of every table present, in a fixed order.
     pub fn names(&self) -> Vec<&'static str> {
         let mut names = vec!["documents.csv", "term_frequencies.csv"];

@@ -1,44 +1,209 @@
-//! Report pass.
+//! The report's pass: report.html, with each key term's first lines in reading order. Those
+//! lines come from a second, lighter pass (words only, no tables) over just the documents that
+//! hold them: while counting, each term's first documents in the compared periods were noted
+//! ([`FirstDocs`]), so this reads a few dozen files however large the corpus (a table is read
+//! until those rows are past).
 
 use std::sync::Arc;
 
 use anyhow::Result;
+use rustc_hash::FxHashSet;
 
 use crate::config::Config;
-use crate::count::{self};
+use crate::count::{self, CountOptions, FirstDocs, Watch};
 use crate::ingest::walk::SourceFile;
-use crate::lexicon::{self, Lexicon, Matcher};
-use crate::measure::{self, documents::DocRecord};
-use crate::report::{self, manifest::InputFile};
-use crate::tokenise::Tokeniser;
+use crate::lexicon::{Element, Lexicon, Matcher, Pattern, Theme};
+use crate::measure::documents::DocRecord;
+use crate::measure::{Comparison, Tables};
+use crate::report::html::{self, KeyRow};
+use crate::report::output::Staging;
+use crate::report::summary::Summary;
 
-use super::clock::*;
-use super::read::*;
+use super::discover::{self, DiscoverOptions};
+use super::measure::Plan;
+use super::read::{self, Only, Read, ReadOptions};
+use super::setup::Setup;
 
-/// Concordance lines for the report's key terms: a second, lighter pass (words only, no
-/// tables) over the documents at `places` in reading order (read from their files, or from
-/// the `tables` files that hold them, without walking the input again), the first documents of each key
-/// term in the period it is key to ([`count::FirstDocs`]), with each key term as a
-/// pattern of its stems, keeping for each term the first three lines in reading order from
-/// that period. A term's first three lines are in its first three documents, so this reads a
-/// few dozen files however large the corpus (a table is read until those rows are past).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn key_term_lines(
+/// Lines shown per key term.
+const LINES: usize = 3;
+
+/// The main comparison's key terms each way, and the places (in reading order) of the
+/// documents holding their first lines.
+pub(crate) struct KeyTerms {
+    /// The main comparison (none: no key terms).
+    cmp: Option<Comparison>,
+    /// Toward B, then toward A, strongest first.
+    key_b: Vec<KeyRow>,
+    key_a: Vec<KeyRow>,
+    places: FxHashSet<u64>,
+}
+
+impl KeyTerms {
+    /// The key terms of `plan`'s main comparison and where their first lines are; `None`
+    /// when no report is written or there is no comparison.
+    pub(crate) fn of(
+        tables: &Tables,
+        plan: &Plan,
+        first_docs: &FirstDocs,
+        config: &Config,
+    ) -> Result<Option<KeyTerms>> {
+        if !config.report {
+            return Ok(None);
+        }
+        let (Some(cmp), Some(keyness)) = (plan.main(), &tables.keyness) else {
+            return Ok(Some(KeyTerms {
+                cmp: None,
+                key_b: Vec::new(),
+                key_a: Vec::new(),
+                places: FxHashSet::default(),
+            }));
+        };
+        let (key_b, key_a) = html::key_rows(keyness, cmp)?;
+        // Each term's first documents in the period it is key to.
+        let firsts = |rows: &[KeyRow], period: &str| -> Vec<u64> {
+            let Some(first) = first_docs.get(period) else {
+                return Vec::new();
+            };
+            rows.iter()
+                .filter_map(|r| first.get(&r.term))
+                .flatten()
+                .copied()
+                .collect()
+        };
+        let places = firsts(&key_b, &cmp.b)
+            .into_iter()
+            .chain(firsts(&key_a, &cmp.a))
+            .collect();
+        Ok(Some(KeyTerms {
+            cmp: Some(cmp.clone()),
+            key_b,
+            key_a,
+            places,
+        }))
+    }
+}
+
+/// What report.html shows beside the key terms.
+pub(crate) struct Page<'a> {
+    pub(crate) summary: &'a Summary,
+    /// (file name, PNG bytes) of every chart.
+    pub(crate) charts: &'a [(&'static str, Vec<u8>)],
+    /// The tables written, by file name.
+    pub(crate) tables: &'a [&'static str],
+}
+
+/// Finds the key terms' lines and writes report.html.
+pub(crate) fn report(
     config: &Config,
-    docs: &[DocRecord],
-    tables: &[InputFile],
-    places: &rustc_hash::FxHashSet<u64>,
-    tokeniser: &Tokeniser,
-    cmp: &measure::Comparison,
-    key_b: &mut [report::html::KeyRow],
-    key_a: &mut [report::html::KeyRow],
+    setup: &Setup,
+    read: &Read,
+    mut key_terms: KeyTerms,
+    page: &Page,
+    staging: &Staging,
 ) -> Result<()> {
-    use lexicon::{Element, Pattern, Theme};
-    let rows: Vec<&report::html::KeyRow> = key_b.iter().chain(key_a.iter()).collect();
+    if let Some(cmp) = key_terms.cmp.take() {
+        lines(config, setup, read, &cmp, &mut key_terms)?;
+    }
+    let mut files: Vec<String> = page
+        .tables
+        .iter()
+        .filter(|&&n| n != "documents.csv")
+        .map(|n| n.to_string())
+        .collect();
+    files.extend(page.charts.iter().map(|(n, _)| format!("charts/{n}")));
+    files.push("run.json".to_string());
+    let html = html::render(&html::Page {
+        summary: page.summary,
+        input: &config.input.display().to_string(),
+        key_b: &key_terms.key_b,
+        key_a: &key_terms.key_a,
+        charts: page.charts,
+        files: &files,
+    })?;
+    staging.write("report.html", html.as_bytes())
+}
+
+/// Each key term's first lines in reading order from the period it is key to: the terms
+/// as patterns of their stems, searched in the documents at `key_terms.places` only (read
+/// from their files, or from the table files that hold them, without walking the input
+/// again), stopping once every term has its lines.
+fn lines(
+    config: &Config,
+    setup: &Setup,
+    read: &Read,
+    cmp: &Comparison,
+    key_terms: &mut KeyTerms,
+) -> Result<()> {
+    let KeyTerms {
+        key_b,
+        key_a,
+        places,
+        ..
+    } = key_terms;
+    let rows: Vec<&KeyRow> = key_b.iter().chain(key_a.iter()).collect();
     if rows.is_empty() {
         return Ok(());
     }
-    let lexicon = Lexicon {
+    let lexicon = as_lexicon(&rows);
+    let matcher = Matcher::new(&lexicon);
+    let wanted: Vec<&DocRecord> = read
+        .docs
+        .iter()
+        .filter(|d| {
+            places.contains(&d.place)
+                && d.duplicate_of.is_none()
+                && d.period
+                    .as_ref()
+                    .is_some_and(|p| **p == cmp.a || **p == cmp.b)
+        })
+        .collect();
+    let files = files_holding(config, read, &wanted);
+    let only: Only = wanted.iter().map(|d| d.name.to_string()).collect();
+    // Each key term's lines come from the period it is key to.
+    let toward_b = key_b.len();
+    let favoured = |i: usize| if i < toward_b { &cmp.b } else { &cmp.a };
+    let watch = Arc::new(Watch::new(
+        (0..rows.len()).map(|i| favoured(i).clone()).collect(),
+        LINES,
+    ));
+    let mut options = DiscoverOptions::from(config);
+    options.quiet = true;
+    options.phrases_up_to = None;
+    options.count = CountOptions {
+        max_n: 1,
+        kwic_window: config.count.kwic_window,
+        kwic_max: LINES,
+    };
+    let found = discover::discover(&options, Some(&files))?;
+    let again = read::read_and_count(
+        found,
+        &setup.tokeniser,
+        &matcher,
+        &ReadOptions::from(config),
+        Some(&watch),
+        Some(&only),
+    )?;
+    for line in count::kwic_lines(again.tallies, LINES) {
+        if &line.period != favoured(line.theme) {
+            continue;
+        }
+        let row = if line.theme < key_b.len() {
+            &mut key_b[line.theme]
+        } else {
+            &mut key_a[line.theme - key_b.len()]
+        };
+        row.lines.push(line);
+    }
+    // Shown in reading order, as they were chosen.
+    for row in key_b.iter_mut().chain(key_a.iter_mut()) {
+        row.lines.sort_by_key(|l| l.key);
+    }
+    Ok(())
+}
+
+/// The key terms as a lexicon: a theme per term, its one pattern the term's stems.
+fn as_lexicon(rows: &[&KeyRow]) -> Lexicon {
+    Lexicon {
         themes: rows
             .iter()
             .map(|r| Theme {
@@ -54,20 +219,12 @@ pub(crate) fn key_term_lines(
                 }],
             })
             .collect(),
-    };
-    let matcher = Matcher::new(&lexicon);
-    let wanted: Vec<&DocRecord> = docs
-        .iter()
-        .filter(|d| {
-            places.contains(&d.place)
-                && d.duplicate_of.is_none()
-                && d.period
-                    .as_ref()
-                    .is_some_and(|p| **p == cmp.a || **p == cmp.b)
-        })
-        .collect();
-    // The files holding them: text files by name, table files holding a wanted row (no
-    // second walk of the input folder).
+    }
+}
+
+/// The files holding the `wanted` documents: text files by name, and the table files holding
+/// a wanted row.
+fn files_holding(config: &Config, read: &Read, wanted: &[&DocRecord]) -> Vec<SourceFile> {
     let path_of = |name: &str| {
         if config.input.is_file() {
             config.input.clone()
@@ -83,70 +240,20 @@ pub(crate) fn key_term_lines(
             name: d.name.to_string(),
         })
         .collect();
+    let holds = |table: &str, d: &DocRecord| {
+        !d.from_file
+            && d.name.len() > table.len()
+            && d.name.starts_with(table)
+            && d.name.as_bytes()[table.len()] == b'#'
+    };
     files.extend(
-        tables
+        read.inputs
             .iter()
-            .filter(|t| {
-                wanted.iter().any(|d| {
-                    !d.from_file
-                        && d.name.len() > t.path.len()
-                        && d.name.starts_with(t.path.as_str())
-                        && d.name.as_bytes()[t.path.len()] == b'#'
-                })
-            })
+            .filter(|t| wanted.iter().any(|d| holds(&t.path, d)))
             .map(|t| SourceFile {
                 path: path_of(&t.path),
                 name: t.path.clone(),
             }),
     );
-    let second = Config {
-        count: count::CountOptions {
-            max_n: 1,
-            kwic_window: config.count.kwic_window,
-            kwic_max: 3,
-        },
-        quiet: true,
-        only_docs: Some(std::sync::Arc::new(
-            wanted.iter().map(|d| d.name.to_string()).collect(),
-        )),
-        only_files: Some(std::sync::Arc::new(files)),
-        ..config.clone()
-    };
-    // Each key term's lines come from the period it is key to: the first three there in
-    // reading order, so reading can stop as soon as every term has them.
-    let watch = Arc::new(count::Watch::new(
-        (0..rows.len())
-            .map(|i| {
-                if i < key_b.len() {
-                    cmp.b.clone()
-                } else {
-                    cmp.a.clone()
-                }
-            })
-            .collect(),
-        3,
-    ));
-    let mut clock = Stopwatch::new();
-    let corpus = read_corpus(&second, tokeniser, &matcher, &mut clock, Some(&watch))?;
-    for line in count::kwic_lines(corpus.tallies, 3) {
-        let favoured = if line.theme < key_b.len() {
-            &cmp.b
-        } else {
-            &cmp.a
-        };
-        if &line.period != favoured {
-            continue;
-        }
-        let row = if line.theme < key_b.len() {
-            &mut key_b[line.theme]
-        } else {
-            &mut key_a[line.theme - key_b.len()]
-        };
-        row.lines.push(line);
-    }
-    // Shown in reading order, as they were chosen.
-    for row in key_b.iter_mut().chain(key_a.iter_mut()) {
-        row.lines.sort_by_key(|l| l.key);
-    }
-    Ok(())
+    files
 }

@@ -1,20 +1,40 @@
-//! Tests of the pipeline's stages.
+//! Tests of the stages together: the report's pass stops early with the same lines, the
+//! phrases default, and a corpus counted in parts and merged gives the tables of the whole.
 
+use std::ffi::OsStr;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use clap::Parser;
 
-use crate::config::Config;
-use crate::count::{self};
-use crate::lexicon::{Lexicon, Matcher};
+use super::discover::{self, DiscoverOptions, Found};
+use super::read::{self, Read, ReadOptions};
+use super::*;
+use crate::cli;
+use crate::config;
+use crate::count::{Counts, Watch};
 use crate::measure::documents::DocRecord;
 
-use super::clock::*;
-use super::copies::*;
-use super::read::*;
-use super::*;
-use crate::{cli, config};
-use clap::Parser;
+/// The config of `themeshift analyse ARGS`.
+fn analyse_config(args: &[&OsStr]) -> Config {
+    let cli = cli::Cli::try_parse_from(
+        ["themeshift".as_ref(), "analyse".as_ref()]
+            .iter()
+            .chain(args),
+    )
+    .unwrap();
+    let cli::Command::Analyse(args) = cli.command else {
+        panic!("analyse expected")
+    };
+    Config::from_args(&args, Vec::new()).unwrap()
+}
+
+/// The read stage on `found` with `lexicon`, watching with `watch`.
+fn read_all(config: &Config, found: Found, lexicon: &Lexicon, watch: Option<&Arc<Watch>>) -> Read {
+    let tokeniser = setup::tokeniser(config).unwrap();
+    let matcher = Matcher::new(lexicon);
+    let options = ReadOptions::from(config);
+    read::read_and_count(found, &tokeniser, &matcher, &options, watch, None).unwrap()
+}
 
 /// The concordance lines of `pattern` in `input` from a pass watching for `want` lines
 /// of 2001, sampled three per theme and period; and how many documents it read.
@@ -35,17 +55,17 @@ fn watched(input: &std::path::Path, pattern: &str, want: usize) -> (Vec<String>,
     let mut config = Config::for_kwic(&args, Vec::new()).unwrap();
     config.count.kwic_max = 3;
     config.search_undated = false;
-    let tokeniser = build_tokeniser(&config).unwrap();
+    let tokeniser = setup::tokeniser(&config).unwrap();
     let lexicon = Lexicon::from_pattern(pattern, &tokeniser).unwrap();
-    let matcher = Matcher::new(&lexicon);
-    let watch = Arc::new(count::Watch::new(vec!["2001".into()], want));
-    let mut clock = Stopwatch::new();
-    let corpus = read_corpus(&config, &tokeniser, &matcher, &mut clock, Some(&watch)).unwrap();
-    let lines = count::kwic_lines(corpus.tallies, 3)
+    let watch = Arc::new(Watch::new(vec!["2001".into()], want));
+    let found = discover::discover(&DiscoverOptions::from(&config), None).unwrap();
+    let read =
+        threads::with_threads(2, || read_all(&config, found, &lexicon, Some(&watch))).unwrap();
+    let lines = count::kwic_lines(read.tallies, 3)
         .iter()
         .map(|l| format!("{} {} {} {}", l.period, l.doc, l.start, l.right))
         .collect();
-    (lines, corpus.docs.len())
+    (lines, read.docs.len())
 }
 
 #[test]
@@ -100,7 +120,7 @@ fn the_report_pass_stops_early_and_keeps_the_same_lines() {
     let (early, read_early) = watched(&table, "quango", 3);
     let (full, read_full) = watched(&table, "quango", usize::MAX);
     assert_eq!(read_full, 20_000);
-    let two_blocks = 2 * TABLE_BATCH.bytes / line + 2;
+    let two_blocks = 2 * (2 << 20) / line + 2;
     assert!(
         read_early <= two_blocks,
         "read {read_early} of {two_blocks}"
@@ -108,45 +128,6 @@ fn the_report_pass_stops_early_and_keeps_the_same_lines() {
     assert_eq!(early, full);
     assert_eq!(early.len(), 3);
     assert!(early[2].contains("#row5000"), "{early:?}");
-}
-
-/// The natural order as first written: each name cut into a list of runs, compared as
-/// lists.
-fn natural_by_lists(a: &str, b: &str) -> std::cmp::Ordering {
-    fn key(s: &str) -> Vec<(u8, u128, &str)> {
-        let mut parts = Vec::new();
-        let mut rest = s;
-        while !rest.is_empty() {
-            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            let len = if digits > 0 {
-                digits
-            } else {
-                rest.bytes().take_while(|b| !b.is_ascii_digit()).count()
-            };
-            let (part, tail) = rest.split_at(len);
-            parts.push(if digits > 0 {
-                (0, part.parse().unwrap_or(u128::MAX), "")
-            } else {
-                (1, 0, part)
-            });
-            rest = tail;
-        }
-        parts
-    }
-    key(a).cmp(&key(b)).then_with(|| a.cmp(b))
-}
-
-proptest::proptest! {
-    #[test]
-    fn natural_order_equals_the_order_of_run_lists(
-        a in "[a0-9/.#]{0,12}",
-        b in "[a0-9/.#]{0,12}",
-        long in "[0-9]{39,45}",
-    ) {
-        proptest::prop_assert_eq!(natural_cmp(&a, &b), natural_by_lists(&a, &b));
-        let (c, d) = (format!("x{long}"), format!("x{long}1"));
-        proptest::prop_assert_eq!(natural_cmp(&c, &d), natural_by_lists(&c, &d));
-    }
 }
 
 #[test]
@@ -160,32 +141,17 @@ fn phrases_are_left_out_by_default_above_the_size_limit_only() {
         .unwrap();
     }
     let phrases = |up_to: Option<u64>| {
-        let cli = cli::Cli::try_parse_from([
-            "themeshift".as_ref(),
-            "analyse".as_ref(),
-            tmp.path().as_os_str(),
-            "--quiet".as_ref(),
-        ])
-        .unwrap();
-        let cli::Command::Analyse(args) = cli.command else {
-            panic!("analyse expected")
-        };
-        let mut config = Config::from_args(&args, Vec::new()).unwrap();
+        let mut config = analyse_config(&[tmp.path().as_os_str(), "--quiet".as_ref()]);
         assert_eq!(config.phrases_up_to, Some(config::PHRASES_BY_DEFAULT_UP_TO));
         config.phrases_up_to = up_to;
-        let tokeniser = build_tokeniser(&config).unwrap();
-        let empty = Lexicon::default();
-        let matcher = Matcher::new(&empty);
-        let mut clock = Stopwatch::new();
-        let corpus = read_corpus(&config, &tokeniser, &matcher, &mut clock, None).unwrap();
-        let options = count::ResolveOptions {
-            prune_below: Some(1),
-            first_docs_in: &[],
-            places: &FxHashMap::default(),
-        };
-        let counts = count::resolve(corpus.tallies, &options).unwrap().0;
+        let found = discover::discover(&DiscoverOptions::from(&config), None).unwrap();
+        let (longest, note) = (found.count.max_n, found.phrases_note.clone());
+        let mut read = read_all(&config, found, &Lexicon::default(), None);
+        let counts = resolve::resolve(&mut read, &resolve::ResolveOptions::from(&config))
+            .unwrap()
+            .counts;
         let phrase = counts.periods["2001"].terms.contains_key("clinic commiss");
-        (phrase, corpus.longest_phrase, corpus.phrases_note)
+        (phrase, longest, note)
     };
     assert_eq!(phrases(None), (true, 2, None));
     assert_eq!(phrases(Some(1_000)), (true, 2, None));
@@ -194,101 +160,133 @@ fn phrases_are_left_out_by_default_above_the_size_limit_only() {
     assert!(note.unwrap().contains("--ngrams 1-2"));
 }
 
-#[test]
-fn a_later_copy_counted_stands_at_the_first_copys_place_and_name() {
-    let record = |name: &str, place: u64, counted: bool, text: u8| DocRecord {
-        name: name.into(),
-        title: "".into(),
-        date: None,
-        date_source: None,
-        source: None,
-        encoding: "UTF-8",
-        replaced_chars: 0,
-        bytes: 1,
-        sha256: [text; 32],
-        period: Some(Arc::from("2001")),
-        size: count::DocSize::default(),
-        duplicate_of: None,
-        from_file: true,
-        place,
-        counted,
-    };
-    // Three copies of one text (a thread reached the last one first) and another text.
-    let mut docs = vec![
-        record("a.txt", 7, false, 1),
-        record("b.txt", 3, false, 1),
-        record("c.txt", 9, true, 1),
-        record("d.txt", 5, true, 2),
+/// Every CSV table made from `docs` (records in name order) and `counts`, by file name.
+fn tables_of(config: &Config, docs: &[DocRecord], counts: &Counts) -> Vec<(String, Vec<u8>)> {
+    let setup = Setup::load(config).unwrap();
+    let plan = measure::Plan::new(counts, config, &setup.tokeniser).unwrap();
+    let tables = plan.tables(docs, counts, setup.lexicon(), config).unwrap();
+    tables
+        .names()
+        .into_iter()
+        .map(|name| {
+            let mut out = Vec::new();
+            crate::report::csv::write_table(tables.blocks(name), &mut out).unwrap();
+            (name.to_string(), out)
+        })
+        .collect()
+}
+
+/// The corpus of `config` counted in `parts` parts, each alone (its own read, counters and
+/// resolve, no phrase left out), the parts' counts merged in the order given, then finished
+/// as a whole corpus's are. Files go to parts by their bytes' hash, so the copies of a text
+/// are counted in one part, as an engine that counts in parts must keep them.
+fn counted_in_parts(config: &Config, parts: usize, order: &[usize]) -> (Vec<DocRecord>, Counts) {
+    use sha2::{Digest, Sha256};
+    let options = DiscoverOptions::from(config);
+    let all = discover::discover(&options, None).unwrap().files;
+    let mut shards = vec![Vec::new(); parts];
+    for file in all {
+        let hash = Sha256::digest(std::fs::read(&file.path).unwrap());
+        shards[hash[0] as usize % parts].push(file);
+    }
+    let setup = Setup::load(config).unwrap();
+    let mut docs = Vec::new();
+    let mut counted = Vec::new();
+    for files in shards.iter().filter(|files| !files.is_empty()) {
+        let found = discover::discover(&options, Some(files)).unwrap();
+        let mut read = read_all(config, found, &setup.lexicon, None);
+        let canonical = read::Canonical::of(&mut read.docs);
+        let resolve = count::ResolveOptions {
+            prune_below: None,
+            first_docs_in: &[],
+            places: &canonical.places,
+        };
+        let (mut counts, _) = count::resolve(read.tallies, &resolve).unwrap();
+        canonical.rename(&mut counts.kwic);
+        docs.extend(read.docs);
+        counted.push(Some(counts));
+    }
+    let mut merged = order
+        .iter()
+        .filter_map(|&i| counted.get_mut(i)?.take())
+        .reduce(Counts::merge)
+        .unwrap();
+    merged.prune_phrases(config.min_count);
+    let mut merged = merged.finish().unwrap();
+    merged.kwic_sample(config.count.kwic_max);
+    read::in_name_order(&mut docs);
+    read::Canonical::of(&mut docs);
+    (docs, merged)
+}
+
+/// A corpus of five years with copies of texts (within a year and across years), phrases
+/// and theme hits.
+fn corpus_with_copies(dir: &std::path::Path) {
+    let lines = [
+        "Clinical commissioning groups replaced primary care trusts.",
+        "The strategic health authority set targets; the trusts met them.",
+        "Practice based commissioning gave GPs budgets and a voice.",
+        "Localism returned: local partnerships and local control.",
+        "QIPP asked for quality, innovation, productivity and prevention.",
+        "Central targets, star ratings and the centre's grip on trusts.",
     ];
-    let canonical = Canonical::of(&mut docs);
-    let duplicates: Vec<Option<u32>> = docs.iter().map(|d| d.duplicate_of).collect();
-    assert_eq!(duplicates, [Some(1), None, Some(1), None]);
-    assert_eq!(canonical.places, FxHashMap::from_iter([(9, 3)]));
-    let mut lines = vec![count::KwicLine {
-        doc: "c.txt".into(),
-        period: "2001".into(),
-        theme: 0,
-        pattern: 0,
-        start: 4,
-        left: String::new(),
-        matched: "x".into(),
-        right: String::new(),
-        key: 1,
-    }];
-    canonical.rename(&mut lines);
-    assert_eq!(lines[0].doc, "b.txt");
+    for i in 0..60 {
+        let year = 2001 + i % 5;
+        let text: Vec<&str> = (0..4)
+            .map(|k| lines[(i * 7 + k * (i % 4 + 1)) % 6])
+            .collect();
+        let body = format!("Published: 0{}/03/{year}\n\n{}", 1 + i % 9, text.join(" "));
+        std::fs::write(dir.join(format!("doc{i}.txt")), &body).unwrap();
+        if i % 11 == 0 {
+            std::fs::write(dir.join(format!("copy{i}.txt")), &body).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.join("themes.toml"),
+        "[[theme]]\nname = \"commissioning\"\npatterns = [\"commissioning*\", \"practice budget\"]\n\
+         [[theme]]\nname = \"centralism\"\npatterns = [\"target\", \"centre\", \"star rating\"]\n",
+    )
+    .unwrap();
 }
 
 #[test]
-fn the_rows_of_a_failed_table_leave_the_copies_check() {
-    let mut seen = Seen::default();
-    let (period, first) = seen.first([1; 32], Some("2001".into()));
-    assert!(first);
-    // The row of the failed table, counted as the first copy of its text.
-    let row = DocRecord {
-        name: "bad.parquet#r1".into(),
-        title: "".into(),
-        date: None,
-        date_source: None,
-        source: None,
-        encoding: "UTF-8",
-        replaced_chars: 0,
-        bytes: 1,
-        sha256: [1; 32],
-        period,
-        size: count::DocSize::default(),
-        duplicate_of: None,
-        from_file: false,
-        place: 1,
-        counted: true,
-    };
-    seen.forget(std::iter::once(&row));
-    let again = |seen: &mut Seen| seen.first([1; 32], Some("2001".into())).1;
-    assert!(
-        again(&mut seen),
-        "the same text in the good file is counted"
-    );
-    assert!(!again(&mut seen), "and a third copy is not");
-}
-
-#[test]
-fn natural_order_of_names() {
-    let mut v = vec![
-        "t.csv#row10",
-        "t.csv#row2",
-        "a/doc10.txt",
-        "a/doc9.txt",
-        "b.txt",
-    ];
-    v.sort_by(|a, b| natural_cmp(a, b));
-    assert_eq!(
-        v,
-        [
-            "a/doc9.txt",
-            "a/doc10.txt",
-            "b.txt",
-            "t.csv#row2",
-            "t.csv#row10"
-        ]
-    );
+fn a_corpus_counted_in_parts_and_merged_gives_the_tables_of_the_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let generated = tmp.path().join("generated");
+    std::fs::create_dir(&generated).unwrap();
+    corpus_with_copies(&generated);
+    let multiyear = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/multiyear");
+    for (input, extra) in [
+        (&generated, "1-2"),
+        (&generated, "1-3"),
+        (&multiyear, "1-2"),
+    ] {
+        let output = tmp.path().join("out");
+        let config = analyse_config(&[
+            input.as_os_str(),
+            "--output".as_ref(),
+            output.as_os_str(),
+            "--ngrams".as_ref(),
+            extra.as_ref(),
+            "--kwic-max".as_ref(),
+            "3".as_ref(),
+            "--quiet".as_ref(),
+        ]);
+        analyse(&config).unwrap();
+        for (parts, order) in [(2, vec![1, 0]), (3, vec![2, 0, 1]), (3, vec![0, 1, 2])] {
+            let (docs, counts) =
+                threads::with_threads(2, || counted_in_parts(&config, parts, &order)).unwrap();
+            let tables = threads::with_threads(2, || tables_of(&config, &docs, &counts)).unwrap();
+            assert!(tables.len() >= 8, "{}", tables.len());
+            for (name, bytes) in tables {
+                let whole = std::fs::read(output.join(&name)).unwrap();
+                assert!(
+                    whole == bytes,
+                    "{name} of {} in {parts} parts differs from the whole",
+                    input.display()
+                );
+            }
+        }
+        std::fs::remove_dir_all(&output).unwrap();
+    }
 }

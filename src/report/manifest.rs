@@ -143,7 +143,7 @@ pub struct ManifestCounts {
 }
 
 /// One period's size.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PeriodLine {
     pub period: String,
     pub documents: u64,

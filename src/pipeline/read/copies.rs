@@ -1,4 +1,5 @@
-//! Copies.
+//! Copies of a text: the same text (by SHA-256) in the same period is counted once, the copy
+//! first in reading order standing for them all, whichever copy a thread reached first.
 
 use std::sync::Arc;
 
@@ -100,5 +101,87 @@ impl Seen {
                 self.texts.remove(&(doc.sha256, *id));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_later_copy_counted_stands_at_the_first_copys_place_and_name() {
+        let record = |name: &str, place: u64, counted: bool, text: u8| DocRecord {
+            name: name.into(),
+            title: "".into(),
+            date: None,
+            date_source: None,
+            source: None,
+            encoding: "UTF-8",
+            replaced_chars: 0,
+            bytes: 1,
+            sha256: [text; 32],
+            period: Some(Arc::from("2001")),
+            size: count::DocSize::default(),
+            duplicate_of: None,
+            from_file: true,
+            place,
+            counted,
+        };
+        // Three copies of one text (a thread reached the last one first) and another text.
+        let mut docs = vec![
+            record("a.txt", 7, false, 1),
+            record("b.txt", 3, false, 1),
+            record("c.txt", 9, true, 1),
+            record("d.txt", 5, true, 2),
+        ];
+        let canonical = Canonical::of(&mut docs);
+        let duplicates: Vec<Option<u32>> = docs.iter().map(|d| d.duplicate_of).collect();
+        assert_eq!(duplicates, [Some(1), None, Some(1), None]);
+        assert_eq!(canonical.places, FxHashMap::from_iter([(9, 3)]));
+        let mut lines = vec![count::KwicLine {
+            doc: "c.txt".into(),
+            period: "2001".into(),
+            theme: 0,
+            pattern: 0,
+            start: 4,
+            left: String::new(),
+            matched: "x".into(),
+            right: String::new(),
+            key: 1,
+        }];
+        canonical.rename(&mut lines);
+        assert_eq!(lines[0].doc, "b.txt");
+    }
+
+    #[test]
+    fn the_rows_of_a_failed_table_leave_the_copies_check() {
+        let mut seen = Seen::default();
+        let (period, first) = seen.first([1; 32], Some("2001".into()));
+        assert!(first);
+        // The row of the failed table, counted as the first copy of its text.
+        let row = DocRecord {
+            name: "bad.parquet#r1".into(),
+            title: "".into(),
+            date: None,
+            date_source: None,
+            source: None,
+            encoding: "UTF-8",
+            replaced_chars: 0,
+            bytes: 1,
+            sha256: [1; 32],
+            period,
+            size: count::DocSize::default(),
+            duplicate_of: None,
+            from_file: false,
+            place: 1,
+            counted: true,
+        };
+        seen.forget(std::iter::once(&row));
+        let again = |seen: &mut Seen| seen.first([1; 32], Some("2001".into())).1;
+        assert!(
+            again(&mut seen),
+            "the same text in the good file is counted"
+        );
+        assert!(!again(&mut seen), "and a third copy is not");
     }
 }

@@ -1,0 +1,65 @@
+//! Measure: the comparisons to make, each term's label, and every table, from the counts
+//! (measure itself is pure: counts in, tables out); then the charts, drawn from the tables.
+
+use anyhow::{Context, Result};
+use rustc_hash::FxHashMap;
+
+use crate::config::Config;
+use crate::count::Counts;
+use crate::error::InputError;
+use crate::lexicon::Lexicon;
+use crate::measure::documents::DocRecord;
+use crate::measure::{self, Comparison, Tables};
+use crate::tokenise::Tokeniser;
+
+/// What is measured: the comparisons (main one first) and the terms' labels.
+pub(crate) struct Plan {
+    pub(crate) comparisons: Vec<Comparison>,
+    /// Why no comparison was made (fewer than two periods), when none was.
+    pub(crate) no_comparison: Option<String>,
+    /// Each term's label: its most frequent written form.
+    pub(crate) labels: FxHashMap<String, String>,
+    /// The periods, in time order.
+    pub(crate) periods: Vec<String>,
+}
+
+impl Plan {
+    pub(crate) fn new(counts: &Counts, config: &Config, tokeniser: &Tokeniser) -> Result<Plan> {
+        let (comparisons, no_comparison) =
+            match measure::comparisons(counts, config.compare.as_ref()) {
+                Ok(c) => (c, None),
+                Err(InputError::NoComparison(reason)) => (Vec::new(), Some(reason)),
+                Err(e) => return Err(e.into()),
+            };
+        Ok(Plan {
+            comparisons,
+            no_comparison,
+            labels: measure::labels(counts, tokeniser),
+            periods: counts.periods.keys().cloned().collect(),
+        })
+    }
+
+    /// The main comparison, when there is one.
+    pub(crate) fn main(&self) -> Option<&Comparison> {
+        self.comparisons.first()
+    }
+
+    /// Every table (the long ones made as they are written).
+    pub(crate) fn tables<'a>(
+        &'a self,
+        docs: &'a [DocRecord],
+        counts: &'a Counts,
+        lexicon: Option<&Lexicon>,
+        config: &Config,
+    ) -> Result<Tables<'a>> {
+        let (labels, comparisons) = (&self.labels, &self.comparisons[..]);
+        Tables::build(docs, counts, labels, lexicon, comparisons, config.min_count)
+            .context("building the tables")
+    }
+}
+
+/// Every chart, as (file name, PNG bytes).
+pub(crate) fn charts(tables: &Tables, plan: &Plan) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    crate::report::figures::render_all(tables, &plan.periods, plan.main())
+        .context("drawing the charts")
+}

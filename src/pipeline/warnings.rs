@@ -1,0 +1,207 @@
+//! Everything odd the run found in the documents, collected in one place as [`Warning`]s for
+//! the summary and the report, and `--strict`'s check of them.
+
+use chrono::Datelike;
+use rustc_hash::FxHashSet;
+
+use crate::error::InputError;
+use crate::measure::documents::DocRecord;
+
+use super::read::Read;
+
+/// Something odd about the documents that does not stop the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Warning {
+    /// What reading found wrong with a table file as a whole (a quote left open).
+    Table(String),
+    /// Documents with the text of another in the same period: "name (same text as other)".
+    Copies(Vec<String>),
+    /// Files with bytes not valid in their encoding: "name (count)".
+    Replaced(Vec<String>),
+    /// Documents dated after today: "name (date)".
+    Future(Vec<String>),
+    /// Documents dated before 1800: "name (date)".
+    Before1800(Vec<String>),
+    /// Documents dated outside the periods of `--periods`: "name (date)".
+    OutsidePeriods(Vec<String>),
+    /// Table rows whose date cell could not be read: how many, and the first (row, cell).
+    BadDateCells(usize, (String, String)),
+    /// Files metadata.csv lists that were not read as documents.
+    MetadataUnknown(Vec<String>),
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Warning::Table(text) => write!(f, "{text}"),
+            Warning::Copies(v) => write!(
+                f,
+                "{} duplicate document(s) counted once: {}",
+                v.len(),
+                list(v)
+            ),
+            Warning::Replaced(v) => write!(
+                f,
+                "{} file(s) held bytes that are not valid text in the encoding detected, shown \
+                 as \u{FFFD} (count in brackets); check their encoding (--encoding): {}",
+                v.len(),
+                list(v)
+            ),
+            Warning::Future(v) => write!(
+                f,
+                "{} document(s) dated in the future; check their dates: {}",
+                v.len(),
+                list(v)
+            ),
+            Warning::Before1800(v) => write!(
+                f,
+                "{} document(s) dated before 1800; check their dates: {}",
+                v.len(),
+                list(v)
+            ),
+            Warning::OutsidePeriods(v) => write!(
+                f,
+                "{} document(s) dated outside the periods chosen with --periods, so not \
+                 counted: {}",
+                v.len(),
+                list(v)
+            ),
+            Warning::BadDateCells(n, (name, cell)) => write!(
+                f,
+                "{n} table row(s) have a date that cannot be read and are left undated \
+                 (first: {name}: '{cell}')"
+            ),
+            Warning::MetadataUnknown(v) => write!(
+                f,
+                "metadata.csv lists {} file(s) that were not read as documents: {}",
+                v.len(),
+                v.join(", ")
+            ),
+        }
+    }
+}
+
+/// The warnings about what `read` found, in a fixed order.
+pub(crate) fn collect(read: &Read) -> Vec<Warning> {
+    let docs = &read.docs;
+    let mut warnings: Vec<Warning> = read
+        .table_warnings
+        .iter()
+        .cloned()
+        .map(Warning::Table)
+        .collect();
+    let named = |keep: &dyn Fn(&DocRecord) -> Option<String>| -> Vec<String> {
+        docs.iter().filter_map(keep).collect()
+    };
+    let today = chrono::Local::now().date_naive();
+    let found = [
+        Warning::Copies(named(&|d| {
+            let first = &docs[d.duplicate_of? as usize];
+            Some(format!("{} (same text as {})", d.name, first.name))
+        })),
+        Warning::Replaced(named(&|d| {
+            (d.replaced_chars > 0).then(|| format!("{} ({})", d.name, d.replaced_chars))
+        })),
+        Warning::Future(named(&|d| {
+            d.date
+                .filter(|&x| x > today)
+                .map(|x| format!("{} ({x})", d.name))
+        })),
+        Warning::Before1800(named(&|d| {
+            d.date
+                .filter(|x| x.year() < 1800)
+                .map(|x| format!("{} ({x})", d.name))
+        })),
+        Warning::OutsidePeriods(named(&|d| {
+            let date = d.date.filter(|_| d.period.is_none())?;
+            Some(format!("{} ({date})", d.name))
+        })),
+    ];
+    warnings.extend(found.into_iter().filter(|w| !is_empty(w)));
+    if let Some(first) = read.bad_dates.first() {
+        warnings.push(Warning::BadDateCells(read.bad_dates.len(), first.clone()));
+    }
+    let unknown = unknown_in_metadata(read);
+    if !unknown.is_empty() {
+        warnings.push(Warning::MetadataUnknown(unknown));
+    }
+    warnings
+}
+
+/// A list warning with nothing in it.
+fn is_empty(w: &Warning) -> bool {
+    match w {
+        Warning::Copies(v)
+        | Warning::Replaced(v)
+        | Warning::Future(v)
+        | Warning::Before1800(v)
+        | Warning::OutsidePeriods(v)
+        | Warning::MetadataUnknown(v) => v.is_empty(),
+        Warning::Table(_) | Warning::BadDateCells(..) => false,
+    }
+}
+
+/// The files metadata.csv names that were not read, in name order.
+fn unknown_in_metadata(read: &Read) -> Vec<String> {
+    if read.metadata.is_empty() {
+        return Vec::new();
+    }
+    let names: FxHashSet<&str> = read.docs.iter().map(|d| &*d.name).collect();
+    let mut unknown: Vec<String> = read
+        .metadata
+        .keys()
+        .filter(|k| !names.contains(k.as_str()))
+        .cloned()
+        .collect();
+    unknown.sort();
+    unknown
+}
+
+/// The documents with no date, by name.
+pub(crate) fn undated(read: &Read) -> Vec<String> {
+    read.docs
+        .iter()
+        .filter(|d| d.date.is_none())
+        .map(|d| d.name.to_string())
+        .collect()
+}
+
+/// `--strict`: the run fails (nothing written) on everything the summary would warn about:
+/// skipped files, undated documents, the warnings.
+pub(crate) fn check_strict(
+    strict: bool,
+    read: &Read,
+    warnings: &[Warning],
+) -> Result<(), InputError> {
+    let undated = undated(read);
+    if !strict || read.skipped.is_empty() && warnings.is_empty() && undated.is_empty() {
+        return Ok(());
+    }
+    let mut problems: Vec<String> = read
+        .skipped
+        .iter()
+        .map(|k| format!("{}: {}", k.path, k.reason))
+        .collect();
+    if !undated.is_empty() {
+        problems.push(format!(
+            "no date found for {} document(s): {}",
+            undated.len(),
+            list(&undated)
+        ));
+    }
+    problems.extend(warnings.iter().map(Warning::to_string));
+    Err(InputError::Strict(format!(
+        "{} problem(s): {}",
+        problems.len(),
+        list(&problems)
+    )))
+}
+
+/// At most five items, then how many more.
+pub(crate) fn list(items: &[String]) -> String {
+    let mut s = items.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
+    if items.len() > 5 {
+        s.push_str(&format!("; and {} more", items.len() - 5));
+    }
+    s
+}
