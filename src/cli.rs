@@ -50,8 +50,10 @@ pub struct AnalyseArgs {
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
 
-    /// The two periods to compare, earlier first (e.g. 2003,2010). Default: the earliest and
-    /// the latest period.
+    /// The two periods to compare, earlier first (e.g. 2003,2010), whatever their size.
+    /// Default: the earliest and the latest period big enough to compare; a period is too
+    /// small when it has fewer than 100 words or fewer than a tenth of the median period's
+    /// words (a stray mistyped date), and the run names the periods it left out.
     #[arg(long, value_name = "A,B")]
     pub compare: Option<String>,
 

@@ -819,12 +819,12 @@ fn analyse(config: &Config) -> Result<Summary> {
         .into());
     }
     let staging = Staging::new(&config.output)?;
-    let (comparisons, no_comparison) = match measure::comparisons(&counts, config.compare.as_ref())
-    {
-        Ok(c) => (c, None),
-        Err(InputError::NoComparison(reason)) => (Vec::new(), Some(reason)),
-        Err(e) => return Err(e.into()),
-    };
+    let (comparisons, small_periods, no_comparison) =
+        match measure::comparisons(&counts, config.compare.as_ref()) {
+            Ok((c, small)) => (c, small, None),
+            Err(InputError::NoComparison(reason)) => (Vec::new(), Default::default(), Some(reason)),
+            Err(e) => return Err(e.into()),
+        };
     let labels = measure::labels(&counts, &tokeniser);
     // Three jobs side by side: documents.csv; term_frequencies.csv, the longest table, which
     // is written as soon as it is made (the charts need only its first rows); the others.
@@ -921,6 +921,8 @@ fn analyse(config: &Config) -> Result<Summary> {
             .map(|(p, c)| (p.clone(), c.docs, c.tokens))
             .collect(),
         main: main.cloned(),
+        comparisons: comparisons.clone(),
+        small_periods,
         no_comparison,
         lexicon: config.themes.clone(),
         notes: phrases_note.iter().cloned().collect(),
@@ -1038,6 +1040,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         },
         periods: period_lines,
         comparisons: &comparisons,
+        small_periods: &summary.small_periods,
         no_comparison: summary.no_comparison.as_deref(),
         threads: config.threads,
         seconds: clock.1.clone(),
@@ -1225,7 +1228,7 @@ fn build_tokeniser(config: &Config) -> Result<Tokeniser> {
 }
 
 /// At most five items, then how many more.
-fn list(items: &[String]) -> String {
+pub(crate) fn list(items: &[String]) -> String {
     let mut s = items.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
     if items.len() > 5 {
         s.push_str(&format!("; and {} more", items.len() - 5));

@@ -1052,7 +1052,7 @@ mod tests {
         let mut counts = resolve(
             counters.into_iter().map(Counter::finish).collect(),
             2,
-            |periods| vec![periods[0].to_string()],
+            |periods| vec![periods[0].0.to_string()],
             &FxHashMap::default(),
         )
         .unwrap();

@@ -1,0 +1,159 @@
+//! Honest statistics on small periods, dates read as written, and memory that stays flat
+//! (issue 13, part C): each case runs the real binary on a corpus made at test time.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn stdout(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stdout).into_owned()
+}
+
+fn run_json(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap()
+}
+
+/// The seed corpus (2003 and 2010, with its lexicon) and one document mistyped as 2099, five
+/// words long.
+fn seed_with_a_typo(tmp: &Path) -> PathBuf {
+    let input = tmp.join("in");
+    for entry in std::fs::read_dir(root().join("input")).unwrap() {
+        let path = entry.unwrap().path();
+        write(
+            &input,
+            path.file_name().unwrap().to_str().unwrap(),
+            std::fs::read(&path).unwrap(),
+        );
+    }
+    write(
+        &input,
+        "typo.txt",
+        "Date: 2099-01-01\n\nThe board met at noon.\n",
+    );
+    input
+}
+
+/// Every keyness row whose Log Ratio (or its interval) points against its own rates, or whose
+/// G² sign does, as a line for the failure message.
+fn contradictions(keyness: &polars::prelude::DataFrame) -> Vec<String> {
+    let number = |name: &str| -> Vec<f64> {
+        col(keyness, name)
+            .iter()
+            .map(|v| v.parse().unwrap())
+            .collect()
+    };
+    let (a, b) = (number("per_10k_a"), number("per_10k_b"));
+    let (lr, lo, hi, g2) = (
+        number("log_ratio"),
+        number("log_ratio_low"),
+        number("log_ratio_high"),
+        number("g2"),
+    );
+    let terms = col(keyness, "term");
+    (0..keyness.height())
+        .filter(|&i| {
+            let rose = b[i] > a[i];
+            let fell = b[i] < a[i];
+            (rose && (lr[i] < 0.0 || hi[i] < 0.0 || g2[i] < 0.0))
+                || (fell && (lr[i] > 0.0 || lo[i] > 0.0 || g2[i] > 0.0))
+                || (!rose && !fell && lr[i] != 0.0)
+        })
+        .map(|i| {
+            format!(
+                "{}: {} -> {} per 10k, log ratio {} [{}, {}], g2 {}",
+                terms[i], a[i], b[i], lr[i], lo[i], hi[i], g2[i]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_document_mistyped_as_2099_does_not_become_the_default_comparison() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = seed_with_a_typo(tmp.path());
+    let out = tmp.path().join("out");
+    let run = analyse(&input, &out, &[]).success();
+    let keyness = table(&out, "keyness.csv");
+    let pairs: std::collections::BTreeSet<(String, String)> = col(&keyness, "period_a")
+        .into_iter()
+        .zip(col(&keyness, "period_b"))
+        .collect();
+    assert_eq!(
+        pairs.into_iter().collect::<Vec<_>>(),
+        [("2003".to_string(), "2010".to_string())],
+        "2099 is in no default comparison, adjacent pairs included"
+    );
+    let shift = table(&out, "theme_shift.csv");
+    assert!(col(&shift, "period_b").iter().all(|p| p == "2010"));
+    // Named as left out, with the rule, in the summary, run.json and report.html.
+    let text = stdout(&run);
+    assert!(
+        text.contains("left out of the comparisons made by default")
+            && text.contains("2099 (5 words)")
+            && text.contains("Key terms of 2010 (against 2003"),
+        "{text}"
+    );
+    let manifest = run_json(&out);
+    assert_eq!(manifest["small_periods"]["left_out"][0], "2099");
+    assert_eq!(manifest["small_periods"]["periods"][0]["word_tokens"], 5);
+    assert!(manifest["small_periods"]["rule"]
+        .as_str()
+        .unwrap()
+        .contains("a tenth of the median period's 452 words"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("How the language moved, 2003 to 2010"));
+    assert!(html.contains("2099 (5 words)"), "report.html names it");
+    // The themes and words of 2099 are still counted, in the per-period tables.
+    let themes = table(&out, "themes.csv");
+    assert!(col(&themes, "period").iter().any(|p| p == "2099"));
+}
+
+#[test]
+fn comparing_with_a_tiny_period_on_request_says_so_and_no_log_ratio_contradicts_its_rates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = seed_with_a_typo(tmp.path());
+    let out = tmp.path().join("out");
+    let run = analyse(&input, &out, &["--compare", "2003,2099"]).success();
+    let keyness = table(&out, "keyness.csv");
+    let main = col(&keyness, "period_b")
+        .iter()
+        .filter(|p| *p == "2099")
+        .count();
+    assert!(main > 50, "{main} rows");
+    let wrong = contradictions(&keyness);
+    assert!(
+        wrong.is_empty(),
+        "{} rows: {:#?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(5)]
+    );
+    // The term the issue quotes: twice in 2003, never in 2099 (five words).
+    let announced = row(&keyness, &[("period_b", "2099"), ("term", "announc")]);
+    assert_eq!(
+        (announced["count_a"].as_str(), announced["count_b"].as_str()),
+        ("2", "0")
+    );
+    assert!(num(&announced, "log_ratio") <= 0.0, "{announced:?}");
+    assert!(num(&announced, "log_ratio_low") < 0.0, "{announced:?}");
+    // The theme absent from both periods has no direction at all.
+    let shift = table(&out, "theme_shift.csv");
+    let qipp = row(&shift, &[("theme", "QIPP"), ("period_b", "2099")]);
+    assert_eq!(num(&qipp, "log_ratio"), 0.0, "{qipp:?}");
+    let text = stdout(&run);
+    assert!(
+        text.contains("involve a period of very few words")
+            && text.contains("2003 -> 2099 (2099 has 5 words)"),
+        "{text}"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("2003 -&gt; 2099 (2099 has 5 words)"));
+}
