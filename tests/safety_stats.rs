@@ -157,3 +157,56 @@ fn comparing_with_a_tiny_period_on_request_says_so_and_no_log_ratio_contradicts_
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("2003 -&gt; 2099 (2099 has 5 words)"));
 }
+
+/// Peak resident memory by the end of each stage, from run.json (empty where the system does
+/// not report it).
+fn peaks(dir: &Path) -> Vec<(String, f64)> {
+    run_json(dir)["peak_memory_mb"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_f64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn twenty_megabytes_of_one_repeated_key_term_stay_under_400_mb() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write(
+        &input,
+        "a2003.txt",
+        std::fs::read(root().join("input/000_cc49b36451a4d406.txt")).unwrap(),
+    );
+    // One sentence of 6.7 million words: the key term of 2010, and a theme's word too, so
+    // both the report's concordance pass and kwic.csv's meet every hit.
+    let mut big = String::from("Date: 2010-07-22\n\nQ\n\n");
+    big.push_str(&"qq ".repeat(20_000_000 / 3));
+    write(&input, "b2010.txt", big);
+    write(
+        &input,
+        "themes.toml",
+        "[[theme]]\nname = \"q\"\npatterns = [\"qq\"]\n",
+    );
+    let out = tmp.path().join("out");
+    analyse(&input, &out, &["--quiet", "--threads", "2"]).success();
+    let peaks = peaks(&out);
+    if peaks.is_empty() {
+        return; // no VmHWM on this system
+    }
+    let peak = peaks.iter().map(|p| p.1).fold(0.0, f64::max);
+    let before_report = peaks.iter().find(|p| p.0 == "write").unwrap().1;
+    let report = peaks.iter().find(|p| p.0 == "report").unwrap().1;
+    assert!(peak < 400.0, "peak {peak} MB: {peaks:?}");
+    // The concordance pass re-reads the document; it may not hold its hits (it held 1.9 GB
+    // at 10 MB).
+    assert!(report - before_report < 64.0, "{peaks:?}");
+    let kwic = table(&out, "kwic.csv");
+    assert_eq!(kwic.height(), 200, "--kwic-max lines of the theme");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert_eq!(
+        html.matches("<mark>qq</mark>").count(),
+        3,
+        "three lines for the term"
+    );
+}
