@@ -190,6 +190,8 @@ struct Overlaps {
     /// Per theme: hits kept whose end may still reach a waiting candidate (older ones are
     /// dropped when the theme is next looked at), with their length's rank in `lengths`.
     kept: Vec<VecDeque<(Hit, usize)>>,
+    /// Candidates waiting: while there are none, a token costs nothing here.
+    pending: usize,
 }
 
 impl Overlaps {
@@ -209,6 +211,7 @@ impl Overlaps {
             lengths: lagged,
             waiting: vec![vec![Vec::new(); ring]; lengths.len()],
             kept: vec![VecDeque::new(); themes],
+            pending: 0,
         }
     }
 
@@ -227,13 +230,19 @@ impl Overlaps {
         let slot = &mut self.waiting[rank][hit.start % ring];
         match slot.iter_mut().find(|(theme, _)| *theme == hit.theme) {
             Some(c) => c.1 = c.1.min(hit.pattern),
-            None => slot.push((hit.theme, hit.pattern)),
+            None => {
+                slot.push((hit.theme, hit.pattern));
+                self.pending += 1;
+            }
         }
     }
 
     /// Settles what can be settled once token `t` has been read: for each length, the
     /// candidates starting `lag` tokens back.
     fn step(&mut self, t: usize, emit: &mut impl FnMut(Hit)) {
+        if self.pending == 0 {
+            return;
+        }
         let ring = self.ring();
         // The earliest place settled now or later: a hit kept that ends by it overlaps
         // nothing still to come.
@@ -247,6 +256,7 @@ impl Overlaps {
                 continue;
             }
             let waiting = std::mem::take(&mut self.waiting[rank][start % ring]);
+            self.pending -= waiting.len();
             for &(theme, pattern) in &waiting {
                 let end = start + len;
                 let kept = &mut self.kept[theme];
