@@ -119,7 +119,8 @@ pub struct ReadArgs {
     pub stopwords: Option<PathBuf>,
 
     /// Read ambiguous numeric dates such as 03/04/2005 month first (US style). Default is day
-    /// first (UK style).
+    /// first (UK style); a run whose other dates can only be read month first (07/22/2010)
+    /// names the ambiguous ones in a warning.
     #[arg(long)]
     pub month_first: bool,
 

@@ -161,6 +161,8 @@ struct Gathered {
     inputs: Vec<InputFile>,
     /// Table rows whose date cell could not be read: (document, cell).
     bad_dates: Vec<(String, String)>,
+    /// Documents whose header held a date that is no real day: (document, text).
+    impossible_dates: Vec<(String, String)>,
     /// Files that failed after part of them was counted: the run cannot go on.
     failed: Vec<String>,
 }
@@ -192,6 +194,7 @@ impl Gathered {
         self.skipped.extend(other.skipped);
         self.inputs.extend(other.inputs);
         self.bad_dates.extend(other.bad_dates);
+        self.impossible_dates.extend(other.impossible_dates);
         self.failed.extend(other.failed);
         self.tallies.extend(other.tallies);
         self
@@ -269,6 +272,8 @@ struct Corpus {
     skipped: Vec<Skipped>,
     /// Table rows whose date cell could not be read: (document, cell).
     bad_dates: Vec<(String, String)>,
+    /// Documents whose header held a date that is no real day: (document, text).
+    impossible_dates: Vec<(String, String)>,
     /// Table files read (text files are listed from `docs`).
     inputs: Vec<InputFile>,
     total_bytes: u64,
@@ -346,7 +351,11 @@ fn read_corpus(
         let period = doc
             .info
             .date
-            .and_then(|d| config.period.label(d))
+            .and_then(|d| match doc.info.reading {
+                // Only the year known: in no month.
+                ingest::date::DateReading::YearOnly => config.period.label_of_year(d),
+                _ => config.period.label(d),
+            })
             .or_else(|| {
                 (config.search_undated && doc.info.date.is_none()).then(|| "undated".to_string())
             });
@@ -365,6 +374,11 @@ fn read_corpus(
         }
         if watch.is_some() {
             fold.counter.set_order(place);
+        }
+        if let Some(text) = doc.info.impossible_date.take() {
+            fold.gathered
+                .impossible_dates
+                .push((doc.info.name.clone(), text));
         }
         let seed = u64::from_le_bytes(doc.info.sha256[..8].try_into().expect("8 bytes"));
         fold.counter.set_document(place, seed);
@@ -626,7 +640,9 @@ fn read_corpus(
     gathered.skipped.extend(walk_skipped);
     gathered.skipped.sort_by(|x, y| x.path.cmp(&y.path));
     gathered.bad_dates.sort();
+    gathered.impossible_dates.sort();
     let bad_dates = std::mem::take(&mut gathered.bad_dates);
+    let impossible_dates = std::mem::take(&mut gathered.impossible_dates);
     let inputs = std::mem::take(&mut gathered.inputs);
     let (tallies, skipped) = (gathered.tallies, gathered.skipped);
     if docs.is_empty() {
@@ -657,6 +673,7 @@ fn read_corpus(
         tallies,
         skipped,
         bad_dates,
+        impossible_dates,
         inputs,
         total_bytes,
         metadata,
@@ -679,6 +696,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         tallies,
         skipped,
         bad_dates,
+        impossible_dates,
         inputs,
         total_bytes,
         metadata,
@@ -739,7 +757,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         .iter()
         .filter_map(|d| {
             let date = d.date?;
-            (date > today).then(|| format!("{} ({date})", d.name))
+            (date > today).then(|| format!("{} ({})", d.name, d.date_text().unwrap_or_default()))
         })
         .collect();
     if !odd_dates.is_empty() {
@@ -753,7 +771,8 @@ fn analyse(config: &Config) -> Result<Summary> {
         .iter()
         .filter_map(|d| {
             let date = d.date?;
-            (date.year() < 1800).then(|| format!("{} ({date})", d.name))
+            (date.year() < 1800)
+                .then(|| format!("{} ({})", d.name, d.date_text().unwrap_or_default()))
         })
         .collect();
     if !old_dates.is_empty() {
@@ -765,10 +784,12 @@ fn analyse(config: &Config) -> Result<Summary> {
     }
     let outside: Vec<String> = docs
         .iter()
-        .filter_map(|d| {
-            let date = d.date.filter(|_| d.period.is_none())?;
-            Some(format!("{} ({date})", d.name))
+        .filter(|d| d.date.is_some() && d.period.is_none())
+        // A year alone is in no month: warned about below.
+        .filter(|d| {
+            d.reading != ingest::date::DateReading::YearOnly || config.period.hold_years_alone()
         })
+        .filter_map(|d| Some(format!("{} ({})", d.name, d.date_text()?)))
         .collect();
     if !outside.is_empty() {
         warnings.push(format!(
@@ -777,10 +798,20 @@ fn analyse(config: &Config) -> Result<Summary> {
             list(&outside)
         ));
     }
-    if let Some((name, cell)) = bad_dates.first() {
+    warnings.extend(date_warnings(&docs, &impossible_dates, config));
+    let (no_such_day, unreadable): (Vec<_>, Vec<_>) = bad_dates
+        .iter()
+        .partition(|(_, cell)| ingest::date::impossible_date(cell).is_some());
+    if let Some((name, cell)) = no_such_day.first() {
+        warnings.push(format!(
+            "{} table row(s) have a date that does not exist (no such day) and are left undated (first: {name}: '{cell}')",
+            no_such_day.len()
+        ));
+    }
+    if let Some((name, cell)) = unreadable.first() {
         warnings.push(format!(
             "{} table row(s) have a date that cannot be read and are left undated (first: {name}: '{cell}')",
-            bad_dates.len()
+            unreadable.len()
         ));
     }
     let names: rustc_hash::FxHashSet<&str> = if metadata.is_empty() {
@@ -1227,6 +1258,108 @@ fn build_tokeniser(config: &Config) -> Result<Tokeniser> {
     Ok(Tokeniser::new(Stemmer::new(config.stemmer), stopwords))
 }
 
+/// Warnings about how documents' dates were read: a date in a document's header that is no
+/// real day (`impossible`: document, text), dates known only by their year when periods are
+/// months, and numeric dates read in the order asked for (day first unless --month-first)
+/// although other dates of the corpus can only be read the other way. The documents are
+/// named, in name order.
+fn date_warnings(
+    docs: &[DocRecord],
+    impossible: &[(String, String)],
+    config: &Config,
+) -> Vec<String> {
+    use ingest::date::{DateOrder, DateReading};
+    let mut warnings = Vec::new();
+    let dated = |d: &DocRecord| Some(format!("{} ({})", d.name, d.date_text()?));
+    let mut impossible: Vec<&(String, String)> = impossible.iter().collect();
+    impossible.sort_by(|x, y| natural_cmp(&x.0, &y.0).then_with(|| x.0.cmp(&y.0)));
+    let named: Vec<String> = impossible
+        .iter()
+        .map(|(name, text)| {
+            let doc = docs
+                .binary_search_by(|d| natural_cmp(&d.name, name).then_with(|| (*d.name).cmp(name)))
+                .ok()
+                .map(|i| &docs[i]);
+            let instead = doc.and_then(|d| Some((d.date_text()?, d.date_source?.as_str())));
+            match instead {
+                Some((date, source)) => format!("{name} ('{text}'; dated {date} from {source})"),
+                None => format!("{name} ('{text}'; left undated)"),
+            }
+        })
+        .collect();
+    if !named.is_empty() {
+        warnings.push(format!(
+            "{} document(s) give a date that does not exist (no such day), which was not used: {}",
+            named.len(),
+            list(&named)
+        ));
+    }
+    if !config.period.hold_years_alone() {
+        let years: Vec<String> = docs
+            .iter()
+            .filter(|d| d.reading == DateReading::YearOnly)
+            .filter_map(dated)
+            .collect();
+        if !years.is_empty() {
+            warnings.push(format!(
+                "{} document(s) are dated by their year alone (a year in the file name, or a \
+                 bare year cell), so they are in no month and left out of the monthly periods: {}",
+                years.len(),
+                list(&years)
+            ));
+        }
+    }
+    let only = |r: DateReading| {
+        let first = docs.iter().find(|d| d.reading == r);
+        let n = docs.iter().filter(|d| d.reading == r).count();
+        (first.map(|d| d.name.to_string()), n)
+    };
+    let (day_first, month_first) = (
+        only(DateReading::DayFirstOnly),
+        only(DateReading::MonthFirstOnly),
+    );
+    let either: Vec<String> = docs
+        .iter()
+        .filter(|d| d.reading == DateReading::EitherOrder)
+        .filter_map(dated)
+        .collect();
+    let (asked, against, other, advice) = match config.date_order {
+        DateOrder::DayFirst => (
+            "day first",
+            &month_first,
+            &day_first,
+            "if the corpus writes the month first (US style), run again with --month-first",
+        ),
+        DateOrder::MonthFirst => (
+            "month first",
+            &day_first,
+            &month_first,
+            "if the corpus writes the day first, run again without --month-first",
+        ),
+    };
+    if let (Some(against_first), false) = (&against.0, either.is_empty()) {
+        let seen = match &other.0 {
+            None => format!(
+                "{} numeric date(s) can only be read {} (first: {against_first}) and none only {asked}",
+                against.1,
+                if asked == "day first" { "month first" } else { "day first" }
+            ),
+            Some(other_first) => format!(
+                "the numeric dates are written both ways ({} only {asked}, first: {other_first}; \
+                 {} only the other way, first: {against_first})",
+                other.1, against.1
+            ),
+        };
+        warnings.push(format!(
+            "{seen}, yet {} date(s) that read either way (such as 03/04/2005) were read {asked}, \
+             and may be wrong: {}; {advice}",
+            either.len(),
+            list(&either)
+        ));
+    }
+    warnings
+}
+
 /// At most five items, then how many more.
 pub(crate) fn list(items: &[String]) -> String {
     let mut s = items.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
@@ -1483,6 +1616,7 @@ mod tests {
             title: "".into(),
             date: None,
             date_source: None,
+            reading: Default::default(),
             source: None,
             encoding: "UTF-8",
             replaced_chars: 0,

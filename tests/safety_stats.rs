@@ -210,3 +210,161 @@ fn twenty_megabytes_of_one_repeated_key_term_stay_under_400_mb() {
         "three lines for the term"
     );
 }
+
+/// A sentence of the seed corpus's kind, for documents whose dates are what is tested.
+const BODY: &str =
+    "Clinical commissioning groups met the board and agreed the plan for primary care.";
+
+fn warnings_of(out: &Path) -> String {
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    html.split("Warnings and skipped files")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn a_date_that_does_not_exist_is_named_as_such() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write(
+        &input,
+        "a.txt",
+        format!("Published: 16/10/2003\n\nA\n\n{BODY}\n"),
+    );
+    write(
+        &input,
+        "c.txt",
+        format!("Published: 29/02/2011\n\nC\n\n{BODY}\n"),
+    );
+    write(
+        &input,
+        "report_2010.txt",
+        format!("Date: 31/04/2010\n\nD\n\n{BODY}\n"),
+    );
+    write(
+        &input,
+        "f.txt",
+        format!("Published: 2010-13-01\n\nF\n\n{BODY}\n"),
+    );
+    write(
+        &input,
+        "rows.csv",
+        format!("date,text\n31/04/2010,{BODY}\n2010-07-22,{BODY}\n"),
+    );
+    let out = tmp.path().join("out");
+    let run = analyse(&input, &out, &[]).success();
+    let text = stdout(&run);
+    assert!(
+        text.contains(
+            "3 document(s) give a date that does not exist (no such day), which was not used: \
+             c.txt ('29/02/2011'; left undated); f.txt ('2010-13-01'; left undated); \
+             report_2010.txt ('31/04/2010'; dated 2010 from file_name)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "1 table row(s) have a date that does not exist (no such day) and are left undated \
+             (first: rows.csv#row1: '31/04/2010')"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("No date found"), "{text}");
+    assert!(
+        warnings_of(&out).contains("c.txt ('29/02/2011'; left undated)"),
+        "report.html names it"
+    );
+    let docs = table(&out, "documents.csv");
+    assert_eq!(row(&docs, &[("path", "c.txt")])["date"], "");
+    assert_eq!(row(&docs, &[("path", "report_2010.txt")])["date"], "2010");
+}
+
+#[test]
+fn numeric_dates_that_contradict_the_order_they_were_read_in_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write(
+        &input,
+        "a.txt",
+        format!("Published: 03/04/2005\n\nA\n\n{BODY}\n"),
+    );
+    write(
+        &input,
+        "b.txt",
+        format!("Published: 07/22/2010\n\nB\n\n{BODY}\n"),
+    );
+    let out = tmp.path().join("out");
+    let text = stdout(&analyse(&input, &out, &[]).success());
+    assert!(
+        text.contains(
+            "1 numeric date(s) can only be read month first (first: b.txt) and none only day \
+             first, yet 1 date(s) that read either way (such as 03/04/2005) were read day first, \
+             and may be wrong: a.txt (2005-04-03); if the corpus writes the month first (US \
+             style), run again with --month-first"
+        ),
+        "{text}"
+    );
+    // As advised: read month first, no warning.
+    let out = tmp.path().join("month_first");
+    let text = stdout(&analyse(&input, &out, &["--month-first"]).success());
+    assert!(!text.contains("numeric date"), "{text}");
+    let docs = table(&out, "documents.csv");
+    assert_eq!(row(&docs, &[("path", "a.txt")])["date"], "2005-03-04");
+    // A corpus that shows it writes the day first is read without a word.
+    write(
+        &input,
+        "b.txt",
+        format!("Published: 22/07/2010\n\nB\n\n{BODY}\n"),
+    );
+    let out = tmp.path().join("day_first");
+    let text = stdout(&analyse(&input, &out, &[]).success());
+    assert!(!text.contains("numeric date"), "{text}");
+}
+
+#[test]
+fn a_year_alone_is_in_no_month() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write(
+        &input,
+        "a.txt",
+        format!("Published: 16/10/2003\n\nA\n\n{BODY}\n"),
+    );
+    write(&input, "report_2010.txt", format!("E\n\n{BODY} board\n"));
+    write(
+        &input,
+        "rows.csv",
+        format!("date,text\n2010,{BODY} plan\n2010-07-22,{BODY}\n"),
+    );
+    let out = tmp.path().join("months");
+    let text = stdout(&analyse(&input, &out, &["--period", "month"]).success());
+    assert!(
+        text.contains(
+            "2 document(s) are dated by their year alone (a year in the file name, or a bare \
+             year cell), so they are in no month and left out of the monthly periods: \
+             report_2010.txt (2010); rows.csv#row1 (2010)"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("outside the periods chosen"), "{text}");
+    let docs = table(&out, "documents.csv");
+    let year = row(&docs, &[("path", "report_2010.txt")]);
+    assert_eq!(
+        (year["date"].as_str(), year["period"].as_str()),
+        ("2010", "")
+    );
+    let freq = table(&out, "term_frequencies.csv");
+    let periods: std::collections::BTreeSet<String> = col(&freq, "period").into_iter().collect();
+    assert_eq!(
+        periods.into_iter().collect::<Vec<_>>(),
+        ["2003-10", "2010-07"],
+        "no 2010-01"
+    );
+    // By year they count as before.
+    let out = tmp.path().join("years");
+    let text = stdout(&analyse(&input, &out, &[]).success());
+    assert!(!text.contains("year alone"), "{text}");
+    let docs = table(&out, "documents.csv");
+    assert_eq!(row(&docs, &[("path", "rows.csv#row1")])["period"], "2010");
+}

@@ -769,10 +769,11 @@ pub fn row_name(file: &SourceFile, row: &Row) -> String {
 /// second value is then the cell, for the warning.
 pub fn to_document(file: &SourceFile, row: Row, order: DateOrder) -> (Document, Option<String>) {
     let name = row_name(file, &row);
-    let date = row
+    let (date, reading) = row
         .date
         .as_deref()
-        .and_then(|d| date::parse_date_cell(d, order));
+        .and_then(|d| date::read_date_cell(d, order))
+        .unzip();
     let bad_date = match (&row.date, date) {
         (Some(cell), None) => Some(cell.clone()),
         _ => None,
@@ -791,6 +792,8 @@ pub fn to_document(file: &SourceFile, row: Row, order: DateOrder) -> (Document, 
         title,
         date,
         date_source: date.map(|_| DateSource::Column),
+        reading: reading.unwrap_or_default(),
+        impossible_date: None,
         source: None,
         encoding: "UTF-8",
         replaced_chars: 0,

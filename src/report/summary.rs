@@ -212,7 +212,7 @@ impl Summary {
         if !self.undated.is_empty() {
             let _ = writeln!(
                 s,
-                "\nNo date found for {} document(s); they are listed in documents.csv with an empty period and left out of every comparison:",
+                "\nNo usable date found for {} document(s) (a date that does not exist is named in the warnings); they are listed in documents.csv with an empty period and left out of every comparison:",
                 self.undated.len()
             );
             for d in self.undated.iter().take(LISTED) {
