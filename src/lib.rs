@@ -798,22 +798,7 @@ fn analyse(config: &Config) -> Result<Summary> {
             list(&outside)
         ));
     }
-    warnings.extend(date_warnings(&docs, &impossible_dates, config));
-    let (no_such_day, unreadable): (Vec<_>, Vec<_>) = bad_dates
-        .iter()
-        .partition(|(_, cell)| ingest::date::impossible_date(cell).is_some());
-    if let Some((name, cell)) = no_such_day.first() {
-        warnings.push(format!(
-            "{} table row(s) have a date that does not exist (no such day) and are left undated (first: {name}: '{cell}')",
-            no_such_day.len()
-        ));
-    }
-    if let Some((name, cell)) = unreadable.first() {
-        warnings.push(format!(
-            "{} table row(s) have a date that cannot be read and are left undated (first: {name}: '{cell}')",
-            unreadable.len()
-        ));
-    }
+    warnings.extend(date_warnings(&docs, &impossible_dates, &bad_dates, config));
     let names: rustc_hash::FxHashSet<&str> = if metadata.is_empty() {
         Default::default()
     } else {
@@ -1258,19 +1243,45 @@ fn build_tokeniser(config: &Config) -> Result<Tokeniser> {
     Ok(Tokeniser::new(Stemmer::new(config.stemmer), stopwords))
 }
 
-/// Warnings about how documents' dates were read: a date in a document's header that is no
-/// real day (`impossible`: document, text), dates known only by their year when periods are
-/// months, and numeric dates read in the order asked for (day first unless --month-first)
-/// although other dates of the corpus can only be read the other way. The documents are
-/// named, in name order.
+/// Warnings about how documents' dates were read: dates that are no real day
+/// ([`no_such_day_warnings`]), dates known only by their year when periods are months, and
+/// numeric dates read against the rest of the corpus ([`date_order_warning`]). The
+/// documents are named, in name order.
 fn date_warnings(
     docs: &[DocRecord],
     impossible: &[(String, String)],
+    bad_dates: &[(String, String)],
     config: &Config,
 ) -> Vec<String> {
-    use ingest::date::{DateOrder, DateReading};
+    let mut warnings = no_such_day_warnings(docs, impossible, bad_dates);
+    if !config.period.hold_years_alone() {
+        let years: Vec<String> = docs
+            .iter()
+            .filter(|d| d.reading == ingest::date::DateReading::YearOnly)
+            .filter_map(|d| Some(format!("{} ({})", d.name, d.date_text()?)))
+            .collect();
+        if !years.is_empty() {
+            warnings.push(format!(
+                "{} document(s) are dated by their year alone (a year in the file name, or a \
+                 bare year cell), so they are in no month and left out of the monthly periods: {}",
+                years.len(),
+                list(&years)
+            ));
+        }
+    }
+    warnings.extend(date_order_warning(docs, config.date_order));
+    warnings
+}
+
+/// A date in a document's header that is no real day (`impossible`: document, text), with
+/// what the document was dated by instead; table rows whose date cell could not be used
+/// (`bad_dates`: row, cell), those that are no real day apart.
+fn no_such_day_warnings(
+    docs: &[DocRecord],
+    impossible: &[(String, String)],
+    bad_dates: &[(String, String)],
+) -> Vec<String> {
     let mut warnings = Vec::new();
-    let dated = |d: &DocRecord| Some(format!("{} ({})", d.name, d.date_text()?));
     let mut impossible: Vec<&(String, String)> = impossible.iter().collect();
     impossible.sort_by(|x, y| natural_cmp(&x.0, &y.0).then_with(|| x.0.cmp(&y.0)));
     let named: Vec<String> = impossible
@@ -1294,21 +1305,29 @@ fn date_warnings(
             list(&named)
         ));
     }
-    if !config.period.hold_years_alone() {
-        let years: Vec<String> = docs
-            .iter()
-            .filter(|d| d.reading == DateReading::YearOnly)
-            .filter_map(dated)
-            .collect();
-        if !years.is_empty() {
+    let (no_such_day, unreadable): (Vec<_>, Vec<_>) = bad_dates
+        .iter()
+        .partition(|(_, cell)| ingest::date::impossible_date(cell).is_some());
+    for (rows, what) in [
+        (no_such_day, "a date that does not exist (no such day)"),
+        (unreadable, "a date that cannot be read"),
+    ] {
+        if let Some((name, cell)) = rows.first() {
             warnings.push(format!(
-                "{} document(s) are dated by their year alone (a year in the file name, or a \
-                 bare year cell), so they are in no month and left out of the monthly periods: {}",
-                years.len(),
-                list(&years)
+                "{} table row(s) have {what} and are left undated (first: {name}: '{cell}')",
+                rows.len()
             ));
         }
     }
+    warnings
+}
+
+/// Numeric dates that read either way (`03/04/2005`), read in the order asked for (`order`),
+/// while other numeric dates of the corpus can only be read the other way (`07/22/2010`):
+/// they are named, with the flag that reads them the other way. Dates are read in parallel
+/// as documents are counted, so the run warns rather than reading them again.
+fn date_order_warning(docs: &[DocRecord], order: ingest::date::DateOrder) -> Option<String> {
+    use ingest::date::{DateOrder, DateReading};
     let only = |r: DateReading| {
         let first = docs.iter().find(|d| d.reading == r);
         let n = docs.iter().filter(|d| d.reading == r).count();
@@ -1321,43 +1340,43 @@ fn date_warnings(
     let either: Vec<String> = docs
         .iter()
         .filter(|d| d.reading == DateReading::EitherOrder)
-        .filter_map(dated)
+        .filter_map(|d| Some(format!("{} ({})", d.name, d.date_text()?)))
         .collect();
-    let (asked, against, other, advice) = match config.date_order {
+    let (asked, other_way, against, with_it, advice) = match order {
         DateOrder::DayFirst => (
             "day first",
+            "month first",
             &month_first,
             &day_first,
             "if the corpus writes the month first (US style), run again with --month-first",
         ),
         DateOrder::MonthFirst => (
             "month first",
+            "day first",
             &day_first,
             &month_first,
             "if the corpus writes the day first, run again without --month-first",
         ),
     };
-    if let (Some(against_first), false) = (&against.0, either.is_empty()) {
-        let seen = match &other.0 {
-            None => format!(
-                "{} numeric date(s) can only be read {} (first: {against_first}) and none only {asked}",
-                against.1,
-                if asked == "day first" { "month first" } else { "day first" }
-            ),
-            Some(other_first) => format!(
-                "the numeric dates are written both ways ({} only {asked}, first: {other_first}; \
-                 {} only the other way, first: {against_first})",
-                other.1, against.1
-            ),
-        };
-        warnings.push(format!(
-            "{seen}, yet {} date(s) that read either way (such as 03/04/2005) were read {asked}, \
-             and may be wrong: {}; {advice}",
-            either.len(),
-            list(&either)
-        ));
-    }
-    warnings
+    let against_first = against.0.as_ref().filter(|_| !either.is_empty())?;
+    let seen = match &with_it.0 {
+        None => format!(
+            "{} numeric date(s) can only be read {other_way} (first: {against_first}) and none \
+             only {asked}",
+            against.1
+        ),
+        Some(with_first) => format!(
+            "the numeric dates are written both ways ({} only {asked}, first: {with_first}; \
+             {} only {other_way}, first: {against_first})",
+            with_it.1, against.1
+        ),
+    };
+    Some(format!(
+        "{seen}, yet {} date(s) that read either way (such as 03/04/2005) were read {asked}, \
+         and may be wrong: {}; {advice}",
+        either.len(),
+        list(&either)
+    ))
 }
 
 /// At most five items, then how many more.
@@ -1607,6 +1626,54 @@ mod tests {
         let (counted, longest, note) = phrases(Some(10));
         assert_eq!((counted, longest), (false, 1));
         assert!(note.unwrap().contains("--ngrams 1-2"));
+    }
+
+    #[test]
+    fn numeric_dates_read_against_the_rest_of_the_corpus_are_named_with_the_flag_to_use() {
+        use ingest::date::{DateOrder, DateReading::*};
+        let doc = |name: &str, reading| {
+            let info = ingest::DocumentInfo {
+                name: name.into(),
+                title: String::new(),
+                date: chrono::NaiveDate::from_ymd_opt(2005, 4, 3),
+                date_source: Some(ingest::date::DateSource::Text),
+                reading,
+                impossible_date: None,
+                source: None,
+                encoding: "UTF-8",
+                replaced_chars: 0,
+                bytes: 1,
+                sha256: [0; 32],
+            };
+            DocRecord::new(info, None, count::DocSize::default(), true, 0, false)
+        };
+        let docs = [doc("a", EitherOrder), doc("b", MonthFirstOnly)];
+        let w = date_order_warning(&docs, DateOrder::DayFirst).unwrap();
+        assert!(
+            w.starts_with("1 numeric date(s) can only be read month first (first: b)")
+                && w.contains("a (2005-04-03)")
+                && w.ends_with("run again with --month-first"),
+            "{w}"
+        );
+        // Read month first as asked: nothing against it.
+        assert_eq!(date_order_warning(&docs, DateOrder::MonthFirst), None);
+        // Both ways in one corpus: the either-way dates are named whatever the order.
+        let docs = [
+            doc("a", EitherOrder),
+            doc("b", MonthFirstOnly),
+            doc("c", DayFirstOnly),
+        ];
+        let w = date_order_warning(&docs, DateOrder::MonthFirst).unwrap();
+        assert!(
+            w.starts_with("the numeric dates are written both ways (1 only month first, first: b; 1 only day first, first: c)")
+                && w.ends_with("run again without --month-first"),
+            "{w}"
+        );
+        // No date that reads either way: nothing was guessed.
+        assert_eq!(
+            date_order_warning(&[doc("b", MonthFirstOnly)], DateOrder::DayFirst),
+            None
+        );
     }
 
     #[test]
