@@ -112,6 +112,8 @@ fn a_document_mistyped_as_2099_does_not_become_the_default_comparison() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("How the language moved, 2003 to 2010"));
     assert!(html.contains("2099 (5 words)"), "report.html names it");
+    // The key terms' sentences come from 2003 and 2010, as the default comparison's.
+    assert!(html.matches("<mark>").count() > 20, "{html}");
     // The themes and words of 2099 are still counted, in the per-period tables.
     let themes = table(&out, "themes.csv");
     assert!(col(&themes, "period").iter().any(|p| p == "2099"));
