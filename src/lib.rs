@@ -171,6 +171,8 @@ struct Gathered {
     inputs: Vec<InputFile>,
     /// Table rows whose date cell could not be read: (document, cell).
     bad_dates: Vec<(String, String)>,
+    /// Documents whose header held a date that is no real day: (document, text).
+    impossible_dates: Vec<(String, String)>,
     /// Files that failed after part of them was counted: the run cannot go on.
     failed: Vec<String>,
     /// What reading found wrong with table files as a whole (quotes left open).
@@ -204,6 +206,7 @@ impl Gathered {
         self.skipped.extend(other.skipped);
         self.inputs.extend(other.inputs);
         self.bad_dates.extend(other.bad_dates);
+        self.impossible_dates.extend(other.impossible_dates);
         self.failed.extend(other.failed);
         self.warnings.extend(other.warnings);
         self.tallies.extend(other.tallies);
@@ -284,6 +287,8 @@ struct Corpus {
     bad_dates: Vec<(String, String)>,
     /// What reading found wrong with table files as a whole, in file order.
     table_warnings: Vec<String>,
+    /// Documents whose header held a date that is no real day: (document, text).
+    impossible_dates: Vec<(String, String)>,
     /// Table files read (text files are listed from `docs`).
     inputs: Vec<InputFile>,
     total_bytes: u64,
@@ -361,7 +366,11 @@ fn read_corpus(
         let period = doc
             .info
             .date
-            .and_then(|d| config.period.label(d))
+            .and_then(|d| match doc.info.reading {
+                // Only the year known: in no month.
+                ingest::date::DateReading::YearOnly => config.period.label_of_year(d),
+                _ => config.period.label(d),
+            })
             .or_else(|| {
                 (config.search_undated && doc.info.date.is_none()).then(|| "undated".to_string())
             });
@@ -380,6 +389,11 @@ fn read_corpus(
         }
         if watch.is_some() {
             fold.counter.set_order(place);
+        }
+        if let Some(text) = doc.info.impossible_date.take() {
+            fold.gathered
+                .impossible_dates
+                .push((doc.info.name.clone(), text));
         }
         let seed = u64::from_le_bytes(doc.info.sha256[..8].try_into().expect("8 bytes"));
         fold.counter.set_document(place, seed);
@@ -662,8 +676,10 @@ fn read_corpus(
     gathered.skipped.extend(walk_skipped);
     gathered.skipped.sort_by(|x, y| x.path.cmp(&y.path));
     gathered.bad_dates.sort();
+    gathered.impossible_dates.sort();
     let bad_dates = std::mem::take(&mut gathered.bad_dates);
     let table_warnings = std::mem::take(&mut gathered.warnings);
+    let impossible_dates = std::mem::take(&mut gathered.impossible_dates);
     let inputs = std::mem::take(&mut gathered.inputs);
     let (tallies, skipped) = (gathered.tallies, gathered.skipped);
     if docs.is_empty() {
@@ -695,6 +711,7 @@ fn read_corpus(
         skipped,
         bad_dates,
         table_warnings,
+        impossible_dates,
         inputs,
         total_bytes,
         metadata,
@@ -749,6 +766,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         skipped,
         bad_dates,
         table_warnings,
+        impossible_dates,
         inputs,
         total_bytes,
         metadata,
@@ -809,7 +827,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         .iter()
         .filter_map(|d| {
             let date = d.date?;
-            (date > today).then(|| format!("{} ({date})", d.name))
+            (date > today).then(|| format!("{} ({})", d.name, d.date_text().unwrap_or_default()))
         })
         .collect();
     if !odd_dates.is_empty() {
@@ -823,7 +841,8 @@ fn analyse(config: &Config) -> Result<Summary> {
         .iter()
         .filter_map(|d| {
             let date = d.date?;
-            (date.year() < 1800).then(|| format!("{} ({date})", d.name))
+            (date.year() < 1800)
+                .then(|| format!("{} ({})", d.name, d.date_text().unwrap_or_default()))
         })
         .collect();
     if !old_dates.is_empty() {
@@ -835,10 +854,12 @@ fn analyse(config: &Config) -> Result<Summary> {
     }
     let outside: Vec<String> = docs
         .iter()
-        .filter_map(|d| {
-            let date = d.date.filter(|_| d.period.is_none())?;
-            Some(format!("{} ({date})", d.name))
+        .filter(|d| d.date.is_some() && d.period.is_none())
+        // A year alone is in no month: warned about below.
+        .filter(|d| {
+            d.reading != ingest::date::DateReading::YearOnly || config.period.hold_years_alone()
         })
+        .filter_map(|d| Some(format!("{} ({})", d.name, d.date_text()?)))
         .collect();
     if !outside.is_empty() {
         warnings.push(format!(
@@ -847,12 +868,7 @@ fn analyse(config: &Config) -> Result<Summary> {
             list(&outside)
         ));
     }
-    if let Some((name, cell)) = bad_dates.first() {
-        warnings.push(format!(
-            "{} table row(s) have a date that cannot be read and are left undated (first: {name}: '{cell}')",
-            bad_dates.len()
-        ));
-    }
+    warnings.extend(date_warnings(&docs, &impossible_dates, &bad_dates, config));
     let names: rustc_hash::FxHashSet<&str> = if metadata.is_empty() {
         Default::default()
     } else {
@@ -901,12 +917,12 @@ fn analyse(config: &Config) -> Result<Summary> {
         ))
         .into());
     }
-    let (comparisons, no_comparison) = match measure::comparisons(&counts, config.compare.as_ref())
-    {
-        Ok(c) => (c, None),
-        Err(InputError::NoComparison(reason)) => (Vec::new(), Some(reason)),
-        Err(e) => return Err(e.into()),
-    };
+    let (comparisons, small_periods, no_comparison) =
+        match measure::comparisons(&counts, config.compare.as_ref()) {
+            Ok((c, small)) => (c, small, None),
+            Err(InputError::NoComparison(reason)) => (Vec::new(), Default::default(), Some(reason)),
+            Err(e) => return Err(e.into()),
+        };
     let labels = measure::labels(&counts, &tokeniser);
     // Three jobs side by side: documents.csv; term_frequencies.csv, the longest table, which
     // is written as soon as it is made (the charts need only its first rows); the others.
@@ -999,6 +1015,8 @@ fn analyse(config: &Config) -> Result<Summary> {
             .map(|(p, c)| (p.clone(), c.docs, c.tokens))
             .collect(),
         main: main.cloned(),
+        comparisons: comparisons.clone(),
+        small_periods,
         no_comparison,
         lexicon: config.themes.clone(),
         notes: phrases_note.iter().cloned().collect(),
@@ -1116,6 +1134,7 @@ fn analyse(config: &Config) -> Result<Summary> {
         },
         periods: period_lines,
         comparisons: &comparisons,
+        small_periods: &summary.small_periods,
         no_comparison: summary.no_comparison.as_deref(),
         threads: config.threads,
         seconds: clock.1.clone(),
@@ -1302,8 +1321,144 @@ fn build_tokeniser(config: &Config) -> Result<Tokeniser> {
     Ok(Tokeniser::new(Stemmer::new(config.stemmer), stopwords))
 }
 
+/// Warnings about how documents' dates were read: dates that are no real day
+/// ([`no_such_day_warnings`]), dates known only by their year when periods are months, and
+/// numeric dates read against the rest of the corpus ([`date_order_warning`]). The
+/// documents are named, in name order.
+fn date_warnings(
+    docs: &[DocRecord],
+    impossible: &[(String, String)],
+    bad_dates: &[(String, String)],
+    config: &Config,
+) -> Vec<String> {
+    let mut warnings = no_such_day_warnings(docs, impossible, bad_dates);
+    if !config.period.hold_years_alone() {
+        let years: Vec<String> = docs
+            .iter()
+            .filter(|d| d.reading == ingest::date::DateReading::YearOnly)
+            .filter_map(|d| Some(format!("{} ({})", d.name, d.date_text()?)))
+            .collect();
+        if !years.is_empty() {
+            warnings.push(format!(
+                "{} document(s) are dated by their year alone (a year in the file name, or a \
+                 bare year cell), so they are in no month and left out of the monthly periods: {}",
+                years.len(),
+                list(&years)
+            ));
+        }
+    }
+    warnings.extend(date_order_warning(docs, config.date_order));
+    warnings
+}
+
+/// A date in a document's header that is no real day (`impossible`: document, text), with
+/// what the document was dated by instead; table rows whose date cell could not be used
+/// (`bad_dates`: row, cell), those that are no real day apart.
+fn no_such_day_warnings(
+    docs: &[DocRecord],
+    impossible: &[(String, String)],
+    bad_dates: &[(String, String)],
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let mut impossible: Vec<&(String, String)> = impossible.iter().collect();
+    impossible.sort_by(|x, y| natural_cmp(&x.0, &y.0).then_with(|| x.0.cmp(&y.0)));
+    let named: Vec<String> = impossible
+        .iter()
+        .map(|(name, text)| {
+            let doc = docs
+                .binary_search_by(|d| natural_cmp(&d.name, name).then_with(|| (*d.name).cmp(name)))
+                .ok()
+                .map(|i| &docs[i]);
+            let instead = doc.and_then(|d| Some((d.date_text()?, d.date_source?.as_str())));
+            match instead {
+                Some((date, source)) => format!("{name} ('{text}'; dated {date} from {source})"),
+                None => format!("{name} ('{text}'; left undated)"),
+            }
+        })
+        .collect();
+    if !named.is_empty() {
+        warnings.push(format!(
+            "{} document(s) give a date that does not exist (no such day), which was not used: {}",
+            named.len(),
+            list(&named)
+        ));
+    }
+    let (no_such_day, unreadable): (Vec<_>, Vec<_>) = bad_dates
+        .iter()
+        .partition(|(_, cell)| ingest::date::impossible_date(cell).is_some());
+    for (rows, what) in [
+        (no_such_day, "a date that does not exist (no such day)"),
+        (unreadable, "a date that cannot be read"),
+    ] {
+        if let Some((name, cell)) = rows.first() {
+            warnings.push(format!(
+                "{} table row(s) have {what} and are left undated (first: {name}: '{cell}')",
+                rows.len()
+            ));
+        }
+    }
+    warnings
+}
+
+/// Numeric dates that read either way (`03/04/2005`), read in the order asked for (`order`),
+/// while other numeric dates of the corpus can only be read the other way (`07/22/2010`):
+/// they are named, with the flag that reads them the other way. Dates are read in parallel
+/// as documents are counted, so the run warns rather than reading them again.
+fn date_order_warning(docs: &[DocRecord], order: ingest::date::DateOrder) -> Option<String> {
+    use ingest::date::{DateOrder, DateReading};
+    let only = |r: DateReading| {
+        let first = docs.iter().find(|d| d.reading == r);
+        let n = docs.iter().filter(|d| d.reading == r).count();
+        (first.map(|d| d.name.to_string()), n)
+    };
+    let (day_first, month_first) = (
+        only(DateReading::DayFirstOnly),
+        only(DateReading::MonthFirstOnly),
+    );
+    let either: Vec<String> = docs
+        .iter()
+        .filter(|d| d.reading == DateReading::EitherOrder)
+        .filter_map(|d| Some(format!("{} ({})", d.name, d.date_text()?)))
+        .collect();
+    let (asked, other_way, against, with_it, advice) = match order {
+        DateOrder::DayFirst => (
+            "day first",
+            "month first",
+            &month_first,
+            &day_first,
+            "if the corpus writes the month first (US style), run again with --month-first",
+        ),
+        DateOrder::MonthFirst => (
+            "month first",
+            "day first",
+            &day_first,
+            &month_first,
+            "if the corpus writes the day first, run again without --month-first",
+        ),
+    };
+    let against_first = against.0.as_ref().filter(|_| !either.is_empty())?;
+    let seen = match &with_it.0 {
+        None => format!(
+            "{} numeric date(s) can only be read {other_way} (first: {against_first}) and none \
+             only {asked}",
+            against.1
+        ),
+        Some(with_first) => format!(
+            "the numeric dates are written both ways ({} only {asked}, first: {with_first}; \
+             {} only {other_way}, first: {against_first})",
+            with_it.1, against.1
+        ),
+    };
+    Some(format!(
+        "{seen}, yet {} date(s) that read either way (such as 03/04/2005) were read {asked}, \
+         and may be wrong: {}; {advice}",
+        either.len(),
+        list(&either)
+    ))
+}
+
 /// At most five items, then how many more.
-fn list(items: &[String]) -> String {
+pub(crate) fn list(items: &[String]) -> String {
     let mut s = items.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
     if items.len() > 5 {
         s.push_str(&format!("; and {} more", items.len() - 5));
@@ -1547,12 +1702,61 @@ mod tests {
     }
 
     #[test]
+    fn numeric_dates_read_against_the_rest_of_the_corpus_are_named_with_the_flag_to_use() {
+        use ingest::date::{DateOrder, DateReading::*};
+        let doc = |name: &str, reading| {
+            let info = ingest::DocumentInfo {
+                name: name.into(),
+                title: String::new(),
+                date: chrono::NaiveDate::from_ymd_opt(2005, 4, 3),
+                date_source: Some(ingest::date::DateSource::Text),
+                reading,
+                impossible_date: None,
+                source: None,
+                encoding: "UTF-8",
+                replaced_chars: 0,
+                bytes: 1,
+                sha256: [0; 32],
+            };
+            DocRecord::new(info, None, count::DocSize::default(), true, 0, false)
+        };
+        let docs = [doc("a", EitherOrder), doc("b", MonthFirstOnly)];
+        let w = date_order_warning(&docs, DateOrder::DayFirst).unwrap();
+        assert!(
+            w.starts_with("1 numeric date(s) can only be read month first (first: b)")
+                && w.contains("a (2005-04-03)")
+                && w.ends_with("run again with --month-first"),
+            "{w}"
+        );
+        // Read month first as asked: nothing against it.
+        assert_eq!(date_order_warning(&docs, DateOrder::MonthFirst), None);
+        // Both ways in one corpus: the either-way dates are named whatever the order.
+        let docs = [
+            doc("a", EitherOrder),
+            doc("b", MonthFirstOnly),
+            doc("c", DayFirstOnly),
+        ];
+        let w = date_order_warning(&docs, DateOrder::MonthFirst).unwrap();
+        assert!(
+            w.starts_with("the numeric dates are written both ways (1 only month first, first: b; 1 only day first, first: c)")
+                && w.ends_with("run again without --month-first"),
+            "{w}"
+        );
+        // No date that reads either way: nothing was guessed.
+        assert_eq!(
+            date_order_warning(&[doc("b", MonthFirstOnly)], DateOrder::DayFirst),
+            None
+        );
+    }
+
+    #[test]
     fn a_later_copy_counted_stands_at_the_first_copys_place_and_name() {
         let record = |name: &str, place: u64, counted: bool, text: u8| DocRecord {
             name: name.into(),
             title: "".into(),
             date: None,
             date_source: None,
+            reading: Default::default(),
             source: None,
             encoding: "UTF-8",
             replaced_chars: 0,
@@ -1602,6 +1806,7 @@ mod tests {
             title: "".into(),
             date: None,
             date_source: None,
+            reading: Default::default(),
             source: None,
             encoding: "UTF-8",
             replaced_chars: 0,

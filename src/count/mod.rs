@@ -442,6 +442,8 @@ pub struct Counter<'a> {
     kwic: Vec<KwicLine>,
     /// Lines kept by the last trim of `kwic`.
     kwic_trimmed: usize,
+    /// The sample keys of the lines that could still be in the sample, per period and theme.
+    kwic_keys: SampleGate,
     /// Documents added so far (the current document's number, from 1).
     doc: u32,
     /// Words of the current document in the parts added before this one.
@@ -493,6 +495,7 @@ impl<'a> Counter<'a> {
             periods: Vec::new(),
             kwic: Vec::new(),
             kwic_trimmed: 0,
+            kwic_keys: SampleGate::default(),
             doc: 0,
             offset: 0,
             theme_seen: Vec::new(),
@@ -704,56 +707,75 @@ impl<'a> Counter<'a> {
         if tally.themes.is_empty() {
             tally.themes = vec![ThemeCount::default(); self.matcher.theme_count()];
         }
-        let words = &self.words;
-        let stems = &self.stems;
-        let hits = self.matcher.find_by(
+        if self.theme_seen.is_empty() {
+            self.theme_seen = vec![0; self.matcher.theme_count()];
+        }
+        let (words, stems, theme_seen) = (&self.words, &self.stems, &mut self.theme_seen);
+        let (kwic, gate, trimmed) = (&mut self.kwic, &mut self.kwic_keys, &mut self.kwic_trimmed);
+        let (options, offset, watch) = (self.options, self.offset, self.watch.as_deref());
+        let order = self.order.ok_or(self.seed);
+        // The matched words, as written: one buffer for every hit.
+        let mut matched = String::new();
+        self.matcher.for_each_hit(
             tokens,
             |t| &words[t as usize].starts,
             |t| &words[t as usize].text,
             |t| &stems[words[t as usize].stem as usize],
-        );
-        if self.theme_seen.is_empty() {
-            self.theme_seen = vec![0; self.matcher.theme_count()];
-        }
-        for hit in hits {
-            let theme = &mut tally.themes[hit.theme];
-            theme.hits += 1;
-            if self.theme_seen[hit.theme] != doc {
-                theme.docs += 1;
-                self.theme_seen[hit.theme] = doc;
-            }
-            let matched: Vec<&str> = tokens[hit.start..hit.start + hit.len]
-                .iter()
-                .map(|&t| &*words[t as usize].text)
-                .collect();
-            *theme.words.entry(matched.join(" ")).or_default() += 1;
-            if let Some(watch) = &self.watch {
-                if watch.periods.get(hit.theme).is_some_and(|p| p == period) {
-                    watch.found[hit.theme].fetch_add(1, Ordering::Relaxed);
+            |hit| {
+                let theme = &mut tally.themes[hit.theme];
+                theme.hits += 1;
+                if theme_seen[hit.theme] != doc {
+                    theme.docs += 1;
+                    theme_seen[hit.theme] = doc;
                 }
-            }
-            self.kwic.push(kwic_line(
-                name,
-                period,
-                text,
-                spans,
-                hit,
-                self.offset,
-                self.options.kwic_window,
-                self.order.ok_or(self.seed),
-            ));
-        }
-        // Keep this thread's share of the sample small as it goes: trim when the lines have
-        // doubled since the last trim, so trimming costs O(1) per line on average.
-        if self.options.kwic_max > 0 && self.kwic.len() > 2 * self.kwic_trimmed + 4096 {
-            let mut part = Counts {
-                kwic: std::mem::take(&mut self.kwic),
-                ..Counts::default()
-            };
-            part.kwic_sample(self.options.kwic_max);
-            self.kwic = part.kwic;
-            self.kwic_trimmed = self.kwic.len();
-        }
+                matched.clear();
+                for (i, &t) in tokens[hit.start..hit.start + hit.len].iter().enumerate() {
+                    if i > 0 {
+                        matched.push(' ');
+                    }
+                    matched.push_str(&words[t as usize].text);
+                }
+                match theme.words.get_mut(matched.as_str()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        theme.words.insert(matched.clone(), 1);
+                    }
+                }
+                if let Some(watch) = watch {
+                    if watch.periods.get(hit.theme).is_some_and(|p| p == period) {
+                        watch.found[hit.theme].fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                // A line that cannot be in the sample is not built: a long document repeating
+                // a theme's word builds a few lines, not one per hit.
+                let position = offset + hit.start;
+                let key = sample_key(order, position);
+                if !gate.admits((p, hit.theme), (key, name, position), options.kwic_max) {
+                    return;
+                }
+                kwic.push(kwic_line(
+                    name,
+                    period,
+                    text,
+                    spans,
+                    hit,
+                    offset,
+                    options.kwic_window,
+                    key,
+                ));
+                // Keep this thread's share of the sample small as it goes: trim when the lines
+                // have doubled since the last trim, so trimming costs O(1) per line on average.
+                if options.kwic_max > 0 && kwic.len() > 2 * *trimmed + 4096 {
+                    let mut part = Counts {
+                        kwic: std::mem::take(kwic),
+                        ..Counts::default()
+                    };
+                    part.kwic_sample(options.kwic_max);
+                    *kwic = part.kwic;
+                    *trimmed = kwic.len();
+                }
+            },
+        );
     }
 
     /// Counts the phrases of a dated document beside each phrase, as stems are counted.
@@ -860,8 +882,63 @@ impl<'a> Counter<'a> {
     }
 }
 
+/// The most bytes of context a concordance line keeps each side, per word of the window:
+/// generous for words and the punctuation between them, and a bound when the text between
+/// two words is pages long (a run of numbers or symbols is not words).
+const CONTEXT_BYTES_PER_WORD: usize = 40;
+
+/// A line's sample key: the document's place in reading order then the word's, when known
+/// (`Ok`; positions past 2^24 share a key; ties fall to document and position), else a hash
+/// of the document's text seed and the word's position (`Err(seed)`).
+fn sample_key(order: Result<u64, u64>, position: usize) -> u64 {
+    match order {
+        Ok(place) => (place << 24) | position.min((1 << 24) - 1) as u64,
+        Err(seed) => {
+            let mut hasher = rustc_hash::FxHasher::default();
+            (seed, position).hash(&mut hasher);
+            hasher.finish()
+        }
+    }
+}
+
+/// Which lines could still be in a counter's sample: per (period, theme), the
+/// [`CountOptions::kwic_max`] smallest (key, document, position) seen, the order
+/// [`Counts::kwic_sample`] keeps. A hit ordered after all of them is passed over before its
+/// line is built, so the lines built grow with the sample, not with the hits (with keys in
+/// reading order, none after the first `kwic_max`; with hashed keys, about
+/// `kwic_max · ln(hits / kwic_max)`).
+#[derive(Default)]
+struct SampleGate {
+    kept: FxHashMap<(usize, usize), std::collections::BinaryHeap<SampleEntry>>,
+}
+
+/// A line's place in the sample order: key, document, position.
+type SampleEntry = (u64, Box<str>, usize);
+
+impl SampleGate {
+    /// Whether a line of `group` (period, theme) with `line` (key, document, position) could
+    /// be in a sample of `max` lines (0: every line is kept); records it if so.
+    fn admits(&mut self, group: (usize, usize), line: (u64, &str, usize), max: usize) -> bool {
+        if max == 0 {
+            return true;
+        }
+        let heap = self.kept.entry(group).or_default();
+        if heap.len() >= max {
+            let last = heap.peek().expect("full");
+            if line >= (last.0, &*last.1, last.2) {
+                return false;
+            }
+            heap.pop();
+        }
+        heap.push((line.0, Box::from(line.1), line.2));
+        true
+    }
+}
+
 /// The concordance line of `hit`: `window` words each side, as written (after
-/// normalisation), on one line.
+/// normalisation), on one line. Each side, and the match, is read from at most
+/// [`CONTEXT_BYTES_PER_WORD`] bytes per word of the window next to the match, and shows `…`
+/// where it was cut: the line's size does not depend on what lies between the words.
 #[allow(clippy::too_many_arguments)]
 fn kwic_line(
     name: &str,
@@ -871,30 +948,33 @@ fn kwic_line(
     hit: crate::lexicon::Hit,
     offset: usize,
     window: usize,
-    order: Result<u64, u64>,
+    key: u64,
 ) -> KwicLine {
+    let cap = window.max(1) * CONTEXT_BYTES_PER_WORD;
     let end = hit.start + hit.len;
     let left_from = hit.start.saturating_sub(window);
     let right_to = (end + window).min(spans.len());
     let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let left = one_line(&text[spans[left_from].start..spans[hit.start].start]);
-    let matched = one_line(&text[spans[hit.start].start..spans[end - 1].end]);
-    let right = if right_to > end {
-        one_line(&text[spans[end - 1].end..spans[right_to - 1].end])
-    } else {
-        String::new()
-    };
-    // The sample key: the document's place in reading order then the word's, when known
-    // (`Ok`; positions past 2^24 share a key; ties fall to document and position), else a
-    // hash of the document's text seed and the word's position (`Err(seed)`).
-    let key = match order {
-        Ok(place) => (place << 24) | (offset + hit.start).min((1 << 24) - 1) as u64,
-        Err(seed) => {
-            let mut hasher = rustc_hash::FxHasher::default();
-            (seed, offset + hit.start).hash(&mut hasher);
-            hasher.finish()
+    let (match_start, match_end) = (spans[hit.start].start, spans[end - 1].end);
+    let (from, to) = (spans[left_from].start, spans[right_to - 1].end);
+    let left_at = floor(text, match_start.saturating_sub(cap)).max(from);
+    let mut left = one_line(&text[left_at..match_start]);
+    if left_at > from {
+        left.insert(0, '…');
+    }
+    let match_to = floor(text, match_start + cap).min(match_end);
+    let mut matched = one_line(&text[match_start..match_to]);
+    if match_to < match_end {
+        matched.push('…');
+    }
+    let mut right = String::new();
+    if right_to > end {
+        let right_to = ceil(text, (match_end + cap).min(text.len())).min(to);
+        right = one_line(&text[match_end..right_to]);
+        if right_to < to {
+            right.push('…');
         }
-    };
+    }
     KwicLine {
         doc: name.to_string(),
         period: period.to_string(),
@@ -906,6 +986,24 @@ fn kwic_line(
         right,
         key,
     }
+}
+
+/// The nearest character boundary of `text` at or before `at` (at most its length).
+fn floor(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The nearest character boundary of `text` at or after `at` (at most its length).
+fn ceil(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 #[cfg(test)]
@@ -971,6 +1069,78 @@ mod tests {
         let starts: Vec<usize> = split.kwic.iter().map(|l| l.start).collect();
         let expected: Vec<usize> = whole.kwic.iter().map(|l| l.start).collect();
         assert_eq!(starts, expected);
+    }
+
+    /// Every line a counter found in one document of `text`, sampled `max` per theme and
+    /// period; and how many lines it had built before sampling. With `ordered`, keys follow
+    /// reading order, as in the report's pass.
+    fn lines_of(text: &str, max: usize, ordered: bool) -> (Vec<KwicLine>, usize) {
+        let t = english();
+        let lex = lexicon(&t, "\"commissioning\"");
+        let m = Matcher::new(&lex);
+        let options = CountOptions {
+            kwic_max: max,
+            ..CountOptions::default()
+        };
+        let mut counter = Counter::new(&t, &m, options);
+        if ordered {
+            counter.set_order(7);
+        }
+        counter.set_document(7, 99);
+        counter.add("d", Some("p"), text);
+        let built = counter.kwic.len();
+        (kwic_lines(vec![counter.finish()], max), built)
+    }
+
+    #[test]
+    fn a_document_repeating_a_theme_word_builds_only_the_lines_the_sample_can_keep() {
+        let text = "Commissioning and commissioning. ".repeat(50_000);
+        for ordered in [false, true] {
+            let (all, built_all) = lines_of(&text, 0, ordered);
+            assert_eq!(built_all, 100_000);
+            let (sample, built) = lines_of(&text, 3, ordered);
+            // Hashed keys: about 3 (1 + ln(100000 / 3)), some 34, lines are built; keys in
+            // reading order: the first three only.
+            assert!(built < 100, "{built} lines built");
+            if ordered {
+                assert_eq!(built, 3);
+            }
+            // The same three lines as sampling every line.
+            let mut reference = Counts {
+                kwic: all,
+                ..Counts::default()
+            };
+            reference.kwic_sample(3);
+            assert_eq!(sample, reference.kwic);
+        }
+    }
+
+    #[test]
+    fn a_concordance_line_holds_a_bounded_context_whatever_lies_between_the_words() {
+        // Numbers are not words: a megabyte of them lies between the words either side.
+        let numbers = " 12345".repeat(200_000);
+        let text = format!("The start{numbers} commissioning{numbers} the end.");
+        let (lines, _) = lines_of(&text, 0, false);
+        assert_eq!(lines.len(), 1);
+        let line = &lines[0];
+        let cap = 8 * CONTEXT_BYTES_PER_WORD;
+        assert!(
+            line.left.len() <= cap + 3 && line.left.starts_with('…'),
+            "{}",
+            line.left
+        );
+        assert!(
+            line.right.len() <= cap + 3 && line.right.ends_with('…'),
+            "{}",
+            line.right
+        );
+        assert_eq!(line.matched, "commissioning");
+        // A short context is whole, unmarked.
+        let (lines, _) = lines_of("The start 12 commissioning 34 the end.", 0, false);
+        assert_eq!(
+            (lines[0].left.as_str(), lines[0].right.as_str()),
+            ("The start 12", "34 the end")
+        );
     }
 
     #[test]
@@ -1052,7 +1222,7 @@ mod tests {
         let mut counts = resolve(
             counters.into_iter().map(Counter::finish).collect(),
             2,
-            |periods| vec![periods[0].to_string()],
+            |periods| vec![periods[0].0.to_string()],
             &FxHashMap::default(),
         )
         .unwrap();

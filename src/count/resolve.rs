@@ -153,15 +153,15 @@ type Firsts = [u64; FIRST_DOCS];
 
 /// The corpus's counts from every counter's tally; phrases seen fewer than `min_count` times
 /// in all periods together are left out (single words are all kept). For the periods that
-/// `first_docs_in` picks from the labels of all periods, each term's first documents in
-/// reading order are kept too ([`Counts::first_docs`]), a document's place read through
+/// `first_docs_in` picks from the labels and word tokens of all periods, each term's first
+/// documents in reading order are kept too ([`Counts::first_docs`]), a document's place read through
 /// `places` where it has an entry (a copy of a text counted in place of the first copy
 /// stands at the first copy's place). Fails only when a log written to a temporary file
 /// cannot be read back.
 pub fn resolve(
     tallies: Vec<Tally>,
     min_count: u64,
-    first_docs_in: impl Fn(&[&str]) -> Vec<String>,
+    first_docs_in: impl Fn(&[(&str, u64)]) -> Vec<String>,
     places: &FxHashMap<u64, u64>,
 ) -> std::io::Result<Counts> {
     let vocabulary = Vocabulary::new(&tallies);
@@ -172,7 +172,11 @@ pub fn resolve(
         }
     }
     let periods: Vec<(&str, Vec<(usize, &PeriodTally)>)> = by_period.into_iter().collect();
-    let first_docs_in = first_docs_in(&periods.iter().map(|p| p.0).collect::<Vec<_>>());
+    let sizes: Vec<(&str, u64)> = periods
+        .iter()
+        .map(|(label, parts)| (*label, parts.iter().map(|(_, part)| part.tokens).sum()))
+        .collect();
+    let first_docs_in = first_docs_in(&sizes);
 
     // First pass: each term's count, documents and largest count in one document (and, where
     // asked, its first documents).
