@@ -60,8 +60,10 @@ pub struct AnalyseArgs {
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
 
-    /// The two periods to compare, earlier first (e.g. 2003,2010). Default: the earliest and
-    /// the latest period.
+    /// The two periods to compare, earlier first (e.g. 2003,2010), whatever their size.
+    /// Default: the earliest and the latest period big enough to compare; a period is too
+    /// small when it has fewer than 100 words or fewer than a tenth of the median period's
+    /// words (a stray mistyped date), and the run names the periods it left out.
     #[arg(long, value_name = "A,B")]
     pub compare: Option<String>,
 
@@ -128,7 +130,8 @@ pub struct ReadArgs {
     pub stopwords: Option<PathBuf>,
 
     /// Read ambiguous numeric dates such as 03/04/2005 month first (US style). Default is day
-    /// first (UK style).
+    /// first (UK style); a run whose other dates can only be read month first (07/22/2010)
+    /// names the ambiguous ones in a warning.
     #[arg(long)]
     pub month_first: bool,
 

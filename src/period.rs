@@ -68,6 +68,19 @@ impl Periods {
         }
     }
 
+    /// Whether a date known only by its year (a bare `2010`) belongs in one of these periods:
+    /// in a year, a decade or a range of years it does; in a month it does not, and the
+    /// document is left out rather than put in January.
+    pub fn hold_years_alone(&self) -> bool {
+        !matches!(self, Periods::Every(PeriodKind::Month))
+    }
+
+    /// The label of the period holding a date known only by its year (`year` on 1 January),
+    /// if these periods [`hold_years_alone`](Periods::hold_years_alone).
+    pub fn label_of_year(&self, year: NaiveDate) -> Option<String> {
+        self.hold_years_alone().then(|| self.label(year))?
+    }
+
     /// Parses `--periods`: comma-separated years or year ranges (`1995-2004,2005-2014,2015`),
     /// in time order and not overlapping. Gaps are allowed (dates in them are left out).
     pub fn parse_ranges(text: &str) -> Result<Periods, String> {
@@ -137,6 +150,24 @@ mod tests {
             Periods::Every(PeriodKind::Decade).label(d(2003)).as_deref(),
             Some("2000s")
         );
+    }
+
+    #[test]
+    fn a_year_alone_is_in_a_year_a_decade_or_a_range_never_in_a_month() {
+        let d = NaiveDate::from_ymd_opt(2010, 1, 1).unwrap();
+        assert_eq!(Periods::Every(PeriodKind::Month).label_of_year(d), None);
+        assert_eq!(
+            Periods::Every(PeriodKind::Year).label_of_year(d).as_deref(),
+            Some("2010")
+        );
+        assert_eq!(
+            Periods::Every(PeriodKind::Decade)
+                .label_of_year(d)
+                .as_deref(),
+            Some("2010s")
+        );
+        let ranges = Periods::parse_ranges("2005-2014").unwrap();
+        assert_eq!(ranges.label_of_year(d).as_deref(), Some("2005-2014"));
     }
 
     #[test]

@@ -327,7 +327,7 @@ fn a_file_too_large_to_hold_whole_counts_every_word_once() {
     analyse(&input, &out, &["--quiet", "--ngrams", "1-3"]).success();
     let docs = table(&out, "documents.csv");
     let r = row(&docs, &[("path", "2010-export.txt")]);
-    assert_eq!(r["date"], "2010-01-01");
+    assert_eq!(r["date"], "2010", "only the year is known");
     assert_eq!(num(&r, "tokens"), (6 * n + 1) as f64);
     assert!(r["title"].chars().count() <= 201 && r["title"].ends_with('…'));
     let freq = table(&out, "term_frequencies.csv");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::counts::ThemeCount;
-use super::kwic::{kwic_line, KwicLine, Lines, Watch};
+use super::kwic::{kwic_line, sample_key, KwicLine, Lines, SampleGate, Watch};
 use super::log::{LoggedDoc, PeriodLog, SpillFile, TermId};
 use super::phrases::{Gram, Phrases, MAX_N};
 use super::vocab::Vocab;
@@ -124,7 +124,9 @@ pub struct Counter<'a> {
     phrases: Phrases,
     period_ids: FxHashMap<Box<str>, usize>,
     periods: Vec<(String, PeriodTally)>,
-    kwic: Lines,
+    pub(super) kwic: Lines,
+    /// The sample keys of the lines that could still be in the sample, per period and theme.
+    kwic_gate: SampleGate,
     open: Open,
     /// Each theme, the last document (by its number) that had a hit of it.
     theme_seen: Vec<u32>,
@@ -150,6 +152,7 @@ impl<'a> Counter<'a> {
             period_ids: FxHashMap::default(),
             periods: Vec::new(),
             kwic: Lines::default(),
+            kwic_gate: SampleGate::default(),
             open: Open::default(),
             theme_seen: Vec::new(),
             tokens: Vec::new(),
@@ -285,44 +288,67 @@ impl<'a> Counter<'a> {
         if tally.themes.is_empty() {
             tally.themes = vec![ThemeCount::default(); self.matcher.theme_count()];
         }
-        let (words, stems) = (&self.vocab.words, &self.vocab.stems);
-        let hits = self.matcher.find_by(
+        if self.theme_seen.is_empty() {
+            self.theme_seen = vec![0; self.matcher.theme_count()];
+        }
+        let (words, stems, theme_seen) =
+            (&self.vocab.words, &self.vocab.stems, &mut self.theme_seen);
+        let (kwic, gate) = (&mut self.kwic, &mut self.kwic_gate);
+        let (options, open, watch) = (self.options, &self.open, self.watch.as_deref());
+        let order = open.order.ok_or(open.seed);
+        // The matched words, as written: one buffer for every hit.
+        let mut matched = String::new();
+        self.matcher.for_each_hit(
             part.tokens,
             |t| &words[t as usize].starts,
             |t| &words[t as usize].text,
             |t| &stems[words[t as usize].stem as usize],
+            |hit| {
+                let theme = &mut tally.themes[hit.theme];
+                theme.hits += 1;
+                if theme_seen[hit.theme] != open.doc {
+                    theme.docs += 1;
+                    theme_seen[hit.theme] = open.doc;
+                }
+                matched.clear();
+                for (i, &t) in part.tokens[hit.start..hit.start + hit.len]
+                    .iter()
+                    .enumerate()
+                {
+                    if i > 0 {
+                        matched.push(' ');
+                    }
+                    matched.push_str(&words[t as usize].text);
+                }
+                match theme.words.get_mut(matched.as_str()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        theme.words.insert(matched.clone(), 1);
+                    }
+                }
+                if let Some(watch) = watch {
+                    watch.saw(hit.theme, period);
+                }
+                // A line that cannot be in the sample is not built: a long document repeating
+                // a theme's word builds a few lines, not one per hit.
+                let position = open.offset + hit.start;
+                let key = sample_key(order, position);
+                if !gate.admits((p, hit.theme), (key, part.name, position), options.kwic_max) {
+                    return;
+                }
+                let line = kwic_line(
+                    part.name,
+                    period,
+                    part.text,
+                    part.spans,
+                    hit,
+                    open.offset,
+                    options.kwic_window,
+                    key,
+                );
+                kwic.push(line, options.kwic_max);
+            },
         );
-        if self.theme_seen.is_empty() {
-            self.theme_seen = vec![0; self.matcher.theme_count()];
-        }
-        let doc = self.open.doc;
-        for hit in hits {
-            let theme = &mut tally.themes[hit.theme];
-            theme.hits += 1;
-            if self.theme_seen[hit.theme] != doc {
-                theme.docs += 1;
-                self.theme_seen[hit.theme] = doc;
-            }
-            let matched: Vec<&str> = part.tokens[hit.start..hit.start + hit.len]
-                .iter()
-                .map(|&t| &*words[t as usize].text)
-                .collect();
-            *theme.words.entry(matched.join(" ")).or_default() += 1;
-            if let Some(watch) = &self.watch {
-                watch.saw(hit.theme, period);
-            }
-            let line = kwic_line(
-                part.name,
-                period,
-                part.text,
-                part.spans,
-                hit,
-                self.open.offset,
-                self.options.kwic_window,
-                self.open.order.ok_or(self.open.seed),
-            );
-            self.kwic.push(line, self.options.kwic_max);
-        }
     }
 
     /// Ends the open document: its terms and their counts go to its period's log.

@@ -5,6 +5,8 @@
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use rustc_hash::FxHashMap;
+
 use super::counter::Tally;
 use crate::tokenise::Span;
 
@@ -117,8 +119,67 @@ impl Watch {
     }
 }
 
+/// The most bytes of context a concordance line keeps each side, per word of the window:
+/// generous for words and the punctuation between them, and a bound when the text between
+/// two words is pages long (a run of numbers or symbols is not words).
+pub(super) const CONTEXT_BYTES_PER_WORD: usize = 40;
+
+/// A line's sample key: the document's place in reading order then the word's, when known
+/// (`Ok`; positions past 2^24 share a key; ties fall to document and position), else a hash
+/// of the document's text seed and the word's position (`Err(seed)`).
+pub(super) fn sample_key(order: Result<u64, u64>, position: usize) -> u64 {
+    match order {
+        Ok(place) => (place << 24) | position.min((1 << 24) - 1) as u64,
+        Err(seed) => {
+            let mut hasher = rustc_hash::FxHasher::default();
+            (seed, position).hash(&mut hasher);
+            hasher.finish()
+        }
+    }
+}
+
+/// Which lines could still be in a counter's sample: per (period, theme), the `--kwic-max`
+/// smallest (key, document, position) seen, the order [`sample`] keeps. A hit ordered after
+/// all of them is passed over before its line is built, so the lines built grow with the
+/// sample, not with the hits (with keys in reading order, none after the first `kwic_max`;
+/// with hashed keys, about `kwic_max · ln(hits / kwic_max)`).
+#[derive(Default)]
+pub(super) struct SampleGate {
+    kept: FxHashMap<(usize, usize), std::collections::BinaryHeap<SampleEntry>>,
+}
+
+/// A line's place in the sample order: key, document, position.
+type SampleEntry = (u64, Box<str>, usize);
+
+impl SampleGate {
+    /// Whether a line of `group` (period, theme) with `line` (key, document, position) could
+    /// be in a sample of `max` lines (0: every line is kept); records it if so.
+    pub(super) fn admits(
+        &mut self,
+        group: (usize, usize),
+        line: (u64, &str, usize),
+        max: usize,
+    ) -> bool {
+        if max == 0 {
+            return true;
+        }
+        let heap = self.kept.entry(group).or_default();
+        if heap.len() >= max {
+            let last = heap.peek().expect("full");
+            if line >= (last.0, &*last.1, last.2) {
+                return false;
+            }
+            heap.pop();
+        }
+        heap.push((line.0, Box::from(line.1), line.2));
+        true
+    }
+}
+
 /// The concordance line of `hit`: `window` words each side, as written (after
-/// normalisation), on one line.
+/// normalisation), on one line. Each side, and the match, is read from at most
+/// [`CONTEXT_BYTES_PER_WORD`] bytes per word of the window next to the match, and shows `…`
+/// where it was cut: the line's size does not depend on what lies between the words.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn kwic_line(
     name: &str,
@@ -128,30 +189,33 @@ pub(super) fn kwic_line(
     hit: crate::lexicon::Hit,
     offset: usize,
     window: usize,
-    order: Result<u64, u64>,
+    key: u64,
 ) -> KwicLine {
+    let cap = window.max(1) * CONTEXT_BYTES_PER_WORD;
     let end = hit.start + hit.len;
     let left_from = hit.start.saturating_sub(window);
     let right_to = (end + window).min(spans.len());
     let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let left = one_line(&text[spans[left_from].start..spans[hit.start].start]);
-    let matched = one_line(&text[spans[hit.start].start..spans[end - 1].end]);
-    let right = if right_to > end {
-        one_line(&text[spans[end - 1].end..spans[right_to - 1].end])
-    } else {
-        String::new()
-    };
-    // The sample key: the document's place in reading order then the word's, when known
-    // (`Ok`; positions past 2^24 share a key; ties fall to document and position), else a
-    // hash of the document's text seed and the word's position (`Err(seed)`).
-    let key = match order {
-        Ok(place) => (place << 24) | (offset + hit.start).min((1 << 24) - 1) as u64,
-        Err(seed) => {
-            let mut hasher = rustc_hash::FxHasher::default();
-            (seed, offset + hit.start).hash(&mut hasher);
-            hasher.finish()
+    let (match_start, match_end) = (spans[hit.start].start, spans[end - 1].end);
+    let (from, to) = (spans[left_from].start, spans[right_to - 1].end);
+    let left_at = floor(text, match_start.saturating_sub(cap)).max(from);
+    let mut left = one_line(&text[left_at..match_start]);
+    if left_at > from {
+        left.insert(0, '…');
+    }
+    let match_to = floor(text, match_start + cap).min(match_end);
+    let mut matched = one_line(&text[match_start..match_to]);
+    if match_to < match_end {
+        matched.push('…');
+    }
+    let mut right = String::new();
+    if right_to > end {
+        let right_to = ceil(text, (match_end + cap).min(text.len())).min(to);
+        right = one_line(&text[match_end..right_to]);
+        if right_to < to {
+            right.push('…');
         }
-    };
+    }
     KwicLine {
         doc: name.to_string(),
         period: period.to_string(),
@@ -163,4 +227,22 @@ pub(super) fn kwic_line(
         right,
         key,
     }
+}
+
+/// The nearest character boundary of `text` at or before `at` (at most its length).
+fn floor(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The nearest character boundary of `text` at or after `at` (at most its length).
+fn ceil(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }

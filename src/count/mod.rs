@@ -140,6 +140,75 @@ mod tests {
         assert_eq!(starts, expected);
     }
 
+    /// Every line a counter found in one document of `text`, sampled `max` per theme and
+    /// period; and how many lines it had built before sampling. With `ordered`, keys follow
+    /// reading order, as in the report's pass.
+    fn lines_of(text: &str, max: usize, ordered: bool) -> (Vec<KwicLine>, usize) {
+        let t = english();
+        let lex = lexicon(&t, "\"commissioning\"");
+        let m = Matcher::new(&lex);
+        let options = CountOptions {
+            kwic_max: max,
+            ..CountOptions::default()
+        };
+        let mut counter = Counter::new(&t, &m, options);
+        if ordered {
+            counter.set_order(7);
+        }
+        counter.set_document(7, 99);
+        counter.add("d", Some("p"), text);
+        let built = counter.kwic.lines.len();
+        (kwic_lines(vec![counter.finish()], max), built)
+    }
+
+    #[test]
+    fn a_document_repeating_a_theme_word_builds_only_the_lines_the_sample_can_keep() {
+        let text = "Commissioning and commissioning. ".repeat(50_000);
+        for ordered in [false, true] {
+            let (all, built_all) = lines_of(&text, 0, ordered);
+            assert_eq!(built_all, 100_000);
+            let (sample, built) = lines_of(&text, 3, ordered);
+            // Hashed keys: about 3 (1 + ln(100000 / 3)), some 34, lines are built; keys in
+            // reading order: the first three only.
+            assert!(built < 100, "{built} lines built");
+            if ordered {
+                assert_eq!(built, 3);
+            }
+            // The same three lines as sampling every line.
+            let mut reference = all;
+            kwic_sample(&mut reference, 3);
+            assert_eq!(sample, reference);
+        }
+    }
+
+    #[test]
+    fn a_concordance_line_holds_a_bounded_context_whatever_lies_between_the_words() {
+        // Numbers are not words: a megabyte of them lies between the words either side.
+        let numbers = " 12345".repeat(200_000);
+        let text = format!("The start{numbers} commissioning{numbers} the end.");
+        let (lines, _) = lines_of(&text, 0, false);
+        assert_eq!(lines.len(), 1);
+        let line = &lines[0];
+        let cap = 8 * kwic::CONTEXT_BYTES_PER_WORD;
+        assert!(
+            line.left.len() <= cap + 3 && line.left.starts_with('…'),
+            "{}",
+            line.left
+        );
+        assert!(
+            line.right.len() <= cap + 3 && line.right.ends_with('…'),
+            "{}",
+            line.right
+        );
+        assert_eq!(line.matched, "commissioning");
+        // A short context is whole, unmarked.
+        let (lines, _) = lines_of("The start 12 commissioning 34 the end.", 0, false);
+        assert_eq!(
+            (lines[0].left.as_str(), lines[0].right.as_str()),
+            ("The start 12", "34 the end")
+        );
+    }
+
     #[test]
     fn tokens_include_stopwords_terms_do_not() {
         let c = count("The commissioning of the commissioners: clinical commissioning.");

@@ -8,9 +8,12 @@
 //! Month names are English, any case, full, three letters or in between (`Sept`). A weekday
 //! before the date and a time after it belong to the date. In a range such as
 //! `18-19 November 2010` the last day is taken. Impossible days (31 June, 29 February 2011)
-//! are refused, never corrected. A full date may have any year from 1000 to 2100 (the run
-//! warns about those before 1800); a year standing alone is a date only from 1800 to 2100. Two-digit years, and a month
-//! without a day (`July 2010`), are not dates here.
+//! are refused, never corrected, and named ([`impossible_date`]) so the run can say so. A full
+//! date may have any year from 1000 to 2100 (the run warns about those before 1800); a year
+//! standing alone is a date only from 1800 to 2100, and only a year ([`DateReading::YearOnly`]).
+//! Two-digit years, and a month without a day (`July 2010`), are not dates here. How a numeric
+//! date could be read ([`DateReading`]) is kept, so that a corpus whose dates are written month
+//! first can be told from the dates themselves.
 
 use std::ops::RangeInclusive;
 use std::sync::LazyLock;
@@ -26,6 +29,25 @@ pub enum DateOrder {
     DayFirst,
     /// March 4, 2005 (US).
     MonthFirst,
+}
+
+/// What a date's written form says beyond the date: whether only its year is known, and for a
+/// numeric date (`03/04/2005`), which orders of day and month it can be read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateReading {
+    /// Read one way whatever the order: written with a month name, in ISO order, or numeric
+    /// with day and month equal (`05/05/2005`).
+    #[default]
+    Plain,
+    /// A year alone (`2010` in a cell or a file name): the day and month are not known, and
+    /// the date stands for the whole year.
+    YearOnly,
+    /// Numeric, real either way and different (`03/04/2005`): read in the order asked for.
+    EitherOrder,
+    /// Numeric, real only day first (`22/07/2010`).
+    DayFirstOnly,
+    /// Numeric, real only month first (`07/22/2010`).
+    MonthFirstOnly,
 }
 
 /// Where a document's date came from.
@@ -65,6 +87,11 @@ impl DateSource {
 pub struct HeaderScan {
     /// The date and where it was found.
     pub date: Option<(NaiveDate, DateSource)>,
+    /// How the date could be read.
+    pub reading: DateReading,
+    /// Text shaped like a date that is no real day (`29/02/2011`), met where the date was
+    /// looked for before the date found (if any).
+    pub impossible: Option<String>,
     /// 0-based index of the `Published:`/`Date:` line: metadata, not part of the text.
     pub date_line: Option<usize>,
     /// The first non-empty line, trimmed, that is neither the date line nor only a date.
@@ -143,47 +170,113 @@ fn month_number(word: &str) -> Option<u32> {
     Some(index as u32 + 1)
 }
 
+/// What one match of [`DATE`] holds.
+enum Candidate {
+    Real(NaiveDate, DateReading),
+    /// Date-shaped with a year in range, but no such day in any order allowed
+    /// (`31/04/2010`, `29 February 2011`, `2010-13-01`).
+    Impossible,
+    /// A year out of range, or a word that only looks like a month.
+    NotADate,
+}
+
 /// The date written in one match of [`DATE`], if it exists.
-fn from_captures(c: &Captures, order: DateOrder) -> Option<NaiveDate> {
+fn from_captures(c: &Captures, order: DateOrder) -> Candidate {
     let num = |group: &str| c.name(group)?.as_str().parse::<u32>().ok();
     let month = |group: &str| month_number(c.name(group)?.as_str());
+    let full = |y: Option<u32>, m: Option<u32>, d: Option<u32>, reading| match (y, m, d) {
+        (Some(y), Some(m), Some(d)) if FULL_DATE_YEARS.contains(&y) => match ymd(y, m, d) {
+            Some(date) => Candidate::Real(date, reading),
+            None => Candidate::Impossible,
+        },
+        _ => Candidate::NotADate,
+    };
     if let Some(y) = num("iso_y") {
-        return ymd(y, num("iso_m")?, num("iso_d")?);
+        return full(Some(y), num("iso_m"), num("iso_d"), DateReading::Plain);
     }
     if let Some(y) = num("num_y") {
-        let (a, b) = (num("num_a")?, num("num_b")?);
-        let (m, d) = match order {
-            DateOrder::DayFirst => (b, a),
-            DateOrder::MonthFirst => (a, b),
+        let (Some(a), Some(b)) = (num("num_a"), num("num_b")) else {
+            return Candidate::NotADate;
         };
-        return ymd(y, m, d).or_else(|| ymd(y, d, m));
+        if !FULL_DATE_YEARS.contains(&y) {
+            return Candidate::NotADate;
+        }
+        let (day_first, month_first) = (ymd(y, b, a), ymd(y, a, b));
+        let reading = match (day_first, month_first) {
+            (None, None) => return Candidate::Impossible,
+            (Some(x), Some(y)) if x == y => DateReading::Plain,
+            (Some(_), Some(_)) => DateReading::EitherOrder,
+            (Some(_), None) => DateReading::DayFirstOnly,
+            (None, Some(_)) => DateReading::MonthFirstOnly,
+        };
+        let date = match order {
+            DateOrder::DayFirst => day_first.or(month_first),
+            DateOrder::MonthFirst => month_first.or(day_first),
+        };
+        return Candidate::Real(date.expect("one order is real"), reading);
     }
     if let Some(y) = num("dm_y") {
-        return ymd(y, month("dm_m")?, num("dm_d")?);
+        return full(Some(y), month("dm_m"), num("dm_d"), DateReading::Plain);
     }
-    ymd(num("md_y")?, month("md_m")?, num("md_d")?)
+    full(num("md_y"), month("md_m"), num("md_d"), DateReading::Plain)
 }
 
 /// The first real date written anywhere in `s`, in any accepted form (see the module docs).
 /// Impossible dates are skipped, and so are number pairs that are not dates (`Page 8 9`,
 /// phone numbers). In a range such as `18-19 November 2010` the last day is taken.
 pub fn find_date(s: &str, order: DateOrder) -> Option<NaiveDate> {
-    DATE.captures_iter(s).find_map(|c| from_captures(&c, order))
+    find_reading(s, order).map(|(d, _)| d)
+}
+
+/// [`find_date`], with how the date could be read.
+pub fn find_reading(s: &str, order: DateOrder) -> Option<(NaiveDate, DateReading)> {
+    scan_line(s, order).0
+}
+
+/// The first text in `s` shaped like a full date, with a year from 1000 to 2100, that is no
+/// real day in any order allowed: `31/04/2010`, `29/02/2011`, `29 February 2011`,
+/// `2010-13-01`. `None` when a real date comes first, or there is none.
+pub fn impossible_date(s: &str) -> Option<String> {
+    scan_line(s, DateOrder::DayFirst).1
+}
+
+/// The first real date in `s`, and the first impossible one before it.
+fn scan_line(s: &str, order: DateOrder) -> (Option<(NaiveDate, DateReading)>, Option<String>) {
+    let mut impossible = None;
+    for c in DATE.captures_iter(s) {
+        match from_captures(&c, order) {
+            Candidate::Real(d, r) => return (Some((d, r)), impossible),
+            Candidate::Impossible if impossible.is_none() => {
+                impossible = c.get(0).map(|m| m.as_str().trim().to_string());
+            }
+            _ => {}
+        }
+    }
+    (None, impossible)
 }
 
 /// A cell of a metadata table: the whole cell (trimmed) must be a date in a form
 /// [`find_date`] accepts, time allowed (`2010-07-22 10:00:00`), or a bare year, read as
 /// 1 January (`2010` → 2010-01-01). Anything else (`about 2010`, `2010-07-22 or so`) is `None`.
 pub fn parse_date_cell(s: &str, order: DateOrder) -> Option<NaiveDate> {
+    read_date_cell(s, order).map(|(d, _)| d)
+}
+
+/// [`parse_date_cell`], with how the date could be read: a bare year is
+/// [`DateReading::YearOnly`].
+pub fn read_date_cell(s: &str, order: DateOrder) -> Option<(NaiveDate, DateReading)> {
     let s = s.trim();
     if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return year_alone(s.parse().ok()?);
+        return Some((year_alone(s.parse().ok()?)?, DateReading::YearOnly));
     }
     let c = DATE.captures(s)?;
     if c.get(0)?.as_str().len() != s.len() {
         return None;
     }
-    from_captures(&c, order)
+    match from_captures(&c, order) {
+        Candidate::Real(d, r) => Some((d, r)),
+        _ => None,
+    }
 }
 
 /// Reads the top of a document. The first of its first ten lines labelled `Published:` or
@@ -195,12 +288,26 @@ pub fn parse_date_cell(s: &str, order: DateOrder) -> Option<NaiveDate> {
 pub fn scan_header(text: &str, order: DateOrder) -> HeaderScan {
     let head: Vec<&str> = text.lines().take(HEADER_LINES).collect();
     let date_line = head.iter().position(|l| is_date_line(l));
-    let date = match date_line.and_then(|i| find_date(head[i], order)) {
-        Some(d) => Some((d, DateSource::DateLine)),
-        None => head
-            .iter()
-            .find_map(|l| find_date(l, order))
-            .map(|d| (d, DateSource::Text)),
+    // An impossible date where the date was looked for, before the date found, is kept: on
+    // the date line when it gave none, else before the first real date in the lines.
+    let (on_date_line, mut impossible) = match date_line {
+        Some(i) => scan_line(head[i], order),
+        None => (None, None),
+    };
+    let (date, reading) = match on_date_line {
+        Some((d, r)) => (Some((d, DateSource::DateLine)), r),
+        None => {
+            let mut found = None;
+            for line in &head {
+                let (real, odd) = scan_line(line, order);
+                impossible = impossible.or(odd);
+                if let Some((d, r)) = real {
+                    found = Some((Some((d, DateSource::Text)), r));
+                    break;
+                }
+            }
+            found.unwrap_or((None, DateReading::Plain))
+        }
     };
     let title = text
         .lines()
@@ -211,6 +318,8 @@ pub fn scan_header(text: &str, order: DateOrder) -> HeaderScan {
         .map(str::to_string);
     HeaderScan {
         date,
+        reading,
+        impossible,
         date_line,
         title,
     }
@@ -241,14 +350,21 @@ fn is_only_a_date(line: &str) -> bool {
 /// The file name is tried first, then its folders from the nearest (`2007/a.txt`). A numeric
 /// date whose day and month could be swapped (`03-04-2005`) gives only its year.
 pub fn date_from_file_name(name: &str) -> Option<NaiveDate> {
+    reading_from_file_name(name).map(|(d, _)| d)
+}
+
+/// [`date_from_file_name`], with how the date could be read: a year is
+/// [`DateReading::YearOnly`], a full date [`DateReading::Plain`].
+pub fn reading_from_file_name(name: &str) -> Option<(NaiveDate, DateReading)> {
     name.rsplit('/').find_map(|part| {
         let part = part.replace('_', " ");
         let full = find_date(&part, DateOrder::DayFirst);
         if full.is_some() && full == find_date(&part, DateOrder::MonthFirst) {
-            return full;
+            return full.map(|d| (d, DateReading::Plain));
         }
         YEAR.find_iter(&part)
             .find_map(|y| year_alone(y.as_str().parse().ok()?))
+            .map(|d| (d, DateReading::YearOnly))
     })
 }
 
@@ -394,8 +510,10 @@ mod tests {
             scan_header(&a, DayFirst),
             HeaderScan {
                 date: Some((d(2003, 10, 16).unwrap(), DateSource::DateLine)),
+                reading: DateReading::DayFirstOnly,
                 date_line: Some(0),
                 title: Some(title.into()),
+                ..HeaderScan::default()
             }
         );
         let b =
@@ -406,6 +524,7 @@ mod tests {
                 date: Some((d(2010, 7, 22).unwrap(), DateSource::Text)),
                 date_line: None,
                 title: Some("Don’t ditch PCTs’ talents".into()),
+                ..HeaderScan::default()
             }
         );
     }
@@ -475,6 +594,88 @@ mod tests {
         ] {
             assert_eq!(date_from_file_name(name), None, "{name}");
         }
+    }
+
+    #[test]
+    fn impossible_dates_are_named_not_taken_for_no_date() {
+        for s in [
+            "29/02/2011",
+            "31/04/2010",
+            "2010-13-01",
+            "31 June 2010",
+            "29 February 2011",
+            "June 31, 2010",
+            "13/13/2010",
+        ] {
+            assert_eq!(
+                impossible_date(&format!("Published: {s}")).as_deref(),
+                Some(s)
+            );
+        }
+        // A real date first, a number that is no date, or a year out of range: none.
+        for s in [
+            "1 May 2009, then 31/04/2010",
+            "Page 8 9",
+            "12/10/0750",
+            "no date",
+        ] {
+            assert_eq!(impossible_date(s), None, "{s}");
+        }
+        let s = scan_header("Published: 29/02/2011\n\nTitle\n\nBody", DayFirst);
+        assert_eq!(
+            (s.date, s.impossible.as_deref()),
+            (None, Some("29/02/2011"))
+        );
+        assert_eq!(s.title.as_deref(), Some("Title"));
+        // The date line had none: the date is taken from the text, and the impossible one
+        // is still named.
+        let s = scan_header("Date: 31/04/2010\nTitle\n1 May 2010", DayFirst);
+        assert_eq!(s.date, Some((d(2010, 5, 1).unwrap(), DateSource::Text)));
+        assert_eq!(s.impossible.as_deref(), Some("31/04/2010"));
+        // One after the date found is not where the date was looked for.
+        let s = scan_header("Title\n1 May 2010\n31/04/2010", DayFirst);
+        assert_eq!(s.impossible, None);
+    }
+
+    #[test]
+    fn how_a_numeric_date_could_be_read_is_kept() {
+        use DateReading::*;
+        for (s, reading) in [
+            ("03/04/2005", EitherOrder),
+            ("22/07/2010", DayFirstOnly),
+            ("07/22/2010", MonthFirstOnly),
+            ("05/05/2005", Plain),
+            ("22 July 2010", Plain),
+            ("2010-07-22", Plain),
+        ] {
+            for order in [DayFirst, MonthFirst] {
+                assert_eq!(find_reading(s, order).unwrap().1, reading, "{s}");
+            }
+        }
+        assert_eq!(
+            find_reading("03/04/2005", MonthFirst).unwrap().0,
+            d(2005, 3, 4).unwrap()
+        );
+        assert_eq!(
+            read_date_cell("2010", DayFirst),
+            Some((d(2010, 1, 1).unwrap(), YearOnly))
+        );
+        assert_eq!(
+            read_date_cell("07/22/2010", DayFirst).unwrap().1,
+            MonthFirstOnly
+        );
+        assert_eq!(
+            reading_from_file_name("report_2007.txt").unwrap().1,
+            YearOnly
+        );
+        assert_eq!(
+            reading_from_file_name("03-04-2005.txt").unwrap().1,
+            YearOnly
+        );
+        assert_eq!(
+            reading_from_file_name("2010-07-22-note.txt").unwrap().1,
+            Plain
+        );
     }
 
     #[test]

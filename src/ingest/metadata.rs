@@ -10,12 +10,14 @@ use polars::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::error::InputError;
-use crate::ingest::date::{parse_date_cell, DateOrder};
+use crate::ingest::date::{impossible_date, read_date_cell, DateOrder, DateReading};
 
 /// What metadata.csv says about one file.
 #[derive(Debug, Clone, Default)]
 pub struct MetadataRow {
     pub date: Option<NaiveDate>,
+    /// How the date could be read (a bare year is only a year).
+    pub reading: DateReading,
     pub title: Option<String>,
     pub source: Option<String>,
 }
@@ -66,13 +68,19 @@ pub fn load(path: &Path, order: DateOrder) -> Result<Metadata, InputError> {
         let Some(file) = file.filter(|f| !f.is_empty()) else {
             return Err(fail(format!("line {line}: the 'file' cell is empty")));
         };
-        let date =
-            match date.filter(|d| !d.is_empty()) {
-                None => None,
-                Some(d) => Some(parse_date_cell(&d, order).ok_or_else(|| {
-                    fail(format!("line {line}: '{d}' is not a date (for {file})"))
-                })?),
-            };
+        let (date, reading) = match date.filter(|d| !d.is_empty()) {
+            None => (None, DateReading::Plain),
+            Some(d) => {
+                let (date, reading) = read_date_cell(&d, order).ok_or_else(|| {
+                    let what = match impossible_date(&d) {
+                        Some(_) => "is an impossible date (no such day)",
+                        None => "is not a date",
+                    };
+                    fail(format!("line {line}: '{d}' {what} (for {file})"))
+                })?;
+                (Some(date), reading)
+            }
+        };
         let pick = |col: &Option<Vec<Option<String>>>| {
             col.as_ref()
                 .and_then(|c| c[i].clone())
@@ -80,6 +88,7 @@ pub fn load(path: &Path, order: DateOrder) -> Result<Metadata, InputError> {
         };
         let row = MetadataRow {
             date,
+            reading,
             title: pick(&titles),
             source: pick(&sources),
         };
@@ -119,6 +128,13 @@ mod tests {
         let e = load_str("name,when\na.txt,2003\n").unwrap_err().to_string();
         assert!(
             e.contains("needs columns 'file' and 'date'") && e.contains("name, when"),
+            "{e}"
+        );
+        let e = load_str("file,date\na.txt,31/04/2010\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 2: '31/04/2010' is an impossible date (no such day) (for a.txt)"),
             "{e}"
         );
         let e = load_str("file,date\na.txt,soon\n").unwrap_err().to_string();

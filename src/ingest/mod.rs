@@ -16,7 +16,7 @@ pub mod walk;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
-use date::{DateOrder, DateSource};
+use date::{DateOrder, DateReading, DateSource};
 use metadata::Metadata;
 use walk::{Skipped, SourceFile};
 
@@ -31,6 +31,11 @@ pub struct DocumentInfo {
     pub date: Option<NaiveDate>,
     /// Where the date came from.
     pub date_source: Option<DateSource>,
+    /// How the date could be read: only its year known, which orders a numeric date allows.
+    pub reading: DateReading,
+    /// A date-shaped text at the top of the document that is no real day (`29/02/2011`),
+    /// when the date was looked for there: it was not used.
+    pub impossible_date: Option<String>,
     /// The `source` column of metadata.csv, if any.
     pub source: Option<String>,
     /// Encoding the bytes were read as.
@@ -195,22 +200,31 @@ pub fn read_document(
         .and_then(|p| p.date.as_deref())
         .and_then(|raw| {
             raw.get(..10)
-                .and_then(|d| date::parse_date_cell(d, order))
-                .or_else(|| date::find_date(raw, order))
+                .and_then(|d| date::read_date_cell(d, order))
+                .or_else(|| date::find_reading(raw, order))
         });
     let header = date::scan_header(&decoded_text, order);
     let meta = metadata.get(&file.name);
-    let (date, date_source) = match meta.and_then(|m| m.date) {
-        Some(d) => (Some(d), Some(DateSource::Metadata)),
-        None if page_date.is_some() => (page_date, Some(DateSource::HtmlMeta)),
-        None => match header.date {
-            Some((d, s)) => (Some(d), Some(s)),
-            None => match date::date_from_file_name(&file.name) {
-                Some(d) => (Some(d), Some(DateSource::FileName)),
-                None => (None, None),
+    let (date, date_source, reading) = match meta.and_then(|m| Some((m.date?, m.reading))) {
+        Some((d, r)) => (Some(d), Some(DateSource::Metadata), r),
+        None => match page_date {
+            Some((d, r)) => (Some(d), Some(DateSource::HtmlMeta), r),
+            None => match header.date {
+                Some((d, s)) => (Some(d), Some(s), header.reading),
+                None => match date::reading_from_file_name(&file.name) {
+                    Some((d, r)) => (Some(d), Some(DateSource::FileName), r),
+                    None => (None, None, DateReading::Plain),
+                },
             },
         },
     };
+    // Named only where the date was looked for in the text.
+    let impossible_date = header.impossible.filter(|_| {
+        !matches!(
+            date_source,
+            Some(DateSource::Metadata | DateSource::HtmlMeta)
+        )
+    });
     let title = meta
         .and_then(|m| m.title.clone())
         .or(page.and_then(|p| p.title))
@@ -252,6 +266,8 @@ pub fn read_document(
             title,
             date,
             date_source,
+            reading,
+            impossible_date,
             source: meta.and_then(|m| m.source.clone()),
             encoding: decoded.encoding,
             replaced_chars: decoded.replaced,

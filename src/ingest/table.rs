@@ -479,10 +479,11 @@ pub fn row_name(file: &SourceFile, row: &Row) -> String {
 /// second value is then the cell, for the warning.
 pub fn to_document(file: &SourceFile, row: Row, order: DateOrder) -> (Document, Option<String>) {
     let name = row_name(file, &row);
-    let date = row
+    let (date, reading) = row
         .date
         .as_deref()
-        .and_then(|d| date::parse_date_cell(d, order));
+        .and_then(|d| date::read_date_cell(d, order))
+        .unzip();
     let bad_date = match (&row.date, date) {
         (Some(cell), None) => Some(cell.clone()),
         _ => None,
@@ -501,6 +502,8 @@ pub fn to_document(file: &SourceFile, row: Row, order: DateOrder) -> (Document, 
         title,
         date,
         date_source: date.map(|_| DateSource::Column),
+        reading: reading.unwrap_or_default(),
+        impossible_date: None,
         source: None,
         // The table's encoding is known once it is read (see `TableReport::encoding`).
         encoding: "UTF-8",

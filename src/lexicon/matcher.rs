@@ -4,9 +4,12 @@
 //! start with it, plus the short list of patterns that start with a prefix), so each token
 //! costs one look-up however many patterns the lexicon holds; only the candidates that start
 //! at a token are checked further. Within one theme, overlapping matches count once, the
-//! longest first (then the earliest); a token may count for two different themes.
+//! longest first (then the earliest); a token may count for two different themes. The
+//! overlaps are settled as the tokens go by ([`Overlaps`]), in memory that grows with the
+//! lexicon, not with the hits: a document repeating a pattern's word millions of times holds
+//! none of its hits at once.
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap;
 
@@ -35,6 +38,8 @@ pub struct Matcher<'a> {
     lexicon: &'a Lexicon,
     by_first_stem: FxHashMap<&'a str, Vec<PatternRef>>,
     by_first_prefix: Vec<(&'a str, PatternRef)>,
+    /// The patterns' lengths in words, longest first, each once.
+    lengths: Vec<usize>,
 }
 
 impl<'a> Matcher<'a> {
@@ -51,10 +56,18 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
+        let mut lengths: Vec<usize> = lexicon
+            .themes
+            .iter()
+            .flat_map(|t| t.patterns.iter().map(|p| p.elements.len()))
+            .collect();
+        lengths.sort_unstable_by(|a, b| b.cmp(a));
+        lengths.dedup();
         Matcher {
             lexicon,
             by_first_stem,
             by_first_prefix,
+            lengths,
         }
     }
 
@@ -110,6 +123,25 @@ impl<'a> Matcher<'a> {
         stem: impl Fn(u32) -> &'s str,
     ) -> Vec<Hit> {
         let mut found = Vec::new();
+        self.for_each_hit(tokens, starts, surface, stem, |h| found.push(h));
+        found.sort();
+        found
+    }
+
+    /// Calls `emit` with each counted hit of [`Matcher::find_by`], in no set order, holding
+    /// no more than a few tokens' worth of candidates at a time.
+    pub fn for_each_hit<'s>(
+        &self,
+        tokens: &[u32],
+        starts: impl Fn(u32) -> &'s [PatternRef],
+        surface: impl Fn(u32) -> &'s str,
+        stem: impl Fn(u32) -> &'s str,
+        mut emit: impl FnMut(Hit),
+    ) {
+        if self.is_empty() {
+            return;
+        }
+        let mut overlaps = Overlaps::new(&self.lengths, self.theme_count());
         for (i, &id) in tokens.iter().enumerate() {
             for r in starts(id) {
                 let elements = &self.lexicon.themes[r.theme].patterns[r.pattern].elements;
@@ -123,7 +155,7 @@ impl<'a> Matcher<'a> {
                             Element::Prefix(p) => surface(t).starts_with(p.as_str()),
                         });
                 if fits {
-                    found.push(Hit {
+                    overlaps.candidate(Hit {
                         theme: r.theme,
                         start: i,
                         len: elements.len(),
@@ -131,17 +163,140 @@ impl<'a> Matcher<'a> {
                     });
                 }
             }
+            overlaps.step(i, &mut emit);
         }
-        if found.is_empty() {
-            return found;
+        overlaps.finish(tokens.len(), &mut emit);
+    }
+}
+
+/// Settles overlapping candidates as the tokens go by, with the result of sorting every
+/// candidate of a theme by (length descending, start, pattern) and keeping each that overlaps
+/// none kept before it (two patterns of a theme on the same tokens count once, the first in
+/// lexicon order).
+///
+/// Candidates of one length are settled from left to right, so each needs only the last one
+/// kept at its length and the longer ones kept around it. The longest are settled as they come;
+/// a length `l` is settled `lag` tokens behind, where `lag` is the next longer length's lag plus
+/// `l − 1`: far enough that every longer candidate that could overlap it is settled. Candidates
+/// wait in a ring of `max lag + 1` token places per length, and each theme keeps the hits it
+/// kept within reach of the candidates still waiting: memory follows the lexicon's pattern
+/// lengths, not the document.
+struct Overlaps {
+    /// Pattern lengths, longest first, and the lag of each.
+    lengths: Vec<(usize, usize)>,
+    /// Per length (as in `lengths`), per token place modulo the ring's size: the candidates
+    /// starting there, one per theme (the lowest pattern number).
+    waiting: Vec<Vec<Vec<(usize, usize)>>>,
+    /// Per theme: hits kept whose end may still reach a waiting candidate (older ones are
+    /// dropped when the theme is next looked at), with their length's rank in `lengths`.
+    kept: Vec<VecDeque<(Hit, usize)>>,
+    /// Candidates waiting: while there are none, a token costs nothing here.
+    pending: usize,
+}
+
+impl Overlaps {
+    /// For a lexicon whose patterns have these lengths (longest first, each once) and
+    /// `themes` themes.
+    fn new(lengths: &[usize], themes: usize) -> Overlaps {
+        let mut lagged = Vec::with_capacity(lengths.len());
+        let mut lag = 0;
+        for (rank, &len) in lengths.iter().enumerate() {
+            if rank > 0 {
+                lag += len - 1;
+            }
+            lagged.push((len, lag));
         }
-        resolve_overlaps(found)
+        let ring = lag + 1;
+        Overlaps {
+            lengths: lagged,
+            waiting: vec![vec![Vec::new(); ring]; lengths.len()],
+            kept: vec![VecDeque::new(); themes],
+            pending: 0,
+        }
+    }
+
+    fn ring(&self) -> usize {
+        self.lengths.last().map_or(0, |l| l.1) + 1
+    }
+
+    /// A candidate found at the token just read (its `start`).
+    fn candidate(&mut self, hit: Hit) {
+        let ring = self.ring();
+        let rank = self
+            .lengths
+            .iter()
+            .position(|l| l.0 == hit.len)
+            .expect("every pattern length is listed");
+        let slot = &mut self.waiting[rank][hit.start % ring];
+        match slot.iter_mut().find(|(theme, _)| *theme == hit.theme) {
+            Some(c) => c.1 = c.1.min(hit.pattern),
+            None => {
+                slot.push((hit.theme, hit.pattern));
+                self.pending += 1;
+            }
+        }
+    }
+
+    /// Settles what can be settled once token `t` has been read: for each length, the
+    /// candidates starting `lag` tokens back.
+    fn step(&mut self, t: usize, emit: &mut impl FnMut(Hit)) {
+        if self.pending == 0 {
+            return;
+        }
+        let ring = self.ring();
+        // The earliest place settled now or later: a hit kept that ends by it overlaps
+        // nothing still to come.
+        let earliest = t.saturating_sub(ring - 1);
+        for rank in 0..self.lengths.len() {
+            let (len, lag) = self.lengths[rank];
+            let Some(start) = t.checked_sub(lag) else {
+                continue;
+            };
+            if self.waiting[rank][start % ring].is_empty() {
+                continue;
+            }
+            let waiting = std::mem::take(&mut self.waiting[rank][start % ring]);
+            self.pending -= waiting.len();
+            for &(theme, pattern) in &waiting {
+                let end = start + len;
+                let kept = &mut self.kept[theme];
+                kept.retain(|(h, _)| h.start + h.len > earliest);
+                // Hits kept are of this length (all start earlier) or longer; shorter ones,
+                // settled further behind, do not count against it.
+                let blocked = kept
+                    .iter()
+                    .any(|(h, r)| *r <= rank && h.start < end && start < h.start + h.len);
+                if !blocked {
+                    let hit = Hit {
+                        theme,
+                        start,
+                        len,
+                        pattern,
+                    };
+                    kept.push_back((hit, rank));
+                    emit(hit);
+                }
+            }
+            let mut waiting = waiting;
+            waiting.clear();
+            self.waiting[rank][start % ring] = waiting;
+        }
+    }
+
+    /// Settles the candidates still waiting after the last of `n` tokens.
+    fn finish(&mut self, n: usize, emit: &mut impl FnMut(Hit)) {
+        for t in n..n + self.ring() - 1 {
+            self.step(t, emit);
+        }
     }
 }
 
 /// Keeps, per theme, the longest matches first (then the earliest), dropping any that overlap
-/// one already kept; returns them sorted by theme and position.
+/// one already kept; returns them sorted by theme and position. The definition [`Overlaps`]
+/// follows, for the tests.
+#[cfg(test)]
 fn resolve_overlaps(mut found: Vec<Hit>) -> Vec<Hit> {
+    use std::collections::BTreeMap;
     found.sort_by_key(|h| (h.theme, std::cmp::Reverse(h.len), h.start, h.pattern));
     // Two patterns of one theme on the same tokens ("efficiency", "efficient") count once.
     found.dedup_by_key(|h| (h.theme, h.start, h.len));
@@ -232,6 +387,63 @@ patterns = ["local health economy", "local"]
                 (1, "local health economies".into()),
             ]
         );
+    }
+
+    /// Candidates of two themes, as (theme, start, length, pattern), settled as the tokens go
+    /// by: the same hits as the definition, sorting them all at once.
+    fn settled(lengths: &[usize], candidates: &[Hit], tokens: usize) -> Vec<Hit> {
+        let mut lengths = lengths.to_vec();
+        lengths.sort_unstable_by(|a, b| b.cmp(a));
+        lengths.dedup();
+        let mut overlaps = Overlaps::new(&lengths, 2);
+        let mut found = Vec::new();
+        for t in 0..tokens {
+            for h in candidates.iter().filter(|h| h.start == t) {
+                overlaps.candidate(*h);
+            }
+            overlaps.step(t, &mut |h| found.push(h));
+        }
+        overlaps.finish(tokens, &mut |h| found.push(h));
+        found.sort();
+        found
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn overlaps_settled_as_tokens_go_by_equal_the_definition(
+            raw in proptest::collection::vec((0usize..2, 0usize..40, 0usize..4, 0usize..3), 0..80),
+            lengths in proptest::collection::vec(1usize..6, 1..4),
+        ) {
+            let candidates: Vec<Hit> = raw
+                .iter()
+                .map(|&(theme, start, l, pattern)| Hit {
+                    theme,
+                    start,
+                    len: lengths[l % lengths.len()],
+                    pattern,
+                })
+                .filter(|h| h.start + h.len <= 45)
+                .collect();
+            proptest::prop_assert_eq!(
+                settled(&lengths, &candidates, 45),
+                resolve_overlaps(candidates.clone())
+            );
+        }
+    }
+
+    #[test]
+    fn a_document_of_one_repeated_phrase_keeps_every_other_place() {
+        // "qq qq" over a thousand "qq": the greedy chain from the left, however long.
+        let lex = r#"
+[[theme]]
+name = "q"
+patterns = ["qq qq", "qq"]
+"#;
+        let text = "qq ".repeat(1001);
+        let h = hits(lex, &text);
+        assert_eq!(h.len(), 501);
+        assert!(h[..500].iter().all(|(_, w)| w == "qq qq"));
+        assert_eq!(h[500].1, "qq");
     }
 
     #[test]

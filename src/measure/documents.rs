@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::count::DocSize;
-use crate::ingest::date::DateSource;
+use crate::ingest::date::{DateReading, DateSource};
 use crate::ingest::DocumentInfo;
 
 /// A document after counting: what ingest found, its period, and its size. One is kept per
@@ -20,6 +20,8 @@ pub struct DocRecord {
     pub title: Box<str>,
     pub date: Option<NaiveDate>,
     pub date_source: Option<DateSource>,
+    /// How the date could be read (only its year known; the orders a numeric date allows).
+    pub reading: DateReading,
     /// The `source` column of metadata.csv, if any.
     pub source: Option<Box<str>>,
     /// Encoding the bytes were read as.
@@ -46,6 +48,16 @@ pub struct DocRecord {
 }
 
 impl DocRecord {
+    /// The date as documents.csv and warnings show it: `2010-07-22`, or `2010` when only the
+    /// year is known.
+    pub fn date_text(&self) -> Option<String> {
+        let date = self.date?;
+        Some(match self.reading {
+            DateReading::YearOnly => date.format("%Y").to_string(),
+            _ => date.format("%Y-%m-%d").to_string(),
+        })
+    }
+
     /// The record of a document ingest described as `info`.
     pub fn new(
         info: DocumentInfo,
@@ -60,6 +72,7 @@ impl DocRecord {
             title: info.title.into_boxed_str(),
             date: info.date,
             date_source: info.date_source,
+            reading: info.reading,
             source: info.source.map(String::into_boxed_str),
             encoding: info.encoding,
             replaced_chars: info.replaced_chars as u64,
@@ -104,10 +117,7 @@ pub fn documents_table(
     ) -> Vec<Option<&'d str>> {
         docs.iter().map(f).collect()
     }
-    let dates: Vec<Option<String>> = docs
-        .iter()
-        .map(|d| d.date.map(|x| x.format("%Y-%m-%d").to_string()))
-        .collect();
+    let dates: Vec<Option<String>> = docs.iter().map(DocRecord::date_text).collect();
     df!(
         "doc_id" => (1..=docs.len() as u64).map(|i| i + first as u64).collect::<Vec<_>>(),
         "path" => text(docs, |d| Some(&d.name)),
@@ -138,6 +148,11 @@ mod tests {
             },
             date: chrono::NaiveDate::from_ymd_opt(2000 + (i % 3) as i32, 1, 2),
             date_source: Some(crate::ingest::date::DateSource::FileName),
+            reading: if i == 4 {
+                DateReading::YearOnly
+            } else {
+                DateReading::Plain
+            },
             source: None,
             encoding: "UTF-8",
             replaced_chars: 0,
@@ -180,6 +195,12 @@ mod tests {
             "6,d5.txt,'=cmd,2002-01-02,file_name,2002,5,1,,UTF-8,0,"
         );
         assert!(lines[8].ends_with(",UTF-8,0,d2.txt"), "{}", lines[8]);
+        // Only the year known: only the year shown.
+        assert!(
+            lines[5].starts_with("5,d4.txt,\"Title, 4\",2001,file_name,"),
+            "{}",
+            lines[5]
+        );
         let last = format!("{n},d{}.txt,\"Title, {}\",", n - 1, n - 1);
         assert!(lines[n].starts_with(&last), "{}", lines[n]);
         assert_eq!(csv(documents_blocks(&[])).lines().count(), 1);

@@ -2,7 +2,8 @@
 //! ([`documents`], [`frequency`], [`keyness`], [`themes`]), with the statistics in [`stats`].
 //!
 //! Comparisons are period B (later) against period A (earlier): the user's `--compare A,B`
-//! or the earliest against the latest, then every adjacent pair not already covered.
+//! or the earliest against the latest period big enough to compare ([`SmallPeriods`]), then
+//! every adjacent pair of such periods not already covered.
 
 pub mod documents;
 pub mod frequency;
@@ -29,12 +30,113 @@ pub struct Comparison {
     pub b: String,
 }
 
-/// The comparisons to make, main one first; `Ok(vec![])` never happens: fewer than two
-/// periods is an error explaining why.
+/// A period is too small to be chosen for a comparison by default when it holds fewer than
+/// this many words...
+pub const MIN_PERIOD_WORDS: u64 = 100;
+
+/// ...or fewer than the median period's words divided by this: a tenth.
+pub const MEDIAN_SHARE_DIVISOR: u64 = 10;
+
+/// One period too small to compare by default.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SmallPeriod {
+    pub period: String,
+    pub word_tokens: u64,
+}
+
+/// The periods too small to compare by default, and whether the default comparisons left
+/// them out (run.json's `small_periods`).
+///
+/// The rule: a period is small when it holds fewer than [`MIN_PERIOD_WORDS`] words, or fewer
+/// than a tenth ([`MEDIAN_SHARE_DIVISOR`]) of the words of the median period (the middle
+/// period by words; with an even number of periods, the mean of the two middle ones). A
+/// document mistyped as 2099 makes a period of a few words, where one occurrence of a word
+/// is "significant" against thousands of words and a Log Ratio is a guess; a tenth of the
+/// median keeps a thin but real year of a corpus (a quiet year among busy ones) and leaves
+/// out a stray document. The median, not the mean or the largest period, so one huge period
+/// does not make every other one small.
+///
+/// Small periods are left out of the default main comparison and of the adjacent pairs
+/// (pairs are then formed between the periods that remain, in time order), unless fewer than
+/// two periods remain, when every period is compared as before. They stay in every
+/// per-period table and in the trend tests, where each period weighs by its words.
+/// `--compare` compares whatever the user asks, small or not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SmallPeriods {
+    /// The rule with this corpus's numbers, in words.
+    pub rule: String,
+    pub periods: Vec<SmallPeriod>,
+    /// The small periods left out of the comparisons made by default: the main one (unless
+    /// `--compare` chose it) and the adjacent pairs. None when fewer than two periods are
+    /// big enough.
+    pub left_out: Vec<String>,
+}
+
+impl SmallPeriods {
+    /// The small periods among `sizes` (label, words), in time order.
+    pub fn of(sizes: &[(&str, u64)]) -> SmallPeriods {
+        let mut words: Vec<u64> = sizes.iter().map(|s| s.1).collect();
+        words.sort_unstable();
+        // Twice the median, in integers: the middle value twice, or the two middle ones.
+        let twice_median = match words.len() {
+            0 => 0,
+            n if n % 2 == 1 => 2 * words[n / 2],
+            n => words[n / 2 - 1] + words[n / 2],
+        };
+        let small = |w: u64| w < MIN_PERIOD_WORDS || 2 * MEDIAN_SHARE_DIVISOR * w < twice_median;
+        SmallPeriods {
+            rule: format!(
+                "fewer than {MIN_PERIOD_WORDS} words, or fewer than a tenth of the median \
+                 period's {} words",
+                // Shown as the median itself, rounded down for an even number of periods.
+                twice_median / 2
+            ),
+            periods: sizes
+                .iter()
+                .filter(|s| small(s.1))
+                .map(|&(p, w)| SmallPeriod {
+                    period: p.to_string(),
+                    word_tokens: w,
+                })
+                .collect(),
+            left_out: Vec::new(),
+        }
+    }
+
+    pub fn is_small(&self, period: &str) -> bool {
+        self.periods.iter().any(|s| s.period == period)
+    }
+
+    /// The periods of `sizes` that default comparisons are made between: the big enough
+    /// ones, or all when fewer than two are.
+    fn comparable<'p>(&self, sizes: &[(&'p str, u64)]) -> Vec<&'p str> {
+        let big: Vec<&str> = sizes
+            .iter()
+            .map(|s| s.0)
+            .filter(|p| !self.is_small(p))
+            .collect();
+        if big.len() >= 2 {
+            big
+        } else {
+            sizes.iter().map(|s| s.0).collect()
+        }
+    }
+
+    /// `(period, words)` of each small period `cmp` involves.
+    pub fn in_comparison<'s>(&'s self, cmp: &Comparison) -> Vec<&'s SmallPeriod> {
+        self.periods
+            .iter()
+            .filter(|s| s.period == cmp.a || s.period == cmp.b)
+            .collect()
+    }
+}
+
+/// The comparisons to make, main one first, and the small periods ([`SmallPeriods`]).
+/// Fewer than two periods is an error explaining why.
 pub fn comparisons(
     counts: &Counts,
     chosen: Option<&(String, String)>,
-) -> Result<Vec<Comparison>, InputError> {
+) -> Result<(Vec<Comparison>, SmallPeriods), InputError> {
     let periods: Vec<&String> = counts.periods.keys().collect();
     if let Some((a, b)) = chosen {
         for p in [a, b] {
@@ -53,35 +155,53 @@ pub fn comparisons(
             list_or_none(&periods)
         )));
     }
-    let labels: Vec<&str> = periods.iter().map(|p| p.as_str()).collect();
-    let main = main_comparison(&labels, chosen).expect("two periods at least");
+    let sizes: Vec<(&str, u64)> = counts
+        .periods
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.tokens))
+        .collect();
+    let mut small = SmallPeriods::of(&sizes);
+    let comparable = small.comparable(&sizes);
+    let main = main_comparison(&sizes, chosen).expect("two periods at least");
+    small.left_out = sizes
+        .iter()
+        .map(|s| s.0.to_string())
+        .filter(|p| !comparable.contains(&p.as_str()))
+        .collect();
     let mut all = vec![main];
-    for pair in periods.windows(2) {
+    for pair in comparable.windows(2) {
         let c = Comparison {
-            a: pair[0].clone(),
-            b: pair[1].clone(),
+            a: pair[0].to_string(),
+            b: pair[1].to_string(),
         };
         if !all.contains(&c) {
             all.push(c);
         }
     }
-    Ok(all)
+    Ok((all, small))
 }
 
-/// The main comparison among periods labelled `periods` (in time order): the user's
-/// `--compare A,B`, else the earliest against the latest; `None` with fewer than two periods
-/// and no choice.
-pub fn main_comparison(periods: &[&str], chosen: Option<&(String, String)>) -> Option<Comparison> {
-    match chosen {
-        Some((a, b)) => Some(Comparison {
+/// The main comparison among periods of `sizes` (label, words; in time order): the user's
+/// `--compare A,B`, else the earliest against the latest period big enough to compare
+/// ([`SmallPeriods`]; all periods when fewer than two are); `None` with fewer than two
+/// periods and no choice.
+pub fn main_comparison(
+    sizes: &[(&str, u64)],
+    chosen: Option<&(String, String)>,
+) -> Option<Comparison> {
+    if let Some((a, b)) = chosen {
+        return Some(Comparison {
             a: a.clone(),
             b: b.clone(),
+        });
+    }
+    let comparable = SmallPeriods::of(sizes).comparable(sizes);
+    match comparable.as_slice() {
+        [first, .., last] => Some(Comparison {
+            a: first.to_string(),
+            b: last.to_string(),
         }),
-        None if periods.len() >= 2 => Some(Comparison {
-            a: periods[0].to_string(),
-            b: periods[periods.len() - 1].to_string(),
-        }),
-        None => None,
+        _ => None,
     }
 }
 
@@ -355,22 +475,114 @@ mod tests {
     use crate::count::PeriodCounts;
 
     fn counts(periods: &[&str]) -> Counts {
+        sized(&periods.iter().map(|p| (*p, 1000)).collect::<Vec<_>>())
+    }
+
+    /// Periods of these sizes (label, words).
+    fn sized(periods: &[(&str, u64)]) -> Counts {
         Counts {
             periods: periods
                 .iter()
-                .map(|p| (p.to_string(), PeriodCounts::default()))
+                .map(|&(p, tokens)| {
+                    let c = PeriodCounts {
+                        tokens,
+                        ..Default::default()
+                    };
+                    (p.to_string(), c)
+                })
                 .collect(),
             ..Default::default()
         }
     }
 
+    fn pairs(c: &[Comparison]) -> Vec<String> {
+        c.iter().map(|c| format!("{}-{}", c.a, c.b)).collect()
+    }
+
     #[test]
     fn default_is_earliest_against_latest_then_adjacent_pairs() {
-        let c = comparisons(&counts(&["2001", "2003", "2010"]), None).unwrap();
-        let pairs: Vec<_> = c.iter().map(|c| format!("{}-{}", c.a, c.b)).collect();
-        assert_eq!(pairs, ["2001-2010", "2001-2003", "2003-2010"]);
-        let c = comparisons(&counts(&["2003", "2010"]), None).unwrap();
+        let (c, small) = comparisons(&counts(&["2001", "2003", "2010"]), None).unwrap();
+        assert_eq!(pairs(&c), ["2001-2010", "2001-2003", "2003-2010"]);
+        assert!(small.periods.is_empty() && small.left_out.is_empty());
+        let (c, _) = comparisons(&counts(&["2003", "2010"]), None).unwrap();
         assert_eq!(c.len(), 1);
+    }
+
+    #[test]
+    fn a_stray_small_period_is_left_out_of_the_default_comparisons() {
+        // The seed corpus and one document mistyped as 2099 (five words).
+        let corpus = sized(&[("2003", 472), ("2010", 452), ("2099", 5)]);
+        let (c, small) = comparisons(&corpus, None).unwrap();
+        assert_eq!(pairs(&c), ["2003-2010"]);
+        assert_eq!(small.left_out, ["2099"]);
+        assert_eq!(
+            small.periods,
+            [SmallPeriod {
+                period: "2099".into(),
+                word_tokens: 5
+            }]
+        );
+        assert!(
+            small.rule.contains("median period's 452 words"),
+            "{}",
+            small.rule
+        );
+        // In the middle: adjacent pairs are made between the periods that remain.
+        let corpus = sized(&[("2001", 5000), ("2002", 40), ("2003", 6000), ("2004", 7000)]);
+        let (c, small) = comparisons(&corpus, None).unwrap();
+        assert_eq!(pairs(&c), ["2001-2004", "2001-2003", "2003-2004"]);
+        assert_eq!(small.left_out, ["2002"]);
+        // --compare compares what it is asked.
+        let chosen = ("2003".to_string(), "2099".to_string());
+        let (c, small) = comparisons(
+            &sized(&[("2003", 472), ("2010", 452), ("2099", 5)]),
+            Some(&chosen),
+        )
+        .unwrap();
+        assert_eq!(pairs(&c), ["2003-2099", "2003-2010"]);
+        assert_eq!(
+            small.left_out,
+            ["2099"],
+            "still left out of the adjacent pairs"
+        );
+        assert_eq!(small.in_comparison(&c[0])[0].period, "2099");
+    }
+
+    #[test]
+    fn a_tenth_of_the_median_and_a_hundred_words_are_the_bounds() {
+        let small = |sizes: &[(&str, u64)]| -> Vec<String> {
+            SmallPeriods::of(sizes)
+                .periods
+                .into_iter()
+                .map(|s| s.period)
+                .collect()
+        };
+        // Median 1000: 100 is a tenth (kept), 99 is not.
+        assert!(small(&[("a", 100), ("b", 1000), ("c", 5000)]).is_empty());
+        assert_eq!(small(&[("a", 99), ("b", 1000), ("c", 5000)]), ["a"]);
+        // Even number of periods: the median is the mean of the middle two, (200 + 1800) / 2.
+        assert_eq!(
+            small(&[("a", 99), ("b", 200), ("c", 1800), ("d", 9000)]),
+            ["a"]
+        );
+        assert_eq!(
+            small(&[("a", 120), ("b", 200), ("c", 2400), ("d", 9000)]),
+            ["a"]
+        );
+        // Under a hundred words is small whatever the median.
+        assert_eq!(small(&[("a", 60), ("b", 90)]), ["a", "b"]);
+    }
+
+    #[test]
+    fn when_fewer_than_two_periods_are_big_enough_every_period_is_compared() {
+        let (c, small) = comparisons(&sized(&[("2003", 60), ("2010", 80)]), None).unwrap();
+        assert_eq!(pairs(&c), ["2003-2010"]);
+        assert!(small.left_out.is_empty());
+        assert_eq!(small.periods.len(), 2);
+        let (c, small) =
+            comparisons(&sized(&[("2003", 9000), ("2005", 50), ("2010", 60)]), None).unwrap();
+        assert_eq!(pairs(&c), ["2003-2010", "2003-2005", "2005-2010"]);
+        assert!(small.left_out.is_empty());
     }
 
     #[test]

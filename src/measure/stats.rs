@@ -156,12 +156,26 @@ pub fn p_value(g2: f64) -> f64 {
 /// `log2((b/nb) / (a/na))`, with a zero count replaced by 0.5 so the ratio stays finite.
 /// Each unit is a doubling. Reference: A. Hardie (2014), "Log Ratio: an informal
 /// introduction", ESRC Centre for Corpus Approaches to Social Science (CASS).
+///
+/// The 0.5 may shrink the ratio, never reverse it. When one period is much smaller than the
+/// other, half an occurrence in it can be a higher rate than the other period's real one
+/// (2 of 472 words in A against 0 of 5 in B: `log2((0.5/5)/(2/472)) = +4.56`, while the rate
+/// fell), so the value is held to the side of the observed rates, the side of the signed G²:
+/// `max(LR, 0)` when `b/nb > a/na`, `min(LR, 0)` when `b/nb < a/na`, and 0 when the rates are
+/// equal (both counts 0 included). A Log Ratio of 0 beside a non-zero G² says the data show
+/// a direction but no size to trust. 0 when a period has no words.
 pub fn log_ratio(a: u64, b: u64, na: u64, nb: u64) -> f64 {
     if na == 0 || nb == 0 {
         return 0.0;
     }
     let adj = |x: u64| if x == 0 { 0.5 } else { x as f64 };
-    ((adj(b) / nb as f64) / (adj(a) / na as f64)).log2()
+    let adjusted = ((adj(b) / nb as f64) / (adj(a) / na as f64)).log2();
+    // b/nb against a/na, compared exactly in integers.
+    match (b as u128 * na as u128).cmp(&(a as u128 * nb as u128)) {
+        std::cmp::Ordering::Greater => adjusted.max(0.0),
+        std::cmp::Ordering::Less => adjusted.min(0.0),
+        std::cmp::Ordering::Equal => 0.0,
+    }
 }
 
 /// z for a two-sided 95% interval: the 0.975 quantile of the standard normal.
@@ -170,7 +184,9 @@ pub const Z_95: f64 = 1.959_963_984_540_054;
 /// 95% confidence interval of [`log_ratio`], from the standard error of the log of a ratio
 /// of two Poisson rates, `SE(ln RR) = √(1/a + 1/b)` (zero counts again 0.5), converted to
 /// base 2: `log_ratio ± 1.96 · SE / ln 2`. An interval that includes 0 means the direction of
-/// the difference is not settled. Reference: K. J. Rothman, S. Greenland and T. L. Lash
+/// the difference is not settled. It is centred on [`log_ratio`] as held to the observed
+/// side, so it never lies wholly on the side the rates contradict (2 of 472 against 0 of 5:
+/// `0 ± 4.47`, not `[+0.09, +9.03]`). Reference: K. J. Rothman, S. Greenland and T. L. Lash
 /// (2008), Modern Epidemiology, 3rd ed., ch. 14 (rate ratio intervals); applied to Log
 /// Ratio as in Hardie (2014).
 pub fn log_ratio_ci(a: u64, b: u64, na: u64, nb: u64) -> (f64, f64) {
@@ -414,6 +430,58 @@ mod tests {
             close(lo, -3.262752693102959) && close(hi, -1.263316118564629),
             "{lo} {hi}"
         );
+    }
+
+    // Python 3, the formula without the hold (as above):
+    //   lr = log2(((b or .5)/nb)/((a or .5)/na)); w = 1.959963984540054*sqrt(1/(a or .5)+1/(b or .5))/log(2)
+    //   (2, 0, 472, 5):   lr = +4.560714954474479 (rate fell: held to 0), w = 4.47087609736703
+    //   (0, 0, 452, 5):   lr = +6.498250867527825 (rates equal: 0),        w = 5.655260641633817
+    //   (3, 0, 10, 1000): lr = -9.228818690495881 (rate fell: kept),       w = 4.3192766608319175
+    //   (0, 1, 1000, 1000): lr = +1.0 (rate rose: kept),                   w = 4.89759938067717
+    #[test]
+    fn log_ratio_is_held_to_the_side_of_the_observed_rates() {
+        let close = |x: f64, y: f64| (x - y).abs() < 1e-9;
+        for ((a, b, na, nb), lr, w) in [
+            ((2, 0, 472, 5), 0.0, 4.47087609736703),
+            ((0, 2, 5, 472), 0.0, 4.47087609736703),
+            ((0, 0, 452, 5), 0.0, 5.655260641633817),
+            ((3, 0, 10, 1000), -9.228818690495881, 4.3192766608319175),
+            ((0, 1, 1000, 1000), 1.0, 4.89759938067717),
+        ] {
+            let got = log_ratio(a, b, na, nb);
+            let (lo, hi) = log_ratio_ci(a, b, na, nb);
+            assert!(close(got, lr), "{a} {b} {na} {nb}: {got}");
+            assert!(
+                close(lo, lr - w) && close(hi, lr + w),
+                "{a} {b}: [{lo}, {hi}]"
+            );
+        }
+        // Equal rates with counts: exactly 0, whatever the rounding of the division.
+        assert_eq!(log_ratio(3, 9, 1000, 3000), 0.0);
+    }
+
+    proptest::proptest! {
+        /// Whatever the counts and period sizes, the Log Ratio never points against the rates
+        /// (nor against the signed G², which follows them), and its interval holds it and
+        /// never lies wholly on the side the rates contradict.
+        #[test]
+        fn log_ratio_and_its_interval_never_contradict_the_rates(
+            a in 0u64..60, b in 0u64..60, extra_a in 0u64..200_000, extra_b in 0u64..200_000,
+        ) {
+            let (na, nb) = (a + extra_a + 1, b + extra_b + 1);
+            let lr = log_ratio(a, b, na, nb);
+            let (lo, hi) = log_ratio_ci(a, b, na, nb);
+            let (rate_a, rate_b) = (a as f64 / na as f64, b as f64 / nb as f64);
+            let g2 = signed_log_likelihood(a, b, na, nb);
+            if rate_b > rate_a {
+                proptest::prop_assert!(lr >= 0.0 && hi > 0.0 && g2 >= 0.0, "{lr} [{lo}, {hi}] {g2}");
+            } else if rate_b < rate_a {
+                proptest::prop_assert!(lr <= 0.0 && lo < 0.0 && g2 <= 0.0, "{lr} [{lo}, {hi}] {g2}");
+            } else {
+                proptest::prop_assert!(lr == 0.0, "{lr}");
+            }
+            proptest::prop_assert!(lo <= lr && lr <= hi);
+        }
     }
 
     // Python 3: step-up from the largest p, min(prev, p*m/rank).

@@ -100,6 +100,7 @@ pub(crate) fn write(run: &Run, out: &mut impl std::io::Write) -> anyhow::Result<
         },
         periods: run.facts.periods.clone(),
         comparisons: run.comparisons,
+        small_periods: &summary.small_periods,
         no_comparison: summary.no_comparison.as_deref(),
         threads: config.threads,
         seconds: seconds.clone(),

@@ -9,12 +9,14 @@ use crate::count::Counts;
 use crate::error::InputError;
 use crate::lexicon::Lexicon;
 use crate::measure::documents::DocRecord;
-use crate::measure::{self, Comparison, Tables};
+use crate::measure::{self, Comparison, SmallPeriods, Tables};
 use crate::tokenise::Tokeniser;
 
 /// What is measured: the comparisons (main one first) and the terms' labels.
 pub(crate) struct Plan {
     pub(crate) comparisons: Vec<Comparison>,
+    /// The periods too small to compare, and those left out of the default comparisons.
+    pub(crate) small_periods: SmallPeriods,
     /// Why no comparison was made (fewer than two periods), when none was.
     pub(crate) no_comparison: Option<String>,
     /// Each term's label: its most frequent written form.
@@ -25,14 +27,17 @@ pub(crate) struct Plan {
 
 impl Plan {
     pub(crate) fn new(counts: &Counts, config: &Config, tokeniser: &Tokeniser) -> Result<Plan> {
-        let (comparisons, no_comparison) =
+        let (comparisons, small_periods, no_comparison) =
             match measure::comparisons(counts, config.compare.as_ref()) {
-                Ok(c) => (c, None),
-                Err(InputError::NoComparison(reason)) => (Vec::new(), Some(reason)),
+                Ok((c, small)) => (c, small, None),
+                Err(InputError::NoComparison(reason)) => {
+                    (Vec::new(), SmallPeriods::default(), Some(reason))
+                }
                 Err(e) => return Err(e.into()),
             };
         Ok(Plan {
             comparisons,
+            small_periods,
             no_comparison,
             labels: measure::labels(counts, tokeniser),
             periods: counts.periods.keys().cloned().collect(),

@@ -44,9 +44,9 @@ pub(crate) fn resolve(read: &mut Read, options: &ResolveOptions) -> Result<Resol
     let tallies = std::mem::take(&mut read.tallies);
     // The report's key terms are from the main comparison: their first documents there are
     // kept, for the concordance lines.
-    let periods: Vec<String> = Tally::period_tokens(&tallies).into_keys().collect();
-    let periods: Vec<&str> = periods.iter().map(String::as_str).collect();
-    let first_docs_in = crate::measure::main_comparison(&periods, options.compare)
+    let sizes = Tally::period_tokens(&tallies);
+    let sizes: Vec<(&str, u64)> = sizes.iter().map(|(p, &n)| (p.as_str(), n)).collect();
+    let first_docs_in = crate::measure::main_comparison(&sizes, options.compare)
         .filter(|_| options.report)
         .map_or_else(Vec::new, |c| vec![c.a, c.b]);
     let resolve_options = count::ResolveOptions {

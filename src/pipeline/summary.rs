@@ -34,6 +34,8 @@ pub(crate) fn build(
             .map(|(p, c)| (p.clone(), c.docs, c.tokens))
             .collect(),
         main: plan.main().cloned(),
+        comparisons: plan.comparisons.clone(),
+        small_periods: plan.small_periods.clone(),
         no_comparison: plan.no_comparison.clone(),
         lexicon: config.themes.clone(),
         notes: phrases.1.iter().cloned().collect(),

@@ -142,6 +142,9 @@ pub fn render(page: &Page) -> Result<String> {
             esc(reason)
         )?;
     }
+    for line in s.small_period_lines() {
+        writeln!(h, "<p class=\"warn\">Note: {}.</p>", esc(&line))?;
+    }
 
     h.push_str(
         "<h2>Periods</h2>\n<table><tr><th>period</th><th>documents</th><th>words</th></tr>\n",
@@ -342,5 +345,53 @@ mod tests {
         assert!(html.contains("src=\"data:image/png;base64,AQID\""));
         assert!(html.contains("<a href=\"keyness.csv\">"));
         assert!(html.contains("class=\"rose\">rose<"));
+    }
+
+    #[test]
+    fn a_comparison_with_a_period_of_very_few_words_says_so() {
+        let cmp = Comparison {
+            a: "2003".into(),
+            b: "2099".into(),
+        };
+        let summary = Summary {
+            documents: 3,
+            periods: vec![
+                ("2003".into(), 1, 472),
+                ("2010".into(), 1, 452),
+                ("2099".into(), 1, 5),
+            ],
+            main: Some(cmp.clone()),
+            comparisons: vec![cmp],
+            small_periods: crate::measure::SmallPeriods {
+                rule: "fewer than 100 words".into(),
+                periods: vec![crate::measure::SmallPeriod {
+                    period: "2099".into(),
+                    word_tokens: 5,
+                }],
+                left_out: vec!["2099".into()],
+            },
+            ..Summary::default()
+        };
+        let html = render(&Page {
+            summary: &summary,
+            input: "in",
+            key_b: &[],
+            key_a: &[],
+            charts: &[],
+            files: &[],
+        })
+        .unwrap();
+        assert!(
+            html.contains("left out of the comparisons made by default")
+                && html.contains("2099 (5 words)"),
+            "{html}"
+        );
+        assert!(html.contains("involve a period of very few words"));
+        assert!(
+            html.contains("2003 -&gt; 2099 (2099 has 5 words)"),
+            "{html}"
+        );
+        let text = summary.render();
+        assert!(text.contains("2003 -> 2099 (2099 has 5 words)"), "{text}");
     }
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::ingest::walk::Skipped;
-use crate::measure::Comparison;
+use crate::measure::{Comparison, SmallPeriods};
 
 /// The manifest. Everything but `seconds` is the same from run to run on the same inputs.
 #[derive(Debug, Serialize)]
@@ -19,6 +19,9 @@ pub struct Manifest<'a> {
     pub counts: ManifestCounts,
     pub periods: Vec<PeriodLine>,
     pub comparisons: &'a [Comparison],
+    /// Periods too small to compare by default, the rule, and those the default comparisons
+    /// left out.
+    pub small_periods: &'a SmallPeriods,
     pub no_comparison: Option<&'a str>,
     pub threads: usize,
     pub seconds: Vec<(&'static str, f64)>,

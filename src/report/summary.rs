@@ -11,7 +11,7 @@ use polars::prelude::DataFrame;
 
 use super::{floats, strings};
 use crate::ingest::walk::Skipped;
-use crate::measure::Comparison;
+use crate::measure::{Comparison, SmallPeriods};
 
 /// Skipped files and undated documents named on the terminal; the rest are counted.
 const LISTED: usize = 20;
@@ -29,6 +29,10 @@ pub struct Summary {
     /// (period, documents, word tokens)
     pub periods: Vec<(String, u64, u64)>,
     pub main: Option<Comparison>,
+    /// Every comparison made, the main one first.
+    pub comparisons: Vec<Comparison>,
+    /// Periods too small to compare by default.
+    pub small_periods: SmallPeriods,
     pub no_comparison: Option<String>,
     /// (word, signed G², Log Ratio) most key for B, then for A.
     pub key_b: Vec<(String, f64, f64)>,
@@ -73,6 +77,62 @@ pub fn shift_lines(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ShiftLine>
         .collect())
 }
 
+impl Summary {
+    /// What the summary and report.html say about small periods ([`SmallPeriods`]): which
+    /// were left out of the default comparisons, and a caution for each comparison made that
+    /// involves one (the main comparison first).
+    pub fn small_period_lines(&self) -> Vec<String> {
+        let small = &self.small_periods;
+        let words = |p: &str| {
+            small
+                .periods
+                .iter()
+                .find(|s| s.period == p)
+                .map_or(0, |s| s.word_tokens)
+        };
+        let mut lines = Vec::new();
+        if !small.left_out.is_empty() {
+            let named: Vec<String> = small
+                .left_out
+                .iter()
+                .map(|p| format!("{p} ({} words)", words(p)))
+                .collect();
+            lines.push(format!(
+                "{} period(s) too small to compare ({}) left out of the comparisons made by \
+                 default (earliest against latest, and adjacent pairs): {}; --compare A,B \
+                 compares any two periods",
+                small.left_out.len(),
+                small.rule,
+                list(&named)
+            ));
+        }
+        let involved: Vec<String> = self
+            .comparisons
+            .iter()
+            .filter_map(|c| {
+                let tiny = small.in_comparison(c);
+                (!tiny.is_empty()).then(|| {
+                    let named: Vec<String> = tiny
+                        .iter()
+                        .map(|s| format!("{} has {} words", s.period, s.word_tokens))
+                        .collect();
+                    format!("{} -> {} ({})", c.a, c.b, named.join(", "))
+                })
+            })
+            .collect();
+        if !involved.is_empty() {
+            lines.push(format!(
+                "{} comparison(s) involve a period of very few words ({}), so their key terms \
+                 and theme shifts rest on a handful of occurrences; read them with care: {}",
+                involved.len(),
+                small.rule,
+                list(&involved)
+            ));
+        }
+        lines
+    }
+}
+
 /// Number of key terms shown each way.
 const KEY_TERMS_SHOWN: usize = 10;
 
@@ -95,6 +155,9 @@ impl Summary {
         }
         if let Some(reason) = &self.no_comparison {
             let _ = writeln!(s, "\nNo comparison: {}.", printable(reason));
+        }
+        for line in self.small_period_lines() {
+            let _ = writeln!(s, "\nNote: {line}.");
         }
         if let Some(cmp) = &self.main {
             for (label, terms) in [(&cmp.b, &self.key_b), (&cmp.a, &self.key_a)] {
@@ -163,7 +226,7 @@ impl Summary {
         if !self.undated.is_empty() {
             let _ = writeln!(
                 s,
-                "\nNo date found for {} document(s); they are listed in documents.csv with an empty period and left out of every comparison:",
+                "\nNo usable date found for {} document(s) (a date that does not exist is named in the warnings); they are listed in documents.csv with an empty period and left out of every comparison:",
                 self.undated.len()
             );
             for d in self.undated.iter().take(LISTED) {
@@ -251,6 +314,15 @@ fn size(bytes: u64) -> String {
     } else {
         format!("{:.2} GB", b / 1e9)
     }
+}
+
+/// At most five items, then how many more.
+pub(crate) fn list(items: &[String]) -> String {
+    let mut s = items.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
+    if items.len() > 5 {
+        s.push_str(&format!("; and {} more", items.len() - 5));
+    }
+    s
 }
 
 #[cfg(test)]

@@ -31,6 +31,8 @@ pub(super) struct Gathered {
     pub(super) inputs: Vec<InputFile>,
     /// Table rows whose date cell could not be read: (document, cell).
     pub(super) bad_dates: Vec<(String, String)>,
+    /// Documents whose header held a date that is no real day: (document, text).
+    pub(super) impossible_dates: Vec<(String, String)>,
     /// Files that failed after part of them was counted: the run cannot go on.
     pub(super) failed: Vec<String>,
     /// What reading found wrong with table files as a whole (quotes left open).
@@ -64,6 +66,7 @@ impl Gathered {
         self.skipped.extend(other.skipped);
         self.inputs.extend(other.inputs);
         self.bad_dates.extend(other.bad_dates);
+        self.impossible_dates.extend(other.impossible_dates);
         self.failed.extend(other.failed);
         self.warnings.extend(other.warnings);
         self.tallies.extend(other.tallies);
@@ -83,6 +86,7 @@ impl Gathered {
         skipped.extend(walk_skipped);
         skipped.sort_by(|x, y| x.path.cmp(&y.path));
         self.bad_dates.sort();
+        self.impossible_dates.sort();
         if docs.is_empty() {
             return Err(no_documents(input, &skipped).into());
         }
@@ -97,6 +101,7 @@ impl Gathered {
             tallies: self.tallies,
             skipped,
             bad_dates: self.bad_dates,
+            impossible_dates: self.impossible_dates,
             table_warnings: self.warnings,
             inputs: self.inputs,
             total_bytes,
@@ -165,7 +170,7 @@ impl<'a> Fold<'a> {
 /// `t.csv#row10` and `doc9.txt` before `doc10.txt`; ties fall back to plain byte order.
 /// Names are compared run by run (a digit run sorts before a run of other characters), with
 /// no allocation: the documents of a large corpus are sorted by it.
-pub(super) fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+pub(crate) fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     /// The next run of `s` (all digits or none) and what follows it.
     fn run(s: &str) -> (&str, &str) {

@@ -21,7 +21,7 @@ use thread_local::ThreadLocal;
 use crate::config::Config;
 use crate::count::{Counter, Tally, Watch};
 use crate::error::InputError;
-use crate::ingest::date::DateOrder;
+use crate::ingest::date::{DateOrder, DateReading};
 use crate::ingest::table::{Columns, TableFormat};
 use crate::ingest::walk::{Skipped, SourceFile};
 use crate::ingest::{self, Document};
@@ -35,6 +35,7 @@ pub(crate) use copies::Canonical;
 use copies::Seen;
 #[cfg(test)]
 pub(crate) use gather::in_name_order;
+pub(crate) use gather::natural_cmp;
 use gather::{Fold, Gathered};
 
 use super::discover::Found;
@@ -74,6 +75,8 @@ pub(crate) struct Read {
     pub(crate) skipped: Vec<Skipped>,
     /// Table rows whose date cell could not be read: (document, cell).
     pub(crate) bad_dates: Vec<(String, String)>,
+    /// Documents whose header held a date that is no real day: (document, text).
+    pub(crate) impossible_dates: Vec<(String, String)>,
     /// What reading found wrong with table files as a whole, in file order.
     pub(crate) table_warnings: Vec<String>,
     /// Table files read (text files are listed from `docs`).
@@ -242,7 +245,11 @@ impl Reader<'_> {
         let period = doc
             .info
             .date
-            .and_then(|d| self.options.period.label(d))
+            .and_then(|d| match doc.info.reading {
+                // Only the year known: in no month.
+                DateReading::YearOnly => self.options.period.label_of_year(d),
+                _ => self.options.period.label(d),
+            })
             .or_else(|| undated.then(|| "undated".to_string()));
         let (period, first) = self
             .seen
@@ -257,6 +264,10 @@ impl Reader<'_> {
         }
         if self.watch.is_some() {
             fold.counter.set_order(place);
+        }
+        if let Some(text) = doc.info.impossible_date.take() {
+            let name = doc.info.name.clone();
+            fold.gathered.impossible_dates.push((name, text));
         }
         let seed = u64::from_le_bytes(doc.info.sha256[..8].try_into().expect("8 bytes"));
         fold.counter.set_document(place, seed);

@@ -5,9 +5,14 @@ use chrono::Datelike;
 use rustc_hash::FxHashSet;
 
 use crate::error::InputError;
+use crate::ingest::date::{DateOrder, DateReading};
 use crate::measure::documents::DocRecord;
+use crate::period::Periods;
+use crate::report::summary::list;
 
 use super::read::Read;
+
+mod dates;
 
 /// Something odd about the documents that does not stop the run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,8 +29,8 @@ pub(crate) enum Warning {
     Before1800(Vec<String>),
     /// Documents dated outside the periods of `--periods`: "name (date)".
     OutsidePeriods(Vec<String>),
-    /// Table rows whose date cell could not be read: how many, and the first (row, cell).
-    BadDateCells(usize, (String, String)),
+    /// About how dates were read: no such day, a year alone in months, the numeric order.
+    Dates(String),
     /// Files metadata.csv lists that were not read as documents.
     MetadataUnknown(Vec<String>),
 }
@@ -66,11 +71,7 @@ impl std::fmt::Display for Warning {
                 v.len(),
                 list(v)
             ),
-            Warning::BadDateCells(n, (name, cell)) => write!(
-                f,
-                "{n} table row(s) have a date that cannot be read and are left undated \
-                 (first: {name}: '{cell}')"
-            ),
+            Warning::Dates(text) => write!(f, "{text}"),
             Warning::MetadataUnknown(v) => write!(
                 f,
                 "metadata.csv lists {} file(s) that were not read as documents: {}",
@@ -82,7 +83,7 @@ impl std::fmt::Display for Warning {
 }
 
 /// The warnings about what `read` found, in a fixed order.
-pub(crate) fn collect(read: &Read) -> Vec<Warning> {
+pub(crate) fn collect(read: &Read, periods: &Periods, order: DateOrder) -> Vec<Warning> {
     let docs = &read.docs;
     let mut warnings: Vec<Warning> = read
         .table_warnings
@@ -103,24 +104,33 @@ pub(crate) fn collect(read: &Read) -> Vec<Warning> {
             (d.replaced_chars > 0).then(|| format!("{} ({})", d.name, d.replaced_chars))
         })),
         Warning::Future(named(&|d| {
-            d.date
-                .filter(|&x| x > today)
-                .map(|x| format!("{} ({x})", d.name))
+            let date = d.date.filter(|&x| x > today).and(d.date_text())?;
+            Some(format!("{} ({date})", d.name))
         })),
         Warning::Before1800(named(&|d| {
-            d.date
-                .filter(|x| x.year() < 1800)
-                .map(|x| format!("{} ({x})", d.name))
-        })),
-        Warning::OutsidePeriods(named(&|d| {
-            let date = d.date.filter(|_| d.period.is_none())?;
+            let date = d.date.filter(|x| x.year() < 1800).and(d.date_text())?;
             Some(format!("{} ({date})", d.name))
+        })),
+        // A year alone is in no month: the date warnings name those.
+        Warning::OutsidePeriods(named(&|d| {
+            let year_alone = d.reading == DateReading::YearOnly && !periods.hold_years_alone();
+            let outside = d.date.is_some() && d.period.is_none() && !year_alone;
+            Some(format!(
+                "{} ({})",
+                d.name,
+                d.date_text().filter(|_| outside)?
+            ))
         })),
     ];
     warnings.extend(found.into_iter().filter(|w| !is_empty(w)));
-    if let Some(first) = read.bad_dates.first() {
-        warnings.push(Warning::BadDateCells(read.bad_dates.len(), first.clone()));
-    }
+    let dates = dates::date_warnings(
+        docs,
+        &read.impossible_dates,
+        &read.bad_dates,
+        periods,
+        order,
+    );
+    warnings.extend(dates.into_iter().map(Warning::Dates));
     let unknown = unknown_in_metadata(read);
     if !unknown.is_empty() {
         warnings.push(Warning::MetadataUnknown(unknown));
@@ -137,7 +147,7 @@ fn is_empty(w: &Warning) -> bool {
         | Warning::Before1800(v)
         | Warning::OutsidePeriods(v)
         | Warning::MetadataUnknown(v) => v.is_empty(),
-        Warning::Table(_) | Warning::BadDateCells(..) => false,
+        Warning::Table(_) | Warning::Dates(_) => false,
     }
 }
 
@@ -195,13 +205,4 @@ pub(crate) fn check_strict(
         problems.len(),
         list(&problems)
     )))
-}
-
-/// At most five items, then how many more.
-pub(crate) fn list(items: &[String]) -> String {
-    let mut s = items.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
-    if items.len() > 5 {
-        s.push_str(&format!("; and {} more", items.len() - 5));
-    }
-    s
 }
