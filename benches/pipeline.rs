@@ -10,9 +10,9 @@ mod corpus;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use themeshift::count::count_document;
-use themeshift::lexicon::{Lexicon, Matcher};
-use themeshift::tokenise::{stem, Stemmer, Stopwords, Tokeniser};
+use themeshift::internals::count_document;
+use themeshift::internals::{stem, Stemmer, Stopwords, Tokeniser};
+use themeshift::internals::{Lexicon, Matcher};
 
 const SEED_2003: &str = include_str!("../input/000_cc49b36451a4d406.txt");
 const LEXICON: &str = include_str!("../input/themes.toml");

@@ -22,6 +22,7 @@ A run that fails replaces nothing: the previous results stay as they were.";
 #[derive(Debug, Parser)]
 #[command(name = "themeshift", version, about, after_help = EXIT_CODES)]
 pub struct Cli {
+    #[allow(missing_docs)] // the subcommands document themselves
     #[command(subcommand)]
     pub command: Command,
 }
@@ -42,6 +43,7 @@ pub enum Command {
 /// Flags of `themeshift analyse`.
 #[derive(Debug, Args, Clone)]
 pub struct AnalyseArgs {
+    #[allow(missing_docs)] // ReadArgs documents its flags
     #[command(flatten)]
     pub read: ReadArgs,
 
@@ -56,6 +58,7 @@ pub struct AnalyseArgs {
     #[arg(long)]
     pub force: bool,
 
+    #[allow(rustdoc::broken_intra_doc_links)] // `[[theme]]` is TOML, and this is --help text
     /// Theme lexicon (TOML, one [[theme]] table per theme with name, description, patterns).
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
@@ -175,6 +178,7 @@ pub struct KwicArgs {
     /// a beginning (`centralis*`). Quote a pattern of several words.
     pub pattern: String,
 
+    #[allow(missing_docs)] // ReadArgs documents its flags
     #[command(flatten)]
     pub read: ReadArgs,
 

@@ -24,6 +24,26 @@ pub const PHRASES_BY_DEFAULT_UP_TO: u64 = 100_000_000;
 /// refuses to start them.
 pub const MAX_THREADS: usize = 256;
 
+/// What `themeshift kwic` looks for, and where its lines go.
+#[derive(Debug, Clone)]
+pub struct Kwic {
+    /// The pattern, in the lexicon's pattern language.
+    pub pattern: String,
+    /// Where its lines go.
+    pub output: KwicOutput,
+}
+
+/// Where `themeshift kwic` puts its lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KwicOutput {
+    /// Printed for a terminal, the matches in a column.
+    Text,
+    /// As CSV on standard output (`--csv -`).
+    CsvToStdout,
+    /// As a CSV file (`--csv FILE`), written whole or not at all.
+    CsvFile(PathBuf),
+}
+
 /// Everything a run needs to know, validated.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -68,15 +88,11 @@ pub struct Config {
     pub search_undated: bool,
     /// Write report.html.
     pub report: bool,
+    /// `kwic`: what to look for and where the lines go.
+    pub kwic: Option<Kwic>,
     /// When `--ngrams` was not given: the input size (bytes) above which phrases are not
     /// counted ([`PHRASES_BY_DEFAULT_UP_TO`]).
     pub phrases_up_to: Option<u64>,
-    /// Read and count only these documents, by name (the report's second pass, which knows
-    /// from the first which documents belong to the compared periods); all when `None`.
-    pub only_docs: Option<std::sync::Arc<rustc_hash::FxHashSet<String>>>,
-    /// Read these files instead of walking the input folder (the report's second pass, which
-    /// knows which files hold the documents it wants).
-    pub only_files: Option<std::sync::Arc<Vec<crate::ingest::walk::SourceFile>>>,
 }
 
 impl Config {
@@ -128,6 +144,14 @@ impl Config {
             kwic_max: args.max,
         };
         config.search_undated = true;
+        config.kwic = Some(Kwic {
+            pattern: args.pattern.clone(),
+            output: match args.csv.as_deref() {
+                None => KwicOutput::Text,
+                Some(p) if p.as_os_str() == "-" => KwicOutput::CsvToStdout,
+                Some(p) => KwicOutput::CsvFile(p.to_path_buf()),
+            },
+        });
         Ok(config)
     }
 
@@ -191,9 +215,8 @@ impl Config {
             force: false,
             search_undated: false,
             report: false,
+            kwic: None,
             phrases_up_to: None,
-            only_docs: None,
-            only_files: None,
             count: CountOptions::default(),
             columns: Columns {
                 text: args.text_column.clone(),

@@ -8,15 +8,21 @@ use thiserror::Error;
 /// An input or usage problem: the run stops with exit code 2 and this one-line message.
 #[derive(Debug, Error)]
 pub enum InputError {
+    /// The input folder or file does not exist.
     #[error("input folder {0} does not exist")]
     InputMissing(PathBuf),
+    /// The input is a file themeshift does not read.
     #[error(
         "input {0} is neither a folder nor a document file (.txt, .md, .html, .csv, .tsv, \
          .jsonl): point themeshift at the folder that holds the documents"
     )]
     InputNotFolder(PathBuf),
+    /// No document in the input could be read.
+    #[allow(missing_docs)] // the fields are named in the message
     #[error("no readable documents in {path}: {detail}")]
     NoDocuments { path: PathBuf, detail: String },
+    /// The theme lexicon is malformed, at this line and column.
+    #[allow(missing_docs)] // the fields are named in the message
     #[error("{path}:{line}:{column}: {message}")]
     Lexicon {
         path: PathBuf,
@@ -24,16 +30,27 @@ pub enum InputError {
         column: usize,
         message: String,
     },
+    /// The theme lexicon given does not exist.
     #[error("theme lexicon {0} does not exist")]
     LexiconMissing(PathBuf),
+    /// The theme lexicon cannot be read.
+    #[allow(missing_docs)] // the fields are named in the message
     #[error("theme lexicon {path} cannot be read: {reason}")]
     LexiconUnreadable { path: PathBuf, reason: String },
+    /// metadata.csv is malformed.
+    #[allow(missing_docs)] // the fields are named in the message
     #[error("{path}: {message}")]
     Metadata { path: PathBuf, message: String },
+    /// A table of documents cannot be read.
+    #[allow(missing_docs)] // the fields are named in the message
     #[error("{path}: {message}")]
     Table { path: PathBuf, message: String },
+    /// The output folder cannot be written.
+    #[allow(missing_docs)] // the fields are named in the message
     #[error("cannot write to output folder {path}: {reason}")]
     OutputNotWritable { path: PathBuf, reason: String },
+    /// The output folder is, or holds, something the run reads.
+    #[allow(missing_docs)] // the fields are named in the message
     #[error(
         "output folder {path} {how} the {what} {input}: the output folder is replaced whole, so \
          it must not hold what the run reads (not even with --force); choose another --output"
@@ -44,6 +61,8 @@ pub enum InputError {
         what: &'static str,
         input: PathBuf,
     },
+    /// The output folder lies inside the input and holds files themeshift did not write.
+    #[allow(missing_docs)] // the fields are named in the message
     #[error(
         "output folder {path} lies inside the {what} {input} and holds files themeshift did not \
          write ({held}): it would replace them (not even with --force); choose another --output"
@@ -54,16 +73,21 @@ pub enum InputError {
         input: PathBuf,
         held: String,
     },
+    /// The output folder holds files themeshift did not write (and no `--force`).
+    #[allow(missing_docs)] // the fields are named in the message
     #[error(
         "output folder {path} holds files themeshift did not write ({held}), and a run replaces \
          its output folder whole: choose another --output, or give --force to replace it"
     )]
     OutputNotOurs { path: PathBuf, held: String },
+    /// Another run is writing to the output folder.
     #[error(
         "another themeshift run is writing to {0}; wait for it to finish, or choose another \
          --output"
     )]
     OutputBusy(PathBuf),
+    /// `kwic --csv` names something the run reads.
+    #[allow(missing_docs)] // the fields are named in the message
     #[error("--csv {path} {how} the {what} {input}: choose another file")]
     CsvIsInput {
         path: PathBuf,
@@ -71,28 +95,40 @@ pub enum InputError {
         what: &'static str,
         input: PathBuf,
     },
+    /// `--compare` is not two periods.
     #[error("--compare expects two periods separated by a comma, such as 2003,2010 (got '{0}')")]
     CompareSyntax(String),
+    /// `--compare` names a period the corpus does not have.
+    #[allow(missing_docs)] // the fields are named in the message
     #[error(
         "--compare: there is no period '{period}' in this corpus; its periods are: {available}"
     )]
     UnknownPeriod { period: String, available: String },
+    /// `--language` names a language without a Snowball stemmer.
     #[error("--language: no Snowball stemmer for '{0}'; choose one of: {1}")]
     UnknownLanguage(String, String),
+    /// The stopword file given does not exist.
     #[error("stopword file {0} does not exist")]
     StopwordsMissing(PathBuf),
+    /// `--encoding` names no known encoding.
     #[error("--encoding: unknown encoding '{0}' (try utf-8, windows-1252, latin1, utf-16le)")]
     UnknownEncoding(String),
+    /// `--strict` and something to warn about.
     #[error("--strict: {0}; nothing was written")]
     Strict(String),
+    /// `--threads` asks for too many threads.
     #[error("--threads: at most {max} worker threads (got {0})", max = crate::config::MAX_THREADS)]
     Threads(usize),
+    /// `--ngrams` is not 1, 1-2 or 1-3.
     #[error("--ngrams expects 1, 1-2 or 1-3 (got '{0}')")]
     Ngrams(String),
+    /// `--periods` is malformed.
     #[error("--periods: {0}")]
     Periods(String),
+    /// A `kwic` pattern has no words.
     #[error("{0}")]
     Pattern(String),
+    /// Fewer than two periods to compare.
     #[error("no comparison was made: {0}")]
     NoComparison(String),
 }

@@ -1,19 +1,40 @@
 //! themeshift: how the language of a field moves over time.
 //!
-//! One pipeline, one direction: [`ingest`] (files -> documents) -> [`tokenise`] (text ->
-//! words) -> [`count`] (words -> mergeable counts, in parallel) -> [`measure`] (counts ->
-//! DataFrames) -> [`report`] (DataFrames -> CSV, PNG, JSON, terminal). [`run`] drives it.
+//! Point it at a folder of dated documents and it writes, for each period, the terms and how
+//! often they occur, the terms key to one period against another (log-likelihood, Log Ratio),
+//! the hits of a theme lexicon and which themes rose and fell, with the evidence behind each
+//! number: CSV tables, PNG charts, report.html and run.json.
+//!
+//! One pipeline, one direction (ARCHITECTURE.md has the map):
+//!
+//! ```text
+//! ingest (files -> documents) -> tokenise (text -> words) -> count (words -> Counts, in
+//! parallel, mergeable) -> measure (Counts -> tables) -> report (tables -> CSV, PNG, HTML, JSON)
+//! ```
+//!
+//! driven stage by stage by [`analyse`]; [`kwic`] shares its first stages. Both take a
+//! [`Config`], the validated settings made from the command line ([`cli`]).
+
+#![deny(missing_docs)]
 
 pub mod cli;
 pub mod config;
-pub mod count;
 pub mod error;
-pub mod ingest;
-pub mod lexicon;
-pub mod measure;
-pub mod period;
-mod pipeline;
-pub mod report;
-pub mod tokenise;
 
-pub use pipeline::{analyse, kwic, set_give_back};
+mod count;
+mod ingest;
+mod lexicon;
+mod measure;
+mod period;
+mod pipeline;
+mod report;
+mod tokenise;
+
+#[doc(hidden)]
+pub mod internals;
+
+pub use config::Config;
+pub use error::{exit_code, InputError};
+pub use pipeline::{analyse, kwic, set_give_back, Concordance};
+pub use report::output::print_stdout;
+pub use report::summary::{printable, Summary};

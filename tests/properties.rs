@@ -6,12 +6,12 @@ use std::path::Path;
 
 use polars::prelude::*;
 use proptest::prelude::*;
-use themeshift::count::count_document;
-use themeshift::ingest::date::{self, DateOrder};
-use themeshift::lexicon::{Lexicon, Matcher};
-use themeshift::measure::stats;
-use themeshift::report::csv::to_csv;
-use themeshift::tokenise::{stem, Stemmer, Stopwords, Tokeniser};
+use themeshift::internals::count_document;
+use themeshift::internals::date::{self, DateOrder};
+use themeshift::internals::stats;
+use themeshift::internals::to_csv;
+use themeshift::internals::{stem, Stemmer, Stopwords, Tokeniser};
+use themeshift::internals::{Lexicon, Matcher};
 
 fn english() -> Tokeniser {
     Tokeniser::new(

@@ -288,6 +288,7 @@ impl<'a> IntoIterator for &'a Terms {
 /// Counts of a corpus (or of a part of one), by period label (labels sort in time order).
 #[derive(Debug, Default)]
 pub struct Counts {
+    /// Each period's counts, by label.
     pub periods: BTreeMap<String, PeriodCounts>,
     /// Concordance lines of theme hits: a deterministic sample of at most `--kwic-max` per
     /// period and theme once [`Counts::kwic_sample`] is applied.

@@ -24,7 +24,7 @@ mod resolve;
 mod vocab;
 
 pub use counter::{CountOptions, Counter, DocSize, Tally};
-pub use counts::{Counts, PeriodCounts, Spread, TermCount, Terms, ThemeCount};
+pub use counts::{Counts, PeriodCounts, Spread, TermCount, ThemeCount};
 pub(crate) use first_docs::FirstDocs;
 pub use kwic::KwicLine;
 pub(crate) use kwic::{kwic_lines, sample as kwic_sample, Watch};
@@ -37,7 +37,7 @@ use crate::lexicon::Matcher;
 use crate::tokenise::Tokeniser;
 
 /// Tokenises and counts one document on its own, matching themes on the way. A
-/// [`Counter`] does the same for many documents at a fraction of the cost per document.
+/// `Counter` does the same for many documents at a fraction of the cost per document.
 pub fn count_document(
     text: &str,
     tokeniser: &Tokeniser,

@@ -36,10 +36,6 @@ impl Record {
         self.ends.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
     fn clear(&mut self) {
         self.fields.clear();
         self.ends.clear();

@@ -167,8 +167,6 @@ pub struct TableReport {
     pub bytes: u64,
     pub sha256: String,
     pub skipped: Vec<Skipped>,
-    /// Rows whose date cell could not be read: (row name, cell).
-    pub bad_dates: Vec<(String, String)>,
     /// The encoding the file was read in, and the byte sequences not valid in it.
     pub encoding: &'static str,
     pub replaced: u64,

@@ -100,11 +100,6 @@ impl<R: Read> TextReader<R> {
         self.inner
     }
 
-    /// The reader of the raw bytes (to read the rest of them without decoding, say).
-    pub fn inner_mut(&mut self) -> &mut R {
-        &mut self.inner
-    }
-
     /// Reads into `buf` until it is full or the input ends.
     fn fill(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let mut filled = 0;

@@ -47,6 +47,7 @@ pub struct Theme {
 /// All themes, in lexicon order.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
+    /// The themes, in the file's order.
     pub themes: Vec<Theme>,
 }
 

@@ -7,16 +7,7 @@ use rustc_hash::FxHashMap;
 use super::stats;
 use crate::count::{Counts, PeriodCounts, TermCount};
 
-/// Period sizes: `period`, `tokens` (word tokens, stopwords included).
-pub fn period_sizes(counts: &Counts) -> PolarsResult<DataFrame> {
-    let (periods, tokens): (Vec<&str>, Vec<u64>) = counts
-        .periods
-        .iter()
-        .map(|(p, c)| (p.as_str(), c.tokens))
-        .unzip();
-    df!("period" => periods, "tokens" => tokens)
-}
-
+#[cfg(test)]
 /// Long table: period, term, word, count, per_10k, docs, dp, dp_norm (Gries's DP and DPnorm,
 /// [`stats::gries_dp`]; empty when the counts carry no dispersion sums); sorted by period,
 /// then count (descending), then term. The whole table at once; [`LongTable`] gives it in
@@ -58,10 +49,12 @@ impl<'a> LongTable<'a> {
     }
 
     /// Rows in the table.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.len
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

@@ -34,7 +34,7 @@ pub fn per_10k_expr(count: &str, tokens: &str) -> Expr {
 /// one small document. `DPnorm = DP / (1 − min_i s_i)` scales it to 0–1.
 ///
 /// Only documents containing the term are visited: with `S = Σ n_i` and
-/// `E = Σ max(0, n_i·f − v_i·T)` over them ([`Spread`]),
+/// `E = Σ max(0, n_i·f − v_i·T)` over them (`Spread`),
 /// `DP = (T − S)/T + E/(T·f)` (documents without the term contribute `s_i` each, and
 /// `|x − y| = (x − y) + 2·max(0, y − x)`). `None` when `f` or `T` is 0.
 ///

@@ -10,6 +10,7 @@
 
 mod clock;
 mod discover;
+mod kwic;
 mod manifest;
 mod measure;
 mod read;
@@ -23,17 +24,16 @@ mod threads;
 mod warnings;
 
 use anyhow::Result;
-use polars::prelude::DataFrame;
 
 use crate::config::Config;
-use crate::count;
-use crate::lexicon::{Lexicon, Matcher};
+use crate::lexicon::Matcher;
 use crate::report::output::Staging;
 use crate::report::summary::Summary;
 
 pub use clock::set_give_back;
 use clock::Stopwatch;
 use discover::DiscoverOptions;
+pub use kwic::{kwic, Concordance};
 use read::ReadOptions;
 use setup::Setup;
 
@@ -104,24 +104,4 @@ fn stages(config: &Config) -> Result<Summary> {
     summary.files = staging.commit()?;
     summary::timings(&mut summary, &read, &clock);
     Ok(summary)
-}
-
-/// `themeshift kwic`: the concordance of `pattern` (in the lexicon's pattern language) in
-/// every document, dated or not, on `config.threads` workers: the kwic.csv table, sorted by
-/// period, document and position, and the number of documents searched.
-pub fn kwic(config: &Config, pattern: &str) -> Result<(DataFrame, usize)> {
-    threads::with_threads(config.threads, || {
-        let tokeniser = setup::tokeniser(config)?;
-        let lexicon = Lexicon::from_pattern(pattern, &tokeniser)?;
-        let matcher = Matcher::new(&lexicon);
-        let found = discover::discover(&DiscoverOptions::from(config), None)?;
-        let options = ReadOptions::from(config);
-        let mut read = read::read_and_count(found, &tokeniser, &matcher, &options, None, None)?;
-        let canonical = read::Canonical::of(&mut read.docs);
-        let mut lines = count::kwic_lines(std::mem::take(&mut read.tallies), 0);
-        canonical.rename(&mut lines);
-        count::kwic_sample(&mut lines, config.count.kwic_max);
-        let table = crate::measure::kwic::kwic_table(&lines, &read.docs, &lexicon)?;
-        Ok((table, read.docs.len()))
-    })?
 }

@@ -11,7 +11,8 @@ use super::read::{self, Read, ReadOptions};
 use super::*;
 use crate::cli;
 use crate::config;
-use crate::count::{Counts, Watch};
+use crate::count::{self, Counts, Watch};
+use crate::lexicon::Lexicon;
 use crate::measure::documents::DocRecord;
 
 /// The config of `themeshift analyse ARGS`.

@@ -342,6 +342,18 @@ impl Staging {
     }
 }
 
+/// Prints `bytes` to standard output; a closed pipe (`themeshift analyse in | head`) is not
+/// an error.
+pub fn print_stdout(bytes: &[u8]) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("themeshift: error: cannot print to standard output: {e}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

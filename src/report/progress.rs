@@ -60,6 +60,7 @@ impl Progress {
         }
     }
 
+    #[cfg(test)]
     /// Documents counted so far.
     pub fn documents(&self) -> u64 {
         self.docs.load(Ordering::Relaxed)

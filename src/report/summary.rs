@@ -16,31 +16,44 @@ use crate::measure::{Comparison, SmallPeriods};
 /// Skipped files and undated documents named on the terminal; the rest are counted.
 const LISTED: usize = 20;
 
-/// What a run found and wrote; returned by [`crate::run`] and printed by the binary.
+/// What a run found and wrote; returned by [`crate::analyse`] and printed by the binary
+/// ([`Summary::render`]).
 #[derive(Debug, Default)]
 pub struct Summary {
+    /// Documents read.
     pub documents: usize,
+    /// The documents with no date, by name.
     pub undated: Vec<String>,
+    /// Files passed over, with the reason.
     pub skipped: Vec<Skipped>,
+    /// What was odd about the documents, one line each.
     pub warnings: Vec<String>,
     /// What the run did differently from the flags' defaults, and why (not a warning: the
     /// results are sound).
     pub notes: Vec<String>,
     /// (period, documents, word tokens)
     pub periods: Vec<(String, u64, u64)>,
+    /// The main comparison, when there is one.
     pub main: Option<Comparison>,
     /// Every comparison made, the main one first.
     pub comparisons: Vec<Comparison>,
     /// Periods too small to compare by default.
     pub small_periods: SmallPeriods,
+    /// Why no comparison was made, when none was.
     pub no_comparison: Option<String>,
-    /// (word, signed G², Log Ratio) most key for B, then for A.
+    /// (word, signed G², Log Ratio) most key for B.
     pub key_b: Vec<(String, f64, f64)>,
+    /// (word, signed G², Log Ratio) most key for A.
     pub key_a: Vec<(String, f64, f64)>,
+    /// The main comparison's theme shifts.
     pub theme_shift: Vec<ShiftLine>,
+    /// The theme lexicon read, when there was one.
     pub lexicon: Option<PathBuf>,
+    /// The output folder.
     pub output: PathBuf,
+    /// The files written, relative to the output folder.
     pub files: Vec<String>,
+    /// Seconds spent in each stage, in run order.
     pub seconds: Vec<(&'static str, f64)>,
     /// Peak resident memory of the run (MB), where the system tells it.
     pub peak_memory_mb: Option<f64>,
@@ -78,7 +91,7 @@ pub fn shift_lines(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ShiftLine>
 }
 
 impl Summary {
-    /// What the summary and report.html say about small periods ([`SmallPeriods`]): which
+    /// What the summary and report.html say about small periods (`SmallPeriods`): which
     /// were left out of the default comparisons, and a caution for each comparison made that
     /// involves one (the main comparison first).
     pub fn small_period_lines(&self) -> Vec<String> {

@@ -1,0 +1,87 @@
+//! `themeshift kwic`: the concordance of a pattern in every document, dated or not, printed
+//! for a terminal or written as CSV. It shares the discover and read stages with `analyse`.
+
+use anyhow::Result;
+
+use crate::config::{Config, KwicOutput};
+use crate::count;
+use crate::lexicon::{Lexicon, Matcher};
+use crate::report::{self, output, summary::printable};
+
+use super::discover::{self, DiscoverOptions};
+use super::read::{self, ReadOptions};
+use super::{setup, threads};
+
+/// What a kwic run found and where its lines went.
+#[derive(Debug)]
+pub struct Concordance {
+    /// Lines found (at most `--max` per period when given).
+    pub lines: usize,
+    /// Documents searched.
+    pub documents: usize,
+    pattern: String,
+    output: KwicOutput,
+}
+
+impl Concordance {
+    /// One line for the terminal: how many lines, in how many documents, written where.
+    pub fn render(&self) -> String {
+        let written = match &self.output {
+            KwicOutput::Text => String::new(),
+            KwicOutput::CsvToStdout => ", written to standard output".to_string(),
+            KwicOutput::CsvFile(p) => {
+                format!(", written to {}", printable(&p.display().to_string()))
+            }
+        };
+        format!(
+            "themeshift: {} line(s) for '{}' in {} document(s){written}",
+            self.lines,
+            printable(self.pattern.trim()),
+            self.documents,
+        )
+    }
+}
+
+/// Runs `themeshift kwic` as `config` says (its `kwic` settings must be set).
+pub fn kwic(config: &Config) -> Result<Concordance> {
+    let request = config.kwic.as_ref().expect("kwic settings");
+    // A CSV file that would replace an input is refused before anything is read.
+    if let KwicOutput::CsvFile(path) = &request.output {
+        output::file_to_write(path, &config.protected())?;
+    }
+    let (table, documents) =
+        threads::with_threads(config.threads, || search(config, &request.pattern))??;
+    match &request.output {
+        KwicOutput::Text => {
+            let text = report::kwic_text(&table, config.count.kwic_window)?;
+            output::print_stdout(text.as_bytes());
+        }
+        KwicOutput::CsvToStdout => output::print_stdout(&report::csv::to_csv(&table)?),
+        KwicOutput::CsvFile(path) => {
+            output::write_file(path, &report::csv::to_csv(&table)?, &config.protected())?
+        }
+    }
+    Ok(Concordance {
+        lines: table.height(),
+        documents,
+        pattern: request.pattern.clone(),
+        output: request.output.clone(),
+    })
+}
+
+/// The kwic.csv table of `pattern` in every document, sorted by period, document and
+/// position, and the number of documents searched.
+fn search(config: &Config, pattern: &str) -> Result<(polars::prelude::DataFrame, usize)> {
+    let tokeniser = setup::tokeniser(config)?;
+    let lexicon = Lexicon::from_pattern(pattern, &tokeniser)?;
+    let matcher = Matcher::new(&lexicon);
+    let found = discover::discover(&DiscoverOptions::from(config), None)?;
+    let options = ReadOptions::from(config);
+    let mut read = read::read_and_count(found, &tokeniser, &matcher, &options, None, None)?;
+    let canonical = read::Canonical::of(&mut read.docs);
+    let mut lines = count::kwic_lines(std::mem::take(&mut read.tallies), 0);
+    canonical.rename(&mut lines);
+    count::kwic_sample(&mut lines, config.count.kwic_max);
+    let table = crate::measure::kwic::kwic_table(&lines, &read.docs, &lexicon)?;
+    Ok((table, read.docs.len()))
+}
