@@ -3,11 +3,8 @@
 
 pub mod date;
 pub mod decode;
-pub mod delimited;
 pub mod html;
-pub mod json_lines;
 pub mod metadata;
-pub mod parquet;
 pub mod stream;
 pub mod table;
 pub mod text_reader;

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::error::InputError;
-use crate::ingest::json_lines::LineBlocks;
+use crate::ingest::table::LineBlocks;
 use crate::ingest::table::{self, TableFormat, TableReport};
 use crate::ingest::walk::{Skipped, SourceFile};
 use crate::report::manifest::InputFile;

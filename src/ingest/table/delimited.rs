@@ -14,7 +14,13 @@
 use std::collections::VecDeque;
 use std::io::{self, BufRead};
 
-use super::date::{self, DateOrder};
+use std::io::{BufReader, Read};
+
+use super::{cannot_read, positions, Batch, Batcher, Columns, Hashing, Row, TableReport};
+use crate::error::InputError;
+use crate::ingest::date::{self, DateOrder};
+use crate::ingest::text_reader::TextReader;
+use crate::ingest::walk::{Skipped, SourceFile};
 
 /// A record: its cells, and the line it starts on (from 1, the header's being 1).
 #[derive(Debug, Default)]
@@ -366,6 +372,98 @@ impl<R: BufRead> Records<R> {
         }
         self.finish_record()
     }
+}
+
+/// The rows of a CSV or TSV file.
+pub(super) fn read_delimited<R: Read>(
+    file: &SourceFile,
+    columns: &Columns,
+    batch_rows: usize,
+    mut records: Records<BufReader<TextReader<Hashing<R>>>>,
+    batch: &mut impl FnMut(Batch) -> bool,
+) -> Result<TableReport, InputError> {
+    let unreadable = |e: std::io::Error| cannot_read(file, e);
+    let header: Vec<String> = match records.next_record().map_err(unreadable)? {
+        Some(r) => (0..r.len())
+            .map(|i| r.get(i).unwrap_or_default().to_string())
+            .collect(),
+        None => Vec::new(),
+    };
+    let pos = positions(file, &header, columns)?;
+    records.set_header(header.len(), pos.date);
+    let mut rows = Batcher::new(batch_rows, batch);
+    let mut stopped = false;
+    while let Some(record) = records.next_record().map_err(unreadable)? {
+        let number = rows.count + 1;
+        if record.len() <= pos.text {
+            rows.count += 1;
+            rows.skipped.push(Skipped {
+                path: format!("{}#row{number}", file.name),
+                reason: format!(
+                    "no text cell: the row (line {}) has {} cell(s), the header {}",
+                    record.line,
+                    record.len(),
+                    header.len()
+                ),
+            });
+            continue;
+        }
+        let cell = |i: usize| record.get(i).map(str::to_string);
+        let mut row = Row {
+            number,
+            id: pos.id.and_then(cell).filter(|s| !s.is_empty()),
+            title: pos.title.and_then(cell).filter(|s| !s.is_empty()),
+            date: cell(pos.date).filter(|s| !s.trim().is_empty()),
+            text: cell(pos.text).unwrap_or_default(),
+            replaced: 0,
+        };
+        if records.input_mut().get_ref().replaced() > 0 {
+            row.count_replaced();
+        }
+        if !rows.push(row) {
+            stopped = true;
+            break;
+        }
+    }
+    let mut report = rows.finish(stopped);
+    report.warnings = left_open_warnings(&file.name, &records.left_open);
+    let text = records.into_input().into_inner();
+    report.encoding = text.encoding().name();
+    report.replaced = text.replaced();
+    text.into_inner().finish(file, stopped, report)
+}
+
+/// The warnings for the quotes left open in a CSV or TSV file (see [`delimited`]).
+fn left_open_warnings(name: &str, open: &[LeftOpen]) -> Vec<String> {
+    let (cut, to_end): (Vec<&LeftOpen>, Vec<&LeftOpen>) =
+        open.iter().partition(|o| o.reread.is_some());
+    let mut warnings = Vec::new();
+    if !cut.is_empty() {
+        let rows: Vec<String> = cut
+            .iter()
+            .take(5)
+            .map(|o| format!("row {} (line {})", o.record, o.line))
+            .collect();
+        let more = match cut.len() {
+            n if n > 5 => format!(" and {} more", n - 5),
+            _ => String::new(),
+        };
+        warnings.push(format!(
+            "{name}: {} quote(s) left open, each before a line that reads as a row of its own, \
+             in {}{more}: each of these rows was read to the end of its line (the quote taken \
+             as a character) and the lines after it as rows; check these rows' text",
+            cut.len(),
+            rows.join(", ")
+        ));
+    }
+    for o in to_end {
+        warnings.push(format!(
+            "{name}: row {} (line {}) opens a quote that is never closed: the rest of the file \
+             was read as that row's text; check the file",
+            o.record, o.line
+        ));
+    }
+    warnings
 }
 
 #[cfg(test)]

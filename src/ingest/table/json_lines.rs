@@ -7,14 +7,14 @@ use std::io::Read;
 
 use encoding_rs::Encoding;
 
-use super::table::{positions, Batch, Columns, Hashing, Row, TableReport};
-use super::text_reader::TextReader;
-use super::walk::{Skipped, SourceFile};
+use super::{cannot_read, positions, Batch, Columns, Hashing, Row, TableReport};
 use crate::error::InputError;
+use crate::ingest::text_reader::TextReader;
+use crate::ingest::walk::{Skipped, SourceFile};
 
 /// A JSON Lines file read as blocks of whole lines ([`Batch::Lines`]), each block read,
 /// hashed, decoded ([`TextReader`]) and cut when asked for: by the reader of
-/// [`super::table::read_rows`], or by the workers in turn, each taking the next block under a
+/// [`super::read_rows`], or by the workers in turn, each taking the next block under a
 /// lock and parsing it after letting go.
 pub struct LineBlocks {
     file: TextReader<Hashing<Box<dyn Read + Send>>>,
@@ -41,10 +41,7 @@ impl LineBlocks {
         encoding: Option<&'static Encoding>,
         block_bytes: usize,
     ) -> Result<LineBlocks, InputError> {
-        let open = File::open(&file.path).map_err(|e| InputError::Table {
-            path: file.path.clone(),
-            message: format!("cannot be read: {e}"),
-        })?;
+        let open = File::open(&file.path).map_err(|e| cannot_read(file, e))?;
         Ok(LineBlocks::from_reader(
             file,
             columns,
@@ -76,10 +73,7 @@ impl LineBlocks {
     }
 
     fn unreadable(&self, e: std::io::Error) -> InputError {
-        InputError::Table {
-            path: self.path.clone(),
-            message: format!("cannot be read: {e}"),
-        }
+        super::error(&self.path, format!("cannot be read: {e}"))
     }
 
     /// The next block of whole lines, `None` at the end of the file. A missing column (seen

@@ -4,9 +4,9 @@
 use std::fs::File;
 use std::path::Path;
 
-use super::table::{positions, Columns, Row};
-use super::walk::SourceFile;
+use super::{cannot_read, error, positions, Columns, Row};
 use crate::error::InputError;
+use crate::ingest::walk::SourceFile;
 
 /// The size of a Parquet file's data uncompressed (its row groups' byte sizes): a Parquet
 /// file is compressed, so its length undersells the text it holds. `None` when its footer
@@ -39,16 +39,9 @@ pub(crate) fn read_parquet(
     row: &mut dyn FnMut(Row) -> bool,
 ) -> Result<bool, InputError> {
     use polars::prelude::*;
-    let bad = |e: &dyn std::fmt::Display| InputError::Table {
-        path: file.path.clone(),
-        message: format!("not a readable Parquet file: {e}"),
-    };
-    let open = || {
-        File::open(&file.path).map_err(|e| InputError::Table {
-            path: file.path.clone(),
-            message: format!("cannot be read: {e}"),
-        })
-    };
+    let bad =
+        |e: &dyn std::fmt::Display| error(&file.path, format!("not a readable Parquet file: {e}"));
+    let open = || File::open(&file.path).map_err(|e| cannot_read(file, e));
     let mut reader = ParquetReader::new(open()?);
     let schema = reader.schema().map_err(|e| bad(&e))?;
     let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();

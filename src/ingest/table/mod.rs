@@ -8,7 +8,11 @@
 //! used when present (an explicitly named one must exist). Rows with an empty text cell are
 //! skipped and named; a date that cannot be read leaves the row undated, with a warning.
 //! CSV, TSV and JSON Lines are decoded as they stream past ([`super::text_reader`]); CSV and
-//! TSV records are cut by [`super::delimited`], which guards against a quote left open.
+//! TSV records are cut by [`delimited`], which guards against a quote left open.
+
+mod delimited;
+mod json_lines;
+mod parquet;
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -17,12 +21,12 @@ use std::path::Path;
 use encoding_rs::Encoding;
 use sha2::{Digest, Sha256};
 
+use self::delimited::Records;
+pub use self::json_lines::LineBlocks;
+use self::json_lines::{parse_line, Wanted};
+pub use self::parquet::parquet_data_bytes;
+use self::parquet::read_parquet;
 use super::date::{self, DateOrder, DateSource};
-use super::delimited::{LeftOpen, Records};
-pub use super::json_lines::LineBlocks;
-use super::json_lines::{parse_line, Wanted};
-pub use super::parquet::parquet_data_bytes;
-use super::parquet::read_parquet;
 use super::text_reader::TextReader;
 use super::walk::{Skipped, SourceFile};
 use super::{Document, DocumentInfo};
@@ -182,14 +186,20 @@ pub(crate) struct Positions {
     pub title: Option<usize>,
 }
 
-fn missing(file: &SourceFile, flag: &str, name: &str, found: &[String]) -> InputError {
+/// The error of a table file that cannot be read as a table: the one way one is made.
+pub(crate) fn error(path: &Path, message: impl std::fmt::Display) -> InputError {
     InputError::Table {
-        path: file.path.clone(),
-        message: format!(
-            "no column '{name}' (set it with {flag}); the columns are: {}",
-            found.join(", ")
-        ),
+        path: path.to_path_buf(),
+        message: message.to_string(),
     }
+}
+
+fn missing(file: &SourceFile, flag: &str, name: &str, found: &[String]) -> InputError {
+    let found = found.join(", ");
+    error(
+        &file.path,
+        format!("no column '{name}' (set it with {flag}); the columns are: {found}"),
+    )
 }
 
 pub(crate) fn positions(
@@ -251,7 +261,7 @@ pub(crate) fn read_rows_from(
             };
             let text = TextReader::new(input, encoding);
             let records = Records::new(BufReader::with_capacity(1 << 20, text), delimiter);
-            read_delimited(file, columns, size.rows, records, &mut batch)
+            delimited::read_delimited(file, columns, size.rows, records, &mut batch)
         }
         TableFormat::JsonLines => {
             let mut blocks = LineBlocks::from_reader(file, columns, encoding, size.bytes, input);
@@ -315,100 +325,8 @@ impl<'b, F: FnMut(Batch) -> bool> Batcher<'b, F> {
     }
 }
 
-/// The rows of a CSV or TSV file.
-fn read_delimited<R: Read>(
-    file: &SourceFile,
-    columns: &Columns,
-    batch_rows: usize,
-    mut records: Records<BufReader<TextReader<Hashing<R>>>>,
-    batch: &mut impl FnMut(Batch) -> bool,
-) -> Result<TableReport, InputError> {
-    let unreadable = |e: std::io::Error| cannot_read(file, e);
-    let header: Vec<String> = match records.next_record().map_err(unreadable)? {
-        Some(r) => (0..r.len())
-            .map(|i| r.get(i).unwrap_or_default().to_string())
-            .collect(),
-        None => Vec::new(),
-    };
-    let pos = positions(file, &header, columns)?;
-    records.set_header(header.len(), pos.date);
-    let mut rows = Batcher::new(batch_rows, batch);
-    let mut stopped = false;
-    while let Some(record) = records.next_record().map_err(unreadable)? {
-        let number = rows.count + 1;
-        if record.len() <= pos.text {
-            rows.count += 1;
-            rows.skipped.push(Skipped {
-                path: format!("{}#row{number}", file.name),
-                reason: format!(
-                    "no text cell: the row (line {}) has {} cell(s), the header {}",
-                    record.line,
-                    record.len(),
-                    header.len()
-                ),
-            });
-            continue;
-        }
-        let cell = |i: usize| record.get(i).map(str::to_string);
-        let mut row = Row {
-            number,
-            id: pos.id.and_then(cell).filter(|s| !s.is_empty()),
-            title: pos.title.and_then(cell).filter(|s| !s.is_empty()),
-            date: cell(pos.date).filter(|s| !s.trim().is_empty()),
-            text: cell(pos.text).unwrap_or_default(),
-            replaced: 0,
-        };
-        if records.input_mut().get_ref().replaced() > 0 {
-            row.count_replaced();
-        }
-        if !rows.push(row) {
-            stopped = true;
-            break;
-        }
-    }
-    let mut report = rows.finish(stopped);
-    report.warnings = left_open_warnings(&file.name, &records.left_open);
-    let text = records.into_input().into_inner();
-    report.encoding = text.encoding().name();
-    report.replaced = text.replaced();
-    text.into_inner().finish(file, stopped, report)
-}
-
-/// The warnings for the quotes left open in a CSV or TSV file (see [`super::delimited`]).
-fn left_open_warnings(name: &str, open: &[LeftOpen]) -> Vec<String> {
-    let (cut, to_end): (Vec<&LeftOpen>, Vec<&LeftOpen>) =
-        open.iter().partition(|o| o.reread.is_some());
-    let mut warnings = Vec::new();
-    if !cut.is_empty() {
-        let rows: Vec<String> = cut
-            .iter()
-            .take(5)
-            .map(|o| format!("row {} (line {})", o.record, o.line))
-            .collect();
-        let more = match cut.len() {
-            n if n > 5 => format!(" and {} more", n - 5),
-            _ => String::new(),
-        };
-        warnings.push(format!(
-            "{name}: {} quote(s) left open, each before a line that reads as a row of its own,              in {}{more}: each of these rows was read to the end of its line (the quote taken              as a character) and the lines after it as rows; check these rows' text",
-            cut.len(),
-            rows.join(", ")
-        ));
-    }
-    for o in to_end {
-        warnings.push(format!(
-            "{name}: row {} (line {}) opens a quote that is never closed: the rest of the file              was read as that row's text; check the file",
-            o.record, o.line
-        ));
-    }
-    warnings
-}
-
-fn cannot_read(file: &SourceFile, e: std::io::Error) -> InputError {
-    InputError::Table {
-        path: file.path.clone(),
-        message: format!("cannot be read: {e}"),
-    }
+pub(crate) fn cannot_read(file: &SourceFile, e: std::io::Error) -> InputError {
+    error(&file.path, format!("cannot be read: {e}"))
 }
 
 /// A reader that hashes what passes through it, so a table file is read once, not once for
@@ -677,7 +595,7 @@ mod tests {
     fn a_parquet_row_group_larger_than_a_slice_is_read_whole_in_order() {
         use polars::prelude::*;
         let d = tempfile::tempdir().unwrap();
-        let n = 2 * super::super::parquet::PARQUET_SLICE_ROWS + 17;
+        let n = 2 * super::parquet::PARQUET_SLICE_ROWS + 17;
         let mut df = df!(
             "id" => (0..n).map(|i| format!("r{i}")).collect::<Vec<_>>(),
             "date" => (0..n).map(|i| format!("{}-01-02", 2000 + i % 3)).collect::<Vec<_>>(),
