@@ -135,86 +135,25 @@ pub fn read_document(
     order: DateOrder,
     encoding: Option<&'static encoding_rs::Encoding>,
 ) -> Result<Document, Skipped> {
-    let skip = |reason: String| Skipped {
-        path: file.name.clone(),
-        reason,
-    };
-    let unreadable = |e: std::io::Error| {
-        skip(match e.kind() {
-            std::io::ErrorKind::PermissionDenied => {
-                "permission denied: themeshift may not read it".to_string()
-            }
-            _ => format!("cannot be read: {e}"),
-        })
-    };
-    // A file of up to SMALL_FILE bytes (most documents) is read with no look at its size:
-    // one open and two reads (the second finds the end). A larger one is sized with fstat.
-    let mut handle = std::fs::File::open(&file.path).map_err(unreadable)?;
-    let (head, whole) = read_small(&mut handle).map_err(unreadable)?;
-    let size = if whole {
-        head.len() as u64
-    } else {
-        handle.metadata().map_err(unreadable)?.len()
-    };
-    let (decoded, sha256, size, rest) = if size > stream::STREAM_ABOVE && !html::is_html(&file.name)
-    {
-        let scan = stream::scan(&file.path, encoding)
-            .map_err(unreadable)?
-            .map_err(skip)?;
-        let mut parts = stream::Parts::open(&file.path, &scan).map_err(unreadable)?;
-        let first = parts.next_part().map_err(unreadable)?.unwrap_or_default();
-        let decoded = decode::Decoded {
-            text: first,
-            encoding: scan.encoding.name(),
-            replaced: 0,
-        };
-        (decoded, scan.sha256, scan.bytes, Some(parts))
-    } else {
-        let bytes = if whole {
-            head
-        } else {
-            read_whole(&mut handle, head, size).map_err(unreadable)?
-        };
-        let sha256: [u8; 32] = Sha256::digest(&bytes).into();
-        let size = bytes.len() as u64;
-        let decoded = decode::decode(bytes, encoding).map_err(skip)?;
-        (decoded, sha256, size, None)
-    };
-    if size == 0 {
-        return Err(skip("empty file".to_string()));
+    let read = read_file(file, encoding)?;
+    if read.size == 0 {
+        return Err(skip(file)("empty file".to_string()));
     }
-    if decoded.text.trim().is_empty() && rest.is_none() {
-        return Err(skip("no text: the file holds only blank space".to_string()));
+    if read.decoded.text.trim().is_empty() && read.rest.is_none() {
+        return Err(skip(file)(
+            "no text: the file holds only blank space".to_string(),
+        ));
     }
-    let (decoded_text, page) = if html::is_html(&file.name) {
-        let mut page = html::extract(&decoded.text);
+    let (text, page) = if html::is_html(&file.name) {
+        let mut page = html::extract(&read.decoded.text);
         (std::mem::take(&mut page.text), Some(page))
     } else {
-        (decoded.text, None)
+        (read.decoded.text, None)
     };
-    let page_date = page
-        .as_ref()
-        .and_then(|p| p.date.as_deref())
-        .and_then(|raw| {
-            raw.get(..10)
-                .and_then(|d| date::read_date_cell(d, order))
-                .or_else(|| date::find_reading(raw, order))
-        });
-    let header = date::scan_header(&decoded_text, order);
+    let page_date = page.as_ref().and_then(|p| html_date(p, order));
+    let header = date::scan_header(&text, order);
     let meta = metadata.get(&file.name);
-    let (date, date_source, reading) = match meta.and_then(|m| Some((m.date?, m.reading))) {
-        Some((d, r)) => (Some(d), Some(DateSource::Metadata), r),
-        None => match page_date {
-            Some((d, r)) => (Some(d), Some(DateSource::HtmlMeta), r),
-            None => match header.date {
-                Some((d, s)) => (Some(d), Some(s), header.reading),
-                None => match date::reading_from_file_name(&file.name) {
-                    Some((d, r)) => (Some(d), Some(DateSource::FileName), r),
-                    None => (None, None, DateReading::Plain),
-                },
-            },
-        },
-    };
+    let (date, date_source, reading) = date_of(&file.name, meta, page_date, &header);
     // Named only where the date was looked for in the text.
     let impossible_date = header.impossible.filter(|_| {
         !matches!(
@@ -227,35 +166,10 @@ pub fn read_document(
         .or(page.and_then(|p| p.title))
         .or(header.title)
         .map(|t| shorten(&t, MAX_TITLE_CHARS));
-    // A "date line" that runs on for pages (a file with no line breaks) is text, not a
-    // header: it is kept, and is the title when there is no other.
-    let long_line = |i: usize| {
-        decoded_text
-            .lines()
-            .nth(i)
-            .filter(|l| l.len() > MAX_TITLE_CHARS)
-    };
-    let title = title
-        .or_else(|| {
-            header
-                .date_line
-                .and_then(long_line)
-                .map(|l| shorten(l.trim(), MAX_TITLE_CHARS))
-        })
-        .unwrap_or_default();
-    let date_line = header.date_line.filter(|&i| long_line(i).is_none());
-    // The date line goes, with its line break, in place.
-    let mut text = decoded_text;
-    if let Some(skip_line) = date_line {
-        let start = match skip_line {
-            0 => 0,
-            n => memchr::memchr_iter(b'\n', text.as_bytes())
-                .nth(n - 1)
-                .map_or(text.len(), |i| i + 1),
-        };
-        let end =
-            memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i + 1);
-        text.replace_range(start..end, "");
+    let (title, date_line) = title_and_date_line(title, header.date_line, &text);
+    let mut text = text;
+    if let Some(line) = date_line {
+        remove_line(&mut text, line);
     }
     Ok(Document {
         info: DocumentInfo {
@@ -266,14 +180,172 @@ pub fn read_document(
             reading,
             impossible_date,
             source: meta.and_then(|m| m.source.clone()),
-            encoding: decoded.encoding,
-            replaced_chars: decoded.replaced,
-            bytes: size,
-            sha256,
+            encoding: read.decoded.encoding,
+            replaced_chars: read.decoded.replaced,
+            bytes: read.size,
+            sha256: read.sha256,
         },
         text,
-        rest,
+        rest: read.rest,
     })
+}
+
+/// A file's text as read and decoded, before its date and title are looked for.
+struct Read {
+    /// The text, or its first part when the file is read in parts.
+    decoded: decode::Decoded,
+    /// SHA-256 of the file's bytes.
+    sha256: [u8; 32],
+    /// The file's size in bytes.
+    size: u64,
+    /// The rest of a file too large to hold whole.
+    rest: Option<stream::Parts>,
+}
+
+/// Gives the reason `file` was skipped as a [`Skipped`].
+fn skip(file: &SourceFile) -> impl Fn(String) -> Skipped + '_ {
+    |reason| Skipped {
+        path: file.name.clone(),
+        reason,
+    }
+}
+
+/// Gives a failure to read `file` as a [`Skipped`]; a refused permission is said in words a
+/// user can act on.
+fn unreadable(file: &SourceFile) -> impl Fn(std::io::Error) -> Skipped + '_ {
+    move |e| {
+        skip(file)(match e.kind() {
+            std::io::ErrorKind::PermissionDenied => {
+                "permission denied: themeshift may not read it".to_string()
+            }
+            _ => format!("cannot be read: {e}"),
+        })
+    }
+}
+
+/// Gives `file` read and decoded: whole, or its first part with the rest to come when it is
+/// too large to hold whole (an HTML page is always read whole, to be parsed).
+fn read_file(
+    file: &SourceFile,
+    encoding: Option<&'static encoding_rs::Encoding>,
+) -> Result<Read, Skipped> {
+    // A file of up to SMALL_FILE bytes (most documents) is read with no look at its size:
+    // one open and two reads (the second finds the end). A larger one is sized with fstat.
+    let mut handle = std::fs::File::open(&file.path).map_err(unreadable(file))?;
+    let (head, whole) = read_small(&mut handle).map_err(unreadable(file))?;
+    let size = if whole {
+        head.len() as u64
+    } else {
+        handle.metadata().map_err(unreadable(file))?.len()
+    };
+    if size > stream::STREAM_ABOVE && !html::is_html(&file.name) {
+        return read_streamed(file, encoding);
+    }
+    let bytes = if whole {
+        head
+    } else {
+        read_whole(&mut handle, head, size).map_err(unreadable(file))?
+    };
+    let sha256: [u8; 32] = Sha256::digest(&bytes).into();
+    let size = bytes.len() as u64;
+    let decoded = decode::decode(bytes, encoding).map_err(skip(file))?;
+    Ok(Read {
+        decoded,
+        sha256,
+        size,
+        rest: None,
+    })
+}
+
+/// Gives a file too large to hold whole: hashed and its encoding found in one pass, then its
+/// first part decoded and the rest left to be read in parts.
+fn read_streamed(
+    file: &SourceFile,
+    encoding: Option<&'static encoding_rs::Encoding>,
+) -> Result<Read, Skipped> {
+    let scan = stream::scan(&file.path, encoding)
+        .map_err(unreadable(file))?
+        .map_err(skip(file))?;
+    let mut parts = stream::Parts::open(&file.path, &scan).map_err(unreadable(file))?;
+    let first = parts
+        .next_part()
+        .map_err(unreadable(file))?
+        .unwrap_or_default();
+    Ok(Read {
+        decoded: decode::Decoded {
+            text: first,
+            encoding: scan.encoding.name(),
+            replaced: 0,
+        },
+        sha256: scan.sha256,
+        size: scan.bytes,
+        rest: Some(parts),
+    })
+}
+
+/// Gives the date in an HTML page's meta tags, when it has one that reads as a date.
+fn html_date(page: &html::Page, order: DateOrder) -> Option<(NaiveDate, DateReading)> {
+    page.date.as_deref().and_then(|raw| {
+        raw.get(..10)
+            .and_then(|d| date::read_date_cell(d, order))
+            .or_else(|| date::find_reading(raw, order))
+    })
+}
+
+/// Gives the document's date, where it came from and how it could be read: metadata.csv
+/// first, then the HTML page's meta date, then the header lines, then the file name.
+fn date_of(
+    name: &str,
+    meta: Option<&metadata::MetadataRow>,
+    page_date: Option<(NaiveDate, DateReading)>,
+    header: &date::HeaderScan,
+) -> (Option<NaiveDate>, Option<DateSource>, DateReading) {
+    match meta.and_then(|m| Some((m.date?, m.reading))) {
+        Some((d, r)) => (Some(d), Some(DateSource::Metadata), r),
+        None => match page_date {
+            Some((d, r)) => (Some(d), Some(DateSource::HtmlMeta), r),
+            None => match header.date {
+                Some((d, s)) => (Some(d), Some(s), header.reading),
+                None => match date::reading_from_file_name(name) {
+                    Some((d, r)) => (Some(d), Some(DateSource::FileName), r),
+                    None => (None, None, DateReading::Plain),
+                },
+            },
+        },
+    }
+}
+
+/// Gives the title (`title`, else a long date line, else empty) and the date line to remove
+/// from `text`, if any.
+fn title_and_date_line(
+    title: Option<String>,
+    date_line: Option<usize>,
+    text: &str,
+) -> (String, Option<usize>) {
+    // A "date line" that runs on for pages (a file with no line breaks) is text, not a
+    // header: it is kept, and is the title when there is no other.
+    let long_line = |i: usize| text.lines().nth(i).filter(|l| l.len() > MAX_TITLE_CHARS);
+    let title = title
+        .or_else(|| {
+            date_line
+                .and_then(long_line)
+                .map(|l| shorten(l.trim(), MAX_TITLE_CHARS))
+        })
+        .unwrap_or_default();
+    (title, date_line.filter(|&i| long_line(i).is_none()))
+}
+
+/// Removes line `n` (0-based) of `text` with its line break, in place.
+fn remove_line(text: &mut String, n: usize) {
+    let start = match n {
+        0 => 0,
+        n => memchr::memchr_iter(b'\n', text.as_bytes())
+            .nth(n - 1)
+            .map_or(text.len(), |i| i + 1),
+    };
+    let end =
+        memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i + 1);
+    text.replace_range(start..end, "");
 }
 
 #[cfg(test)]

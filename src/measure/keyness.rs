@@ -6,7 +6,7 @@ use polars::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::{stats, Comparison};
-use crate::count::{Counts, TermCount};
+use crate::count::{Counts, PeriodCounts, TermCount};
 
 /// One comparison's keyness table: period_a, period_b, term, word, count_a, count_b,
 /// per_10k_a, per_10k_b, docs_a, docs_b, g2 (signed: positive = more frequent in B), p_value,
@@ -23,88 +23,14 @@ pub fn keyness(
     min_count: u64,
     prior: &Prior,
 ) -> PolarsResult<DataFrame> {
-    let prior_total = prior.total as f64;
     let (pa, pb) = (&counts.periods[&cmp.a], &counts.periods[&cmp.b]);
     let (na, nb) = (pa.tokens, pb.tokens);
-    // The terms of A and B together, each once, in term order (both lists are sorted): a
-    // merge, with zero counts where a term is absent from one side.
     let none = TermCount::default();
-    let mut rows: Vec<(&str, &TermCount, &TermCount)> = Vec::new();
-    let (mut ia, mut ib) = (pa.terms.iter().peekable(), pb.terms.iter().peekable());
-    loop {
-        let row = match (ia.peek(), ib.peek()) {
-            (None, None) => break,
-            (Some(&(t, a)), None) => {
-                ia.next();
-                (t, a, &none)
-            }
-            (None, Some(&(t, b))) => {
-                ib.next();
-                (t, &none, b)
-            }
-            (Some(&(ta, a)), Some(&(tb, b))) => match ta.cmp(tb) {
-                std::cmp::Ordering::Less => {
-                    ia.next();
-                    (ta, a, &none)
-                }
-                std::cmp::Ordering::Greater => {
-                    ib.next();
-                    (tb, &none, b)
-                }
-                std::cmp::Ordering::Equal => {
-                    ia.next();
-                    ib.next();
-                    (ta, a, b)
-                }
-            },
-        };
-        if row.1.count + row.2.count >= min_count {
-            rows.push(row);
-        }
-    }
-    let (period_docs_a, period_docs_b) = (pa.docs, pb.docs);
-    let n = rows.len();
-    let mut cols: [Vec<f64>; 8] = Default::default();
-    let mut single = Vec::with_capacity(n);
-    for &(term, ca, cb) in &rows {
-        let (a, b) = (ca.count, cb.count);
-        let g2 = stats::signed_log_likelihood(a, b, na, nb);
-        let (lo, hi) = stats::log_ratio_ci(a, b, na, nb);
-        let prior = prior.counts.get(term).copied().unwrap_or(0) as f64;
-        let (delta, z) = stats::log_odds_dirichlet(a, b, na, nb, prior, prior_total);
-        let (count, top, docs, period_docs) = if g2 >= 0.0 {
-            (b, cb.max_doc, cb.docs, period_docs_b)
-        } else {
-            (a, ca.max_doc, ca.docs, period_docs_a)
-        };
-        let share = if count == 0 {
-            0.0
-        } else {
-            top as f64 / count as f64
-        };
-        single.push(docs == 1 && period_docs > 1);
-        for (c, v) in cols.iter_mut().zip([
-            g2,
-            stats::p_value(g2),
-            stats::log_ratio(a, b, na, nb),
-            lo,
-            hi,
-            delta,
-            z,
-            share,
-        ]) {
-            c.push(v);
-        }
-    }
+    let rows = tested_terms(pa, pb, &none, min_count);
+    let (cols, single) = statistics(&rows, pa, pb, prior);
     let p_adjusted = stats::benjamini_hochberg(&cols[1]);
-    // Most key for B first, most key for A last; ties by term.
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&i, &j| {
-        cols[0][j]
-            .partial_cmp(&cols[0][i])
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(rows[i].0.cmp(rows[j].0))
-    });
+    let order = key_order(&rows, &cols[0]);
+    let n = rows.len();
     let terms: Vec<&str> = order.iter().map(|&i| rows[i].0).collect();
     let words: Vec<Option<&str>> = terms
         .iter()
@@ -135,6 +61,112 @@ pub fn keyness(
         "top_doc_share" => floats(share),
         "single_doc" => order.iter().map(|&i| single[i]).collect::<Vec<bool>>(),
     )
+}
+
+/// A term with its counts in A and in B.
+type Row<'c> = (&'c str, &'c TermCount, &'c TermCount);
+
+/// The terms of A and B together, each once, in term order, with `none` where a term is
+/// absent from one side; those seen fewer than `min_count` times in both are left out.
+fn tested_terms<'c>(
+    pa: &'c PeriodCounts,
+    pb: &'c PeriodCounts,
+    none: &'c TermCount,
+    min_count: u64,
+) -> Vec<Row<'c>> {
+    // Both lists are sorted, so one merge pass pairs them.
+    let mut rows: Vec<Row> = Vec::new();
+    let (mut ia, mut ib) = (pa.terms.iter().peekable(), pb.terms.iter().peekable());
+    loop {
+        let row = match (ia.peek(), ib.peek()) {
+            (None, None) => break,
+            (Some(&(t, a)), None) => {
+                ia.next();
+                (t, a, none)
+            }
+            (None, Some(&(t, b))) => {
+                ib.next();
+                (t, none, b)
+            }
+            (Some(&(ta, a)), Some(&(tb, b))) => match ta.cmp(tb) {
+                std::cmp::Ordering::Less => {
+                    ia.next();
+                    (ta, a, none)
+                }
+                std::cmp::Ordering::Greater => {
+                    ib.next();
+                    (tb, none, b)
+                }
+                std::cmp::Ordering::Equal => {
+                    ia.next();
+                    ib.next();
+                    (ta, a, b)
+                }
+            },
+        };
+        if row.1.count + row.2.count >= min_count {
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// Gives each row's statistics, as columns in row order (g2, p_value, log_ratio,
+/// log_ratio_low, log_ratio_high, log_odds, log_odds_z, top_doc_share), and single_doc.
+fn statistics(
+    rows: &[Row],
+    pa: &PeriodCounts,
+    pb: &PeriodCounts,
+    prior: &Prior,
+) -> ([Vec<f64>; 8], Vec<bool>) {
+    let prior_total = prior.total as f64;
+    let (na, nb) = (pa.tokens, pb.tokens);
+    let mut cols: [Vec<f64>; 8] = Default::default();
+    let mut single = Vec::with_capacity(rows.len());
+    for &(term, ca, cb) in rows {
+        let (a, b) = (ca.count, cb.count);
+        let g2 = stats::signed_log_likelihood(a, b, na, nb);
+        let (lo, hi) = stats::log_ratio_ci(a, b, na, nb);
+        let prior = prior.counts.get(term).copied().unwrap_or(0) as f64;
+        let (delta, z) = stats::log_odds_dirichlet(a, b, na, nb, prior, prior_total);
+        // Dispersion is judged in the period the term is key for.
+        let (count, top, docs, period_docs) = if g2 >= 0.0 {
+            (b, cb.max_doc, cb.docs, pb.docs)
+        } else {
+            (a, ca.max_doc, ca.docs, pa.docs)
+        };
+        let share = if count == 0 {
+            0.0
+        } else {
+            top as f64 / count as f64
+        };
+        single.push(docs == 1 && period_docs > 1);
+        for (c, v) in cols.iter_mut().zip([
+            g2,
+            stats::p_value(g2),
+            stats::log_ratio(a, b, na, nb),
+            lo,
+            hi,
+            delta,
+            z,
+            share,
+        ]) {
+            c.push(v);
+        }
+    }
+    (cols, single)
+}
+
+/// Gives the rows' order in the table: most key for B first, most key for A last; ties by term.
+fn key_order(rows: &[Row], g2: &[f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&i, &j| {
+        g2[j]
+            .partial_cmp(&g2[i])
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(rows[i].0.cmp(rows[j].0))
+    });
+    order
 }
 
 /// The whole corpus's counts: the informative prior of [`stats::log_odds_dirichlet`].

@@ -110,10 +110,25 @@ img{max-width:100%;height:auto;border:1px solid #eee;margin:.6em 0}
 footer{margin-top:3em;color:#777;font-size:.85em}
 ";
 
-/// The page's HTML.
+/// The page's HTML: its sections in reading order.
 pub fn render(page: &Page) -> Result<String> {
     let s = page.summary;
     let mut h = String::new();
+    head(&mut h, s, page.input)?;
+    periods(&mut h, s)?;
+    themes(&mut h, s, page.charts)?;
+    if let Some(c) = &s.main {
+        key_terms(&mut h, c, page)?;
+    }
+    h.push_str("<h2>Most frequent terms</h2>\n");
+    image(&mut h, page.charts, "top_terms.png")?;
+    warnings(&mut h, s)?;
+    files_and_footer(&mut h, page.files)?;
+    Ok(h)
+}
+
+/// The document head, title, the run in one sentence, and the notes a reader must see first.
+fn head(h: &mut String, s: &Summary, input: &str) -> Result<()> {
     let title = match &s.main {
         Some(c) => format!("How the language moved, {} to {}", c.a, c.b),
         None => "What the documents say, by period".to_string(),
@@ -132,7 +147,7 @@ pub fn render(page: &Page) -> Result<String> {
         s.undated.len(),
         words,
         s.periods.len(),
-        esc(page.input),
+        esc(input),
         s.skipped.len()
     )?;
     if let Some(reason) = &s.no_comparison {
@@ -145,7 +160,11 @@ pub fn render(page: &Page) -> Result<String> {
     for line in s.small_period_lines() {
         writeln!(h, "<p class=\"warn\">Note: {}.</p>", esc(&line))?;
     }
+    Ok(())
+}
 
+/// The periods table: documents and words in each.
+fn periods(h: &mut String, s: &Summary) -> Result<()> {
     h.push_str(
         "<h2>Periods</h2>\n<table><tr><th>period</th><th>documents</th><th>words</th></tr>\n",
     );
@@ -157,107 +176,126 @@ pub fn render(page: &Page) -> Result<String> {
         )?;
     }
     h.push_str("</table>\n");
+    Ok(())
+}
 
-    if let (Some(c), false) = (&s.main, s.theme_shift.is_empty()) {
-        write!(
+/// The theme shift table and the theme charts; only the trend chart when there is no
+/// comparison or no theme to shift.
+fn themes(h: &mut String, s: &Summary, charts: &[(&'static str, Vec<u8>)]) -> Result<()> {
+    let Some(c) = s.main.as_ref().filter(|_| !s.theme_shift.is_empty()) else {
+        return image(h, charts, "theme_trend.png");
+    };
+    write!(
+        h,
+        "<h2>Themes</h2>\n<p>Each theme's rate per 10,000 words in {a} and {b}. \
+         <em>rose</em> and <em>fell</em> mean p &lt; {ALPHA} (log-likelihood G², 1 df); \
+         the Log Ratio is log2 of the rate in {b} over the rate in {a}.</p>\n\
+         <table><tr><th>theme</th><th>{a}</th><th>{b}</th><th>Log Ratio</th><th>p</th><th>change</th></tr>\n",
+        a = esc(&c.a),
+        b = esc(&c.b)
+    )?;
+    for t in &s.theme_shift {
+        let class = match t.change.as_str() {
+            "rose" => "rose",
+            "fell" => "fell",
+            _ => "flat",
+        };
+        writeln!(
             h,
-            "<h2>Themes</h2>\n<p>Each theme's rate per 10,000 words in {a} and {b}. \
-             <em>rose</em> and <em>fell</em> mean p &lt; {ALPHA} (log-likelihood G², 1 df); \
-             the Log Ratio is log2 of the rate in {b} over the rate in {a}.</p>\n\
-             <table><tr><th>theme</th><th>{a}</th><th>{b}</th><th>Log Ratio</th><th>p</th><th>change</th></tr>\n",
-            a = esc(&c.a),
-            b = esc(&c.b)
+            "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:+.2}</td><td>{:.4}</td><td class=\"{class}\">{}</td></tr>",
+            esc(&t.theme),
+            t.per_10k_a,
+            t.per_10k_b,
+            t.log_ratio,
+            t.p_value,
+            esc(&t.change)
         )?;
-        for t in &s.theme_shift {
-            let class = match t.change.as_str() {
-                "rose" => "rose",
-                "fell" => "fell",
-                _ => "flat",
-            };
-            writeln!(
-                h,
-                "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:+.2}</td><td>{:.4}</td><td class=\"{class}\">{}</td></tr>",
-                esc(&t.theme),
-                t.per_10k_a,
-                t.per_10k_b,
-                t.log_ratio,
-                t.p_value,
-                esc(&t.change)
-            )?;
-        }
-        h.push_str("</table>\n");
-        for chart in ["theme_shift.png", "theme_terms.png", "theme_trend.png"] {
-            image(&mut h, page.charts, chart)?;
-        }
-    } else {
-        image(&mut h, page.charts, "theme_trend.png")?;
     }
+    h.push_str("</table>\n");
+    for chart in ["theme_shift.png", "theme_terms.png", "theme_trend.png"] {
+        image(h, charts, chart)?;
+    }
+    Ok(())
+}
 
-    if let Some(c) = &s.main {
-        write!(
-            h,
-            "<h2>Key terms</h2>\n<p>The terms most characteristic of each period by log-likelihood, \
-             with the Log Ratio and its 95% interval, the Benjamini-Hochberg adjusted p-value, \
-             and the documents they occur in; under each, the first sentences it comes from in \
-             the period it is key to (up to three, in reading order).</p>\n<div class=\"cols\">\n"
-        )?;
-        for (period, rows) in [(&c.b, page.key_b), (&c.a, page.key_a)] {
-            write!(h, "<div>\n<h3>More frequent in {}</h3>\n", esc(period))?;
-            if rows.is_empty() {
-                h.push_str("<p class=\"flat\">None.</p>\n");
-            }
-            for r in rows {
-                writeln!(
-                    h,
-                    "<p class=\"term\"><b>{}</b> <span class=\"stat\">G² {:.1} · Log Ratio {:+.2} [{:+.2}, {:+.2}] · p<sub>adj</sub> {:.4} · {} document(s){}</span></p>",
-                    esc(&r.word),
-                    r.g2.abs(),
-                    r.log_ratio,
-                    r.log_ratio_low,
-                    r.log_ratio_high,
-                    r.p_adjusted,
-                    r.docs,
-                    if r.single_doc { " · <span class=\"warn\">all from one document</span>" } else { "" }
-                )?;
-                for l in &r.lines {
-                    writeln!(
-                        h,
-                        "<p class=\"kwic\">…{} <mark>{}</mark> {}… <span class=\"doc\">{}</span></p>",
-                        esc(&l.left),
-                        esc(&l.matched),
-                        esc(&l.right),
-                        esc(&l.doc)
-                    )?;
-                }
-            }
-            h.push_str("</div>\n");
+/// The key terms of the main comparison, each way side by side, and the keyness chart.
+fn key_terms(h: &mut String, c: &Comparison, page: &Page) -> Result<()> {
+    write!(
+        h,
+        "<h2>Key terms</h2>\n<p>The terms most characteristic of each period by log-likelihood, \
+         with the Log Ratio and its 95% interval, the Benjamini-Hochberg adjusted p-value, \
+         and the documents they occur in; under each, the first sentences it comes from in \
+         the period it is key to (up to three, in reading order).</p>\n<div class=\"cols\">\n"
+    )?;
+    for (period, rows) in [(&c.b, page.key_b), (&c.a, page.key_a)] {
+        write!(h, "<div>\n<h3>More frequent in {}</h3>\n", esc(period))?;
+        if rows.is_empty() {
+            h.push_str("<p class=\"flat\">None.</p>\n");
+        }
+        for r in rows {
+            key_term(h, r)?;
         }
         h.push_str("</div>\n");
-        image(&mut h, page.charts, "keyness.png")?;
     }
-    h.push_str("<h2>Most frequent terms</h2>\n");
-    image(&mut h, page.charts, "top_terms.png")?;
+    h.push_str("</div>\n");
+    image(h, page.charts, "keyness.png")
+}
 
-    if !s.warnings.is_empty() || !s.skipped.is_empty() {
-        h.push_str("<h2>Warnings and skipped files</h2>\n<ul>\n");
-        for w in &s.warnings {
-            writeln!(h, "<li class=\"warn\">{}</li>", esc(w))?;
-        }
-        for k in s.skipped.iter().take(50) {
-            writeln!(h, "<li>{}: {}</li>", esc(&k.path), esc(&k.reason))?;
-        }
-        if s.skipped.len() > 50 {
-            writeln!(
-                h,
-                "<li>and {} more (see run.json)</li>",
-                s.skipped.len() - 50
-            )?;
-        }
-        h.push_str("</ul>\n");
+/// One key term: its statistics on a line, then its concordance lines.
+fn key_term(h: &mut String, r: &KeyRow) -> Result<()> {
+    writeln!(
+        h,
+        "<p class=\"term\"><b>{}</b> <span class=\"stat\">G² {:.1} · Log Ratio {:+.2} [{:+.2}, {:+.2}] · p<sub>adj</sub> {:.4} · {} document(s){}</span></p>",
+        esc(&r.word),
+        r.g2.abs(),
+        r.log_ratio,
+        r.log_ratio_low,
+        r.log_ratio_high,
+        r.p_adjusted,
+        r.docs,
+        if r.single_doc { " · <span class=\"warn\">all from one document</span>" } else { "" }
+    )?;
+    for l in &r.lines {
+        writeln!(
+            h,
+            "<p class=\"kwic\">…{} <mark>{}</mark> {}… <span class=\"doc\">{}</span></p>",
+            esc(&l.left),
+            esc(&l.matched),
+            esc(&l.right),
+            esc(&l.doc)
+        )?;
     }
+    Ok(())
+}
 
+/// The warnings and the first skipped files, when there are any; the rest are in run.json,
+/// so a run that skips thousands of files still gives a page one can read.
+fn warnings(h: &mut String, s: &Summary) -> Result<()> {
+    if s.warnings.is_empty() && s.skipped.is_empty() {
+        return Ok(());
+    }
+    h.push_str("<h2>Warnings and skipped files</h2>\n<ul>\n");
+    for w in &s.warnings {
+        writeln!(h, "<li class=\"warn\">{}</li>", esc(w))?;
+    }
+    for k in s.skipped.iter().take(50) {
+        writeln!(h, "<li>{}: {}</li>", esc(&k.path), esc(&k.reason))?;
+    }
+    if s.skipped.len() > 50 {
+        writeln!(
+            h,
+            "<li>and {} more (see run.json)</li>",
+            s.skipped.len() - 50
+        )?;
+    }
+    h.push_str("</ul>\n");
+    Ok(())
+}
+
+/// Links to every file written, the footer and the page's end.
+fn files_and_footer(h: &mut String, files: &[String]) -> Result<()> {
     h.push_str("<h2>Files</h2>\n<ul>\n");
-    for f in page.files {
+    for f in files {
         writeln!(h, "<li><a href=\"{}\">{}</a></li>", attr(f), esc(f))?;
     }
     write!(
@@ -268,7 +306,7 @@ pub fn render(page: &Page) -> Result<String> {
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),
     )?;
-    Ok(h)
+    Ok(())
 }
 
 /// An embedded chart, when the run drew it.

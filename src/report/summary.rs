@@ -153,6 +153,33 @@ impl Summary {
     /// The summary as text for the terminal.
     pub fn render(&self) -> String {
         let mut s = String::new();
+        self.write_counts(&mut s);
+        self.write_cautions(&mut s);
+        if let Some(cmp) = &self.main {
+            self.write_key_terms(&mut s, cmp);
+            self.write_theme_shift(&mut s, cmp);
+        }
+        if self.lexicon.is_none() {
+            let _ = writeln!(
+                s,
+                "\nNo theme lexicon: put a themes.toml in the input folder or pass --themes FILE."
+            );
+        }
+        self.write_skipped(&mut s);
+        self.write_undated(&mut s);
+        for n in &self.notes {
+            let _ = writeln!(s, "\nNote: {}.", printable(n));
+        }
+        for w in &self.warnings {
+            let _ = writeln!(s, "\nWarning: {}", printable(w));
+        }
+        self.write_files(&mut s);
+        self.write_timing(&mut s);
+        s
+    }
+
+    /// The documents and words read, and the table of periods.
+    fn write_counts(&self, s: &mut String) {
         let dated: u64 = self.periods.iter().map(|p| p.1).sum();
         let words: u64 = self.periods.iter().map(|p| p.2).sum();
         let _ = writeln!(
@@ -166,110 +193,129 @@ impl Summary {
                 let _ = writeln!(s, "  {:<10} {d:>9} {w:>11}", printable(p));
             }
         }
+    }
+
+    /// Why no comparison was made, and the notes on small periods.
+    fn write_cautions(&self, s: &mut String) {
         if let Some(reason) = &self.no_comparison {
             let _ = writeln!(s, "\nNo comparison: {}.", printable(reason));
         }
         for line in self.small_period_lines() {
             let _ = writeln!(s, "\nNote: {line}.");
         }
-        if let Some(cmp) = &self.main {
-            for (label, terms) in [(&cmp.b, &self.key_b), (&cmp.a, &self.key_a)] {
-                let shown: Vec<String> = terms
-                    .iter()
-                    .take(KEY_TERMS_SHOWN)
-                    .map(|(w, _, lr)| format!("{} ({lr:+.1})", printable(w)))
-                    .collect();
-                let list = if shown.is_empty() {
-                    "none".to_string()
-                } else {
-                    shown.join(", ")
-                };
-                let _ = writeln!(
-                    s,
-                    "\nKey terms of {} (against {}; Log Ratio in brackets):\n  {list}",
-                    printable(label),
-                    printable(if label == &cmp.b { &cmp.a } else { &cmp.b })
-                );
-            }
-            if !self.theme_shift.is_empty() {
-                let _ = writeln!(
-                    s,
-                    "\nTheme shift {} -> {} (per 10,000 words):\n  {:<16} {:>9} {:>9} {:>9} {:>9}  change",
-                    printable(&cmp.a),
-                    printable(&cmp.b),
-                    "theme",
-                    printable(&cmp.a),
-                    printable(&cmp.b),
-                    "log ratio",
-                    "p"
-                );
-                for l in &self.theme_shift {
-                    let _ = writeln!(
-                        s,
-                        "  {:<16} {:>9.2} {:>9.2} {:>+9.2} {:>9.4}  {}",
-                        printable(&l.theme),
-                        l.per_10k_a,
-                        l.per_10k_b,
-                        l.log_ratio,
-                        l.p_value,
-                        l.change
-                    );
-                }
-            }
-        }
-        if self.lexicon.is_none() {
+    }
+
+    /// The main comparison's first key terms each way, with their Log Ratios.
+    fn write_key_terms(&self, s: &mut String, cmp: &Comparison) {
+        for (label, terms) in [(&cmp.b, &self.key_b), (&cmp.a, &self.key_a)] {
+            let shown: Vec<String> = terms
+                .iter()
+                .take(KEY_TERMS_SHOWN)
+                .map(|(w, _, lr)| format!("{} ({lr:+.1})", printable(w)))
+                .collect();
+            let list = if shown.is_empty() {
+                "none".to_string()
+            } else {
+                shown.join(", ")
+            };
             let _ = writeln!(
                 s,
-                "\nNo theme lexicon: put a themes.toml in the input folder or pass --themes FILE."
+                "\nKey terms of {} (against {}; Log Ratio in brackets):\n  {list}",
+                printable(label),
+                printable(if label == &cmp.b { &cmp.a } else { &cmp.b })
             );
         }
-        if !self.skipped.is_empty() {
-            let _ = writeln!(s, "\nSkipped {} file(s):", self.skipped.len());
-            for k in self.skipped.iter().take(LISTED) {
-                let _ = writeln!(s, "  {}: {}", printable(&k.path), printable(&k.reason));
-            }
-            if self.skipped.len() > LISTED {
-                let _ = writeln!(
-                    s,
-                    "  ... and {} more, all listed in run.json",
-                    self.skipped.len() - LISTED
-                );
-            }
+    }
+
+    /// The main comparison's theme shifts as a table, when there are themes.
+    fn write_theme_shift(&self, s: &mut String, cmp: &Comparison) {
+        if self.theme_shift.is_empty() {
+            return;
         }
-        if !self.undated.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nTheme shift {} -> {} (per 10,000 words):\n  {:<16} {:>9} {:>9} {:>9} {:>9}  change",
+            printable(&cmp.a),
+            printable(&cmp.b),
+            "theme",
+            printable(&cmp.a),
+            printable(&cmp.b),
+            "log ratio",
+            "p"
+        );
+        for l in &self.theme_shift {
             let _ = writeln!(
                 s,
-                "\nNo usable date found for {} document(s) (a date that does not exist is named in the warnings); they are listed in documents.csv with an empty period and left out of every comparison:",
-                self.undated.len()
+                "  {:<16} {:>9.2} {:>9.2} {:>+9.2} {:>9.4}  {}",
+                printable(&l.theme),
+                l.per_10k_a,
+                l.per_10k_b,
+                l.log_ratio,
+                l.p_value,
+                l.change
             );
-            for d in self.undated.iter().take(LISTED) {
-                let _ = writeln!(s, "  {}", printable(d));
-            }
-            if self.undated.len() > LISTED {
-                let _ = writeln!(
-                    s,
-                    "  ... and {} more, all in documents.csv",
-                    self.undated.len() - LISTED
-                );
-            }
         }
-        for n in &self.notes {
-            let _ = writeln!(s, "\nNote: {}.", printable(n));
+    }
+
+    /// The skipped files with their reasons; past LISTED only counted, as run.json has them all.
+    fn write_skipped(&self, s: &mut String) {
+        if self.skipped.is_empty() {
+            return;
         }
-        for w in &self.warnings {
-            let _ = writeln!(s, "\nWarning: {}", printable(w));
+        let _ = writeln!(s, "\nSkipped {} file(s):", self.skipped.len());
+        for k in self.skipped.iter().take(LISTED) {
+            let _ = writeln!(s, "  {}: {}", printable(&k.path), printable(&k.reason));
         }
-        if !self.files.is_empty() {
+        if self.skipped.len() > LISTED {
             let _ = writeln!(
                 s,
-                "\nWrote {} file(s) to {}:",
-                self.files.len(),
-                printable(&self.output.display().to_string())
+                "  ... and {} more, all listed in run.json",
+                self.skipped.len() - LISTED
             );
-            for f in &self.files {
-                let _ = writeln!(s, "  {}", printable(f));
-            }
         }
+    }
+
+    /// The documents with no usable date; past LISTED only counted, as documents.csv has them all.
+    fn write_undated(&self, s: &mut String) {
+        if self.undated.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            s,
+            "\nNo usable date found for {} document(s) (a date that does not exist is named in the warnings); they are listed in documents.csv with an empty period and left out of every comparison:",
+            self.undated.len()
+        );
+        for d in self.undated.iter().take(LISTED) {
+            let _ = writeln!(s, "  {}", printable(d));
+        }
+        if self.undated.len() > LISTED {
+            let _ = writeln!(
+                s,
+                "  ... and {} more, all in documents.csv",
+                self.undated.len() - LISTED
+            );
+        }
+    }
+
+    /// The files written and where.
+    fn write_files(&self, s: &mut String) {
+        if self.files.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            s,
+            "\nWrote {} file(s) to {}:",
+            self.files.len(),
+            printable(&self.output.display().to_string())
+        );
+        for f in &self.files {
+            let _ = writeln!(s, "  {}", printable(f));
+        }
+    }
+
+    /// The time taken, the throughput, the peak memory and the seconds of each stage, when
+    /// the run was timed.
+    fn write_timing(&self, s: &mut String) {
         let total: f64 = self.seconds.iter().map(|(_, t)| t).sum();
         if total > 0.0 {
             let stages: Vec<String> = self
@@ -289,7 +335,6 @@ impl Summary {
                 stages.join(", ")
             );
         }
-        s
     }
 }
 

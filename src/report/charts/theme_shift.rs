@@ -19,38 +19,8 @@ const Y_TICKS: usize = 8;
 
 /// Renders the chart, themes in the order given.
 pub fn render(period_a: &str, period_b: &str, rows: &[ThemeShiftRow]) -> Result<Vec<u8>> {
-    let names = bold(LABEL);
-    let verdicts = bold(TICK);
-    let slot = rows
-        .iter()
-        .map(|r| {
-            let (mark, _) = verdict(&r.change);
-            let name = widest(
-                wrap(&r.theme, &names, MAX_NAME, 2)
-                    .iter()
-                    .map(|l| l.as_str()),
-                &names,
-            );
-            name.max(text_width(&mark, &verdicts))
-                .max(text_width(&p_text(r.p_value), &text(TICK)))
-        })
-        .max()
-        .unwrap_or(0)
-        .max(MIN_SLOT)
-        + 40;
-    let name_lines = rows
-        .iter()
-        .map(|r| wrap(&r.theme, &names, MAX_NAME, 2).len())
-        .max()
-        .unwrap_or(1) as i32;
-    // Theme names under the axis, then the axis description.
-    let names_below = 8 + name_lines * line_height(LABEL) + 12;
-    let x_space = (names_below + line_height(LABEL) + 8) as u32;
-    let max = max_finite(rows.iter().flat_map(|r| [r.per_10k_a, r.per_10k_b]));
-    let y_space = y_axis_space(&tick(&(max * 1.5)));
-    let width = 1200.max(rows.len() as u32 * slot + y_space + 2 * PAD as u32 + 20);
-
-    render_png(width, HEIGHT, |root| {
+    let sizes = Sizes::new(rows);
+    render_png(sizes.width, HEIGHT, |root| {
         let top = header(
             root,
             &format!("Theme shift: {period_a} → {period_b}"),
@@ -68,94 +38,219 @@ pub fn render(period_a: &str, period_b: &str, rows: &[ThemeShiftRow]) -> Result<
             ],
         )?;
         let body = root.margin(top + 10, PAD, PAD, PAD + 20);
-        let (_, body_height) = body.dim_in_pixel();
-        // Leave ABOVE_BARS pixels over the tallest bar for its labels.
-        let plot_height = (body_height as f64 - x_space as f64).max(ABOVE_BARS * 2.0);
-        let y_max = if max > 0.0 {
-            max * plot_height / (plot_height - ABOVE_BARS)
-        } else {
-            1.0
-        };
-        let n = rows.len() as f64;
-        let mut chart = ChartBuilder::on(&body)
-            .x_label_area_size(x_space)
-            .y_label_area_size(y_space)
-            .build_cartesian_2d(0.0..n, 0.0..y_max)
-            .map_err(err)?;
-        mesh(&mut chart, 0, Y_TICKS)?;
-        y_axis(root, &chart, Y_TICKS, "per 10,000 words")?;
-        x_description(root, &chart, names_below, "Theme")?;
-
-        // Each theme has a slot one unit wide: bar A, bar B, with a margin either side.
-        let (plot_x, _) = chart.plotting_area().get_pixel_range();
-        let unit = (plot_x.end - plot_x.start) as f64 / n;
-        let bar = (0.3f64).min(70.0 / unit);
-        let height = |v: f64| finite(v).clamp(0.0, y_max);
-        chart
-            .draw_series(rows.iter().enumerate().flat_map(|(i, r)| {
-                let mid = i as f64 + 0.5;
-                [
-                    Rectangle::new(
-                        [(mid - bar, 0.0), (mid, height(r.per_10k_a))],
-                        COLOUR_A.filled(),
-                    ),
-                    Rectangle::new(
-                        [(mid, 0.0), (mid + bar, height(r.per_10k_b))],
-                        COLOUR_B.filled(),
-                    ),
-                ]
-            }))
-            .map_err(err)?;
-
-        let values = text(TICK);
-        let name_style = bold(LABEL);
+        let (mut chart, y_max) = plot(root, &body, &sizes, rows.len())?;
+        let slots = Slots::of(&chart, rows.len(), y_max);
+        bars(&mut chart, &slots, rows)?;
         for (i, r) in rows.iter().enumerate() {
             let mid = i as f64 + 0.5;
-            for (v, centre) in [
-                (r.per_10k_a, mid - bar / 2.0),
-                (r.per_10k_b, mid + bar / 2.0),
-            ] {
-                let (x, y) = chart.backend_coord(&(centre, height(v)));
-                put(
-                    root,
-                    &number(v),
-                    (x, y - 4),
-                    &values,
-                    HPos::Center,
-                    VPos::Bottom,
-                )?;
-            }
-            let (x, y) = chart.backend_coord(&(mid, 0.0));
-            let max_name = (unit as u32).saturating_sub(16).min(MAX_NAME);
-            for (k, line) in wrap(&r.theme, &name_style, max_name, 2).iter().enumerate() {
-                let y = y + 8 + k as i32 * line_height(LABEL);
-                put(root, line, (x, y), &name_style, HPos::Center, VPos::Top)?;
-            }
-
-            let (mark, colour) = verdict(&r.change);
-            let tallest = height(r.per_10k_a).max(height(r.per_10k_b));
-            let (x, y) = chart.backend_coord(&(mid, tallest));
-            let line = line_height(TICK);
-            let p_line = y - 4 - line - 10;
-            put(
-                root,
-                &p_text(r.p_value),
-                (x, p_line),
-                &font(TICK, false, colour),
-                HPos::Center,
-                VPos::Bottom,
-            )?;
-            put(
-                root,
-                &mark,
-                (x, p_line - line),
-                &font(TICK, true, colour),
-                HPos::Center,
-                VPos::Bottom,
-            )?;
+            bar_values(root, &chart, &slots, mid, r)?;
+            theme_name(root, &chart, &slots, mid, &r.theme)?;
+            verdict_above(root, &chart, &slots, mid, r)?;
         }
         Ok(())
     })
+}
+
+/// The canvas and axis sizes, measured from the labels before anything is drawn.
+struct Sizes {
+    /// Pixels from the x axis down to the axis description, below the theme names.
+    names_below: i32,
+    /// Height of the area under the plot: theme names and the axis description.
+    x_space: u32,
+    /// The highest finite rate.
+    max: f64,
+    /// Width of the area left of the plot: tick labels and the axis description.
+    y_space: u32,
+    width: u32,
+}
+
+impl Sizes {
+    /// Sizes that give every theme a slot wide enough for its name, verdict and p-value.
+    fn new(rows: &[ThemeShiftRow]) -> Self {
+        let names = bold(LABEL);
+        let name_lines = rows
+            .iter()
+            .map(|r| wrap(&r.theme, &names, MAX_NAME, 2).len())
+            .max()
+            .unwrap_or(1) as i32;
+        // Theme names under the axis, then the axis description.
+        let names_below = 8 + name_lines * line_height(LABEL) + 12;
+        let x_space = (names_below + line_height(LABEL) + 8) as u32;
+        let max = max_finite(rows.iter().flat_map(|r| [r.per_10k_a, r.per_10k_b]));
+        let y_space = y_axis_space(&tick(&(max * 1.5)));
+        let width = 1200.max(rows.len() as u32 * slot_width(rows) + y_space + 2 * PAD as u32 + 20);
+        Sizes {
+            names_below,
+            x_space,
+            max,
+            y_space,
+            width,
+        }
+    }
+}
+
+/// The pixels one theme needs: its widest label, at least MIN_SLOT, and a margin.
+fn slot_width(rows: &[ThemeShiftRow]) -> u32 {
+    let names = bold(LABEL);
+    let verdicts = bold(TICK);
+    rows.iter()
+        .map(|r| {
+            let (mark, _) = verdict(&r.change);
+            let name = widest(
+                wrap(&r.theme, &names, MAX_NAME, 2)
+                    .iter()
+                    .map(|l| l.as_str()),
+                &names,
+            );
+            name.max(text_width(&mark, &verdicts))
+                .max(text_width(&p_text(r.p_value), &text(TICK)))
+        })
+        .max()
+        .unwrap_or(0)
+        .max(MIN_SLOT)
+        + 40
+}
+
+/// The plot on `body` with its grid and axes, one unit of x per theme; gives it with the top
+/// of its y axis.
+fn plot<'a, 'b>(
+    root: &Area,
+    body: &'a Area<'b>,
+    sizes: &Sizes,
+    themes: usize,
+) -> Result<(Chart<'a, 'b>, f64)> {
+    let (_, body_height) = body.dim_in_pixel();
+    // Leave ABOVE_BARS pixels over the tallest bar for its labels.
+    let plot_height = (body_height as f64 - sizes.x_space as f64).max(ABOVE_BARS * 2.0);
+    let y_max = if sizes.max > 0.0 {
+        sizes.max * plot_height / (plot_height - ABOVE_BARS)
+    } else {
+        1.0
+    };
+    let mut chart = ChartBuilder::on(body)
+        .x_label_area_size(sizes.x_space)
+        .y_label_area_size(sizes.y_space)
+        .build_cartesian_2d(0.0..themes as f64, 0.0..y_max)
+        .map_err(err)?;
+    mesh(&mut chart, 0, Y_TICKS)?;
+    y_axis(root, &chart, Y_TICKS, "per 10,000 words")?;
+    x_description(root, &chart, sizes.names_below, "Theme")?;
+    Ok((chart, y_max))
+}
+
+/// Each theme has a slot one unit wide: bar A, bar B, with a margin either side.
+struct Slots {
+    /// A slot's width in pixels.
+    unit: f64,
+    /// A bar's width in units: under a third of the slot, at most 70 pixels.
+    bar: f64,
+    y_max: f64,
+}
+
+impl Slots {
+    /// The slots of `themes` themes across the chart's plotting area.
+    fn of(chart: &Chart, themes: usize, y_max: f64) -> Self {
+        let (plot_x, _) = chart.plotting_area().get_pixel_range();
+        let unit = (plot_x.end - plot_x.start) as f64 / themes as f64;
+        let bar = (0.3f64).min(70.0 / unit);
+        Slots { unit, bar, y_max }
+    }
+
+    /// A bar's height: a missing rate draws none, and none goes past the axis' top.
+    fn height(&self, v: f64) -> f64 {
+        finite(v).clamp(0.0, self.y_max)
+    }
+}
+
+/// Draws each theme's pair of bars, A left of the slot's middle and B right of it.
+fn bars(chart: &mut Chart, slots: &Slots, rows: &[ThemeShiftRow]) -> Result<()> {
+    let bar = slots.bar;
+    chart
+        .draw_series(rows.iter().enumerate().flat_map(|(i, r)| {
+            let mid = i as f64 + 0.5;
+            [
+                Rectangle::new(
+                    [(mid - bar, 0.0), (mid, slots.height(r.per_10k_a))],
+                    COLOUR_A.filled(),
+                ),
+                Rectangle::new(
+                    [(mid, 0.0), (mid + bar, slots.height(r.per_10k_b))],
+                    COLOUR_B.filled(),
+                ),
+            ]
+        }))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Draws each bar's rate above it.
+fn bar_values(
+    root: &Area,
+    chart: &Chart,
+    slots: &Slots,
+    mid: f64,
+    r: &ThemeShiftRow,
+) -> Result<()> {
+    let values = text(TICK);
+    for (v, centre) in [
+        (r.per_10k_a, mid - slots.bar / 2.0),
+        (r.per_10k_b, mid + slots.bar / 2.0),
+    ] {
+        let (x, y) = chart.backend_coord(&(centre, slots.height(v)));
+        put(
+            root,
+            &number(v),
+            (x, y - 4),
+            &values,
+            HPos::Center,
+            VPos::Bottom,
+        )?;
+    }
+    Ok(())
+}
+
+/// Draws the theme's name under its slot, on two lines when it is too wide for one.
+fn theme_name(root: &Area, chart: &Chart, slots: &Slots, mid: f64, theme: &str) -> Result<()> {
+    let name_style = bold(LABEL);
+    let (x, y) = chart.backend_coord(&(mid, 0.0));
+    let max_name = (slots.unit as u32).saturating_sub(16).min(MAX_NAME);
+    for (k, line) in wrap(theme, &name_style, max_name, 2).iter().enumerate() {
+        let y = y + 8 + k as i32 * line_height(LABEL);
+        put(root, line, (x, y), &name_style, HPos::Center, VPos::Top)?;
+    }
+    Ok(())
+}
+
+/// Draws the verdict and, under it, the p-value over the taller bar, in the colour of the
+/// period the theme moved towards.
+fn verdict_above(
+    root: &Area,
+    chart: &Chart,
+    slots: &Slots,
+    mid: f64,
+    r: &ThemeShiftRow,
+) -> Result<()> {
+    let (mark, colour) = verdict(&r.change);
+    let tallest = slots.height(r.per_10k_a).max(slots.height(r.per_10k_b));
+    let (x, y) = chart.backend_coord(&(mid, tallest));
+    let line = line_height(TICK);
+    let p_line = y - 4 - line - 10;
+    put(
+        root,
+        &p_text(r.p_value),
+        (x, p_line),
+        &font(TICK, false, colour),
+        HPos::Center,
+        VPos::Bottom,
+    )?;
+    put(
+        root,
+        &mark,
+        (x, p_line - line),
+        &font(TICK, true, colour),
+        HPos::Center,
+        VPos::Bottom,
+    )
 }
 
 /// The verdict as shown over a pair of bars, and its colour (the colour of the period the
