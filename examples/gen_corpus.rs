@@ -1,66 +1,124 @@
 //! Writes a synthetic corpus of a chosen size for whole-run timings (see BENCHMARKS.md):
 //!
-//!     cargo run --release --example gen_corpus -- OUT MEGABYTES [SEED]
+//!     cargo run --release --example gen_corpus -- [--kind zipf|realistic] OUT MEGABYTES [SEED]
 //!
-//! When OUT ends in `.jsonl`, `.csv` or `.parquet`, the corpus is one table file (columns id,
-//! date, title, text; Parquet in row groups of 50,000 rows); otherwise OUT is a folder and documents go into one folder per year as
-//! `.txt` files with a `Published:` line. The same size and seed always give the same text.
+//! `zipf` (the default) is news-like documents of 200-600 words over a Zipf vocabulary of
+//! 40,000 invented words (`benches/support/corpus.rs`); as a folder, one folder per year of
+//! `.txt` files (title line, then a `Published:` line), MEGABYTES counting the documents' text.
+//! `realistic` is short documents (log-normal lengths, a median near 100 words) over a
+//! vocabulary that keeps growing (`benches/support/realistic.rs`); as a folder, one flat folder
+//! of `.txt` files whose first line is `Published: DD/MM/YYYY`, as the bare counting sketch
+//! reads them, MEGABYTES counting the files' bytes. For `zipf`, when OUT ends in `.jsonl`,
+//! `.csv` or `.parquet`, the corpus is one table file instead (columns id, date, title, text;
+//! Parquet in row groups of 50,000 rows). The same kind, size and seed always give the same
+//! bytes.
 
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
+#[path = "../benches/support/realistic.rs"]
+mod realistic;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Writes document `i` as one row of a table file; `i == usize::MAX` ends the file.
 type RowWriter = Box<dyn FnMut(usize, &corpus::Doc) -> std::io::Result<()>>;
 
+/// Which corpus to write, and how its documents become files.
+enum Kind {
+    Zipf(corpus::Generator),
+    Realistic(realistic::Generator),
+}
+
+impl Kind {
+    fn new(name: &str, seed: Option<u64>) -> Self {
+        match name {
+            "zipf" => {
+                let mut spec = corpus::Spec::default();
+                spec.seed = seed.unwrap_or(spec.seed);
+                Kind::Zipf(corpus::Generator::new(spec))
+            }
+            "realistic" => {
+                let mut spec = realistic::Spec::default();
+                spec.seed = seed.unwrap_or(spec.seed);
+                Kind::Realistic(realistic::Generator::new(spec))
+            }
+            other => usage(&format!("unknown --kind {other:?}: use zipf or realistic")),
+        }
+    }
+
+    fn document(&mut self, index: usize) -> corpus::Doc {
+        match self {
+            Kind::Zipf(g) => g.document(index),
+            Kind::Realistic(g) => g.document(),
+        }
+    }
+
+    /// Where document `index` goes under a folder corpus, its file's text, and the bytes it
+    /// counts towards the size asked for (the text for `zipf`, as it always has; the whole
+    /// file for `realistic`).
+    fn file(&self, index: usize, doc: &corpus::Doc) -> (PathBuf, String, u64) {
+        match self {
+            Kind::Zipf(_) => {
+                let path = Path::new(&doc.year.to_string()).join(format!("doc{index:07}.txt"));
+                (path, doc.to_text(), doc.body.len() as u64)
+            }
+            Kind::Realistic(_) => {
+                let text = realistic::to_text(doc);
+                let size = text.len() as u64;
+                (PathBuf::from(realistic::file_name(index)), text, size)
+            }
+        }
+    }
+}
+
+fn usage(problem: &str) -> ! {
+    eprintln!("gen_corpus: {problem}");
+    eprintln!("usage: gen_corpus [--kind zipf|realistic] OUT MEGABYTES [SEED]");
+    std::process::exit(2);
+}
+
 fn main() -> std::io::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.len() < 2 {
-        eprintln!("usage: gen_corpus OUT_DIR MEGABYTES [SEED]");
-        std::process::exit(2);
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut kind = "zipf".to_string();
+    if let Some(i) = args.iter().position(|a| a == "--kind") {
+        if i + 1 >= args.len() {
+            usage("--kind needs a value");
+        }
+        kind = args.remove(i + 1);
+        args.remove(i);
+    }
+    if args.len() < 2 || args.len() > 3 {
+        usage("expected OUT MEGABYTES [SEED]");
     }
     let out = PathBuf::from(&args[0]);
-    let megabytes: f64 = args[1].parse().expect("MEGABYTES must be a number");
-    let mut spec = corpus::Spec::default();
-    if let Some(seed) = args.get(2) {
-        spec.seed = seed.parse().expect("SEED must be a whole number");
-    }
+    let megabytes: f64 = args[1]
+        .parse()
+        .unwrap_or_else(|_| usage(&format!("MEGABYTES {:?} is not a number", args[1])));
+    let seed = args.get(2).map(|s| {
+        s.parse()
+            .unwrap_or_else(|_| usage(&format!("SEED {s:?} is not a whole number")))
+    });
+    let mut generator = Kind::new(&kind, seed);
     let limit = (megabytes * 1_000_000.0) as u64;
-    let mut generator = corpus::Generator::new(spec);
-    let name = out.to_string_lossy().to_lowercase();
-    let mut table: Option<RowWriter> = if name.ends_with(".jsonl") {
-        let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
-        Some(Box::new(move |i, d| {
-            let line = serde_json::json!({
-                "id": format!("d{i}"), "date": d.date, "title": d.title, "text": d.body,
-            });
-            writeln!(w, "{line}")
-        }))
-    } else if name.ends_with(".csv") {
-        let mut w = csv::Writer::from_path(&out)?;
-        w.write_record(["id", "date", "title", "text"])?;
-        Some(Box::new(move |i, d| {
-            w.write_record([&format!("d{i}"), &d.date, &d.title, &d.body])?;
-            Ok(())
-        }))
-    } else if name.ends_with(".parquet") {
-        Some(parquet_rows(&out)?)
-    } else {
-        None
-    };
+    if matches!(generator, Kind::Realistic(_)) && out.extension().is_some() {
+        usage(&format!(
+            "--kind realistic writes a folder of .txt files, and {} has an extension",
+            out.display()
+        ));
+    }
+    let mut table = table_writer(&out)?;
     let (mut written, mut docs) = (0u64, 0usize);
     while written < limit {
         let doc = generator.document(docs);
-        written += doc.body.len() as u64;
+        let (path, text, size) = generator.file(docs, &doc);
+        written += size;
         match table.as_mut() {
             Some(write_row) => write_row(docs, &doc)?,
             None => {
-                let dir = out.join(doc.year.to_string());
-                std::fs::create_dir_all(&dir)?;
-                let mut file = std::fs::File::create(dir.join(format!("doc{docs:07}.txt")))?;
-                file.write_all(doc.to_text().as_bytes())?;
+                let path = out.join(path);
+                std::fs::create_dir_all(path.parent().expect("a file in OUT"))?;
+                std::fs::File::create(&path)?.write_all(text.as_bytes())?;
             }
         }
         docs += 1;
@@ -76,9 +134,34 @@ fn main() -> std::io::Result<()> {
     Ok(())
 }
 
+/// The row writer for a table OUT (by its extension), or None for a folder.
+fn table_writer(out: &Path) -> std::io::Result<Option<RowWriter>> {
+    let name = out.to_string_lossy().to_lowercase();
+    Ok(if name.ends_with(".jsonl") {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(out)?);
+        Some(Box::new(move |i, d| {
+            let line = serde_json::json!({
+                "id": format!("d{i}"), "date": d.date, "title": d.title, "text": d.body,
+            });
+            writeln!(w, "{line}")
+        }))
+    } else if name.ends_with(".csv") {
+        let mut w = csv::Writer::from_path(out)?;
+        w.write_record(["id", "date", "title", "text"])?;
+        Some(Box::new(move |i, d| {
+            w.write_record([&format!("d{i}"), &d.date, &d.title, &d.body])?;
+            Ok(())
+        }))
+    } else if name.ends_with(".parquet") {
+        Some(parquet_rows(out)?)
+    } else {
+        None
+    })
+}
+
 /// A [`RowWriter`] for Parquet: rows are gathered into row groups of 50,000 and written with
 /// polars' batched writer.
-fn parquet_rows(out: &std::path::Path) -> std::io::Result<RowWriter> {
+fn parquet_rows(out: &Path) -> std::io::Result<RowWriter> {
     use polars::prelude::*;
     let err = |e: PolarsError| std::io::Error::other(e.to_string());
     let schema = Schema::from_iter([

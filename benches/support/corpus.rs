@@ -127,7 +127,7 @@ const COMMON: &[&str] = &[
 
 /// Theme phrases and how their rate moves: (phrase, rate per 1,000 words in the first year,
 /// rate in the last year). Rates are interpolated linearly across the years.
-const THEMED: &[(&str, f64, f64)] = &[
+pub const THEMED: &[(&str, f64, f64)] = &[
     ("the centre", 1.2, 0.2),
     ("top-down targets", 0.8, 0.1),
     ("strategic health authority", 0.9, 0.05),
