@@ -21,6 +21,8 @@
 #             rows are left out, with a note on how to build it
 #   SOL_THREADS  the sketch's thread count (default 2); SOL_KEYNESS its two compared years
 #             (default "2015 2024", the realistic corpus's first and last)
+#   BASELINE  another themeshift binary (say, main's before a change) run beside this build in
+#             the same alternation, for a paired before/after series; its rows say "baseline"
 # The page cache is warmed before every run (this machine's cache loses pages even with
 # memory free: a run that reads part of its input from disk times the disk, not themeshift).
 # After the table, the median of each stage's seconds in themeshift's run.json.
@@ -99,6 +101,12 @@ for mb in "${SIZES[@]}"; do
           times[sol]+="$WALL "; rss[sol]+="$RSS "
         fi
         for threads in ${THREADS:-1 2}; do
+          if [ -n "${BASELINE:-}" ]; then
+            find -L "$DIR/$input" -type f -print0 | xargs -0 cat >/dev/null
+            timed "$BASELINE" analyse "$DIR/$input" --themes input/themes.toml \
+              --output "$DIR/out" --threads "$threads" "${flag[@]}" --quiet
+            times[base$threads]+="$WALL "; rss[base$threads]+="$RSS "
+          fi
           find -L "$DIR/$input" -type f -print0 | xargs -0 cat >/dev/null
           timed "$BIN" analyse "$DIR/$input" --themes input/themes.toml \
             --output "$DIR/out" --threads "$threads" "${flag[@]}" --quiet
@@ -107,8 +115,9 @@ for mb in "${SIZES[@]}"; do
         done
       done
       tokens=$(python3 -c "import json; print(json.load(open('$DIR/out/run.json'))['counts']['word_tokens'])")
-      one=""; sol_med=""
-      for who in ${sol:+sol} ${THREADS:-1 2}; do
+      one=""; sol_med=""; base_one=""
+      bases=""; [ -z "${BASELINE:-}" ] || bases=$(printf 'base%s ' ${THREADS:-1 2})
+      for who in ${sol:+sol} $bases ${THREADS:-1 2}; do
         med=$(printf '%s\n' ${times[$who]} | median)
         mrss=$(printf '%s\n' ${rss[$who]} | median)
         mbs=$(div "$bytes" "$med" 1 1000000)
@@ -116,6 +125,10 @@ for mb in "${SIZES[@]}"; do
         ratio=""; vs_sol=""
         if [ "$who" = sol ]; then
           sol_med=$med; program=sol; threads=${SOL_THREADS:-2}; setting=-
+        elif [ "${who#base}" != "$who" ]; then
+          program=baseline; threads=${who#base}; setting=$ngrams
+          if [ "$threads" = 1 ]; then base_one=$med; elif [ -n "$base_one" ]; then ratio="$(div "$base_one" "$med" 2)x"; fi
+          [ -z "$sol_med" ] || vs_sol="$(div "$med" "$sol_med" 2)x"
         else
           program=themeshift; threads=$who; setting=$ngrams
           if [ "$threads" = 1 ]; then one=$med; elif [ -n "$one" ]; then ratio="$(div "$one" "$med" 2)x"; fi

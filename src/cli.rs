@@ -76,8 +76,8 @@ pub struct AnalyseArgs {
 
     /// Phrases counted as terms: 1 for single words only, 1-2 to add two-word phrases
     /// (bigrams), 1-3 to add three-word phrases. Default: 1-2 for a corpus of up to 100 MB,
-    /// 1 above that (counting phrases keeps every distinct phrase in memory, about 1.4 GB
-    /// per 100 MB of news text); give 1-2 to count them in a larger corpus too.
+    /// 1 above that (counting phrases keeps every distinct phrase in memory, which grows
+    /// with the corpus); give 1-2 to count them in a larger corpus too.
     #[arg(long, value_name = "1-N")]
     pub ngrams: Option<String>,
 

@@ -14,14 +14,14 @@ use crate::period::Periods;
 use crate::tokenise::stem;
 
 /// Input size up to which phrases are counted when `--ngrams` is not given: every distinct
-/// phrase is kept in memory while counting (1.4 GB at 100 MB of generated news text), so a
-/// larger corpus counts words only unless phrases are asked for.
+/// phrase is kept in memory while counting, and the number of distinct phrases grows almost
+/// with the text (BENCHMARKS.md has the figure), so a larger corpus counts words only unless
+/// phrases are asked for.
 pub const PHRASES_BY_DEFAULT_UP_TO: u64 = 100_000_000;
 
 /// Most worker threads `--threads` may ask for (and the default, one per core, is held to):
 /// idle workers of the pool look for work by visiting one another, which grows with the
-/// square of their number (1,000 took 49 s on two documents), and at 17,000 the system
-/// refuses to start them.
+/// square of their number, and in the thousands the system refuses to start them.
 pub const MAX_THREADS: usize = 256;
 
 /// What `themeshift kwic` looks for, and where its lines go.

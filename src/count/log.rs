@@ -12,8 +12,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// Bytes of log a [`PeriodLog`] holds before writing them to its [`SpillFile`]. Each counter
-/// has a log per period, so this times periods times threads is held in memory (with 20
-/// periods and two threads, 5 MB; a block of 1 MB, doubled as the buffer grew, made 80 MB).
+/// has a log per period, so this times periods times threads is held in memory: the block is
+/// small so that a corpus of many periods stays small (BENCHMARKS.md, "Figures behind the
+/// design", has the measurement).
 pub(crate) const SPILL_BLOCK: usize = 1 << 17;
 
 /// The documents of one period, packed as LEB128 varints: per document its place in

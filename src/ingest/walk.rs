@@ -94,7 +94,7 @@ impl<'c> Walk<'c> {
 
     /// A walker of `dir`, in name order. Entries of one folder share its path, so their
     /// paths sort as their names do; comparing paths skips parsing each name out of its path
-    /// at every comparison (most of the walk's time in a folder of 20,000 files).
+    /// at every comparison, which was most of the walk's time in a large flat folder.
     fn walker(&self, dir: &Path, follow_links: bool) -> WalkDir {
         WalkDir::new(dir)
             .follow_links(follow_links)
@@ -131,7 +131,7 @@ impl<'c> Walk<'c> {
         use rayon::prelude::*;
         // The top folder's entries are listed here, not by a walk one level deep: walkdir
         // reads (and sorts) every folder it meets, even at its depth limit, so that would read
-        // each subfolder twice (a third of the walk's time at 394,229 files in 21 folders).
+        // each subfolder twice.
         let mut top: Vec<(PathBuf, std::fs::FileType)> = std::fs::read_dir(self.root)
             .ok()?
             .map(|e| e.and_then(|e| Ok((e.path(), e.file_type()?))))

@@ -23,7 +23,7 @@ pub fn term_frequencies(
 /// The long table's order, a row per term and period: each period (in order) with its terms'
 /// places in [`PeriodCounts::terms`] by count (descending), then term. The table itself is
 /// made from it a block of rows at a time ([`LongTable::rows`]): the corpus's longest table
-/// (half a million rows at 1 GB) is never held whole, and is made once, not joined into shape.
+/// is never held whole, and is made once, not joined into shape.
 pub struct LongTable<'a> {
     /// Period label, its counts, its terms' places in row order.
     periods: Vec<(&'a str, &'a PeriodCounts, Vec<u32>)>,
