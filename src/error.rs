@@ -14,7 +14,8 @@ pub enum InputError {
     /// The input is a file themeshift does not read.
     #[error(
         "input {0} is neither a folder nor a document file (.txt, .md, .html, .csv, .tsv, \
-         .jsonl): point themeshift at the folder that holds the documents"
+         .jsonl, .parquet; all but .parquet also compressed as .gz or .zst): point themeshift \
+         at the folder that holds the documents"
     )]
     InputNotFolder(PathBuf),
     /// No document in the input could be read.

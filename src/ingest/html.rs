@@ -131,10 +131,11 @@ pub fn extract(html: &str) -> Page {
     page
 }
 
-/// True when a file name says HTML.
+/// True when a file name says HTML (`.html`, `.htm`, or one of those compressed).
 pub fn is_html(name: &str) -> bool {
     let mut buf = [0u8; 8];
-    matches!(super::walk::extension(name, &mut buf), "html" | "htm")
+    let inner = super::compressed::inner_name(name.as_bytes());
+    matches!(super::walk::extension_of(inner, &mut buf), "html" | "htm")
 }
 
 #[cfg(test)]

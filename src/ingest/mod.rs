@@ -1,6 +1,7 @@
 //! Ingest: find the files, decode their bytes, and read each document's date and title.
 //! The output is a [`Document`]: text plus what the tables say about it.
 
+pub mod compressed;
 pub mod date;
 pub mod decode;
 pub mod html;
@@ -39,9 +40,10 @@ pub struct DocumentInfo {
     pub encoding: &'static str,
     /// Invalid byte sequences replaced by U+FFFD.
     pub replaced_chars: usize,
-    /// File size in bytes.
+    /// File size in bytes (of its content, decompressed, for a compressed file).
     pub bytes: u64,
-    /// SHA-256 of the file's bytes (of the row's text for a table row); [`hex`] writes it.
+    /// SHA-256 of the file's bytes (its content's, for a compressed file; of the row's text
+    /// for a table row); [`hex`] writes it.
     pub sha256: [u8; 32],
 }
 
@@ -229,6 +231,9 @@ fn read_file(
     file: &SourceFile,
     encoding: Option<&'static encoding_rs::Encoding>,
 ) -> Result<Read, Skipped> {
+    if compressed::Compression::of(&file.path).is_some() {
+        return read_compressed(file, encoding);
+    }
     // A file of up to SMALL_FILE bytes (most documents) is read with no look at its size:
     // one open and two reads (the second finds the end). A larger one is sized with fstat.
     let mut handle = std::fs::File::open(&file.path).map_err(unreadable(file))?;
@@ -246,6 +251,41 @@ fn read_file(
     } else {
         read_whole(&mut handle, head, size).map_err(unreadable(file))?
     };
+    decoded_whole(file, bytes, encoding)
+}
+
+/// Gives a compressed file's content read and decoded: whole, or, when it is too large to
+/// hold whole, read again a part at a time (its size is known only by reading it).
+fn read_compressed(
+    file: &SourceFile,
+    encoding: Option<&'static encoding_rs::Encoding>,
+) -> Result<Read, Skipped> {
+    use std::io::Read as _;
+    let html = html::is_html(&file.name);
+    let mut content = compressed::open(&file.path).map_err(unreadable(file))?;
+    let mut bytes = Vec::new();
+    let up_to = if html {
+        u64::MAX
+    } else {
+        stream::STREAM_ABOVE + 1
+    };
+    (&mut content)
+        .take(up_to)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable(file))?;
+    if bytes.len() as u64 > stream::STREAM_ABOVE && !html {
+        drop(bytes);
+        return read_streamed(file, encoding);
+    }
+    decoded_whole(file, bytes, encoding)
+}
+
+/// Gives the bytes of a file read whole, hashed and decoded.
+fn decoded_whole(
+    file: &SourceFile,
+    bytes: Vec<u8>,
+    encoding: Option<&'static encoding_rs::Encoding>,
+) -> Result<Read, Skipped> {
     let sha256: [u8; 32] = Sha256::digest(&bytes).into();
     let size = bytes.len() as u64;
     let decoded = decode::decode(bytes, encoding).map_err(skip(file))?;

@@ -9,13 +9,13 @@
 //! break where there is one, else after sentence punctuation and a space, else at a space:
 //! never inside a word, and at a phrase break wherever the text has one.
 
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
 use encoding_rs::{Decoder, Encoding, UTF_8};
 use sha2::{Digest, Sha256};
 
+use super::compressed::open;
 use super::decode::{Census, SIGNATURES};
 
 /// Text files larger than this (bytes) are read in parts.
@@ -34,10 +34,11 @@ pub struct Scan {
     pub bom: usize,
 }
 
-/// Reads the file at `path` once: its hash, and its encoding (`forced` skips detection).
+/// Reads the file at `path` once (its content: decompressed, for a compressed file): its
+/// hash, and its encoding (`forced` skips detection).
 /// The inner error says why the file is not text.
 pub fn scan(path: &Path, forced: Option<&'static Encoding>) -> io::Result<Result<Scan, String>> {
-    let mut file = File::open(path)?;
+    let mut file = open(path)?;
     let mut hasher = Sha256::new();
     let mut block = vec![0u8; BLOCK];
     let mut bytes = 0u64;
@@ -87,7 +88,7 @@ pub fn scan(path: &Path, forced: Option<&'static Encoding>) -> io::Result<Result
         return found(UTF_8, 0);
     }
     // Not mostly UTF-8: a third read feeds the detector every byte, as for a file read whole.
-    let mut file = File::open(path)?;
+    let mut file = open(path)?;
     let mut detector = chardetng::EncodingDetector::new();
     loop {
         let n = read_full(&mut file, &mut block)?;
@@ -100,7 +101,7 @@ pub fn scan(path: &Path, forced: Option<&'static Encoding>) -> io::Result<Result
 }
 
 /// Fills `buf` as far as the file allows; returns the bytes read (0 at the end).
-fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+fn read_full(file: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match file.read(&mut buf[filled..]) {
@@ -115,7 +116,8 @@ fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
 
 /// The decoded text of a scanned file, a part at a time.
 pub struct Parts {
-    file: File,
+    /// The file's content (decompressed, for a compressed file).
+    file: Box<dyn Read + Send>,
     decoder: Decoder,
     block: Vec<u8>,
     /// Decoded text not yet handed out (it follows the last cut).
@@ -137,7 +139,7 @@ impl std::fmt::Debug for Parts {
 impl Parts {
     /// Opens the file `scan` describes for its second read.
     pub fn open(path: &Path, scan: &Scan) -> io::Result<Parts> {
-        let mut file = File::open(path)?;
+        let mut file = open(path)?;
         let mut bom = vec![0u8; scan.bom];
         file.read_exact(&mut bom)?;
         Ok(Parts {

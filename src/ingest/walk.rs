@@ -277,6 +277,7 @@ pub(crate) fn file_name_bytes(path: &Path) -> &[u8] {
 }
 
 /// The extension of a file name, lower-cased into `buf` (no allocation for a short one).
+#[cfg(test)]
 pub(crate) fn extension<'b>(name: &str, buf: &'b mut [u8; 8]) -> &'b str {
     extension_of(name.as_bytes(), buf)
 }
@@ -301,19 +302,28 @@ fn classify(path: &Path) -> Result<(), &'static str> {
     }
     if is_document(path) {
         Ok(())
+    } else if compressed_parquet(name) {
+        Err("a compressed Parquet file: Parquet compresses its own data and is read only as it is (decompress it to .parquet)")
     } else {
-        Err("not a document: themeshift reads .txt, .md, .html and table files (.csv, .tsv, .jsonl, .parquet)")
+        Err("not a document: themeshift reads .txt, .md, .html and table files (.csv, .tsv, .jsonl, .parquet), and all but Parquet compressed as .gz or .zst")
     }
 }
 
 /// True for the file types themeshift reads: text (`.txt`, `.md`), HTML (`.html`, `.htm`)
-/// and tables of documents (`.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.parquet`).
+/// and tables of documents (`.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.parquet`), and all but
+/// Parquet compressed (`.txt.gz`, `.csv.zst`, ...: see [`super::compressed`]).
 pub fn is_document(path: &Path) -> bool {
     let mut buf = [0u8; 8];
-    matches!(
-        extension_of(file_name_bytes(path), &mut buf),
-        "txt" | "md" | "html" | "htm"
-    ) || super::table::TableFormat::of(path).is_some()
+    let inner = super::compressed::inner_name(file_name_bytes(path));
+    matches!(extension_of(inner, &mut buf), "txt" | "md" | "html" | "htm")
+        || super::table::TableFormat::of(path).is_some()
+}
+
+/// True for a compressed file whose name inside says Parquet (`corpus.parquet.gz`).
+fn compressed_parquet(name: &[u8]) -> bool {
+    let inner = super::compressed::inner_name(name);
+    let mut buf = [0u8; 8];
+    inner.len() < name.len() && matches!(extension_of(inner, &mut buf), "parquet" | "pq")
 }
 
 /// `path` relative to `root`, with `/` separators.
@@ -379,6 +389,32 @@ mod tests {
             .unwrap_err()
             .starts_with("not a document"));
         assert!(classify(Path::new("b.HTML")).is_ok() && classify(Path::new("c.jsonl")).is_ok());
+    }
+
+    #[test]
+    fn compressed_documents_are_classified_by_the_name_inside() {
+        for name in [
+            "a.txt.gz",
+            "b.md.zst",
+            "c.HTML.GZ",
+            "d.jsonl.gz",
+            "e.csv.zst",
+            "f.tsv.gz",
+        ] {
+            assert!(classify(Path::new(name)).is_ok(), "{name}");
+        }
+        assert!(classify(Path::new("a.parquet.gz"))
+            .unwrap_err()
+            .starts_with("a compressed Parquet file"));
+        for name in ["backup.tar.gz", "x.gz", "photo.png.zst"] {
+            assert!(
+                classify(Path::new(name))
+                    .unwrap_err()
+                    .starts_with("not a document"),
+                "{name}"
+            );
+        }
+        assert_eq!(classify(Path::new("a.txt.gz~")), Err("editor backup file"));
     }
 
     fn listing(d: &Discovery) -> (Vec<String>, Vec<String>) {

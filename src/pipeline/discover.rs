@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::count::CountOptions;
+use crate::ingest::compressed::{self, Compression};
 use crate::ingest::date::DateOrder;
 use crate::ingest::metadata::{self, Metadata};
 use crate::ingest::table::{self, TableFormat};
@@ -89,9 +90,12 @@ pub(crate) fn discover(options: &DiscoverOptions, only: Option<&[SourceFile]>) -
     })
 }
 
-/// A file's size for the phrases default and the progress bar: a Parquet file counts as its
-/// data uncompressed.
+/// A file's size for the progress bar: a Parquet file counts as its data uncompressed, a
+/// compressed file as the content size it records ([`compressed::size_hint`]).
 fn size(f: &SourceFile) -> u64 {
+    if let Some(kind) = Compression::of(&f.path) {
+        return compressed::size_hint(&f.path, kind);
+    }
     match TableFormat::of(&f.path) {
         Some(TableFormat::Parquet) => table::parquet_data_bytes(&f.path),
         _ => None,
@@ -100,11 +104,47 @@ fn size(f: &SourceFile) -> u64 {
     .unwrap_or(0)
 }
 
-/// Whether `files` hold more than `limit` bytes; looking stops once the limit is passed.
+/// Whether `files` hold more than `limit` bytes; looking stops once the limit is passed. A
+/// compressed file counts as its content, decompressed and counted up to the limit: the size
+/// it records can be wrong (gzip's is its last member's, modulo 4 GiB).
 fn larger_than(files: &[SourceFile], limit: u64) -> bool {
     let seen = AtomicU64::new(0);
     files.par_iter().any(|f| {
-        let n = size(f);
+        let n = match Compression::of(&f.path) {
+            Some(_) => {
+                let left = limit.saturating_sub(seen.load(Ordering::Relaxed));
+                compressed::content_size(&f.path, left)
+            }
+            None => size(f),
+        };
         seen.fetch_add(n, Ordering::Relaxed) + n > limit
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_compressed_file_counts_as_its_content_for_the_phrases_limit() {
+        use std::io::Write;
+        let tmp = tempfile::tempdir().unwrap();
+        let text = "the same words again and again\n".repeat(10_000);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(text.as_bytes()).unwrap();
+        // Two members, as `cat a.gz b.gz` makes: the recorded size is the last one's.
+        let mut bytes = gz.finish().unwrap();
+        bytes.extend_from_within(..);
+        let path = tmp.path().join("a.txt.gz");
+        std::fs::write(&path, &bytes).unwrap();
+        let files = [SourceFile {
+            path,
+            name: "a.txt.gz".into(),
+        }];
+        let content = 2 * text.len() as u64;
+        assert!((bytes.len() as u64) < content / 100);
+        assert!(larger_than(&files, content - 1));
+        assert!(!larger_than(&files, content));
+        assert!(larger_than(&files, bytes.len() as u64 * 2));
+    }
 }

@@ -2,7 +2,6 @@
 //! ([`LineBlocks`]) that the workers parse ([`parse_line`]), reading only the wanted members
 //! of each object, in place where they can.
 
-use std::fs::File;
 use std::io::Read;
 
 use encoding_rs::Encoding;
@@ -41,13 +40,13 @@ impl LineBlocks {
         encoding: Option<&'static Encoding>,
         block_bytes: usize,
     ) -> Result<LineBlocks, InputError> {
-        let open = File::open(&file.path).map_err(|e| cannot_read(file, e))?;
+        let open = crate::ingest::compressed::open(&file.path).map_err(|e| cannot_read(file, e))?;
         Ok(LineBlocks::from_reader(
             file,
             columns,
             encoding,
             block_bytes,
-            Hashing::new(Box::new(open)),
+            Hashing::new(open),
         ))
     }
 

@@ -14,7 +14,6 @@ mod delimited;
 mod json_lines;
 mod parquet;
 
-use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
@@ -42,14 +41,18 @@ pub enum TableFormat {
 }
 
 impl TableFormat {
-    /// The format of a file, by extension: `.csv`, `.tsv`, `.jsonl`/`.ndjson`, `.parquet`.
+    /// The format of a file, by extension: `.csv`, `.tsv`, `.jsonl`/`.ndjson`, `.parquet`;
+    /// a compressed file's by its name inside (`.csv.gz`), except Parquet, which is read by
+    /// position and not from a compressed stream.
     pub fn of(path: &Path) -> Option<TableFormat> {
         let mut buf = [0u8; 8];
-        match super::walk::extension_of(super::walk::file_name_bytes(path), &mut buf) {
+        let name = super::walk::file_name_bytes(path);
+        let inner = super::compressed::inner_name(name);
+        match super::walk::extension_of(inner, &mut buf) {
             "csv" => Some(TableFormat::Csv),
             "tsv" | "tab" => Some(TableFormat::Tsv),
             "jsonl" | "ndjson" => Some(TableFormat::JsonLines),
-            "parquet" | "pq" => Some(TableFormat::Parquet),
+            "parquet" | "pq" if inner.len() == name.len() => Some(TableFormat::Parquet),
             _ => None,
         }
     }
@@ -237,8 +240,8 @@ pub fn read_rows(
     size: BatchSize,
     batch: impl FnMut(Batch) -> bool,
 ) -> Result<TableReport, InputError> {
-    let open = File::open(&file.path).map_err(|e| cannot_read(file, e))?;
-    read_rows_from(file, format, columns, encoding, size, Box::new(open), batch)
+    let open = super::compressed::open(&file.path).map_err(|e| cannot_read(file, e))?;
+    read_rows_from(file, format, columns, encoding, size, open, batch)
 }
 
 /// [`read_rows`] from the bytes `input` gives (the file's, or a test's).
