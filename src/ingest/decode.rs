@@ -23,7 +23,7 @@ pub struct Decoded {
 }
 
 /// File signatures of common binary formats, with the name shown to the user.
-pub(crate) const SIGNATURES: [(&[u8], &str); 6] = [
+pub(crate) const SIGNATURES: [(&[u8], &str); 8] = [
     (b"%PDF", "a PDF file"),
     (b"\x89PNG", "a PNG image"),
     (b"\xFF\xD8\xFF", "a JPEG image"),
@@ -33,6 +33,15 @@ pub(crate) const SIGNATURES: [(&[u8], &str); 6] = [
         "a zip archive (perhaps a Word or Excel file)",
     ),
     (b"\xD0\xCF\x11\xE0", "an old Microsoft Office file"),
+    // Compressed files are read by their name (`.gz`, `.zst`): one named otherwise says how.
+    (
+        b"\x1F\x8B",
+        "a gzip archive (named .gz, it would be read as the file inside)",
+    ),
+    (
+        b"\x28\xB5\x2F\xFD",
+        "a Zstandard archive (named .zst, it would be read as the file inside)",
+    ),
 ];
 
 /// Decodes `bytes`, or says why it is not text. `forced` (from `--encoding`) skips detection.
@@ -306,5 +315,11 @@ mod tests {
         assert!(decode(b"abc\0def".to_vec(), None)
             .unwrap_err()
             .contains("NUL"));
+        assert!(decode(b"\x1F\x8B\x08\x00rest".to_vec(), None)
+            .unwrap_err()
+            .contains("gzip archive (named .gz, it would be read"));
+        assert!(decode(b"\x28\xB5\x2F\xFDrest".to_vec(), None)
+            .unwrap_err()
+            .contains("Zstandard archive (named .zst"));
     }
 }
