@@ -100,7 +100,9 @@ fn matching(c: &mut Criterion) {
     let mut surface: Vec<String> = Vec::new();
     let mut ids = Vec::new();
     let mut index = std::collections::HashMap::new();
-    t.words(&text, |w| {
+    let mut hyphens = Vec::new();
+    t.split(&t.normalise(&text), |w, span| {
+        hyphens.push(span.after_hyphen);
         let next = surface.len() as u32;
         let id = *index.entry(w.to_string()).or_insert_with(|| {
             surface.push(w.to_string());
@@ -115,7 +117,7 @@ fn matching(c: &mut Criterion) {
     group.throughput(Throughput::Elements(ids.len() as u64));
     group.bench_function("match/generated", |b| {
         b.iter(|| {
-            let hits = matcher.find(&ids, &surface, &stems);
+            let hits = matcher.find(&ids, &surface, &stems, &hyphens);
             assert!(hits.len() > 20, "{} hits", hits.len());
             hits
         })

@@ -174,8 +174,10 @@ pub struct ReadArgs {
 #[derive(Debug, Args, Clone)]
 pub struct KwicArgs {
     /// What to look for, in the lexicon's pattern language: one or more words, each matching
-    /// any word with the same stem (`top table` finds "top tables"), or ending in * to match
-    /// a beginning (`centralis*`). Quote a pattern of several words.
+    /// any word with the same stem (`top table` finds "top tables" and "top-tables"), ending
+    /// in * to match a beginning (`centralis*`), or starting with = to match that written
+    /// form only (`=compat`); words joined by a hyphen (`top-down`) match only the hyphenated
+    /// form. Quote a pattern of several words.
     pub pattern: String,
 
     #[allow(missing_docs)] // ReadArgs documents its flags

@@ -11,7 +11,7 @@ use super::kwic::{kwic_line, sample_key, KwicLine, Lines, SampleGate, Watch};
 use super::log::{LoggedDoc, PeriodLog, SpillFile, TermId};
 use super::phrases::{Gram, Phrases, MAX_N};
 use super::vocab::Vocab;
-use crate::lexicon::Matcher;
+use crate::lexicon::{Found, Hit, Matcher};
 use crate::tokenise::{Span, Tokeniser};
 
 /// What to count beyond single words.
@@ -75,6 +75,28 @@ impl Tally {
             }
         }
         tokens
+    }
+}
+
+/// A count of no hits for each theme of `matcher`'s lexicon.
+fn empty_themes(matcher: &Matcher) -> Vec<ThemeCount> {
+    let lexicon = matcher.lexicon();
+    lexicon
+        .themes
+        .iter()
+        .map(|t| ThemeCount::new(t.patterns.len(), t.exclude.len()))
+        .collect()
+}
+
+/// Writes into `matched` the words of `hit` as written, joined as in the text: by the hyphen
+/// where one joined them (so `top-down` and `top down` are told apart), else by a space.
+fn matched_text<'w>(matched: &mut String, part: &Part, hit: Hit, word: impl Fn(u32) -> &'w str) {
+    matched.clear();
+    for i in hit.start..hit.start + hit.len {
+        if i > hit.start {
+            matched.push(if part.spans[i].after_hyphen { '-' } else { ' ' });
+        }
+        matched.push_str(word(part.tokens[i]));
     }
 }
 
@@ -286,7 +308,7 @@ impl<'a> Counter<'a> {
     fn themes(&mut self, p: usize, period: &str, part: &Part) {
         let tally = &mut self.periods[p].1;
         if tally.themes.is_empty() {
-            tally.themes = vec![ThemeCount::default(); self.matcher.theme_count()];
+            tally.themes = empty_themes(self.matcher);
         }
         if self.theme_seen.is_empty() {
             self.theme_seen = vec![0; self.matcher.theme_count()];
@@ -303,27 +325,27 @@ impl<'a> Counter<'a> {
             |t| &words[t as usize].starts,
             |t| &words[t as usize].text,
             |t| &stems[words[t as usize].stem as usize],
-            |hit| {
+            |i| part.spans[i].after_hyphen,
+            |found| {
+                let hit = match found {
+                    Found::Hit(hit) => hit,
+                    Found::Excluded { theme, exclusion } => {
+                        tally.themes[theme].excluded[exclusion] += 1;
+                        return;
+                    }
+                };
                 let theme = &mut tally.themes[hit.theme];
                 theme.hits += 1;
                 if theme_seen[hit.theme] != open.doc {
                     theme.docs += 1;
                     theme_seen[hit.theme] = open.doc;
                 }
-                matched.clear();
-                for (i, &t) in part.tokens[hit.start..hit.start + hit.len]
-                    .iter()
-                    .enumerate()
-                {
-                    if i > 0 {
-                        matched.push(' ');
-                    }
-                    matched.push_str(&words[t as usize].text);
-                }
-                match theme.words.get_mut(matched.as_str()) {
+                matched_text(&mut matched, part, hit, |t| &words[t as usize].text);
+                let by_pattern = &mut theme.words[hit.pattern];
+                match by_pattern.get_mut(matched.as_str()) {
                     Some(n) => *n += 1,
                     None => {
-                        theme.words.insert(matched.clone(), 1);
+                        by_pattern.insert(matched.clone(), 1);
                     }
                 }
                 if let Some(watch) = watch {
@@ -386,7 +408,6 @@ impl<'a> Counter<'a> {
     /// What this counter found, in its own ids.
     pub fn finish(mut self) -> Tally {
         self.close_doc();
-        let themes = self.matcher.theme_count();
         let mut kwic = self.kwic.lines;
         if self.options.kwic_max > 0 {
             super::kwic::sample(&mut kwic, self.options.kwic_max);
@@ -399,7 +420,7 @@ impl<'a> Counter<'a> {
                 .into_iter()
                 .map(|(label, mut t)| {
                     if t.themes.is_empty() {
-                        t.themes = vec![ThemeCount::default(); themes];
+                        t.themes = empty_themes(self.matcher);
                     }
                     (label, t)
                 })

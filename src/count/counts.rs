@@ -46,22 +46,57 @@ impl TermCount {
     }
 }
 
-/// A theme's hits, documents with a hit, and which words made the hits.
+/// A theme's hits, documents with a hit, which words made the hits through which pattern,
+/// and how often each of its excluded patterns occurred.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ThemeCount {
     pub hits: u64,
     pub docs: u64,
-    /// Matched text (the surface words, space-separated) -> hits.
-    pub words: FxHashMap<String, u64>,
+    /// Per pattern of the theme (lexicon order): matched text (the surface words, joined by
+    /// a space or by the hyphen that joined them) -> hits.
+    pub words: Vec<FxHashMap<String, u64>>,
+    /// Per excluded pattern of the theme (lexicon order): its occurrences.
+    pub excluded: Vec<u64>,
 }
 
 impl ThemeCount {
+    /// No hits yet, with a place for each of `patterns` patterns and `exclusions` excluded
+    /// patterns (so counts of the same theme compare equal however they were split).
+    pub fn new(patterns: usize, exclusions: usize) -> ThemeCount {
+        ThemeCount {
+            words: vec![FxHashMap::default(); patterns],
+            excluded: vec![0; exclusions],
+            ..ThemeCount::default()
+        }
+    }
+
     fn add(&mut self, other: &ThemeCount) {
         self.hits += other.hits;
         self.docs += other.docs;
-        for (w, c) in &other.words {
-            *self.words.entry(w.clone()).or_default() += c;
+        if self.words.len() < other.words.len() {
+            self.words
+                .resize_with(other.words.len(), FxHashMap::default);
         }
+        for (mine, theirs) in self.words.iter_mut().zip(&other.words) {
+            for (w, c) in theirs {
+                *mine.entry(w.clone()).or_default() += c;
+            }
+        }
+        if self.excluded.len() < other.excluded.len() {
+            self.excluded.resize(other.excluded.len(), 0);
+        }
+        for (mine, theirs) in self.excluded.iter_mut().zip(&other.excluded) {
+            *mine += theirs;
+        }
+    }
+
+    /// Hits by matched text, whatever the pattern.
+    pub fn by_word(&self) -> FxHashMap<&str, u64> {
+        let mut words: FxHashMap<&str, u64> = FxHashMap::default();
+        for (w, c) in self.words.iter().flatten() {
+            *words.entry(w).or_default() += c;
+        }
+        words
     }
 }
 

@@ -224,8 +224,11 @@ mod tests {
         assert_eq!(c.terms["clinic"].count, 1);
         assert!(!c.terms.contains_key("the"));
         assert_eq!(c.themes[0].hits, 3);
-        assert_eq!(c.themes[0].words["commissioning"], 2);
-        assert_eq!(c.themes[0].words["commissioners"], 1);
+        assert_eq!(c.themes[0].by_word()["commissioning"], 2);
+        assert_eq!(c.themes[0].by_word()["commissioners"], 1);
+        // Each through its own pattern: "commissioning", then "commissioner" (stem "commission").
+        assert_eq!(c.themes[0].words[0]["commissioning"], 2);
+        assert_eq!(c.themes[0].words[1]["commissioners"], 1);
     }
 
     #[test]

@@ -1,19 +1,21 @@
 //! Finding theme patterns in a document's token stream in one pass.
 //!
-//! Patterns are indexed by their first element (a hash map from stem to the patterns that
-//! start with it, plus the short list of patterns that start with a prefix), so each token
-//! costs one look-up however many patterns the lexicon holds; only the candidates that start
-//! at a token are checked further. Within one theme, overlapping matches count once, the
-//! longest first (then the earliest); a token may count for two different themes. The
-//! overlaps are settled as the tokens go by ([`Overlaps`]), in memory that grows with the
-//! lexicon, not with the hits: a document repeating a pattern's word millions of times holds
-//! none of its hits at once.
+//! Patterns are indexed by their first element (hash maps from stem and from written form to
+//! the patterns that start with it, plus the short list of patterns that start with a
+//! prefix), so each token costs one look-up however many patterns the lexicon holds; only the
+//! candidates that start at a token are checked further. A theme's excluded patterns are
+//! found the same way, and a candidate lying inside an excluded occurrence is dropped before
+//! overlaps are settled. Within one theme, overlapping matches count once, the longest first
+//! (then the earliest); a token may count for two different themes. The overlaps are settled
+//! as the tokens go by ([`Overlaps`]), in memory that grows with the lexicon, not with the
+//! hits: a document repeating a pattern's word millions of times holds none of its hits at
+//! once.
 
 use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap;
 
-use super::{Element, Lexicon};
+use super::{Element, Lexicon, Pattern};
 
 /// One counted match: `len` tokens from `start`, for theme number `theme`, by pattern
 /// number `pattern` of that theme (the first in lexicon order when several match the same
@@ -26,46 +28,91 @@ pub struct Hit {
     pub pattern: usize,
 }
 
-/// A pattern of the lexicon: theme number and pattern number within it.
+/// What the matcher finds as it reads: a counted hit, or an occurrence of a theme's excluded
+/// pattern number `exclusion` (which hid any of the theme's matches inside it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PatternRef {
-    pub theme: usize,
-    pub pattern: usize,
+pub enum Found {
+    Hit(Hit),
+    Excluded { theme: usize, exclusion: usize },
+}
+
+/// A pattern or excluded pattern of the lexicon that can start at a word (an index into the
+/// matcher's list of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PatternRef(u32);
+
+/// A pattern as the matcher holds it: its theme, its number in the theme's patterns (or
+/// exclusions) and whether it is an exclusion.
+struct Entry<'a> {
+    theme: usize,
+    number: usize,
+    exclusion: bool,
+    pattern: &'a Pattern,
 }
 
 /// A lexicon indexed for matching.
 pub struct Matcher<'a> {
     lexicon: &'a Lexicon,
+    /// Every theme's exclusions, then every theme's patterns: a [`PatternRef`] indexes this,
+    /// so a word's candidates, kept in order, put the exclusions first.
+    entries: Vec<Entry<'a>>,
     by_first_stem: FxHashMap<&'a str, Vec<PatternRef>>,
+    by_first_word: FxHashMap<&'a str, Vec<PatternRef>>,
     by_first_prefix: Vec<(&'a str, PatternRef)>,
     /// The patterns' lengths in words, longest first, each once.
     lengths: Vec<usize>,
+    /// Some theme has exclusions.
+    excludes: bool,
 }
 
 impl<'a> Matcher<'a> {
     /// Indexes `lexicon`.
     pub fn new(lexicon: &'a Lexicon) -> Self {
+        let themes = || lexicon.themes.iter().enumerate();
+        let entry = |theme, number, exclusion, pattern| Entry {
+            theme,
+            number,
+            exclusion,
+            pattern,
+        };
+        let mut entries: Vec<Entry> = themes()
+            .flat_map(|(i, t)| {
+                t.exclude
+                    .iter()
+                    .enumerate()
+                    .map(move |(n, p)| entry(i, n, true, p))
+            })
+            .collect();
+        entries.extend(themes().flat_map(|(i, t)| {
+            t.patterns
+                .iter()
+                .enumerate()
+                .map(move |(n, p)| entry(i, n, false, p))
+        }));
         let mut by_first_stem: FxHashMap<&str, Vec<PatternRef>> = FxHashMap::default();
+        let mut by_first_word: FxHashMap<&str, Vec<PatternRef>> = FxHashMap::default();
         let mut by_first_prefix = Vec::new();
-        for (theme, t) in lexicon.themes.iter().enumerate() {
-            for (pattern, p) in t.patterns.iter().enumerate() {
-                let r = PatternRef { theme, pattern };
-                match &p.elements[0] {
-                    Element::Stem(s) => by_first_stem.entry(s.as_str()).or_default().push(r),
-                    Element::Prefix(s) => by_first_prefix.push((s.as_str(), r)),
-                }
+        for (i, e) in entries.iter().enumerate() {
+            let r = PatternRef(i as u32);
+            match &e.pattern.elements[0] {
+                Element::Stem(s) => by_first_stem.entry(s.as_str()).or_default().push(r),
+                Element::Exact(w) => by_first_word.entry(w.as_str()).or_default().push(r),
+                Element::Prefix(s) => by_first_prefix.push((s.as_str(), r)),
             }
         }
-        let mut lengths: Vec<usize> = lexicon
-            .themes
+        let mut lengths: Vec<usize> = entries
             .iter()
-            .flat_map(|t| t.patterns.iter().map(|p| p.elements.len()))
+            .filter(|e| !e.exclusion)
+            .map(|e| e.pattern.elements.len())
             .collect();
         lengths.sort_unstable_by(|a, b| b.cmp(a));
         lengths.dedup();
         Matcher {
             lexicon,
+            excludes: entries.iter().any(|e| e.exclusion),
+            entries,
             by_first_stem,
+            by_first_word,
             by_first_prefix,
             lengths,
         }
@@ -81,91 +128,125 @@ impl<'a> Matcher<'a> {
         self.lexicon.themes.len()
     }
 
-    /// The patterns that can start at a word with this written form and stem. Worked out
-    /// once per distinct word (see [`Matcher::find_by`]).
+    /// The lexicon matched.
+    pub fn lexicon(&self) -> &'a Lexicon {
+        self.lexicon
+    }
+
+    /// The patterns (and excluded patterns) that can start at a word with this written form
+    /// and stem, exclusions first. Worked out once per distinct word (see
+    /// [`Matcher::for_each_hit`]).
     pub fn starts(&self, surface: &str, stem: &str) -> Vec<PatternRef> {
         let mut c = self.by_first_stem.get(stem).cloned().unwrap_or_default();
+        c.extend(self.by_first_word.get(surface).into_iter().flatten());
         c.extend(
             self.by_first_prefix
                 .iter()
                 .filter(|(p, _)| surface.starts_with(p))
                 .map(|&(_, r)| r),
         );
+        c.sort_unstable();
         c
     }
 
     /// The counted hits in a document, sorted by theme then position. The document is given
     /// as `tokens` (ids into the per-document word list) with each id's `surface` word and
-    /// `stem`.
-    pub fn find(&self, tokens: &[u32], surface: &[&str], stem: &[&str]) -> Vec<Hit> {
+    /// `stem`, and for each token whether a hyphen joins it to the one before.
+    pub fn find(
+        &self,
+        tokens: &[u32],
+        surface: &[&str],
+        stem: &[&str],
+        after_hyphen: &[bool],
+    ) -> Vec<Hit> {
         if self.is_empty() {
             return Vec::new();
         }
         let starts: Vec<Vec<PatternRef>> = (0..surface.len())
             .map(|id| self.starts(surface[id], stem[id]))
             .collect();
-        self.find_by(
+        let mut found = Vec::new();
+        self.for_each_hit(
             tokens,
             |t| starts[t as usize].as_slice(),
             |t| surface[t as usize],
             |t| stem[t as usize],
-        )
-    }
-
-    /// [`Matcher::find`] over any word ids: `starts`, `surface` and `stem` give each id's
-    /// candidate patterns (from [`Matcher::starts`]), written form and stem. Each token costs
-    /// one look-up of its candidates; only candidates are checked further.
-    pub fn find_by<'s>(
-        &self,
-        tokens: &[u32],
-        starts: impl Fn(u32) -> &'s [PatternRef],
-        surface: impl Fn(u32) -> &'s str,
-        stem: impl Fn(u32) -> &'s str,
-    ) -> Vec<Hit> {
-        let mut found = Vec::new();
-        self.for_each_hit(tokens, starts, surface, stem, |h| found.push(h));
+            |i| after_hyphen[i],
+            |f| {
+                if let Found::Hit(h) = f {
+                    found.push(h)
+                }
+            },
+        );
         found.sort();
         found
     }
 
-    /// Calls `emit` with each counted hit of [`Matcher::find_by`], in no set order, holding
-    /// no more than a few tokens' worth of candidates at a time.
+    /// Calls `emit` with each counted hit and each excluded occurrence in a document, in no
+    /// set order, holding no more than a few tokens' worth of candidates at a time. The
+    /// document is `tokens` (word ids); `starts`, `surface` and `stem` give each id's
+    /// candidate patterns (from [`Matcher::starts`]), written form and stem, and
+    /// `after_hyphen` says of a token (by its place) whether a hyphen joins it to the one
+    /// before. Each token costs one look-up of its candidates; only candidates are checked
+    /// further.
     pub fn for_each_hit<'s>(
         &self,
         tokens: &[u32],
         starts: impl Fn(u32) -> &'s [PatternRef],
         surface: impl Fn(u32) -> &'s str,
         stem: impl Fn(u32) -> &'s str,
-        mut emit: impl FnMut(Hit),
+        after_hyphen: impl Fn(usize) -> bool,
+        mut emit: impl FnMut(Found),
     ) {
         if self.is_empty() {
             return;
         }
         let mut overlaps = Overlaps::new(&self.lengths, self.theme_count());
+        // Per theme, the furthest end of its excluded occurrences begun so far: as they all
+        // begin at or before the token being read, a candidate starting here lies inside one
+        // of them exactly when it ends by then.
+        let mut excluded_until = vec![0; if self.excludes { self.theme_count() } else { 0 }];
         for (i, &id) in tokens.iter().enumerate() {
             for r in starts(id) {
-                let elements = &self.lexicon.themes[r.theme].patterns[r.pattern].elements;
-                let fits = i + elements.len() <= tokens.len()
+                let e = &self.entries[r.0 as usize];
+                let (elements, len) = (&e.pattern.elements, e.pattern.elements.len());
+                let fits = i + len <= tokens.len()
                     && elements
                         .iter()
+                        .zip(&e.pattern.hyphenated)
                         .zip(&tokens[i..])
+                        .enumerate()
                         .skip(1)
-                        .all(|(e, &t)| match e {
-                            Element::Stem(s) => stem(t) == s,
-                            Element::Prefix(p) => surface(t).starts_with(p.as_str()),
+                        .all(|(k, ((element, &hyphen), &t))| {
+                            (!hyphen || after_hyphen(i + k))
+                                && match element {
+                                    Element::Stem(s) => stem(t) == s,
+                                    Element::Prefix(p) => surface(t).starts_with(p.as_str()),
+                                    Element::Exact(w) => surface(t) == w,
+                                }
                         });
-                if fits {
+                if !fits {
+                    continue;
+                }
+                if e.exclusion {
+                    let until = &mut excluded_until[e.theme];
+                    *until = (*until).max(i + len);
+                    emit(Found::Excluded {
+                        theme: e.theme,
+                        exclusion: e.number,
+                    });
+                } else if !(self.excludes && i + len <= excluded_until[e.theme]) {
                     overlaps.candidate(Hit {
-                        theme: r.theme,
+                        theme: e.theme,
                         start: i,
-                        len: elements.len(),
-                        pattern: r.pattern,
+                        len,
+                        pattern: e.number,
                     });
                 }
             }
-            overlaps.step(i, &mut emit);
+            overlaps.step(i, &mut |h| emit(Found::Hit(h)));
         }
-        overlaps.finish(tokens.len(), &mut emit);
+        overlaps.finish(tokens.len(), &mut |h| emit(Found::Hit(h)));
     }
 }
 
@@ -332,14 +413,17 @@ mod tests {
     fn hits(lexicon: &str, text: &str) -> Vec<(usize, String)> {
         let t = english();
         let lex = Lexicon::parse(lexicon, Path::new("t.toml"), &t).unwrap();
-        let mut words: Vec<String> = Vec::new();
-        t.words(text, |w| words.push(w.to_string()));
+        let (mut words, mut hyphens): (Vec<String>, Vec<bool>) = (Vec::new(), Vec::new());
+        t.split(&t.normalise(text), |w, span| {
+            words.push(w.to_string());
+            hyphens.push(span.after_hyphen);
+        });
         let stems: Vec<String> = words.iter().map(|w| t.stem(w).into_owned()).collect();
         let surface: Vec<&str> = words.iter().map(String::as_str).collect();
         let stem: Vec<&str> = stems.iter().map(String::as_str).collect();
         let tokens: Vec<u32> = (0..words.len() as u32).collect();
         Matcher::new(&lex)
-            .find(&tokens, &surface, &stem)
+            .find(&tokens, &surface, &stem, &hyphens)
             .into_iter()
             .map(|h| (h.theme, words[h.start..h.start + h.len].join(" ")))
             .collect()
@@ -363,6 +447,79 @@ patterns = ["local health economy", "local"]
                 (0, "top tables".into()),
                 (0, "top table".into()),
                 (0, "top table".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pattern_written_with_a_hyphen_matches_only_the_hyphenated_form() {
+        let lex = r#"
+[[theme]]
+name = "h"
+patterns = ["top-down", "self care", "x-compat"]
+"#;
+        let h = hits(
+            lex,
+            "top-down; top down. Self-care, self care; x compatibility, x-compatible",
+        );
+        assert_eq!(
+            h,
+            [
+                (0, "top down".into()),
+                (0, "self care".into()),
+                (0, "self care".into()),
+                (0, "x compatible".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn an_exact_form_matches_that_word_only_and_combines_with_others() {
+        let lex = r#"
+[[theme]]
+name = "e"
+patterns = ["=compat", "=nhs trust*", "=PCTs"]
+"#;
+        let h = hits(
+            lex,
+            "Compat, compatibility; NHS trusts and NHS's trustees; PCTs’ and the PCT",
+        );
+        assert_eq!(
+            h,
+            [
+                (0, "compat".into()),
+                (0, "nhs trusts".into()),
+                (0, "nhs trustees".into()),
+                (0, "pcts".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_match_inside_an_excluded_occurrence_does_not_count_for_its_theme_only() {
+        let lex = r#"
+[[theme]]
+name = "commissioning"
+patterns = ["commission", "commissioner*"]
+exclude = ["healthcare commission", "audit commission"]
+[[theme]]
+name = "bodies"
+patterns = ["commission"]
+"#;
+        let h = hits(
+            lex,
+            "The Healthcare Commission and the Audit Commission asked commissioners; \
+             the commission of care; audit commissioners",
+        );
+        assert_eq!(
+            h,
+            [
+                (0, "commissioners".into()),
+                (0, "commission".into()),
+                (0, "commissioners".into()),
+                (1, "commission".into()),
+                (1, "commission".into()),
+                (1, "commission".into()),
             ]
         );
     }

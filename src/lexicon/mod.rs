@@ -1,10 +1,15 @@
 //! The theme lexicon: a TOML file with one `[[theme]]` table per theme (`name`, `description`,
-//! `patterns`), compiled against the tokeniser so a pattern is matched the way text is read.
+//! `patterns`, and optionally `exclude`), compiled against the tokeniser so a pattern is
+//! matched the way text is read.
 //!
 //! Pattern language: one or more words. A word matches a token with the same stem (so
 //! `top table` matches "top tables" and "top-tables"); a word ending in `*` matches any token
 //! whose surface word starts with the prefix (`centralis*` matches "centralised",
-//! "centralisation"). Several words match consecutive tokens, stopwords included.
+//! "centralisation"); a word starting with `=` matches that written form only, whatever its
+//! case (`=compat` matches "compat" and not "compatibility"). Several words match consecutive
+//! tokens, stopwords included. Words written joined by a hyphen (`top-down`) match only words
+//! joined so in the text; words written apart match either way. A theme's `exclude` patterns
+//! hide the theme's matches that lie inside an occurrence of one of them.
 
 pub mod matcher;
 
@@ -16,7 +21,7 @@ use toml::Spanned;
 use crate::error::InputError;
 use crate::tokenise::Tokeniser;
 
-pub use matcher::{Hit, Matcher, PatternRef};
+pub use matcher::{Found, Hit, Matcher, PatternRef};
 
 /// One element of a compiled pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +30,8 @@ pub enum Element {
     Stem(String),
     /// Matches a token whose (lower-cased) surface word starts with this.
     Prefix(String),
+    /// Matches a token whose (lower-cased) surface word is this.
+    Exact(String),
 }
 
 /// A compiled pattern.
@@ -34,6 +41,21 @@ pub struct Pattern {
     pub text: String,
     /// What each consecutive token must match.
     pub elements: Vec<Element>,
+    /// Per element: true when its token must be joined to the one before by a hyphen (the
+    /// pattern was written `top-down`). Never true for the first.
+    pub hyphenated: Vec<bool>,
+}
+
+impl Pattern {
+    /// A pattern of these elements, with no hyphen asked for.
+    pub fn new(text: String, elements: Vec<Element>) -> Pattern {
+        let hyphenated = vec![false; elements.len()];
+        Pattern {
+            text,
+            elements,
+            hyphenated,
+        }
+    }
 }
 
 /// A compiled theme.
@@ -42,6 +64,8 @@ pub struct Theme {
     pub name: String,
     pub description: String,
     pub patterns: Vec<Pattern>,
+    /// A match of the theme lying inside an occurrence of one of these does not count.
+    pub exclude: Vec<Pattern>,
 }
 
 /// All themes, in lexicon order.
@@ -65,6 +89,8 @@ struct ThemeSpec {
     #[serde(default)]
     description: String,
     patterns: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
 }
 
 impl Lexicon {
@@ -134,19 +160,28 @@ impl Lexicon {
                     format!("theme '{name}' has no patterns"),
                 ));
             }
-            let mut patterns = Vec::new();
-            for p in t.patterns.into_inner() {
-                let elements = compile(p.get_ref(), tokeniser)
-                    .map_err(|m| error_at(p.span().start, format!("theme '{name}': {m}")))?;
-                patterns.push(Pattern {
-                    text: p.into_inner(),
-                    elements,
-                });
-            }
+            let compile_all = |list: Vec<Spanned<String>>| {
+                list.into_iter()
+                    .map(|p| {
+                        let (elements, hyphenated) =
+                            compile(p.get_ref(), tokeniser).map_err(|m| {
+                                error_at(p.span().start, format!("theme '{name}': {m}"))
+                            })?;
+                        Ok(Pattern {
+                            text: p.into_inner(),
+                            elements,
+                            hyphenated,
+                        })
+                    })
+                    .collect::<Result<Vec<Pattern>, InputError>>()
+            };
+            let patterns = compile_all(t.patterns.into_inner())?;
+            let exclude = compile_all(t.exclude)?;
             themes.push(Theme {
                 name,
                 description: t.description.trim().to_string(),
                 patterns,
+                exclude,
             });
         }
         Ok(Lexicon { themes })
@@ -157,45 +192,72 @@ impl Lexicon {
     /// A lexicon of one theme holding one pattern, named after it (for `themeshift kwic`).
     pub fn from_pattern(pattern: &str, tokeniser: &Tokeniser) -> Result<Lexicon, InputError> {
         let text = pattern.trim().to_string();
-        let elements = compile(&text, tokeniser).map_err(InputError::Pattern)?;
+        let (elements, hyphenated) = compile(&text, tokeniser).map_err(InputError::Pattern)?;
         Ok(Lexicon {
             themes: vec![Theme {
                 name: text.clone(),
                 description: String::new(),
-                patterns: vec![Pattern { text, elements }],
+                patterns: vec![Pattern {
+                    text,
+                    elements,
+                    hyphenated,
+                }],
+                exclude: Vec::new(),
             }],
         })
     }
 }
 
-/// Compiles one pattern string into elements, with the same tokeniser as the documents.
-fn compile(pattern: &str, tokeniser: &Tokeniser) -> Result<Vec<Element>, String> {
-    let mut elements = Vec::new();
+/// Compiles one pattern string into elements, with the same tokeniser as the documents, and
+/// whether each must follow a hyphen (as in [`Pattern::hyphenated`]).
+fn compile(pattern: &str, tokeniser: &Tokeniser) -> Result<(Vec<Element>, Vec<bool>), String> {
+    let (mut elements, mut hyphenated) = (Vec::new(), Vec::new());
     for piece in pattern.split_whitespace() {
-        let (body, prefix) = match piece.strip_suffix('*') {
+        let (body, exact) = match piece.strip_prefix('=') {
             Some(body) => (body, true),
             None => (piece, false),
         };
-        let mut words = Vec::new();
-        tokeniser.words(body, |w| words.push(w.to_string()));
-        if prefix && words.is_empty() {
+        let (body, prefix) = match body.strip_suffix('*') {
+            Some(body) => (body, true),
+            None => (body, false),
+        };
+        if exact && prefix {
             return Err(format!(
-                "pattern '{pattern}': '{piece}' has no letters before the *"
+                "pattern '{pattern}': '{piece}' is both an exact form (=) and a prefix (*); \
+                 a prefix already matches written forms, so leave out one of them"
+            ));
+        }
+        let mut words: Vec<(String, bool)> = Vec::new();
+        tokeniser.split(&tokeniser.normalise(body), |w, span| {
+            words.push((w.to_string(), span.after_hyphen))
+        });
+        if words.is_empty() && (prefix || exact) {
+            let (what, mark) = if prefix {
+                ("before the *", "*")
+            } else {
+                ("after the =", "=")
+            };
+            return Err(format!(
+                "pattern '{pattern}': '{piece}' has no letters {what} (the {mark} belongs to a word)"
             ));
         }
         let last = words.len().saturating_sub(1);
-        for (i, w) in words.into_iter().enumerate() {
+        for (i, (w, after_hyphen)) in words.into_iter().enumerate() {
             elements.push(if prefix && i == last {
                 Element::Prefix(w)
+            } else if exact {
+                Element::Exact(w)
             } else {
                 Element::Stem(tokeniser.stem(&w).into_owned())
             });
+            // A piece starts after a space: only its own words can be joined by a hyphen.
+            hyphenated.push(i > 0 && after_hyphen);
         }
     }
     if elements.is_empty() {
         return Err(format!("pattern '{pattern}' has no words"));
     }
-    Ok(elements)
+    Ok((elements, hyphenated))
 }
 
 #[cfg(test)]
@@ -229,6 +291,55 @@ pub(crate) mod tests {
         assert_eq!(
             p[2].elements,
             [Element::Stem("the".into()), Element::Stem("centr".into())]
+        );
+        assert_eq!(p[0].hyphenated, [false, true]);
+        assert_eq!(p[2].hyphenated, [false, false]);
+    }
+
+    #[test]
+    fn compiles_exact_forms_and_exclusions() {
+        let lex = parse(
+            "[[theme]]\nname = \"c\"\npatterns = [\"=NHS trust*\", \"=x-compat\"]\nexclude = [\"audit commission\"]\n",
+        )
+        .unwrap();
+        let t = &lex.themes[0];
+        assert_eq!(
+            t.patterns[0].elements,
+            [
+                Element::Exact("nhs".into()),
+                Element::Prefix("trust".into())
+            ]
+        );
+        assert_eq!(
+            t.patterns[1].elements,
+            [Element::Exact("x".into()), Element::Exact("compat".into())]
+        );
+        assert_eq!(t.patterns[1].hyphenated, [false, true]);
+        assert_eq!(t.exclude[0].text, "audit commission");
+        assert_eq!(
+            t.exclude[0].elements,
+            [
+                Element::Stem("audit".into()),
+                Element::Stem("commiss".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn an_exact_prefix_or_an_empty_exact_form_is_refused_where_it_is_written() {
+        let e = parse("[[theme]]\nname = \"c\"\npatterns = [\"ok\", \"=centralis*\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("themes.toml:3:19:") && e.contains("both an exact form"),
+            "{e}"
+        );
+        let e = parse("[[theme]]\nname = \"c\"\npatterns = [\"ok\"]\nexclude = [\"x =\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("themes.toml:4:") && e.contains("'=' has no letters after the ="),
+            "{e}"
         );
     }
 

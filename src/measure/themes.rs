@@ -1,5 +1,6 @@
 //! Theme measures: hits per period (`themes.csv`), the change between compared periods
-//! (`theme_shift.csv`) and the words that made each theme's hits (`theme_terms.csv`).
+//! (`theme_shift.csv`) and the words that made each theme's hits, with the pattern that
+//! matched them (`theme_terms.csv`).
 //! Themes keep lexicon order in every table.
 
 use polars::prelude::*;
@@ -107,44 +108,90 @@ struct ShiftRow<'a> {
     docs: (u64, u64),
 }
 
-/// theme, period, word, count: the matched words behind each theme's hits, by theme (lexicon
-/// order), period, count (descending), word.
+/// theme, period, word, count, pattern: the matched words behind each theme's hits and the
+/// lexicon pattern (as written) that matched them, by theme (lexicon order), period, count
+/// (descending), word, pattern (lexicon order).
 pub fn theme_terms(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFrame> {
     let (mut order_col, mut theme, mut period, mut word, mut count) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut pattern, mut pattern_order) = (Vec::new(), Vec::new());
     for (i, t) in lexicon.themes.iter().enumerate() {
         for p in counts.periods.keys() {
-            for (w, c) in theme_count(counts, p, i)
-                .map(|c| &c.words)
-                .into_iter()
-                .flatten()
-            {
-                order_col.push(i as u32);
-                theme.push(t.name.as_str());
-                period.push(p.as_str());
-                word.push(w.as_str());
-                count.push(*c);
+            let Some(c) = theme_count(counts, p, i) else {
+                continue;
+            };
+            for (k, words) in c.words.iter().enumerate() {
+                for (w, n) in words {
+                    order_col.push(i as u32);
+                    theme.push(t.name.as_str());
+                    period.push(p.as_str());
+                    word.push(w.as_str());
+                    count.push(*n);
+                    pattern.push(t.patterns.get(k).map_or("", |p| p.text.as_str()));
+                    pattern_order.push(k as u32);
+                }
             }
         }
     }
-    df!("order" => order_col, "theme" => theme, "period" => period, "word" => word, "count" => count)?
-        .lazy()
-        .sort(["order", "period", "count", "word"], order(&[false, false, true, false]))
-        .select(["theme", "period", "word", "count"].map(col))
-        .collect()
+    df!(
+        "order" => order_col,
+        "theme" => theme,
+        "period" => period,
+        "word" => word,
+        "count" => count,
+        "pattern" => pattern,
+        "pattern_order" => pattern_order,
+    )?
+    .lazy()
+    .sort(
+        ["order", "period", "count", "word", "pattern_order"],
+        order(&[false, false, true, false, false]),
+    )
+    .select(["theme", "period", "word", "count", "pattern"].map(col))
+    .collect()
+}
+
+/// Each pattern and excluded pattern of `lexicon` that counted nothing in any period of
+/// `counts`, by theme: the theme's name and its patterns, `'pattern'` (`exclude 'pattern'`
+/// for an exclusion), in lexicon order; themes with none are left out. A pattern every match
+/// of which another pattern of the theme took (a longer one, or an earlier one on the same
+/// words) is among them: it adds nothing to the theme.
+pub fn unmatched_patterns(counts: &Counts, lexicon: &Lexicon) -> Vec<(String, Vec<String>)> {
+    let mut unmatched = Vec::new();
+    for (i, t) in lexicon.themes.iter().enumerate() {
+        let themes = || counts.periods.values().filter_map(|c| c.themes.get(i));
+        let mut named = Vec::new();
+        for (k, p) in t.patterns.iter().enumerate() {
+            if !themes().any(|c| c.words.get(k).is_some_and(|w| !w.is_empty())) {
+                named.push(format!("'{}'", p.text));
+            }
+        }
+        for (k, p) in t.exclude.iter().enumerate() {
+            if !themes().any(|c| c.excluded.get(k).is_some_and(|&n| n > 0)) {
+                named.push(format!("exclude '{}'", p.text));
+            }
+        }
+        if !named.is_empty() {
+            unmatched.push((t.name.clone(), named));
+        }
+    }
+    unmatched
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::count::PeriodCounts;
-    use crate::lexicon::{Lexicon, Theme};
+    use crate::lexicon::{Element, Lexicon, Pattern, Theme};
 
     fn corpus() -> (Counts, Lexicon) {
         let theme = |name: &str| Theme {
             name: name.into(),
             description: String::new(),
-            patterns: vec![],
+            patterns: ["centre", "top table"]
+                .map(|p| Pattern::new(p.into(), vec![Element::Stem(p.into())]))
+                .into(),
+            exclude: vec![],
         };
         let lexicon = Lexicon {
             themes: vec![theme("zeta"), theme("alpha")],
@@ -160,11 +207,11 @@ mod tests {
                 let mut t = ThemeCount {
                     hits: h,
                     docs: d,
-                    ..Default::default()
+                    ..ThemeCount::new(2, 0)
                 };
                 if h > 0 {
-                    t.words.insert("centre".into(), h - 1);
-                    t.words.insert("top tables".into(), 1);
+                    t.words[0].insert("centre".into(), h - 1);
+                    t.words[1].insert("top tables".into(), 1);
                 }
                 c.themes.push(t);
             }
@@ -248,6 +295,43 @@ mod tests {
                 "top tables",
                 "centre",
                 "top tables"
+            ]
+        );
+        let patterns: Vec<_> = words
+            .column("pattern")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap_or_default())
+            .collect();
+        assert_eq!(patterns[..2], ["centre", "top table"], "as written");
+    }
+
+    #[test]
+    fn a_pattern_that_counted_nothing_in_any_period_is_named() {
+        let (mut counts, mut lexicon) = corpus();
+        // "alpha" had no hits in 2003 and only "centre" and "top table" in 2010; give it a
+        // third pattern and an exclusion, of which only the exclusion occurred.
+        lexicon.themes[1].patterns.push(Pattern::new(
+            "locl".into(),
+            vec![Element::Stem("locl".into())],
+        ));
+        lexicon.themes[1]
+            .exclude
+            .push(Pattern::new("audit commission".into(), vec![]));
+        lexicon.themes[0]
+            .exclude
+            .push(Pattern::new("healthcare commission".into(), vec![]));
+        counts.periods.get_mut("2010").unwrap().themes[1].excluded = vec![2];
+        assert_eq!(
+            unmatched_patterns(&counts, &lexicon),
+            [
+                (
+                    "zeta".to_string(),
+                    vec!["exclude 'healthcare commission'".to_string()]
+                ),
+                ("alpha".to_string(), vec!["'locl'".to_string()])
             ]
         );
     }

@@ -65,7 +65,8 @@ fn stages(config: &Config) -> Result<Summary> {
     clock.lap(|c| &mut c.read_and_count);
     let resolved = resolve::resolve(&mut read, &resolve::ResolveOptions::from(config))?;
     clock.lap(|c| &mut c.resolve);
-    let warnings = warnings::collect(&read, &config.period, config.date_order);
+    let mut warnings = warnings::collect(&read, &config.period, config.date_order);
+    warnings.extend(warnings::unmatched(&resolved.counts, setup.lexicon()));
     warnings::check_strict(config.strict, &read, &warnings)?;
     let plan = measure::Plan::new(&resolved.counts, config, &setup.tokeniser)?;
     let tables = plan.tables(&read.docs, &resolved.counts, setup.lexicon(), config)?;

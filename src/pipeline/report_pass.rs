@@ -209,14 +209,14 @@ fn as_lexicon(rows: &[&KeyRow]) -> Lexicon {
             .map(|r| Theme {
                 name: r.term.clone(),
                 description: String::new(),
-                patterns: vec![Pattern {
-                    text: r.word.clone(),
-                    elements: r
-                        .term
+                patterns: vec![Pattern::new(
+                    r.word.clone(),
+                    r.term
                         .split(' ')
                         .map(|s| Element::Stem(s.to_string()))
                         .collect(),
-                }],
+                )],
+                exclude: Vec::new(),
             })
             .collect(),
     }

@@ -221,7 +221,7 @@ fn counted_in_parts(config: &Config, parts: usize, order: &[usize]) -> (Vec<DocR
 }
 
 /// A corpus of five years with copies of texts (within a year and across years), phrases
-/// and theme hits.
+/// and theme hits (through several patterns of a theme, and an exclusion).
 fn corpus_with_copies(dir: &std::path::Path) {
     let lines = [
         "Clinical commissioning groups replaced primary care trusts.",
@@ -245,7 +245,8 @@ fn corpus_with_copies(dir: &std::path::Path) {
     std::fs::write(
         dir.join("themes.toml"),
         "[[theme]]\nname = \"commissioning\"\npatterns = [\"commissioning*\", \"practice budget\"]\n\
-         [[theme]]\nname = \"centralism\"\npatterns = [\"target\", \"centre\", \"star rating\"]\n",
+         exclude = [\"clinical commissioning\"]\n\
+         [[theme]]\nname = \"centralism\"\npatterns = [\"=targets\", \"target\", \"centre\", \"star-rating\", \"star rating\"]\n",
     )
     .unwrap();
 }

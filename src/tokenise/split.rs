@@ -2,7 +2,8 @@
 //!
 //! A word is a run of letters, digits and combining marks. Everything else separates words:
 //! spaces, punctuation, hyphens (`re-examined` is `re` + `examined`) and full stops (`up.He` is
-//! `up` + `he`). Apostrophes (straight, curly or modifier) are one character, and stay inside a
+//! `up` + `he`). A word joined to the one before by a hyphen alone says so
+//! ([`Span::after_hyphen`]), so a lexicon pattern written `top-down` can ask for the hyphen. Apostrophes (straight, curly or modifier) are one character, and stay inside a
 //! word only in contractions (`don't`, `they're`, `o'clock`); a possessive `'s` is dropped
 //! (`NHS's` -> `nhs`) and so is a trailing plural-possessive apostrophe (`PCTs’` -> `pcts`). A
 //! token with no letter at all (a number, a phone number, a year) is not a word.
@@ -35,6 +36,14 @@ pub struct Span {
     /// blank line) comes between this word and the one before. Phrases (n-grams) do not
     /// cross such a break.
     pub after_break: bool,
+    /// True when a single hyphen (`-`, `‐` or `‑`), and nothing else, joins this word to the
+    /// word before it (`top-down`; not `top - down`, `top--down`, or `2010-plan` after a
+    /// number, which is no word).
+    pub after_hyphen: bool,
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
 /// Calls `emit` with every word of `text`, lower-cased, in order. `text` should already have
@@ -57,21 +66,18 @@ pub fn split_spans(text: &str, mut emit: impl FnMut(&str, Span)) {
     // The run being read: where it starts and what it holds so far.
     let mut start: Option<usize> = None;
     let mut seen = 0u8;
-    // Between the last run and the next: a phrase break seen, newlines seen, and whether any
-    // run has ended yet (the first word always follows a break).
-    let mut broke = false;
-    let mut newlines = 0u32;
-    let mut first = true;
-    let mut finish = |s: usize, e: usize, seen: u8, broke: bool, newlines: u32, first: bool| {
-        let after_break = first || broke || newlines >= 2;
+    let mut gap = Gap::default();
+    let mut finish = |s: usize, e: usize, seen: u8, gap: Gap| -> bool {
+        let (after_break, after_hyphen) = (gap.is_break(), gap.is_hyphen());
         if seen & (APOSTROPHE | OTHER) == 0 {
             if seen & LETTER == 0 {
-                return;
+                return false;
             }
             let span = Span {
                 start: s,
                 end: e,
                 after_break,
+                after_hyphen,
             };
             let run = &text[s..e];
             if seen & UPPER == 0 {
@@ -81,8 +87,9 @@ pub fn split_spans(text: &str, mut emit: impl FnMut(&str, Span)) {
                 buf.extend(run.bytes().map(|b| b.to_ascii_lowercase() as char));
                 emit(&buf, span);
             }
+            true
         } else {
-            split_run(text, s, e, after_break, &mut buf, &mut emit);
+            split_run(text, s, e, (after_break, after_hyphen), &mut buf, &mut emit)
         }
     };
     let mut i = 0;
@@ -96,6 +103,8 @@ pub fn split_spans(text: &str, mut emit: impl FnMut(&str, Span)) {
                 OTHER
             } else if matches!(c, '“' | '”' | '…') {
                 BREAK
+            } else if is_hyphen(c) {
+                HYPHEN
             } else {
                 0
             };
@@ -109,18 +118,66 @@ pub fn split_spans(text: &str, mut emit: impl FnMut(&str, Span)) {
             seen |= class;
         } else {
             if let Some(s) = start.take() {
-                finish(s, i, seen, broke, newlines, first);
-                first = false;
-                broke = false;
-                newlines = 0;
+                gap = Gap::after(finish(s, i, seen, gap));
             }
-            broke |= class & BREAK != 0;
-            newlines += (b == b'\n') as u32;
+            gap.broke |= class & BREAK != 0;
+            gap.newlines += (b == b'\n') as u32;
+            gap.chars += 1;
+            gap.hyphen = class & HYPHEN != 0;
         }
         i += len;
     }
     if let Some(s) = start {
-        finish(s, text.len(), seen, broke, newlines, first);
+        finish(s, text.len(), seen, gap);
+    }
+}
+
+/// What lies between the last run of word characters and the next.
+#[derive(Debug, Clone, Copy)]
+struct Gap {
+    /// No run has ended yet: the first word always follows a break.
+    first: bool,
+    /// The last run gave a word (a number gives none).
+    word_before: bool,
+    /// A phrase break seen; newlines seen.
+    broke: bool,
+    newlines: u32,
+    /// Characters seen, and whether the last was a hyphen.
+    chars: u32,
+    hyphen: bool,
+}
+
+impl Default for Gap {
+    fn default() -> Gap {
+        Gap {
+            first: true,
+            word_before: false,
+            broke: false,
+            newlines: 0,
+            chars: 0,
+            hyphen: false,
+        }
+    }
+}
+
+impl Gap {
+    /// The gap after a run, which gave a word or not.
+    fn after(word_before: bool) -> Gap {
+        Gap {
+            first: false,
+            word_before,
+            ..Gap::default()
+        }
+    }
+
+    /// The next word starts a phrase ([`Span::after_break`]).
+    fn is_break(&self) -> bool {
+        self.first || self.broke || self.newlines >= 2
+    }
+
+    /// The next word is joined to the word before by one hyphen ([`Span::after_hyphen`]).
+    fn is_hyphen(&self) -> bool {
+        self.word_before && self.chars == 1 && self.hyphen
     }
 }
 
@@ -133,6 +190,8 @@ const APOSTROPHE: u8 = 8;
 const OTHER: u8 = 16;
 /// Punctuation that ends a phrase (see [`Span::after_break`]).
 const BREAK: u8 = 32;
+/// A hyphen (see [`Span::after_hyphen`]).
+const HYPHEN: u8 = 64;
 
 static CLASS: [u8; 128] = {
     let mut t = [0u8; 128];
@@ -152,6 +211,8 @@ static CLASS: [u8; 128] = {
             b'.' | b'!' | b'?' | b';' | b':' | b',' | b'(' | b')' | b'[' | b']' | b'"'
         ) {
             BREAK
+        } else if c == b'-' {
+            HYPHEN
         } else {
             0
         };
@@ -161,30 +222,33 @@ static CLASS: [u8; 128] = {
 };
 
 /// The run `text[from..to]` of word characters and apostrophes, e.g. `tables'where`,
-/// `PCTs’`, `don't`.
+/// `PCTs’`, `don't`. `(after_break, after_hyphen)` say what came before the run: they hold for
+/// its first word (the hyphen only when that word starts the run). Says whether it gave a word.
 fn split_run(
     text: &str,
     from: usize,
     to: usize,
-    after_break: bool,
+    (after_break, after_hyphen): (bool, bool),
     buf: &mut String,
     emit: &mut impl FnMut(&str, Span),
-) {
+) -> bool {
     let run = &text[from..to];
-    let mut after_break = after_break;
+    let mut before = Some((after_break, after_hyphen));
     let mut out = |word: &str, start: usize, end: usize| {
+        let (after_break, after_hyphen) = before.unwrap_or((false, false));
         let span = Span {
             start: from + start,
             end: from + end,
             after_break,
+            after_hyphen: after_hyphen && start == 0,
         };
         if emit_word(word, buf, &mut |w| emit(w, span)) {
-            after_break = false;
+            before = None;
         }
     };
     if !run.contains(is_apostrophe) {
         out(run, 0, run.len());
-        return;
+        return before.is_none();
     }
     let offset = |part: &str| part.as_ptr() as usize - run.as_ptr() as usize;
     let mut word = String::new();
@@ -205,6 +269,7 @@ fn split_run(
         word_end = offset(part) + part.len();
     }
     out(strip_possessive(&word), word_start, word_end);
+    before.is_none()
 }
 
 fn lower(s: &str) -> String {
@@ -244,18 +309,25 @@ mod tests {
         let mut buf = String::with_capacity(32);
         let mut start = None;
         let mut last_end = 0;
+        let mut word_before = false;
+        let mut run = |s: usize, e: usize, last_end: usize, word_before: bool| {
+            let between = &text[last_end..s];
+            let after_break = last_end == 0 || is_break(between);
+            let mut chars = between.chars();
+            let after_hyphen =
+                word_before && chars.next().is_some_and(is_hyphen) && chars.next().is_none();
+            split_run(text, s, e, (after_break, after_hyphen), &mut buf, &mut emit)
+        };
         for (i, c) in text.char_indices() {
             if is_word_char(c) || is_apostrophe(c) {
                 start.get_or_insert(i);
             } else if let Some(s) = start.take() {
-                let after_break = last_end == 0 || is_break(&text[last_end..s]);
-                split_run(text, s, i, after_break, &mut buf, &mut emit);
+                word_before = run(s, i, last_end, word_before);
                 last_end = i;
             }
         }
         if let Some(s) = start {
-            let after_break = last_end == 0 || is_break(&text[last_end..s]);
-            split_run(text, s, text.len(), after_break, &mut buf, &mut emit);
+            run(s, text.len(), last_end, word_before);
         }
     }
 
@@ -301,6 +373,7 @@ mod tests {
             prop_oneof![
                 "[A-Za-z0-9]{1,8}",
                 "[ .,;:!?\n\t'\"()\\[\\]-]{1,3}",
+                Just("-".to_string()), Just("\u{2010}".to_string()),
                 Just("’".to_string()), Just("‘".to_string()), Just("ʼ".to_string()),
                 Just("“".to_string()), Just("”".to_string()), Just("…".to_string()),
                 Just("É".to_string()), Just("ß".to_string()), Just("\u{0301}".to_string()),
@@ -386,6 +459,33 @@ mod tests {
         assert_eq!(
             words("we're they’ve o'clock"),
             ["we're", "they've", "o'clock"]
+        );
+    }
+
+    fn hyphens(s: &str) -> Vec<(String, bool)> {
+        let mut out = Vec::new();
+        split_spans(s, |w, sp| out.push((w.to_string(), sp.after_hyphen)));
+        out
+    }
+
+    #[test]
+    fn a_word_joined_by_one_hyphen_says_so_and_no_other_does() {
+        let got = hyphens("top-down, top down, top - down, top--down 2010-plan x\u{2011}y re-'x'");
+        let joined: Vec<&str> = got
+            .iter()
+            .filter(|(_, h)| *h)
+            .map(|(w, _)| w.as_str())
+            .collect();
+        assert_eq!(joined, ["down", "y"]);
+        assert_eq!(hyphens("-top")[0], ("top".to_string(), false));
+        assert_eq!(
+            hyphens("NHS's-led PCTs’-led"),
+            [
+                ("nhs".to_string(), false),
+                ("led".to_string(), true),
+                ("pcts".to_string(), false),
+                ("led".to_string(), true)
+            ]
         );
     }
 

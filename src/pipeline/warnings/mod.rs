@@ -4,8 +4,10 @@
 use chrono::Datelike;
 use rustc_hash::FxHashSet;
 
+use crate::count::Counts;
 use crate::error::InputError;
 use crate::ingest::date::{DateOrder, DateReading};
+use crate::lexicon::Lexicon;
 use crate::measure::documents::DocRecord;
 use crate::period::Periods;
 use crate::report::summary::list;
@@ -33,6 +35,10 @@ pub(crate) enum Warning {
     Dates(String),
     /// Files metadata.csv lists that were not read as documents.
     MetadataUnknown(Vec<String>),
+    /// Lexicon patterns that counted no hit (and excluded patterns that never occurred), by
+    /// theme: its name and "'pattern'" or "exclude 'pattern'". All of them are named: each
+    /// of a lexicon's typos is worth seeing.
+    UnmatchedPatterns(Vec<(String, Vec<String>)>),
 }
 
 impl std::fmt::Display for Warning {
@@ -77,6 +83,16 @@ impl std::fmt::Display for Warning {
                 "metadata.csv lists {} file(s) that were not read as documents: {}",
                 v.len(),
                 v.join(", ")
+            ),
+            Warning::UnmatchedPatterns(v) => write!(
+                f,
+                "{} lexicon pattern(s) matched nothing in the dated documents (a typo, or \
+                 another pattern of the theme took every match): {}",
+                v.iter().map(|(_, p)| p.len()).sum::<usize>(),
+                v.iter()
+                    .map(|(theme, p)| format!("{theme}: {}", p.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
         }
     }
@@ -147,8 +163,15 @@ fn is_empty(w: &Warning) -> bool {
         | Warning::Before1800(v)
         | Warning::OutsidePeriods(v)
         | Warning::MetadataUnknown(v) => v.is_empty(),
+        Warning::UnmatchedPatterns(v) => v.is_empty(),
         Warning::Table(_) | Warning::Dates(_) => false,
     }
+}
+
+/// The warning naming the lexicon's patterns that matched nothing in `counts`, if any.
+pub(crate) fn unmatched(counts: &Counts, lexicon: Option<&Lexicon>) -> Option<Warning> {
+    let unmatched = crate::measure::themes::unmatched_patterns(counts, lexicon?);
+    Some(Warning::UnmatchedPatterns(unmatched)).filter(|w| !is_empty(w))
 }
 
 /// The files metadata.csv names that were not read, in name order.
