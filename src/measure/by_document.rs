@@ -5,11 +5,14 @@
 //!
 //! - [`welch`]: Welch's t-test on the per-document relative frequencies of the two periods,
 //!   from the sums [`RateSums`] (documents without the term count as 0).
-//! - [`Resampled`]: a bootstrap over documents, resampling each period's documents with
-//!   replacement, for a 95% interval of a theme's Log Ratio ([`log_ratio_interval`]).
+//! - [`Bootstrap`]: a bootstrap over documents, resampling each period's documents with
+//!   replacement, for a 95% interval of a theme's Log Ratio ([`log_ratio_interval`]), with
+//!   as many resamples as make the interval stable to two decimals ([`resamples_for`]).
 //! - [`evidence`]: what the token-level and document-level tests say together, in words.
 //!
 //! Both need at least two documents in each period; with fewer they give `None`.
+
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, StudentsT};
@@ -111,28 +114,49 @@ pub fn adjust(p: &[Option<f64>]) -> Vec<Option<f64>> {
     p.iter().map(|v| v.and_then(|_| adjusted.next())).collect()
 }
 
-/// Resamples per bootstrap interval. The Monte Carlo error of a 2.5% quantile is about
-/// `2.7·σ/√B` for a bootstrap distribution of spread `σ`: with 20,000 resamples, under 0.005
-/// while `σ` is under about 0.25 (a Log Ratio known to within ±0.5), so the interval is the
-/// same to two decimals with another seed (a test checks it).
-pub const RESAMPLES: usize = 20_000;
+/// Resamples every bootstrap starts with: enough to see how widely its Log Ratios spread.
+pub const MIN_RESAMPLES: usize = 2_000;
+
+/// The most resamples an interval uses.
+pub const MAX_RESAMPLES: usize = 20_000;
+
+/// The Monte Carlo error aimed at for each bound of an interval: two seeds then give the same
+/// interval to two decimals.
+const TARGET_ERROR: f64 = 0.004;
+
+/// Resamples an interval needs when its first [`MIN_RESAMPLES`] Log Ratios spread by `sd`:
+/// the Monte Carlo error of a 2.5% quantile is about `2.67·σ/√B` (its binomial standard
+/// error `√(q(1−q)/B)` over the normal density there, `φ(1.96)/σ`), so
+/// `B = (2.67·σ / 0.004)²`, at least [`MIN_RESAMPLES`] and at most [`MAX_RESAMPLES`] (reached
+/// at `σ ≈ 0.21`). Since `σ` shrinks as a period's documents grow, large corpora need few
+/// resamples, and the work (resamples times documents) stays small.
+fn resamples_for(sd: f64) -> usize {
+    let b = (2.67 * sd / TARGET_ERROR).powi(2).ceil();
+    if b.is_nan() {
+        return MIN_RESAMPLES;
+    }
+    (b as usize).clamp(MIN_RESAMPLES, MAX_RESAMPLES)
+}
 
 /// The bootstrap's fixed seed: the same corpus gives the same interval.
 pub const SEED: u64 = 0x7e3e_5b1f_2016_0016;
 
-/// One period's documents resampled with replacement `resamples` times: for each resample the
-/// words and each theme's hits of the resampled documents, summed.
+/// One period's documents resampled with replacement: for each resample the words and each
+/// theme's hits of the resampled documents, summed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resampled {
     themes: usize,
     /// Per resample: words, then each theme's hits.
     sums: Vec<u64>,
+    /// The stream the resamples are drawn from (the seed and the period's label).
+    stream: u64,
 }
 
 impl Resampled {
     /// Resamples `docs` (one period's documents, in a fixed order) `resamples` times, each
     /// from its own random stream seeded by `seed`, the period's `label` and the resample's
-    /// number, so the result does not depend on the threads. `None` under two documents.
+    /// number, so the result does not depend on the threads, nor resample `r` on how many
+    /// are drawn. `None` under two documents.
     pub fn new(
         docs: &[ThemeDoc],
         themes: usize,
@@ -143,12 +167,28 @@ impl Resampled {
         if docs.len() < 2 {
             return None;
         }
-        let width = themes + 1;
-        let mut sums = vec![0u64; resamples * width];
-        let stream = seed ^ fnv1a(label.as_bytes());
-        let n = docs.len() as u128;
-        sums.par_chunks_mut(width).enumerate().for_each(|(r, out)| {
-            let mut rng = SplitMix64(splitmix(stream ^ splitmix(r as u64)));
+        let mut r = Resampled {
+            themes,
+            sums: Vec::new(),
+            stream: seed ^ fnv1a(label.as_bytes()),
+        };
+        r.extend_to(docs, resamples);
+        Some(r)
+    }
+
+    /// Draws resamples of `docs` (the documents it was made from) until there are
+    /// `resamples`.
+    fn extend_to(&mut self, docs: &[ThemeDoc], resamples: usize) {
+        let (width, had) = (self.themes + 1, self.resamples());
+        if resamples <= had {
+            return;
+        }
+        self.sums.resize(resamples * width, 0);
+        let (stream, n) = (self.stream, docs.len() as u128);
+        let new = &mut self.sums[had * width..];
+        new.par_chunks_mut(width).enumerate().for_each(|(i, out)| {
+            let r = (had + i) as u64;
+            let mut rng = SplitMix64(splitmix(stream ^ splitmix(r)));
             for _ in 0..docs.len() {
                 // Lemire's multiply-shift: a uniform index, bias below n / 2^64.
                 let doc = &docs[((rng.next() as u128 * n) >> 64) as usize];
@@ -158,7 +198,6 @@ impl Resampled {
                 }
             }
         });
-        Some(Resampled { themes, sums })
     }
 
     fn resamples(&self) -> usize {
@@ -172,19 +211,92 @@ impl Resampled {
     }
 }
 
-/// 95% percentile bootstrap interval of a theme's Log Ratio of B against A: the 2.5% and
-/// 97.5% quantiles (linear interpolation between order statistics) of
-/// [`stats::log_ratio`] computed on each pair of resamples (A's `r`th with B's `r`th; the
-/// periods are resampled independently). Reference: B. Efron (1979), "Bootstrap methods:
-/// another look at the jackknife", Annals of Statistics 7(1); B. Efron and R. J. Tibshirani
-/// (1993), An Introduction to the Bootstrap, ch. 13 (percentile interval).
-pub fn log_ratio_interval(a: &Resampled, b: &Resampled, theme: usize) -> (f64, f64) {
-    let mut lr: Vec<f64> = (0..a.resamples().min(b.resamples()))
+/// The Log Ratio of B against A on each of the first `resamples` pairs of resamples (A's
+/// `r`th with B's `r`th; the periods are resampled independently).
+fn resampled_log_ratios(a: &Resampled, b: &Resampled, theme: usize, resamples: usize) -> Vec<f64> {
+    (0..resamples)
         .map(|r| {
             let ((na, ha), (nb, hb)) = (a.get(r, theme), b.get(r, theme));
             stats::log_ratio(ha, hb, na, nb)
         })
-        .collect();
+        .collect()
+}
+
+/// Resamples of every compared period, as many as the intervals of its comparisons need
+/// ([`resamples_for`]): what [`Bootstrap::interval`] reads.
+pub struct Bootstrap<'c> {
+    periods: BTreeMap<&'c str, Option<Resampled>>,
+}
+
+impl<'c> Bootstrap<'c> {
+    /// Resamples each period of `comparisons` (A, B) from `docs` (each period's documents):
+    /// first [`MIN_RESAMPLES`], then more where an interval's Log Ratios spread widely.
+    pub fn new(
+        docs: &BTreeMap<&'c str, &[ThemeDoc]>,
+        comparisons: &[(&'c str, &'c str)],
+        themes: usize,
+        seed: u64,
+    ) -> Bootstrap<'c> {
+        let mut periods: BTreeMap<&str, Option<Resampled>> = BTreeMap::new();
+        for &(a, b) in comparisons {
+            for p in [a, b] {
+                periods.entry(p).or_insert_with(|| {
+                    let rows = docs.get(p).copied().unwrap_or_default();
+                    Resampled::new(rows, themes, p, MIN_RESAMPLES, seed)
+                });
+            }
+        }
+        let mut boot = Bootstrap { periods };
+        let mut need: BTreeMap<&str, usize> = BTreeMap::new();
+        for &(a, b) in comparisons {
+            let most = (0..themes).filter_map(|t| boot.needed(a, b, t)).max();
+            for p in [a, b] {
+                let n = need.entry(p).or_default();
+                *n = (*n).max(most.unwrap_or(0));
+            }
+        }
+        for (p, n) in need {
+            if let Some(Some(r)) = boot.periods.get_mut(p) {
+                r.extend_to(docs.get(p).copied().unwrap_or_default(), n);
+            }
+        }
+        boot
+    }
+
+    /// The resamples the interval of `theme` between `a` and `b` needs, judged on the first
+    /// [`MIN_RESAMPLES`]; `None` when a period has fewer than two documents.
+    fn needed(&self, a: &str, b: &str, theme: usize) -> Option<usize> {
+        let (ra, rb) = (
+            self.periods.get(a)?.as_ref()?,
+            self.periods.get(b)?.as_ref()?,
+        );
+        let lr = resampled_log_ratios(ra, rb, theme, MIN_RESAMPLES);
+        let mean = lr.iter().sum::<f64>() / lr.len() as f64;
+        let var = lr.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (lr.len() - 1) as f64;
+        Some(resamples_for(var.sqrt()))
+    }
+
+    /// [`log_ratio_interval`] of `theme` between `a` and `b`, on the resamples it needs.
+    pub fn interval(&self, a: &str, b: &str, theme: usize) -> Option<(f64, f64)> {
+        let n = self.needed(a, b, theme)?;
+        let (ra, rb) = (self.periods[a].as_ref()?, self.periods[b].as_ref()?);
+        Some(log_ratio_interval(ra, rb, theme, n))
+    }
+}
+
+/// 95% percentile bootstrap interval of a theme's Log Ratio of B against A: the 2.5% and
+/// 97.5% quantiles (linear interpolation between order statistics) of
+/// [`stats::log_ratio`] computed on the first `resamples` pairs of resamples (A's `r`th with
+/// B's `r`th; the periods are resampled independently). Reference: B. Efron (1979),
+/// "Bootstrap methods: another look at the jackknife", Annals of Statistics 7(1); B. Efron and
+/// R. J. Tibshirani (1993), An Introduction to the Bootstrap, ch. 13 (percentile interval).
+pub fn log_ratio_interval(
+    a: &Resampled,
+    b: &Resampled,
+    theme: usize,
+    resamples: usize,
+) -> (f64, f64) {
+    let mut lr = resampled_log_ratios(a, b, theme, resamples);
     lr.sort_by(f64::total_cmp);
     (quantile(&lr, 0.025), quantile(&lr, 0.975))
 }
@@ -372,9 +484,10 @@ mod tests {
     }
 
     fn interval(seed: u64) -> (f64, f64) {
-        let a = Resampled::new(&docs(&A), 1, "A", RESAMPLES, seed).unwrap();
-        let b = Resampled::new(&docs(&B), 1, "B", RESAMPLES, seed).unwrap();
-        log_ratio_interval(&a, &b, 0)
+        let (a, b) = (docs(&A), docs(&B));
+        let rows = BTreeMap::from([("A", &a[..]), ("B", &b[..])]);
+        let boot = Bootstrap::new(&rows, &[("A", "B")], 1, seed);
+        boot.interval("A", "B", 0).unwrap()
     }
 
     #[test]
@@ -399,6 +512,34 @@ mod tests {
             (lo, hi),
             "a fixed seed gives a fixed interval"
         );
+    }
+
+    #[test]
+    fn resamples_grow_with_the_spread_of_the_log_ratios() {
+        // (2.67 * 0.15 / 0.004)^2 = 10,025.6 by hand.
+        assert_eq!(resamples_for(0.15), 10_026);
+        assert_eq!(resamples_for(0.01), MIN_RESAMPLES);
+        assert_eq!(resamples_for(1.0), MAX_RESAMPLES);
+        let (a, b) = (docs(&A), docs(&B));
+        let rows = BTreeMap::from([("A", &a[..]), ("B", &b[..])]);
+        let boot = Bootstrap::new(&rows, &[("A", "B")], 1, SEED);
+        // The independent bootstrap's spread is 0.1517: about 11,500 resamples.
+        let n = boot.needed("A", "B", 0).unwrap();
+        assert!((10_000..13_000).contains(&n), "{n}");
+        assert_eq!(boot.periods["A"].as_ref().unwrap().resamples(), n);
+        let few = Bootstrap::new(&rows, &[("A", "A")], 1, SEED);
+        assert_eq!(
+            few.periods["A"].as_ref().unwrap().resamples(),
+            MIN_RESAMPLES
+        );
+    }
+
+    #[test]
+    fn a_resample_does_not_depend_on_how_many_are_drawn() {
+        let a = docs(&A);
+        let mut grown = Resampled::new(&a, 1, "A", 100, SEED).unwrap();
+        grown.extend_to(&a, 300);
+        assert_eq!(grown, Resampled::new(&a, 1, "A", 300, SEED).unwrap());
     }
 
     #[test]

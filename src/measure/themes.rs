@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::by_document::{self, RateSums, Resampled};
+use super::by_document::{self, Bootstrap, RateSums};
 use super::{order, stats, Comparison, ALPHA};
 use crate::count::{Counts, ThemeCount, ThemeDoc};
 use crate::lexicon::Lexicon;
@@ -52,16 +52,16 @@ pub fn theme_shift(
     let mut rows: Vec<ShiftRow> = Vec::new();
     let themes = lexicon.themes.len();
     // Each period's resamples serve every comparison it is in.
-    let mut resampled: BTreeMap<&str, Option<Resampled>> = BTreeMap::new();
-    for cmp in comparisons {
-        for p in [&cmp.a, &cmp.b] {
-            resampled.entry(p).or_insert_with(|| {
-                let docs = counts.periods.get(p).map_or(&[][..], |c| &c.theme_docs[..]);
-                let (n, seed) = (by_document::RESAMPLES, by_document::SEED);
-                Resampled::new(docs, themes, p, n, seed)
-            });
-        }
-    }
+    let docs: BTreeMap<&str, &[ThemeDoc]> = counts
+        .periods
+        .iter()
+        .map(|(p, c)| (p.as_str(), &c.theme_docs[..]))
+        .collect();
+    let pairs: Vec<(&str, &str)> = comparisons
+        .iter()
+        .map(|c| (c.a.as_str(), c.b.as_str()))
+        .collect();
+    let boot = Bootstrap::new(&docs, &pairs, themes, by_document::SEED);
     for cmp in comparisons {
         let (na, nb) = (counts.periods[&cmp.a].tokens, counts.periods[&cmp.b].tokens);
         for (i, t) in lexicon.themes.iter().enumerate() {
@@ -73,12 +73,7 @@ pub fn theme_shift(
                 theme_rates(&counts.periods[&cmp.a].theme_docs, i),
                 theme_rates(&counts.periods[&cmp.b].theme_docs, i),
             );
-            let doc_ci = match (&resampled[cmp.a.as_str()], &resampled[cmp.b.as_str()]) {
-                (Some(ra), Some(rb)) if welch.is_some() => {
-                    Some(by_document::log_ratio_interval(ra, rb, i))
-                }
-                _ => None,
-            };
+            let doc_ci = welch.and_then(|_| boot.interval(&cmp.a, &cmp.b, i));
             rows.push(ShiftRow {
                 theme: &t.name,
                 cmp,
