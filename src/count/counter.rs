@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use super::counts::ThemeCount;
+use super::counts::{ThemeCount, ThemeDoc};
 use super::kwic::{kwic_line, sample_key, KwicLine, Lines, SampleGate, Watch};
 use super::log::{LoggedDoc, PeriodLog, SpillFile, TermId};
 use super::phrases::{Gram, Phrases, MAX_N};
@@ -51,6 +51,8 @@ pub(super) struct PeriodTally {
     pub(super) themes: Vec<ThemeCount>,
     pub(super) min_doc_tokens: Option<u64>,
     pub(super) log: PeriodLog,
+    /// Each document's words and theme hits, in counting order.
+    pub(super) theme_docs: Vec<ThemeDoc>,
 }
 
 /// What one [`Counter`] found, in its own ids, ready for [`super::resolve`]: its stems and
@@ -152,6 +154,8 @@ pub struct Counter<'a> {
     open: Open,
     /// Each theme, the last document (by its number) that had a hit of it.
     theme_seen: Vec<u32>,
+    /// Each theme's hits in the open document.
+    doc_hits: Vec<u64>,
     /// Buffers for the part being counted, kept between parts.
     tokens: Vec<u32>,
     spans: Vec<Span>,
@@ -177,6 +181,7 @@ impl<'a> Counter<'a> {
             kwic_gate: SampleGate::default(),
             open: Open::default(),
             theme_seen: Vec::new(),
+            doc_hits: Vec::new(),
             tokens: Vec::new(),
             spans: Vec::new(),
             spill: Arc::default(),
@@ -312,9 +317,14 @@ impl<'a> Counter<'a> {
         }
         if self.theme_seen.is_empty() {
             self.theme_seen = vec![0; self.matcher.theme_count()];
+            self.doc_hits = vec![0; self.matcher.theme_count()];
         }
-        let (words, stems, theme_seen) =
-            (&self.vocab.words, &self.vocab.stems, &mut self.theme_seen);
+        let (words, stems, theme_seen, doc_hits) = (
+            &self.vocab.words,
+            &self.vocab.stems,
+            &mut self.theme_seen,
+            &mut self.doc_hits,
+        );
         let (kwic, gate) = (&mut self.kwic, &mut self.kwic_gate);
         let (options, open, watch) = (self.options, &self.open, self.watch.as_deref());
         let order = open.order.ok_or(open.seed);
@@ -336,6 +346,7 @@ impl<'a> Counter<'a> {
                 };
                 let theme = &mut tally.themes[hit.theme];
                 theme.hits += 1;
+                doc_hits[hit.theme] += 1;
                 if theme_seen[hit.theme] != open.doc {
                     theme.docs += 1;
                     theme_seen[hit.theme] = open.doc;
@@ -381,6 +392,16 @@ impl<'a> Counter<'a> {
         let tally = &mut self.periods[p].1;
         let n = self.open.tokens;
         tally.min_doc_tokens = Some(tally.min_doc_tokens.map_or(n, |m| m.min(n)));
+        if self.matcher.theme_count() > 0 {
+            let hits = self
+                .doc_hits
+                .iter_mut()
+                .enumerate()
+                .filter(|(_, h)| **h > 0)
+                .map(|(t, h)| (t as u32, std::mem::take(h)))
+                .collect();
+            tally.theme_docs.push(ThemeDoc { tokens: n, hits });
+        }
         let terms = self.vocab.touched.len() + self.phrases.touched.len();
         if terms == 0 {
             return;

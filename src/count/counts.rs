@@ -1,8 +1,9 @@
 //! [`Counts`]: the result of counting, and the one contract between counting and measuring.
 //!
 //! A plain value: per period its documents, word tokens, terms (count, documents holding the
-//! term, largest count in one document, and the sums Gries's DP is computed from) and theme
-//! hits; the surface words (for labels); the concordance lines of theme hits; and, until
+//! term, largest count in one document, and the per-document sums Gries's DP and the
+//! document-level test are computed from), theme hits, and each document's words and theme
+//! hits (for the document-level tests of themes); the surface words (for labels); the concordance lines of theme hits; and, until
 //! [`Counts::finish`], the per-document rows that dispersion needs ([`DocTerms`]).
 //!
 //! Counts made from different parts of a corpus combine with [`Counts::merge`], which is
@@ -110,6 +111,27 @@ pub(crate) fn add_themes(into: &mut Vec<ThemeCount>, from: &[ThemeCount]) {
     }
 }
 
+/// One document's word tokens and its hits of each theme it has hits of: a row of the
+/// document-level tests of themes (Welch's t-test, the bootstrap over documents).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ThemeDoc {
+    pub tokens: u64,
+    /// (theme index in lexicon order, hits), by theme.
+    pub hits: Box<[(u32, u64)]>,
+}
+
+/// Both lists of rows in one, sorted: rows say nothing of which document they came from, so
+/// sorting makes the list the same however the documents were split between counters.
+pub(crate) fn merge_theme_docs(mut a: Vec<ThemeDoc>, b: Vec<ThemeDoc>) -> Vec<ThemeDoc> {
+    if a.is_empty() {
+        return b;
+    }
+    a.extend(b);
+    // Two sorted runs: the stable sort finds them and merges them in one pass.
+    a.sort();
+    a
+}
+
 /// Counts for one period.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PeriodCounts {
@@ -123,6 +145,8 @@ pub struct PeriodCounts {
     pub themes: Vec<ThemeCount>,
     /// Fewest word tokens in one document of the period (for DPnorm).
     pub min_doc_tokens: Option<u64>,
+    /// Every document's words and theme hits, sorted (empty when the lexicon has no themes).
+    pub theme_docs: Vec<ThemeDoc>,
 }
 
 impl PeriodCounts {
@@ -135,6 +159,7 @@ impl PeriodCounts {
             (a, b) => a.or(b),
         };
         add_themes(&mut self.themes, &other.themes);
+        self.theme_docs = merge_theme_docs(std::mem::take(&mut self.theme_docs), other.theme_docs);
         self.terms = std::mem::take(&mut self.terms).merge(other.terms);
     }
 
@@ -161,25 +186,58 @@ impl PeriodCounts {
     }
 }
 
-/// Integer sums from which a term's DP in a period follows exactly
-/// ([`crate::measure::stats::gries_dp`]): with `T` the period's tokens, `f` the term's count,
-/// and `n_i`, `v_i` the tokens of document `i` and the term's count in it, summed over the
-/// documents that contain the term. Kept in 64-bit words (one is kept for every term and
-/// period; a 128-bit field would pad each to 16-byte alignment).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Sums over the documents that contain a term, with `T` the period's tokens, `f` the term's
+/// count, and `n_i`, `v_i` the tokens of document `i` and the term's count in it: the integer
+/// sums from which the term's DP in the period follows exactly
+/// ([`crate::measure::stats::gries_dp`]), and the sums of its per-document rates
+/// `r_i = v_i/n_i` and their squares, from which the document-level test follows
+/// ([`crate::measure::by_document::welch`]). Kept in 64-bit words (one is kept for every term
+/// and period; a 128-bit field would pad each to 16-byte alignment).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Spread {
     /// Σ n_i (at most `T`).
     pub tokens_with: u64,
     /// Σ max(0, n_i·f − v_i·T), as two halves of a 128-bit integer: it can pass 2^64.
     excess: [u64; 2],
+    /// Σ r_i and Σ r_i² (added as fixed-point integers, so they do not depend on the order
+    /// the documents were visited in: see [`Spread::rate_sums`]).
+    pub rate_sum: f64,
+    pub rate_sq_sum: f64,
 }
+
+impl Eq for Spread {}
+
+/// Fractional bits of the fixed-point rates [`Spread::rate_sums`] adds: a rate of one in ten
+/// million words (squared, 10⁻¹⁴) still keeps 15 significant digits, and the sums of up to
+/// 2³² documents fit in 128 bits.
+const RATE_BITS: i32 = 96;
 
 impl Spread {
     pub fn new(tokens_with: u64, excess: u128) -> Spread {
         Spread {
             tokens_with,
             excess: [(excess >> 64) as u64, excess as u64],
+            ..Spread::default()
         }
+    }
+
+    /// `r = v/n` and `r²` as fixed-point integers, for sums that are exact whatever the order
+    /// of the documents (floating-point sums would change with the split between threads).
+    pub(crate) fn rate_parts(v: u64, n: u64) -> (u128, u128) {
+        if n == 0 {
+            return (0, 0);
+        }
+        let r = v as f64 / n as f64;
+        let scale = 2f64.powi(RATE_BITS);
+        ((r * scale) as u128, (r * r * scale) as u128)
+    }
+
+    /// Sets Σ r_i and Σ r_i² from the sums of [`Spread::rate_parts`].
+    pub(crate) fn rate_sums(mut self, sum: u128, sum_sq: u128) -> Spread {
+        let scale = 2f64.powi(RATE_BITS);
+        self.rate_sum = sum as f64 / scale;
+        self.rate_sq_sum = sum_sq as f64 / scale;
+        self
     }
 
     /// Σ max(0, n_i·f − v_i·T).

@@ -1,5 +1,6 @@
 //! The per-document rows dispersion is worked out from ([`DocTerms`]), and the second pass
-//! over them that turns each term's rows into the integer sums of its DP ([`Spread`]).
+//! over them that turns each term's rows into the integer sums of its DP and the sums of its
+//! per-document rates for the document-level test ([`Spread`]).
 //!
 //! Gries's DP compares a term's share of each document with the document's share of its
 //! period: `Σ |v_i/f − n_i/T|`, where `f` and `T` are the term's and the period's totals.
@@ -175,19 +176,22 @@ impl DocTerms {
                 }
                 let totals: Vec<u128> = counts.terms.values().map(|c| c.count as u128).collect();
                 let big_t = counts.tokens as u128;
-                let mut sums = vec![(0u64, 0u128); totals.len()];
+                let mut sums = vec![(0u64, 0u128, 0u128, 0u128); totals.len()];
                 for &(segment, log) in logs {
                     log.for_each(|doc, term, v| {
                         if let Some(s) = slots.get(segment.index(term)) {
                             let (f, n) = (totals[s], doc.tokens as u128);
+                            let (r, r2) = Spread::rate_parts(v, doc.tokens);
                             let e = &mut sums[s];
                             e.0 += doc.tokens;
                             e.1 += (n * f).saturating_sub(v as u128 * big_t);
+                            e.2 = e.2.saturating_add(r);
+                            e.3 = e.3.saturating_add(r2);
                         }
                     })?;
                 }
-                for (c, (with, excess)) in counts.terms.counts_mut().zip(sums) {
-                    c.spread = Some(Spread::new(with, excess));
+                for (c, (with, excess, r, r2)) in counts.terms.counts_mut().zip(sums) {
+                    c.spread = Some(Spread::new(with, excess).rate_sums(r, r2));
                 }
                 Ok(())
             })

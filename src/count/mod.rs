@@ -24,7 +24,7 @@ mod resolve;
 mod vocab;
 
 pub use counter::{CountOptions, Counter, DocSize, Tally};
-pub use counts::{Counts, PeriodCounts, Spread, TermCount, ThemeCount};
+pub use counts::{Counts, PeriodCounts, Spread, TermCount, ThemeCount, ThemeDoc};
 pub(crate) use first_docs::FirstDocs;
 pub use kwic::KwicLine;
 pub(crate) use kwic::{kwic_lines, sample as kwic_sample, Watch};

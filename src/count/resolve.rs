@@ -197,7 +197,10 @@ pub(crate) fn resolve(
                 (a, b) => a.or(b),
             };
             add_themes(&mut period.themes, &part.themes);
+            period.theme_docs.extend_from_slice(&part.theme_docs);
         }
+        // Sorted, so the rows do not depend on which counter counted which document.
+        period.theme_docs.sort_unstable();
         counts.periods.insert(label.to_string(), period);
     }
     drop(periods);

@@ -5,6 +5,7 @@
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::by_document::{self, RateSums};
 use super::{stats, Comparison};
 use crate::count::{Counts, PeriodCounts, TermCount};
 
@@ -14,7 +15,9 @@ use crate::count::{Counts, PeriodCounts, TermCount};
 /// log_ratio_low, log_ratio_high (95% interval), log_odds and log_odds_z (Dirichlet prior
 /// from the whole corpus), top_doc_share (share of the favoured period's occurrences that
 /// its top document supplies) and single_doc (all of them from one document while the
-/// period has several); sorted by g2 (descending: most key for B first, most key for A
+/// period has several), p_doc (Welch's t-test on the terms' per-document rates,
+/// [`by_document::welch`]; empty when a period has fewer than two documents) and
+/// p_doc_adjusted (Benjamini-Hochberg over the same terms as p_adjusted); sorted by g2 (descending: most key for B first, most key for A
 /// last), then term.
 pub fn keyness(
     counts: &Counts,
@@ -29,6 +32,8 @@ pub fn keyness(
     let rows = tested_terms(pa, pb, &none, min_count);
     let (cols, single) = statistics(&rows, pa, pb, prior);
     let p_adjusted = stats::benjamini_hochberg(&cols[1]);
+    let p_doc = doc_p_values(&rows, pa, pb);
+    let p_doc_adjusted = by_document::adjust(&p_doc);
     let order = key_order(&rows, &cols[0]);
     let n = rows.len();
     let terms: Vec<&str> = order.iter().map(|&i| rows[i].0).collect();
@@ -60,7 +65,34 @@ pub fn keyness(
         "log_odds_z" => floats(z),
         "top_doc_share" => floats(share),
         "single_doc" => order.iter().map(|&i| single[i]).collect::<Vec<bool>>(),
+        "p_doc" => order.iter().map(|&i| p_doc[i]).collect::<Vec<Option<f64>>>(),
+        "p_doc_adjusted" => order.iter().map(|&i| p_doc_adjusted[i]).collect::<Vec<Option<f64>>>(),
     )
+}
+
+/// Each row's p-value by [`by_document::welch`]: `None` when a period has fewer than two
+/// documents, or the counts carry no per-document sums.
+fn doc_p_values(rows: &[Row], pa: &PeriodCounts, pb: &PeriodCounts) -> Vec<Option<f64>> {
+    rows.iter()
+        .map(|&(_, ca, cb)| {
+            let test = by_document::welch(rate_sums(ca, pa)?, rate_sums(cb, pb)?)?;
+            Some(test.p)
+        })
+        .collect()
+}
+
+/// A term's per-document rates in `period`: all 0 when the term is absent.
+fn rate_sums(c: &TermCount, period: &PeriodCounts) -> Option<RateSums> {
+    let (sum, sum_sq) = match c.spread {
+        _ if c.count == 0 => (0.0, 0.0),
+        Some(s) => (s.rate_sum, s.rate_sq_sum),
+        None => return None,
+    };
+    Some(RateSums {
+        docs: period.docs,
+        sum,
+        sum_sq,
+    })
 }
 
 /// A term with its counts in A and in B.

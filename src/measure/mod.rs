@@ -1,10 +1,12 @@
 //! Measures: counts become polars DataFrames, one file per table family
-//! ([`documents`], [`frequency`], [`keyness`], [`themes`]), with the statistics in [`stats`].
+//! ([`documents`], [`frequency`], [`keyness`], [`themes`]), with the statistics in [`stats`]
+//! and the document-level tests in [`by_document`].
 //!
 //! Comparisons are period B (later) against period A (earlier): the user's `--compare A,B`
 //! or the earliest against the latest period big enough to compare ([`SmallPeriods`]), then
 //! every adjacent pair of such periods not already covered.
 
+pub mod by_document;
 pub mod documents;
 pub mod frequency;
 pub mod keyness;

@@ -3,10 +3,13 @@
 //! matched them (`theme_terms.csv`).
 //! Themes keep lexicon order in every table.
 
+use std::collections::BTreeMap;
+
 use polars::prelude::*;
 
+use super::by_document::{self, Bootstrap, RateSums};
 use super::{order, stats, Comparison, ALPHA};
-use crate::count::{Counts, ThemeCount};
+use crate::count::{Counts, ThemeCount, ThemeDoc};
 use crate::lexicon::Lexicon;
 
 fn theme_count<'a>(counts: &'a Counts, period: &str, theme: usize) -> Option<&'a ThemeCount> {
@@ -37,13 +40,29 @@ pub fn themes_table(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFram
 /// theme, period_a, period_b, hits_a, hits_b, per_10k_a, per_10k_b, g2, p_value, log_ratio,
 /// change, docs_a, docs_b, log_ratio_low, log_ratio_high (95% interval,
 /// [`stats::log_ratio_ci`]), p_adjusted (Benjamini–Hochberg over the themes of the
-/// comparison): one row per theme and comparison (comparisons in the given order).
+/// comparison), then the document-level columns ([`by_document`]; empty when a period has
+/// fewer than two documents): p_doc (Welch's t-test on per-document rates), p_doc_adjusted
+/// (Benjamini–Hochberg over the same themes), log_ratio_doc_low and log_ratio_doc_high (95%
+/// bootstrap interval over documents) and evidence ([`by_document::evidence`]): one row per
+/// theme and comparison (comparisons in the given order).
 pub fn theme_shift(
     counts: &Counts,
     lexicon: &Lexicon,
     comparisons: &[Comparison],
 ) -> PolarsResult<DataFrame> {
     let mut rows: Vec<ShiftRow> = Vec::new();
+    let themes = lexicon.themes.len();
+    // Each period's resamples serve every comparison it is in.
+    let docs: BTreeMap<&str, &[ThemeDoc]> = counts
+        .periods
+        .iter()
+        .map(|(p, c)| (p.as_str(), &c.theme_docs[..]))
+        .collect();
+    let pairs: Vec<(&str, &str)> = comparisons
+        .iter()
+        .map(|c| (c.a.as_str(), c.b.as_str()))
+        .collect();
+    let boot = Bootstrap::new(&docs, &pairs, themes, by_document::SEED);
     for cmp in comparisons {
         let (na, nb) = (counts.periods[&cmp.a].tokens, counts.periods[&cmp.b].tokens);
         for (i, t) in lexicon.themes.iter().enumerate() {
@@ -51,6 +70,11 @@ pub fn theme_shift(
             let ((a, docs_a), (b, docs_b)) = (side(&cmp.a), side(&cmp.b));
             let g2 = stats::signed_log_likelihood(a, b, na, nb);
             let p = stats::p_value(g2);
+            let welch = by_document::welch(
+                theme_rates(&counts.periods[&cmp.a].theme_docs, i),
+                theme_rates(&counts.periods[&cmp.b].theme_docs, i),
+            );
+            let doc_ci = welch.and_then(|_| boot.interval(&cmp.a, &cmp.b, i));
             rows.push(ShiftRow {
                 theme: &t.name,
                 cmp,
@@ -63,6 +87,10 @@ pub fn theme_shift(
                 p_adjusted: 0.0,
                 change: stats::change_word(g2, p, ALPHA),
                 docs: (docs_a, docs_b),
+                p_doc: welch.map(|w| w.p),
+                p_doc_adjusted: None,
+                doc_ci,
+                evidence: by_document::evidence(g2, p, welch, ALPHA),
             });
         }
         let first = rows.len() - lexicon.themes.len();
@@ -70,7 +98,28 @@ pub fn theme_shift(
         for (r, adjusted) in rows[first..].iter_mut().zip(stats::benjamini_hochberg(&p)) {
             r.p_adjusted = adjusted;
         }
+        let p_doc: Vec<Option<f64>> = rows[first..].iter().map(|r| r.p_doc).collect();
+        for (r, adjusted) in rows[first..].iter_mut().zip(by_document::adjust(&p_doc)) {
+            r.p_doc_adjusted = adjusted;
+        }
     }
+    shift_table(&rows)
+}
+
+/// A theme's per-document rates over a period's rows.
+fn theme_rates(docs: &[ThemeDoc], theme: usize) -> RateSums {
+    RateSums::of(docs.iter().map(|d| {
+        let hits = d
+            .hits
+            .binary_search_by_key(&(theme as u32), |h| h.0)
+            .map_or(0, |k| d.hits[k].1);
+        (hits, d.tokens)
+    }))
+}
+
+/// theme_shift.csv's table from its rows.
+fn shift_table(rows: &[ShiftRow]) -> PolarsResult<DataFrame> {
+    let maybe = |f: fn(&ShiftRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
     let pick = |f: fn(&ShiftRow) -> f64| rows.iter().map(f).collect::<Vec<f64>>();
     let count = |f: fn(&ShiftRow) -> u64| rows.iter().map(f).collect::<Vec<u64>>();
     let text = |f: for<'r> fn(&'r ShiftRow) -> &'r str| rows.iter().map(f).collect::<Vec<&str>>();
@@ -91,6 +140,11 @@ pub fn theme_shift(
         "log_ratio_low" => pick(|r| r.ci.0),
         "log_ratio_high" => pick(|r| r.ci.1),
         "p_adjusted" => pick(|r| r.p_adjusted),
+        "p_doc" => maybe(|r| r.p_doc),
+        "p_doc_adjusted" => maybe(|r| r.p_doc_adjusted),
+        "log_ratio_doc_low" => maybe(|r| r.doc_ci.map(|c| c.0)),
+        "log_ratio_doc_high" => maybe(|r| r.doc_ci.map(|c| c.1)),
+        "evidence" => text(|r| r.evidence),
     )
 }
 
@@ -106,6 +160,10 @@ struct ShiftRow<'a> {
     p_adjusted: f64,
     change: &'static str,
     docs: (u64, u64),
+    p_doc: Option<f64>,
+    p_doc_adjusted: Option<f64>,
+    doc_ci: Option<(f64, f64)>,
+    evidence: &'static str,
 }
 
 /// theme, period, word, count, pattern: the matched words behind each theme's hits and the

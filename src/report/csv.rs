@@ -121,7 +121,7 @@ fn format_rows(df: &DataFrame) -> Result<Vec<u8>> {
             DataType::Int64 => Cells::Signed(Box::new(c.i64()?.iter())),
             DataType::Boolean => Cells::Bool(Box::new(c.bool()?.iter())),
             _ => {
-                let decimals = if name.ends_with("p_value") || name.ends_with("p_adjusted") {
+                let decimals = if is_p_column(name) {
                     P_DECIMALS
                 } else {
                     DECIMALS
@@ -185,6 +185,11 @@ fn push_text(out: &mut Vec<u8>, s: &str) {
     } else {
         out.extend_from_slice(s.as_bytes());
     }
+}
+
+/// p-value columns, written with more decimals than the other numbers.
+fn is_p_column(name: &str) -> bool {
+    name.ends_with("p_value") || name.ends_with("p_adjusted") || name.starts_with("p_doc")
 }
 
 /// Appends `x` with exactly `decimals` digits after the point, as `format!("{x:.decimals$}")`
@@ -283,16 +288,14 @@ mod tests {
                         .map(|v| v.map(|s| neutralise(s).into_owned()))
                         .collect::<Vec<_>>(),
                 ),
-                DataType::Float64 if name.ends_with("p_value") || name.ends_with("p_adjusted") => {
-                    Column::new(
-                        name,
-                        c.f64()
-                            .unwrap()
-                            .iter()
-                            .map(|v| v.map(|x| format!("{x:.P_DECIMALS$}")))
-                            .collect::<Vec<_>>(),
-                    )
-                }
+                DataType::Float64 if is_p_column(&name) => Column::new(
+                    name,
+                    c.f64()
+                        .unwrap()
+                        .iter()
+                        .map(|v| v.map(|x| format!("{x:.P_DECIMALS$}")))
+                        .collect::<Vec<_>>(),
+                ),
                 _ => c.clone(),
             });
         }

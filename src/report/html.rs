@@ -160,6 +160,9 @@ fn head(h: &mut String, s: &Summary, input: &str) -> Result<()> {
     for line in s.small_period_lines() {
         writeln!(h, "<p class=\"warn\">Note: {}.</p>", esc(&line))?;
     }
+    for line in s.doc_test_lines() {
+        writeln!(h, "<p class=\"warn\">Note: {}.</p>", esc(&line))?;
+    }
     Ok(())
 }
 
@@ -189,8 +192,11 @@ fn themes(h: &mut String, s: &Summary, charts: &[(&'static str, Vec<u8>)]) -> Re
         h,
         "<h2>Themes</h2>\n<p>Each theme's rate per 10,000 words in {a} and {b}. \
          <em>rose</em> and <em>fell</em> mean p &lt; {ALPHA} (log-likelihood G², 1 df); \
-         the Log Ratio is log2 of the rate in {b} over the rate in {a}.</p>\n\
-         <table><tr><th>theme</th><th>{a}</th><th>{b}</th><th>Log Ratio</th><th>p</th><th>change</th></tr>\n",
+         the Log Ratio is log2 of the rate in {b} over the rate in {a}. <em>How broad</em> \
+         says whether the change is also seen across the documents of each period (Welch's \
+         t-test on each document's rate), or rests on a few documents that use the theme's \
+         words heavily.</p>\n\
+         <table><tr><th>theme</th><th>{a}</th><th>{b}</th><th>Log Ratio</th><th>p</th><th>change</th><th>how broad</th></tr>\n",
         a = esc(&c.a),
         b = esc(&c.b)
     )?;
@@ -202,13 +208,14 @@ fn themes(h: &mut String, s: &Summary, charts: &[(&'static str, Vec<u8>)]) -> Re
         };
         writeln!(
             h,
-            "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:+.2}</td><td>{:.4}</td><td class=\"{class}\">{}</td></tr>",
+            "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:+.2}</td><td>{:.4}</td><td class=\"{class}\">{}</td><td>{}</td></tr>",
             esc(&t.theme),
             t.per_10k_a,
             t.per_10k_b,
             t.log_ratio,
             t.p_value,
-            esc(&t.change)
+            esc(&t.change),
+            esc(evidence_in_words(&t.evidence))
         )?;
     }
     h.push_str("</table>\n");
@@ -216,6 +223,25 @@ fn themes(h: &mut String, s: &Summary, charts: &[(&'static str, Vec<u8>)]) -> Re
         image(h, charts, chart)?;
     }
     Ok(())
+}
+
+/// theme_shift.csv's `evidence`, said for a reader who has not met the tests.
+fn evidence_in_words(evidence: &str) -> &str {
+    use crate::measure::by_document as doc;
+    match evidence {
+        doc::BOTH => "seen across many documents, not only in the word counts",
+        doc::WORDS_ONLY => {
+            "rests on a few documents: the word counts differ, but most documents do not"
+        }
+        doc::DOCUMENTS_ONLY => "seen across documents, though the word counts alone do not show it",
+        doc::DISAGREE => {
+            "the word counts and the documents point opposite ways: treat with caution"
+        }
+        doc::NEITHER => "no clear change",
+        doc::WORDS_UNTESTED => "in the word counts; too few documents to check whether it is broad",
+        doc::NEITHER_UNTESTED => "no clear change; too few documents to check across them",
+        other => other,
+    }
 }
 
 /// The key terms of the main comparison, each way side by side, and the keyness chart.
@@ -336,6 +362,7 @@ mod tests {
                 b: "2010".into(),
             }),
             theme_shift: vec![ShiftLine {
+                evidence: crate::measure::by_document::WORDS_ONLY.into(),
                 theme: "<script>".into(),
                 per_10k_a: 1.0,
                 per_10k_b: 2.0,
@@ -383,6 +410,43 @@ mod tests {
         assert!(html.contains("src=\"data:image/png;base64,AQID\""));
         assert!(html.contains("<a href=\"keyness.csv\">"));
         assert!(html.contains("class=\"rose\">rose<"));
+        assert!(
+            html.contains("<td>rests on a few documents: the word counts differ"),
+            "the evidence in words: {html}"
+        );
+    }
+
+    #[test]
+    fn a_comparison_of_single_documents_says_only_the_token_level_test_is_possible() {
+        let cmp = Comparison {
+            a: "2003".into(),
+            b: "2010".into(),
+        };
+        let summary = Summary {
+            documents: 4,
+            periods: vec![("2003".into(), 1, 472), ("2010".into(), 3, 452)],
+            main: Some(cmp.clone()),
+            comparisons: vec![cmp],
+            ..Summary::default()
+        };
+        let page = Page {
+            summary: &summary,
+            input: "in",
+            key_b: &[],
+            key_a: &[],
+            charts: &[],
+            files: &[],
+        };
+        let html = render(&page).unwrap();
+        let said =
+            "only the token-level test (G2) is possible in comparisons with 2003 (1 document):";
+        assert!(html.contains(said), "{html}");
+        assert!(summary.render().contains(said));
+        let two = Summary {
+            periods: vec![("2003".into(), 2, 472), ("2010".into(), 3, 452)],
+            ..summary
+        };
+        assert!(two.doc_test_lines().is_empty());
     }
 
     #[test]

@@ -70,12 +70,15 @@ pub struct ShiftLine {
     pub log_ratio: f64,
     pub p_value: f64,
     pub change: String,
+    /// Which tests find the change: theme_shift.csv's `evidence`.
+    pub evidence: String,
 }
 
 /// The main comparison's theme shifts, from theme_shift.csv's table.
 pub fn shift_lines(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ShiftLine>> {
     let df = super::figures::rows_of(shift, cmp)?;
     let (theme, change) = (strings(&df, "theme")?, strings(&df, "change")?);
+    let evidence = strings(&df, "evidence")?;
     let (a, b) = (floats(&df, "per_10k_a")?, floats(&df, "per_10k_b")?);
     let (lr, p) = (floats(&df, "log_ratio")?, floats(&df, "p_value")?);
     Ok((0..df.height())
@@ -86,6 +89,7 @@ pub fn shift_lines(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ShiftLine>
             log_ratio: lr[i],
             p_value: p[i],
             change: change[i].clone(),
+            evidence: evidence[i].clone(),
         })
         .collect())
 }
@@ -143,6 +147,36 @@ impl Summary {
             ));
         }
         lines
+    }
+
+    /// Why the document-level tests could not be made, when a compared period has fewer
+    /// than two documents (what the summary and report.html say; the columns are empty).
+    pub fn doc_test_lines(&self) -> Vec<String> {
+        let mut short: Vec<&(String, u64, u64)> = self
+            .periods
+            .iter()
+            .filter(|(p, docs, _)| {
+                *docs < 2 && self.comparisons.iter().any(|c| &c.a == p || &c.b == p)
+            })
+            .collect();
+        short.sort();
+        if short.is_empty() {
+            return Vec::new();
+        }
+        let named: Vec<String> = short
+            .iter()
+            .map(|(p, docs, _)| {
+                let s = if *docs == 1 { "" } else { "s" };
+                format!("{p} ({docs} document{s})")
+            })
+            .collect();
+        vec![format!(
+            "only the token-level test (G2) is possible in comparisons with {}: the \
+             document-level tests (Welch's t-test on each document's rate, the bootstrap over \
+             documents) need at least two documents in each period, so p_doc, p_doc_adjusted \
+             and the bootstrap interval (log_ratio_doc_low, log_ratio_doc_high) are empty there",
+            list(&named)
+        )]
     }
 }
 
@@ -203,6 +237,9 @@ impl Summary {
         for line in self.small_period_lines() {
             let _ = writeln!(s, "\nNote: {line}.");
         }
+        for line in self.doc_test_lines() {
+            let _ = writeln!(s, "\nNote: {}.", printable(&line));
+        }
     }
 
     /// The main comparison's first key terms each way, with their Log Ratios.
@@ -234,7 +271,7 @@ impl Summary {
         }
         let _ = writeln!(
             s,
-            "\nTheme shift {} -> {} (per 10,000 words):\n  {:<16} {:>9} {:>9} {:>9} {:>9}  change",
+            "\nTheme shift {} -> {} (per 10,000 words):\n  {:<16} {:>9} {:>9} {:>9} {:>9}  change (evidence)",
             printable(&cmp.a),
             printable(&cmp.b),
             "theme",
@@ -246,13 +283,14 @@ impl Summary {
         for l in &self.theme_shift {
             let _ = writeln!(
                 s,
-                "  {:<16} {:>9.2} {:>9.2} {:>+9.2} {:>9.4}  {}",
+                "  {:<16} {:>9.2} {:>9.2} {:>+9.2} {:>9.4}  {} ({})",
                 printable(&l.theme),
                 l.per_10k_a,
                 l.per_10k_b,
                 l.log_ratio,
                 l.p_value,
-                l.change
+                l.change,
+                l.evidence
             );
         }
     }
