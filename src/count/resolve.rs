@@ -189,18 +189,7 @@ pub(crate) fn resolve(
                 .collect(),
             ..PeriodCounts::default()
         };
-        for (_, part) in parts {
-            period.docs += part.docs;
-            period.tokens += part.tokens;
-            period.min_doc_tokens = match (period.min_doc_tokens, part.min_doc_tokens) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            add_themes(&mut period.themes, &part.themes);
-            period.theme_docs.extend_from_slice(&part.theme_docs);
-        }
-        // Sorted, so the rows do not depend on which counter counted which document.
-        period.theme_docs.sort_unstable();
+        add_parts(&mut period, parts);
         counts.periods.insert(label.to_string(), period);
     }
     drop(periods);
@@ -227,6 +216,23 @@ pub(crate) fn resolve(
         segments,
     };
     Ok((counts, first_docs))
+}
+
+/// Adds the counters' plain sums of one period to `period`: documents, words, the fewest
+/// words in a document, theme hits and each document's theme rows.
+fn add_parts(period: &mut PeriodCounts, parts: &[(usize, &PeriodTally)]) {
+    for (_, part) in parts {
+        period.docs += part.docs;
+        period.tokens += part.tokens;
+        period.min_doc_tokens = match (period.min_doc_tokens, part.min_doc_tokens) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        add_themes(&mut period.themes, &part.themes);
+        period.theme_docs.extend_from_slice(&part.theme_docs);
+    }
+    // Sorted, so the rows do not depend on which counter counted which document.
+    period.theme_docs.sort_unstable();
 }
 
 /// The first pass over one period's logs: each term's count, documents and largest count

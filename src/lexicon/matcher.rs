@@ -407,6 +407,7 @@ fn resolve_overlaps(mut found: Vec<Hit>) -> Vec<Hit> {
 mod tests {
     use super::*;
     use crate::lexicon::tests::english;
+    use crate::lexicon::Theme;
     use std::path::Path;
 
     /// Tokenises `text` the way the counter does and returns each hit as (theme, matched words).
@@ -585,6 +586,108 @@ patterns = ["commission"]
                 settled(&lengths, &candidates, 45),
                 resolve_overlaps(candidates.clone())
             );
+        }
+    }
+
+    /// A pattern drawn for the property test: (word, exact, hyphen before) per element, over
+    /// the words "a", "b", "c" (each its own stem; an exact element asks for "a" written "a").
+    fn drawn(elements: &[(u8, bool, bool)]) -> Pattern {
+        let word = |w: u8| ["a", "b", "c"][w as usize % 3].to_string();
+        Pattern {
+            text: String::new(),
+            elements: elements
+                .iter()
+                .map(|&(w, exact, _)| {
+                    if exact {
+                        Element::Exact(word(w))
+                    } else {
+                        Element::Stem(word(w))
+                    }
+                })
+                .collect(),
+            hyphenated: elements
+                .iter()
+                .enumerate()
+                .map(|(i, &(_, _, h))| i > 0 && h)
+                .collect(),
+        }
+    }
+
+    /// Every hit by the definition: each pattern tried at each place, candidates inside an
+    /// excluded occurrence of their theme dropped, then overlaps resolved.
+    fn by_definition(lexicon: &Lexicon, words: &[&str], hyphens: &[bool]) -> Vec<Hit> {
+        let fits = |p: &Pattern, at: usize| {
+            at + p.elements.len() <= words.len()
+                && p.elements.iter().enumerate().all(|(k, e)| {
+                    (!p.hyphenated[k] || hyphens[at + k])
+                        && match e {
+                            Element::Stem(w) | Element::Exact(w) => words[at + k] == w,
+                            Element::Prefix(w) => words[at + k].starts_with(w.as_str()),
+                        }
+                })
+        };
+        let mut found = Vec::new();
+        for (theme, t) in lexicon.themes.iter().enumerate() {
+            let excluded: Vec<(usize, usize)> = (0..words.len())
+                .flat_map(|at| {
+                    t.exclude
+                        .iter()
+                        .filter(move |p| fits(p, at))
+                        .map(move |p| (at, at + p.elements.len()))
+                })
+                .collect();
+            for (pattern, p) in t.patterns.iter().enumerate() {
+                for start in (0..words.len()).filter(|&at| fits(p, at)) {
+                    let len = p.elements.len();
+                    if !excluded
+                        .iter()
+                        .any(|&(s, e)| s <= start && start + len <= e)
+                    {
+                        found.push(Hit {
+                            theme,
+                            start,
+                            len,
+                            pattern,
+                        });
+                    }
+                }
+            }
+        }
+        resolve_overlaps(found)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn hyphens_exact_forms_and_exclusions_match_as_defined(
+            themes in proptest::collection::vec((
+                proptest::collection::vec(
+                    proptest::collection::vec((0u8..3, proptest::bool::ANY, proptest::bool::ANY), 1..4),
+                    1..4,
+                ),
+                proptest::collection::vec(
+                    proptest::collection::vec((0u8..3, proptest::bool::ANY, proptest::bool::ANY), 1..5),
+                    0..3,
+                ),
+            ), 1..3),
+            text in proptest::collection::vec((0u8..3, proptest::bool::ANY), 0..40),
+        ) {
+            let lexicon = Lexicon {
+                themes: themes
+                    .iter()
+                    .map(|(patterns, exclude)| Theme {
+                        name: String::new(),
+                        description: String::new(),
+                        patterns: patterns.iter().map(|p| drawn(p)).collect(),
+                        exclude: exclude.iter().map(|p| drawn(p)).collect(),
+                    })
+                    .collect(),
+            };
+            let vocabulary = ["a", "b", "c"];
+            let words: Vec<&str> = text.iter().map(|&(w, _)| vocabulary[w as usize]).collect();
+            let hyphens: Vec<bool> = text.iter().enumerate().map(|(i, &(_, h))| i > 0 && h).collect();
+            let tokens: Vec<u32> = text.iter().map(|&(w, _)| w as u32).collect();
+            let found = Matcher::new(&lexicon).find(&tokens, &vocabulary, &vocabulary, &hyphens);
+            proptest::prop_assert_eq!(found, by_definition(&lexicon, &words, &hyphens));
         }
     }
 
