@@ -147,3 +147,35 @@ fn the_seed_corpus_says_only_the_token_level_test_is_possible() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("only the token-level test (G2) is possible"));
 }
+
+#[test]
+fn the_bootstrap_interval_is_given_for_the_main_comparison_only() {
+    // A third year, 2003, a copy of 2002's documents: the main comparison is 2001 -> 2003 and
+    // the adjacent ones 2001 -> 2002 and 2002 -> 2003. Every period has ten documents, so
+    // Welch's test is possible everywhere; the bootstrap is run for the main comparison only.
+    let tmp = tempfile::tempdir().unwrap();
+    let input = corpus(tmp.path());
+    for d in 0..10 {
+        let text = std::fs::read_to_string(input.join(format!("2002-{d}.txt"))).unwrap();
+        let text = text.replacen("Date: 2002-", "Date: 2003-", 1);
+        std::fs::write(input.join(format!("2003-{d}.txt")), text).unwrap();
+    }
+    let out = run(tmp.path(), &input, "2");
+    let shift = table(&out, "theme_shift.csv");
+    let (a, b) = (col(&shift, "period_a"), col(&shift, "period_b"));
+    let (p_doc, low, high) = (
+        col(&shift, "p_doc"),
+        col(&shift, "log_ratio_doc_low"),
+        col(&shift, "log_ratio_doc_high"),
+    );
+    let mut seen = 0;
+    for i in 0..a.len() {
+        let main = a[i] == "2001" && b[i] == "2003";
+        assert!(!p_doc[i].is_empty(), "row {i}: {shift:?}");
+        assert_eq!(!low[i].is_empty(), main, "row {i}: {shift:?}");
+        assert_eq!(!high[i].is_empty(), main, "row {i}: {shift:?}");
+        seen += main as usize;
+    }
+    assert_eq!(seen, 2, "both themes of the main comparison: {shift:?}");
+    assert!(a.len() > 2, "adjacent comparisons too: {shift:?}");
+}

@@ -43,7 +43,8 @@ pub fn themes_table(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFram
 /// comparison), then the document-level columns ([`by_document`]; empty when a period has
 /// fewer than two documents): p_doc (Welch's t-test on per-document rates), p_doc_adjusted
 /// (Benjamini–Hochberg over the same themes), log_ratio_doc_low and log_ratio_doc_high (95%
-/// bootstrap interval over documents) and evidence ([`by_document::evidence`]): one row per
+/// bootstrap interval over documents; the main comparison's rows only, the first of
+/// `comparisons`) and evidence ([`by_document::evidence`]): one row per
 /// theme and comparison (comparisons in the given order).
 pub fn theme_shift(
     counts: &Counts,
@@ -52,7 +53,9 @@ pub fn theme_shift(
 ) -> PolarsResult<DataFrame> {
     let mut rows: Vec<ShiftRow> = Vec::new();
     let themes = lexicon.themes.len();
-    // Each period's resamples serve every comparison it is in.
+    // The bootstrap's work is documents times resamples for each period it resamples: run for
+    // every adjacent pair it was most of the measure stage, so it serves the main comparison
+    // (the first), the one the summary and report.html present.
     let docs: BTreeMap<&str, &[ThemeDoc]> = counts
         .periods
         .iter()
@@ -60,10 +63,11 @@ pub fn theme_shift(
         .collect();
     let pairs: Vec<(&str, &str)> = comparisons
         .iter()
+        .take(1)
         .map(|c| (c.a.as_str(), c.b.as_str()))
         .collect();
     let boot = Bootstrap::new(&docs, &pairs, themes, by_document::SEED);
-    for cmp in comparisons {
+    for (k, cmp) in comparisons.iter().enumerate() {
         let (na, nb) = (counts.periods[&cmp.a].tokens, counts.periods[&cmp.b].tokens);
         for (i, t) in lexicon.themes.iter().enumerate() {
             let side = |p: &str| theme_count(counts, p, i).map_or((0, 0), |c| (c.hits, c.docs));
@@ -74,7 +78,9 @@ pub fn theme_shift(
                 theme_rates(&counts.periods[&cmp.a].theme_docs, i),
                 theme_rates(&counts.periods[&cmp.b].theme_docs, i),
             );
-            let doc_ci = welch.and_then(|_| boot.interval(&cmp.a, &cmp.b, i));
+            let doc_ci = welch
+                .filter(|_| k == 0)
+                .and_then(|_| boot.interval(&cmp.a, &cmp.b, i));
             rows.push(ShiftRow {
                 theme: &t.name,
                 cmp,
