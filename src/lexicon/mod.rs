@@ -12,6 +12,7 @@
 //! hide the theme's matches that lie inside an occurrence of one of them.
 
 pub mod matcher;
+mod overlaps;
 
 use std::path::Path;
 
