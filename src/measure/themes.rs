@@ -60,7 +60,7 @@ pub fn theme_shift(
                 log_ratio: stats::log_ratio(a, b, na, nb),
                 ci: stats::log_ratio_ci(a, b, na, nb),
                 p_adjusted: 0.0,
-                change: stats::change_word(g2, p, ALPHA),
+                change: "",
                 docs: (docs_a, docs_b),
             });
         }
@@ -68,6 +68,8 @@ pub fn theme_shift(
         let p: Vec<f64> = rows[first..].iter().map(|r| r.p).collect();
         for (r, adjusted) in rows[first..].iter_mut().zip(stats::benjamini_hochberg(&p)) {
             r.p_adjusted = adjusted;
+            // One rule for every verdict: the adjusted p-value, as the trends and the charts.
+            r.change = stats::change_word(r.g2, adjusted, ALPHA);
         }
     }
     let pick = |f: fn(&ShiftRow) -> f64| rows.iter().map(f).collect::<Vec<f64>>();
@@ -108,22 +110,30 @@ struct ShiftRow<'a> {
 }
 
 /// theme, period, word, count: the matched words behind each theme's hits, by theme (lexicon
-/// order), period, count (descending), word.
+/// order), period, count (descending), word. The words are counted as written; the ways one
+/// word is written (`SHAs`, `shas`) make one row, labelled with the way it is written most
+/// often across the corpus ([`crate::count::most_frequent`]), so a word is named alike in
+/// every period.
 pub fn theme_terms(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFrame> {
     let (mut order_col, mut theme, mut period, mut word, mut count) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let labels = written_labels(counts);
     for (i, t) in lexicon.themes.iter().enumerate() {
         for p in counts.periods.keys() {
+            let mut by_word: std::collections::BTreeMap<&str, u64> = Default::default();
             for (w, c) in theme_count(counts, p, i)
                 .map(|c| &c.words)
                 .into_iter()
                 .flatten()
             {
+                *by_word.entry(labels[w.as_str()]).or_default() += c;
+            }
+            for (w, c) in by_word {
                 order_col.push(i as u32);
                 theme.push(t.name.as_str());
                 period.push(p.as_str());
-                word.push(w.as_str());
-                count.push(*c);
+                word.push(w);
+                count.push(c);
             }
         }
     }
@@ -132,6 +142,35 @@ pub fn theme_terms(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFrame
         .sort(["order", "period", "count", "word"], order(&[false, false, true, false]))
         .select(["theme", "period", "word", "count"].map(col))
         .collect()
+}
+
+/// Each matched text as written -> the way its lower-case form is written most often in all
+/// themes and periods.
+fn written_labels(counts: &Counts) -> rustc_hash::FxHashMap<&str, &str> {
+    let mut by_lower: rustc_hash::FxHashMap<String, Vec<(&str, u64)>> = Default::default();
+    for p in counts.periods.values() {
+        for t in &p.themes {
+            for (w, &c) in &t.words {
+                by_lower
+                    .entry(crate::count::lower(w))
+                    .or_default()
+                    .push((w, c));
+            }
+        }
+    }
+    let mut labels = rustc_hash::FxHashMap::default();
+    for forms in by_lower.into_values() {
+        let mut totals: rustc_hash::FxHashMap<&str, u64> = Default::default();
+        for &(w, c) in &forms {
+            *totals.entry(w).or_default() += c;
+        }
+        let label = crate::count::most_frequent(totals.iter().map(|(w, c)| (*w, *c)))
+            .expect("at least one form");
+        for (w, _) in forms {
+            labels.insert(w, label);
+        }
+    }
+    labels
 }
 
 #[cfg(test)]

@@ -68,7 +68,8 @@ pub struct ShiftLine {
     pub per_10k_a: f64,
     pub per_10k_b: f64,
     pub log_ratio: f64,
-    pub p_value: f64,
+    /// Benjamini–Hochberg adjusted p-value: the one `change` follows.
+    pub p_adjusted: f64,
     pub change: String,
 }
 
@@ -77,14 +78,14 @@ pub fn shift_lines(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ShiftLine>
     let df = super::figures::rows_of(shift, cmp)?;
     let (theme, change) = (strings(&df, "theme")?, strings(&df, "change")?);
     let (a, b) = (floats(&df, "per_10k_a")?, floats(&df, "per_10k_b")?);
-    let (lr, p) = (floats(&df, "log_ratio")?, floats(&df, "p_value")?);
+    let (lr, p) = (floats(&df, "log_ratio")?, floats(&df, "p_adjusted")?);
     Ok((0..df.height())
         .map(|i| ShiftLine {
             theme: theme[i].clone(),
             per_10k_a: a[i],
             per_10k_b: b[i],
             log_ratio: lr[i],
-            p_value: p[i],
+            p_adjusted: p[i],
             change: change[i].clone(),
         })
         .collect())
@@ -241,7 +242,7 @@ impl Summary {
             printable(&cmp.a),
             printable(&cmp.b),
             "log ratio",
-            "p"
+            "p adj"
         );
         for l in &self.theme_shift {
             let _ = writeln!(
@@ -251,7 +252,7 @@ impl Summary {
                 l.per_10k_a,
                 l.per_10k_b,
                 l.log_ratio,
-                l.p_value,
+                l.p_adjusted,
                 l.change
             );
         }
