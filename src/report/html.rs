@@ -94,7 +94,7 @@ const STYLE: &str = "
 body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#1a1a1a;line-height:1.45}
 h1{font-size:1.8em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 .sub{color:#4d4d4d;margin-top:0}
-.scroll{overflow-x:auto;max-width:100%}
+.scroll{overflow-x:auto;max-width:100%}.shift td:nth-child(2){text-align:left}
 table{border-collapse:collapse;margin:.8em 0}th,td{padding:.3em .7em;text-align:right;border-bottom:1px solid #e3e3e3}
 th:first-child,td:first-child{text-align:left;position:sticky;left:0;background:#fff}th{background:#f4f4f4}
 th:first-child{background:#f4f4f4}
@@ -216,7 +216,7 @@ fn themes(h: &mut String, s: &Summary, charts: &[(&'static str, Vec<u8>)]) -> Re
          <em>rose</em> and <em>fell</em> mean an adjusted p &lt; {ALPHA} (log-likelihood G², \
          1 df; p adjusted by Benjamini–Hochberg over the themes): the one rule of the tables, \
          the charts and this page. The Log Ratio is log2 of the rate in {b} over the rate in \
-         {a}.</p>\n<div class=\"scroll\"><table><tr><th scope=\"col\">theme</th>\
+         {a}.</p>\n<div class=\"scroll\"><table class=\"shift\"><tr><th scope=\"col\">theme</th>\
          <th scope=\"col\">change</th><th scope=\"col\">{a}</th><th scope=\"col\">{b}</th>\
          <th scope=\"col\">Log Ratio</th><th scope=\"col\">p adj</th></tr>\n",
         a = esc(&c.a),

@@ -1,5 +1,5 @@
 //! `theme_shift.png`: each theme's rate per 10,000 words in period A and period B as a pair
-//! of bars, with the verdict (▲ rose, ▼ fell, – no significant change) and its p-value above
+//! of bars, with the verdict (▲ rose, ▼ fell, – not significant) and its p-value above
 //! each pair and the theme's name under it.
 
 use anyhow::Result;
@@ -10,7 +10,7 @@ use super::*;
 
 const HEIGHT: u32 = 850;
 /// Narrowest slot for one theme's pair of bars.
-const MIN_SLOT: u32 = 170;
+const MIN_SLOT: u32 = 160;
 /// Widest line of a theme's name; longer names take two lines.
 const MAX_NAME: u32 = 240;
 /// Pixels above the taller bar for its value label and the two-line verdict.
@@ -24,7 +24,7 @@ pub fn render(period_a: &str, period_b: &str, rows: &[ThemeShiftRow]) -> Result<
         let top = header(
             root,
             &format!("Theme shift: {period_a} → {period_b}"),
-            "How often each theme's terms occur, per 10,000 words; change: log-likelihood (G²), adjusted p < 0.05 (Benjamini–Hochberg)",
+            "Each theme's rate per 10,000 words; rose or fell at adjusted p < 0.05 (G², Benjamini–Hochberg)",
         )?;
         if rows.is_empty() {
             return no_data(root, "There are no themes to compare.");
@@ -109,7 +109,7 @@ fn slot_width(rows: &[ThemeShiftRow]) -> u32 {
         .max()
         .unwrap_or(0)
         .max(MIN_SLOT)
-        + 40
+        + 30
 }
 
 /// The plot on `body` with its grid and axes, one unit of x per theme; gives it with the top
@@ -260,7 +260,8 @@ fn verdict(change: &str) -> (String, RGBColor) {
     match change {
         "rose" => ("▲ rose".into(), COLOUR_B),
         "fell" => ("▼ fell".into(), TEXT_A),
-        "no significant change" => ("– no significant change".into(), GREY),
+        // Short, so four themes fit the design width; the table says `no significant change`.
+        "no significant change" => ("– not significant".into(), GREY),
         other => (other.to_string(), GREY),
     }
 }
