@@ -6,6 +6,8 @@ mod common;
 
 use std::process::Command;
 
+use image::GenericImageView;
+
 use common::*;
 
 fn browser() -> Option<&'static str> {
@@ -53,7 +55,56 @@ fn the_report_is_one_page_with_the_charts_and_the_sentences_behind_the_key_terms
         eprintln!("skipped the browser check: no chromium (scripts/test.sh installs it)");
         return;
     };
-    let shot = tmp.path().join("report.png");
+    // As on a laptop and as on a phone: every chart shown at its own size (up to the page's
+    // width) or scrolled sideways, never shrunk to unreadable text.
+    for img in html.split("<img ").skip(1) {
+        let width: u32 = attr_of(img, "width").parse().unwrap();
+        assert!(width <= 1200, "a chart wider than the page: {width}");
+        assert!(attr_of(img, "style").starts_with("min-width:"), "{img:.80}");
+        assert!(
+            !attr_of(img, "alt").ends_with(".png"),
+            "alt text names the file"
+        );
+    }
+    let wide = screenshot(browser, &out, tmp.path(), 1280, 4200);
+    let near = |p: &image::Rgb<u8>, c: [u8; 3]| p.0.iter().zip(c).all(|(a, b)| a.abs_diff(b) < 12);
+    // Period B's blue and period A's vermillion, drawn only by the charts.
+    let blue = wide
+        .pixels()
+        .filter(|p| near(p, [0x00, 0x72, 0xB2]))
+        .count();
+    let orange = wide
+        .pixels()
+        .filter(|p| near(p, [0xD5, 0x5E, 0x00]))
+        .count();
+    assert!(
+        blue > 5_000 && orange > 5_000,
+        "blue {blue}, vermillion {orange}"
+    );
+    // At 400 px the themes table's change column is on screen: `fell` in its dark
+    // vermillion, in the table's rows near the top of the page.
+    let narrow = screenshot(browser, &out, tmp.path(), 400, 9000);
+    let top = narrow.view(0, 0, 400, 2000).to_image();
+    let fell = top.pixels().filter(|p| near(p, [0xB3, 0x4F, 0x00])).count();
+    assert!(fell > 20, "no `fell` on a narrow screen: {fell} pixels");
+}
+
+/// The value of attribute `name` in the tag text `tag`.
+fn attr_of<'a>(tag: &'a str, name: &str) -> &'a str {
+    let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+    &tag[at..at + tag[at..].find('"').unwrap()]
+}
+
+/// A screenshot of the report at `width` x `height` CSS pixels; kept in the folder
+/// THEMESHIFT_SCREENSHOTS names, when set, to be looked at.
+fn screenshot(
+    browser: &str,
+    out: &std::path::Path,
+    tmp: &std::path::Path,
+    width: u32,
+    height: u32,
+) -> image::RgbImage {
+    let shot = tmp.join(format!("report-{width}.png"));
     let run = Command::new("timeout")
         .arg("180")
         .arg(browser)
@@ -62,10 +113,10 @@ fn the_report_is_one_page_with_the_charts_and_the_sentences_behind_the_key_terms
             "--no-sandbox",
             "--disable-gpu",
             "--hide-scrollbars",
-            "--window-size=1400,4200",
             "--enable-logging=stderr",
             "--v=0",
         ])
+        .arg(format!("--window-size={width},{height}"))
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("file://{}", out.join("report.html").display()))
         .output()
@@ -80,13 +131,13 @@ fn the_report_is_one_page_with_the_charts_and_the_sentences_behind_the_key_terms
             "browser reported: {line}"
         );
     }
-    let img = image::open(&shot).unwrap().to_rgb8();
-    let near = |p: &image::Rgb<u8>, c: [u8; 3]| p.0.iter().zip(c).all(|(a, b)| a.abs_diff(b) < 12);
-    // Period B's blue and period A's vermillion, drawn only by the charts.
-    let blue = img.pixels().filter(|p| near(p, [0x00, 0x72, 0xB2])).count();
-    let orange = img.pixels().filter(|p| near(p, [0xD5, 0x5E, 0x00])).count();
-    assert!(
-        blue > 5_000 && orange > 5_000,
-        "blue {blue}, vermillion {orange}"
-    );
+    if let Some(dir) = std::env::var_os("THEMESHIFT_SCREENSHOTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(
+            &shot,
+            std::path::Path::new(&dir).join(shot.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    image::open(&shot).unwrap().to_rgb8()
 }

@@ -207,7 +207,8 @@ fn twenty_megabytes_of_one_repeated_key_term_stay_under_400_mb() {
     assert_eq!(kwic.height(), 200, "--kwic-max lines of the theme");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert_eq!(
-        html.matches("<mark>qq</mark>").count(),
+        // `qq` is nearly always inside `qq qq`, so the report lists the phrase in its place.
+        html.matches("<mark>qq qq</mark>").count(),
         3,
         "three lines for the term"
     );

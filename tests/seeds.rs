@@ -64,11 +64,23 @@ fn seed_corpus_theme_shift_and_keyness_read_as_expected() {
             "{junk} should not be a term"
         );
     }
-    assert!(terms.iter().any(|t| t == "pcts"));
+    // Labels with their case; a phrase's label its own written form.
+    for label in [
+        "PCTs",
+        "NHS",
+        "SHAs",
+        "QIPP",
+        "clinical commissioning",
+        "NHS Alliance",
+    ] {
+        assert!(terms.iter().any(|t| t == label), "no label {label}");
+    }
+    assert!(!terms.iter().any(|t| t == "pcts" || t == "nhs"));
 
     for chart in ["top_terms.png", "keyness.png", "theme_shift.png"] {
         let (w, h) = png_size(&dir.join("charts").join(chart));
-        assert!(w >= 1200 && h >= 800, "{chart}: {w}x{h}");
+        // The report's design width (charts/mod.rs, DESIGN_WIDTH).
+        assert!(w >= 960 && h >= 800, "{chart}: {w}x{h}");
     }
     assert!(
         !dir.join("charts/theme_trend.png").exists(),
@@ -78,6 +90,40 @@ fn seed_corpus_theme_shift_and_keyness_read_as_expected() {
         serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap();
     assert_eq!(manifest["inputs"].as_array().unwrap().len(), 2);
     assert_eq!(manifest["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+}
+
+/// Words of `text` as written, separated by single spaces (punctuation and hyphens as spaces).
+fn as_words(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn every_phrase_label_is_written_so_in_the_seed_texts() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("output");
+    analyse(&root().join("input"), &dir, &["--quiet"]).success();
+    let texts: Vec<String> = std::fs::read_dir(root().join("input"))
+        .unwrap()
+        .map(|e| as_words(&std::fs::read_to_string(e.unwrap().path()).unwrap()))
+        .collect();
+    let wide = table(&dir, "terms_by_period.csv");
+    let (n, words) = (col(&wide, "n"), col(&wide, "word"));
+    let phrases: Vec<&String> = (0..n.len())
+        .filter(|&i| n[i] != "1")
+        .map(|i| &words[i])
+        .collect();
+    assert!(phrases.len() > 10, "{phrases:?}");
+    for p in phrases {
+        // Word by word, as the text has it: ` every trust ` is not ` every trusts `.
+        let p = format!(" {} ", as_words(p));
+        assert!(
+            texts.iter().any(|t| format!(" {t} ").contains(&p)),
+            "{p:?} is not written so in the texts"
+        );
+    }
 }
 
 /// The seed corpus's tables, byte for byte, as checked by hand when they were recorded in

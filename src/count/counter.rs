@@ -9,8 +9,8 @@ use rustc_hash::FxHashMap;
 use super::counts::{ThemeCount, ThemeDoc};
 use super::kwic::{kwic_line, sample_key, KwicLine, Lines, SampleGate, Watch};
 use super::log::{LoggedDoc, PeriodLog, SpillFile, TermId};
-use super::phrases::{Gram, Phrases, MAX_N};
-use super::vocab::Vocab;
+use super::phrases::{Gram, Phrases, WrittenForms, MAX_N};
+use super::vocab::{form_text, Vocab};
 use crate::lexicon::{Found, Hit, Matcher};
 use crate::tokenise::{Span, Tokeniser};
 
@@ -56,14 +56,19 @@ pub(super) struct PeriodTally {
 }
 
 /// What one [`Counter`] found, in its own ids, ready for [`super::resolve`]: its stems and
-/// phrases, its periods, its concordance lines and its surface words.
+/// phrases, its periods, its concordance lines and its written forms.
 #[derive(Debug, Default)]
 pub struct Tally {
     pub(super) stems: Vec<Box<str>>,
     pub(super) grams: Vec<Gram>,
     pub(super) periods: BTreeMap<String, PeriodTally>,
     pub(super) kwic: Vec<KwicLine>,
+    /// Every word, with its count as a term written in lower case.
     pub(super) words: Vec<(Box<str>, u64)>,
+    /// Written forms with capitals (see [`super::vocab::CAPITALS`]), with their counts.
+    pub(super) forms: Vec<(Box<str>, u64)>,
+    /// Each phrase's kept written forms (form ids).
+    pub(super) written: WrittenForms,
 }
 
 impl Tally {
@@ -90,24 +95,31 @@ fn empty_themes(matcher: &Matcher) -> Vec<ThemeCount> {
         .collect()
 }
 
-/// Writes into `matched` the words of `hit` as written, joined as in the text: by the hyphen
-/// where one joined them (so `top-down` and `top down` are told apart), else by a space.
-fn matched_text<'w>(matched: &mut String, part: &Part, hit: Hit, word: impl Fn(u32) -> &'w str) {
+/// Writes into `matched` the words of `hit` as written (`word` of each token's place, with its
+/// case), joined as in the text: by the hyphen where one joined them (so `top-down` and
+/// `top down` are told apart), else by a space.
+fn matched_text<'w>(
+    matched: &mut String,
+    part: &Part,
+    hit: Hit,
+    word: impl Fn(usize) -> &'w str,
+) {
     matched.clear();
     for i in hit.start..hit.start + hit.len {
         if i > hit.start {
             matched.push(if part.spans[i].after_hyphen { '-' } else { ' ' });
         }
-        matched.push_str(word(part.tokens[i]));
+        matched.push_str(word(i));
     }
 }
 
-/// One part of a document as the counter sees it: its name and text, and the word ids and
-/// places the text was split into.
+/// One part of a document as the counter sees it: its name and text, and the word ids,
+/// written forms and places the text was split into.
 struct Part<'t> {
     name: &'t str,
     text: &'t str,
     tokens: &'t [u32],
+    forms: &'t [u32],
     spans: &'t [Span],
     /// It continues the document added before.
     continued: bool,
@@ -158,6 +170,7 @@ pub struct Counter<'a> {
     doc_hits: Vec<u64>,
     /// Buffers for the part being counted, kept between parts.
     tokens: Vec<u32>,
+    forms: Vec<u32>,
     spans: Vec<Span>,
     /// Where this counter's per-document logs go as they grow (see `log.rs`).
     spill: Arc<SpillFile>,
@@ -183,6 +196,7 @@ impl<'a> Counter<'a> {
             theme_seen: Vec::new(),
             doc_hits: Vec::new(),
             tokens: Vec::new(),
+            forms: Vec::new(),
             spans: Vec::new(),
             spill: Arc::default(),
             watch: None,
@@ -239,21 +253,27 @@ impl<'a> Counter<'a> {
             self.phrases.touched.clear();
         }
         let mut tokens = std::mem::take(&mut self.tokens);
+        let mut forms = std::mem::take(&mut self.forms);
         let mut spans = std::mem::take(&mut self.spans);
         tokens.clear();
+        forms.clear();
         spans.clear();
         let normalised = self.tokeniser.normalise(text);
         let (vocab, tokeniser, matcher) = (&mut self.vocab, self.tokeniser, self.matcher);
         tokeniser.split(&normalised, |w, span| {
-            tokens.push(vocab.intern(w, tokeniser, matcher));
+            let id = vocab.intern(w, tokeniser, matcher);
+            tokens.push(id);
+            forms.push(vocab.form(id, &normalised[span.start..span.end]));
             spans.push(span);
         });
-        let (types, candidates) = self.vocab.note(self.open.doc, &tokens, period.is_some());
+        let dated = period.is_some();
+        let (types, candidates) = self.vocab.note(self.open.doc, &tokens, &forms, dated);
         if let Some(period) = period {
             let part = Part {
                 name,
                 text: &normalised,
                 tokens: &tokens,
+                forms: &forms,
                 spans: &spans,
                 continued,
             };
@@ -266,6 +286,7 @@ impl<'a> Counter<'a> {
             types,
         };
         self.tokens = tokens;
+        self.forms = forms;
         self.spans = spans;
         size
     }
@@ -298,10 +319,10 @@ impl<'a> Counter<'a> {
         self.periods[p].1.tokens += part.tokens.len() as u64;
         if self.options.max_n >= 2 {
             let doc = self.open.doc;
-            let words = &self.vocab.words;
+            let words = (&self.vocab.words[..], &self.vocab.forms[..]);
             let max_n = self.options.max_n;
             self.phrases
-                .count(doc, part.tokens, part.spans, words, max_n);
+                .count(doc, (part.tokens, part.forms), part.spans, words, max_n);
         }
         if candidates {
             self.themes(p, period, part);
@@ -325,10 +346,11 @@ impl<'a> Counter<'a> {
             &mut self.theme_seen,
             &mut self.doc_hits,
         );
+        let forms = (&self.vocab.words, &self.vocab.forms);
         let (kwic, gate) = (&mut self.kwic, &mut self.kwic_gate);
         let (options, open, watch) = (self.options, &self.open, self.watch.as_deref());
         let order = open.order.ok_or(open.seed);
-        // The matched words, as written: one buffer for every hit.
+        // The matched words, as written (with their case): one buffer for every hit.
         let mut matched = String::new();
         self.matcher.for_each_hit(
             part.tokens,
@@ -351,7 +373,9 @@ impl<'a> Counter<'a> {
                     theme.docs += 1;
                     theme_seen[hit.theme] = open.doc;
                 }
-                matched_text(&mut matched, part, hit, |t| &words[t as usize].text);
+                matched_text(&mut matched, part, hit, |i| {
+                    form_text(forms.0, forms.1, part.forms[i])
+                });
                 let by_pattern = &mut theme.words[hit.pattern];
                 match by_pattern.get_mut(matched.as_str()) {
                     Some(n) => *n += 1,
@@ -451,9 +475,15 @@ impl<'a> Counter<'a> {
                 .vocab
                 .words
                 .into_iter()
-                .filter(|w| w.count > 0)
                 .map(|w| (w.text, w.count))
                 .collect(),
+            forms: self
+                .vocab
+                .forms
+                .into_iter()
+                .map(|f| (f.text, f.count))
+                .collect(),
+            written: self.phrases.written,
         }
     }
 }

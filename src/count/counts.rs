@@ -3,7 +3,8 @@
 //! A plain value: per period its documents, word tokens, terms (count, documents holding the
 //! term, largest count in one document, and the per-document sums Gries's DP and the
 //! document-level test are computed from), theme hits, and each document's words and theme
-//! hits (for the document-level tests of themes); the surface words (for labels); the concordance lines of theme hits; and, until
+//! hits (for the document-level tests of themes); the written forms of words and phrases (for
+//! labels); the concordance lines of theme hits; and, until
 //! [`Counts::finish`], the per-document rows that dispersion needs ([`DocTerms`]).
 //!
 //! Counts made from different parts of a corpus combine with [`Counts::merge`], which is
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::dispersion::DocTerms;
+use super::forms::PhraseForms;
 use super::kwic::KwicLine;
 
 /// How often a stem occurs, in how many documents, and at most how often in one document.
@@ -386,9 +388,11 @@ pub struct Counts {
     /// Concordance lines of theme hits: a deterministic sample of at most `--kwic-max` per
     /// period and theme once [`Counts::kwic_sample`] is applied.
     pub kwic: Vec<KwicLine>,
-    /// Non-stopword surface words of the counted documents, all periods together: for
-    /// labelling each stem with its most frequent written form.
+    /// Non-stopword words of the counted documents as written (with their case), all periods
+    /// together: for labelling each stem with its most frequent written form.
     pub words: FxHashMap<String, u64>,
+    /// Each phrase's kept written forms (see [`super::forms`]): for its label.
+    pub phrase_forms: FxHashMap<Arc<str>, PhraseForms>,
     /// Per document, its size and its terms' counts: what [`Counts::finish`] works the DP
     /// sums out from. Empty once finished.
     pub(crate) doc_terms: DocTerms,
@@ -397,7 +401,10 @@ pub struct Counts {
 impl PartialEq for Counts {
     /// Equal when everything measured is (the per-document rows are a means, not a result).
     fn eq(&self, other: &Counts) -> bool {
-        self.periods == other.periods && self.kwic == other.kwic && self.words == other.words
+        self.periods == other.periods
+            && self.kwic == other.kwic
+            && self.words == other.words
+            && self.phrase_forms == other.phrase_forms
     }
 }
 
@@ -418,9 +425,18 @@ impl Counts {
         for (w, c) in other.words {
             *self.words.entry(w).or_default() += c;
         }
+        for (p, forms) in other.phrase_forms {
+            self.phrase_forms.entry(p).or_default().merge(forms);
+        }
         self.kwic.extend(other.kwic);
         self.doc_terms = std::mem::take(&mut self.doc_terms).merge(other.doc_terms);
         self
+    }
+
+    /// Lets go of the written forms, once the terms are labelled: they serve nothing else.
+    pub fn forget_forms(&mut self) {
+        self.words = FxHashMap::default();
+        self.phrase_forms = FxHashMap::default();
     }
 
     /// Leaves out the phrases seen fewer than `min_count` times in all periods together
@@ -445,6 +461,7 @@ impl Counts {
         for p in self.periods.values_mut() {
             p.terms.retain(|t| !rare.contains(t));
         }
+        self.phrase_forms.retain(|t, _| !rare.contains(&**t));
     }
 
     /// Works out every term's dispersion sums from the per-document rows, which it then

@@ -23,6 +23,10 @@ pub struct KwicLine {
     pub left: String,
     pub matched: String,
     pub right: String,
+    /// Whether the text has space between the left context and the match, and between the
+    /// match and the right context (`QIPP, the` has none after the match; `top-down` none
+    /// either side of a hyphen): a line is shown with the text's own spacing.
+    pub spaced: (bool, bool),
     /// Sample key: a fixed hash of (document, position), so the sample kept when there are
     /// more lines than `--kwic-max` is the same on every run and thread count.
     pub key: u64,
@@ -216,6 +220,7 @@ pub(super) fn kwic_line(
             right.push('…');
         }
     }
+    let space = |c: Option<char>| c.is_some_and(char::is_whitespace);
     KwicLine {
         doc: name.to_string(),
         period: period.to_string(),
@@ -225,6 +230,10 @@ pub(super) fn kwic_line(
         left,
         matched,
         right,
+        spaced: (
+            space(text[..match_start].chars().next_back()),
+            space(text[match_end..].chars().next()),
+        ),
         key,
     }
 }

@@ -17,6 +17,7 @@ mod counter;
 mod counts;
 mod dispersion;
 mod first_docs;
+mod forms;
 mod kwic;
 mod log;
 mod phrases;
@@ -26,6 +27,7 @@ mod vocab;
 pub use counter::{CountOptions, Counter, DocSize, Tally};
 pub use counts::{Counts, PeriodCounts, Spread, TermCount, ThemeCount, ThemeDoc};
 pub(crate) use first_docs::FirstDocs;
+pub use forms::{lower, most_frequent};
 pub use kwic::KwicLine;
 pub(crate) use kwic::{kwic_lines, sample as kwic_sample, Watch};
 pub use phrases::MAX_N;
@@ -207,6 +209,56 @@ mod tests {
             (lines[0].left.as_str(), lines[0].right.as_str()),
             ("The start 12", "34 the end")
         );
+    }
+
+    #[test]
+    fn a_concordance_line_keeps_the_spacing_of_the_text() {
+        let (lines, _) = lines_of(
+            "Clinical commissioning, the plan. Re-commissioning again.",
+            0,
+            false,
+        );
+        let shown: Vec<_> = lines
+            .iter()
+            .map(|l| {
+                (
+                    l.left.as_str(),
+                    l.matched.as_str(),
+                    l.spaced,
+                    l.right.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown[0],
+            (
+                "Clinical",
+                "commissioning",
+                (true, false),
+                ", the plan. Re-commissioning again"
+            )
+        );
+        assert_eq!(shown[1].2, (false, true), "{shown:?}");
+    }
+
+    #[test]
+    fn a_word_is_labelled_in_its_most_frequent_case_and_a_phrase_by_its_own_form() {
+        let t = english();
+        let empty = Lexicon::default();
+        let m = Matcher::new(&empty);
+        let mut counter = Counter::new(&t, &m, CountOptions::default());
+        let text = "NHS trusts. The NHS's trusts. Every trust, nhs. Every trust. Every trusts";
+        counter.add("d", Some("p"), text);
+        let counts = resolved(counter.finish());
+        assert_eq!(counts.words["NHS"], 2);
+        assert_eq!(counts.words["nhs"], 1);
+        let labels = crate::measure::labels(&counts, &t);
+        assert_eq!(labels["nhs"], "NHS");
+        // trusts 3 times, trust twice: the word's label is `trusts`, yet the phrase
+        // `everi trust` is written `Every trust` more often than `Every trusts`.
+        assert_eq!(labels["trust"], "trusts");
+        assert_eq!(labels["everi trust"], "Every trust");
+        assert_eq!(labels["nhs trust"], "NHS trusts");
     }
 
     #[test]

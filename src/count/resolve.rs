@@ -19,8 +19,10 @@ use super::counter::{PeriodTally, Tally};
 use super::counts::{add_themes, Counts, PeriodCounts, TermCount};
 use super::dispersion::{DocTerms, Segment, Slots};
 use super::first_docs::{FirstDocs, FIRST_DOCS};
+use super::forms::PhraseForms;
 use super::log::TermId;
 use super::phrases::Gram;
+use super::vocab::form_text;
 
 /// The merged vocabulary: every counter's stems and phrases, each once.
 struct Vocabulary<'t> {
@@ -197,8 +199,13 @@ pub(crate) fn resolve(
     let (stem_maps, gram_maps) = (vocabulary.stem_maps, vocabulary.gram_maps);
     let mut segments = Vec::with_capacity(tallies.len());
     for ((tally, stems), grams) in tallies.into_iter().zip(stem_maps).zip(gram_maps) {
-        for (w, c) in tally.words {
-            *counts.words.entry(w.into()).or_default() += c;
+        add_forms(&mut counts, &tally, &grams, |g| {
+            texts[stems_total as usize + g].as_ref()
+        });
+        for (w, c) in tally.words.into_iter().chain(tally.forms) {
+            if c > 0 {
+                *counts.words.entry(w.into()).or_default() += c;
+            }
         }
         counts.kwic.extend(tally.kwic);
         segments.push(Segment {
@@ -233,6 +240,36 @@ fn add_parts(period: &mut PeriodCounts, parts: &[(usize, &PeriodTally)]) {
     }
     // Sorted, so the rows do not depend on which counter counted which document.
     period.theme_docs.sort_unstable();
+}
+
+/// Adds the written forms of `tally`'s phrases that are kept (`text` of a merged phrase id:
+/// its text, or `None` when left out) to `counts`.
+fn add_forms<'a>(
+    counts: &mut Counts,
+    tally: &Tally,
+    grams: &[u32],
+    text: impl Fn(usize) -> Option<&'a Arc<str>>,
+) {
+    for (id, &merged) in grams.iter().enumerate() {
+        let Some(term) = text(merged as usize) else {
+            continue;
+        };
+        let forms = tally.written.of(id as u32).map(|(written, c)| {
+            let words: Vec<&str> = written
+                .iter()
+                .take_while(|&&f| f != u32::MAX)
+                .map(|&f| form_text(&tally.words, &tally.forms, f))
+                .collect();
+            (words.join(" "), c)
+        });
+        let forms = PhraseForms::new(forms);
+        match counts.phrase_forms.get_mut(&**term) {
+            Some(mine) => mine.merge(forms),
+            None => {
+                counts.phrase_forms.insert(term.clone(), forms);
+            }
+        }
+    }
 }
 
 /// The first pass over one period's logs: each term's count, documents and largest count

@@ -1,6 +1,7 @@
 //! A counter's vocabulary: each distinct word it has seen, interned once with what the
 //! counting needs of it (its stem, whether it is a stopword, the theme patterns that can
-//! start at it), and each distinct stem with its count in the document being counted.
+//! start at it), each distinct stem with its count in the document being counted, and each
+//! written form of the words (`NHS`, `Trusts`: see [`super::forms`]) with its count.
 
 use rustc_hash::FxHashMap;
 
@@ -17,8 +18,53 @@ pub(super) struct Word {
     pub(super) starts: Box<[PatternRef]>,
     /// The last document (by the counter's document number) that contained the word.
     pub(super) seen_in: u32,
-    /// Occurrences in counted (dated) documents.
+    /// Occurrences written in lower case in counted (dated) documents, when the word is not
+    /// a stopword.
     pub(super) count: u64,
+}
+
+/// A word as the text writes it with capitals: `NHS`, `Trusts`.
+pub(super) struct Form {
+    pub(super) text: Box<str>,
+    /// Occurrences in counted (dated) documents, when the word is not a stopword.
+    pub(super) count: u64,
+}
+
+/// A written form's id: a word's id for the word written in lower case (most tokens: the
+/// form costs nothing more than the word), this bit and an index into [`Vocab::forms`] for
+/// a form with capitals.
+pub(super) const CAPITALS: u32 = 1 << 31;
+
+/// The text of written form `f` ([`CAPITALS`]): a word's, or a form's with capitals.
+pub(super) fn form_text<'a>(words: &'a [impl Text], forms: &'a [impl Text], f: u32) -> &'a str {
+    if f & CAPITALS == 0 {
+        words[f as usize].text()
+    } else {
+        forms[(f ^ CAPITALS) as usize].text()
+    }
+}
+
+/// What holds a word's or form's text: the counter's own, or a tally's (text, count).
+pub(super) trait Text {
+    fn text(&self) -> &str;
+}
+
+impl Text for Word {
+    fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Text for Form {
+    fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Text for (Box<str>, u64) {
+    fn text(&self) -> &str {
+        &self.0
+    }
 }
 
 /// A word of at most 16 bytes as one integer: its bytes, then zeros. Words hold no NUL
@@ -33,6 +79,11 @@ fn pack(w: &str) -> Option<u128> {
     Some(u128::from_le_bytes(key))
 }
 
+/// The apostrophes the tokeniser reads as one (see [`crate::tokenise::split`]).
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
+}
+
 /// Words and stems by id, in order of first sight.
 #[derive(Default)]
 pub(super) struct Vocab {
@@ -44,6 +95,10 @@ pub(super) struct Vocab {
     pub(super) words: Vec<Word>,
     stem_ids: FxHashMap<Box<str>, u32>,
     pub(super) stems: Vec<Box<str>>,
+    /// Written forms with capitals, by index (see [`CAPITALS`]).
+    pub(super) forms: Vec<Form>,
+    /// Ids of the forms with capitals.
+    form_ids: FxHashMap<Box<str>, u32>,
     /// Per stem: the last document that contained it and its count there.
     pub(super) stem_docs: Vec<(u32, u64)>,
     /// Stems seen in the current document.
@@ -88,14 +143,53 @@ impl Vocab {
         id
     }
 
+    /// The written form of word `id` where the text has `written` (the word's span): most
+    /// words are written as they are counted, found with one comparison; a form with
+    /// capitals is interned once. A possessive `'s` is left off (`NHS's` is `NHS`), and a
+    /// form that does not lower-case to the word (a curly apostrophe) is the word itself.
+    pub(super) fn form(&mut self, id: u32, written: &str) -> u32 {
+        let word = &self.words[id as usize];
+        if written.as_bytes() == word.text.as_bytes() {
+            return id;
+        }
+        let mut form: String = written
+            .chars()
+            .map(|c| if is_apostrophe(c) { '\'' } else { c })
+            .collect();
+        if super::forms::lower(&form) != *word.text {
+            match form.strip_suffix("'s").or_else(|| form.strip_suffix("'S")) {
+                Some(stripped) if super::forms::lower(stripped) == *word.text => {
+                    form.truncate(stripped.len());
+                }
+                _ => return id,
+            }
+        }
+        if let Some(&f) = self.form_ids.get(form.as_str()) {
+            return f;
+        }
+        let f = CAPITALS | self.forms.len() as u32;
+        self.forms.push(Form {
+            text: Box::from(form.as_str()),
+            count: 0,
+        });
+        self.form_ids.insert(form.into_boxed_str(), f);
+        f
+    }
+
     /// Takes note of document `doc`'s tokens: returns its distinct words, and whether any
     /// can start a theme pattern; in a `dated` document, also each stem's count within it,
     /// kept beside the stem until the document ends (no hash update per token).
-    pub(super) fn note(&mut self, doc: u32, tokens: &[u32], dated: bool) -> (u64, bool) {
+    pub(super) fn note(
+        &mut self,
+        doc: u32,
+        tokens: &[u32],
+        forms: &[u32],
+        dated: bool,
+    ) -> (u64, bool) {
         let mut types = 0;
         let mut candidates = false;
         let (words, stem_docs, touched) = (&mut self.words, &mut self.stem_docs, &mut self.touched);
-        for &t in tokens {
+        for (&t, &f) in tokens.iter().zip(forms) {
             let word = &mut words[t as usize];
             if word.seen_in != doc {
                 word.seen_in = doc;
@@ -103,7 +197,11 @@ impl Vocab {
             }
             candidates |= !word.starts.is_empty();
             if dated && !word.stopword {
-                word.count += 1;
+                if f & CAPITALS == 0 {
+                    word.count += 1;
+                } else {
+                    self.forms[(f ^ CAPITALS) as usize].count += 1;
+                }
                 let stem = &mut stem_docs[word.stem as usize];
                 if stem.0 != doc {
                     *stem = (doc, 0);

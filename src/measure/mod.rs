@@ -8,6 +8,7 @@
 
 pub mod by_document;
 pub mod documents;
+pub mod fragments;
 pub mod frequency;
 pub mod keyness;
 pub mod kwic;
@@ -219,42 +220,34 @@ fn list_or_none(periods: &[&String]) -> String {
     }
 }
 
-/// The label of each stem: its most frequent surface word in the whole corpus (ties go to the
-/// alphabetically first word), so `commiss` is shown as `commissioning`.
+/// The label of each term: a stem's most frequent word in the whole corpus, written in its
+/// most frequent case (`commiss` -> `commissioning`, `nhs` -> `NHS`), and a phrase's own most
+/// frequent written form (`clinic commiss` -> `clinical commissioning`), never its words'
+/// labels put together. Ties go to the alphabetically first form
+/// ([`crate::count::most_frequent`]).
 pub fn labels(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String, String> {
     use rayon::prelude::*;
     // Stemmed in parallel: each worker's stem cache knows these words from counting.
-    let stemmed: Vec<(String, &str, u64)> = counts
+    let mut stemmed: Vec<(String, &str, u64)> = counts
         .words
         .par_iter()
-        .map(|(w, c)| (tokeniser.stem(w).into_owned(), w.as_str(), *c))
+        .map(|(w, c)| {
+            let stem = tokeniser.stem(&crate::count::lower(w)).into_owned();
+            (stem, w.as_str(), *c)
+        })
         .collect();
-    let mut best: FxHashMap<String, (u64, &str)> = FxHashMap::default();
-    for (stem, w, c) in stemmed {
-        let e = best.entry(stem).or_insert((c, w));
-        if c > e.0 || c == e.0 && w < e.1 {
-            *e = (c, w);
+    stemmed.par_sort_unstable();
+    let mut labels: FxHashMap<String, String> = FxHashMap::default();
+    for group in stemmed.chunk_by(|a, b| a.0 == b.0) {
+        let forms = group.iter().map(|(_, w, c)| (*w, *c));
+        if let Some(label) = crate::count::most_frequent(forms) {
+            labels.insert(group[0].0.clone(), label.to_string());
         }
     }
-    let mut labels: FxHashMap<String, String> = best
-        .into_iter()
-        .map(|(stem, (_, w))| (stem, w.to_string()))
-        .collect();
-    // A phrase is labelled word by word: `clinic commiss` -> `clinical commissioning`.
-    let phrases: Vec<String> = counts
-        .periods
-        .values()
-        .flat_map(|p| p.terms.keys())
-        .filter(|t| t.contains(' ') && !labels.contains_key(*t))
-        .map(str::to_string)
-        .collect();
-    for phrase in phrases {
-        let label = phrase
-            .split(' ')
-            .map(|s| labels.get(s).map_or(s, String::as_str))
-            .collect::<Vec<_>>()
-            .join(" ");
-        labels.insert(phrase, label);
+    for (phrase, forms) in &counts.phrase_forms {
+        if let Some(label) = forms.label() {
+            labels.insert(phrase.to_string(), label.to_string());
+        }
     }
     labels
 }
@@ -332,7 +325,8 @@ pub struct Tables<'a> {
     min_count: u64,
     /// term_frequencies.csv's order: the table itself is made a block at a time.
     long: frequency::LongTable<'a>,
-    /// The first rows of each period in term_frequencies.csv: for top_terms.png.
+    /// The first rows of each period in term_frequencies.csv, three times the chart's list:
+    /// for top_terms.png.
     pub top_terms: DataFrame,
     pub terms_by_period: DataFrame,
     /// The main (first) comparison's key terms, present when there is a comparison; the
@@ -361,7 +355,8 @@ impl<'a> Tables<'a> {
         min_count: u64,
     ) -> PolarsResult<Tables<'a>> {
         let long = frequency::LongTable::new(counts);
-        let top_terms = with_n(long.top_per_period(labels, TOP_TERMS)?)?;
+        // Candidates enough for the chart's list once fragments give way (see `fragments`).
+        let top_terms = with_n(long.top_per_period(labels, 3 * TOP_TERMS)?)?;
         // The main comparison only: the others are made as keyness.csv is written, so they
         // are never all in memory together.
         let keyness = comparisons

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::by_document::{self, Bootstrap, RateSums};
+use super::by_document::{self, Bootstrap, RateSums, Welch};
 use super::{order, stats, Comparison, ALPHA};
 use crate::count::{Counts, ThemeCount, ThemeDoc};
 use crate::lexicon::Lexicon;
@@ -68,6 +68,7 @@ pub fn theme_shift(
         .collect();
     let boot = Bootstrap::new(&docs, &pairs, themes, by_document::SEED);
     for (k, cmp) in comparisons.iter().enumerate() {
+        let mut welches = Vec::with_capacity(themes);
         let (na, nb) = (counts.periods[&cmp.a].tokens, counts.periods[&cmp.b].tokens);
         for (i, t) in lexicon.themes.iter().enumerate() {
             let side = |p: &str| theme_count(counts, p, i).map_or((0, 0), |c| (c.hits, c.docs));
@@ -91,22 +92,29 @@ pub fn theme_shift(
                 log_ratio: stats::log_ratio(a, b, na, nb),
                 ci: stats::log_ratio_ci(a, b, na, nb),
                 p_adjusted: 0.0,
-                change: stats::change_word(g2, p, ALPHA),
+                change: "",
                 docs: (docs_a, docs_b),
                 p_doc: welch.map(|w| w.p),
                 p_doc_adjusted: None,
                 doc_ci,
-                evidence: by_document::evidence(g2, p, welch, ALPHA),
+                evidence: "",
             });
+            welches.push(welch);
         }
         let first = rows.len() - lexicon.themes.len();
         let p: Vec<f64> = rows[first..].iter().map(|r| r.p).collect();
         for (r, adjusted) in rows[first..].iter_mut().zip(stats::benjamini_hochberg(&p)) {
             r.p_adjusted = adjusted;
+            // One rule for every verdict: the adjusted p-value, as the trends and the charts.
+            r.change = stats::change_word(r.g2, adjusted, ALPHA);
         }
         let p_doc: Vec<Option<f64>> = rows[first..].iter().map(|r| r.p_doc).collect();
-        for (r, adjusted) in rows[first..].iter_mut().zip(by_document::adjust(&p_doc)) {
+        let adjusted = by_document::adjust(&p_doc);
+        for ((r, adjusted), welch) in rows[first..].iter_mut().zip(adjusted).zip(welches) {
             r.p_doc_adjusted = adjusted;
+            // The same rule for the evidence: both tests' adjusted p-values.
+            let doc = welch.zip(adjusted).map(|(w, p)| Welch { p, ..w });
+            r.evidence = by_document::evidence(r.g2, r.p_adjusted, doc, ALPHA);
         }
     }
     shift_table(&rows)
@@ -174,23 +182,31 @@ struct ShiftRow<'a> {
 
 /// theme, period, word, count, pattern: the matched words behind each theme's hits and the
 /// lexicon pattern (as written) that matched them, by theme (lexicon order), period, count
-/// (descending), word, pattern (lexicon order).
+/// (descending), word, pattern (lexicon order). The words are counted as written; the ways one
+/// word is written (`SHAs`, `shas`) make one row, labelled with the way it is written most
+/// often across the corpus ([`crate::count::most_frequent`]), so a word is named alike in
+/// every period.
 pub fn theme_terms(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFrame> {
     let (mut order_col, mut theme, mut period, mut word, mut count) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut pattern, mut pattern_order) = (Vec::new(), Vec::new());
+    let labels = written_labels(counts);
     for (i, t) in lexicon.themes.iter().enumerate() {
         for p in counts.periods.keys() {
             let Some(c) = theme_count(counts, p, i) else {
                 continue;
             };
             for (k, words) in c.words.iter().enumerate() {
+                let mut by_word: std::collections::BTreeMap<&str, u64> = Default::default();
                 for (w, n) in words {
+                    *by_word.entry(labels[w.as_str()]).or_default() += n;
+                }
+                for (w, n) in by_word {
                     order_col.push(i as u32);
                     theme.push(t.name.as_str());
                     period.push(p.as_str());
-                    word.push(w.as_str());
-                    count.push(*n);
+                    word.push(w);
+                    count.push(n);
                     pattern.push(t.patterns.get(k).map_or("", |p| p.text.as_str()));
                     pattern_order.push(k as u32);
                 }
@@ -240,6 +256,35 @@ pub fn unmatched_patterns(counts: &Counts, lexicon: &Lexicon) -> Vec<(String, Ve
         }
     }
     unmatched
+}
+
+/// Each matched text as written -> the way its lower-case form is written most often in all
+/// themes and periods.
+fn written_labels(counts: &Counts) -> rustc_hash::FxHashMap<&str, &str> {
+    let mut by_lower: rustc_hash::FxHashMap<String, Vec<(&str, u64)>> = Default::default();
+    for p in counts.periods.values() {
+        for t in &p.themes {
+            for (w, &c) in t.words.iter().flatten() {
+                by_lower
+                    .entry(crate::count::lower(w))
+                    .or_default()
+                    .push((w, c));
+            }
+        }
+    }
+    let mut labels = rustc_hash::FxHashMap::default();
+    for forms in by_lower.into_values() {
+        let mut totals: rustc_hash::FxHashMap<&str, u64> = Default::default();
+        for &(w, c) in &forms {
+            *totals.entry(w).or_default() += c;
+        }
+        let label = crate::count::most_frequent(totals.iter().map(|(w, c)| (*w, *c)))
+            .expect("at least one form");
+        for (w, _) in forms {
+            labels.insert(w, label);
+        }
+    }
+    labels
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use super::charts::{
     self, KeyTerm, PeriodTopTerms, TermValue, ThemeSeries, ThemeShiftRow, ThemeWords,
 };
 use super::{floats, strings};
-use crate::measure::{Comparison, Tables, ALPHA};
+use crate::measure::{fragments, Comparison, Tables, ALPHA};
 
 /// Terms per period in `top_terms.png`.
 pub use crate::measure::TOP_TERMS;
@@ -58,23 +58,35 @@ pub fn render_all(
 /// The most frequent terms of each period (the long table is sorted by count within period).
 fn top_terms(tables: &Tables, periods: &[String]) -> Result<Vec<PeriodTopTerms>> {
     let df = &tables.top_terms;
-    let (period, word, rate) = (
+    let (period, term, word, rate, count) = (
         strings(df, "period")?,
+        strings(df, "term")?,
         strings(df, "word")?,
         floats(df, "per_10k")?,
+        floats(df, "count")?,
     );
     Ok(periods
         .iter()
-        .map(|p| PeriodTopTerms {
-            period: p.clone(),
-            terms: (0..period.len())
-                .filter(|&i| &period[i] == p)
-                .take(TOP_TERMS)
-                .map(|i| TermValue {
-                    word: word[i].clone(),
-                    value: rate[i],
-                })
-                .collect(),
+        .map(|p| {
+            let rows: Vec<usize> = (0..period.len()).filter(|&i| &period[i] == p).collect();
+            let listed: Vec<(&str, u64)> = rows
+                .iter()
+                .map(|&i| (term[i].as_str(), count[i] as u64))
+                .collect();
+            let kept = fragments::kept(&listed);
+            PeriodTopTerms {
+                period: p.clone(),
+                terms: rows
+                    .iter()
+                    .zip(kept)
+                    .filter(|(_, k)| *k)
+                    .take(TOP_TERMS)
+                    .map(|(&i, _)| TermValue {
+                        word: word[i].clone(),
+                        value: rate[i],
+                    })
+                    .collect(),
+            }
         })
         .collect())
 }
@@ -98,7 +110,7 @@ pub fn key_terms(keyness: &DataFrame, cmp: &Comparison) -> Result<(Vec<KeyTerm>,
     let (word, g2, p, lr) = (
         strings(&df, "word")?,
         floats(&df, "g2")?,
-        floats(&df, "p_value")?,
+        floats(&df, "p_adjusted")?,
         floats(&df, "log_ratio")?,
     );
     let term = |i: usize| KeyTerm {
@@ -107,19 +119,42 @@ pub fn key_terms(keyness: &DataFrame, cmp: &Comparison) -> Result<(Vec<KeyTerm>,
         g2: g2[i],
         significant: p[i] < ALPHA,
     };
-    // The table is sorted by signed G², so B's terms are at the top and A's at the bottom.
-    let toward_b = (0..df.height())
+    let (toward_b, toward_a) = key_lists(&df, KEY_TERMS)?;
+    Ok((
+        toward_a.into_iter().map(term).collect(),
+        toward_b.into_iter().map(term).collect(),
+    ))
+}
+
+/// The rows of a comparison's keyness table (sorted by signed G²) listed each way, strongest
+/// first: (toward B, toward A), up to `n` each, a term mostly inside a longer listed phrase
+/// giving way to it ([`fragments::kept`], counted in the period the term is key to).
+pub(crate) fn key_lists(df: &DataFrame, n: usize) -> Result<(Vec<usize>, Vec<usize>)> {
+    let (term, g2) = (strings(df, "term")?, floats(df, "g2")?);
+    let (count_a, count_b) = (floats(df, "count_a")?, floats(df, "count_b")?);
+    let list = |rows: Vec<usize>, count: &[f64]| {
+        let listed: Vec<(&str, u64)> = rows
+            .iter()
+            .map(|&i| (term[i].as_str(), count[i] as u64))
+            .collect();
+        rows.iter()
+            .zip(fragments::kept(&listed))
+            .filter(|(_, k)| *k)
+            .map(|(&i, _)| i)
+            .take(n)
+            .collect::<Vec<usize>>()
+    };
+    // Candidates enough for `n` once fragments give way.
+    let b: Vec<usize> = (0..df.height())
         .filter(|&i| g2[i] > 0.0)
-        .take(KEY_TERMS)
-        .map(term)
+        .take(3 * n)
         .collect();
-    let toward_a = (0..df.height())
+    let a: Vec<usize> = (0..df.height())
         .rev()
         .filter(|&i| g2[i] < 0.0)
-        .take(KEY_TERMS)
-        .map(term)
+        .take(3 * n)
         .collect();
-    Ok((toward_a, toward_b))
+    Ok((list(b, &count_b), list(a, &count_a)))
 }
 
 /// The main comparison's theme shift rows.
@@ -129,7 +164,7 @@ pub fn shift_rows(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ThemeShiftR
     let (a, b, p) = (
         floats(&df, "per_10k_a")?,
         floats(&df, "per_10k_b")?,
-        floats(&df, "p_value")?,
+        floats(&df, "p_adjusted")?,
     );
     Ok((0..df.height())
         .map(|i| ThemeShiftRow {
@@ -137,7 +172,7 @@ pub fn shift_rows(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ThemeShiftR
             per_10k_a: a[i],
             per_10k_b: b[i],
             change: change[i].clone(),
-            p_value: p[i],
+            p_adjusted: p[i],
         })
         .collect())
 }

@@ -67,19 +67,11 @@ pub fn key_rows(keyness: &DataFrame, cmp: &Comparison) -> Result<(Vec<KeyRow>, V
         single_doc: single[i],
         lines: Vec::new(),
     };
-    // keyness.csv is sorted by signed G²: B's terms first, A's last.
-    let toward_b = (0..df.height())
-        .filter(|&i| g2[i] > 0.0)
-        .take(REPORT_TERMS)
-        .map(row)
-        .collect();
-    let toward_a = (0..df.height())
-        .rev()
-        .filter(|&i| g2[i] < 0.0)
-        .take(REPORT_TERMS)
-        .map(row)
-        .collect();
-    Ok((toward_b, toward_a))
+    let (toward_b, toward_a) = super::figures::key_lists(&df, REPORT_TERMS)?;
+    Ok((
+        toward_b.into_iter().map(row).collect(),
+        toward_a.into_iter().map(row).collect(),
+    ))
 }
 
 /// Everything on the page.
@@ -95,19 +87,26 @@ pub struct Page<'a> {
     pub files: &'a [String],
 }
 
+/// Text colours all have a contrast of at least 4.5:1 on their background (WCAG AA). On a
+/// narrow screen a table scrolls inside its own box with its first column held in view, and a
+/// chart keeps most of its size (its text stays readable) and scrolls sideways.
 const STYLE: &str = "
 body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#1a1a1a;line-height:1.45}
 h1{font-size:1.8em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 .sub{color:#4d4d4d;margin-top:0}
+.scroll{overflow-x:auto;max-width:100%}.shift td:nth-child(2){text-align:left}
 table{border-collapse:collapse;margin:.8em 0}th,td{padding:.3em .7em;text-align:right;border-bottom:1px solid #e3e3e3}
-th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}
-.rose{color:#0072B2;font-weight:bold}.fell{color:#D55E00;font-weight:bold}.flat{color:#4d4d4d}
-img{max-width:100%;height:auto;border:1px solid #eee;margin:.6em 0}
+th:first-child,td:first-child{text-align:left;position:sticky;left:0;background:#fff}th{background:#f4f4f4}
+th:first-child{background:#f4f4f4}
+.rose{color:#0072B2;font-weight:bold}.fell{color:#B34F00;font-weight:bold}.flat{color:#4d4d4d}
+figure{margin:.8em 0}figcaption{color:#4d4d4d;font-size:.9em}
+.chart{overflow-x:auto;max-width:100%}.chart img{display:block;max-width:100%;height:auto;border:1px solid #eee}
 .cols{display:flex;gap:2em;flex-wrap:wrap}.cols>div{flex:1 1 480px;min-width:0}
 .term{margin:1em 0 .3em}.term b{font-size:1.1em}.stat{color:#4d4d4d;font-size:.9em}
 .kwic{font-size:.88em;margin:.15em 0 .15em 1em;color:#333}.kwic mark{background:#fff2b3;padding:0 .15em}
-.kwic .doc{color:#777;font-size:.85em}.warn{color:#8a4b00}
-footer{margin-top:3em;color:#777;font-size:.85em}
+.kwic .doc{color:#595959;font-size:.85em}.warn{color:#8a4b00}
+footer{margin-top:3em;color:#595959;font-size:.85em}
+@media (max-width:600px){body{padding:0 .5em}th,td{padding:.25em .4em}}
 ";
 
 /// The page's HTML: its sections in reading order.
@@ -120,8 +119,12 @@ pub fn render(page: &Page) -> Result<String> {
     if let Some(c) = &s.main {
         key_terms(&mut h, c, page)?;
     }
-    h.push_str("<h2>Most frequent terms</h2>\n");
-    image(&mut h, page.charts, "top_terms.png")?;
+    h.push_str(
+        "<h2>Most frequent terms</h2>\n<p>Each period's most frequent terms. A term that \
+         occurs mostly inside a longer phrase of the list (more than 80% of its occurrences) \
+         gives way to that phrase; term_frequencies.csv keeps every term.</p>\n",
+    );
+    image(&mut h, page.charts, "top_terms.png", s)?;
     warnings(&mut h, s)?;
     files_and_footer(&mut h, page.files)?;
     Ok(h)
@@ -169,16 +172,17 @@ fn head(h: &mut String, s: &Summary, input: &str) -> Result<()> {
 /// The periods table: documents and words in each.
 fn periods(h: &mut String, s: &Summary) -> Result<()> {
     h.push_str(
-        "<h2>Periods</h2>\n<table><tr><th>period</th><th>documents</th><th>words</th></tr>\n",
+        "<h2>Periods</h2>\n<div class=\"scroll\"><table><tr><th scope=\"col\">period</th>\
+         <th scope=\"col\">documents</th><th scope=\"col\">words</th></tr>\n",
     );
     for (p, docs, tokens) in &s.periods {
         writeln!(
             h,
-            "<tr><td>{}</td><td>{docs}</td><td>{tokens}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td>{docs}</td><td>{tokens}</td></tr>",
             esc(p)
         )?;
     }
-    h.push_str("</table>\n");
+    h.push_str("</table></div>\n");
     Ok(())
 }
 
@@ -186,17 +190,21 @@ fn periods(h: &mut String, s: &Summary) -> Result<()> {
 /// comparison or no theme to shift.
 fn themes(h: &mut String, s: &Summary, charts: &[(&'static str, Vec<u8>)]) -> Result<()> {
     let Some(c) = s.main.as_ref().filter(|_| !s.theme_shift.is_empty()) else {
-        return image(h, charts, "theme_trend.png");
+        return image(h, charts, "theme_trend.png", s);
     };
     write!(
         h,
         "<h2>Themes</h2>\n<p>Each theme's rate per 10,000 words in {a} and {b}. \
-         <em>rose</em> and <em>fell</em> mean p &lt; {ALPHA} (log-likelihood G², 1 df); \
-         the Log Ratio is log2 of the rate in {b} over the rate in {a}. <em>How broad</em> \
-         says whether the change is also seen across the documents of each period (Welch's \
-         t-test on each document's rate), or rests on a few documents that use the theme's \
-         words heavily.</p>\n\
-         <table><tr><th>theme</th><th>{a}</th><th>{b}</th><th>Log Ratio</th><th>p</th><th>change</th><th>how broad</th></tr>\n",
+         <em>rose</em> and <em>fell</em> mean an adjusted p &lt; {ALPHA} (log-likelihood G², \
+         1 df; p adjusted by Benjamini–Hochberg over the themes): the one rule of the tables, \
+         the charts and this page. The Log Ratio is log2 of the rate in {b} over the rate in \
+         {a}. <em>How broad</em> says whether the change is also seen across the documents of \
+         each period (Welch's t-test on each document's rate, by the same rule), or rests on a \
+         few documents that use the theme's words heavily.</p>\n\
+         <div class=\"scroll\"><table class=\"shift\"><tr><th scope=\"col\">theme</th>\
+         <th scope=\"col\">change</th><th scope=\"col\">{a}</th><th scope=\"col\">{b}</th>\
+         <th scope=\"col\">Log Ratio</th><th scope=\"col\">p adj</th>\
+         <th scope=\"col\">how broad</th></tr>\n",
         a = esc(&c.a),
         b = esc(&c.b)
     )?;
@@ -208,19 +216,19 @@ fn themes(h: &mut String, s: &Summary, charts: &[(&'static str, Vec<u8>)]) -> Re
         };
         writeln!(
             h,
-            "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:+.2}</td><td>{:.4}</td><td class=\"{class}\">{}</td><td>{}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td class=\"{class}\">{}</td><td>{:.1}</td><td>{:.1}</td><td>{:+.2}</td><td>{}</td><td>{}</td></tr>",
             esc(&t.theme),
+            esc(&t.change),
             t.per_10k_a,
             t.per_10k_b,
             t.log_ratio,
-            t.p_value,
-            esc(&t.change),
+            p_cell(t.p_adjusted),
             esc(evidence_in_words(&t.evidence))
         )?;
     }
-    h.push_str("</table>\n");
+    h.push_str("</table></div>\n");
     for chart in ["theme_shift.png", "theme_terms.png", "theme_trend.png"] {
-        image(h, charts, chart)?;
+        image(h, charts, chart, s)?;
     }
     Ok(())
 }
@@ -249,9 +257,11 @@ fn key_terms(h: &mut String, c: &Comparison, page: &Page) -> Result<()> {
     write!(
         h,
         "<h2>Key terms</h2>\n<p>The terms most characteristic of each period by log-likelihood, \
-         with the Log Ratio and its 95% interval, the Benjamini-Hochberg adjusted p-value, \
-         and the documents they occur in; under each, the first sentences it comes from in \
-         the period it is key to (up to three, in reading order).</p>\n<div class=\"cols\">\n"
+         with the Log Ratio and its 95% interval, the Benjamini-Hochberg adjusted p-value \
+         (below {ALPHA}: significant, as the chart's full-colour bars), and the documents they \
+         occur in; under each, the first sentences it comes from in the period it is key to \
+         (up to three, in reading order). A term that occurs mostly inside a longer phrase \
+         of the list gives way to it.</p>\n<div class=\"cols\">\n"
     )?;
     for (period, rows) in [(&c.b, page.key_b), (&c.a, page.key_a)] {
         write!(h, "<div>\n<h3>More frequent in {}</h3>\n", esc(period))?;
@@ -264,29 +274,33 @@ fn key_terms(h: &mut String, c: &Comparison, page: &Page) -> Result<()> {
         h.push_str("</div>\n");
     }
     h.push_str("</div>\n");
-    image(h, page.charts, "keyness.png")
+    image(h, page.charts, "keyness.png", page.summary)
 }
 
 /// One key term: its statistics on a line, then its concordance lines.
 fn key_term(h: &mut String, r: &KeyRow) -> Result<()> {
     writeln!(
         h,
-        "<p class=\"term\"><b>{}</b> <span class=\"stat\">G² {:.1} · Log Ratio {:+.2} [{:+.2}, {:+.2}] · p<sub>adj</sub> {:.4} · {} document(s){}</span></p>",
+        "<p class=\"term\"><b>{}</b> <span class=\"stat\">G² {:.1} · Log Ratio {:+.2} [{:+.2}, {:+.2}] · p<sub>adj</sub> {} · {} document(s){}</span></p>",
         esc(&r.word),
         r.g2.abs(),
         r.log_ratio,
         r.log_ratio_low,
         r.log_ratio_high,
-        r.p_adjusted,
+        esc(&p_cell(r.p_adjusted)),
         r.docs,
         if r.single_doc { " · <span class=\"warn\">all from one document</span>" } else { "" }
     )?;
     for l in &r.lines {
+        // The text's own spacing: no space is put before `, the` or inside `top-down`.
+        let gap = |spaced: bool| if spaced { " " } else { "" };
         writeln!(
             h,
-            "<p class=\"kwic\">…{} <mark>{}</mark> {}… <span class=\"doc\">{}</span></p>",
+            "<p class=\"kwic\">…{}{}<mark>{}</mark>{}{}… <span class=\"doc\">{}</span></p>",
             esc(&l.left),
+            gap(l.spaced.0),
             esc(&l.matched),
+            gap(l.spaced.1),
             esc(&l.right),
             esc(&l.doc)
         )?;
@@ -335,16 +349,94 @@ fn files_and_footer(h: &mut String, files: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// An embedded chart, when the run drew it.
-fn image(h: &mut String, charts: &[(&'static str, Vec<u8>)], name: &str) -> Result<()> {
-    if let Some((_, png)) = charts.iter().find(|(n, _)| *n == name) {
-        writeln!(
-            h,
-            "<p><img alt=\"{name}\" src=\"data:image/png;base64,{}\"></p>",
-            base64::engine::general_purpose::STANDARD.encode(png)
-        )?;
-    }
+/// The least share of its own size a chart is shown at, in quarters: on a narrow screen it
+/// keeps three quarters of its size (its text 12 px or more) and scrolls sideways, rather
+/// than shrinking to unreadable text.
+const CHART_MIN_QUARTERS: u32 = 3;
+
+/// An embedded chart, when the run drew it: shown at its own size up to the page's width,
+/// linked to its PNG file in the output folder (full size), with a text alternative that says
+/// what it shows.
+fn image(
+    h: &mut String,
+    charts: &[(&'static str, Vec<u8>)],
+    name: &str,
+    s: &Summary,
+) -> Result<()> {
+    let Some((_, png)) = charts.iter().find(|(n, _)| *n == name) else {
+        return Ok(());
+    };
+    let (w, ht) = png_size(png);
+    let alt = alt_text(name, s);
+    writeln!(
+        h,
+        "<figure><div class=\"chart\"><a href=\"charts/{name}\"><img alt=\"{}\" width=\"{w}\" \
+         height=\"{ht}\" style=\"min-width:{}px\" src=\"data:image/png;base64,{}\"></a></div>\
+         <figcaption><a href=\"charts/{name}\">Open the chart at full size</a></figcaption></figure>",
+        attr(&alt),
+        w * CHART_MIN_QUARTERS / 4,
+        base64::engine::general_purpose::STANDARD.encode(png),
+    )?;
     Ok(())
+}
+
+/// Width and height of a PNG, from its header.
+fn png_size(png: &[u8]) -> (u32, u32) {
+    let at = |i: usize| {
+        png.get(i..i + 4)
+            .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    (at(16), at(20))
+}
+
+/// What chart `name` shows, in a sentence or two, for readers who cannot see it.
+fn alt_text(name: &str, s: &Summary) -> String {
+    let periods: Vec<&str> = s.periods.iter().map(|p| p.0.as_str()).collect();
+    let (a, b) = s
+        .main
+        .as_ref()
+        .map_or(("A", "B"), |c| (c.a.as_str(), c.b.as_str()));
+    match name {
+        "top_terms.png" => format!(
+            "Bar charts, one per period ({}), of each period's most frequent terms per 10,000 \
+             words; the numbers are in term_frequencies.csv.",
+            periods.join(", ")
+        ),
+        "keyness.png" => format!(
+            "Bar chart of the key terms of {b} against {a}: each term's Log Ratio, terms more \
+             frequent in {b} to the right, in {a} to the left, lighter where the adjusted p is \
+             0.05 or more; the numbers are in keyness.csv."
+        ),
+        "theme_shift.png" => {
+            let verdicts: Vec<String> = s
+                .theme_shift
+                .iter()
+                .map(|t| format!("{} {}", t.theme, t.change))
+                .collect();
+            format!(
+                "Paired bars of each theme's rate per 10,000 words in {a} and {b}: {}; the \
+                 numbers are in theme_shift.csv.",
+                verdicts.join(", ")
+            )
+        }
+        "theme_terms.png" => format!(
+            "Bar charts, one per theme, of the matched words whose rate changed most from {a} \
+             to {b}; the numbers are in theme_terms.csv."
+        ),
+        "theme_trend.png" => format!(
+            "Line chart of each theme's rate per 10,000 words in every period ({}); the \
+             numbers are in themes.csv.",
+            periods.join(", ")
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// An adjusted p-value in a table cell, as the charts write it: `< 0.001` when tiny.
+fn p_cell(p: f64) -> String {
+    crate::report::charts::theme_shift::p_text(p)
+        .replace("p_adj ", "")
+        .replace("= ", "")
 }
 
 #[cfg(test)]
@@ -367,7 +459,7 @@ mod tests {
                 per_10k_a: 1.0,
                 per_10k_b: 2.0,
                 log_ratio: 1.0,
-                p_value: 0.01,
+                p_adjusted: 0.01,
                 change: "rose".into(),
             }],
             ..Summary::default()
@@ -391,6 +483,7 @@ mod tests {
                 left: "a & b".into(),
                 matched: "QIPP".into(),
                 right: "<i>".into(),
+                spaced: (true, true),
                 key: 0,
             }],
         };
@@ -408,6 +501,12 @@ mod tests {
         assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"));
         assert!(html.contains("a &amp; b <mark>QIPP</mark> &lt;i&gt;"));
         assert!(html.contains("src=\"data:image/png;base64,AQID\""));
+        // Linked to its file, described in words, not named.
+        assert!(html.contains("<a href=\"charts/keyness.png\"><img alt=\"Bar chart of the key terms of 2010 against 2003"));
+        // Both periods have one document.
+        assert!(html.contains("only the token-level test (G2) is possible in comparisons with 2003 (1 document)"), "{html}");
+        assert!(html.contains("<th scope=\"col\">change</th>"));
+        assert!(html.contains("<th scope=\"row\">&lt;script&gt;</th><td class=\"rose\">rose</td>"));
         assert!(html.contains("<a href=\"keyness.csv\">"));
         assert!(html.contains("class=\"rose\">rose<"));
         assert!(

@@ -68,7 +68,8 @@ pub struct ShiftLine {
     pub per_10k_a: f64,
     pub per_10k_b: f64,
     pub log_ratio: f64,
-    pub p_value: f64,
+    /// Benjamini–Hochberg adjusted p-value: the one `change` follows.
+    pub p_adjusted: f64,
     pub change: String,
     /// Which tests find the change: theme_shift.csv's `evidence`.
     pub evidence: String,
@@ -80,14 +81,14 @@ pub fn shift_lines(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ShiftLine>
     let (theme, change) = (strings(&df, "theme")?, strings(&df, "change")?);
     let evidence = strings(&df, "evidence")?;
     let (a, b) = (floats(&df, "per_10k_a")?, floats(&df, "per_10k_b")?);
-    let (lr, p) = (floats(&df, "log_ratio")?, floats(&df, "p_value")?);
+    let (lr, p) = (floats(&df, "log_ratio")?, floats(&df, "p_adjusted")?);
     Ok((0..df.height())
         .map(|i| ShiftLine {
             theme: theme[i].clone(),
             per_10k_a: a[i],
             per_10k_b: b[i],
             log_ratio: lr[i],
-            p_value: p[i],
+            p_adjusted: p[i],
             change: change[i].clone(),
             evidence: evidence[i].clone(),
         })
@@ -278,7 +279,7 @@ impl Summary {
             printable(&cmp.a),
             printable(&cmp.b),
             "log ratio",
-            "p"
+            "p adj"
         );
         for l in &self.theme_shift {
             let _ = writeln!(
@@ -288,7 +289,7 @@ impl Summary {
                 l.per_10k_a,
                 l.per_10k_b,
                 l.log_ratio,
-                l.p_value,
+                l.p_adjusted,
                 l.change,
                 l.evidence
             );

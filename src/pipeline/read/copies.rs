@@ -148,6 +148,7 @@ mod tests {
             left: String::new(),
             matched: "x".into(),
             right: String::new(),
+            spaced: (true, true),
             key: 1,
         }];
         canonical.rename(&mut lines);

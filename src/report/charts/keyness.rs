@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::*;
 
-const WIDTH: u32 = 1400;
+const WIDTH: u32 = DESIGN_WIDTH;
 /// Height of one bar's row.
 const ROW: i32 = 30;
 /// Rows of space between the two groups.
@@ -29,7 +29,7 @@ pub fn render(
             root,
             &format!("Key terms: {period_b} against {period_a}"),
             &format!(
-                "Terms ranked by log-likelihood (G²); bar length is the Log Ratio: +1 means twice as frequent in {period_b}, −1 twice as frequent in {period_a}"
+                "By log-likelihood (G²); bar: Log Ratio (+1 = twice as frequent in {period_b}; −1 in {period_a})"
             ),
         )?;
         if layout.terms.is_empty() {
@@ -131,7 +131,7 @@ fn legend_and_footnote(
     if layout.terms.iter().any(|(t, _)| !t.significant) {
         entries.push((
             Swatch::Pair(lighter(COLOUR_B), lighter(COLOUR_A)),
-            "not significant (p ≥ 0.05)".into(),
+            "not significant (adjusted p ≥ 0.05)".into(),
         ));
     }
     let top = legend(root, top, &entries)?;
@@ -270,19 +270,22 @@ mod tests {
     }
 
     #[test]
-    fn renders_a_deterministic_png_of_at_least_1200_by_800() {
+    fn renders_a_deterministic_png_of_the_design_width_by_at_least_800() {
         let png = render("2003", "2010", &terms(-1.0, 15), &terms(1.0, 15)).unwrap();
         assert_eq!(
             png,
             render("2003", "2010", &terms(-1.0, 15), &terms(1.0, 15)).unwrap()
         );
         let (w, h) = png_size(&png);
-        assert!(w >= 1200 && h >= 800, "{w}x{h}");
+        assert!(w == DESIGN_WIDTH && h >= 800, "{w}x{h}");
     }
 
     #[test]
     fn survives_empty_one_sided_and_odd_values() {
-        assert_eq!(png_size(&render("a", "b", &[], &[]).unwrap()), (1400, 800));
+        assert_eq!(
+            png_size(&render("a", "b", &[], &[]).unwrap()),
+            (DESIGN_WIDTH, 800)
+        );
         render("a", "b", &terms(-1.0, 3), &[]).unwrap();
         let mut t = terms(1.0, 4);
         t[0].log_ratio = f64::INFINITY;

@@ -21,7 +21,6 @@ use std::sync::OnceLock;
 
 use ab_glyph::{point, Font, FontRef, PxScale, ScaleFont};
 use anyhow::{anyhow, Result};
-use image::ImageEncoder;
 use plotters::coord::ranged1d::{BoldPoints, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -43,7 +42,7 @@ pub struct TermValue {
     pub value: f64,
 }
 
-/// A key term: its Log Ratio (bar length), G² (rank) and whether p < 0.05.
+/// A key term: its Log Ratio (bar length), G² (rank) and whether its adjusted p < 0.05.
 #[derive(Debug, Clone)]
 pub struct KeyTerm {
     pub word: String,
@@ -60,7 +59,8 @@ pub struct ThemeShiftRow {
     pub per_10k_b: f64,
     /// `rose`, `fell` or `no significant change`.
     pub change: String,
-    pub p_value: f64,
+    /// Benjamini–Hochberg adjusted p-value: the one the verdict follows.
+    pub p_adjusted: f64,
 }
 
 /// The words behind one theme's change: each word's change in rate (per 10,000 words, B
@@ -97,6 +97,9 @@ pub mod palette {
 pub const COLOUR_A: RGBColor = palette::VERMILLION;
 /// The later period (B) in every two-period chart.
 pub const COLOUR_B: RGBColor = palette::BLUE;
+/// Period A's colour for text: vermillion darkened to a contrast of 5.2:1 on white (the
+/// bar colour has 3.9:1, too faint for words).
+pub const TEXT_A: RGBColor = RGBColor(0xB3, 0x4F, 0x00);
 /// Colours for several series, in order (yellow last: it is faint on white).
 pub const SERIES: [RGBColor; 8] = [
     palette::BLUE,
@@ -121,6 +124,11 @@ const TITLE: f32 = 28.0;
 const HEADING: f32 = 21.0;
 const LABEL: f32 = 17.0;
 const TICK: f32 = 16.0;
+
+/// The width every chart is designed for: report.html shows a chart at its own size up to
+/// this width, so its text is the size set here (charts with many periods or themes grow
+/// wider, or, where they are panels, wrap onto more rows).
+pub const DESIGN_WIDTH: u32 = 960;
 
 /// Gap between the canvas edge and anything drawn on it.
 const PAD: i32 = 24;
@@ -380,11 +388,84 @@ fn render_png(width: u32, height: u32, draw: impl FnOnce(&Area) -> Result<()>) -
         draw(&root)?;
         root.present().map_err(err)?;
     }
+    encode_png(&rgb, width, height).map_err(|e| anyhow!("encoding the chart as PNG failed: {e}"))
+}
+
+/// An RGB image as PNG bytes: as a palette (indexed) PNG when at most 256 colours can stand
+/// for all of its pixels with no channel off by more than [`NEAR`] levels (a chart's flat
+/// colours exactly, a few shades of its anti-aliased edges merged: the same to the eye), in
+/// a third of the bytes or less; else as RGB.
+fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {
     let mut png = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut png)
-        .write_image(&rgb, width, height, image::ColorType::Rgb8)
-        .map_err(|e| anyhow!("encoding the chart as PNG failed: {e}"))?;
+    let mut encoder = png::Encoder::new(&mut png, width, height);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Best);
+    match palette_of(rgb) {
+        Some((palette, indices)) => {
+            encoder.set_color(png::ColorType::Indexed);
+            encoder.set_palette(palette);
+            encoder.write_header()?.write_image_data(&indices)?;
+        }
+        None => {
+            encoder.set_color(png::ColorType::Rgb);
+            encoder.write_header()?.write_image_data(rgb)?;
+        }
+    }
     Ok(png)
+}
+
+/// The tolerances tried in turn for a palette PNG, in levels of a colour channel (of 255):
+/// exact first; 8 levels (3%) at most, only ever on shades of anti-aliased edges.
+const NEAR: [u8; 4] = [0, 2, 4, 8];
+
+/// A palette of at most 256 colours for the image, and each pixel's index into it; `None`
+/// when even the largest tolerance needs more.
+///
+/// The image's colours are taken most frequent first (ties by colour, so the same image always
+/// gives the same palette): each joins the palette unless a colour already in it is within the
+/// tolerance, and then stands for it.
+fn palette_of(rgb: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut frequency: rustc_hash::FxHashMap<[u8; 3], u64> = rustc_hash::FxHashMap::default();
+    for px in rgb.chunks_exact(3) {
+        *frequency.entry([px[0], px[1], px[2]]).or_default() += 1;
+    }
+    let mut colours: Vec<([u8; 3], u64)> = frequency.into_iter().collect();
+    colours.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (palette, index) = NEAR
+        .iter()
+        .find_map(|&near| palette_within(&colours, near))?;
+    let indices = rgb
+        .chunks_exact(3)
+        .map(|px| index[&[px[0], px[1], px[2]]])
+        .collect();
+    Some((palette.concat(), indices))
+}
+
+/// The palette of `colours` (most frequent first) when every colour is within `near` levels
+/// of one of at most 256, and each colour's index into it.
+type Palette = (Vec<[u8; 3]>, rustc_hash::FxHashMap<[u8; 3], u8>);
+
+fn palette_within(colours: &[([u8; 3], u64)], near: u8) -> Option<Palette> {
+    let mut palette: Vec<[u8; 3]> = Vec::new();
+    let mut index = rustc_hash::FxHashMap::default();
+    let off = |a: &[u8; 3], b: &[u8; 3]| (0..3).map(|i| a[i].abs_diff(b[i])).max().unwrap_or(0);
+    for (c, _) in colours {
+        let close = palette
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| off(p, c) <= near)
+            .min_by_key(|(_, p)| off(p, c));
+        let i = match close {
+            Some((i, _)) => i,
+            None if palette.len() == 256 => return None,
+            None => {
+                palette.push(*c);
+                palette.len() - 1
+            }
+        };
+        index.insert(*c, i as u8);
+    }
+    Some((palette, index))
 }
 
 /// The title (and a grey subtitle under it) centred at the top; returns the y below them.
@@ -775,6 +856,46 @@ pub(crate) mod tests {
         assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
         let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
         (be(16), be(20))
+    }
+
+    #[test]
+    fn a_chart_of_few_colours_is_a_palette_png_of_the_same_pixels() {
+        let decoded = |png: &[u8]| image::load_from_memory(png).unwrap().to_rgb8().into_raw();
+        // Colours far apart (17 levels): 256 are indexed exactly; one more is RGB. Both
+        // decode to the pixels given.
+        let far = |n: usize| -> Vec<u8> {
+            (0..n * 4)
+                .flat_map(|i| match i % n {
+                    256 => [8, 8, 200],
+                    k => [(k % 16 * 17) as u8, (k / 16 * 17) as u8, 7],
+                })
+                .collect()
+        };
+        for (colours, indexed) in [(256usize, true), (257, false)] {
+            let rgb = far(colours);
+            let png = encode_png(&rgb, colours as u32, 4).unwrap();
+            // The colour type byte of the IHDR chunk: 3 is indexed, 2 is RGB.
+            assert_eq!(png[25] == 3, indexed, "{colours} colours");
+            assert_eq!(decoded(&png), rgb);
+        }
+        // 256 colours far apart and shades a level or two off them: indexed, no channel
+        // off by more than two levels.
+        let mut rgb = far(256);
+        rgb.extend((0..64).flat_map(|i: usize| [(i % 15 * 17 + 1) as u8, 2, 8]));
+        let png = encode_png(&rgb, 256 + 16, 4).unwrap();
+        assert_eq!(png[25], 3);
+        let back = decoded(&png);
+        assert!(rgb.iter().zip(&back).all(|(a, b)| a.abs_diff(*b) <= 2));
+        // A real chart keeps its pixels and is indexed.
+        let top = top_terms::render(&[PeriodTopTerms {
+            period: "2003".into(),
+            terms: vec![TermValue {
+                word: "NHS".into(),
+                value: 3.0,
+            }],
+        }])
+        .unwrap();
+        assert_eq!(top[25], 3, "the chart has at most 256 colours");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! `theme_shift.png`: each theme's rate per 10,000 words in period A and period B as a pair
-//! of bars, with the verdict (▲ rose, ▼ fell, – no significant change) and its p-value above
+//! of bars, with the verdict (▲ rose, ▼ fell, – not significant) and its p-value above
 //! each pair and the theme's name under it.
 
 use anyhow::Result;
@@ -10,7 +10,7 @@ use super::*;
 
 const HEIGHT: u32 = 850;
 /// Narrowest slot for one theme's pair of bars.
-const MIN_SLOT: u32 = 200;
+const MIN_SLOT: u32 = 160;
 /// Widest line of a theme's name; longer names take two lines.
 const MAX_NAME: u32 = 240;
 /// Pixels above the taller bar for its value label and the two-line verdict.
@@ -24,7 +24,7 @@ pub fn render(period_a: &str, period_b: &str, rows: &[ThemeShiftRow]) -> Result<
         let top = header(
             root,
             &format!("Theme shift: {period_a} → {period_b}"),
-            "How often each theme's terms occur, per 10,000 words; change tested with log-likelihood (G²) at p < 0.05",
+            "Each theme's rate per 10,000 words; rose or fell at adjusted p < 0.05 (G², Benjamini–Hochberg)",
         )?;
         if rows.is_empty() {
             return no_data(root, "There are no themes to compare.");
@@ -78,7 +78,8 @@ impl Sizes {
         let x_space = (names_below + line_height(LABEL) + 8) as u32;
         let max = max_finite(rows.iter().flat_map(|r| [r.per_10k_a, r.per_10k_b]));
         let y_space = y_axis_space(&tick(&(max * 1.5)));
-        let width = 1200.max(rows.len() as u32 * slot_width(rows) + y_space + 2 * PAD as u32 + 20);
+        let width =
+            DESIGN_WIDTH.max(rows.len() as u32 * slot_width(rows) + y_space + 2 * PAD as u32 + 20);
         Sizes {
             names_below,
             x_space,
@@ -103,12 +104,12 @@ fn slot_width(rows: &[ThemeShiftRow]) -> u32 {
                 &names,
             );
             name.max(text_width(&mark, &verdicts))
-                .max(text_width(&p_text(r.p_value), &text(TICK)))
+                .max(text_width(&p_text(r.p_adjusted), &text(TICK)))
         })
         .max()
         .unwrap_or(0)
         .max(MIN_SLOT)
-        + 40
+        + 30
 }
 
 /// The plot on `body` with its grid and axes, one unit of x per theme; gives it with the top
@@ -237,7 +238,7 @@ fn verdict_above(
     let p_line = y - 4 - line - 10;
     put(
         root,
-        &p_text(r.p_value),
+        &p_text(r.p_adjusted),
         (x, p_line),
         &font(TICK, false, colour),
         HPos::Center,
@@ -258,20 +259,22 @@ fn verdict_above(
 fn verdict(change: &str) -> (String, RGBColor) {
     match change {
         "rose" => ("▲ rose".into(), COLOUR_B),
-        "fell" => ("▼ fell".into(), COLOUR_A),
-        "no significant change" => ("– no significant change".into(), GREY),
+        "fell" => ("▼ fell".into(), TEXT_A),
+        // Short, so four themes fit the design width; the table says `no significant change`.
+        "no significant change" => ("– not significant".into(), GREY),
         other => (other.to_string(), GREY),
     }
 }
 
-/// A p-value as people write it: `p < 0.001` when tiny.
-fn p_text(p: f64) -> String {
+/// An adjusted p-value as people write it, `p_adj < 0.001` when tiny: the chart and the
+/// report's table say it alike.
+pub fn p_text(p: f64) -> String {
     if !p.is_finite() {
-        "p not available".into()
+        "p_adj not available".into()
     } else if p < 0.001 {
-        "p < 0.001".into()
+        "p_adj < 0.001".into()
     } else {
-        format!("p = {p:.3}")
+        format!("p_adj = {p:.3}")
     }
 }
 
@@ -293,17 +296,17 @@ mod tests {
             per_10k_a: a,
             per_10k_b: b,
             change: c.into(),
-            p_value: p,
+            p_adjusted: p,
         })
         .collect()
     }
 
     #[test]
-    fn renders_a_deterministic_png_of_at_least_1200_by_800() {
+    fn renders_a_deterministic_png_of_at_least_the_design_width_by_800() {
         let png = render("2003", "2010", &rows()).unwrap();
         assert_eq!(png, render("2003", "2010", &rows()).unwrap());
         let (w, h) = png_size(&png);
-        assert!(w >= 1200 && h >= 800, "{w}x{h}");
+        assert!(w >= DESIGN_WIDTH && h >= 800, "{w}x{h}");
     }
 
     #[test]
@@ -314,10 +317,13 @@ mod tests {
 
     #[test]
     fn survives_empty_input_and_odd_values() {
-        assert_eq!(png_size(&render("a", "b", &[]).unwrap()), (1200, HEIGHT));
+        assert_eq!(
+            png_size(&render("a", "b", &[]).unwrap()),
+            (DESIGN_WIDTH, HEIGHT)
+        );
         let mut r = rows();
         r[0].per_10k_a = f64::NAN;
-        r[0].p_value = f64::NAN;
+        r[0].p_adjusted = f64::NAN;
         r[1].per_10k_b = f64::INFINITY;
         r[2].change = "something else".into();
         render("a", "b", &r).unwrap();
@@ -328,8 +334,8 @@ mod tests {
 
     #[test]
     fn p_values_read_well() {
-        assert_eq!(p_text(0.0004), "p < 0.001");
-        assert_eq!(p_text(0.0412), "p = 0.041");
-        assert_eq!(p_text(f64::NAN), "p not available");
+        assert_eq!(p_text(0.0004), "p_adj < 0.001");
+        assert_eq!(p_text(0.0412), "p_adj = 0.041");
+        assert_eq!(p_text(f64::NAN), "p_adj not available");
     }
 }

@@ -14,9 +14,9 @@ const MAX_COLUMNS: usize = 3;
 /// Height of one bar's row.
 const ROW: i32 = 30;
 /// Widest word label before it is shortened.
-const MAX_WORD: u32 = 260;
+const MAX_WORD: u32 = 200;
 /// Width of a panel's plotting area.
-const PLOT: u32 = 320;
+const PLOT: u32 = 240;
 /// Height of a panel's caption (the theme and its change).
 const CAPTION: i32 = 44;
 const X_AXIS: i32 = X_AXIS_SPACE as i32;
@@ -44,8 +44,10 @@ pub fn render(period_a: &str, period_b: &str, themes: &[ThemeWords]) -> Result<V
         .unwrap_or(0)
         + 16;
     let panel_width = label_width + PLOT + value_width + 2 * PAD as u32;
-    let columns = themes.len().clamp(1, MAX_COLUMNS);
-    let grid_rows = themes.len().div_ceil(MAX_COLUMNS).max(1);
+    // As many panels to a row as fit the design width (at least one).
+    let fit = ((DESIGN_WIDTH - 2 * PAD as u32) / panel_width).clamp(1, MAX_COLUMNS as u32);
+    let columns = themes.len().clamp(1, fit as usize);
+    let grid_rows = themes.len().div_ceil(columns).max(1);
     let rows = themes
         .iter()
         .map(|t| t.words.len())
@@ -54,7 +56,7 @@ pub fn render(period_a: &str, period_b: &str, themes: &[ThemeWords]) -> Result<V
         .max(MIN_ROWS) as i32;
     let panel_height = CAPTION + rows * ROW + X_AXIS + 24;
     let top = 150;
-    let width = 1200.max(columns as u32 * panel_width + 2 * PAD as u32);
+    let width = DESIGN_WIDTH.max(columns as u32 * panel_width + 2 * PAD as u32);
     let height = 800.max((top + grid_rows as i32 * panel_height + PAD) as u32);
 
     render_png(width, height, |root| {
@@ -220,7 +222,7 @@ mod tests {
         let png = render("2003", "2010", &two).unwrap();
         assert_eq!(png, render("2003", "2010", &two).unwrap());
         let (w, h) = png_size(&png);
-        assert!(w >= 1200 && h >= 800, "{w}x{h}");
+        assert!(w >= DESIGN_WIDTH && h >= 800, "{w}x{h}");
         let seven: Vec<_> = (0..7).map(|i| theme(&format!("t{i}"), 8)).collect();
         let (_, h7) = png_size(&render("2003", "2010", &seven).unwrap());
         assert!(h7 > h, "{h7} <= {h}");

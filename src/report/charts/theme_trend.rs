@@ -10,7 +10,7 @@ use super::*;
 
 const HEIGHT: u32 = 850;
 /// Narrowest column for one period.
-const MIN_COLUMN: u32 = 110;
+const MIN_COLUMN: u32 = 48;
 /// Widest line of a period label; longer labels take two lines.
 const MAX_PERIOD: u32 = 200;
 const Y_TICKS: usize = 8;
@@ -28,11 +28,11 @@ pub fn render(periods: &[String], series: &[ThemeSeries]) -> Result<Vec<u8>> {
         .max()
         .unwrap_or(0)
         .max(MIN_COLUMN)
-        + 30;
+        + 16;
     let max = max_finite(series.iter().flat_map(|s| s.per_10k.iter().copied()));
     let y_max = if max > 0.0 { max * 1.08 } else { 1.0 };
     let y_space = y_axis_space(&tick(&y_max));
-    let width = 1200.max(periods.len() as u32 * column + y_space + 2 * PAD as u32 + 40);
+    let width = DESIGN_WIDTH.max(periods.len() as u32 * column + y_space + 2 * PAD as u32 + 40);
     let label_lines = period_lines.iter().map(Vec::len).max().unwrap_or(1) as i32;
     let labels_below = 10 + label_lines * line_height(LABEL) + 12;
     let x_space = (labels_below + line_height(LABEL) + 8) as u32;
@@ -135,16 +135,16 @@ mod tests {
     }
 
     #[test]
-    fn renders_a_deterministic_png_of_at_least_1200_by_800() {
+    fn renders_a_deterministic_png_of_at_least_the_design_width_by_800() {
         let png = render(&periods(6), &series()).unwrap();
         assert_eq!(png, render(&periods(6), &series()).unwrap());
         let (w, h) = png_size(&png);
-        assert!(w >= 1200 && h >= 800, "{w}x{h}");
+        assert!(w >= DESIGN_WIDTH && h >= 800, "{w}x{h}");
     }
 
     #[test]
     fn survives_empty_short_and_odd_input() {
-        assert_eq!(png_size(&render(&[], &[]).unwrap()), (1200, HEIGHT));
+        assert_eq!(png_size(&render(&[], &[]).unwrap()), (DESIGN_WIDTH, HEIGHT));
         render(&periods(6), &[]).unwrap();
         render(&periods(3), &series()).unwrap();
         let odd = vec![

@@ -1,6 +1,7 @@
 //! `top_terms.png`: the most frequent terms of each period, one horizontal bar panel per
-//! period side by side (at most six to a row), largest at the top. All panels share one x
-//! scale, so equal bars mean equal rates.
+//! period, as many side by side as fit the design width (two, most often) and further periods
+//! on rows below, largest at the top. All panels share one x scale, so equal bars mean equal
+//! rates.
 
 use anyhow::Result;
 use plotters::prelude::*;
@@ -13,9 +14,9 @@ const MAX_COLUMNS: usize = 6;
 /// Height of one bar's row.
 const ROW: i32 = 32;
 /// Widest word label before it is shortened.
-const MAX_WORD: u32 = 300;
+const MAX_WORD: u32 = 190;
 /// Narrowest plotting area of a panel.
-const MIN_PLOT: u32 = 300;
+const MIN_PLOT: u32 = 130;
 /// Height of a panel's caption (the period).
 const CAPTION: i32 = 44;
 /// Height below the bars for tick labels and the axis description.
@@ -42,8 +43,9 @@ pub fn render(periods: &[PeriodTopTerms]) -> Result<Vec<u8>> {
         .map(|p| label_width(p) + value_width(p) + MIN_PLOT + 2 * PAD as u32)
         .max()
         .unwrap_or(0);
-    let columns = periods.len().clamp(1, MAX_COLUMNS);
-    let grid_rows = periods.len().div_ceil(MAX_COLUMNS).max(1);
+    let fit = ((DESIGN_WIDTH - 2 * PAD as u32) / panel_width.max(1)).clamp(1, MAX_COLUMNS as u32);
+    let columns = periods.len().clamp(1, fit as usize);
+    let grid_rows = periods.len().div_ceil(columns).max(1);
     let rows = periods
         .iter()
         .map(|p| p.terms.len())
@@ -52,7 +54,7 @@ pub fn render(periods: &[PeriodTopTerms]) -> Result<Vec<u8>> {
         .max(1) as i32;
     let panel_height = CAPTION + rows * ROW + X_AXIS + 24;
     let top = 110;
-    let width = 1200.max(columns as u32 * panel_width + 2 * PAD as u32);
+    let width = DESIGN_WIDTH.max(columns as u32 * panel_width + 2 * PAD as u32);
     let height = 800.max((top + grid_rows as i32 * panel_height + PAD) as u32);
 
     render_png(width, height, |root| {
@@ -180,28 +182,29 @@ mod tests {
     }
 
     #[test]
-    fn renders_a_deterministic_png_of_at_least_1200_by_800() {
+    fn renders_a_deterministic_png_of_the_design_width_by_at_least_800() {
         let data = [period("2003", 20), period("2010", 20)];
         let png = render(&data).unwrap();
         assert_eq!(png, render(&data).unwrap());
         let (w, h) = png_size(&png);
-        assert!(w >= 1200 && h >= 800, "{w}x{h}");
+        assert!(w == DESIGN_WIDTH && h >= 800, "{w}x{h}");
     }
 
     #[test]
-    fn grows_with_the_number_of_panels() {
+    fn more_periods_wrap_onto_rows_of_panels_at_the_design_width() {
         let two = png_size(&render(&[period("a", 20), period("b", 20)]).unwrap());
-        let five: Vec<_> = (0..5).map(|i| period(&format!("200{i}"), 20)).collect();
-        let five = png_size(&render(&five).unwrap());
-        assert!(five.0 > two.0 + 1000, "{two:?} {five:?}");
-        let eight: Vec<_> = (0..8).map(|i| period(&format!("200{i}"), 20)).collect();
-        let eight = png_size(&render(&eight).unwrap());
-        assert!(eight.1 > two.1, "a second row of panels: {eight:?}");
+        let ten: Vec<_> = (0..10).map(|i| period(&format!("20{i:02}"), 20)).collect();
+        let ten = png_size(&render(&ten).unwrap());
+        assert_eq!(ten.0, DESIGN_WIDTH, "as wide as two periods' chart");
+        assert!(
+            ten.1 > 3 * two.1,
+            "five rows of two panels: {two:?} {ten:?}"
+        );
     }
 
     #[test]
     fn survives_empty_input_and_odd_values() {
-        assert_eq!(png_size(&render(&[]).unwrap()), (1200, 800));
+        assert_eq!(png_size(&render(&[]).unwrap()), (DESIGN_WIDTH, 800));
         render(&[period("2003", 0), period("2010", 0)]).unwrap();
         render(&[period("2003", 0), period("2010", 3)]).unwrap();
         let mut p = period("2003", 4);
