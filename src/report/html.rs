@@ -202,12 +202,12 @@ fn themes(h: &mut String, s: &Summary, charts: &[(&'static str, Vec<u8>)]) -> Re
         };
         writeln!(
             h,
-            "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:+.2}</td><td>{:.4}</td><td class=\"{class}\">{}</td></tr>",
+            "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:+.2}</td><td>{}</td><td class=\"{class}\">{}</td></tr>",
             esc(&t.theme),
             t.per_10k_a,
             t.per_10k_b,
             t.log_ratio,
-            t.p_value,
+            super::pvalue::short(t.p_value),
             esc(&t.change)
         )?;
     }
@@ -245,13 +245,13 @@ fn key_terms(h: &mut String, c: &Comparison, page: &Page) -> Result<()> {
 fn key_term(h: &mut String, r: &KeyRow) -> Result<()> {
     writeln!(
         h,
-        "<p class=\"term\"><b>{}</b> <span class=\"stat\">G² {:.1} · Log Ratio {:+.2} [{:+.2}, {:+.2}] · p<sub>adj</sub> {:.4} · {} document(s){}</span></p>",
+        "<p class=\"term\"><b>{}</b> <span class=\"stat\">G² {:.1} · Log Ratio {:+.2} [{:+.2}, {:+.2}] · p<sub>adj</sub> {} · {} document(s){}</span></p>",
         esc(&r.word),
         r.g2.abs(),
         r.log_ratio,
         r.log_ratio_low,
         r.log_ratio_high,
-        r.p_adjusted,
+        super::pvalue::short(r.p_adjusted),
         r.docs,
         if r.single_doc { " · <span class=\"warn\">all from one document</span>" } else { "" }
     )?;

@@ -246,12 +246,12 @@ impl Summary {
         for l in &self.theme_shift {
             let _ = writeln!(
                 s,
-                "  {:<16} {:>9.2} {:>9.2} {:>+9.2} {:>9.4}  {}",
+                "  {:<16} {:>9.2} {:>9.2} {:>+9.2} {:>9}  {}",
                 printable(&l.theme),
                 l.per_10k_a,
                 l.per_10k_b,
                 l.log_ratio,
-                l.p_value,
+                super::pvalue::short(l.p_value),
                 l.change
             );
         }

@@ -264,14 +264,12 @@ fn verdict(change: &str) -> (String, RGBColor) {
     }
 }
 
-/// A p-value as people write it: `p < 0.001` when tiny.
+/// A p-value as the tables and the report write it ([`crate::report::pvalue::short`]).
 fn p_text(p: f64) -> String {
-    if !p.is_finite() {
+    if p.is_nan() {
         "p not available".into()
-    } else if p < 0.001 {
-        "p < 0.001".into()
     } else {
-        format!("p = {p:.3}")
+        format!("p = {}", crate::report::pvalue::short(p))
     }
 }
 
@@ -328,7 +326,7 @@ mod tests {
 
     #[test]
     fn p_values_read_well() {
-        assert_eq!(p_text(0.0004), "p < 0.001");
+        assert_eq!(p_text(0.0004), "p = 4.0e-4");
         assert_eq!(p_text(0.0412), "p = 0.041");
         assert_eq!(p_text(f64::NAN), "p not available");
     }
