@@ -42,6 +42,7 @@ pub fn to_csv(df: &DataFrame) -> Result<Vec<u8>> {
 /// Writes a table made in blocks ([`crate::measure::Blocks`]) as one CSV file: the header
 /// row from the first block, then every block's rows in order. The one way tables become
 /// CSV.
+#[cfg(test)]
 pub fn write_table(blocks: crate::measure::Blocks, out: &mut impl std::io::Write) -> Result<()> {
     write_table_and(blocks, out, |_| Ok(()))
 }

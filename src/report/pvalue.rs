@@ -46,6 +46,7 @@ pub fn write_full(out: &mut Vec<u8>, p: f64) {
 }
 
 /// `p` in full by the rule, as a string.
+#[cfg(test)]
 pub fn full(p: f64) -> String {
     let mut out = Vec::new();
     write_full(&mut out, p);

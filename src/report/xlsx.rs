@@ -106,6 +106,14 @@ impl Book {
         // A fixed creation time: the same inputs give the same bytes.
         let created = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_error)?;
         workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
+        // Formats are numbered as first used; sheets are written in parallel, so every format
+        // is numbered here, in a fixed order, for the same bytes whatever the threads.
+        let f = Formats::new();
+        for format in [
+            &f.header, &f.float, &f.ratio, &f.p, &f.date, &f.left, &f.note,
+        ] {
+            workbook.register_format(format);
+        }
         Ok(Book {
             workbook,
             rows: rows.max(3),
@@ -496,6 +504,29 @@ mod tests {
             "{}",
             cut[0]
         );
+    }
+
+    #[test]
+    fn sheets_filled_in_any_order_give_the_same_bytes() {
+        let write = |reverse: bool| {
+            let scratch = tempfile::tempdir().unwrap();
+            let mut book = Book::new(scratch.path(), EXCEL_ROWS).unwrap();
+            let mut a = book.sheet("kwic.csv").unwrap();
+            let mut b = book.sheet("keyness.csv").unwrap();
+            let kwic = df!("left" => ["a b"], "match" => ["c"]).unwrap();
+            let key = df!("p_value" => [0.5], "dp" => [0.25], "date" => ["2003-01-02"]).unwrap();
+            if reverse {
+                b.add(&key).unwrap();
+                a.add(&kwic).unwrap();
+            } else {
+                a.add(&kwic).unwrap();
+                b.add(&key).unwrap();
+            }
+            let mut bytes = Vec::new();
+            book.finish(vec![a, b], &mut bytes).unwrap();
+            bytes
+        };
+        assert_eq!(write(false), write(true));
     }
 
     #[test]
