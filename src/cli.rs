@@ -99,6 +99,16 @@ pub struct AnalyseArgs {
     /// for the concordance lines of the key terms).
     #[arg(long)]
     pub no_report: bool,
+
+    /// Do not write tables.xlsx (every table as a sheet of one workbook, for spreadsheets).
+    #[arg(long)]
+    pub no_xlsx: bool,
+
+    /// Start each CSV with a UTF-8 byte-order mark, so that Excel reads it as UTF-8 when it
+    /// is double-clicked (some programs then read the mark as part of the first column's
+    /// name; tables.xlsx needs neither).
+    #[arg(long)]
+    pub csv_bom: bool,
 }
 
 /// How documents are found and read: the flags `analyse` and `kwic` share.

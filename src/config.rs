@@ -88,6 +88,10 @@ pub struct Config {
     pub search_undated: bool,
     /// Write report.html.
     pub report: bool,
+    /// Write tables.xlsx (`--no-xlsx` leaves it out).
+    pub xlsx: bool,
+    /// `--csv-bom`: each CSV starts with a UTF-8 byte-order mark.
+    pub csv_bom: bool,
     /// `kwic`: what to look for and where the lines go.
     pub kwic: Option<Kwic>,
     /// When `--ngrams` was not given: the input size (bytes) above which phrases are not
@@ -126,6 +130,8 @@ impl Config {
         config.min_count = args.min_count.max(1);
         config.strict = args.strict;
         config.report = !args.no_report;
+        config.xlsx = !args.no_xlsx;
+        config.csv_bom = args.csv_bom;
         config.phrases_up_to = args.ngrams.is_none().then_some(PHRASES_BY_DEFAULT_UP_TO);
         config.count = CountOptions {
             max_n: parse_ngrams(args.ngrams.as_deref().unwrap_or("1-2"))?,
@@ -215,6 +221,8 @@ impl Config {
             force: false,
             search_undated: false,
             report: false,
+            xlsx: false,
+            csv_bom: false,
             kwic: None,
             phrases_up_to: None,
             count: CountOptions::default(),

@@ -164,7 +164,7 @@ fn outputs_are_identical_whatever_the_thread_count() {
     }
     assert_eq!(
         compared,
-        9 + 5 + 1 + 1,
-        "nine tables, five charts, report.html and the .themeshift-output marker"
+        9 + 5 + 1 + 1 + 1,
+        "nine tables, five charts, report.html, tables.xlsx and the .themeshift-output marker"
     );
 }

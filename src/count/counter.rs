@@ -98,12 +98,7 @@ fn empty_themes(matcher: &Matcher) -> Vec<ThemeCount> {
 /// Writes into `matched` the words of `hit` as written (`word` of each token's place, with its
 /// case), joined as in the text: by the hyphen where one joined them (so `top-down` and
 /// `top down` are told apart), else by a space.
-fn matched_text<'w>(
-    matched: &mut String,
-    part: &Part,
-    hit: Hit,
-    word: impl Fn(usize) -> &'w str,
-) {
+fn matched_text<'w>(matched: &mut String, part: &Part, hit: Hit, word: impl Fn(usize) -> &'w str) {
     matched.clear();
     for i in hit.start..hit.start + hit.len {
         if i > hit.start {

@@ -74,9 +74,14 @@ fn stages(config: &Config) -> Result<Summary> {
     clock.lap(|c| &mut c.measure);
     let charts = measure::charts(&tables, &plan)?;
     clock.lap(|c| &mut c.charts);
-    crate::report::write_tables(&tables, &charts, &staging)?;
+    let table_files = crate::report::TableFiles {
+        csv_bom: config.csv_bom,
+        xlsx_rows: config.xlsx.then_some(crate::report::xlsx::EXCEL_ROWS),
+    };
+    let cut = crate::report::write_tables(&tables, &charts, &staging, table_files)?;
     clock.lap(|c| &mut c.write);
     let mut summary = summary::build(config, &read, warnings, &plan, &tables, &phrases)?;
+    summary.notes.extend(cut);
     let key_terms = report_pass::KeyTerms::of(&tables, &plan, &resolved.first_docs, config)?;
     let facts = manifest::CountFacts::of(&resolved.counts, &plan);
     let files = tables.names();

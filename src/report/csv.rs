@@ -1,14 +1,14 @@
-//! Tables to CSV bytes for spreadsheets: UTF-8, one header row, RFC 4180 quoting, fixed
-//! decimals (never scientific notation), empty cells for missing values, and text cells that a
-//! spreadsheet would run as a formula neutralised with a leading `'`.
+//! Tables to CSV bytes for programs and spreadsheets: UTF-8, one header row, RFC 4180
+//! quoting, fixed decimals (never scientific notation) but for p-values, which follow
+//! [`super::pvalue`] (in full, scientific below 0.001, never `0`), empty cells for missing
+//! values, and text cells that a spreadsheet would run as a formula neutralised with a
+//! leading `'`.
 
 use anyhow::Result;
 use polars::prelude::*;
 
 /// Decimals for rates, G² and Log Ratio.
 const DECIMALS: usize = 4;
-/// Decimals for p-values, which are often small; `0.000000` reads as p < 0.0000005.
-const P_DECIMALS: usize = 6;
 
 /// Characters that make a spreadsheet treat a cell as a formula (or hide its start).
 fn is_formula_start(c: char) -> bool {
@@ -42,10 +42,23 @@ pub fn to_csv(df: &DataFrame) -> Result<Vec<u8>> {
 /// Writes a table made in blocks ([`crate::measure::Blocks`]) as one CSV file: the header
 /// row from the first block, then every block's rows in order. The one way tables become
 /// CSV.
+#[cfg(test)]
 pub fn write_table(blocks: crate::measure::Blocks, out: &mut impl std::io::Write) -> Result<()> {
+    write_table_and(blocks, out, |_| Ok(()))
+}
+
+/// [`write_table`], handing each block to `also` once its rows are written (tables.xlsx is
+/// written from the same blocks, so the long tables are made once).
+pub fn write_table_and(
+    blocks: crate::measure::Blocks,
+    out: &mut impl std::io::Write,
+    mut also: impl FnMut(&DataFrame) -> Result<()>,
+) -> Result<()> {
     let mut header = true;
     for block in blocks {
-        write_csv(&block?, out, header)?;
+        let block = block?;
+        write_csv(&block, out, header)?;
+        also(&block)?;
         header = false;
     }
     Ok(())
@@ -86,13 +99,14 @@ enum Cells<'a> {
     Text(Box<dyn Iterator<Item = Option<&'a str>> + 'a>),
     Unsigned(Box<dyn Iterator<Item = Option<u64>> + 'a>),
     Signed(Box<dyn Iterator<Item = Option<i64>> + 'a>),
-    Float(Box<dyn Iterator<Item = Option<f64>> + 'a>, usize),
+    Float(Box<dyn Iterator<Item = Option<f64>> + 'a>),
+    PValue(Box<dyn Iterator<Item = Option<f64>> + 'a>),
     Bool(Box<dyn Iterator<Item = Option<bool>> + 'a>),
 }
 
 /// The rows of `df` as CSV lines: text neutralised and quoted where needed, whole numbers as
-/// they are, booleans as `true`/`false`, floats with [`DECIMALS`] ([`P_DECIMALS`] for
-/// p-values) by [`fixed`], missing cells empty.
+/// they are, booleans as `true`/`false`, floats with [`DECIMALS`] by [`fixed`] and p-values
+/// by [`super::pvalue::write_full`], missing cells empty.
 fn format_rows(df: &DataFrame) -> Result<Vec<u8>> {
     let mut casts = Vec::new();
     for c in df.columns() {
@@ -120,14 +134,8 @@ fn format_rows(df: &DataFrame) -> Result<Vec<u8>> {
             DataType::UInt64 => Cells::Unsigned(Box::new(c.u64()?.iter())),
             DataType::Int64 => Cells::Signed(Box::new(c.i64()?.iter())),
             DataType::Boolean => Cells::Bool(Box::new(c.bool()?.iter())),
-            _ => {
-                let decimals = if is_p_column(name) {
-                    P_DECIMALS
-                } else {
-                    DECIMALS
-                };
-                Cells::Float(Box::new(c.f64()?.iter()), decimals)
-            }
+            _ if super::pvalue::is_p_column(name) => Cells::PValue(Box::new(c.f64()?.iter())),
+            _ => Cells::Float(Box::new(c.f64()?.iter())),
         });
     }
     let mut text = Vec::with_capacity(df.height() * 16 * df.width().max(1));
@@ -158,9 +166,14 @@ fn format_rows(df: &DataFrame) -> Result<Vec<u8>> {
                         text.extend_from_slice(if x { b"true" } else { b"false" });
                     }
                 }
-                Cells::Float(v, decimals) => {
+                Cells::Float(v) => {
                     if let Some(x) = v.next().flatten() {
-                        fixed(&mut text, x, *decimals);
+                        fixed(&mut text, x, DECIMALS);
+                    }
+                }
+                Cells::PValue(v) => {
+                    if let Some(x) = v.next().flatten() {
+                        super::pvalue::write_full(&mut text, x);
                     }
                 }
             }
@@ -185,11 +198,6 @@ fn push_text(out: &mut Vec<u8>, s: &str) {
     } else {
         out.extend_from_slice(s.as_bytes());
     }
-}
-
-/// p-value columns, written with more decimals than the other numbers.
-fn is_p_column(name: &str) -> bool {
-    name.ends_with("p_value") || name.ends_with("p_adjusted") || name.starts_with("p_doc")
 }
 
 /// Appends `x` with exactly `decimals` digits after the point, as `format!("{x:.decimals$}")`
@@ -288,12 +296,12 @@ mod tests {
                         .map(|v| v.map(|s| neutralise(s).into_owned()))
                         .collect::<Vec<_>>(),
                 ),
-                DataType::Float64 if is_p_column(&name) => Column::new(
+                DataType::Float64 if crate::report::pvalue::is_p_column(&name) => Column::new(
                     name,
                     c.f64()
                         .unwrap()
                         .iter()
-                        .map(|v| v.map(|x| format!("{x:.P_DECIMALS$}")))
+                        .map(|v| v.map(crate::report::pvalue::full))
                         .collect::<Vec<_>>(),
                 ),
                 _ => c.clone(),
@@ -373,9 +381,9 @@ mod tests {
         assert_eq!(
             text,
             "title,per_10k,p_value,count\n\
-             \"'=HYPERLINK(\"\"x\"\")\",0.0000,0.000000,1\n\
-             \"Centralism, \"\"again\"\"\",123456789.5000,0.049990,2\n\
-             ,2.0000,1.000000,3\n"
+             \"'=HYPERLINK(\"\"x\"\")\",0.0000,1.5e-9,1\n\
+             \"Centralism, \"\"again\"\"\",123456789.5000,0.04999,2\n\
+             ,2.0000,1.0,3\n"
         );
     }
 
@@ -397,11 +405,14 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), rows + 1);
         assert_eq!(lines.iter().filter(|l| l.starts_with("title")).count(), 1);
-        assert_eq!(lines[1], "t0,0.000000");
-        assert_eq!(lines[CHUNK_ROWS + 8], "'=1+1,0.500069");
+        assert_eq!(lines[1], "t0,2.2250738585072014e-308");
+        assert_eq!(
+            lines[CHUNK_ROWS + 8],
+            format!("'=1+1,{}", (CHUNK_ROWS + 7) as f64 / rows as f64)
+        );
         assert_eq!(
             lines[rows],
-            format!("t{},{:.6}", rows - 1, (rows - 1) as f64 / rows as f64)
+            format!("t{},{}", rows - 1, (rows - 1) as f64 / rows as f64)
         );
     }
 

@@ -434,9 +434,7 @@ fn alt_text(name: &str, s: &Summary) -> String {
 
 /// An adjusted p-value in a table cell, as the charts write it: `< 0.001` when tiny.
 fn p_cell(p: f64) -> String {
-    crate::report::charts::theme_shift::p_text(p)
-        .replace("p_adj ", "")
-        .replace("= ", "")
+    crate::report::pvalue::short(p)
 }
 
 #[cfg(test)]
@@ -504,7 +502,12 @@ mod tests {
         // Linked to its file, described in words, not named.
         assert!(html.contains("<a href=\"charts/keyness.png\"><img alt=\"Bar chart of the key terms of 2010 against 2003"));
         // Both periods have one document.
-        assert!(html.contains("only the token-level test (G2) is possible in comparisons with 2003 (1 document)"), "{html}");
+        assert!(
+            html.contains(
+                "only the token-level test (G2) is possible in comparisons with 2003 (1 document)"
+            ),
+            "{html}"
+        );
         assert!(html.contains("<th scope=\"col\">change</th>"));
         assert!(html.contains("<th scope=\"row\">&lt;script&gt;</th><td class=\"rose\">rose</td>"));
         assert!(html.contains("<a href=\"keyness.csv\">"));

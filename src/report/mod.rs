@@ -1,6 +1,7 @@
-//! Reports: CSV tables ([`csv`]), PNG charts ([`charts`], fed by [`figures`]), the run manifest
-//! ([`manifest`]) and the terminal summary ([`summary`]), all written through [`output`] so a
-//! run replaces the previous results whole or not at all.
+//! Reports: CSV tables ([`csv`]) and the same tables as one workbook ([`xlsx`]), PNG charts
+//! ([`charts`], fed by [`figures`]), the run manifest ([`manifest`]) and the terminal summary
+//! ([`summary`]), all written through [`output`] so a run replaces the previous results whole
+//! or not at all; p-values everywhere by [`pvalue`].
 
 pub mod charts;
 pub mod claim;
@@ -11,25 +12,73 @@ pub mod html;
 pub mod manifest;
 pub mod output;
 pub mod progress;
+pub mod pvalue;
 pub mod summary;
+pub mod xlsx;
 
 pub use concordance::kwic_text;
 
-/// Writes every table of `tables` as CSV and every chart of `charts` into `staging`, the
-/// tables side by side (each made a block at a time as it is written).
+/// How the tables are written.
+#[derive(Debug, Clone, Copy)]
+pub struct TableFiles {
+    /// `--csv-bom`: each CSV starts with a UTF-8 byte-order mark.
+    pub csv_bom: bool,
+    /// Rows a sheet of tables.xlsx may hold ([`xlsx::EXCEL_ROWS`]); `None` with `--no-xlsx`.
+    pub xlsx_rows: Option<u32>,
+}
+
+/// Writes every table of `tables` as CSV (and, unless `--no-xlsx`, as a sheet of
+/// tables.xlsx, from the same blocks) and every chart of `charts` into `staging`, the tables
+/// side by side (each made a block at a time as it is written). Returns a line for each
+/// table too long for its sheet, for the summary.
 pub fn write_tables(
     tables: &crate::measure::Tables,
     charts: &[(&'static str, Vec<u8>)],
     staging: &output::Staging,
-) -> Result<()> {
+    files: TableFiles,
+) -> Result<Vec<String>> {
     use rayon::prelude::*;
-    tables.names().par_iter().try_for_each(|name| {
-        staging.write_with(name, |out| csv::write_table(tables.blocks(name), out))
-    })?;
+    use std::io::Write as _;
+    let names = tables.names();
+    let mut book = files
+        .xlsx_rows
+        .map(|rows| xlsx::Book::new(staging.scratch(), rows))
+        .transpose()?;
+    let sheets = match &mut book {
+        Some(book) => names
+            .iter()
+            .map(|name| book.sheet(name).map(Some))
+            .collect::<Result<Vec<_>>>()?,
+        None => names.iter().map(|_| None).collect(),
+    };
+    let sheets = names
+        .par_iter()
+        .zip(sheets)
+        .map(|(name, mut sheet)| {
+            staging.write_with(name, |out| {
+                if files.csv_bom {
+                    out.write_all("\u{feff}".as_bytes())?;
+                }
+                csv::write_table_and(tables.blocks(name), out, |block| match &mut sheet {
+                    Some(sheet) => sheet.add(block),
+                    None => Ok(()),
+                })
+            })?;
+            Ok(sheet)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut cut = Vec::new();
+    if let Some(book) = book {
+        let sheets = sheets.into_iter().flatten().collect();
+        staging.write_with("tables.xlsx", |out| {
+            cut = book.finish(sheets, out)?;
+            Ok(())
+        })?;
+    }
     for (name, png) in charts {
         staging.write(&format!("charts/{name}"), png)?;
     }
-    Ok(())
+    Ok(cut)
 }
 
 use anyhow::Result;

@@ -250,6 +250,11 @@ impl Staging {
         self.write_with(name, |out| Ok(out.write_all(bytes)?))
     }
 
+    /// The staging folder, for temporary files of a write (which must be gone by the commit).
+    pub fn scratch(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// Creates `name` (a `/`-separated path inside the output folder) and lets `fill` write
     /// it through a buffer, so a large file need not be held in memory first. Files may be
     /// written from several threads at once.

@@ -284,12 +284,12 @@ impl Summary {
         for l in &self.theme_shift {
             let _ = writeln!(
                 s,
-                "  {:<16} {:>9.2} {:>9.2} {:>+9.2} {:>9.4}  {} ({})",
+                "  {:<16} {:>9.2} {:>9.2} {:>+9.2} {:>9}  {} ({})",
                 printable(&l.theme),
                 l.per_10k_a,
                 l.per_10k_b,
                 l.log_ratio,
-                l.p_adjusted,
+                super::pvalue::short(l.p_adjusted),
                 l.change,
                 l.evidence
             );

@@ -266,15 +266,13 @@ fn verdict(change: &str) -> (String, RGBColor) {
     }
 }
 
-/// An adjusted p-value as people write it, `p_adj < 0.001` when tiny: the chart and the
-/// report's table say it alike.
+/// An adjusted p-value as the tables and the report write it ([`crate::report::pvalue::short`]),
+/// named: the chart and the report's table say it alike.
 pub fn p_text(p: f64) -> String {
-    if !p.is_finite() {
+    if p.is_nan() {
         "p_adj not available".into()
-    } else if p < 0.001 {
-        "p_adj < 0.001".into()
     } else {
-        format!("p_adj = {p:.3}")
+        format!("p_adj = {}", crate::report::pvalue::short(p))
     }
 }
 
@@ -334,7 +332,7 @@ mod tests {
 
     #[test]
     fn p_values_read_well() {
-        assert_eq!(p_text(0.0004), "p_adj < 0.001");
+        assert_eq!(p_text(0.0004), "p_adj = 4.0e-4");
         assert_eq!(p_text(0.0412), "p_adj = 0.041");
         assert_eq!(p_text(f64::NAN), "p_adj not available");
     }
