@@ -1,16 +1,19 @@
 //! Criterion benchmarks of the hot paths users wait for: tokenising and stemming, counting a
-//! document (with theme matching), theme matching alone, and a whole `analyse` run on a
-//! generated corpus. Each asserts on what it produced, so a broken stage cannot look fast.
+//! document (with theme matching), counting many short documents over a growing vocabulary
+//! (the realistic corpus: its word look-ups miss the caches), theme matching alone, and a
+//! whole `analyse` run on a generated corpus. Each asserts on what it produced, so a broken stage cannot look fast.
 //!
 //!     cargo bench --bench pipeline
 
 #[path = "support/corpus.rs"]
 mod corpus;
+#[path = "support/realistic.rs"]
+mod realistic;
 
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use themeshift::internals::count_document;
+use themeshift::internals::{count_document, CountOptions, Counter};
 use themeshift::internals::{stem, Stemmer, Stopwords, Tokeniser};
 use themeshift::internals::{Lexicon, Matcher};
 
@@ -89,6 +92,38 @@ fn count(c: &mut Criterion) {
             assert_eq!(size.tokens, 19_796);
             assert!(counts.themes.iter().any(|th| th.hits > 0));
             counts
+        })
+    });
+    group.finish();
+    realistic_documents(c);
+}
+
+/// One counter over the first 5 MB of the realistic corpus (about 2,500 short documents and
+/// 40,000 distinct words), as one thread of a run counts them: the cost per token of a
+/// vocabulary that keeps growing, and per document of closing each one.
+fn realistic_documents(c: &mut Criterion) {
+    let (t, lexicon, _) = setup();
+    let matcher = Matcher::new(&lexicon);
+    let mut g = realistic::Generator::new(realistic::Spec::default());
+    let mut docs = Vec::new();
+    let mut bytes = 0;
+    while bytes < 5_000_000 {
+        let doc = g.document();
+        bytes += doc.body.len();
+        docs.push((doc.year.to_string(), doc.body));
+    }
+    let mut group = c.benchmark_group("count");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("counter/realistic-5MB", |b| {
+        b.iter(|| {
+            let mut counter = Counter::new(&t, &matcher, CountOptions::default());
+            let mut tokens = 0;
+            for (year, body) in &docs {
+                tokens += counter.add("d", Some(year), body).tokens;
+            }
+            assert!(tokens > 500_000, "{tokens} tokens");
+            counter.finish()
         })
     });
     group.finish();

@@ -2,7 +2,7 @@
 //! tests (`tests/properties.rs`) reach into, named here so that everything else can stay
 //! private to the crate.
 
-pub use crate::count::{count_document, Counts};
+pub use crate::count::{count_document, CountOptions, Counter, Counts};
 pub use crate::ingest::date;
 pub use crate::lexicon::{Lexicon, Matcher};
 pub use crate::measure::stats;

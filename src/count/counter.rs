@@ -173,6 +173,8 @@ pub struct Counter<'a> {
 }
 
 impl<'a> Counter<'a> {
+    /// A counter with an empty vocabulary, splitting words with `tokeniser` and finding theme
+    /// hits with `matcher`.
     pub fn new(tokeniser: &'a Tokeniser, matcher: &'a Matcher<'a>, options: CountOptions) -> Self {
         Counter {
             tokeniser,

@@ -22,6 +22,7 @@ mod kwic;
 mod log;
 mod phrases;
 mod resolve;
+mod short_ids;
 mod vocab;
 
 pub use counter::{CountOptions, Counter, DocSize, Tally};
