@@ -101,8 +101,14 @@ pub struct AnalyseArgs {
     pub no_report: bool,
 
     /// Do not write tables.xlsx (every table as a sheet of one workbook, for spreadsheets).
-    #[arg(long)]
+    /// Default: written for an input of up to 100 MB, left out above that (its long sheets
+    /// then take longer to write than the rest of the run), which the summary says.
+    #[arg(long, conflicts_with = "xlsx")]
     pub no_xlsx: bool,
+
+    /// Write tables.xlsx whatever the input's size.
+    #[arg(long)]
+    pub xlsx: bool,
 
     /// Start each CSV with a UTF-8 byte-order mark, so that Excel reads it as UTF-8 when it
     /// is double-clicked (some programs then read the mark as part of the first column's

@@ -19,6 +19,12 @@ use crate::tokenise::stem;
 /// phrases are asked for.
 pub const PHRASES_BY_DEFAULT_UP_TO: u64 = 100_000_000;
 
+/// Input size up to which tables.xlsx is written when neither `--xlsx` nor `--no-xlsx` is
+/// given: the workbook's long sheets (a row per term and period) are compressed as they are
+/// written, which above this size takes longer than the rest of the run together
+/// (BENCHMARKS.md has the figure); the CSVs hold every table whatever the size.
+pub const XLSX_BY_DEFAULT_UP_TO: u64 = 100_000_000;
+
 /// Most worker threads `--threads` may ask for (and the default, one per core, is held to):
 /// idle workers of the pool look for work by visiting one another, which grows with the
 /// square of their number, and in the thousands the system refuses to start them.
@@ -88,8 +94,9 @@ pub struct Config {
     pub search_undated: bool,
     /// Write report.html.
     pub report: bool,
-    /// Write tables.xlsx (`--no-xlsx` leaves it out).
-    pub xlsx: bool,
+    /// Write tables.xlsx: `Some(true)` with `--xlsx`, `Some(false)` with `--no-xlsx`, `None`
+    /// when the input's size decides ([`XLSX_BY_DEFAULT_UP_TO`]).
+    pub xlsx: Option<bool>,
     /// `--csv-bom`: each CSV starts with a UTF-8 byte-order mark.
     pub csv_bom: bool,
     /// `kwic`: what to look for and where the lines go.
@@ -130,7 +137,11 @@ impl Config {
         config.min_count = args.min_count.max(1);
         config.strict = args.strict;
         config.report = !args.no_report;
-        config.xlsx = !args.no_xlsx;
+        config.xlsx = match (args.xlsx, args.no_xlsx) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        };
         config.csv_bom = args.csv_bom;
         config.phrases_up_to = args.ngrams.is_none().then_some(PHRASES_BY_DEFAULT_UP_TO);
         config.count = CountOptions {
@@ -221,7 +232,7 @@ impl Config {
             force: false,
             search_undated: false,
             report: false,
-            xlsx: false,
+            xlsx: Some(false),
             csv_bom: false,
             kwic: None,
             phrases_up_to: None,

@@ -74,14 +74,16 @@ fn stages(config: &Config) -> Result<Summary> {
     clock.lap(|c| &mut c.measure);
     let charts = measure::charts(&tables, &plan)?;
     clock.lap(|c| &mut c.charts);
+    let (xlsx, xlsx_note) = xlsx_by_size(config.xlsx, read.total_bytes);
     let table_files = crate::report::TableFiles {
         csv_bom: config.csv_bom,
-        xlsx_rows: config.xlsx.then_some(crate::report::xlsx::EXCEL_ROWS),
+        xlsx_rows: xlsx.then_some(crate::report::xlsx::EXCEL_ROWS),
     };
     let cut = crate::report::write_tables(&tables, &charts, &staging, table_files)?;
     clock.lap(|c| &mut c.write);
     let mut summary = summary::build(config, &read, warnings, &plan, &tables, &phrases)?;
     summary.notes.extend(cut);
+    summary.notes.extend(xlsx_note);
     let key_terms = report_pass::KeyTerms::of(&tables, &plan, &resolved.first_docs, config)?;
     let facts = manifest::CountFacts::of(&resolved.counts, &plan);
     let files = tables.names();
@@ -111,4 +113,23 @@ fn stages(config: &Config) -> Result<Summary> {
     summary.files = staging.commit()?;
     summary::timings(&mut summary, &read, &clock);
     Ok(summary)
+}
+
+/// Whether to write tables.xlsx: as asked, or by the input's size (`bytes` read) when not,
+/// with the note that says it was left out.
+fn xlsx_by_size(asked: Option<bool>, bytes: u64) -> (bool, Option<String>) {
+    let limit = crate::config::XLSX_BY_DEFAULT_UP_TO;
+    match asked {
+        Some(write) => (write, None),
+        None if bytes <= limit => (true, None),
+        None => (
+            false,
+            Some(format!(
+                "tables.xlsx was not written: the input holds more than {:.0} MB, up to which \
+                 it is written by default (its long sheets take longer to write than the rest \
+                 of the run); the CSVs hold every table; pass --xlsx to write it",
+                limit as f64 / 1e6
+            )),
+        ),
+    }
 }

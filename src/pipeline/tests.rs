@@ -292,3 +292,15 @@ fn a_corpus_counted_in_parts_and_merged_gives_the_tables_of_the_whole() {
         std::fs::remove_dir_all(&output).unwrap();
     }
 }
+
+#[test]
+fn tables_xlsx_is_written_as_asked_or_for_an_input_of_up_to_100_mb() {
+    use super::xlsx_by_size;
+    let limit = crate::config::XLSX_BY_DEFAULT_UP_TO;
+    assert_eq!(xlsx_by_size(None, limit), (true, None));
+    let (write, note) = xlsx_by_size(None, limit + 1);
+    assert!(!write);
+    assert!(note.unwrap().contains("pass --xlsx"));
+    assert_eq!(xlsx_by_size(Some(true), limit + 1), (true, None));
+    assert_eq!(xlsx_by_size(Some(false), 10), (false, None));
+}

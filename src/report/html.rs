@@ -432,7 +432,8 @@ fn alt_text(name: &str, s: &Summary) -> String {
     }
 }
 
-/// An adjusted p-value in a table cell, as the charts write it: `< 0.001` when tiny.
+/// An adjusted p-value in a table cell, as the charts and tables write it
+/// ([`crate::report::pvalue::short`]).
 fn p_cell(p: f64) -> String {
     crate::report::pvalue::short(p)
 }
@@ -451,6 +452,10 @@ mod tests {
                 a: "2003".into(),
                 b: "2010".into(),
             }),
+            comparisons: vec![Comparison {
+                a: "2003".into(),
+                b: "2010".into(),
+            }],
             theme_shift: vec![ShiftLine {
                 evidence: crate::measure::by_document::WORDS_ONLY.into(),
                 theme: "<script>".into(),
