@@ -74,14 +74,15 @@ fn each_pattern_matches_only_what_it_says_and_theme_terms_names_it() {
             ("top-down", "1", "top-down"),
         ])
     );
-    // "=compat" is that word alone; "=nhs trust*" an exact word, then a prefix. (A cell
+    // "=compat" is that word alone; "=nhs trust*" an exact word, then a prefix; the words as
+    // the text writes them. (A cell
     // starting with = is written after a ', as every cell a spreadsheet would run.)
     assert_eq!(
         terms_of(&out, "technical"),
         owned(&[
-            ("compat", "1", "'=compat"),
-            ("nhs trustees", "1", "'=nhs trust*"),
-            ("nhs trusts", "1", "'=nhs trust*"),
+            ("Compat", "1", "'=compat"),
+            ("NHS trustees", "1", "'=nhs trust*"),
+            ("NHS trusts", "1", "'=nhs trust*"),
         ])
     );
     // The two commissions are excluded; the commissioners are kept.
