@@ -272,7 +272,7 @@ impl Summary {
         }
         let _ = writeln!(
             s,
-            "\nTheme shift {} -> {} (per 10,000 words):\n  {:<16} {:>9} {:>9} {:>9} {:>9}  change (evidence)",
+            "\nTheme shift {} -> {} (per 10,000 words):\n  {:<16} {:>9} {:>9} {:>9} {:>9}  change; evidence",
             printable(&cmp.a),
             printable(&cmp.b),
             "theme",
@@ -284,7 +284,7 @@ impl Summary {
         for l in &self.theme_shift {
             let _ = writeln!(
                 s,
-                "  {:<16} {:>9.2} {:>9.2} {:>+9.2} {:>9}  {} ({})",
+                "  {:<16} {:>9.2} {:>9.2} {:>+9.2} {:>9}  {}; {}",
                 printable(&l.theme),
                 l.per_10k_a,
                 l.per_10k_b,
