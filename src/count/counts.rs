@@ -104,7 +104,7 @@ impl ThemeCount {
 }
 
 /// Adds `from`'s themes into `into`, theme by theme (lexicon order).
-pub(crate) fn add_themes(into: &mut Vec<ThemeCount>, from: &[ThemeCount]) {
+fn add_themes(into: &mut Vec<ThemeCount>, from: &[ThemeCount]) {
     if into.len() < from.len() {
         into.resize_with(from.len(), ThemeCount::default);
     }
@@ -152,15 +152,33 @@ pub struct PeriodCounts {
 }
 
 impl PeriodCounts {
-    /// Adds the period's counts from other documents.
-    fn merge(&mut self, other: PeriodCounts) {
-        self.docs += other.docs;
-        self.tokens += other.tokens;
-        self.min_doc_tokens = match (self.min_doc_tokens, other.min_doc_tokens) {
+    /// Adds the plain sums of other documents of the period: their number, their words, the
+    /// fewest words in one of them, and their theme hits. What merging counts and gathering
+    /// the counters' tallies share.
+    pub(crate) fn add_sums(
+        &mut self,
+        docs: u64,
+        tokens: u64,
+        min_doc_tokens: Option<u64>,
+        themes: &[ThemeCount],
+    ) {
+        self.docs += docs;
+        self.tokens += tokens;
+        self.min_doc_tokens = match (self.min_doc_tokens, min_doc_tokens) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        add_themes(&mut self.themes, &other.themes);
+        add_themes(&mut self.themes, themes);
+    }
+
+    /// Adds the period's counts from other documents.
+    fn merge(&mut self, other: PeriodCounts) {
+        self.add_sums(
+            other.docs,
+            other.tokens,
+            other.min_doc_tokens,
+            &other.themes,
+        );
         self.theme_docs = merge_theme_docs(std::mem::take(&mut self.theme_docs), other.theme_docs);
         self.terms = std::mem::take(&mut self.terms).merge(other.terms);
     }

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::counter::{PeriodTally, Tally};
-use super::counts::{add_themes, Counts, PeriodCounts, TermCount};
+use super::counts::{Counts, PeriodCounts, TermCount};
 use super::dispersion::{DocTerms, Segment, Slots};
 use super::first_docs::{FirstDocs, FIRST_DOCS};
 use super::forms::PhraseForms;
@@ -229,13 +229,7 @@ pub(crate) fn resolve(
 /// words in a document, theme hits and each document's theme rows.
 fn add_parts(period: &mut PeriodCounts, parts: &[(usize, &PeriodTally)]) {
     for (_, part) in parts {
-        period.docs += part.docs;
-        period.tokens += part.tokens;
-        period.min_doc_tokens = match (period.min_doc_tokens, part.min_doc_tokens) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        add_themes(&mut period.themes, &part.themes);
+        period.add_sums(part.docs, part.tokens, part.min_doc_tokens, &part.themes);
         period.theme_docs.extend_from_slice(&part.theme_docs);
     }
     // Sorted, so the rows do not depend on which counter counted which document.

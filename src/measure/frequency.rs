@@ -254,14 +254,7 @@ mod tests {
     #[test]
     fn long_table_rates_and_order() {
         let df = term_frequencies(&corpus(), &labels()).unwrap();
-        let terms: Vec<_> = df
-            .column("term")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap_or_default())
-            .collect();
+        let terms = crate::measure::texts(&df, "term");
         assert_eq!(terms, ["centr", "pct", "commiss", "pct"]);
         let rate: Vec<_> = df
             .column("per_10k")
@@ -271,14 +264,7 @@ mod tests {
             .into_no_null_iter()
             .collect();
         assert_eq!(rate, [80.0, 50.0, 200.0, 100.0]);
-        let words: Vec<_> = df
-            .column("word")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap_or_default())
-            .collect();
+        let words = crate::measure::texts(&df, "word");
         assert_eq!(words, ["centre", "pcts", "commissioning", "pcts"]);
     }
 
@@ -346,14 +332,7 @@ mod tests {
                 "per_10k_2010"
             ]
         );
-        let terms: Vec<_> = df
-            .column("term")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap_or_default())
-            .collect();
+        let terms = crate::measure::texts(&df, "term");
         assert_eq!(terms, ["commiss", "pct", "centr"]);
         let c2003: Vec<_> = df
             .column("count_2003")

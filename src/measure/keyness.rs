@@ -244,14 +244,7 @@ mod tests {
             b: "B".into(),
         };
         let df = keyness(&counts, &labels, &cmp, 2, &Prior::new(&counts)).unwrap();
-        let terms: Vec<_> = df
-            .column("term")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap_or_default())
-            .collect();
+        let terms = crate::measure::texts(&df, "term");
         assert_eq!(
             terms,
             ["new", "x", "y"],

@@ -252,6 +252,18 @@ pub fn labels(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String, Strin
     labels
 }
 
+/// A text column's cells, missing ones as empty: what the measures' tests read back.
+#[cfg(test)]
+pub(crate) fn texts(df: &DataFrame, name: &str) -> Vec<String> {
+    df.column(name)
+        .expect("the column exists")
+        .str()
+        .expect("a text column")
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect()
+}
+
 /// Adds `n`, the number of words in each term (1 for a word, 2 for a two-word phrase...),
 /// right after the `term` column.
 pub(crate) fn with_n(mut df: DataFrame) -> PolarsResult<DataFrame> {

@@ -337,14 +337,7 @@ mod tests {
             b: "2010".into(),
         }];
         let df = theme_shift(&counts, &lexicon, &cmp).unwrap();
-        let themes: Vec<_> = df
-            .column("theme")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap_or_default())
-            .collect();
+        let themes = crate::measure::texts(&df, "theme");
         assert_eq!(themes, ["zeta", "alpha"], "lexicon order");
         let g2: Vec<_> = df
             .column("g2")
@@ -354,14 +347,7 @@ mod tests {
             .into_no_null_iter()
             .collect();
         assert!((g2[0] + 4.2635527839590095).abs() < 1e-9, "{g2:?}");
-        let change: Vec<_> = df
-            .column("change")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap_or_default())
-            .collect();
+        let change = crate::measure::texts(&df, "change");
         assert_eq!(change[0], "fell");
         let rate: Vec<_> = df
             .column("per_10k_a")
@@ -387,14 +373,7 @@ mod tests {
             .collect();
         assert_eq!(rate, [125.0, 50.0, 0.0, 30.0]);
         let words = theme_terms(&counts, &lexicon).unwrap();
-        let w: Vec<_> = words
-            .column("word")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap_or_default())
-            .collect();
+        let w = crate::measure::texts(&words, "word");
         assert_eq!(
             w,
             [
@@ -406,14 +385,7 @@ mod tests {
                 "top tables"
             ]
         );
-        let patterns: Vec<_> = words
-            .column("pattern")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap_or_default())
-            .collect();
+        let patterns = crate::measure::texts(&words, "pattern");
         assert_eq!(patterns[..2], ["centre", "top table"], "as written");
     }
 

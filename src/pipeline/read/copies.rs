@@ -108,9 +108,9 @@ impl Seen {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_later_copy_counted_stands_at_the_first_copys_place_and_name() {
-        let record = |name: &str, place: u64, counted: bool, text: u8| DocRecord {
+    /// A counted-or-not document of 2001 at `place`, its text standing for `text`.
+    fn record(name: &str, place: u64, counted: bool, text: u8) -> DocRecord {
+        DocRecord {
             name: name.into(),
             title: "".into(),
             date: None,
@@ -127,7 +127,11 @@ mod tests {
             from_file: true,
             place,
             counted,
-        };
+        }
+    }
+
+    #[test]
+    fn a_later_copy_counted_stands_at_the_first_copys_place_and_name() {
         // Three copies of one text (a thread reached the last one first) and another text.
         let mut docs = vec![
             record("a.txt", 7, false, 1),
@@ -162,22 +166,9 @@ mod tests {
         assert!(first);
         // The row of the failed table, counted as the first copy of its text.
         let row = DocRecord {
-            name: "bad.parquet#r1".into(),
-            title: "".into(),
-            date: None,
-            date_source: None,
-            reading: Default::default(),
-            source: None,
-            encoding: "UTF-8",
-            replaced_chars: 0,
-            bytes: 1,
-            sha256: [1; 32],
             period,
-            size: count::DocSize::default(),
-            duplicate_of: None,
             from_file: false,
-            place: 1,
-            counted: true,
+            ..record("bad.parquet#r1", 1, true, 1)
         };
         seen.forget(std::iter::once(&row));
         let again = |seen: &mut Seen| seen.first([1; 32], Some("2001".into())).1;
