@@ -38,6 +38,65 @@ pub enum Command {
     /// words around it, by period and document.
     #[command(after_help = EXIT_CODES)]
     Kwic(KwicArgs),
+    /// Run one machine of a cluster that `analyse --cluster` counts a corpus on (Apache
+    /// DataFusion Ballista): a scheduler, then an executor on each machine. Needs a build with
+    /// `--features cluster`.
+    #[command(subcommand)]
+    Cluster(ClusterCommand),
+}
+
+/// The machines of a cluster.
+#[derive(Debug, Subcommand)]
+pub enum ClusterCommand {
+    /// The scheduler: takes jobs from `analyse --cluster df://HOST:PORT` and hands their
+    /// tasks to the executors. Runs until stopped (Ctrl-C).
+    Scheduler(SchedulerArgs),
+    /// An executor: reads and counts the tasks the scheduler hands it. The corpus must be at
+    /// the same path on this machine as on the one that runs `analyse`. Runs until stopped.
+    Executor(ExecutorArgs),
+}
+
+/// Flags of `themeshift cluster scheduler`.
+#[derive(Debug, Args, Clone)]
+pub struct SchedulerArgs {
+    /// Address to listen on (0.0.0.0: every interface).
+    #[arg(long, default_value = "0.0.0.0", value_name = "ADDR")]
+    pub bind: String,
+
+    /// Port to listen on (0: any free port, printed at start).
+    #[arg(long, default_value_t = 50050, value_name = "N")]
+    pub port: u16,
+}
+
+/// Flags of `themeshift cluster executor`.
+#[derive(Debug, Args, Clone)]
+pub struct ExecutorArgs {
+    /// The scheduler, as HOST:PORT.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub scheduler: String,
+
+    /// Address to listen on for the other executors and the driver (0.0.0.0: every
+    /// interface).
+    #[arg(long, default_value = "0.0.0.0", value_name = "ADDR")]
+    pub bind: String,
+
+    /// The host name or address the others reach this executor at (default: this
+    /// machine's host name, or 127.0.0.1 when the scheduler is on 127.0.0.1).
+    #[arg(long, value_name = "HOST")]
+    pub external_host: Option<String>,
+
+    /// Port for fetching results (0: any free port); the port after it takes the
+    /// scheduler's calls.
+    #[arg(long, default_value_t = 50051, value_name = "N")]
+    pub port: u16,
+
+    /// Tasks run at once, each on one thread (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Folder for the executor's shuffle files (default: a temporary folder, removed on exit).
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
 }
 
 /// Flags of `themeshift analyse`.
@@ -115,6 +174,13 @@ pub struct AnalyseArgs {
     /// name; tables.xlsx needs neither).
     #[arg(long)]
     pub csv_bom: bool,
+
+    /// Count on a cluster (see `themeshift cluster`) instead of this machine: its scheduler
+    /// as df://HOST:PORT. The input must be at the same path on every executor as here; the
+    /// tables and charts are written here, the same as a run on this machine writes. Needs a
+    /// build with `--features cluster`.
+    #[arg(long, value_name = "df://HOST:PORT")]
+    pub cluster: Option<String>,
 }
 
 /// How documents are found and read: the flags `analyse` and `kwic` share.

@@ -104,6 +104,8 @@ pub struct Config {
     /// When `--ngrams` was not given: the input size (bytes) above which phrases are not
     /// counted ([`PHRASES_BY_DEFAULT_UP_TO`]).
     pub phrases_up_to: Option<u64>,
+    /// `--cluster df://HOST:PORT`: count on the cluster of this scheduler (`HOST:PORT`).
+    pub cluster: Option<String>,
 }
 
 impl Config {
@@ -143,6 +145,7 @@ impl Config {
             _ => None,
         };
         config.csv_bom = args.csv_bom;
+        config.cluster = args.cluster.as_deref().map(parse_cluster).transpose()?;
         config.phrases_up_to = args.ngrams.is_none().then_some(PHRASES_BY_DEFAULT_UP_TO);
         config.count = CountOptions {
             max_n: parse_ngrams(args.ngrams.as_deref().unwrap_or("1-2"))?,
@@ -236,6 +239,7 @@ impl Config {
             csv_bom: false,
             kwic: None,
             phrases_up_to: None,
+            cluster: None,
             count: CountOptions::default(),
             columns: Columns {
                 text: args.text_column.clone(),
@@ -295,6 +299,21 @@ fn parse_compare(s: &str) -> Result<(String, String), InputError> {
         [a, b] if !a.is_empty() && !b.is_empty() && a != b => Ok((a.to_string(), b.to_string())),
         _ => Err(InputError::CompareSyntax(s.to_string())),
     }
+}
+
+/// `--cluster df://HOST:PORT`: the scheduler's `HOST:PORT` (a build without the cluster
+/// feature says so here, before anything is read).
+fn parse_cluster(text: &str) -> Result<String, InputError> {
+    let bad = || InputError::ClusterAddress(text.to_string());
+    let address = text.trim().strip_prefix("df://").ok_or_else(bad)?;
+    let (host, port) = address.rsplit_once(':').ok_or_else(bad)?;
+    if host.is_empty() || port.parse::<u16>().map_or(true, |p| p == 0) {
+        return Err(bad());
+    }
+    if !cfg!(feature = "cluster") {
+        return Err(InputError::NoCluster("--cluster"));
+    }
+    Ok(address.to_string())
 }
 
 /// `--ngrams`: `1`, `1-2` or `1-3` (a bare `2` or `3` is read as `1-2`, `1-3`).

@@ -111,6 +111,14 @@ pub enum InputError {
     /// The stopword file given does not exist.
     #[error("stopword file {0} does not exist")]
     StopwordsMissing(PathBuf),
+    /// The stopword file cannot be read, or is not UTF-8 text, or is too large.
+    #[error("stopword file {path} cannot be read: {reason}")]
+    StopwordsUnreadable {
+        /// The file given.
+        path: PathBuf,
+        /// Why, in plain words.
+        reason: String,
+    },
     /// `--encoding` names no known encoding.
     #[error("--encoding: unknown encoding '{0}' (try utf-8, windows-1252, latin1, utf-16le)")]
     UnknownEncoding(String),
@@ -132,23 +140,83 @@ pub enum InputError {
     /// Fewer than two periods to compare.
     #[error("no comparison was made: {0}")]
     NoComparison(String),
+    /// `--cluster` is not a scheduler's address.
+    #[error("--cluster expects the scheduler as df://HOST:PORT, such as df://10.0.0.5:50050 (got '{0}')")]
+    ClusterAddress(String),
+    /// A cluster was asked for, and this build has none.
+    #[error(
+        "{0}: this themeshift was built without the cluster feature; build it with \
+         `cargo build --release --features cluster`"
+    )]
+    NoCluster(&'static str),
 }
 
-/// Exit code for a failed run: 2 when the chain holds an [`InputError`], 1 otherwise.
+/// The cluster could not run the job: its scheduler unreachable, its executors lost, or a
+/// machine of another version. The run stops with exit code 3 and this one-line message.
+#[derive(Debug, Error)]
+#[error("{0}")]
+pub struct ClusterError(pub String);
+
+/// Exit code for a failed run: 2 when the chain holds an [`InputError`], 3 when it holds a
+/// [`ClusterError`], 1 otherwise.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if err
         .chain()
         .any(|e| e.downcast_ref::<InputError>().is_some())
     {
         2
+    } else if err
+        .chain()
+        .any(|e| e.downcast_ref::<ClusterError>().is_some())
+    {
+        3
     } else {
         1
     }
 }
 
+/// Exit code for a fault of themeshift itself (a panic): 70, `EX_SOFTWARE` of BSD's
+/// sysexits.h, "an internal software error has been detected".
+pub const INTERNAL_ERROR: u8 = 70;
+
+/// What a panic said, from its payload: its message, or, when it is an I/O error unwrapped
+/// (`called `Result::unwrap()` on an `Err` value: Os { code: 28, kind: StorageFull, message:
+/// "No space left on device" }`), that error as the system words it: `No space left on device
+/// (os error 28)`.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string());
+    io_error_in(&text).unwrap_or(text)
+}
+
+/// The I/O error in the Debug form of `Os { code, kind, message }`, as Display gives it.
+fn io_error_in(text: &str) -> Option<String> {
+    let rest = &text[text.find("Os { code: ")? + "Os { code: ".len()..];
+    let code: i32 = rest[..rest.find(',')?].trim().parse().ok()?;
+    Some(std::io::Error::from_raw_os_error(code).to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_on_an_unwrapped_io_error_reads_as_the_error() {
+        let payload: Box<dyn std::any::Any + Send> = Box::new(
+            "called `Result::unwrap()` on an `Err` value: Os { code: 28, kind: StorageFull, \
+             message: \"No space left on device\" }"
+                .to_string(),
+        );
+        assert_eq!(
+            panic_message(payload.as_ref()),
+            "No space left on device (os error 28)"
+        );
+        let payload: Box<dyn std::any::Any + Send> = Box::new("index out of bounds");
+        assert_eq!(panic_message(payload.as_ref()), "index out of bounds");
+    }
     use anyhow::Context;
 
     #[test]

@@ -34,7 +34,7 @@ mod tokenise;
 pub mod internals;
 
 pub use config::Config;
-pub use error::{exit_code, InputError};
-pub use pipeline::{analyse, kwic, set_give_back, Concordance};
+pub use error::{exit_code, panic_message, ClusterError, InputError, INTERNAL_ERROR};
+pub use pipeline::{analyse, cluster, kwic, set_give_back, Concordance};
 pub use report::output::print_stdout;
 pub use report::summary::{printable, Summary};

@@ -6,7 +6,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 /// The width of a period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PeriodKind {
     /// Calendar year, labelled `2003`.
@@ -29,7 +29,7 @@ impl PeriodKind {
 }
 
 /// A range of years, both ends included, labelled `1995-2004` (or `2003` for one year).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct YearRange {
     pub from: i32,
     pub to: i32,
@@ -46,7 +46,7 @@ impl YearRange {
 }
 
 /// How dates become periods.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum Periods {
     /// Every year, month or decade.

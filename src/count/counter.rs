@@ -15,7 +15,7 @@ use crate::lexicon::{Found, Hit, Matcher};
 use crate::tokenise::{Span, Tokeniser};
 
 /// What to count beyond single words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CountOptions {
     /// Longest phrase counted as a term (1 = words only, 2 = bigrams, 3 = trigrams).
     pub max_n: usize,
@@ -36,7 +36,7 @@ impl Default for CountOptions {
 }
 
 /// Word tokens and distinct words of one document, for documents.csv.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DocSize {
     pub tokens: u64,
     pub types: u64,

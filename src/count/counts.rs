@@ -26,7 +26,7 @@ use super::forms::PhraseForms;
 use super::kwic::KwicLine;
 
 /// How often a stem occurs, in how many documents, and at most how often in one document.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TermCount {
     pub count: u64,
     pub docs: u64,
@@ -51,7 +51,7 @@ impl TermCount {
 
 /// A theme's hits, documents with a hit, which words made the hits through which pattern,
 /// and how often each of its excluded patterns occurred.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ThemeCount {
     pub hits: u64,
     pub docs: u64,
@@ -115,7 +115,9 @@ fn add_themes(into: &mut Vec<ThemeCount>, from: &[ThemeCount]) {
 
 /// One document's word tokens and its hits of each theme it has hits of: a row of the
 /// document-level tests of themes (Welch's t-test, the bootstrap over documents).
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct ThemeDoc {
     pub tokens: u64,
     /// (theme index in lexicon order, hits), by theme.
@@ -135,7 +137,7 @@ pub(crate) fn merge_theme_docs(mut a: Vec<ThemeDoc>, b: Vec<ThemeDoc>) -> Vec<Th
 }
 
 /// Counts for one period.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PeriodCounts {
     /// Documents.
     pub docs: u64,
@@ -213,7 +215,7 @@ impl PeriodCounts {
 /// `r_i = v_i/n_i` and their squares, from which the document-level test follows
 /// ([`crate::measure::by_document::welch`]). Kept in 64-bit words (one is kept for every term
 /// and period; a 128-bit field would pad each to 16-byte alignment).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spread {
     /// Σ n_i (at most `T`).
     pub tokens_with: u64,
@@ -269,7 +271,7 @@ impl Spread {
 /// A period's terms with their counts, sorted by term; each term's text is shared by the
 /// periods that hold it. (A sorted list: a hash map's free slots and a string per period
 /// would double the memory of the corpus's largest structure after the documents.)
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Terms(Vec<(Arc<str>, TermCount)>);
 
 impl Terms {

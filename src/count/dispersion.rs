@@ -197,3 +197,85 @@ impl DocTerms {
             })
     }
 }
+
+/// A period's rows as bytes and back, for an engine that counts a corpus in parts.
+#[cfg(any(feature = "cluster", test))]
+mod rows {
+    use std::sync::Arc;
+
+    use rustc_hash::FxHashMap;
+
+    use super::super::counts::Terms;
+    use super::super::log::{LoggedDoc, PeriodLog, SpillFile, TermId};
+    use super::{DocTerms, Segment};
+
+    impl DocTerms {
+        /// The rows of `label`'s documents in one log, each term named by its place in `terms`
+        /// (that period's terms, which must hold every term the rows name): a period's rows as
+        /// a part of a corpus sends them to another machine, with no vocabulary beside them.
+        /// [`DocTerms::of_period`] reads them back.
+        pub(crate) fn period_rows(&self, label: &str, terms: &Terms) -> std::io::Result<PeriodLog> {
+            let by_text: FxHashMap<&str, u32> = terms
+                .keys()
+                .enumerate()
+                .map(|(i, t)| (t, i as u32))
+                .collect();
+            let place: Vec<u32> = self
+                .vocabulary
+                .iter()
+                .map(|t| {
+                    t.as_deref()
+                        .and_then(|t| by_text.get(t).copied())
+                        .unwrap_or(u32::MAX)
+                })
+                .collect();
+            let mut rows = PeriodLog::new(None);
+            let mut doc: Option<LoggedDoc> = None;
+            let mut held: Vec<(TermId, u64)> = Vec::new();
+            let mut flush = |doc: Option<LoggedDoc>, held: &mut Vec<(TermId, u64)>| {
+                if let Some(doc) = doc.filter(|_| !held.is_empty()) {
+                    rows.push(doc, held.len(), held.drain(..));
+                }
+            };
+            for segment in &self.segments {
+                for (_, log) in segment.logs.iter().filter(|(l, _)| l == label) {
+                    log.for_each(|d, term, count| {
+                        if doc != Some(d) {
+                            flush(doc, &mut held);
+                            doc = Some(d);
+                        }
+                        let at = place[segment.index(term) as usize];
+                        if at != u32::MAX {
+                            held.push((TermId::Stem(at), count));
+                        }
+                    })?;
+                    flush(doc.take(), &mut held);
+                }
+            }
+            Ok(rows)
+        }
+
+        /// The rows of one period as [`DocTerms::period_rows`] gave them, naming `terms` by
+        /// place (kept in `spill` when large).
+        pub(crate) fn of_period(
+            label: String,
+            terms: &Terms,
+            rows: Vec<u8>,
+            spill: Option<Arc<SpillFile>>,
+        ) -> DocTerms {
+            let vocabulary: Vec<Option<Arc<str>>> = terms
+                .entries()
+                .iter()
+                .map(|(t, _)| Some(t.clone()))
+                .collect();
+            DocTerms {
+                segments: vec![Segment {
+                    logs: vec![(label, PeriodLog::from_bytes(rows, spill))],
+                    stems: (0..vocabulary.len() as u32).collect(),
+                    phrases: Vec::new(),
+                }],
+                vocabulary,
+            }
+        }
+    }
+}

@@ -98,7 +98,7 @@ pub fn most_frequent<'a>(forms: impl IntoIterator<Item = (&'a str, u64)>) -> Opt
 }
 
 /// A phrase's kept written forms with their counts (at most [`KEPT`], in key order).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PhraseForms(Vec<(String, u64)>);
 
 impl PhraseForms {

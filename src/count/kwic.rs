@@ -11,7 +11,7 @@ use super::counter::Tally;
 use crate::tokenise::Span;
 
 /// One theme hit in its context: the concordance (KWIC) line of `kwic.csv`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KwicLine {
     /// The document's name (path relative to the input).
     pub doc: String,

@@ -206,6 +206,45 @@ impl PeriodLog {
         Ok(())
     }
 
+    #[cfg(any(feature = "cluster", test))]
+    /// Every document's bytes, in the order pushed (read back from the temporary file where
+    /// written there): the log as one part of a corpus sends it to another machine.
+    pub(crate) fn to_bytes(&self) -> std::io::Result<Vec<u8>> {
+        let mut all = Vec::new();
+        if !self.blocks.is_empty() {
+            let spill = self.spill.as_ref().ok_or_else(|| {
+                std::io::Error::other("the dispersion log's temporary file is gone")
+            })?;
+            let mut buf = Vec::new();
+            for &(at, len) in &self.blocks {
+                spill.read(at, len, &mut buf)?;
+                all.extend_from_slice(&buf);
+            }
+        }
+        all.extend_from_slice(&self.bytes);
+        Ok(all)
+    }
+
+    #[cfg(any(feature = "cluster", test))]
+    /// A log of the documents packed in `bytes` (as [`PeriodLog::to_bytes`] gives them),
+    /// written to `spill` at once when they are a block or more.
+    pub(crate) fn from_bytes(bytes: Vec<u8>, spill: Option<Arc<SpillFile>>) -> PeriodLog {
+        let mut log = PeriodLog {
+            bytes,
+            spill,
+            ..PeriodLog::default()
+        };
+        if log.bytes.len() >= SPILL_BLOCK {
+            if let Some(spill) = &log.spill {
+                if let Ok(at) = spill.append(&log.bytes) {
+                    log.blocks.push((at, log.bytes.len()));
+                    log.bytes = Vec::new();
+                }
+            }
+        }
+        log
+    }
+
     /// Blocks written to the temporary file so far.
     #[cfg(test)]
     pub(crate) fn spilled_blocks(&self) -> usize {

@@ -20,6 +20,8 @@ mod first_docs;
 mod forms;
 mod kwic;
 mod log;
+#[cfg(any(feature = "cluster", test))]
+mod parts;
 mod phrases;
 mod resolve;
 mod short_ids;
@@ -31,6 +33,8 @@ pub(crate) use first_docs::FirstDocs;
 pub use forms::{lower, most_frequent};
 pub use kwic::KwicLine;
 pub(crate) use kwic::{kwic_lines, sample as kwic_sample, Watch};
+#[cfg(any(feature = "cluster", test))]
+pub(crate) use parts::{assemble, FormsPart, PeriodMerge, PeriodPart};
 pub use phrases::MAX_N;
 pub(crate) use resolve::{resolve, ResolveOptions};
 

@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 use regex::{Captures, Regex};
 
 /// How to read an ambiguous numeric date such as `03/04/2005`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum DateOrder {
     /// 3 April 2005 (UK and most of the world).
     #[default]
@@ -33,7 +33,7 @@ pub enum DateOrder {
 
 /// What a date's written form says beyond the date: whether only its year is known, and for a
 /// numeric date (`03/04/2005`), which orders of day and month it can be read in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum DateReading {
     /// Read one way whatever the order: written with a month name, in ISO order, or numeric
     /// with day and month equal (`05/05/2005`).
@@ -51,7 +51,7 @@ pub enum DateReading {
 }
 
 /// Where a document's date came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DateSource {
     /// The `date` column of a metadata table.
     Metadata,

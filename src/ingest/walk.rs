@@ -16,7 +16,7 @@ pub struct SourceFile {
 }
 
 /// A file that was not read, and why, in words a non-programmer understands.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Skipped {
     /// Path relative to the input folder.
     pub path: String,

@@ -13,7 +13,7 @@ use crate::ingest::DocumentInfo;
 /// A document after counting: what ingest found, its period, and its size. One is kept per
 /// document until the run ends, so it is compact: text as boxed strings, the period shared,
 /// a copy named by its index.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DocRecord {
     /// Path relative to the input folder (`file#id` or `file#rowN` for a table row).
     pub name: Box<str>,
@@ -25,7 +25,8 @@ pub struct DocRecord {
     /// The `source` column of metadata.csv, if any.
     pub source: Option<Box<str>>,
     /// Encoding the bytes were read as.
-    pub encoding: &'static str,
+    #[serde(with = "encoding_name")]
+    pub encoding: EncodingName,
     /// Invalid byte sequences replaced by U+FFFD.
     pub replaced_chars: u64,
     /// File size in bytes (the text cell's, for a table row).
@@ -45,6 +46,30 @@ pub struct DocRecord {
     /// Its words were counted: dated, and the first copy of its text in its period that a
     /// thread reached.
     pub counted: bool,
+}
+
+/// An encoding's name (`UTF-8`, `windows-1252`). Named, so that serde reads it back through
+/// [`encoding_name`] rather than borrowing it from the bytes (which it does to a `&str`
+/// written out).
+pub type EncodingName = &'static str;
+
+/// An encoding's name as [`DocRecord`] is sent between machines (a cluster's executors
+/// read documents, its driver writes the tables): read back as the same static name.
+mod encoding_name {
+    use serde::de::Error;
+
+    pub(super) fn serialize<S: serde::Serializer>(name: &&str, to: S) -> Result<S::Ok, S::Error> {
+        to.serialize_str(name)
+    }
+
+    pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
+        from: D,
+    ) -> Result<&'static str, D::Error> {
+        let name: String = serde::Deserialize::deserialize(from)?;
+        encoding_rs::Encoding::for_label(name.as_bytes())
+            .map(|e| e.name())
+            .ok_or_else(|| D::Error::custom(format!("unknown encoding {name}")))
+    }
 }
 
 impl DocRecord {

@@ -102,6 +102,14 @@ pub(crate) fn write(run: &Run, out: &mut impl std::io::Write) -> anyhow::Result<
         comparisons: run.comparisons,
         small_periods: &summary.small_periods,
         no_comparison: summary.no_comparison.as_deref(),
+        engine: manifest::Engine {
+            kind: if config.cluster.is_some() {
+                "cluster"
+            } else {
+                "local"
+            },
+            scheduler: config.cluster.as_deref(),
+        },
         threads: config.threads,
         seconds: seconds.clone(),
         peak_memory_mb: run.clock.peaks(),

@@ -9,10 +9,14 @@
 //! types. ARCHITECTURE.md has the map.
 
 mod clock;
+#[cfg(feature = "cluster")]
+mod cluster;
 mod discover;
 mod kwic;
 mod manifest;
 mod measure;
+#[cfg(any(feature = "cluster", test))]
+mod parts;
 mod read;
 mod report_pass;
 mod resolve;
@@ -54,17 +58,28 @@ fn stages(config: &Config) -> Result<Summary> {
     let found = discover::discover(&DiscoverOptions::from(config), None)?;
     let phrases = (found.count.max_n, found.phrases_note.clone());
     clock.lap(|c| &mut c.discover);
-    let mut read = read::read_and_count(
-        found,
-        &setup.tokeniser,
-        &matcher,
-        &ReadOptions::from(config),
-        None,
-        None,
-    )?;
-    clock.lap(|c| &mut c.read_and_count);
-    let mut resolved = resolve::resolve(&mut read, &resolve::ResolveOptions::from(config))?;
-    clock.lap(|c| &mut c.resolve);
+    let (read, mut resolved) = match config.cluster.as_deref() {
+        #[cfg(feature = "cluster")]
+        Some(scheduler) => {
+            let counted = cluster::read_and_resolve(found, &setup, config, scheduler)?;
+            clock.lap(|c| &mut c.read_and_count);
+            counted
+        }
+        _ => {
+            let mut read = read::read_and_count(
+                found,
+                &setup.tokeniser,
+                &matcher,
+                &ReadOptions::from(config),
+                None,
+                None,
+            )?;
+            clock.lap(|c| &mut c.read_and_count);
+            let resolved = resolve::resolve(&mut read, &resolve::ResolveOptions::from(config))?;
+            clock.lap(|c| &mut c.resolve);
+            (read, resolved)
+        }
+    };
     let mut warnings = warnings::collect(&read, &config.period, config.date_order);
     warnings.extend(warnings::unmatched(&resolved.counts, setup.lexicon()));
     warnings::check_strict(config.strict, &read, &warnings)?;
@@ -113,6 +128,22 @@ fn stages(config: &Config) -> Result<Summary> {
     summary.files = staging.commit()?;
     summary::timings(&mut summary, &read, &clock);
     Ok(summary)
+}
+
+/// `themeshift cluster scheduler|executor`: runs one machine of a cluster until stopped.
+pub fn cluster(command: &crate::cli::ClusterCommand) -> Result<()> {
+    #[cfg(feature = "cluster")]
+    {
+        match command {
+            crate::cli::ClusterCommand::Scheduler(args) => cluster::scheduler(args),
+            crate::cli::ClusterCommand::Executor(args) => cluster::executor(args),
+        }
+    }
+    #[cfg(not(feature = "cluster"))]
+    {
+        let _ = command;
+        Err(crate::error::InputError::NoCluster("themeshift cluster").into())
+    }
 }
 
 /// Whether to write tables.xlsx: as asked, or by the input's size (`bytes` read) when not,

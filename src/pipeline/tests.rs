@@ -304,3 +304,134 @@ fn tables_xlsx_is_written_as_asked_or_for_an_input_of_up_to_100_mb() {
     assert_eq!(xlsx_by_size(Some(true), limit + 1), (true, None));
     assert_eq!(xlsx_by_size(Some(false), 10), (false, None));
 }
+
+/// Tables of documents beside `corpus_with_copies`' text files: a JSON Lines file and a CSV
+/// file whose rows repeat texts of each other (copies across files) and of their own.
+fn tables_with_copies(dir: &std::path::Path) {
+    let texts = [
+        "Commissioning support units met the clinical commissioning groups.",
+        "Targets and star ratings: the centre's grip on primary care trusts.",
+        "Localism and local partnerships returned to the health economy.",
+        "Practice budget holders and practice based commissioning.",
+    ];
+    let mut jsonl = String::new();
+    let mut csv = String::from("id,date,text\n");
+    for i in 0..40 {
+        let year = 2001 + i % 5;
+        // Rows 20 apart repeat a text in the same year; the CSV's rows repeat the JSON's.
+        let text = format!("{} Item {}.", texts[i % 4], i % 10);
+        jsonl.push_str(&format!(
+            "{{\"date\": \"{year}-05-0{}\", \"text\": \"{text}\"}}\n",
+            1 + i % 9
+        ));
+        if i % 3 == 0 {
+            csv.push_str(&format!("r{i},{year}-06-01,\"{text}\"\n"));
+        }
+    }
+    std::fs::write(dir.join("rows.jsonl"), jsonl).unwrap();
+    std::fs::write(dir.join("more.csv"), csv).unwrap();
+}
+
+/// The corpus of `config` read and counted share by share as an engine on several machines
+/// does ([`parts`]): the copies found from every share's keys, each share counted alone
+/// (its settings and itself sent as bytes), each period's parts merged in groups of `group`
+/// (to bytes and back, as an engine's partial aggregations are), in the order given or
+/// reversed, then finished and assembled.
+fn counted_in_shares(config: &Config, group: usize, reverse: bool) -> (Read, resolve::Resolved) {
+    use std::collections::BTreeMap;
+    let found = discover::discover(&DiscoverOptions::from(config), None).unwrap();
+    let setup = Setup::load(config).unwrap();
+    let settings = parts::Settings::new(config, setup.lexicon_text.as_deref(), found.count)
+        .unwrap()
+        .to_bytes();
+    let sent = || parts::Settings::from_bytes(&settings).unwrap();
+    let shares = parts::shares(&found.files);
+    let mut keys: BTreeMap<(String, [u8; 32]), Vec<u64>> = BTreeMap::new();
+    for share in &shares {
+        for (period, sha, place) in parts::look(share, sent()).unwrap() {
+            keys.entry((period, sha)).or_default().push(place);
+        }
+    }
+    let copies = parts::copies(keys.into_values().filter(|p| p.len() > 1));
+    let mut groups: BTreeMap<Option<String>, Vec<Vec<u8>>> = BTreeMap::new();
+    for share in &shares {
+        let share = parts::Share::from_bytes(&share.with_copies(&copies).to_bytes()).unwrap();
+        for (period, bytes) in parts::count(&share, sent()).unwrap() {
+            groups.entry(period).or_default().push(bytes);
+        }
+    }
+    let mut finished = Vec::new();
+    for (_, mut states) in groups {
+        if reverse {
+            states.reverse();
+        }
+        let partial: Vec<Vec<u8>> = states
+            .chunks(group)
+            .map(|chunk| {
+                let mut merged = parts::Merged::Empty;
+                for bytes in chunk {
+                    merged.add(bytes).unwrap();
+                }
+                merged.to_bytes().unwrap()
+            })
+            .collect();
+        let mut merged = parts::Merged::Empty;
+        for bytes in &partial {
+            merged.add(bytes).unwrap();
+        }
+        finished.push(merged.finish().unwrap());
+    }
+    let known = parts::Known {
+        walk_skipped: found.skipped,
+        input: &config.input,
+        metadata: found.metadata,
+        min_count: config.min_count,
+        kwic_max: config.count.kwic_max,
+    };
+    parts::assemble(finished, known).unwrap()
+}
+
+#[test]
+fn a_corpus_counted_in_shares_through_bytes_gives_the_tables_of_the_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let generated = tmp.path().join("generated");
+    std::fs::create_dir(&generated).unwrap();
+    corpus_with_copies(&generated);
+    tables_with_copies(&generated);
+    let multiyear = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/multiyear");
+    for (input, extra) in [
+        (&generated, "1-2"),
+        (&generated, "1-3"),
+        (&multiyear, "1-2"),
+    ] {
+        let output = tmp.path().join("out");
+        let config = analyse_config(&[
+            input.as_os_str(),
+            "--output".as_ref(),
+            output.as_os_str(),
+            "--ngrams".as_ref(),
+            extra.as_ref(),
+            "--kwic-max".as_ref(),
+            "3".as_ref(),
+            "--quiet".as_ref(),
+        ]);
+        analyse(&config).unwrap();
+        for (group, reverse) in [(1, false), (2, true), (3, false)] {
+            let (read, resolved) =
+                threads::with_threads(2, || counted_in_shares(&config, group, reverse)).unwrap();
+            let tables =
+                threads::with_threads(2, || tables_of(&config, &read.docs, &resolved.counts))
+                    .unwrap();
+            assert!(tables.len() >= 8, "{}", tables.len());
+            for (name, bytes) in tables {
+                let whole = std::fs::read(output.join(&name)).unwrap();
+                assert!(
+                    whole == bytes,
+                    "{name} of {} in shares (groups of {group}) differs from the whole",
+                    input.display()
+                );
+            }
+        }
+        std::fs::remove_dir_all(&output).unwrap();
+    }
+}

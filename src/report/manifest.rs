@@ -23,11 +23,22 @@ pub struct Manifest<'a> {
     /// left out.
     pub small_periods: &'a SmallPeriods,
     pub no_comparison: Option<&'a str>,
+    /// Where the documents were read and counted.
+    pub engine: Engine<'a>,
     pub threads: usize,
     pub seconds: Vec<(&'static str, f64)>,
     /// Peak resident memory (MB) by the end of each stage, where the system tells it.
     pub peak_memory_mb: Vec<(&'static str, f64)>,
     pub speed: Speed,
+}
+
+/// Where the documents were read and counted: `local` (this machine's threads) or `cluster`
+/// (the executors of the scheduler named).
+#[derive(Debug, Serialize)]
+pub struct Engine<'a> {
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduler: Option<&'a str>,
 }
 
 /// Throughput of the whole run over the sum of the stage timings: of the input files' bytes,
@@ -80,7 +91,7 @@ pub struct Settings<'a> {
 }
 
 /// An input file with its size and hash.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct InputFile {
     pub path: String,
     pub bytes: u64,

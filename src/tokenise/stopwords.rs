@@ -7,8 +7,9 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
 use rustc_hash::FxHashSet;
+
+use crate::error::InputError;
 
 /// A set of lower-cased stopwords.
 #[derive(Debug, Clone, Default)]
@@ -29,9 +30,26 @@ impl Stopwords {
 
     /// Adds the words of a user file: one word a line (or several separated by spaces or
     /// commas); blank lines and lines starting with `#` are ignored.
-    pub fn extend_from_file(&mut self, path: &Path) -> Result<usize> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read stopword file {}", path.display()))?;
+    pub fn extend_from_file(&mut self, path: &Path) -> Result<usize, InputError> {
+        Ok(self.extend_from_text(&Stopwords::read(path)?))
+    }
+
+    /// The text of the stopword file at `path` (a pipe too), at most
+    /// [`crate::ingest::whole::WHOLE_FILE_LIMIT`] bytes of it.
+    pub fn read(path: &Path) -> Result<String, InputError> {
+        let unreadable = |reason: String| InputError::StopwordsUnreadable {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let bytes =
+            crate::ingest::whole::read_whole(path).map_err(|e| unreadable(e.to_string()))?;
+        String::from_utf8(bytes)
+            .map_err(|_| unreadable("it is not UTF-8 text; save it as UTF-8".to_string()))
+    }
+
+    /// Adds the words of a stopword file's `text` (as [`Stopwords::extend_from_file`]
+    /// reads it); returns how many were new.
+    pub fn extend_from_text(&mut self, text: &str) -> usize {
         let before = self.words.len();
         for line in text.lines().map(str::trim) {
             if line.starts_with('#') {
@@ -43,7 +61,7 @@ impl Stopwords {
                     .map(|w| w.to_lowercase().replace('\u{2019}', "'")),
             );
         }
-        Ok(self.words.len() - before)
+        self.words.len() - before
     }
 
     /// True for a listed word or a single character.

@@ -59,7 +59,7 @@ impl TableFormat {
 }
 
 /// Which columns hold what. `None` for id and title means "use the default name if present".
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Columns {
     pub text: String,
     pub date: String,

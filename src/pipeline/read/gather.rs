@@ -51,6 +51,12 @@ impl Gathered {
         }
     }
 
+    #[cfg(any(feature = "cluster", test))]
+    /// What the workers' counters found.
+    pub(super) fn take_tallies(&mut self) -> Vec<Tally> {
+        std::mem::take(&mut self.tallies)
+    }
+
     /// The documents in one vector, each chunk freed as soon as it is moved.
     fn take_docs(&mut self) -> Vec<DocRecord> {
         let chunks = std::mem::take(&mut self.docs);

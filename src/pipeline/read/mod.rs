@@ -7,6 +7,8 @@
 
 mod copies;
 mod gather;
+#[cfg(any(feature = "cluster", test))]
+mod part;
 mod tables;
 
 use std::cell::RefCell;
@@ -37,6 +39,8 @@ use copies::Seen;
 pub(crate) use gather::in_name_order;
 pub(crate) use gather::natural_cmp;
 use gather::{Fold, Gathered};
+#[cfg(any(feature = "cluster", test))]
+pub(crate) use part::{read_part, ReadPart};
 
 use super::discover::Found;
 
@@ -120,6 +124,7 @@ pub(crate) fn read_and_count(
         progress: &progress,
         watch,
         only,
+        copies: Copies::FirstReached,
         new_counter: &|| {
             let mut counter = Counter::new(tokeniser, matcher, count);
             if let Some(watch) = watch {
@@ -181,7 +186,24 @@ struct Reader<'a> {
     progress: &'a crate::report::progress::Progress,
     watch: Option<&'a Arc<Watch>>,
     only: Option<&'a Only>,
+    /// Which copy of a text is counted.
+    copies: Copies<'a>,
     new_counter: &'a (dyn Fn() -> Counter<'a> + Sync),
+}
+
+/// Which copy of a text in a period is counted.
+#[derive(Clone, Copy)]
+#[cfg_attr(not(any(feature = "cluster", test)), allow(dead_code))]
+pub(crate) enum Copies<'a> {
+    /// The first that a thread reaches ([`Canonical`] then stands it at the first copy's place
+    /// in reading order).
+    FirstReached,
+    /// Every document but those at these places: the copies found beforehand by an engine
+    /// that reads a corpus in parts, which cannot see the other parts' texts.
+    AllBut(&'a FxHashSet<u64>),
+    /// None: documents are read and recorded, their words not even split (the look for
+    /// copies that comes before counting in parts).
+    None,
 }
 
 /// Text files read between two looks at the report pass's [`Watch`].
@@ -256,6 +278,22 @@ impl Reader<'_> {
             .lock()
             .expect("no panics while holding the lock")
             .first(doc.info.sha256, period);
+        let first = match self.copies {
+            Copies::FirstReached => first,
+            Copies::AllBut(copies) => !copies.contains(&place),
+            Copies::None => {
+                let record = DocRecord::new(
+                    doc.info,
+                    period,
+                    Default::default(),
+                    from_file,
+                    place,
+                    false,
+                );
+                fold.gathered.push(record);
+                return;
+            }
+        };
         let counted = if first { period.as_deref() } else { None };
         if self.only.is_some_and(|only| !only.contains(&doc.info.name)) {
             // The report's pass: other documents (rows of a table) are not counted.

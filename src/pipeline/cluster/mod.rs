@@ -1,0 +1,320 @@
+//! `analyse --cluster df://HOST:PORT`: the read and count stages on an Apache DataFusion
+//! Ballista cluster, giving the [`Read`] and [`Resolved`] that reading and counting on this
+//! machine give, so every later stage (measure, charts, report) is the same code on the same
+//! values and writes the same files.
+//!
+//! Two jobs, each a plan of the engine over the corpus's shares (a row each, in a partition
+//! of its own, so that each share is a task the scheduler can hand to any executor):
+//!
+//! ```text
+//! look:  shares -> themeshift_keys -> unnest -> group by (period, sha256): count, places
+//!        -> having count > 1                                   => the copies not to count
+//! count: shares -> themeshift_count -> unnest -> group by period: themeshift_merge
+//!                                                               => a finished part a period
+//! ```
+//!
+//! The executors read the corpus from the shared path with our readers and count it with our
+//! counter (`functions.rs`); the engine moves and groups the parts, merging each period's
+//! with our merge, where the period's dispersion is then worked out; this machine puts the
+//! periods together (`parts::assemble`). `machines.rs` runs the scheduler and executors.
+
+mod functions;
+mod machines;
+
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use ballista::prelude::{SessionConfigExt, SessionContextExt};
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::common::{DFSchema, ScalarValue};
+use datafusion::execution::{FunctionRegistry, SessionStateBuilder};
+use datafusion::functions_aggregate::expr_fn::{array_agg, count};
+use datafusion::logical_expr::{ident, lit, LogicalPlanBuilder};
+use datafusion::prelude::{col, DataFrame, SessionConfig, SessionContext};
+use rustc_hash::FxHashSet;
+
+use super::discover::Found;
+use super::parts::{self, Known, Settings, Share};
+use super::read::Read;
+use super::resolve::Resolved;
+use super::setup::Setup;
+use crate::config::Config;
+use crate::error::ClusterError;
+
+pub use machines::{executor, scheduler};
+
+/// Seconds the driver waits to reach the scheduler before it says so.
+const CONNECT_SECONDS: usize = 4;
+
+/// Reads and counts the corpus `found` on the cluster of `scheduler` (HOST:PORT).
+pub(crate) fn read_and_resolve(
+    found: Found,
+    setup: &Setup,
+    config: &Config,
+    scheduler: &str,
+) -> Result<(Read, Resolved)> {
+    let settings = Settings::new(config, setup.lexicon_text.as_deref(), found.count)?;
+    let shares = parts::shares(&found.files);
+    let finished = if shares.is_empty() {
+        Vec::new()
+    } else {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .context("cannot start the cluster's client")?;
+        runtime.block_on(on_cluster(scheduler, &shares, &settings))?
+    };
+    let known = Known {
+        walk_skipped: found.skipped,
+        input: &config.input,
+        metadata: found.metadata,
+        min_count: config.min_count,
+        kwic_max: config.count.kwic_max,
+    };
+    parts::assemble(finished, known)
+}
+
+/// The two jobs: the copies found, then the shares counted and each period's parts merged.
+async fn on_cluster(
+    scheduler: &str,
+    shares: &[Share],
+    settings: &Settings,
+) -> Result<Vec<Vec<u8>>> {
+    reach(scheduler).await?;
+    let ctx = session(scheduler).await?;
+    let settings = settings.to_bytes();
+    let mut tries = 0;
+    let copies = loop {
+        match look(&ctx, shares, &settings).await {
+            Err(e) if tries < AGAIN && lost_executor(scheduler, &e).is_some() => tries += 1,
+            done => break done.map_err(|e| failed(scheduler, e))?,
+        }
+    };
+    let shares: Vec<Share> = shares.iter().map(|s| s.with_copies(&copies)).collect();
+    loop {
+        match count_on(&ctx, &shares, &settings).await {
+            Err(e) if tries < AGAIN && lost_executor(scheduler, &e).is_some() => tries += 1,
+            done => return done.map_err(|e| failed(scheduler, e)),
+        }
+    }
+}
+
+/// How many times a job is sent again after an executor holding its results was lost.
+///
+/// The scheduler re-runs the tasks of an executor that dies while a job runs; but once the job
+/// has finished, its results live on the executors until this machine fetches them, and an
+/// executor lost then takes them with it. The job is then sent again: the remaining executors
+/// run it, and, every part being worked out the same way wherever it runs, give the same result.
+const AGAIN: usize = 2;
+
+/// Says at once, and in one line, when nothing listens at the scheduler's address.
+async fn reach(scheduler: &str) -> Result<()> {
+    let wait = std::time::Duration::from_secs(CONNECT_SECONDS as u64);
+    let reason = match tokio::time::timeout(wait, tokio::net::TcpStream::connect(scheduler)).await {
+        Ok(Ok(_)) => return Ok(()),
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => format!("no answer within {CONNECT_SECONDS} s"),
+    };
+    Err(ClusterError(format!(
+        "cannot reach the cluster's scheduler at {scheduler}: is `themeshift cluster scheduler` \
+         running there, and the port open? ({reason})"
+    ))
+    .into())
+}
+
+/// The address of an executor that could not be reached, when that is why a job failed.
+fn lost_executor(scheduler: &str, e: &anyhow::Error) -> Option<String> {
+    let text = format!("{e:#}");
+    let marker = "scheduler or executor at ";
+    let at = &text[text.find(marker)? + marker.len()..];
+    let address = at
+        .split([':', '/'])
+        .filter(|p| !p.is_empty())
+        .skip(1)
+        .take(2);
+    let address = address.collect::<Vec<_>>().join(":");
+    let address = address.trim_end_matches(|c: char| !c.is_ascii_digit());
+    (address != scheduler && !address.is_empty()).then(|| address.to_string())
+}
+
+/// A session with the cluster (no connection is made until a job is sent).
+async fn session(scheduler: &str) -> Result<SessionContext> {
+    let config = SessionConfig::new_with_ballista()
+        .with_ballista_job_name("themeshift analyse")
+        .with_ballista_grpc_client_max_message_size(1 << 30)
+        .set_usize(
+            "ballista.client.grpc_connect_timeout_seconds",
+            CONNECT_SECONDS,
+        )
+        // A share is a task: one partition each, so that every executor takes some.
+        .set_usize("ballista.scheduler.max_partitions_per_task", 1)
+        // The static planner: Ballista 55's adaptive one (its default) never finishes a job
+        // whose map stage it re-runs after losing an executor (it loops on "Can't find active
+        // stage to update stage outputs"); our plans have nothing for it to adapt anyway.
+        .set_bool("ballista.planner.adaptive.enabled", false);
+    let state = SessionStateBuilder::new()
+        .with_config(config)
+        .with_default_features()
+        .build();
+    let ctx = SessionContext::remote_with_state(&format!("df://{scheduler}"), state)
+        .await
+        .map_err(|e| failed(scheduler, e.into()))?;
+    // Registered on the session made (functions in the state given are replaced).
+    let (scalars, aggregates) = functions::functions();
+    for f in scalars {
+        ctx.register_udf((*f).clone());
+    }
+    for f in aggregates {
+        ctx.register_udaf((*f).clone());
+    }
+    Ok(ctx)
+}
+
+/// The shares as a table: a union of one-row tables, a partition (a task) each.
+fn shares_table(ctx: &SessionContext, shares: &[Share]) -> Result<DataFrame> {
+    let schema = Arc::new(DFSchema::try_from(Schema::new(vec![Field::new(
+        "share",
+        DataType::Binary,
+        false,
+    )]))?);
+    let mut table: Option<DataFrame> = None;
+    for share in shares {
+        let row = vec![vec![lit(ScalarValue::Binary(Some(share.to_bytes())))]];
+        // (A table of values names its columns column1, column2, ...)
+        let plan = LogicalPlanBuilder::values_with_schema(row, &schema)?
+            .project(vec![col("column1").alias("share")])?
+            .build()?;
+        let one = DataFrame::new(ctx.state(), plan);
+        table = Some(match table {
+            None => one,
+            Some(t) => t.union(one)?,
+        });
+    }
+    table.context("no shares")
+}
+
+/// The places of the copies of a text in a period not to count: every copy but the first
+/// in reading order, found by grouping every document's key.
+async fn look(ctx: &SessionContext, shares: &[Share], settings: &[u8]) -> Result<FxHashSet<u64>> {
+    let keys = ctx.udf(functions::KEYS)?;
+    let batches = shares_table(ctx, shares)?
+        .select(vec![keys
+            .call(vec![
+                col("share"),
+                lit(ScalarValue::Binary(Some(settings.to_vec()))),
+            ])
+            .alias("keys")])?
+        .unnest_columns(&["keys"])?
+        .unnest_columns(&["keys"])?
+        .aggregate(
+            vec![ident("keys.period"), ident("keys.sha")],
+            vec![
+                count(ident("keys.place")).alias("n"),
+                array_agg(ident("keys.place")).alias("places"),
+            ],
+        )?
+        .filter(col("n").gt(lit(1i64)))?
+        .select(vec![col("places")])?
+        .collect()
+        .await?;
+    let mut groups = Vec::new();
+    for batch in &batches {
+        let lists = batch.column(0).as_list::<i32>();
+        for row in 0..lists.len() {
+            let places = lists.value(row);
+            let places = places.as_primitive::<datafusion::arrow::datatypes::UInt64Type>();
+            groups.push(places.values().to_vec());
+        }
+    }
+    Ok(parts::copies(groups))
+}
+
+/// The shares counted, and each period's parts merged and finished: a part each.
+async fn count_on(ctx: &SessionContext, shares: &[Share], settings: &[u8]) -> Result<Vec<Vec<u8>>> {
+    let count = ctx.udf(functions::COUNT)?;
+    let merge = ctx.udaf(functions::MERGE)?;
+    let batches: Vec<RecordBatch> = shares_table(ctx, shares)?
+        .select(vec![count
+            .call(vec![
+                col("share"),
+                lit(ScalarValue::Binary(Some(settings.to_vec()))),
+            ])
+            .alias("parts")])?
+        .unnest_columns(&["parts"])?
+        .unnest_columns(&["parts"])?
+        .aggregate(
+            vec![ident("parts.period")],
+            vec![merge.call(vec![ident("parts.part")]).alias("merged")],
+        )?
+        .select(vec![col("merged")])?
+        .collect()
+        .await?;
+    let mut parts = Vec::new();
+    for batch in &batches {
+        let merged = batch.column(0).as_binary::<i32>();
+        for row in 0..merged.len() {
+            parts.push(merged.value(row).to_vec());
+        }
+    }
+    Ok(parts)
+}
+
+/// What the cluster said, as one line a user can act on.
+fn failed(scheduler: &str, e: anyhow::Error) -> anyhow::Error {
+    let text = format!("{e:#}");
+    if let Some(executor) = lost_executor(scheduler, &e) {
+        return ClusterError(format!(
+            "the cluster at {scheduler} lost the executor at {executor} with the job's results, \
+             {} times; is it still running? ({})",
+            AGAIN + 1,
+            reason(&text)
+        ))
+        .into();
+    }
+    let unreachable = [
+        "Connection refused",
+        "ConnectError",
+        "transport error",
+        "timed out",
+    ];
+    if unreachable.iter().any(|u| text.contains(u)) && !text.contains("Job ") {
+        return ClusterError(format!(
+            "cannot reach the cluster's scheduler at {scheduler}: is `themeshift cluster \
+             scheduler` running there, and the port open? ({})",
+            reason(&text)
+        ))
+        .into();
+    }
+    ClusterError(format!(
+        "the cluster at {scheduler} failed the job: {}",
+        reason(&text)
+    ))
+    .into()
+}
+
+/// The message inside the engine's wrapping: ours, when one of our functions failed.
+fn reason(text: &str) -> String {
+    if let Some(start) = text.find("Execution(\"") {
+        let rest = &text[start + "Execution(\"".len()..];
+        let mut out = String::new();
+        let mut chars = rest.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some('n') => out.push(' '),
+                    Some(other) => out.push(other),
+                    None => break,
+                },
+                '"' => break,
+                c => out.push(c),
+            }
+        }
+        return out;
+    }
+    if text.contains("Connection refused") {
+        return "connection refused".to_string();
+    }
+    text.lines().next().unwrap_or_default().to_string()
+}

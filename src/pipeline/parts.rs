@@ -1,0 +1,482 @@
+//! A corpus read and counted in parts on several machines, the engine that moves the parts
+//! left out: what the driver sends ([`Settings`], [`Share`]), what a machine does with a
+//! share ([`look`] for copies, then [`count`]), what the engine's grouping by period holds
+//! ([`Merged`]), and how the driver puts the finished parts together ([`assemble`]) into the
+//! [`Read`] and [`Resolved`] that reading and counting on one machine give. Everything sent is
+//! bytes (bincode), so any engine that can move bytes and group by a key can run a corpus.
+//!
+//! Copies of a text in a period are counted once, the first in reading order, as on one
+//! machine. A share cannot see the others' texts, so a first, lighter pass ([`look`]: read,
+//! date and hash, no words) finds the copies across the corpus, and the counting pass skips
+//! every copy but the first.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+use crate::count::{self, CountOptions, FormsPart, PeriodMerge, PeriodPart, Tally};
+use crate::ingest::date::DateOrder;
+use crate::ingest::metadata::Metadata;
+use crate::ingest::table::{Columns, TableFormat};
+use crate::ingest::walk::{Skipped, SourceFile};
+use crate::lexicon::{Lexicon, Matcher};
+use crate::period::Periods;
+use crate::tokenise::{stem, Stemmer, Stopwords, Tokeniser};
+
+use super::read::{self, Copies, Read, ReadOptions, ReadPart};
+use super::resolve::Resolved;
+
+/// The version of the program, which driver and workers must share: the parts are read
+/// back by the same code that wrote them.
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The version a worker says it is (a test may pretend another with
+/// `THEMESHIFT_CLUSTER_VERSION`, to see the mismatch refused).
+fn own_version() -> String {
+    std::env::var("THEMESHIFT_CLUSTER_VERSION").unwrap_or_else(|_| VERSION.to_string())
+}
+
+/// How documents are read and counted: what every machine must agree on, sent by the driver
+/// with each share (the lexicon and stopwords as text: only the corpus is shared).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Settings {
+    version: String,
+    language: String,
+    stem: bool,
+    stopwords: Option<String>,
+    /// The lexicon file's path (for its messages) and text.
+    lexicon: Option<(PathBuf, String)>,
+    period: Periods,
+    date_order: DateOrder,
+    encoding: Option<String>,
+    columns: Columns,
+    count: CountOptions,
+    /// The input is one file (a table that fails is then an error, not a skipped file).
+    input: PathBuf,
+}
+
+impl Settings {
+    /// The settings of a run of `config`, its lexicon's text already read, counting what
+    /// discovery settled (`count`).
+    pub(crate) fn new(
+        config: &crate::config::Config,
+        lexicon_text: Option<&str>,
+        count: CountOptions,
+    ) -> Result<Settings> {
+        let stopwords = match &config.stopwords {
+            None => None,
+            Some(path) => Some(crate::tokenise::stopwords::Stopwords::read(path)?),
+        };
+        Ok(Settings {
+            version: VERSION.to_string(),
+            language: config.language.clone(),
+            stem: config.stemmer.is_some(),
+            stopwords,
+            lexicon: config.themes.clone().zip(lexicon_text.map(str::to_string)),
+            period: config.period.clone(),
+            date_order: config.date_order,
+            encoding: config.encoding.map(|e| e.name().to_string()),
+            columns: config.columns.clone(),
+            count,
+            input: std::path::absolute(&config.input).unwrap_or_else(|_| config.input.clone()),
+        })
+    }
+
+    /// The settings as bytes, to send: JSON (small, and self-describing, so that a driver
+    /// of another version is still read far enough to be told so).
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("settings are plain data")
+    }
+
+    /// Settings sent by a driver: refused when the driver runs another version.
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Settings> {
+        let sent: serde_json::Value =
+            serde_json::from_slice(bytes).context("the driver's settings cannot be read")?;
+        let version = sent["version"].as_str().unwrap_or("unknown");
+        let mine = own_version();
+        if version != mine {
+            bail!(
+                "versions differ: the driver is themeshift {version}, this executor is \
+                 themeshift {mine}; run the same version on every machine"
+            );
+        }
+        serde_json::from_value(sent).context("the driver's settings cannot be read")
+    }
+
+    /// What a worker needs to read and count: the tokeniser and the lexicon.
+    fn setup(&self) -> Result<(Tokeniser, Lexicon)> {
+        let mut stopwords = Stopwords::builtin(&self.language);
+        if let Some(text) = &self.stopwords {
+            stopwords.extend_from_text(text);
+        }
+        let algorithm = stem::algorithm(&self.language).filter(|_| self.stem);
+        let tokeniser = Tokeniser::new(Stemmer::new(algorithm), stopwords);
+        let lexicon = match &self.lexicon {
+            Some((path, text)) => Lexicon::parse(text, path, &tokeniser)?,
+            None => Lexicon::default(),
+        };
+        Ok((tokeniser, lexicon))
+    }
+
+    fn encoding(&self) -> Option<&'static encoding_rs::Encoding> {
+        self.encoding
+            .as_deref()
+            .and_then(|e| encoding_rs::Encoding::for_label(e.as_bytes()))
+    }
+}
+
+/// Some of a corpus's files, each with the place of its first document in reading order,
+/// and the places of the copies not to count (when counting).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Share {
+    /// (path as bytes, name, place).
+    files: Vec<(Vec<u8>, String, u64)>,
+    copies: Vec<u64>,
+}
+
+/// Text files per share at most: a share is one task, and a task carries its files' names.
+const TEXTS_PER_SHARE: usize = 2048;
+
+/// Bytes of text files per share at most.
+const TEXT_BYTES_PER_SHARE: u64 = 64 << 20;
+
+/// Rows a table may hold: a table's rows stand at its place plus their number.
+const TABLE_ROWS: u32 = 32;
+
+/// The corpus's files in shares, in reading order: text files (in the order found) a few
+/// thousand at a time, each table file alone. Places are those of one machine for text files
+/// (their order), and, for the rows of the `k`th table, `(texts + k) << 32` plus the row's
+/// number: the same order as on one machine, where a table's rows follow the rows before.
+pub(crate) fn shares(files: &[SourceFile]) -> Vec<Share> {
+    let (tables, texts): (Vec<&SourceFile>, Vec<&SourceFile>) = files
+        .iter()
+        .partition(|f| TableFormat::of(&f.path).is_some());
+    let entry = |f: &SourceFile, place: u64| (path_bytes(&f.path), f.name.clone(), place);
+    let mut shares = Vec::new();
+    let mut share = Share::default();
+    let mut bytes = 0;
+    for (i, f) in texts.iter().enumerate() {
+        let size = std::fs::metadata(&f.path).map_or(0, |m| m.len());
+        if !share.files.is_empty()
+            && (share.files.len() >= TEXTS_PER_SHARE || bytes + size > TEXT_BYTES_PER_SHARE)
+        {
+            shares.push(std::mem::take(&mut share));
+            bytes = 0;
+        }
+        bytes += size;
+        share.files.push(entry(f, i as u64));
+    }
+    if !share.files.is_empty() {
+        shares.push(share);
+    }
+    let first = texts.len() as u64;
+    for (k, f) in tables.iter().enumerate() {
+        shares.push(Share {
+            files: vec![entry(f, (first + k as u64) << TABLE_ROWS)],
+            copies: Vec::new(),
+        });
+    }
+    shares
+}
+
+impl Share {
+    /// The share as bytes, to send.
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        encode(self)
+    }
+
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Share> {
+        decode(bytes).context("a share of the corpus cannot be read")
+    }
+
+    /// The share with the copies among its documents that are not to be counted.
+    pub(crate) fn with_copies(&self, copies: &FxHashSet<u64>) -> Share {
+        // A text file's document stands at its place; a table's rows share its place's
+        // high bits.
+        let (mut texts, mut tables) = (FxHashSet::default(), FxHashSet::default());
+        for (path, _, first) in &self.files {
+            match TableFormat::of(&bytes_path(path)) {
+                Some(_) => tables.insert(first >> TABLE_ROWS),
+                None => texts.insert(*first),
+            };
+        }
+        let mut mine: Vec<u64> = copies
+            .iter()
+            .copied()
+            .filter(|p| texts.contains(p) || tables.contains(&(p >> TABLE_ROWS)))
+            .collect();
+        mine.sort_unstable();
+        Share {
+            files: self.files.clone(),
+            copies: mine,
+        }
+    }
+
+    fn source_files(&self) -> Vec<(SourceFile, u64)> {
+        self.files
+            .iter()
+            .map(|(path, name, place)| {
+                let file = SourceFile {
+                    path: bytes_path(path),
+                    name: name.clone(),
+                };
+                (file, *place)
+            })
+            .collect()
+    }
+}
+
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .as_os_str()
+        .as_bytes()
+        .to_vec()
+}
+
+#[cfg(unix)]
+fn bytes_path(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    path.to_string_lossy().into_owned().into_bytes()
+}
+
+#[cfg(not(unix))]
+fn bytes_path(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// What a worker reads and counts with: the settings' tokeniser, lexicon and reading
+/// options, and metadata.csv (read from the shared input folder when a share has text files).
+struct Worker {
+    settings: Settings,
+    tokeniser: Tokeniser,
+    lexicon: Lexicon,
+    metadata: Metadata,
+}
+
+impl Worker {
+    /// Fails when a file of the share is not there: on a cluster, a machine on which the
+    /// shared folder is not mounted (or is mounted elsewhere) would otherwise skip it.
+    fn new(settings: Settings, share: &Share) -> Result<Worker> {
+        for (path, _, _) in &share.files {
+            let path = bytes_path(path);
+            if let Err(e) = std::fs::metadata(&path) {
+                bail!(
+                    "the machine {} cannot read {}: {e}; every executor must see the corpus at \
+                     the path the driver reads it at",
+                    machine_name(),
+                    path.display()
+                );
+            }
+        }
+        let (tokeniser, lexicon) = settings.setup()?;
+        let texts = share
+            .files
+            .iter()
+            .any(|(p, _, _)| TableFormat::of(&bytes_path(p)).is_none());
+        let metadata = if texts && settings.input.is_dir() {
+            crate::ingest::metadata::load(
+                &settings.input.join("metadata.csv"),
+                settings.date_order,
+            )?
+        } else {
+            Metadata::default()
+        };
+        Ok(Worker {
+            settings,
+            tokeniser,
+            lexicon,
+            metadata,
+        })
+    }
+
+    fn read(&self, share: &Share, copies: Copies) -> (ReadPart, Vec<Tally>) {
+        let s = &self.settings;
+        let options = ReadOptions {
+            period: &s.period,
+            date_order: s.date_order,
+            encoding: s.encoding(),
+            columns: &s.columns,
+            search_undated: false,
+            input: &s.input,
+        };
+        let matcher = Matcher::new(&self.lexicon);
+        let files = share.source_files();
+        let setup = (&self.tokeniser, &matcher);
+        read::read_part(&files, copies, &self.metadata, setup, &options, s.count)
+    }
+}
+
+/// This machine's name, for messages.
+fn machine_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "this machine".to_string())
+}
+
+/// A document's key for the look for copies: its period, its text's SHA-256, its place.
+pub(crate) type Key = (String, [u8; 32], u64);
+
+/// The first pass over a share: its dated documents' keys (no words split).
+pub(crate) fn look(share: &Share, settings: Settings) -> Result<Vec<Key>> {
+    let worker = Worker::new(settings, share)?;
+    let (part, _) = worker.read(share, Copies::None);
+    Ok(part
+        .docs()
+        .iter()
+        .filter_map(|d| Some((d.period.as_deref()?.to_string(), d.sha256, d.place)))
+        .collect())
+}
+
+/// The copies not to count, from the places of each text's copies in a period: all but the
+/// first in reading order.
+pub(crate) fn copies(groups: impl IntoIterator<Item = Vec<u64>>) -> FxHashSet<u64> {
+    let mut copies = FxHashSet::default();
+    for mut places in groups {
+        places.sort_unstable();
+        copies.extend(places.into_iter().skip(1));
+    }
+    copies
+}
+
+/// What a share gives, and what the grouping by period holds.
+#[derive(Debug, Serialize, Deserialize)]
+enum Part {
+    /// A period's counts.
+    Period(PeriodPart),
+    /// The records and forms, which belong to no period.
+    Read(ReadPart, FormsPart),
+}
+
+/// The second pass over a share: its documents read and counted (but the copies the share
+/// names), as (period, bytes) for each period it holds and (`None`, bytes) for the rest.
+pub(crate) fn count(share: &Share, settings: Settings) -> Result<Vec<(Option<String>, Vec<u8>)>> {
+    let kwic_max = settings.count.kwic_max;
+    let worker = Worker::new(settings, share)?;
+    let copies: FxHashSet<u64> = share.copies.iter().copied().collect();
+    let (part, tallies) = worker.read(share, Copies::AllBut(&copies));
+    let periods: Vec<String> = Tally::period_tokens(&tallies).into_keys().collect();
+    let options = count::ResolveOptions {
+        prune_below: None,
+        first_docs_in: &periods,
+        places: &FxHashMap::default(),
+    };
+    let unreadable = "reading back the per-document log from its temporary file";
+    let (counts, first) = count::resolve(tallies, &options).context(unreadable)?;
+    let (periods, forms) = counts.into_parts(&first, kwic_max).context(unreadable)?;
+    let mut out: Vec<(Option<String>, Vec<u8>)> = periods
+        .into_iter()
+        .map(|p| (Some(p.label.clone()), encode(&Part::Period(p))))
+        .collect();
+    out.push((None, encode(&Part::Read(part, forms))));
+    Ok(out)
+}
+
+/// The parts of one group merged: a period's counts, or the records and forms.
+pub(crate) enum Merged {
+    Empty,
+    Period(PeriodMerge),
+    Read(ReadPart, FormsPart),
+}
+
+impl Merged {
+    /// Adds a part, as bytes.
+    pub(crate) fn add(&mut self, bytes: &[u8]) -> Result<()> {
+        let part: Part = decode(bytes).context("a part of the counts cannot be read")?;
+        *self = match (std::mem::replace(self, Merged::Empty), part) {
+            (Merged::Empty, Part::Period(p)) => Merged::Period(PeriodMerge::new(p)?),
+            (Merged::Empty, Part::Read(r, f)) => Merged::Read(r, f),
+            (Merged::Period(mut m), Part::Period(p)) => {
+                m.add(p)?;
+                Merged::Period(m)
+            }
+            (Merged::Read(r, f), Part::Read(r2, f2)) => Merged::Read(r.merge(r2), f.merge(f2)),
+            _ => bail!("the parts of a period and the records cannot be merged"),
+        };
+        Ok(())
+    }
+
+    /// The parts merged so far, as bytes (to merge on with others elsewhere).
+    pub(crate) fn to_bytes(&self) -> Result<Vec<u8>> {
+        Ok(match self {
+            Merged::Empty => Vec::new(),
+            Merged::Period(m) => encode(&Part::Period(m.to_part()?)),
+            Merged::Read(r, f) => encode(&(PartRef::Read(r, f))),
+        })
+    }
+
+    /// Every part is in: a period's dispersion is worked out. As bytes.
+    pub(crate) fn finish(self) -> Result<Vec<u8>> {
+        Ok(match self {
+            Merged::Empty => Vec::new(),
+            Merged::Period(m) => encode(&Part::Period(m.finish()?)),
+            Merged::Read(r, f) => encode(&Part::Read(r, f)),
+        })
+    }
+}
+
+/// [`Part`] by reference, to encode without a copy (the same bytes).
+#[derive(Serialize)]
+enum PartRef<'a> {
+    #[allow(dead_code)] // encoded as Part::Period, whose place it keeps
+    Period(&'a PeriodPart),
+    Read(&'a ReadPart, &'a FormsPart),
+}
+
+/// What the driver knows before the parts come back: the walk's skipped files, the input,
+/// metadata.csv, and the settings' concordance sample and phrase threshold.
+pub(crate) struct Known<'a> {
+    pub(crate) walk_skipped: Vec<Skipped>,
+    pub(crate) input: &'a Path,
+    pub(crate) metadata: Metadata,
+    pub(crate) min_count: u64,
+    pub(crate) kwic_max: usize,
+}
+
+/// The read stage's and resolve stage's results from the finished parts (as bytes), as one
+/// machine gives them.
+pub(crate) fn assemble(parts: Vec<Vec<u8>>, known: Known) -> Result<(Read, Resolved)> {
+    let mut periods = Vec::new();
+    let mut read = ReadPart::default();
+    let mut forms = FormsPart::default();
+    for bytes in parts.iter().filter(|b| !b.is_empty()) {
+        match decode::<Part>(bytes).context("a part of the counts cannot be read")? {
+            Part::Period(p) => periods.push(p),
+            Part::Read(r, f) => {
+                read = read.merge(r);
+                forms = forms.merge(f);
+            }
+        }
+    }
+    drop(parts);
+    let mut read = read.into_read(known.walk_skipped, known.input, known.metadata)?;
+    let (mut counts, first_docs) = count::assemble(periods, forms)?;
+    let canonical = read::Canonical::of(&mut read.docs);
+    canonical.rename(&mut counts.kwic);
+    counts.prune_phrases(known.min_count);
+    counts.kwic_sample(known.kwic_max);
+    Ok((read, Resolved { counts, first_docs }))
+}
+
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    bincode::serde::encode_to_vec(value, bincode::config::standard())
+        .expect("counts are plain data and encode")
+}
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    let (value, read) = bincode::serde::decode_from_slice(bytes, bincode::config::standard())?;
+    if read != bytes.len() {
+        bail!("{} bytes left over", bytes.len() - read);
+    }
+    Ok(value)
+}
