@@ -417,6 +417,21 @@ mod tests {
     }
 
     #[test]
+    fn a_disk_that_fills_part_way_is_an_error_naming_the_reason() {
+        let rows = 3 * CHUNK_ROWS;
+        let titles: Vec<String> = (0..rows).map(|i| format!("title {i}")).collect();
+        let df = df!("title" => titles).unwrap();
+        for room in [0, 10, 5_000, 40_000] {
+            let blocks: crate::measure::Blocks = Box::new(std::iter::once(Ok(df.clone())));
+            let error = write_table(blocks, &mut crate::report::FullDisk { room }).unwrap_err();
+            assert!(
+                format!("{error:#}").contains("No space left on device"),
+                "{error:#}"
+            );
+        }
+    }
+
+    #[test]
     fn neutralises_every_formula_start() {
         for s in ["=1", "+1", "-1", "@x", "\tx", "\rx"] {
             assert!(neutralise(s).starts_with('\''), "{s:?}");

@@ -99,3 +99,27 @@ pub(crate) fn floats(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
     let c = df.column(name)?.cast(&DataType::Float64)?;
     Ok(c.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
 }
+
+/// A writer that fails part way, as a full disk does: for the writers' tests.
+#[cfg(test)]
+pub(crate) struct FullDisk {
+    /// Bytes it takes before it fails.
+    pub room: usize,
+}
+
+#[cfg(test)]
+impl std::io::Write for FullDisk {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.room == 0 {
+            // ENOSPC, as the system gives it.
+            return Err(std::io::Error::from_raw_os_error(28));
+        }
+        let n = buf.len().min(self.room);
+        self.room -= n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -92,6 +92,26 @@ impl Formats {
     }
 }
 
+/// Runs `write`, a call into rust_xlsxwriter, turning a panic inside it into the error it
+/// stands for.
+///
+/// Why a panic: in constant-memory mode (our long sheets need it) rust_xlsxwriter 0.102 keeps
+/// each sheet's rows in a temporary file of its own and unwraps the results of writing it
+/// (`packager.rs`: `rewind().unwrap()` while saving; unwraps in `worksheet.rs` as rows are
+/// flushed), so a disk that fills while the workbook is written panics in the library
+/// instead of returning an error. A writer of ours cannot stand in for those files (the
+/// library opens them itself, in the folder `set_tempdir` names), and no release of the
+/// library yet returns these errors; so the panic is caught here, at the workbook's edge,
+/// and becomes the I/O error that caused it ("No space left on device (os error 28)"). The
+/// workbook is dropped with the failed run, so no half-written state is used again.
+fn guarded<T>(write: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(write)).unwrap_or_else(|payload| {
+        Err(anyhow::anyhow!(crate::error::panic_message(
+            payload.as_ref()
+        )))
+    })
+}
+
 fn xlsx_error(e: XlsxError) -> anyhow::Error {
     anyhow::anyhow!("cannot write tables.xlsx: {e}")
 }
@@ -157,7 +177,8 @@ impl Book {
             }
             self.workbook.push_worksheet(sheet.close()?);
         }
-        self.workbook.save_to_writer(out).map_err(xlsx_error)?;
+        let workbook = &mut self.workbook;
+        guarded(|| workbook.save_to_writer(out).map_err(xlsx_error))?;
         Ok(cut)
     }
 }
@@ -174,7 +195,7 @@ impl Sheet {
         let take = (self.room - self.written).min(df.height().try_into().unwrap_or(u32::MAX));
         for start in (0..take as usize).step_by(CHUNK_ROWS) {
             let chunk = df.slice(start as i64, CHUNK_ROWS.min(take as usize - start));
-            self.rows_of(&chunk)
+            guarded(|| self.rows_of(&chunk))
                 .with_context(|| format!("cannot write {} to tables.xlsx", self.file))?;
         }
         Ok(())
@@ -433,6 +454,41 @@ mod tests {
             })
             .collect();
         (cells, cut)
+    }
+
+    #[test]
+    fn a_disk_that_fills_as_the_workbook_is_saved_is_an_error_naming_the_reason() {
+        let titles: Vec<String> = (0..5_000).map(|i| format!("title {i}")).collect();
+        let df = df!("title" => titles).unwrap();
+        for room in [0, 100, 20_000] {
+            let scratch = tempfile::tempdir().unwrap();
+            let mut book = Book::new(scratch.path(), EXCEL_ROWS).unwrap();
+            let mut sheet = book.sheet("keyness.csv").unwrap();
+            sheet.add(&df).unwrap();
+            let out = crate::report::FullDisk { room };
+            let error = book.finish(vec![sheet], out).unwrap_err();
+            assert!(
+                format!("{error:#}").contains("No space left on device (os error 28)"),
+                "{error:#}"
+            );
+        }
+    }
+
+    /// The library's unwrap of a failed write to its temporary file (the full disk that
+    /// the library panics on) comes back as that I/O error.
+    #[test]
+    fn a_panic_of_the_library_on_a_failed_write_is_the_error_it_stands_for() {
+        let error = guarded(|| -> Result<()> {
+            let file = std::fs::File::options()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            // As the library does with its temporary file.
+            std::io::Write::write_all(&mut &file, b"rows").unwrap();
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(error.to_string(), "No space left on device (os error 28)");
     }
 
     #[test]
