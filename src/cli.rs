@@ -279,4 +279,9 @@ pub struct KwicArgs {
     /// written through.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+
+    /// Start the `--csv` file with a UTF-8 byte-order mark, as `analyse --csv-bom` does its
+    /// CSVs (for Excel's double-click).
+    #[arg(long)]
+    pub csv_bom: bool,
 }

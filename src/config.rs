@@ -164,6 +164,7 @@ impl Config {
             kwic_max: args.max,
         };
         config.search_undated = true;
+        config.csv_bom = args.csv_bom;
         config.kwic = Some(Kwic {
             pattern: args.pattern.clone(),
             output: match args.csv.as_deref() {

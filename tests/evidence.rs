@@ -168,6 +168,28 @@ fn kwic(args: &[&str]) -> assert_cmd::assert::Assert {
 }
 
 #[test]
+fn kwic_csv_starts_with_a_byte_order_mark_with_csv_bom_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = corpus(tmp.path());
+    let input = input.to_str().unwrap();
+    for (flag, bom) in [(None, false), (Some("--csv-bom"), true)] {
+        let csv = tmp.path().join("kwic.csv");
+        let mut args = vec!["centralis*", input, "--csv", csv.to_str().unwrap()];
+        args.extend(flag);
+        kwic(&args).success();
+        let bytes = std::fs::read(&csv).unwrap();
+        assert_eq!(bytes.starts_with("\u{feff}".as_bytes()), bom);
+        let rest = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+        assert!(rest.starts_with(b"doc_id,"), "{:?}", &rest[..20]);
+        // And to standard output.
+        let mut args = vec!["centralis*", input, "--csv", "-"];
+        args.extend(flag);
+        let out = kwic(&args).success().get_output().stdout.clone();
+        assert_eq!(out.starts_with("\u{feff}".as_bytes()), bom);
+    }
+}
+
+#[test]
 fn the_kwic_command_finds_every_hit_dated_or_not() {
     let tmp = tempfile::tempdir().unwrap();
     let input = corpus(tmp.path());

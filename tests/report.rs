@@ -41,10 +41,28 @@ fn the_report_is_one_page_with_the_charts_and_the_sentences_behind_the_key_terms
         "no concordance line"
     );
     assert!(html.contains("class=\"fell\">fell<"));
-    // Every link points at a file the run wrote.
+    // Every link points at a file the run wrote, and every file the run wrote (but the
+    // page itself) is linked.
+    let mut linked = std::collections::BTreeSet::new();
     for link in html.split("<a href=\"").skip(1) {
         let target = &link[..link.find('"').unwrap()];
         assert!(out.join(target).is_file(), "broken link {target}");
+        linked.insert(target.to_string());
+    }
+    for entry in walkdir::WalkDir::new(&out).min_depth(1) {
+        let entry = entry.unwrap();
+        let name = entry
+            .path()
+            .strip_prefix(&out)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        if entry.file_type().is_file() && name != "report.html" && !name.starts_with('.') {
+            assert!(
+                linked.contains(&name),
+                "{name} is not in the report's file list"
+            );
+        }
     }
 
     let Some(browser) = browser() else {

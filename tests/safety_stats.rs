@@ -172,7 +172,7 @@ fn peaks(dir: &Path) -> Vec<(String, f64)> {
 }
 
 #[test]
-fn twenty_megabytes_of_one_repeated_key_term_stay_under_400_mb() {
+fn twenty_megabytes_of_one_repeated_key_term_stay_under_350_mb() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in");
     write(
@@ -199,10 +199,13 @@ fn twenty_megabytes_of_one_repeated_key_term_stay_under_400_mb() {
     let peak = peaks.iter().map(|p| p.1).fold(0.0, f64::max);
     let before_report = peaks.iter().find(|p| p.0 == "write").unwrap().1;
     let report = peaks.iter().find(|p| p.0 == "report").unwrap().1;
-    assert!(peak < 400.0, "peak {peak} MB: {peaks:?}");
+    // 215-275 MB on an idle 2-core machine since the spans hold u32 offsets (370-410 MB
+    // before, 32 bytes a word: the per-word buffers of 6.7 million words are most of it).
+    assert!(peak < 350.0, "peak {peak} MB: {peaks:?}");
     // The concordance pass re-reads the document; it may not hold its hits (it held 1.9 GB
-    // at 10 MB).
-    assert!(report - before_report < 64.0, "{peaks:?}");
+    // at 10 MB). It grows the peak by its own per-word buffers, 30-60 MB here, depending on
+    // how much of counting's memory the allocator has given back.
+    assert!(report - before_report < 128.0, "{peaks:?}");
     let kwic = table(&out, "kwic.csv");
     assert_eq!(kwic.height(), 200, "--kwic-max lines of the theme");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();

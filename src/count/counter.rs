@@ -260,7 +260,7 @@ impl<'a> Counter<'a> {
         tokeniser.split(&normalised, |w, span| {
             let id = vocab.intern(w, tokeniser, matcher);
             tokens.push(id);
-            forms.push(vocab.form(id, &normalised[span.start..span.end]));
+            forms.push(vocab.form(id, &normalised[span.range()]));
             spans.push(span);
         });
         let dated = period.is_some();

@@ -200,8 +200,11 @@ pub(super) fn kwic_line(
     let left_from = hit.start.saturating_sub(window);
     let right_to = (end + window).min(spans.len());
     let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let (match_start, match_end) = (spans[hit.start].start, spans[end - 1].end);
-    let (from, to) = (spans[left_from].start, spans[right_to - 1].end);
+    let (match_start, match_end) = (spans[hit.start].range().start, spans[end - 1].range().end);
+    let (from, to) = (
+        spans[left_from].range().start,
+        spans[right_to - 1].range().end,
+    );
     let left_at = floor(text, match_start.saturating_sub(cap)).max(from);
     let mut left = one_line(&text[left_at..match_start]);
     if left_at > from {

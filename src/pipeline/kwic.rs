@@ -56,9 +56,9 @@ pub fn kwic(config: &Config) -> Result<Concordance> {
             let text = report::kwic_text(&table, config.count.kwic_window)?;
             output::print_stdout(text.as_bytes());
         }
-        KwicOutput::CsvToStdout => output::print_stdout(&report::csv::to_csv(&table)?),
+        KwicOutput::CsvToStdout => output::print_stdout(&with_bom(config, &table)?),
         KwicOutput::CsvFile(path) => {
-            output::write_file(path, &report::csv::to_csv(&table)?, &config.protected())?
+            output::write_file(path, &with_bom(config, &table)?, &config.protected())?
         }
     }
     Ok(Concordance {
@@ -67,6 +67,17 @@ pub fn kwic(config: &Config) -> Result<Concordance> {
         pattern: request.pattern.clone(),
         output: request.output.clone(),
     })
+}
+
+/// The concordance as CSV, after a UTF-8 byte-order mark with `--csv-bom`.
+fn with_bom(config: &Config, table: &polars::prelude::DataFrame) -> Result<Vec<u8>> {
+    let mut bytes = if config.csv_bom {
+        "\u{feff}".as_bytes().to_vec()
+    } else {
+        Vec::new()
+    };
+    bytes.extend(report::csv::to_csv(table)?);
+    Ok(bytes)
 }
 
 /// The kwic.csv table of `pattern` in every document, sorted by period, document and

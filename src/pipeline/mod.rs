@@ -101,7 +101,10 @@ fn stages(config: &Config) -> Result<Summary> {
     summary.notes.extend(xlsx_note);
     let key_terms = report_pass::KeyTerms::of(&tables, &plan, &resolved.first_docs, config)?;
     let facts = manifest::CountFacts::of(&resolved.counts, &plan);
-    let files = tables.names();
+    let mut files = tables.names();
+    if xlsx {
+        files.push("tables.xlsx");
+    }
     // The counts and tables are done with: their memory goes before the report's pass.
     drop(tables);
     drop((resolved, plan.labels));

@@ -88,7 +88,7 @@ pub(crate) struct Page<'a> {
     pub(crate) summary: &'a Summary,
     /// (file name, PNG bytes) of every chart.
     pub(crate) charts: &'a [(&'static str, Vec<u8>)],
-    /// The tables written, by file name.
+    /// The tables written, by file name (the CSVs, and tables.xlsx when written).
     pub(crate) tables: &'a [&'static str],
 }
 
@@ -104,12 +104,7 @@ pub(crate) fn report(
     if let Some(cmp) = key_terms.cmp.take() {
         lines(config, setup, read, &cmp, &mut key_terms)?;
     }
-    let mut files: Vec<String> = page
-        .tables
-        .iter()
-        .filter(|&&n| n != "documents.csv")
-        .map(|n| n.to_string())
-        .collect();
+    let mut files: Vec<String> = page.tables.iter().map(|n| n.to_string()).collect();
     files.extend(page.charts.iter().map(|(n, _)| format!("charts/{n}")));
     files.push("run.json".to_string());
     let html = html::render(&html::Page {

@@ -29,9 +29,11 @@ fn is_word_char(c: char) -> bool {
 /// Where a word is in the text it was split from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
-    /// Byte range of the word (with any apostrophe suffix) in the split text.
-    pub start: usize,
-    pub end: usize,
+    /// Byte range of the word (with any apostrophe suffix) in the split text, as `u32` to keep
+    /// the per-word buffers small (a 20 MB text of short words holds 7 million spans); the
+    /// texts split are at most 4 GiB (see [`split_spans`]). Read it with [`Span::range`].
+    start: u32,
+    end: u32,
     /// True when punctuation that ends a phrase (`. ! ? ; : ,`, a bracket or quote mark, a
     /// blank line) comes between this word and the one before. Phrases (n-grams) do not
     /// cross such a break.
@@ -40,6 +42,22 @@ pub struct Span {
     /// word before it (`top-down`; not `top - down`, `top--down`, or `2010-plan` after a
     /// number, which is no word).
     pub after_hyphen: bool,
+}
+
+impl Span {
+    fn new(start: usize, end: usize, after_break: bool, after_hyphen: bool) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+            after_break,
+            after_hyphen,
+        }
+    }
+
+    /// Byte range of the word in the split text.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 fn is_hyphen(c: char) -> bool {
@@ -60,7 +78,12 @@ pub fn split_words(text: &str, mut emit: impl FnMut(&str)) {
 /// holding an apostrophe or a non-ASCII character go through `split_run`, the general rule.
 /// `tests::split_spans_by_chars` is the same rule read a character at a time, and a
 /// property test holds the two to the same output.
+///
+/// Panics for a text over 4 GiB (spans hold `u32` offsets): the texts split are a document
+/// read whole (under [`crate::ingest::stream::STREAM_ABOVE`]), a part of a streamed file, or
+/// a table's cell (Arrow's strings are under 2 GiB).
 pub fn split_spans(text: &str, mut emit: impl FnMut(&str, Span)) {
+    assert!(u32::try_from(text.len()).is_ok(), "text over 4 GiB");
     let bytes = text.as_bytes();
     let mut buf = String::with_capacity(32);
     // The run being read: where it starts and what it holds so far.
@@ -73,12 +96,7 @@ pub fn split_spans(text: &str, mut emit: impl FnMut(&str, Span)) {
             if seen & LETTER == 0 {
                 return false;
             }
-            let span = Span {
-                start: s,
-                end: e,
-                after_break,
-                after_hyphen,
-            };
+            let span = Span::new(s, e, after_break, after_hyphen);
             let run = &text[s..e];
             if seen & UPPER == 0 {
                 emit(run, span);
@@ -236,12 +254,12 @@ fn split_run(
     let mut before = Some((after_break, after_hyphen));
     let mut out = |word: &str, start: usize, end: usize| {
         let (after_break, after_hyphen) = before.unwrap_or((false, false));
-        let span = Span {
-            start: from + start,
-            end: from + end,
+        let span = Span::new(
+            from + start,
+            from + end,
             after_break,
-            after_hyphen: after_hyphen && start == 0,
-        };
+            after_hyphen && start == 0,
+        );
         if emit_word(word, buf, &mut |w| emit(w, span)) {
             before = None;
         }
@@ -397,7 +415,7 @@ mod tests {
     fn spans(s: &str) -> Vec<(String, &str, bool)> {
         let mut out = Vec::new();
         split_spans(s, |w, sp| {
-            out.push((w.to_string(), &s[sp.start..sp.end], sp.after_break))
+            out.push((w.to_string(), &s[sp.range()], sp.after_break))
         });
         out
     }
