@@ -220,23 +220,6 @@ fn html_pages_count_their_visible_text_only() {
     );
 }
 
-/// Every file of two output folders but run.json (timings), byte for byte; how many.
-fn same_outputs(a: &Path, b: &Path) -> usize {
-    let mut compared = 0;
-    for entry in walkdir::WalkDir::new(a) {
-        let entry = entry.unwrap();
-        let name = entry.path().strip_prefix(a).unwrap();
-        if !entry.file_type().is_file() || name == Path::new("run.json") {
-            continue;
-        }
-        let x = std::fs::read(entry.path()).unwrap();
-        let y = std::fs::read(b.join(name)).unwrap();
-        assert!(x == y, "{} differs", name.display());
-        compared += 1;
-    }
-    compared
-}
-
 #[test]
 fn a_json_lines_table_of_several_blocks_gives_the_same_outputs_on_any_threads() {
     // 6,000 rows of about 500 bytes (3 MB: two blocks of 2 MB of whole lines) over three

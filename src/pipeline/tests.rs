@@ -236,7 +236,27 @@ fn corpus_with_copies(dir: &std::path::Path) {
         let text: Vec<&str> = (0..4)
             .map(|k| lines[(i * 7 + k * (i % 4 + 1)) % 6])
             .collect();
-        let body = format!("Published: 0{}/03/{year}\n\n{}", 1 + i % 9, text.join(" "));
+        // One phrase written six ways (more than a phrase keeps), and one written two ways
+        // once each, in documents that fall in different parts.
+        let forms = [
+            "primary care trusts",
+            "Primary care trusts",
+            "Primary Care Trusts",
+            "PRIMARY CARE TRUSTS",
+            "primary Care trusts",
+            "Primary care Trusts",
+        ];
+        let tie = match i {
+            3 => " Fix PowerPC builds.",
+            41 => " Fix powerpc builds.",
+            _ => "",
+        };
+        let body = format!(
+            "Published: 0{}/03/{year}\n\n{} {}.{tie}",
+            1 + i % 9,
+            text.join(" "),
+            forms[(i * i) % 6]
+        );
         std::fs::write(dir.join(format!("doc{i}.txt")), &body).unwrap();
         if i % 11 == 0 {
             std::fs::write(dir.join(format!("copy{i}.txt")), &body).unwrap();

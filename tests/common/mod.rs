@@ -103,3 +103,21 @@ pub fn run_unprivileged(tmp: &Path, args: &[&std::ffi::OsStr]) -> std::process::
         .output()
         .expect("setpriv (util-linux) runs the test as nobody")
 }
+
+/// Checks that every file `a` holds, run.json aside, is in `b` with the same bytes; returns
+/// how many were compared.
+pub fn same_outputs(a: &Path, b: &Path) -> usize {
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(a) {
+        let entry = entry.unwrap();
+        let name = entry.path().strip_prefix(a).unwrap();
+        if !entry.file_type().is_file() || name == Path::new("run.json") {
+            continue;
+        }
+        let x = std::fs::read(entry.path()).unwrap();
+        let y = std::fs::read(b.join(name)).unwrap();
+        assert!(x == y, "{} differs", name.display());
+        compared += 1;
+    }
+    compared
+}
