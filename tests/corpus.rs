@@ -164,8 +164,9 @@ fn outputs_are_identical_whatever_the_thread_count() {
     }
     assert_eq!(
         compared,
-        9 + 5 + 1 + 1 + 1,
-        "nine tables, five charts, report.html, tables.xlsx and the .themeshift-output marker"
+        9 + 5 + 1 + 1 + 1 + 1,
+        "nine tables, five charts, report.html, findings.md, tables.xlsx and the \
+         .themeshift-output marker"
     );
 }
 
@@ -214,9 +215,9 @@ fn phrases_written_in_many_ways_get_the_same_labels_on_one_two_and_three_threads
         })
         .collect();
     for other in &outs[1..] {
-        // Four tables (no lexicon), two charts, report.html, tables.xlsx and the
-        // .themeshift-output marker.
-        assert_eq!(same_outputs(&outs[0], other), 9);
+        // Four tables (no lexicon), two charts, report.html, findings.md, tables.xlsx and
+        // the .themeshift-output marker.
+        assert_eq!(same_outputs(&outs[0], other), 10);
     }
     let freq = table(&outs[0], "term_frequencies.csv");
     let label = |term: &str, period: &str| {

@@ -268,7 +268,8 @@ fn a_json_lines_table_of_several_blocks_gives_the_same_outputs_on_any_threads() 
     // Rows 0 to 4321, the 9 blank lines after rows 0, 500, ..., 4000, then the bad line.
     assert_eq!(run["skipped"][0]["path"], "rows.jsonl#line4332");
     for other in &outs[1..] {
-        // Nine tables, five charts, report.html, tables.xlsx and the .themeshift-output marker.
-        assert_eq!(same_outputs(&outs[0], other), 17);
+        // Nine tables, five charts, report.html, findings.md, tables.xlsx and the
+        // .themeshift-output marker.
+        assert_eq!(same_outputs(&outs[0], other), 18);
     }
 }

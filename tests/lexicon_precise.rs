@@ -102,10 +102,18 @@ fn a_pattern_or_exclusion_that_matched_nothing_is_warned_and_fails_strict() {
     let out = tmp.path().join("out");
     let run = analyse(&input, &out, &[]).success();
     let text = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    // On the terminal, a note naming the first three (here all); in full in run.json.
+    let note = "Note: 2 lexicon pattern(s) matched nothing in the dated documents (report.html \
+                and run.json list them): commissioning 'comissioner', exclude 'care quality \
+                commission'.";
+    assert!(text.contains(note), "{text}");
+    assert!(!text.contains("Warning:"), "{text}");
     let warning = "2 lexicon pattern(s) matched nothing in the dated documents (a typo, or \
                    another pattern of the theme took every match): commissioning: \
                    'comissioner', exclude 'care quality commission'";
-    assert!(text.contains(warning), "{text}");
+    let run_json = std::fs::read_to_string(out.join("run.json")).unwrap();
+    let run_json: serde_json::Value = serde_json::from_str(&run_json).unwrap();
+    assert_eq!(run_json["warnings"][0], warning);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let warnings = html
         .split("Warnings and skipped files")

@@ -91,6 +91,7 @@ pub(crate) fn write(run: &Run, out: &mut impl std::io::Write) -> anyhow::Result<
             documents: &read.docs,
         },
         skipped: &summary.skipped,
+        warnings: &summary.warnings,
         counts: manifest::ManifestCounts {
             documents: read.docs.len(),
             dated_documents: read.docs.len() - summary.undated.len(),

@@ -28,6 +28,12 @@ pub(crate) fn build(
         undated: warnings::undated(read),
         skipped: read.skipped.clone(),
         warnings: warnings.iter().map(Warning::to_string).collect(),
+        terminal_warnings: (warnings.iter().filter(|w| !w.is_note()))
+            .map(Warning::short)
+            .collect(),
+        terminal_notes: (warnings.iter().filter(|w| w.is_note()))
+            .map(Warning::short)
+            .collect(),
         periods: counts
             .periods
             .iter()
@@ -44,13 +50,12 @@ pub(crate) fn build(
     };
     if let (Some(cmp), Some(k)) = (plan.main(), &tables.keyness) {
         let (a, b) = report::figures::key_terms(k, cmp)?;
-        let line = |t: report::charts::KeyTerm| (t.word, t.g2, t.log_ratio);
-        summary.key_a = a.into_iter().map(line).collect();
-        summary.key_b = b.into_iter().map(line).collect();
+        (summary.key_a, summary.key_b) = (a, b);
     }
     if let (Some(cmp), Some(shift)) = (plan.main(), &tables.theme_shift) {
         summary.theme_shift = report::summary::shift_lines(shift, cmp)?;
     }
+    summary.findings = report::findings::sentences(&summary);
     Ok(summary)
 }
 

@@ -113,11 +113,15 @@ pub fn key_terms(keyness: &DataFrame, cmp: &Comparison) -> Result<(Vec<KeyTerm>,
         floats(&df, "p_adjusted")?,
         floats(&df, "log_ratio")?,
     );
+    let (rate_a, rate_b) = (floats(&df, "per_10k_a")?, floats(&df, "per_10k_b")?);
     let term = |i: usize| KeyTerm {
         word: word[i].clone(),
         log_ratio: lr[i],
         g2: g2[i],
         significant: p[i] < ALPHA,
+        per_10k_a: rate_a[i],
+        per_10k_b: rate_b[i],
+        p_adjusted: p[i],
     };
     let (toward_b, toward_a) = key_lists(&df, KEY_TERMS)?;
     Ok((

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
 use polars::prelude::DataFrame;
 
-use super::summary::Summary;
+use super::summary::{Summary, PERIODS_LISTED};
 use super::{floats, strings};
 use crate::count::KwicLine;
 use crate::measure::{Comparison, ALPHA};
@@ -114,6 +114,7 @@ pub fn render(page: &Page) -> Result<String> {
     let s = page.summary;
     let mut h = String::new();
     head(&mut h, s, page.input)?;
+    findings(&mut h, s)?;
     periods(&mut h, s)?;
     themes(&mut h, s, page.charts)?;
     if let Some(c) = &s.main {
@@ -169,10 +170,36 @@ fn head(h: &mut String, s: &Summary, input: &str) -> Result<()> {
     Ok(())
 }
 
-/// The periods table: documents and words in each.
-fn periods(h: &mut String, s: &Summary) -> Result<()> {
+/// The findings, the first thing the page says ([`crate::report::findings`]).
+fn findings(h: &mut String, s: &Summary) -> Result<()> {
+    if s.findings.is_empty() {
+        return Ok(());
+    }
+    h.push_str("<h2>Findings</h2>\n<ul class=\"findings\">\n");
+    for f in &s.findings {
+        writeln!(h, "<li>{}</li>", esc(f))?;
+    }
     h.push_str(
-        "<h2>Periods</h2>\n<div class=\"scroll\"><table><tr><th scope=\"col\">period</th>\
+        "</ul>\n<p class=\"stat\">Rates per 10,000 words; adjusted p: Benjamini–Hochberg over \
+         the themes or terms tested. The same sentences are in findings.md.</p>\n",
+    );
+    Ok(())
+}
+
+/// The periods table: documents and words in each; folded away behind a one-line summary
+/// when there are more than [`PERIODS_LISTED`].
+fn periods(h: &mut String, s: &Summary) -> Result<()> {
+    h.push_str("<h2>Periods</h2>\n");
+    let folded = s.periods.len() > PERIODS_LISTED;
+    if folded {
+        writeln!(
+            h,
+            "<details><summary>{} (the table)</summary>",
+            esc(&s.periods_in_brief())
+        )?;
+    }
+    h.push_str(
+        "<div class=\"scroll\"><table><tr><th scope=\"col\">period</th>\
          <th scope=\"col\">documents</th><th scope=\"col\">words</th></tr>\n",
     );
     for (p, docs, tokens) in &s.periods {
@@ -183,6 +210,9 @@ fn periods(h: &mut String, s: &Summary) -> Result<()> {
         )?;
     }
     h.push_str("</table></div>\n");
+    if folded {
+        h.push_str("</details>\n");
+    }
     Ok(())
 }
 
@@ -464,6 +494,8 @@ mod tests {
                 log_ratio: 1.0,
                 p_adjusted: 0.01,
                 change: "rose".into(),
+                docs_a: 1,
+                docs_b: 3,
             }],
             ..Summary::default()
         };

@@ -16,6 +16,8 @@ pub struct Manifest<'a> {
     pub lexicon: Option<InputFile>,
     pub inputs: Inputs<'a>,
     pub skipped: &'a [Skipped],
+    /// What was odd about the documents, in full (the terminal shortens some).
+    pub warnings: &'a [String],
     pub counts: ManifestCounts,
     pub periods: Vec<PeriodLine>,
     pub comparisons: &'a [Comparison],

@@ -8,6 +8,7 @@ pub mod claim;
 pub mod concordance;
 pub mod csv;
 pub mod figures;
+pub mod findings;
 pub mod html;
 pub mod manifest;
 pub mod output;

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use polars::prelude::DataFrame;
 
+use super::charts::KeyTerm;
 use super::{floats, strings};
 use crate::ingest::walk::Skipped;
 use crate::measure::{Comparison, SmallPeriods};
@@ -26,8 +27,13 @@ pub struct Summary {
     pub undated: Vec<String>,
     /// Files passed over, with the reason.
     pub skipped: Vec<Skipped>,
-    /// What was odd about the documents, one line each.
+    /// What was odd about the documents, one line each (report.html and run.json).
     pub warnings: Vec<String>,
+    /// The warnings as the terminal shows them (a long list cut to its first items).
+    pub terminal_warnings: Vec<String>,
+    /// Warnings the terminal shows as notes: about the lexicon, expected of one written for a
+    /// larger corpus.
+    pub terminal_notes: Vec<String>,
     /// What the run did differently from the flags' defaults, and why (not a warning: the
     /// results are sound).
     pub notes: Vec<String>,
@@ -41,12 +47,14 @@ pub struct Summary {
     pub small_periods: SmallPeriods,
     /// Why no comparison was made, when none was.
     pub no_comparison: Option<String>,
-    /// (word, signed G², Log Ratio) most key for B.
-    pub key_b: Vec<(String, f64, f64)>,
-    /// (word, signed G², Log Ratio) most key for A.
-    pub key_a: Vec<(String, f64, f64)>,
+    /// The terms most key for B, strongest first.
+    pub key_b: Vec<KeyTerm>,
+    /// The terms most key for A, strongest first.
+    pub key_a: Vec<KeyTerm>,
     /// The main comparison's theme shifts.
     pub theme_shift: Vec<ShiftLine>,
+    /// The findings in sentences ([`super::findings::sentences`]), once the rest is set.
+    pub findings: Vec<String>,
     /// The theme lexicon read, when there was one.
     pub lexicon: Option<PathBuf>,
     /// The output folder.
@@ -73,6 +81,9 @@ pub struct ShiftLine {
     pub change: String,
     /// Which tests find the change: theme_shift.csv's `evidence`.
     pub evidence: String,
+    /// Documents with a hit of the theme in A and in B.
+    pub docs_a: u64,
+    pub docs_b: u64,
 }
 
 /// The main comparison's theme shifts, from theme_shift.csv's table.
@@ -82,6 +93,7 @@ pub fn shift_lines(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ShiftLine>
     let evidence = strings(&df, "evidence")?;
     let (a, b) = (floats(&df, "per_10k_a")?, floats(&df, "per_10k_b")?);
     let (lr, p) = (floats(&df, "log_ratio")?, floats(&df, "p_adjusted")?);
+    let (docs_a, docs_b) = (floats(&df, "docs_a")?, floats(&df, "docs_b")?);
     Ok((0..df.height())
         .map(|i| ShiftLine {
             theme: theme[i].clone(),
@@ -91,9 +103,23 @@ pub fn shift_lines(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ShiftLine>
             p_adjusted: p[i],
             change: change[i].clone(),
             evidence: evidence[i].clone(),
+            docs_a: docs_a[i] as u64,
+            docs_b: docs_b[i] as u64,
         })
         .collect())
 }
+
+/// The width the terminal summary's long lines are wrapped to.
+const WIDTH: usize = 100;
+
+/// Appends a paragraph: a blank line, then `text` after `lead`, on one line (a note or a
+/// warning is one line, for whoever searches the output for it).
+fn say(s: &mut String, lead: &str, text: &str) {
+    let _ = writeln!(s, "\n{lead}{text}");
+}
+
+/// Periods listed one a line, in the terminal and report.html; more are told in brief.
+pub const PERIODS_LISTED: usize = 12;
 
 impl Summary {
     /// What the summary and report.html say about small periods (`SmallPeriods`): which
@@ -202,11 +228,11 @@ impl Summary {
         }
         self.write_skipped(&mut s);
         self.write_undated(&mut s);
-        for n in &self.notes {
-            let _ = writeln!(s, "\nNote: {}.", printable(n));
+        for n in self.notes.iter().chain(&self.terminal_notes) {
+            say(&mut s, "Note: ", &format!("{}.", printable(n)));
         }
-        for w in &self.warnings {
-            let _ = writeln!(s, "\nWarning: {}", printable(w));
+        for w in &self.terminal_warnings {
+            say(&mut s, "Warning: ", &printable(w));
         }
         self.write_files(&mut s);
         self.write_timing(&mut s);
@@ -222,7 +248,10 @@ impl Summary {
             "Read {} document(s): {} dated, {} words in dated documents.",
             self.documents, dated, words
         );
-        if !self.periods.is_empty() {
+        self.write_findings(s);
+        if self.periods.len() > PERIODS_LISTED {
+            let _ = writeln!(s, "\n{}.", printable(&self.periods_in_brief()));
+        } else if !self.periods.is_empty() {
             let _ = writeln!(s, "\n  {:<10} {:>9} {:>11}", "period", "documents", "words");
             for (p, d, w) in &self.periods {
                 let _ = writeln!(s, "  {:<10} {d:>9} {w:>11}", printable(p));
@@ -230,16 +259,59 @@ impl Summary {
         }
     }
 
+    /// The findings, as a list wrapped to the terminal's usual width.
+    fn write_findings(&self, s: &mut String) {
+        if self.findings.is_empty() {
+            return;
+        }
+        let title = match &self.main {
+            Some(c) => format!("Findings, {} -> {} (also in findings.md):", c.a, c.b),
+            None => "Findings:".to_string(),
+        };
+        let _ = writeln!(s, "\n{}", printable(&title));
+        for f in &self.findings {
+            let _ = writeln!(
+                s,
+                "{}",
+                super::findings::wrap(&printable(f), WIDTH, "- ", "  ")
+            );
+        }
+    }
+
+    /// The periods in one sentence, for a corpus of more than [`PERIODS_LISTED`]: how many,
+    /// the first and last, and the range of their documents and words.
+    pub fn periods_in_brief(&self) -> String {
+        let (Some(first), Some(last)) = (self.periods.first(), self.periods.last()) else {
+            return "No period".to_string();
+        };
+        let range = |f: fn(&(String, u64, u64)) -> u64| {
+            let v = self.periods.iter().map(f);
+            (v.clone().min().unwrap_or(0), v.max().unwrap_or(0))
+        };
+        let (docs, words) = (range(|p| p.1), range(|p| p.2));
+        format!(
+            "{} periods, {} to {}: {} to {} documents and {} to {} words each (documents.csv \
+             dates every document)",
+            self.periods.len(),
+            first.0,
+            last.0,
+            docs.0,
+            docs.1,
+            words.0,
+            words.1
+        )
+    }
+
     /// Why no comparison was made, and the notes on small periods.
     fn write_cautions(&self, s: &mut String) {
         if let Some(reason) = &self.no_comparison {
-            let _ = writeln!(s, "\nNo comparison: {}.", printable(reason));
+            say(s, "No comparison: ", &format!("{}.", printable(reason)));
         }
         for line in self.small_period_lines() {
-            let _ = writeln!(s, "\nNote: {line}.");
+            say(s, "Note: ", &format!("{}.", printable(&line)));
         }
         for line in self.doc_test_lines() {
-            let _ = writeln!(s, "\nNote: {}.", printable(&line));
+            say(s, "Note: ", &format!("{}.", printable(&line)));
         }
     }
 
@@ -249,7 +321,7 @@ impl Summary {
             let shown: Vec<String> = terms
                 .iter()
                 .take(KEY_TERMS_SHOWN)
-                .map(|(w, _, lr)| format!("{} ({lr:+.1})", printable(w)))
+                .map(|t| format!("{} ({:+.1})", printable(&t.word), t.log_ratio))
                 .collect();
             let list = if shown.is_empty() {
                 "none".to_string()
@@ -258,9 +330,10 @@ impl Summary {
             };
             let _ = writeln!(
                 s,
-                "\nKey terms of {} (against {}; Log Ratio in brackets):\n  {list}",
+                "\nKey terms of {} (against {}; Log Ratio in brackets):\n{}",
                 printable(label),
-                printable(if label == &cmp.b { &cmp.a } else { &cmp.b })
+                printable(if label == &cmp.b { &cmp.a } else { &cmp.b }),
+                super::findings::wrap(&list, WIDTH, "  ", "  ")
             );
         }
     }
@@ -341,15 +414,28 @@ impl Summary {
         if self.files.is_empty() {
             return;
         }
+        // report.html and findings.md first: where a reader starts.
+        let first = ["report.html", "findings.md"];
+        let files: Vec<String> = (first.iter())
+            .filter(|f| self.files.iter().any(|g| g == *f))
+            .map(|f| f.to_string())
+            .chain(
+                (self.files.iter())
+                    .filter(|f| !first.contains(&f.as_str()))
+                    .map(|f| printable(f).into_owned()),
+            )
+            .collect();
         let _ = writeln!(
             s,
             "\nWrote {} file(s) to {}:",
             self.files.len(),
             printable(&self.output.display().to_string())
         );
-        for f in &self.files {
-            let _ = writeln!(s, "  {}", printable(f));
-        }
+        let _ = writeln!(
+            s,
+            "{}",
+            super::findings::wrap(&files.join(", "), WIDTH, "  ", "  ")
+        );
     }
 
     /// The time taken, the throughput, the peak memory and the seconds of each stage, when
@@ -366,13 +452,13 @@ impl Summary {
                 .peak_memory_mb
                 .map(|m| format!(", peak memory {m:.0} MB"))
                 .unwrap_or_default();
-            let _ = writeln!(
-                s,
-                "\nTook {total:.2} s for {} of text ({:.1} MB/s{memory}); seconds per stage: {}",
+            let took = format!(
+                "{total:.2} s for {} of text ({:.1} MB/s{memory}); seconds per stage: {}",
                 size(self.input_bytes),
                 self.input_bytes as f64 / 1e6 / total,
                 stages.join(", ")
             );
+            say(s, "Took ", &took);
         }
     }
 }
@@ -444,7 +530,8 @@ mod tests {
                 path: "bad\u{1b}[2J.pdf".into(),
                 reason: "not a document".into(),
             }],
-            warnings: vec!["1 file(s) ...: x\u{9b}31m.txt (3)".into()],
+            terminal_warnings: vec!["1 file(s) ...: x\u{9b}31m.txt (3)".into()],
+            terminal_notes: vec!["1 lexicon pattern(s) ...: 'x\u{1b}' (t)".into()],
             files: vec!["documents.csv".into()],
             output: PathBuf::from("out\u{1b}"),
             ..Summary::default()

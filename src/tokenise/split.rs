@@ -113,8 +113,8 @@ pub fn split_spans(text: &str, mut emit: impl FnMut(&str, Span)) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let (class, len) = if b < 0x80 {
-            (CLASS[b as usize], 1)
+        let (class, len, c) = if b < 0x80 {
+            (CLASS[b as usize], 1, b as char)
         } else {
             let c = text[i..].chars().next().expect("i is on a char boundary");
             let class = if is_word_char(c) || is_apostrophe(c) {
@@ -126,7 +126,7 @@ pub fn split_spans(text: &str, mut emit: impl FnMut(&str, Span)) {
             } else {
                 0
             };
-            (class, c.len_utf8())
+            (class, c.len_utf8(), c)
         };
         if class & (LETTER | DIGIT | APOSTROPHE | OTHER) != 0 {
             if start.is_none() {
@@ -139,7 +139,13 @@ pub fn split_spans(text: &str, mut emit: impl FnMut(&str, Span)) {
                 gap = Gap::after(finish(s, i, seen, gap));
             }
             gap.broke |= class & BREAK != 0;
-            gap.newlines += (b == b'\n') as u32;
+            if b == b'\n' {
+                gap.newlines += 1;
+                gap.line_start = true;
+            } else if gap.line_start && !c.is_whitespace() {
+                gap.broke |= LIST_MARKERS.contains(&c);
+                gap.line_start = false;
+            }
             gap.chars += 1;
             gap.hyphen = class & HYPHEN != 0;
         }
@@ -160,6 +166,8 @@ struct Gap {
     /// A phrase break seen; newlines seen.
     broke: bool,
     newlines: u32,
+    /// Only white space since the last newline: a list marker here is a phrase break.
+    line_start: bool,
     /// Characters seen, and whether the last was a hyphen.
     chars: u32,
     hyphen: bool,
@@ -172,6 +180,7 @@ impl Default for Gap {
             word_before: false,
             broke: false,
             newlines: 0,
+            line_start: false,
             chars: 0,
             hyphen: false,
         }
@@ -198,6 +207,11 @@ impl Gap {
         self.word_before && self.chars == 1 && self.hyphen
     }
 }
+
+/// Characters that mark a list item when they open a line (after any white space): the
+/// item's first word starts a phrase, so `* Fix the build` then `* New upstream release` on
+/// the next line give no `build new`. A numbered item (`1.`, `2)`) ends with a break already.
+const LIST_MARKERS: [char; 9] = ['*', '-', '+', '•', '◦', '▪', '‣', '–', '—'];
 
 /// Byte classes of ASCII characters for [`split_spans`].
 const LETTER: u8 = 1;
@@ -354,6 +368,10 @@ mod tests {
         between.contains([
             '.', '!', '?', ';', ':', ',', '(', ')', '[', ']', '"', '“', '”', '…',
         ]) || between.matches('\n').count() >= 2
+            || between
+                .split('\n')
+                .skip(1)
+                .any(|line| line.trim_start().starts_with(LIST_MARKERS))
     }
 
     type Words = Vec<(String, Span)>;
@@ -378,6 +396,8 @@ mod tests {
             "x\n \ny\nz",
             "ÉCOLE’s and NHS's",
             "tab\tsep;semi:colon(paren)[br]\"q\"",
+            "* Fix the build\n* New upstream release\n  - nested item\n\t• bullet\nplain line",
+            "a\n-b c\n - d e\n2010 -\nf-g\n—h",
         ] {
             let (fast, slow) = both(text);
             assert_eq!(fast, slow, "{text:?}");
@@ -396,6 +416,8 @@ mod tests {
                 Just("“".to_string()), Just("”".to_string()), Just("…".to_string()),
                 Just("É".to_string()), Just("ß".to_string()), Just("\u{0301}".to_string()),
                 Just("\u{00A0}".to_string()), Just("٣".to_string()), Just("İ".to_string()),
+                Just("\n* ".to_string()), Just("*".to_string()), Just("•".to_string()),
+                Just("\n  – ".to_string()),
                 any::<char>().prop_map(|c| c.to_string()),
             ],
             0..40,
@@ -438,6 +460,23 @@ mod tests {
         let got: Vec<(&str, &str, bool)> =
             got.iter().map(|(w, t, b)| (w.as_str(), *t, *b)).collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_list_item_starts_a_phrase() {
+        let breaks = |text| -> Vec<(String, bool)> {
+            spans(text).into_iter().map(|(w, _, b)| (w, b)).collect()
+        };
+        let got = breaks("* Fix the build\n* New upstream release\n  • third item\nsame line");
+        let starts: Vec<&str> = got
+            .iter()
+            .filter(|(_, b)| *b)
+            .map(|(w, _)| w.as_str())
+            .collect();
+        assert_eq!(starts, ["fix", "new", "third"], "{got:?}");
+        // A hyphen or star inside a line is no marker; nor is one after a word on its line.
+        let got = breaks("top-down work\nthe 5 * 3 rule -\nnext");
+        assert!(got.iter().skip(1).all(|(_, b)| !b), "{got:?}");
     }
 
     #[test]

@@ -98,6 +98,42 @@ impl std::fmt::Display for Warning {
     }
 }
 
+impl Warning {
+    /// The warning as the terminal shows it: as [`Display`](std::fmt::Display) has it, but
+    /// lexicon patterns that matched nothing (most of a lexicon written for a larger corpus,
+    /// on a small one) as one line naming the first few; report.html and run.json name all.
+    pub(crate) fn short(&self) -> String {
+        let Warning::UnmatchedPatterns(v) = self else {
+            return self.to_string();
+        };
+        const FIRST: usize = 3;
+        let total: usize = v.iter().map(|(_, p)| p.len()).sum();
+        let (mut named, mut left) = (Vec::new(), FIRST);
+        for (theme, patterns) in v {
+            if left == 0 {
+                break;
+            }
+            let first = &patterns[..patterns.len().min(left)];
+            left -= first.len();
+            named.push(format!("{theme} {}", first.join(", ")));
+        }
+        let mut named = named.join("; ");
+        if total > FIRST {
+            named.push_str(&format!(" and {} more", total - FIRST));
+        }
+        format!(
+            "{total} lexicon pattern(s) matched nothing in the dated documents (report.html and \
+             run.json list them): {named}"
+        )
+    }
+
+    /// Whether the terminal shows this as a note rather than a warning: patterns that
+    /// matched nothing are expected of a lexicon written for a larger corpus.
+    pub(crate) fn is_note(&self) -> bool {
+        matches!(self, Warning::UnmatchedPatterns(_))
+    }
+}
+
 /// The warnings about what `read` found, in a fixed order.
 pub(crate) fn collect(read: &Read, periods: &Periods, order: DateOrder) -> Vec<Warning> {
     let docs = &read.docs;

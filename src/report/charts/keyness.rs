@@ -265,6 +265,9 @@ mod tests {
                 log_ratio: sign * (4.0 - i as f64 * 0.2),
                 g2: sign * (200.0 - i as f64),
                 significant: i < 10,
+                per_10k_a: 1.0,
+                per_10k_b: 2.0,
+                p_adjusted: if i < 10 { 0.01 } else { 0.5 },
             })
             .collect()
     }

@@ -49,6 +49,11 @@ pub struct KeyTerm {
     pub log_ratio: f64,
     pub g2: f64,
     pub significant: bool,
+    /// Rates per 10,000 words in A and B, and the Benjamini–Hochberg adjusted p-value
+    /// (`significant` is `p_adjusted < ALPHA`): keyness.csv's row, for the findings.
+    pub per_10k_a: f64,
+    pub per_10k_b: f64,
+    pub p_adjusted: f64,
 }
 
 /// One theme's rates in the two compared periods, and the verdict.
