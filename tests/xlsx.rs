@@ -76,9 +76,24 @@ fn same_cell(name: &str, got: &Data, want: &str) -> bool {
     }
 }
 
-/// Every CSV of `dir` has a sheet holding the same cells, and no p-value cell is 0.
-fn assert_sheets_are_the_csvs(dir: &Path) {
+/// Whether the sheet's row `got` is the CSV's row `want` (`header`: the CSV's first row).
+fn same_row(header: &[String], got: &[Data], want: &[String]) -> bool {
+    got.len() == want.len()
+        && header
+            .iter()
+            .zip(got)
+            .zip(want)
+            .all(|((name, got), want)| same_cell(name, got, want))
+}
+
+/// Every CSV of `dir` has a sheet holding the same cells on the rows it keeps, in the CSV's
+/// order (`whole`: every row), and no p-value cell is 0; the `about` sheet, first, counts
+/// each sheet's rows and its CSV's. Returns each sheet's rows (header included).
+fn assert_sheets_are_the_csvs(dir: &Path, whole: bool) -> Vec<(String, Vec<Vec<Data>>)> {
     let sheets = sheets(dir);
+    assert_eq!(sheets[0].0, "about", "the about sheet first");
+    let about = &sheets[0].1;
+    let sheets: Vec<_> = sheets[1..].to_vec();
     let mut csvs: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -90,27 +105,40 @@ fn assert_sheets_are_the_csvs(dir: &Path) {
     assert_eq!(names, csvs, "one sheet per table");
     for (sheet, rows) in &sheets {
         let want = csv_rows(&dir.join(format!("{sheet}.csv")));
-        assert_eq!(rows.len(), want.len(), "{sheet}: rows");
+        let line = about
+            .iter()
+            .find(|r| r[0] == Data::String(sheet.clone()))
+            .unwrap_or_else(|| panic!("about names {sheet}"));
+        let count = |d: &Data| match d {
+            Data::Float(x) => *x as usize,
+            Data::Int(x) => *x as usize,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(count(&line[1]), rows.len() - 1, "{sheet}: rows here");
+        assert_eq!(count(&line[2]), want.len() - 1, "{sheet}: rows in the CSV");
+        if whole {
+            assert_eq!(rows.len(), want.len(), "{sheet}: rows");
+        }
         let header = &want[0];
-        for (i, (got, want)) in rows.iter().zip(&want).enumerate() {
-            assert_eq!(got.len(), want.len(), "{sheet} row {i}: cells");
-            for ((name, got), want) in header.iter().zip(got).zip(want) {
-                assert!(
-                    same_cell(name, got, want),
-                    "{sheet} row {i} {name}: sheet {got:?}, CSV {want:?}"
-                );
-                let p = name.split('_').any(|w| w == "p");
+        // The sheet's rows are the CSV's, some left out, in order.
+        let mut csv = want.iter().enumerate();
+        for (i, got) in rows.iter().enumerate() {
+            assert!(
+                csv.any(|(_, want)| same_row(header, got, want)),
+                "{sheet} row {i} is not a row of the CSV after the one before: {got:?}"
+            );
+            for (name, got) in header.iter().zip(got) {
                 // A term below --min-count has no trend test: its p cells are empty.
-                if p && i > 0 && !want.is_empty() {
+                if name.split('_').any(|w| w == "p") && i > 0 && *got != Data::Empty {
                     assert!(
                         matches!(got, Data::Float(x) if *x > 0.0),
                         "{sheet} {name}: {got:?}"
                     );
-                    assert!(want.parse::<f64>().unwrap() > 0.0, "{sheet} {name}: {want}");
                 }
             }
         }
     }
+    sheets
 }
 
 #[test]
@@ -118,7 +146,7 @@ fn the_seeds_workbook_holds_every_table_as_its_csv() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     analyse(&root().join("input"), &out, &[]).success();
-    assert_sheets_are_the_csvs(&out);
+    assert_sheets_are_the_csvs(&out, true);
     let first = std::fs::read(out.join("keyness.csv")).unwrap();
     assert!(
         !first.starts_with("\u{feff}".as_bytes()),
@@ -160,7 +188,8 @@ fn a_ten_year_corpus_with_curly_quotes_reads_back_intact() {
     curly_corpus(&input);
     let out = tmp.path().join("out");
     analyse(&input, &out, &[]).success();
-    assert_sheets_are_the_csvs(&out);
+    // Nine adjacent pairs of years: their keyness rows that are not significant are left out.
+    assert_sheets_are_the_csvs(&out, false);
     let sheets = sheets(&out);
     let docs = &sheets.iter().find(|(n, _)| n == "documents").unwrap().1;
     let title = docs[0]
@@ -235,4 +264,120 @@ fn no_xlsx_leaves_the_workbook_out_and_csv_bom_marks_every_csv() {
     // A second run into the same folder: the output is recognised as ours.
     analyse(&root().join("input"), &out, &[]).success();
     assert!(out.join("tables.xlsx").exists());
+}
+
+/// Thirty years of documents with a vocabulary of thousands of words (a Zipf-like draw): the
+/// workbook keeps, of keyness, the main comparison's every term and the other comparisons'
+/// significant ones; of the term tables, the 5,000 most frequent terms, every term
+/// significant in keyness.csv and every theme word; the `about` sheet says so, and every
+/// sheet's rows are its CSV's.
+#[test]
+fn a_thirty_year_workbook_keeps_the_rows_a_reader_uses() {
+    use std::collections::HashSet;
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let mut seed = 42u64;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as f64 / (1u64 << 31) as f64
+    };
+    let syllables = [
+        "ka", "lo", "mi", "ne", "ra", "tu", "ve", "po", "si", "da", "gre", "stan",
+    ];
+    let vocab: Vec<String> = (0..12_000usize)
+        .map(|i| {
+            let mut w = String::new();
+            let mut n = i + 12;
+            while n > 0 {
+                w.push_str(syllables[n % 12]);
+                n /= 12;
+            }
+            w
+        })
+        .collect();
+    for year in 1992..2022 {
+        for d in 0..40 {
+            let mut text = format!("Date: {year}-03-{:02}\n\n", 1 + d % 28);
+            for k in 0..300 {
+                // log-uniform rank: frequent words often, the tail rarely
+                let rank = (12_000f64.powf(next()) as usize).min(11_999);
+                text.push_str(&vocab[rank]);
+                text.push_str(if k % 12 == 11 { ". " } else { " " });
+            }
+            if year > 2010 && d % 3 == 0 {
+                text.push_str("The systemd unit files. ");
+            }
+            std::fs::write(input.join(format!("{year}_{d:02}.txt")), text).unwrap();
+        }
+    }
+    std::fs::write(
+        input.join("themes.toml"),
+        "[[theme]]\nname = \"init\"\npatterns = [\"systemd\", \"unit file*\"]\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    analyse(&input, &out, &["--quiet", "--xlsx"]).success();
+    let sheets = assert_sheets_are_the_csvs(&out, false);
+    let sheet = |name: &str| &sheets.iter().find(|(n, _)| n == name).unwrap().1;
+    // keyness: the main comparison whole, the others' significant rows.
+    let keyness = table(&out, "keyness.csv");
+    let (a, b, p, term) = (
+        col(&keyness, "period_a"),
+        col(&keyness, "period_b"),
+        col(&keyness, "p_adjusted"),
+        col(&keyness, "term"),
+    );
+    let significant = |i: usize| p[i].parse::<f64>().unwrap() < 0.05;
+    let kept = (0..keyness.height())
+        .filter(|&i| (a[i] == "1992" && b[i] == "2021") || significant(i))
+        .count();
+    assert_eq!(sheet("keyness").len() - 1, kept);
+    assert!(
+        kept < keyness.height() / 2,
+        "{kept} of {}",
+        keyness.height()
+    );
+    // The term tables: at most 5,000 frequent terms beside the significant ones, which are all
+    // there.
+    let named: HashSet<&str> = (0..keyness.height())
+        .filter(|&i| significant(i))
+        .map(|i| term[i].as_str())
+        .collect();
+    let by_period = sheet("terms_by_period");
+    let held: HashSet<String> = by_period[1..].iter().map(|r| r[0].to_string()).collect();
+    assert!(named.iter().all(|t| held.contains(*t)));
+    let all = table(&out, "terms_by_period.csv").height();
+    assert!(
+        held.len() <= 5_000 + named.len() + 10 && held.len() < all,
+        "{} of {all}",
+        held.len()
+    );
+    let freq_terms: HashSet<String> = sheet("term_frequencies")[1..]
+        .iter()
+        .map(|r| r[1].to_string())
+        .collect();
+    assert_eq!(freq_terms, held, "the two term sheets keep the same terms");
+    let about = &sheets_about(&out);
+    assert!(
+        about.contains("the 5000 terms most frequent in the whole corpus"),
+        "{about}"
+    );
+    assert!(
+        about.contains("every term of the main comparison (1992 -> 2021)"),
+        "{about}"
+    );
+}
+
+/// The `about` sheet's text, cells joined.
+fn sheets_about(dir: &Path) -> String {
+    sheets(dir)[0]
+        .1
+        .iter()
+        .flatten()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(" | ")
 }

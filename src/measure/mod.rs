@@ -433,6 +433,11 @@ impl<'a> Tables<'a> {
         files
     }
 
+    /// The comparisons made, the main one first.
+    pub fn comparisons(&self) -> &'a [Comparison] {
+        self.comparisons
+    }
+
     /// The counts the tables are made from.
     pub fn counts(&self) -> &'a Counts {
         self.counts

@@ -15,6 +15,7 @@ pub mod output;
 pub mod progress;
 pub mod pvalue;
 pub mod summary;
+pub mod trim;
 pub mod xlsx;
 
 pub use concordance::kwic_text;
@@ -45,29 +46,42 @@ pub fn write_tables(
         .xlsx_rows
         .map(|rows| xlsx::Book::new(staging.scratch(), rows))
         .transpose()?;
-    let sheets = match &mut book {
+    let trim = trim::Trim::new(tables, trim::FREQUENT_TERMS)?;
+    let mut sheets = match &mut book {
         Some(book) => names
             .iter()
             .map(|name| book.sheet(name).map(Some))
             .collect::<Result<Vec<_>>>()?,
         None => names.iter().map(|_| None).collect(),
     };
-    let sheets = names
-        .par_iter()
-        .zip(sheets)
-        .map(|(name, mut sheet)| {
-            staging.write_with(name, |out| {
-                if files.csv_bom {
-                    out.write_all("\u{feff}".as_bytes())?;
-                }
-                csv::write_table_and(tables.blocks(name), out, |block| match &mut sheet {
-                    Some(sheet) => sheet.add(block),
-                    None => Ok(()),
-                })
-            })?;
-            Ok(sheet)
-        })
-        .collect::<Result<Vec<_>>>()?;
+    // The term tables after the others: their sheets keep the terms the keyness sheet names.
+    for later in [false, true] {
+        let written: Vec<(usize, Option<xlsx::Sheet>)> = names
+            .par_iter()
+            .zip(sheets.par_iter_mut())
+            .enumerate()
+            .filter(|(_, (name, _))| trim::Trim::is_term_table(name) == later)
+            .map(|(i, (name, sheet))| {
+                let mut sheet = sheet.take();
+                staging.write_with(name, |out| {
+                    if files.csv_bom {
+                        out.write_all("\u{feff}".as_bytes())?;
+                    }
+                    csv::write_table_and(tables.blocks(name), out, |block| match &mut sheet {
+                        Some(sheet) => sheet.add_kept(block, trim.rows(name, block)?),
+                        None => Ok(()),
+                    })
+                })?;
+                Ok((i, sheet))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for (i, sheet) in written {
+            sheets[i] = sheet.map(|mut s| {
+                s.about = trim.what(names[i]);
+                s
+            });
+        }
+    }
     let mut cut = Vec::new();
     if let Some(book) = book {
         let sheets = sheets.into_iter().flatten().collect();

@@ -65,6 +65,10 @@ pub struct Sheet {
     /// Data rows the sheet may hold, a header and a note row left.
     room: u32,
     formats: Formats,
+    /// Rows of the table the sheet leaves out by choice ([`super::trim`]).
+    left_out: u64,
+    /// What the sheet holds, for the `about` sheet.
+    pub about: String,
 }
 
 /// The cell formats of a sheet.
@@ -160,6 +164,8 @@ impl Book {
             rows: 0,
             room: self.rows - 2,
             formats: Formats::new(),
+            left_out: 0,
+            about: "every row".to_string(),
         })
     }
 
@@ -171,6 +177,7 @@ impl Book {
         out: impl std::io::Write + Send,
     ) -> Result<Vec<String>> {
         let mut cut = Vec::new();
+        self.workbook.push_worksheet(about(&sheets)?);
         for sheet in sheets {
             if let Some(line) = sheet.cut_line() {
                 cut.push(line);
@@ -183,7 +190,68 @@ impl Book {
     }
 }
 
+/// The first sheet, `about`: what the workbook is, then each sheet's rows against its CSV's
+/// and what it holds.
+fn about(sheets: &[Sheet]) -> Result<Worksheet> {
+    let mut about = Worksheet::new();
+    about.set_name("about").map_err(xlsx_error)?;
+    let f = Formats::new();
+    let lines = [
+        "The tables of this run, for reading. The long tables keep the rows a reader uses; \
+         the CSV files beside this workbook hold every row.",
+        "",
+    ];
+    for (row, line) in lines.iter().enumerate() {
+        about
+            .write_string(row as u32, 0, *line)
+            .map_err(xlsx_error)?;
+    }
+    let top = lines.len() as u32;
+    for (col, head) in ["sheet", "rows here", "rows in the CSV", "the CSV", "holds"]
+        .iter()
+        .enumerate()
+    {
+        about
+            .write_string_with_format(top, col as u16, *head, &f.header)
+            .map_err(xlsx_error)?;
+    }
+    for (i, s) in sheets.iter().enumerate() {
+        let row = top + 1 + i as u32;
+        let csv_rows = s.rows + s.left_out;
+        about
+            .write_string(row, 0, s.sheet.name())
+            .map_err(xlsx_error)?;
+        about.write_number(row, 1, s.written).map_err(xlsx_error)?;
+        about
+            .write_number(row, 2, csv_rows as f64)
+            .map_err(xlsx_error)?;
+        about.write_string(row, 3, &s.file).map_err(xlsx_error)?;
+        about.write_string(row, 4, &s.about).map_err(xlsx_error)?;
+    }
+    for (col, width) in [18.0, 10.0, 15.0, 22.0, 100.0].into_iter().enumerate() {
+        about
+            .set_column_width(col as u16, width)
+            .map_err(xlsx_error)?;
+    }
+    Ok(about)
+}
+
 impl Sheet {
+    /// Writes `kept`, the rows of `block` the sheet keeps (`None`: all of them), and counts
+    /// the others as left out.
+    pub fn add_kept(&mut self, block: &DataFrame, kept: Option<DataFrame>) -> Result<()> {
+        match kept {
+            Some(kept) => {
+                self.left_out += (block.height() - kept.height()) as u64;
+                if self.kinds.is_empty() || kept.height() > 0 {
+                    self.add(&kept)?;
+                }
+                Ok(())
+            }
+            None => self.add(block),
+        }
+    }
+
     /// Writes the rows of `df` (the next block of the table) below those written so far, up
     /// to the sheet's room; the first block also writes the header row. The crate writes a
     /// row out when a later one is begun, so rows go in order, a few thousand at a time.
@@ -427,7 +495,7 @@ mod tests {
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 
     /// `tables` written as a workbook with sheets of `rows` rows, read back: each sheet's
-    /// cells and the lines for tables that did not fit.
+    /// cells (the `about` sheet first left aside) and the lines for tables that did not fit.
     fn round_trip(
         tables: &[(&str, Vec<DataFrame>)],
         rows: u32,
@@ -446,7 +514,8 @@ mod tests {
         let cut = book.finish(sheets, &mut bytes).unwrap();
         let mut read: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         let names = read.sheet_names();
-        let cells = names
+        assert_eq!(names[0], "about");
+        let cells = names[1..]
             .iter()
             .map(|n| {
                 let range = read.worksheet_range(n).unwrap();

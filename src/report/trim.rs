@@ -1,0 +1,153 @@
+//! Which rows tables.xlsx keeps of the long tables. The workbook is for people reading key
+//! terms and themes; programs read the CSVs, which keep every row. For a corpus of a few
+//! thousand documents over thirty years the whole tables made a workbook of 87 MB that a
+//! spreadsheet took most of a minute to open, nearly all of it keyness rows of adjacent
+//! periods that nothing distinguishes and term rows of terms seen a handful of times. So:
+//!
+//! - keyness: every term of the main comparison, and of the other comparisons the terms
+//!   significant at an adjusted p below [`ALPHA`];
+//! - term_frequencies and terms_by_period: the [`FREQUENT_TERMS`] terms most frequent in the
+//!   whole corpus, every term significant in a keyness row (of any comparison) and every
+//!   word a theme_terms row names (the main comparison's other terms are in the keyness
+//!   sheet with their rates; keeping all of them too made the term sheets four times longer
+//!   on a generated 10 MB corpus of thirty years);
+//! - every other table whole.
+//!
+//! The workbook's first sheet, `about`, says what each sheet holds and what it left out.
+
+use std::sync::Mutex;
+
+use polars::prelude::*;
+use rustc_hash::FxHashSet;
+
+use crate::measure::{Comparison, Tables, ALPHA};
+
+/// The most frequent terms the term sheets keep, besides those the other sheets name.
+pub const FREQUENT_TERMS: usize = 5_000;
+
+/// The tables whose sheets keep only the terms of [`Trim::terms`].
+const TERM_TABLES: [&str; 2] = ["term_frequencies.csv", "terms_by_period.csv"];
+
+/// The rules for one run's tables.
+pub struct Trim {
+    /// The main comparison, whose keyness rows are all kept.
+    main: Option<Comparison>,
+    /// Terms the term sheets keep: the most frequent, and those significant in a keyness row
+    /// (added while the keyness sheet is written, before the term sheets are).
+    terms: Mutex<FxHashSet<String>>,
+    /// Labels (`word`) of theme_terms' rows, kept in the term sheets too.
+    words: FxHashSet<String>,
+    /// How many most frequent terms were kept (fewer when the corpus has fewer).
+    frequent: usize,
+}
+
+impl Trim {
+    /// The rules for `tables`: the most frequent terms from terms_by_period's `total`, the
+    /// theme words from theme_terms.
+    pub fn new(tables: &Tables, frequent: usize) -> PolarsResult<Trim> {
+        let by_period = &tables.terms_by_period;
+        let mut terms = FxHashSet::default();
+        if by_period.height() > 0 {
+            let top = by_period
+                .select(["term", "total"])?
+                .sort(
+                    ["total", "term"],
+                    SortMultipleOptions::default().with_order_descending_multi([true, false]),
+                )?
+                .head(Some(frequent));
+            terms.extend(
+                top.column("term")?
+                    .str()?
+                    .iter()
+                    .flatten()
+                    .map(String::from),
+            );
+        }
+        let words = match &tables.theme_terms {
+            Some(t) => t
+                .column("word")?
+                .str()?
+                .iter()
+                .flatten()
+                .map(String::from)
+                .collect(),
+            None => FxHashSet::default(),
+        };
+        let frequent = terms.len();
+        Ok(Trim {
+            main: tables.comparisons().first().cloned(),
+            terms: Mutex::new(terms),
+            words,
+            frequent,
+        })
+    }
+
+    /// Whether `file`'s sheet must be written after the others (it keeps the terms they
+    /// name).
+    pub fn is_term_table(file: &str) -> bool {
+        TERM_TABLES.contains(&file)
+    }
+
+    /// The rows of `df`, a block of `file`, that its sheet keeps; `None` when all.
+    pub fn rows(&self, file: &str, df: &DataFrame) -> PolarsResult<Option<DataFrame>> {
+        let keep: BooleanChunked = if file == "keyness.csv" {
+            let (a, b) = (df.column("period_a")?.str()?, df.column("period_b")?.str()?);
+            let p = df.column("p_adjusted")?.cast(&DataType::Float64)?;
+            let main = self.main.as_ref();
+            let significant: Vec<bool> = (p.f64()?.iter())
+                .map(|p| p.is_some_and(|p| p < ALPHA))
+                .collect();
+            let keep: BooleanChunked = (a.iter().zip(b.iter()).zip(&significant))
+                .map(|((a, b), &significant)| {
+                    let is_main = main.is_some_and(|m| Some(&*m.a) == a && Some(&*m.b) == b);
+                    Some(is_main || significant)
+                })
+                .collect();
+            let mut terms = self.terms.lock().expect("not poisoned");
+            let term = df.column("term")?.str()?;
+            for (t, &significant) in term.iter().zip(&significant) {
+                if let (Some(t), true) = (t, significant) {
+                    terms.insert(t.to_string());
+                }
+            }
+            keep
+        } else if Self::is_term_table(file) {
+            let terms = self.terms.lock().expect("not poisoned");
+            let (term, word) = (df.column("term")?.str()?, df.column("word")?.str()?);
+            term.iter()
+                .zip(word.iter())
+                .map(|(t, w)| {
+                    Some(
+                        t.is_some_and(|t| terms.contains(t))
+                            || w.is_some_and(|w| self.words.contains(w)),
+                    )
+                })
+                .collect()
+        } else {
+            return Ok(None);
+        };
+        Ok(Some(df.filter(&keep)?))
+    }
+
+    /// What the sheet of `file` holds, for the `about` sheet.
+    pub fn what(&self, file: &str) -> String {
+        if file == "keyness.csv" {
+            match &self.main {
+                Some(m) => format!(
+                    "every term of the main comparison ({} -> {}); of the other comparisons, \
+                     the terms significant at adjusted p < {ALPHA}",
+                    m.a, m.b
+                ),
+                None => "every row".to_string(),
+            }
+        } else if Self::is_term_table(file) {
+            format!(
+                "the {} terms most frequent in the whole corpus, every term significant in a \
+                 keyness row (adjusted p < {ALPHA}) and every word of theme_terms",
+                self.frequent
+            )
+        } else {
+            "every row".to_string()
+        }
+    }
+}
