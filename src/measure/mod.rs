@@ -362,10 +362,15 @@ impl<'a> Tables<'a> {
         docs: &'a [documents::DocRecord],
         counts: &'a Counts,
         labels: &'a FxHashMap<String, String>,
-        lexicon: Option<&crate::lexicon::Lexicon>,
+        lexicon: Option<(&crate::lexicon::Lexicon, &FxHashMap<String, String>)>,
         comparisons: &'a [Comparison],
         min_count: u64,
     ) -> PolarsResult<Tables<'a>> {
+        // The theme words' stems ([`themes::word_keys`]) go with the lexicon.
+        let (lexicon, theme_keys) = match lexicon {
+            Some((l, k)) => (Some(l), Some(k)),
+            None => (None, None),
+        };
         let long = frequency::LongTable::new(counts);
         // Candidates enough for the chart's list once fragments give way (see `fragments`).
         let top_terms = with_n(long.top_per_period(labels, 3 * TOP_TERMS)?)?;
@@ -404,7 +409,8 @@ impl<'a> Tables<'a> {
                 .map(|l| themes::theme_shift(counts, l, comparisons))
                 .transpose()?,
             theme_terms: lexicon
-                .map(|l| themes::theme_terms(counts, l))
+                .zip(theme_keys)
+                .map(|(l, keys)| themes::theme_terms(counts, l, keys))
                 .transpose()?,
             kwic: lexicon
                 .map(|l| kwic::kwic_table(&counts.kwic, docs, l))

@@ -11,6 +11,8 @@ use super::by_document::{self, Bootstrap, RateSums, Welch};
 use super::{order, stats, Comparison, ALPHA};
 use crate::count::{Counts, ThemeCount, ThemeDoc};
 use crate::lexicon::Lexicon;
+use crate::tokenise::Tokeniser;
+use rustc_hash::FxHashMap;
 
 fn theme_count<'a>(counts: &'a Counts, period: &str, theme: usize) -> Option<&'a ThemeCount> {
     counts.periods.get(period)?.themes.get(theme)
@@ -182,15 +184,20 @@ struct ShiftRow<'a> {
 
 /// theme, period, word, count, pattern: the matched words behind each theme's hits and the
 /// lexicon pattern (as written) that matched them, by theme (lexicon order), period, count
-/// (descending), word, pattern (lexicon order). The words are counted as written; the ways one
-/// word is written (`SHAs`, `shas`) make one row, labelled with the way it is written most
-/// often across the corpus ([`crate::count::most_frequent`]), so a word is named alike in
-/// every period.
-pub fn theme_terms(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFrame> {
+/// (descending), word, pattern (lexicon order). The words are counted as written; the forms
+/// of one term (`SHAs` and `shas`, `local health economy` and `local health economies`: the
+/// same stems, `keys` from [`word_keys`]) make one row, labelled with the form written most
+/// often across the corpus ([`crate::count::most_frequent`]), so a term is one row, named
+/// alike in every period, and its forms do not point opposite ways.
+pub fn theme_terms(
+    counts: &Counts,
+    lexicon: &Lexicon,
+    keys: &FxHashMap<String, String>,
+) -> PolarsResult<DataFrame> {
     let (mut order_col, mut theme, mut period, mut word, mut count) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut pattern, mut pattern_order) = (Vec::new(), Vec::new());
-    let labels = written_labels(counts);
+    let labels = written_labels(counts, keys);
     for (i, t) in lexicon.themes.iter().enumerate() {
         for p in counts.periods.keys() {
             let Some(c) = theme_count(counts, p, i) else {
@@ -258,23 +265,51 @@ pub fn unmatched_patterns(counts: &Counts, lexicon: &Lexicon) -> Vec<(String, Ve
     unmatched
 }
 
-/// Each matched text as written -> the way its lower-case form is written most often in all
-/// themes and periods.
-fn written_labels(counts: &Counts) -> rustc_hash::FxHashMap<&str, &str> {
-    let mut by_lower: rustc_hash::FxHashMap<String, Vec<(&str, u64)>> = Default::default();
+/// Each matched text as written -> its stems, the words of it as the tokeniser splits them,
+/// each stemmed, joined by spaces: the forms of one term share them.
+pub fn word_keys(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String, String> {
+    let mut keys = FxHashMap::default();
     for p in counts.periods.values() {
         for t in &p.themes {
-            for (w, &c) in t.words.iter().flatten() {
-                by_lower
-                    .entry(crate::count::lower(w))
-                    .or_default()
-                    .push((w, c));
+            for w in t.words.iter().flat_map(|w| w.keys()) {
+                if keys.contains_key(w.as_str()) {
+                    continue;
+                }
+                let mut key = String::new();
+                tokeniser.split(&tokeniser.normalise(w), |word, _| {
+                    if !key.is_empty() {
+                        key.push(' ');
+                    }
+                    key.push_str(&tokeniser.stem(word));
+                });
+                keys.insert(w.clone(), key);
             }
         }
     }
-    let mut labels = rustc_hash::FxHashMap::default();
+    keys
+}
+
+/// Each matched text as written -> the form of its term (its stems, `keys`; its lower-case
+/// form when it has none there) written most often in all themes and periods.
+fn written_labels<'a>(
+    counts: &'a Counts,
+    keys: &FxHashMap<String, String>,
+) -> FxHashMap<&'a str, &'a str> {
+    let mut by_lower: FxHashMap<String, Vec<(&str, u64)>> = Default::default();
+    for p in counts.periods.values() {
+        for t in &p.themes {
+            for (w, &c) in t.words.iter().flatten() {
+                let key = keys
+                    .get(w.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| crate::count::lower(w));
+                by_lower.entry(key).or_default().push((w, c));
+            }
+        }
+    }
+    let mut labels = FxHashMap::default();
     for forms in by_lower.into_values() {
-        let mut totals: rustc_hash::FxHashMap<&str, u64> = Default::default();
+        let mut totals: FxHashMap<&str, u64> = Default::default();
         for &(w, c) in &forms {
             *totals.entry(w).or_default() += c;
         }
@@ -372,7 +407,7 @@ mod tests {
             .into_no_null_iter()
             .collect();
         assert_eq!(rate, [125.0, 50.0, 0.0, 30.0]);
-        let words = theme_terms(&counts, &lexicon).unwrap();
+        let words = theme_terms(&counts, &lexicon, &FxHashMap::default()).unwrap();
         let w = crate::measure::texts(&words, "word");
         assert_eq!(
             w,
@@ -387,6 +422,45 @@ mod tests {
         );
         let patterns = crate::measure::texts(&words, "pattern");
         assert_eq!(patterns[..2], ["centre", "top table"], "as written");
+    }
+
+    /// The forms of one term (the same stems) are one row, labelled with the form written
+    /// most often, its count theirs together.
+    #[test]
+    fn the_forms_of_one_term_are_one_row() {
+        let (mut counts, lexicon) = corpus();
+        let tally = &mut counts.periods.get_mut("2010").unwrap().themes[0].words[1];
+        tally.insert("top table".into(), 2);
+        tally.insert("Top Tables".into(), 1);
+        let tokeniser = crate::lexicon::tests::english();
+        let keys = word_keys(&counts, &tokeniser);
+        assert_eq!(keys["Top Tables"], "top tabl");
+        assert_eq!(keys["top tables"], keys["top table"]);
+        let words = theme_terms(&counts, &lexicon, &keys).unwrap();
+        let w = crate::measure::texts(&words, "word");
+        let (theme, period) = (
+            crate::measure::texts(&words, "theme"),
+            crate::measure::texts(&words, "period"),
+        );
+        let count = words.column("count").unwrap().u64().unwrap();
+        let rows: Vec<(String, String, String, u64)> = (0..words.height())
+            .map(|i| {
+                let c = count.get(i).unwrap();
+                (theme[i].clone(), period[i].clone(), w[i].clone(), c)
+            })
+            .filter(|r| r.0 == "zeta")
+            .collect();
+        // 2003: top tables 1; 2010: top tables 1, top table 2, Top Tables 1: "top table" in
+        // all 2 against "top tables" 3 (case aside), so "top tables" labels the term.
+        assert_eq!(
+            rows,
+            [
+                ("zeta".into(), "2003".into(), "centre".into(), 24),
+                ("zeta".into(), "2003".into(), "top tables".into(), 1),
+                ("zeta".into(), "2010".into(), "centre".into(), 4),
+                ("zeta".into(), "2010".into(), "top tables".into(), 4),
+            ]
+        );
     }
 
     #[test]

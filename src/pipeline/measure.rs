@@ -21,6 +21,8 @@ pub(crate) struct Plan {
     pub(crate) no_comparison: Option<String>,
     /// Each term's label: its most frequent written form.
     pub(crate) labels: FxHashMap<String, String>,
+    /// Each theme word as written -> its stems, which make one row of theme_terms.
+    pub(crate) theme_keys: FxHashMap<String, String>,
     /// The periods, in time order.
     pub(crate) periods: Vec<String>,
 }
@@ -40,6 +42,7 @@ impl Plan {
             small_periods,
             no_comparison,
             labels: measure::labels(counts, tokeniser),
+            theme_keys: measure::themes::word_keys(counts, tokeniser),
             periods: counts.periods.keys().cloned().collect(),
         })
     }
@@ -58,6 +61,7 @@ impl Plan {
         config: &Config,
     ) -> Result<Tables<'a>> {
         let (labels, comparisons) = (&self.labels, &self.comparisons[..]);
+        let lexicon = lexicon.map(|l| (l, &self.theme_keys));
         Tables::build(docs, counts, labels, lexicon, comparisons, config.min_count)
             .context("building the tables")
     }

@@ -194,7 +194,7 @@ fn periods(h: &mut String, s: &Summary) -> Result<()> {
     if folded {
         writeln!(
             h,
-            "<details><summary>{} (the table)</summary>",
+            "<details><summary>{}: show the table</summary>",
             esc(&s.periods_in_brief())
         )?;
     }

@@ -288,17 +288,20 @@ impl Summary {
             let v = self.periods.iter().map(f);
             (v.clone().min().unwrap_or(0), v.max().unwrap_or(0))
         };
-        let (docs, words) = (range(|p| p.1), range(|p| p.2));
+        let span = |(low, high): (u64, u64)| {
+            if low == high {
+                low.to_string()
+            } else {
+                format!("{low} to {high}")
+            }
+        };
         format!(
-            "{} periods, {} to {}: {} to {} documents and {} to {} words each (documents.csv \
-             dates every document)",
+            "{} periods, {} to {}: {} documents and {} words each",
             self.periods.len(),
             first.0,
             last.0,
-            docs.0,
-            docs.1,
-            words.0,
-            words.1
+            span(range(|p| p.1)),
+            span(range(|p| p.2))
         )
     }
 
@@ -543,6 +546,45 @@ mod tests {
         );
         assert!(text.contains("evil\\x1b]0;owned\\x07.txt"), "{text}");
         assert!(text.contains("bad\\x1b[2J.pdf: not a document"), "{text}");
+    }
+
+    #[test]
+    fn more_than_twelve_periods_are_told_in_one_line() {
+        let periods = |n: u64| -> Vec<(String, u64, u64)> {
+            (0..n)
+                .map(|i| ((1990 + i).to_string(), 10 + i % 2, 1000 + i))
+                .collect()
+        };
+        let many = Summary {
+            periods: periods(13),
+            ..Summary::default()
+        };
+        let text = many.render();
+        assert!(
+            text.contains(
+                "\n13 periods, 1990 to 2002: 10 to 11 documents and 1000 to 1012 words each.\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("  1995 "), "{text}");
+        let html = super::super::html::render(&super::super::html::Page {
+            summary: &many,
+            input: "in",
+            key_b: &[],
+            key_a: &[],
+            charts: &[],
+            files: &[],
+        })
+        .unwrap();
+        assert!(
+            html.contains("<details><summary>13 periods, 1990 to 2002"),
+            "{html}"
+        );
+        let few = Summary {
+            periods: periods(12),
+            ..Summary::default()
+        };
+        assert!(few.render().contains("  2001 "));
     }
 
     #[test]

@@ -20,9 +20,8 @@ const PLOT: u32 = 240;
 /// Height of a panel's caption (the theme and its change).
 const CAPTION: i32 = 44;
 const X_AXIS: i32 = X_AXIS_SPACE as i32;
-/// Rows a panel has room for even when its themes matched fewer words, so one or two bars
-/// keep the thickness they have beside fuller panels.
-const MIN_ROWS: usize = 4;
+/// Rows a panel has room for even when its theme matched fewer words.
+const MIN_ROWS: usize = 2;
 
 /// Renders the chart for the comparison of `period_b` against `period_a`.
 pub fn render(period_a: &str, period_b: &str, themes: &[ThemeWords]) -> Result<Vec<u8>> {
@@ -47,17 +46,23 @@ pub fn render(period_a: &str, period_b: &str, themes: &[ThemeWords]) -> Result<V
     // As many panels to a row as fit the design width (at least one).
     let fit = ((DESIGN_WIDTH - 2 * PAD as u32) / panel_width).clamp(1, MAX_COLUMNS as u32);
     let columns = themes.len().clamp(1, fit as usize);
-    let grid_rows = themes.len().div_ceil(columns).max(1);
-    let rows = themes
-        .iter()
-        .map(|t| t.words.len())
-        .max()
-        .unwrap_or(0)
-        .max(MIN_ROWS) as i32;
-    let panel_height = CAPTION + rows * ROW + X_AXIS + 24;
+    // Each row of panels as tall as its longest list of words: a bar is as thick in every
+    // panel, and a theme that matched two words takes the room of two.
+    let rows: Vec<i32> = themes
+        .chunks(columns)
+        .map(|row| {
+            row.iter()
+                .map(|t| t.words.len())
+                .max()
+                .unwrap_or(0)
+                .max(MIN_ROWS) as i32
+        })
+        .collect();
+    let panel_height = |rows: i32| CAPTION + rows * ROW + X_AXIS + 24;
+    let grid_height: i32 = rows.iter().map(|&r| panel_height(r)).sum();
     let top = 150;
     let width = DESIGN_WIDTH.max(columns as u32 * panel_width + 2 * PAD as u32);
-    let height = 800.max((top + grid_rows as i32 * panel_height + PAD) as u32);
+    let height = 600.max((top + grid_height + PAD) as u32);
 
     render_png(width, height, |root| {
         let top = header(
@@ -92,10 +97,13 @@ pub fn render(period_a: &str, period_b: &str, themes: &[ThemeWords]) -> Result<V
         let x_max = if max > 0.0 { max } else { 1.0 };
         let body = root.margin(top + 8, PAD, PAD, PAD);
         // Panels keep their own height; a canvas taller than they need is left blank below.
-        let (grid, _) = body.split_vertically(grid_rows as i32 * panel_height);
-        let panels = grid.split_evenly((grid_rows, columns));
-        for (panel, theme) in panels.iter().zip(themes) {
-            draw_panel(root, panel, theme, x_max, (label_width, value_width, rows))?;
+        let mut rest = body;
+        for (row, &n) in themes.chunks(columns).zip(&rows) {
+            let (line, below) = rest.split_vertically(panel_height(n));
+            for (panel, theme) in line.split_evenly((1, columns)).iter().zip(row) {
+                draw_panel(root, panel, theme, x_max, (label_width, value_width, n))?;
+            }
+            rest = below;
         }
         Ok(())
     })
@@ -222,10 +230,16 @@ mod tests {
         let png = render("2003", "2010", &two).unwrap();
         assert_eq!(png, render("2003", "2010", &two).unwrap());
         let (w, h) = png_size(&png);
-        assert!(w >= DESIGN_WIDTH && h >= 800, "{w}x{h}");
+        assert!(w >= DESIGN_WIDTH && h >= 600, "{w}x{h}");
         let seven: Vec<_> = (0..7).map(|i| theme(&format!("t{i}"), 8)).collect();
         let (_, h7) = png_size(&render("2003", "2010", &seven).unwrap());
         assert!(h7 > h, "{h7} <= {h}");
+        // Each row of panels is as tall as its words need: fewer words, a shorter chart.
+        let short = [theme("centralism", 8), theme("localism", 3), theme("q", 2)];
+        let long = [theme("centralism", 8), theme("localism", 3), theme("q", 8)];
+        let (_, hs) = png_size(&render("2003", "2010", &short).unwrap());
+        let (_, hl) = png_size(&render("2003", "2010", &long).unwrap());
+        assert!(hs < hl, "{hs} >= {hl}");
     }
 
     #[test]
