@@ -68,7 +68,10 @@ fn each_pattern_matches_only_what_it_says_and_theme_terms_names_it() {
     // forms of one term ("Self-care" opening a sentence, "self care") are one row.
     assert_eq!(
         terms_of(&out, "centralism"),
-        owned(&[("self care", "2", "self care"), ("top-down", "1", "top-down")])
+        owned(&[
+            ("self care", "2", "self care"),
+            ("top-down", "1", "top-down")
+        ])
     );
     // "=compat" is that word alone; "=nhs trust*" an exact word, then a prefix; the words as
     // the text writes them. (A cell
