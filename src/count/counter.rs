@@ -260,7 +260,15 @@ impl<'a> Counter<'a> {
         tokeniser.split(&normalised, |w, span| {
             let id = vocab.intern(w, tokeniser, matcher);
             tokens.push(id);
-            forms.push(vocab.form(id, &normalised[span.range()]));
+            let written = &normalised[span.range()];
+            // The splitter hands over the text itself when the word is written as it is
+            // counted (lower case, nothing to undo): its form is the word, with no compare.
+            let as_counted = std::ptr::eq(w.as_ptr(), written.as_ptr()) && w.len() == written.len();
+            forms.push(if as_counted {
+                id
+            } else {
+                vocab.form(id, written)
+            });
             spans.push(span);
         });
         let dated = period.is_some();

@@ -23,36 +23,71 @@ pub fn render_all(
     periods: &[String],
     main: Option<&Comparison>,
 ) -> Result<Vec<(&'static str, Vec<u8>)>> {
-    let mut out = vec![(
-        "top_terms.png",
-        charts::top_terms::render(&top_terms(tables, periods)?)?,
-    )];
-    if let (Some(cmp), Some(keyness)) = (main, &tables.keyness) {
-        let (toward_a, toward_b) = key_terms(keyness, cmp)?;
-        out.push((
+    use rayon::prelude::*;
+    type Chart<'a> = Box<dyn Fn() -> Result<Option<Vec<u8>>> + Send + Sync + 'a>;
+    // Each chart drawn on its own thread (drawing is most of this stage, and the charts
+    // share nothing); the list keeps its order.
+    let charts: Vec<(&'static str, Chart)> = vec![
+        (
+            "top_terms.png",
+            Box::new(|| {
+                Ok(Some(charts::top_terms::render(&top_terms(
+                    tables, periods,
+                )?)?))
+            }),
+        ),
+        (
             "keyness.png",
-            charts::keyness::render(&cmp.a, &cmp.b, &toward_a, &toward_b)?,
-        ));
-    }
-    if let (Some(cmp), Some(shift)) = (main, &tables.theme_shift) {
-        out.push((
+            Box::new(|| {
+                let (Some(cmp), Some(keyness)) = (main, &tables.keyness) else {
+                    return Ok(None);
+                };
+                let (toward_a, toward_b) = key_terms(keyness, cmp)?;
+                Ok(Some(charts::keyness::render(
+                    &cmp.a, &cmp.b, &toward_a, &toward_b,
+                )?))
+            }),
+        ),
+        (
             "theme_shift.png",
-            charts::theme_shift::render(&cmp.a, &cmp.b, &shift_rows(shift, cmp)?)?,
-        ));
-    }
-    if let (Some(cmp), Some(themes), Some(words)) = (main, &tables.themes, &tables.theme_terms) {
-        out.push((
+            Box::new(|| {
+                let (Some(cmp), Some(shift)) = (main, &tables.theme_shift) else {
+                    return Ok(None);
+                };
+                let rows = shift_rows(shift, cmp)?;
+                Ok(Some(charts::theme_shift::render(&cmp.a, &cmp.b, &rows)?))
+            }),
+        ),
+        (
             "theme_terms.png",
-            charts::theme_terms::render(&cmp.a, &cmp.b, &theme_words(themes, words, cmp)?)?,
-        ));
-    }
-    if let (true, Some(themes)) = (periods.len() > 2, &tables.themes) {
-        out.push((
+            Box::new(|| {
+                let (Some(cmp), Some(themes), Some(words)) =
+                    (main, &tables.themes, &tables.theme_terms)
+                else {
+                    return Ok(None);
+                };
+                let words = theme_words(themes, words, cmp)?;
+                Ok(Some(charts::theme_terms::render(&cmp.a, &cmp.b, &words)?))
+            }),
+        ),
+        (
             "theme_trend.png",
-            charts::theme_trend::render(periods, &trend(themes, periods)?)?,
-        ));
-    }
-    Ok(out)
+            Box::new(|| {
+                let (true, Some(themes)) = (periods.len() > 2, &tables.themes) else {
+                    return Ok(None);
+                };
+                Ok(Some(charts::theme_trend::render(
+                    periods,
+                    &trend(themes, periods)?,
+                )?))
+            }),
+        ),
+    ];
+    let drawn = charts
+        .par_iter()
+        .map(|(name, draw)| Ok(draw()?.map(|png| (*name, png))))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(drawn.into_iter().flatten().collect())
 }
 
 /// The most frequent terms of each period (the long table is sorted by count within period).
