@@ -7,6 +7,11 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::period::PeriodKind;
 
+/// Most worker threads `--threads` may ask for (and the default, one per core, is held to):
+/// idle workers of the pool look for work by visiting one another, which grows with the
+/// square of their number, and in the thousands the system refuses to start them.
+pub const MAX_THREADS: usize = 256;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (warnings about skipped files do not fail a run, unless --strict); a corpus

@@ -25,10 +25,7 @@ pub const PHRASES_BY_DEFAULT_UP_TO: u64 = 100_000_000;
 /// (BENCHMARKS.md has the figure); the CSVs hold every table whatever the size.
 pub const XLSX_BY_DEFAULT_UP_TO: u64 = 100_000_000;
 
-/// Most worker threads `--threads` may ask for (and the default, one per core, is held to):
-/// idle workers of the pool look for work by visiting one another, which grows with the
-/// square of their number, and in the thousands the system refuses to start them.
-pub const MAX_THREADS: usize = 256;
+pub use crate::cli::MAX_THREADS;
 
 /// What `themeshift kwic` looks for, and where its lines go.
 #[derive(Debug, Clone)]

@@ -126,7 +126,7 @@ pub enum InputError {
     #[error("--strict: {0}; nothing was written")]
     Strict(String),
     /// `--threads` asks for too many threads.
-    #[error("--threads: at most {max} worker threads (got {0})", max = crate::config::MAX_THREADS)]
+    #[error("--threads: at most {max} worker threads (got {0})", max = crate::cli::MAX_THREADS)]
     Threads(usize),
     /// `--ngrams` is not 1, 1-2 or 1-3.
     #[error("--ngrams expects 1, 1-2 or 1-3 (got '{0}')")]

@@ -29,6 +29,7 @@ mod period;
 mod pipeline;
 mod report;
 mod tokenise;
+mod whole;
 
 #[doc(hidden)]
 pub mod internals;

@@ -34,7 +34,7 @@ pub fn load(path: &Path, order: DateOrder) -> Result<Metadata, InputError> {
         path: path.to_path_buf(),
         message,
     };
-    let bytes = super::whole::read_whole(path).map_err(|e| fail(format!("cannot be read: {e}")))?;
+    let bytes = crate::whole::read_whole(path).map_err(|e| fail(format!("cannot be read: {e}")))?;
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .map_or(bytes.clone(), <[u8]>::to_vec);

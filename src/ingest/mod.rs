@@ -10,7 +10,6 @@ pub mod stream;
 pub mod table;
 pub mod text_reader;
 pub mod walk;
-pub mod whole;
 
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};

@@ -101,15 +101,14 @@ impl Lexicon {
     }
 
     /// The text of the lexicon at `path`, read once (it may be a pipe, as `--themes <(...)`
-    /// gives) and at most [`crate::ingest::whole::WHOLE_FILE_LIMIT`] bytes of it, with an error
+    /// gives) and at most [`crate::whole::WHOLE_FILE_LIMIT`] bytes of it, with an error
     /// that says why it cannot be read.
     pub fn read(path: &Path) -> Result<String, InputError> {
         let unreadable = |reason: String| InputError::LexiconUnreadable {
             path: path.to_path_buf(),
             reason,
         };
-        let bytes =
-            crate::ingest::whole::read_whole(path).map_err(|e| unreadable(e.to_string()))?;
+        let bytes = crate::whole::read_whole(path).map_err(|e| unreadable(e.to_string()))?;
         String::from_utf8(bytes).map_err(|e| {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;

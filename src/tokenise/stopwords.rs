@@ -35,14 +35,13 @@ impl Stopwords {
     }
 
     /// The text of the stopword file at `path` (a pipe too), at most
-    /// [`crate::ingest::whole::WHOLE_FILE_LIMIT`] bytes of it.
+    /// [`crate::whole::WHOLE_FILE_LIMIT`] bytes of it.
     pub fn read(path: &Path) -> Result<String, InputError> {
         let unreadable = |reason: String| InputError::StopwordsUnreadable {
             path: path.to_path_buf(),
             reason,
         };
-        let bytes =
-            crate::ingest::whole::read_whole(path).map_err(|e| unreadable(e.to_string()))?;
+        let bytes = crate::whole::read_whole(path).map_err(|e| unreadable(e.to_string()))?;
         String::from_utf8(bytes)
             .map_err(|_| unreadable("it is not UTF-8 text; save it as UTF-8".to_string()))
     }

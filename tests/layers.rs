@@ -1,0 +1,159 @@
+//! The crate's top-level modules stand in one direction (ARCHITECTURE.md, "Layers"): in the
+//! shipping code (doc comments and `#[cfg(test)]` items aside), a module names only modules
+//! of its own layer or below, and no two modules name each other through any path.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Top to bottom. A module may use those of its own layer and the layers below.
+const LAYERS: &[&[&str]] = &[
+    &["internals", "pipeline"],
+    &["config"],
+    &["report"],
+    &["measure"],
+    &["count"],
+    &["ingest", "lexicon"],
+    &["tokenise"],
+    &["cli", "period", "error", "whole", "alloc"],
+];
+
+fn layer(module: &str) -> usize {
+    LAYERS
+        .iter()
+        .position(|l| l.contains(&module))
+        .unwrap_or_else(|| panic!("module {module} is in no layer: add it to LAYERS"))
+}
+
+/// The shipping lines of a source file: doc and other comments dropped, and each
+/// `#[cfg(test)]` item (a test module to the end of the file, any other item to its closing
+/// brace at the left margin).
+fn shipping(text: &str) -> Vec<&str> {
+    let mut lines = text.lines().peekable();
+    let mut out = Vec::new();
+    while let Some(line) = lines.next() {
+        let t = line.trim_start();
+        if t.starts_with("//") {
+            continue;
+        }
+        if t == "#[cfg(test)]" {
+            let next = lines.peek().map(|l| l.trim_start()).unwrap_or("");
+            if next.starts_with("mod ") || next.starts_with("pub(crate) mod ") {
+                break;
+            }
+            let indent = line.len() - t.len();
+            for l in lines.by_ref() {
+                if l.len() > indent && l[indent..].starts_with('}') && l.trim() == "}" {
+                    break;
+                }
+                if l.trim_end().ends_with(';')
+                    && !l.contains('{')
+                    && l.len() - l.trim_start().len() == indent
+                {
+                    break;
+                }
+            }
+            continue;
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// Each top-level module -> the top-level modules its shipping code names (`crate::x`).
+fn imports() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let names = regex::Regex::new(r"crate::(\w+)").unwrap();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let rel = path.strip_prefix(&src).unwrap();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
+        let module = first.trim_end_matches(".rs").to_string();
+        if module == "lib" || module == "main" {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        let used = graph.entry(module.clone()).or_default();
+        for line in shipping(&text) {
+            for c in names.captures_iter(line) {
+                let target = &c[1];
+                // `crate::analyse` and the like name the library's root, above every module.
+                let is_module =
+                    src.join(format!("{target}.rs")).exists() || src.join(target).is_dir();
+                if is_module && target != module {
+                    used.insert(target.to_string());
+                }
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn no_module_names_one_of_a_layer_above_it() {
+    let graph = imports();
+    let mut against = Vec::new();
+    for (module, used) in &graph {
+        for target in used {
+            if layer(target) < layer(module) {
+                against.push(format!("{module} -> {target}"));
+            }
+        }
+    }
+    assert!(
+        against.is_empty(),
+        "imports against the layers: {against:?}"
+    );
+}
+
+#[test]
+fn no_cycle_between_top_level_modules() {
+    let graph = imports();
+    // Depth-first search for a path back to where it started.
+    fn reaches(
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        from: &str,
+        to: &str,
+        seen: &mut BTreeSet<String>,
+    ) -> bool {
+        graph
+            .get(from)
+            .into_iter()
+            .flatten()
+            .any(|next| next == to || (seen.insert(next.clone()) && reaches(graph, next, to, seen)))
+    }
+    for module in graph.keys() {
+        assert!(
+            !reaches(&graph, module, module, &mut BTreeSet::new()),
+            "{module} reaches itself: {graph:?}"
+        );
+    }
+}
+
+#[test]
+fn the_checker_sees_imports_and_leaves_out_tests_and_comments() {
+    let text = "use crate::count::Counts;\n/// [`crate::report::x`]\nfn f() {}\n\
+                #[cfg(test)]\nfn helper() {\n    crate::pipeline::x();\n}\n\
+                fn g() { crate::measure::y(); }\n#[cfg(test)]\nmod tests {\n    use crate::report;\n}\n";
+    let lines = shipping(text);
+    let joined = lines.join("\n");
+    assert!(joined.contains("crate::count") && joined.contains("crate::measure"));
+    assert!(!joined.contains("crate::report") && !joined.contains("crate::pipeline"));
+    assert_eq!(layer("pipeline"), 0);
+    assert!(layer("error") > layer("config"));
+    // Edges the code has: the checker sees them.
+    let graph = imports();
+    assert!(graph["config"].contains("report"), "{graph:?}");
+    assert!(graph["measure"].contains("count"), "{graph:?}");
+    assert!(graph["pipeline"].contains("measure"), "{graph:?}");
+    assert!(graph["lexicon"].contains("whole"), "{graph:?}");
+}
