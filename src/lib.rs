@@ -21,6 +21,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 
+mod corpus;
 mod count;
 mod ingest;
 mod lexicon;

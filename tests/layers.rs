@@ -11,6 +11,7 @@ const LAYERS: &[&[&str]] = &[
     &["config"],
     &["report"],
     &["measure"],
+    &["corpus"],
     &["count"],
     &["ingest", "lexicon"],
     &["tokenise"],

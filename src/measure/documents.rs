@@ -2,116 +2,7 @@
 
 use polars::prelude::*;
 
-use std::sync::Arc;
-
-use chrono::NaiveDate;
-
-use crate::count::DocSize;
-use crate::ingest::date::{DateReading, DateSource};
-use crate::ingest::DocumentInfo;
-
-/// A document after counting: what ingest found, its period, and its size. One is kept per
-/// document until the run ends, so it is compact: text as boxed strings, the period shared,
-/// a copy named by its index.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct DocRecord {
-    /// Path relative to the input folder (`file#id` or `file#rowN` for a table row).
-    pub name: Box<str>,
-    pub title: Box<str>,
-    pub date: Option<NaiveDate>,
-    pub date_source: Option<DateSource>,
-    /// How the date could be read (only its year known; the orders a numeric date allows).
-    pub reading: DateReading,
-    /// The `source` column of metadata.csv, if any.
-    pub source: Option<Box<str>>,
-    /// Encoding the bytes were read as.
-    #[serde(with = "encoding_name")]
-    pub encoding: EncodingName,
-    /// Invalid byte sequences replaced by U+FFFD.
-    pub replaced_chars: u64,
-    /// File size in bytes (the text cell's, for a table row).
-    pub bytes: u64,
-    /// SHA-256 of the file's bytes (of the row's text for a table row).
-    pub sha256: [u8; 32],
-    /// `None` for an undated document, which is left out of every comparison.
-    pub period: Option<Arc<str>>,
-    pub size: DocSize,
-    /// The document (index in name order) with the same text and period that was counted
-    /// instead of this one.
-    pub duplicate_of: Option<u32>,
-    /// A whole file (listed in run.json's inputs), not a row of a table.
-    pub from_file: bool,
-    /// Its place in reading order (text files in the order found, then each table's rows).
-    pub place: u64,
-    /// Its words were counted: dated, and the first copy of its text in its period that a
-    /// thread reached.
-    pub counted: bool,
-}
-
-/// An encoding's name (`UTF-8`, `windows-1252`). Named, so that serde reads it back through
-/// [`encoding_name`] rather than borrowing it from the bytes (which it does to a `&str`
-/// written out).
-pub type EncodingName = &'static str;
-
-/// An encoding's name as [`DocRecord`] is sent between machines (a cluster's executors
-/// read documents, its driver writes the tables): read back as the same static name.
-mod encoding_name {
-    use serde::de::Error;
-
-    pub(super) fn serialize<S: serde::Serializer>(name: &&str, to: S) -> Result<S::Ok, S::Error> {
-        to.serialize_str(name)
-    }
-
-    pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
-        from: D,
-    ) -> Result<&'static str, D::Error> {
-        let name: String = serde::Deserialize::deserialize(from)?;
-        encoding_rs::Encoding::for_label(name.as_bytes())
-            .map(|e| e.name())
-            .ok_or_else(|| D::Error::custom(format!("unknown encoding {name}")))
-    }
-}
-
-impl DocRecord {
-    /// The date as documents.csv and warnings show it: `2010-07-22`, or `2010` when only the
-    /// year is known.
-    pub fn date_text(&self) -> Option<String> {
-        let date = self.date?;
-        Some(match self.reading {
-            DateReading::YearOnly => date.format("%Y").to_string(),
-            _ => date.format("%Y-%m-%d").to_string(),
-        })
-    }
-
-    /// The record of a document ingest described as `info`.
-    pub fn new(
-        info: DocumentInfo,
-        period: Option<Arc<str>>,
-        size: DocSize,
-        from_file: bool,
-        place: u64,
-        counted: bool,
-    ) -> DocRecord {
-        DocRecord {
-            name: info.name.into_boxed_str(),
-            title: info.title.into_boxed_str(),
-            date: info.date,
-            date_source: info.date_source,
-            reading: info.reading,
-            source: info.source.map(String::into_boxed_str),
-            encoding: info.encoding,
-            replaced_chars: info.replaced_chars as u64,
-            bytes: info.bytes,
-            sha256: info.sha256,
-            period,
-            size,
-            duplicate_of: None,
-            from_file,
-            place,
-            counted,
-        }
-    }
-}
+use crate::corpus::DocRecord;
 
 /// Rows of documents.csv made at a time.
 const CHUNK_DOCS: usize = 32_768;
@@ -162,6 +53,8 @@ pub fn documents_table(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::count::DocSize;
+    use crate::ingest::date::DateReading;
 
     fn record(i: usize) -> DocRecord {
         DocRecord {

@@ -5,7 +5,7 @@
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::documents::DocRecord;
+use crate::corpus::DocRecord;
 use crate::count::KwicLine;
 use crate::lexicon::Lexicon;
 

@@ -330,7 +330,7 @@ fn whole(df: &DataFrame) -> Blocks<'_> {
 /// ones (documents.csv, term_frequencies.csv, and keyness.csv past its main comparison) are
 /// made as they are written, from the counts.
 pub struct Tables<'a> {
-    docs: &'a [documents::DocRecord],
+    docs: &'a [crate::corpus::DocRecord],
     counts: &'a Counts,
     labels: &'a FxHashMap<String, String>,
     comparisons: &'a [Comparison],
@@ -359,7 +359,7 @@ pub struct Tables<'a> {
 impl<'a> Tables<'a> {
     /// Builds every table but the long ones, which are made as they are written.
     pub fn build(
-        docs: &'a [documents::DocRecord],
+        docs: &'a [crate::corpus::DocRecord],
         counts: &'a Counts,
         labels: &'a FxHashMap<String, String>,
         lexicon: Option<(&crate::lexicon::Lexicon, &FxHashMap<String, String>)>,

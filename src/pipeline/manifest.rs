@@ -3,10 +3,11 @@
 //! stage took.
 
 use crate::config::Config;
+use crate::corpus::InputFile;
 use crate::count::Counts;
 use crate::ingest::date::DateOrder;
 use crate::measure::{self, Comparison};
-use crate::report::manifest::{self, InputFile, Manifest};
+use crate::report::manifest::{self, Manifest};
 use crate::report::summary::Summary;
 
 use super::clock::Stopwatch;

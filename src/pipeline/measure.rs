@@ -5,10 +5,10 @@ use anyhow::{Context, Result};
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
+use crate::corpus::DocRecord;
 use crate::count::Counts;
 use crate::error::InputError;
 use crate::lexicon::Lexicon;
-use crate::measure::documents::DocRecord;
 use crate::measure::{self, Comparison, SmallPeriods, Tables};
 use crate::tokenise::Tokeniser;
 

@@ -10,10 +10,10 @@ use anyhow::Result;
 use rustc_hash::FxHashSet;
 
 use crate::config::Config;
+use crate::corpus::DocRecord;
 use crate::count::{self, CountOptions, FirstDocs, Watch};
 use crate::ingest::walk::SourceFile;
 use crate::lexicon::{Element, Lexicon, Matcher, Pattern, Theme};
-use crate::measure::documents::DocRecord;
 use crate::measure::{Comparison, Tables};
 use crate::report::html::{self, KeyRow};
 use crate::report::output::Staging;

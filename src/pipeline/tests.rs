@@ -11,9 +11,9 @@ use super::read::{self, Read, ReadOptions};
 use super::*;
 use crate::cli;
 use crate::config;
+use crate::corpus::DocRecord;
 use crate::count::{self, Counts, Watch};
 use crate::lexicon::Lexicon;
-use crate::measure::documents::DocRecord;
 
 /// The config of `themeshift analyse ARGS`.
 fn analyse_config(args: &[&OsStr]) -> Config {

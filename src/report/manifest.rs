@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::corpus::InputFile;
+
 use crate::ingest::walk::Skipped;
 use crate::measure::{Comparison, SmallPeriods};
 
@@ -92,21 +94,13 @@ pub struct Settings<'a> {
     pub phrases_note: Option<&'a str>,
 }
 
-/// An input file with its size and hash.
-#[derive(Debug, Serialize, serde::Deserialize)]
-pub struct InputFile {
-    pub path: String,
-    pub bytes: u64,
-    pub sha256: String,
-}
-
 /// Every input file, in path order: the table files, and the documents that are whole text
 /// files, written out one at a time as run.json is written (a corpus of files can have
 /// hundreds of thousands).
 #[derive(Debug)]
 pub struct Inputs<'a> {
     pub tables: &'a [InputFile],
-    pub documents: &'a [crate::measure::documents::DocRecord],
+    pub documents: &'a [crate::corpus::DocRecord],
 }
 
 impl Serialize for Inputs<'_> {

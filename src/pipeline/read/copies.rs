@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+use crate::corpus::DocRecord;
 use crate::count::{self};
-use crate::measure::documents::DocRecord;
 
 /// Copies of one text in one period: the first in reading order stands for them all (the
 /// others get `duplicate_of` it). Threads race, so the copy counted may be a later one; its

@@ -7,12 +7,13 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use super::Read;
+use crate::corpus::natural_cmp;
+use crate::corpus::DocRecord;
+use crate::corpus::InputFile;
 use crate::count::Counter;
 use crate::count::Tally;
 use crate::error::InputError;
 use crate::ingest::walk::Skipped;
-use crate::measure::documents::DocRecord;
-use crate::report::manifest::InputFile;
 
 /// Document records gathered in chunks of this many: no doubling of one long vector (at a
 /// million documents, a few hundred megabytes at the moment it grows), and the chunks join
@@ -169,51 +170,6 @@ impl<'a> Fold<'a> {
             tallies: vec![self.counter.finish()],
             ..self.gathered
         }
-    }
-}
-
-/// Orders names as people do: digit runs by value, so `t.csv#row2` comes before
-/// `t.csv#row10` and `doc9.txt` before `doc10.txt`; ties fall back to plain byte order.
-/// Names are compared run by run (a digit run sorts before a run of other characters), with
-/// no allocation: the documents of a large corpus are sorted by it.
-pub(crate) fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    /// The next run of `s` (all digits or none) and what follows it.
-    fn run(s: &str) -> (&str, &str) {
-        let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-        let len = if digits > 0 {
-            digits
-        } else {
-            s.bytes().take_while(|b| !b.is_ascii_digit()).count()
-        };
-        s.split_at(len)
-    }
-    let (mut x, mut y) = (a, b);
-    loop {
-        match (x.is_empty(), y.is_empty()) {
-            (true, true) => return a.cmp(b),
-            (true, false) => return Ordering::Less,
-            (false, true) => return Ordering::Greater,
-            (false, false) => {}
-        }
-        let ((p, rest_x), (q, rest_y)) = (run(x), run(y));
-        let (p_digits, q_digits) = (
-            p.as_bytes()[0].is_ascii_digit(),
-            q.as_bytes()[0].is_ascii_digit(),
-        );
-        let order = match (p_digits, q_digits) {
-            (true, true) => {
-                let value = |d: &str| d.parse::<u128>().unwrap_or(u128::MAX);
-                value(p).cmp(&value(q))
-            }
-            (true, false) => Ordering::Less,
-            (false, true) => Ordering::Greater,
-            (false, false) => p.cmp(q),
-        };
-        if order != Ordering::Equal {
-            return order;
-        }
-        (x, y) = (rest_x, rest_y);
     }
 }
 

@@ -21,6 +21,8 @@ use rustc_hash::FxHashSet;
 use thread_local::ThreadLocal;
 
 use crate::config::Config;
+use crate::corpus::DocRecord;
+use crate::corpus::InputFile;
 use crate::count::{Counter, Tally, Watch};
 use crate::error::InputError;
 use crate::ingest::date::{DateOrder, DateReading};
@@ -28,16 +30,13 @@ use crate::ingest::table::{Columns, TableFormat};
 use crate::ingest::walk::{Skipped, SourceFile};
 use crate::ingest::{self, Document};
 use crate::lexicon::Matcher;
-use crate::measure::documents::DocRecord;
 use crate::period::Periods;
-use crate::report::manifest::InputFile;
 use crate::tokenise::Tokeniser;
 
 pub(crate) use copies::Canonical;
 use copies::Seen;
 #[cfg(test)]
 pub(crate) use gather::in_name_order;
-pub(crate) use gather::natural_cmp;
 use gather::{Fold, Gathered};
 #[cfg(any(feature = "cluster", test))]
 pub(crate) use part::{read_part, ReadPart};

@@ -10,14 +10,14 @@ use anyhow::Result;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::corpus::DocRecord;
+use crate::corpus::InputFile;
 use crate::count::{CountOptions, Counter, Tally};
 use crate::error::InputError;
 use crate::ingest::metadata::Metadata;
 use crate::ingest::table::TableFormat;
 use crate::ingest::walk::{Skipped, SourceFile};
 use crate::lexicon::Matcher;
-use crate::measure::documents::DocRecord;
-use crate::report::manifest::InputFile;
 use crate::tokenise::Tokeniser;
 
 use super::gather::Gathered;

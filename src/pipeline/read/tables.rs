@@ -6,11 +6,11 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use crate::corpus::InputFile;
 use crate::error::InputError;
 use crate::ingest::table::LineBlocks;
 use crate::ingest::table::{self, TableFormat, TableReport};
 use crate::ingest::walk::{Skipped, SourceFile};
-use crate::report::manifest::InputFile;
 
 use super::gather::{Gathered, Lend};
 use super::{Reader, Seen};

@@ -2,12 +2,12 @@
 //! only by their year when periods are months, and numeric dates read against the rest of
 //! the corpus.
 
+use crate::corpus::DocRecord;
 use crate::ingest::date::DateOrder;
-use crate::measure::documents::DocRecord;
 use crate::period::Periods;
 use crate::report::summary::list;
 
-use super::super::read::natural_cmp;
+use crate::corpus::natural_cmp;
 
 /// Warnings about how documents' dates were read: dates that are no real day
 /// ([`no_such_day_warnings`]), dates known only by their year when periods are months, and

@@ -4,11 +4,11 @@
 use chrono::Datelike;
 use rustc_hash::FxHashSet;
 
+use crate::corpus::DocRecord;
 use crate::count::Counts;
 use crate::error::InputError;
 use crate::ingest::date::{DateOrder, DateReading};
 use crate::lexicon::Lexicon;
-use crate::measure::documents::DocRecord;
 use crate::period::Periods;
 use crate::report::summary::list;
 
