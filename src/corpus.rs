@@ -16,7 +16,7 @@ use crate::ingest::DocumentInfo;
 /// document until the run ends, so it is compact: text as boxed strings, the period shared,
 /// a copy named by its index.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct DocRecord {
+pub(crate) struct DocRecord {
     /// Path relative to the input folder (`file#id` or `file#rowN` for a table row).
     pub name: Box<str>,
     pub title: Box<str>,
@@ -53,7 +53,7 @@ pub struct DocRecord {
 /// An encoding's name (`UTF-8`, `windows-1252`). Named, so that serde reads it back through
 /// [`encoding_name`] rather than borrowing it from the bytes (which it does to a `&str`
 /// written out).
-pub type EncodingName = &'static str;
+pub(crate) type EncodingName = &'static str;
 
 /// An encoding's name as [`DocRecord`] is sent between machines (a cluster's executors
 /// read documents, its driver writes the tables): read back as the same static name.
@@ -77,7 +77,7 @@ mod encoding_name {
 impl DocRecord {
     /// The date as documents.csv and warnings show it: `2010-07-22`, or `2010` when only the
     /// year is known.
-    pub fn date_text(&self) -> Option<String> {
+    pub(crate) fn date_text(&self) -> Option<String> {
         let date = self.date?;
         Some(match self.reading {
             DateReading::YearOnly => date.format("%Y").to_string(),
@@ -86,7 +86,7 @@ impl DocRecord {
     }
 
     /// The record of a document ingest described as `info`.
-    pub fn new(
+    pub(crate) fn new(
         info: DocumentInfo,
         period: Option<Arc<str>>,
         size: DocSize,
@@ -117,7 +117,7 @@ impl DocRecord {
 
 /// An input file with its size and hash.
 #[derive(Debug, Serialize, serde::Deserialize)]
-pub struct InputFile {
+pub(crate) struct InputFile {
     pub path: String,
     pub bytes: u64,
     pub sha256: String,

@@ -16,6 +16,7 @@
 //! [`Config`], the validated settings made from the command line ([`cli`]).
 
 #![deny(missing_docs)]
+#![warn(unreachable_pub)]
 
 pub mod cli;
 pub mod config;

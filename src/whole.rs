@@ -10,11 +10,11 @@ use std::path::Path;
 /// The most bytes a file read whole may have: 64 MB. A lexicon or stopword list of that size
 /// is already absurd (the largest we know of are a few hundred kilobytes), and metadata.csv
 /// holds a short row per document (64 MB is some 500,000 documents with long titles).
-pub const WHOLE_FILE_LIMIT: u64 = 64 * 1024 * 1024;
+pub(crate) const WHOLE_FILE_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// Why a file could not be read whole.
 #[derive(Debug)]
-pub enum WholeError {
+pub(crate) enum WholeError {
     /// The system's reason.
     Io(std::io::Error),
     /// It holds more than [`WHOLE_FILE_LIMIT`] bytes (or never ends).
@@ -41,7 +41,7 @@ impl std::fmt::Display for WholeError {
 
 /// The bytes of `path`, at most `limit` of them: reads one byte past the limit to tell a
 /// file of exactly `limit` bytes from a larger one, and never more.
-pub fn read_whole_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, WholeError> {
+pub(crate) fn read_whole_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, WholeError> {
     let file = std::fs::File::open(path).map_err(WholeError::Io)?;
     let mut bytes = Vec::new();
     file.take(limit + 1)
@@ -54,7 +54,7 @@ pub fn read_whole_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, WholeError
 }
 
 /// The bytes of `path`, at most [`WHOLE_FILE_LIMIT`].
-pub fn read_whole(path: &Path) -> Result<Vec<u8>, WholeError> {
+pub(crate) fn read_whole(path: &Path) -> Result<Vec<u8>, WholeError> {
     read_whole_bounded(path, WHOLE_FILE_LIMIT)
 }
 

@@ -16,19 +16,19 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::FxHasher;
 
 /// Most written forms kept per phrase.
-pub const KEPT: usize = 4;
+pub(super) const KEPT: usize = 4;
 
 /// The order in which a phrase's forms are kept: fewest capitals first, then by a hash of
 /// the text (a fixed hash: the same on every run and machine).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct FormKey {
+pub(super) struct FormKey {
     capitals: u32,
     hash: u64,
 }
 
 impl FormKey {
     /// The key of one written word.
-    pub fn word(word: &str) -> FormKey {
+    pub(super) fn word(word: &str) -> FormKey {
         let mut h = FxHasher::default();
         word.hash(&mut h);
         FormKey {
@@ -38,7 +38,7 @@ impl FormKey {
     }
 
     /// The key of a phrase written as these words' forms, in order.
-    pub fn phrase(words: impl IntoIterator<Item = FormKey>) -> FormKey {
+    pub(super) fn phrase(words: impl IntoIterator<Item = FormKey>) -> FormKey {
         let mut h = FxHasher::default();
         let mut capitals = 0;
         for w in words {
@@ -52,13 +52,13 @@ impl FormKey {
     }
 
     /// The key of a phrase's written form, its words separated by single spaces.
-    pub fn of_text(form: &str) -> FormKey {
+    pub(super) fn of_text(form: &str) -> FormKey {
         FormKey::phrase(form.split(' ').map(FormKey::word))
     }
 }
 
 /// Lower-cases a written form as the tokeniser does (see [`crate::tokenise::split`]).
-pub fn lower(form: &str) -> String {
+pub(crate) fn lower(form: &str) -> String {
     if form.is_ascii() {
         form.to_ascii_lowercase()
     } else {
@@ -70,7 +70,9 @@ pub fn lower(form: &str) -> String {
 /// aside (ties: the alphabetically first), written in its most frequent case (ties: the one
 /// with fewest capitals, as a capital at the start of a sentence is the commonest reason for
 /// one; then by bytes).
-pub fn most_frequent<'a>(forms: impl IntoIterator<Item = (&'a str, u64)>) -> Option<&'a str> {
+pub(crate) fn most_frequent<'a>(
+    forms: impl IntoIterator<Item = (&'a str, u64)>,
+) -> Option<&'a str> {
     let mut by_lower: Vec<(String, &'a str, u64)> =
         forms.into_iter().map(|(f, c)| (lower(f), f, c)).collect();
     let capitals = |f: &str| f.chars().filter(|c| c.is_uppercase()).count();

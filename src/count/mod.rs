@@ -27,15 +27,18 @@ mod resolve;
 mod short_ids;
 mod vocab;
 
-pub use counter::{CountOptions, Counter, DocSize, Tally};
-pub use counts::{Counts, PeriodCounts, Spread, TermCount, ThemeCount, ThemeDoc};
+// `themeshift::internals` re-exports the counter, its options and `Counts` for the benchmarks.
+pub use counter::{CountOptions, Counter};
+pub(crate) use counter::{DocSize, Tally};
+pub use counts::Counts;
+pub(crate) use counts::{PeriodCounts, Spread, TermCount, ThemeCount, ThemeDoc};
 pub(crate) use first_docs::FirstDocs;
-pub use forms::{lower, most_frequent};
-pub use kwic::KwicLine;
+pub(crate) use forms::{lower, most_frequent};
+pub(crate) use kwic::KwicLine;
 pub(crate) use kwic::{kwic_lines, sample as kwic_sample, Watch};
 #[cfg(any(feature = "cluster", test))]
 pub(crate) use parts::{assemble, FormsPart, PeriodMerge, PeriodPart};
-pub use phrases::MAX_N;
+pub(crate) use phrases::MAX_N;
 pub(crate) use resolve::{resolve, ResolveOptions};
 
 use rustc_hash::FxHashMap;

@@ -11,7 +11,7 @@ use super::vocab::{form_text, Form, Word};
 use crate::tokenise::Span;
 
 /// Longest phrase a counter can count.
-pub const MAX_N: usize = 3;
+pub(crate) const MAX_N: usize = 3;
 
 /// A phrase as stem ids, unused places `u32::MAX`.
 pub(super) type Gram = [u32; MAX_N];

@@ -15,14 +15,14 @@ use super::walk::{extension_of, file_name_bytes};
 
 /// How a file is compressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
+pub(crate) enum Compression {
     Gzip,
     Zstd,
 }
 
 impl Compression {
     /// The compression of a file name (by its last extension: `.gz`, `.zst`), if any.
-    pub fn of_name(name: &[u8]) -> Option<Compression> {
+    pub(crate) fn of_name(name: &[u8]) -> Option<Compression> {
         let mut buf = [0u8; 8];
         match extension_of(name, &mut buf) {
             "gz" => Some(Compression::Gzip),
@@ -32,7 +32,7 @@ impl Compression {
     }
 
     /// The compression of the file at `path`, by its name.
-    pub fn of(path: &Path) -> Option<Compression> {
+    pub(crate) fn of(path: &Path) -> Option<Compression> {
         Compression::of_name(file_name_bytes(path))
     }
 
@@ -47,7 +47,7 @@ impl Compression {
 
 /// The name of the file inside a compressed one (`a.csv.gz` gives `a.csv`); any other name
 /// as it is. Formats are told by this name.
-pub fn inner_name(name: &[u8]) -> &[u8] {
+pub(crate) fn inner_name(name: &[u8]) -> &[u8] {
     match Compression::of_name(name) {
         Some(_) => &name[..memchr::memrchr(b'.', name).expect("an extension")],
         None => name,
@@ -56,7 +56,7 @@ pub fn inner_name(name: &[u8]) -> &[u8] {
 
 /// Opens `path` to read its content: the file's bytes, or for a compressed file the bytes
 /// inside, decompressed as they are read.
-pub fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
+pub(crate) fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     let file = File::open(path)?;
     Ok(match Compression::of(path) {
         None => Box::new(file),
@@ -102,7 +102,7 @@ impl Read for Archive {
 /// The size of `path`'s content, counted by decompressing it, or `up_to + 1` once it is
 /// found to be larger than `up_to` (the phrases default only asks whether a limit is passed).
 /// A file that cannot be decompressed counts as its own size.
-pub fn content_size(path: &Path, up_to: u64) -> u64 {
+pub(crate) fn content_size(path: &Path, up_to: u64) -> u64 {
     let count = || -> io::Result<u64> {
         let mut content = open(path)?.take(up_to.saturating_add(1));
         let mut buf = vec![0u8; BUFFER];
@@ -124,7 +124,7 @@ pub fn content_size(path: &Path, up_to: u64) -> u64 {
 /// The content size a compressed file records about itself, read without decompressing it
 /// (for the progress bar): gzip's last member's length (modulo 4 GiB), a Zstandard frame's
 /// content size when the compressor wrote one; else the file's own size.
-pub fn size_hint(path: &Path, kind: Compression) -> u64 {
+pub(crate) fn size_hint(path: &Path, kind: Compression) -> u64 {
     let recorded = || -> io::Result<Option<u64>> {
         let mut file = File::open(path)?;
         match kind {

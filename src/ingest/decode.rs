@@ -13,7 +13,7 @@ use encoding_rs::{Encoding, UTF_8};
 
 /// A decoded document.
 #[derive(Debug)]
-pub struct Decoded {
+pub(crate) struct Decoded {
     /// The text, without a byte-order mark.
     pub text: String,
     /// The encoding it was read as (`UTF-8`, `UTF-16LE`, `windows-1252`, ...).
@@ -46,7 +46,7 @@ pub(crate) const SIGNATURES: [(&[u8], &str); 8] = [
 
 /// Decodes `bytes`, or says why it is not text. `forced` (from `--encoding`) skips detection.
 /// Valid UTF-8 without a byte-order mark (most files) becomes the text without a copy.
-pub fn decode(bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Result<Decoded, String> {
+pub(crate) fn decode(bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Result<Decoded, String> {
     if let Some(encoding) = forced {
         let (encoding, body) = match Encoding::for_bom(&bytes) {
             Some((e, bom)) if e == encoding => (e, &bytes[bom..]),
@@ -105,7 +105,7 @@ pub(crate) struct Census {
 impl Census {
     /// Counts `bytes`, which follow those fed before; `last` when they end the input (a
     /// sequence left cut is then invalid).
-    pub fn feed(&mut self, bytes: &[u8], last: bool) {
+    pub(crate) fn feed(&mut self, bytes: &[u8], last: bool) {
         let mut rest = self.join_carry(bytes);
         loop {
             match simdutf8::compat::from_utf8(rest) {
@@ -174,13 +174,13 @@ impl Census {
     }
 
     /// Counts `valid`, bytes known to be valid UTF-8 (no sequence cut at either end).
-    pub fn add_valid(&mut self, valid: &[u8]) {
+    pub(crate) fn add_valid(&mut self, valid: &[u8]) {
         self.multibyte += multibyte(valid);
     }
 
     /// The rule of this module: no invalid sequence, or at least as many valid multi-byte
     /// sequences as invalid ones.
-    pub fn mostly_utf8(&self) -> bool {
+    pub(crate) fn mostly_utf8(&self) -> bool {
         self.invalid <= self.multibyte
     }
 }

@@ -8,7 +8,7 @@ use html5gum::{DefaultEmitter, Token, Tokenizer};
 
 /// What a page holds for us.
 #[derive(Debug, Default, PartialEq)]
-pub struct Page {
+pub(crate) struct Page {
     pub text: String,
     pub title: Option<String>,
     /// The raw date attribute, for the date reader.
@@ -60,7 +60,7 @@ const DATE_META: [&str; 7] = [
 ];
 
 /// Extracts the visible text, title and date of an HTML page.
-pub fn extract(html: &str) -> Page {
+pub(crate) fn extract(html: &str) -> Page {
     let mut emitter = DefaultEmitter::default();
     emitter.naively_switch_states(true);
     let mut page = Page::default();
@@ -132,7 +132,7 @@ pub fn extract(html: &str) -> Page {
 }
 
 /// True when a file name says HTML (`.html`, `.htm`, or one of those compressed).
-pub fn is_html(name: &str) -> bool {
+pub(crate) fn is_html(name: &str) -> bool {
     let mut buf = [0u8; 8];
     let inner = super::compressed::inner_name(name.as_bytes());
     matches!(super::walk::extension_of(inner, &mut buf), "html" | "htm")

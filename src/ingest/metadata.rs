@@ -14,7 +14,7 @@ use crate::ingest::date::{impossible_date, read_date_cell, DateOrder, DateReadin
 
 /// What metadata.csv says about one file.
 #[derive(Debug, Clone, Default)]
-pub struct MetadataRow {
+pub(crate) struct MetadataRow {
     pub date: Option<NaiveDate>,
     /// How the date could be read (a bare year is only a year).
     pub reading: DateReading,
@@ -23,10 +23,10 @@ pub struct MetadataRow {
 }
 
 /// Rows of metadata.csv by file name (relative, `/`-separated).
-pub type Metadata = FxHashMap<String, MetadataRow>;
+pub(crate) type Metadata = FxHashMap<String, MetadataRow>;
 
 /// Reads `path` if it exists; an absent file is an empty table.
-pub fn load(path: &Path, order: DateOrder) -> Result<Metadata, InputError> {
+pub(crate) fn load(path: &Path, order: DateOrder) -> Result<Metadata, InputError> {
     if !path.is_file() {
         return Ok(Metadata::default());
     }

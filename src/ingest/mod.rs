@@ -1,15 +1,15 @@
 //! Ingest: find the files, decode their bytes, and read each document's date and title.
 //! The output is a [`Document`]: text plus what the tables say about it.
 
-pub mod compressed;
+pub(crate) mod compressed;
 pub mod date;
-pub mod decode;
-pub mod html;
-pub mod metadata;
-pub mod stream;
-pub mod table;
-pub mod text_reader;
-pub mod walk;
+pub(crate) mod decode;
+pub(crate) mod html;
+pub(crate) mod metadata;
+pub(crate) mod stream;
+pub(crate) mod table;
+pub(crate) mod text_reader;
+pub(crate) mod walk;
 
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
@@ -20,7 +20,7 @@ use walk::{Skipped, SourceFile};
 
 /// What is known about a document apart from its text; kept after the text is counted.
 #[derive(Debug, Clone)]
-pub struct DocumentInfo {
+pub(crate) struct DocumentInfo {
     /// Path relative to the input folder.
     pub name: String,
     /// Headline: metadata title, else the first line that is not the date line.
@@ -49,7 +49,7 @@ pub struct DocumentInfo {
 
 /// A document ready to tokenise: the metadata line (`Published: ...`) is already removed.
 #[derive(Debug)]
-pub struct Document {
+pub(crate) struct Document {
     pub info: DocumentInfo,
     /// The text, or its first part when the file is read in parts.
     pub text: String,
@@ -70,7 +70,7 @@ pub(crate) fn shorten(s: &str, max: usize) -> String {
 }
 
 /// A SHA-256 digest as 64 lower-case hex digits.
-pub fn hex(digest: &[u8; 32]) -> String {
+pub(crate) fn hex(digest: &[u8; 32]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(64);
     for &b in digest {
@@ -131,7 +131,7 @@ fn read_whole(file: &mut std::fs::File, head: Vec<u8>, size: u64) -> std::io::Re
 }
 
 /// Reads one file, or says why it was skipped.
-pub fn read_document(
+pub(crate) fn read_document(
     file: &SourceFile,
     metadata: &Metadata,
     order: DateOrder,

@@ -19,14 +19,14 @@ use super::compressed::open;
 use super::decode::{Census, SIGNATURES};
 
 /// Text files larger than this (bytes) are read in parts.
-pub const STREAM_ABOVE: u64 = 32 << 20;
+pub(crate) const STREAM_ABOVE: u64 = 32 << 20;
 
 /// Bytes read at a time.
 const BLOCK: usize = 8 << 20;
 
 /// What the first pass found.
 #[derive(Debug)]
-pub struct Scan {
+pub(crate) struct Scan {
     pub sha256: [u8; 32],
     pub bytes: u64,
     pub encoding: &'static Encoding,
@@ -37,7 +37,10 @@ pub struct Scan {
 /// Reads the file at `path` once (its content: decompressed, for a compressed file): its
 /// hash, and its encoding (`forced` skips detection).
 /// The inner error says why the file is not text.
-pub fn scan(path: &Path, forced: Option<&'static Encoding>) -> io::Result<Result<Scan, String>> {
+pub(crate) fn scan(
+    path: &Path,
+    forced: Option<&'static Encoding>,
+) -> io::Result<Result<Scan, String>> {
     let mut file = open(path)?;
     let mut hasher = Sha256::new();
     let mut block = vec![0u8; BLOCK];
@@ -115,7 +118,7 @@ fn read_full(file: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 /// The decoded text of a scanned file, a part at a time.
-pub struct Parts {
+pub(crate) struct Parts {
     /// The file's content (decompressed, for a compressed file).
     file: Box<dyn Read + Send>,
     decoder: Decoder,
@@ -138,7 +141,7 @@ impl std::fmt::Debug for Parts {
 
 impl Parts {
     /// Opens the file `scan` describes for its second read.
-    pub fn open(path: &Path, scan: &Scan) -> io::Result<Parts> {
+    pub(crate) fn open(path: &Path, scan: &Scan) -> io::Result<Parts> {
         let mut file = open(path)?;
         let mut bom = vec![0u8; scan.bom];
         file.read_exact(&mut bom)?;
@@ -153,7 +156,7 @@ impl Parts {
     }
 
     /// The next part (line ends as `\n`), or `None` after the last.
-    pub fn next_part(&mut self) -> io::Result<Option<String>> {
+    pub(crate) fn next_part(&mut self) -> io::Result<Option<String>> {
         while !self.done {
             let n = read_full(&mut self.file, &mut self.block)?;
             let last = n == 0;
@@ -199,7 +202,7 @@ impl Parts {
 /// Where to end a part of `text`: after its last line break, else after the last sentence
 /// punctuation followed by a space, else after the last space; the whole text when it has no
 /// space at all (one "word" of megabytes, which is not a word anyone will count).
-pub fn cut_point(text: &str) -> usize {
+pub(crate) fn cut_point(text: &str) -> usize {
     let b = text.as_bytes();
     // Only the last quarter is searched for a line or sentence break, so parts stay large.
     let from = b.len() - b.len() / 4;

@@ -37,7 +37,7 @@ enum Mode {
 }
 
 /// Reads the UTF-8 text of the bytes `inner` gives; see the module's doc.
-pub struct TextReader<R> {
+pub(crate) struct TextReader<R> {
     inner: R,
     forced: Option<&'static Encoding>,
     mode: Mode,
@@ -63,7 +63,7 @@ pub struct TextReader<R> {
 
 impl<R: Read> TextReader<R> {
     /// A reader of `inner`'s text; `forced` is `--encoding`.
-    pub fn new(inner: R, forced: Option<&'static Encoding>) -> TextReader<R> {
+    pub(crate) fn new(inner: R, forced: Option<&'static Encoding>) -> TextReader<R> {
         TextReader {
             inner,
             forced,
@@ -83,20 +83,20 @@ impl<R: Read> TextReader<R> {
     }
 
     /// The encoding the text is read in (so far: UTF-8 until an invalid byte says otherwise).
-    pub fn encoding(&self) -> &'static Encoding {
+    pub(crate) fn encoding(&self) -> &'static Encoding {
         self.encoding
     }
 
     /// Byte sequences that were not valid in the encoding and became U+FFFD, so far.
-    pub fn replaced(&self) -> u64 {
+    pub(crate) fn replaced(&self) -> u64 {
         self.replaced
     }
 
-    pub fn inner(&self) -> &R {
+    pub(crate) fn inner(&self) -> &R {
         &self.inner
     }
 
-    pub fn into_inner(self) -> R {
+    pub(crate) fn into_inner(self) -> R {
         self.inner
     }
 

@@ -8,7 +8,7 @@ use walkdir::WalkDir;
 
 /// A file to read as a document.
 #[derive(Debug, Clone)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// Where it is.
     pub path: PathBuf,
     /// Its path relative to the input folder, with `/` separators: the name users see.
@@ -26,7 +26,7 @@ pub struct Skipped {
 
 /// The documents found, and the files passed over.
 #[derive(Debug, Default)]
-pub struct Discovery {
+pub(crate) struct Discovery {
     pub files: Vec<SourceFile>,
     pub skipped: Vec<Skipped>,
 }
@@ -52,7 +52,7 @@ impl WalkOptions<'_> {
 }
 
 /// Walks `options.input`.
-pub fn discover(options: &WalkOptions) -> Discovery {
+pub(crate) fn discover(options: &WalkOptions) -> Discovery {
     if options.input.is_file() {
         let name = options.input.file_name().map_or_else(String::new, readable);
         return Discovery {
@@ -312,7 +312,7 @@ fn classify(path: &Path) -> Result<(), &'static str> {
 /// True for the file types themeshift reads: text (`.txt`, `.md`), HTML (`.html`, `.htm`)
 /// and tables of documents (`.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.parquet`), and all but
 /// Parquet compressed (`.txt.gz`, `.csv.zst`, ...: see [`super::compressed`]).
-pub fn is_document(path: &Path) -> bool {
+pub(crate) fn is_document(path: &Path) -> bool {
     let mut buf = [0u8; 8];
     let inner = super::compressed::inner_name(file_name_bytes(path));
     matches!(extension_of(inner, &mut buf), "txt" | "md" | "html" | "htm")
@@ -327,7 +327,7 @@ fn compressed_parquet(name: &[u8]) -> bool {
 }
 
 /// `path` relative to `root`, with `/` separators.
-pub fn relative_name(root: &Path, path: &Path) -> String {
+pub(crate) fn relative_name(root: &Path, path: &Path) -> String {
     // Where `/` is the separator, a path found under `root` is its name already, after the
     // root's bytes (the common case: one allocation, no parsing of components).
     #[cfg(unix)]

@@ -11,7 +11,7 @@
 //! joined so in the text; words written apart match either way. A theme's `exclude` patterns
 //! hide the theme's matches that lie inside an occurrence of one of them.
 
-pub mod matcher;
+pub(crate) mod matcher;
 mod overlaps;
 
 use std::path::Path;
@@ -22,7 +22,9 @@ use toml::Spanned;
 use crate::error::InputError;
 use crate::tokenise::Tokeniser;
 
-pub use matcher::{Found, Hit, Matcher, PatternRef};
+// `themeshift::internals` re-exports the matcher for the benchmarks.
+pub use matcher::Matcher;
+pub(crate) use matcher::{Found, Hit, PatternRef};
 
 /// One element of a compiled pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -23,7 +23,7 @@ use crate::count::ThemeDoc;
 /// A term's (or theme's) per-document relative frequencies `r_i = v_i / n_i` in one period:
 /// the number of documents, `Σ r_i` and `Σ r_i²` (documents without it add 0 to both).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct RateSums {
+pub(crate) struct RateSums {
     pub docs: u64,
     pub sum: f64,
     pub sum_sq: f64,
@@ -31,7 +31,7 @@ pub struct RateSums {
 
 impl RateSums {
     /// The sums of `r_i = hits_i / words_i` over `docs` (a document of no words counts 0).
-    pub fn of(docs: impl IntoIterator<Item = (u64, u64)>) -> RateSums {
+    pub(crate) fn of(docs: impl IntoIterator<Item = (u64, u64)>) -> RateSums {
         let mut s = RateSums::default();
         for (hits, words) in docs {
             let r = if words == 0 {
@@ -60,7 +60,7 @@ impl RateSums {
 /// The result of [`welch`]: `t` (positive = higher mean rate in B), its degrees of freedom
 /// and the two-sided p-value.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Welch {
+pub(crate) struct Welch {
     pub t: f64,
     pub df: f64,
     pub p: f64,
@@ -79,7 +79,7 @@ pub struct Welch {
 /// word frequencies as in J. Lijffijt, T. Nevalainen, T. Säily, P. Papapetrou, K. Puolamäki
 /// and H. Mannila (2016), "Significance testing of word frequencies in corpora", Digital
 /// Scholarship in the Humanities 31(2).
-pub fn welch(a: RateSums, b: RateSums) -> Option<Welch> {
+pub(crate) fn welch(a: RateSums, b: RateSums) -> Option<Welch> {
     if a.docs < 2 || b.docs < 2 {
         return None;
     }
@@ -108,17 +108,17 @@ pub fn welch(a: RateSums, b: RateSums) -> Option<Welch> {
 }
 
 /// [`stats::benjamini_hochberg`] over the tests that could be made; the others stay `None`.
-pub fn adjust(p: &[Option<f64>]) -> Vec<Option<f64>> {
+pub(crate) fn adjust(p: &[Option<f64>]) -> Vec<Option<f64>> {
     let made: Vec<f64> = p.iter().flatten().copied().collect();
     let mut adjusted = stats::benjamini_hochberg(&made).into_iter();
     p.iter().map(|v| v.and_then(|_| adjusted.next())).collect()
 }
 
 /// Resamples every bootstrap starts with: enough to see how widely its Log Ratios spread.
-pub const MIN_RESAMPLES: usize = 2_000;
+pub(crate) const MIN_RESAMPLES: usize = 2_000;
 
 /// The most resamples an interval uses.
-pub const MAX_RESAMPLES: usize = 20_000;
+pub(crate) const MAX_RESAMPLES: usize = 20_000;
 
 /// The Monte Carlo error aimed at for each bound of an interval: two seeds then give the same
 /// interval to two decimals.
@@ -139,12 +139,12 @@ fn resamples_for(sd: f64) -> usize {
 }
 
 /// The bootstrap's fixed seed: the same corpus gives the same interval.
-pub const SEED: u64 = 0x7e3e_5b1f_2016_0016;
+pub(crate) const SEED: u64 = 0x7e3e_5b1f_2016_0016;
 
 /// One period's documents resampled with replacement: for each resample the words and each
 /// theme's hits of the resampled documents, summed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Resampled {
+pub(crate) struct Resampled {
     themes: usize,
     /// Per resample: words, then each theme's hits.
     sums: Vec<u64>,
@@ -157,7 +157,7 @@ impl Resampled {
     /// from its own random stream seeded by `seed`, the period's `label` and the resample's
     /// number, so the result does not depend on the threads, nor resample `r` on how many
     /// are drawn. `None` under two documents.
-    pub fn new(
+    pub(crate) fn new(
         docs: &[ThemeDoc],
         themes: usize,
         label: &str,
@@ -224,14 +224,14 @@ fn resampled_log_ratios(a: &Resampled, b: &Resampled, theme: usize, resamples: u
 
 /// Resamples of every compared period, as many as the intervals of its comparisons need
 /// ([`resamples_for`]): what [`Bootstrap::interval`] reads.
-pub struct Bootstrap<'c> {
+pub(crate) struct Bootstrap<'c> {
     periods: BTreeMap<&'c str, Option<Resampled>>,
 }
 
 impl<'c> Bootstrap<'c> {
     /// Resamples each period of `comparisons` (A, B) from `docs` (each period's documents):
     /// first [`MIN_RESAMPLES`], then more where an interval's Log Ratios spread widely.
-    pub fn new(
+    pub(crate) fn new(
         docs: &BTreeMap<&'c str, &[ThemeDoc]>,
         comparisons: &[(&'c str, &'c str)],
         themes: usize,
@@ -277,7 +277,7 @@ impl<'c> Bootstrap<'c> {
     }
 
     /// [`log_ratio_interval`] of `theme` between `a` and `b`, on the resamples it needs.
-    pub fn interval(&self, a: &str, b: &str, theme: usize) -> Option<(f64, f64)> {
+    pub(crate) fn interval(&self, a: &str, b: &str, theme: usize) -> Option<(f64, f64)> {
         let n = self.needed(a, b, theme)?;
         let (ra, rb) = (self.periods[a].as_ref()?, self.periods[b].as_ref()?);
         Some(log_ratio_interval(ra, rb, theme, n))
@@ -290,7 +290,7 @@ impl<'c> Bootstrap<'c> {
 /// B's `r`th; the periods are resampled independently). Reference: B. Efron (1979),
 /// "Bootstrap methods: another look at the jackknife", Annals of Statistics 7(1); B. Efron and
 /// R. J. Tibshirani (1993), An Introduction to the Bootstrap, ch. 13 (percentile interval).
-pub fn log_ratio_interval(
+pub(crate) fn log_ratio_interval(
     a: &Resampled,
     b: &Resampled,
     theme: usize,
@@ -311,24 +311,24 @@ fn quantile(x: &[f64], q: f64) -> f64 {
 }
 
 /// `evidence` when both tests find a change at 0.05, in the same direction.
-pub const BOTH: &str = "documents and words";
+pub(crate) const BOTH: &str = "documents and words";
 /// When the token-level test finds a change and the document-level test does not: the
 /// change rests on few documents (or on uneven use across them).
-pub const WORDS_ONLY: &str = "words only (few documents)";
+pub(crate) const WORDS_ONLY: &str = "words only (few documents)";
 /// When only the document-level test finds a change.
-pub const DOCUMENTS_ONLY: &str = "documents only";
+pub(crate) const DOCUMENTS_ONLY: &str = "documents only";
 /// When the two tests find changes in opposite directions.
-pub const DISAGREE: &str = "tests disagree on direction";
+pub(crate) const DISAGREE: &str = "tests disagree on direction";
 /// When neither test finds a change.
-pub const NEITHER: &str = "neither";
+pub(crate) const NEITHER: &str = "neither";
 /// When the token-level test finds a change and a period has too few documents to test.
-pub const WORDS_UNTESTED: &str = "words only (too few documents to test)";
+pub(crate) const WORDS_UNTESTED: &str = "words only (too few documents to test)";
 /// When the token-level test finds no change and a period has too few documents to test.
-pub const NEITHER_UNTESTED: &str = "neither (too few documents to test)";
+pub(crate) const NEITHER_UNTESTED: &str = "neither (too few documents to test)";
 
 /// What the token-level test (signed `g2`, its `p`) and the document-level test (`doc`) say
 /// together, at significance level `alpha`.
-pub fn evidence(g2: f64, p: f64, doc: Option<Welch>, alpha: f64) -> &'static str {
+pub(crate) fn evidence(g2: f64, p: f64, doc: Option<Welch>, alpha: f64) -> &'static str {
     let words = p < alpha && g2 != 0.0;
     let Some(doc) = doc else {
         return if words {

@@ -10,7 +10,7 @@ const CHUNK_DOCS: usize = 32_768;
 /// documents.csv ([`documents_table`]) a chunk of documents at a time, as many chunks made
 /// at once as there are threads: a corpus of a million documents never has the whole table
 /// in memory beside its records. At least one block, so an empty table still has columns.
-pub fn documents_blocks(docs: &[DocRecord]) -> super::Blocks<'_> {
+pub(crate) fn documents_blocks(docs: &[DocRecord]) -> super::Blocks<'_> {
     let starts: Vec<usize> = (0..docs.len().max(1)).step_by(CHUNK_DOCS).collect();
     super::in_parallel(starts, move |&start| {
         documents_table(docs, start..docs.len().min(start + CHUNK_DOCS))
@@ -20,7 +20,7 @@ pub fn documents_blocks(docs: &[DocRecord]) -> super::Blocks<'_> {
 /// doc_id, path, title, date, date_source, period, tokens, types, source, encoding,
 /// replaced_chars, duplicate_of, for the documents `rows` of `docs`, which must be in path
 /// order; doc_id is the 1-based position.
-pub fn documents_table(
+pub(crate) fn documents_table(
     docs: &[DocRecord],
     rows: std::ops::Range<usize>,
 ) -> PolarsResult<DataFrame> {

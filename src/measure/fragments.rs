@@ -5,7 +5,7 @@
 
 /// A term gives way when more than this share of its occurrences (in the list's period) are
 /// inside a longer listed phrase: that phrase's count is above this share of its own.
-pub const INSIDE_SHARE: f64 = 0.8;
+pub(crate) const INSIDE_SHARE: f64 = 0.8;
 
 /// Whether `inner`'s words (stems separated by single spaces) run, in order and together,
 /// inside `outer`'s, which has more of them.
@@ -19,7 +19,7 @@ fn inside(inner: &str, outer: &str) -> bool {
 /// occurs more than [`INSIDE_SHARE`] times as often: nearly every occurrence of the shorter
 /// is then one of the longer's (a phrase occurs within a longer phrase at most as often as
 /// the longer one does).
-pub fn kept(terms: &[(&str, u64)]) -> Vec<bool> {
+pub(crate) fn kept(terms: &[(&str, u64)]) -> Vec<bool> {
     terms
         .iter()
         .map(|&(inner, n)| {

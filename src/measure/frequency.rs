@@ -12,7 +12,7 @@ use crate::count::{Counts, PeriodCounts, TermCount};
 /// [`stats::gries_dp`]; empty when the counts carry no dispersion sums); sorted by period,
 /// then count (descending), then term. The whole table at once; [`LongTable`] gives it in
 /// blocks of rows.
-pub fn term_frequencies(
+pub(crate) fn term_frequencies(
     counts: &Counts,
     labels: &FxHashMap<String, String>,
 ) -> PolarsResult<DataFrame> {
@@ -24,14 +24,14 @@ pub fn term_frequencies(
 /// places in [`PeriodCounts::terms`] by count (descending), then term. The table itself is
 /// made from it a block of rows at a time ([`LongTable::rows`]): the corpus's longest table
 /// is never held whole, and is made once, not joined into shape.
-pub struct LongTable<'a> {
+pub(crate) struct LongTable<'a> {
     /// Period label, its counts, its terms' places in row order.
     periods: Vec<(&'a str, &'a PeriodCounts, Vec<u32>)>,
     len: usize,
 }
 
 impl<'a> LongTable<'a> {
-    pub fn new(counts: &'a Counts) -> LongTable<'a> {
+    pub(crate) fn new(counts: &'a Counts) -> LongTable<'a> {
         use rayon::prelude::*;
         let periods: Vec<(&str, &PeriodCounts, Vec<u32>)> = counts
             .periods
@@ -50,17 +50,17 @@ impl<'a> LongTable<'a> {
 
     /// Rows in the table.
     #[cfg(test)]
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
     }
 
     #[cfg(test)]
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     /// The rows `range` of the table.
-    pub fn rows(
+    pub(crate) fn rows(
         &self,
         labels: &FxHashMap<String, String>,
         range: std::ops::Range<usize>,
@@ -86,7 +86,7 @@ impl<'a> LongTable<'a> {
     /// term_frequencies.csv (with `n`, [`super::with_n`]) a block of rows at a time, each
     /// as many rows as the CSV writer formats at once. At least one block, so an empty table
     /// still has columns.
-    pub fn blocks(&'a self, labels: &'a FxHashMap<String, String>) -> super::Blocks<'a> {
+    pub(crate) fn blocks(&'a self, labels: &'a FxHashMap<String, String>) -> super::Blocks<'a> {
         let block = super::block_rows();
         let starts: Vec<usize> = (0..self.len.max(1)).step_by(block).collect();
         Box::new(starts.into_iter().map(move |start| {
@@ -95,7 +95,7 @@ impl<'a> LongTable<'a> {
     }
 
     /// The first `n` rows of each period: each period's most frequent terms.
-    pub fn top_per_period(
+    pub(crate) fn top_per_period(
         &self,
         labels: &FxHashMap<String, String>,
         n: usize,
@@ -143,7 +143,7 @@ impl<'a> LongTable<'a> {
 
 /// Wide table: term, word, total, then `count_P` and `per_10k_P` for each period P in time
 /// order (0 where the term is absent); sorted by total (descending), term.
-pub fn terms_by_period(
+pub(crate) fn terms_by_period(
     counts: &Counts,
     labels: &FxHashMap<String, String>,
 ) -> PolarsResult<DataFrame> {

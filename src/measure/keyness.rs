@@ -19,7 +19,7 @@ use crate::count::{Counts, PeriodCounts, TermCount};
 /// [`by_document::welch`]; empty when a period has fewer than two documents) and
 /// p_doc_adjusted (Benjamini-Hochberg over the same terms as p_adjusted); sorted by g2 (descending: most key for B first, most key for A
 /// last), then term.
-pub fn keyness(
+pub(crate) fn keyness(
     counts: &Counts,
     labels: &FxHashMap<String, String>,
     cmp: &Comparison,
@@ -202,14 +202,14 @@ fn key_order(rows: &[Row], g2: &[f64]) -> Vec<usize> {
 }
 
 /// The whole corpus's counts: the informative prior of [`stats::log_odds_dirichlet`].
-pub struct Prior<'a> {
+pub(crate) struct Prior<'a> {
     pub counts: FxHashMap<&'a str, u64>,
     /// Word tokens of the whole corpus.
     pub total: u64,
 }
 
 impl<'a> Prior<'a> {
-    pub fn new(counts: &'a Counts) -> Self {
+    pub(crate) fn new(counts: &'a Counts) -> Self {
         let mut totals: FxHashMap<&str, u64> = FxHashMap::default();
         for p in counts.periods.values() {
             for (t, c) in &p.terms {

@@ -11,7 +11,7 @@ use crate::lexicon::Lexicon;
 
 /// Columns: doc_id, path, period, theme, pattern, left, match, right. Rows come in the order
 /// of [`crate::count::Counts::kwic_sample`]: theme (lexicon order), period, document, position.
-pub fn kwic_table(
+pub(crate) fn kwic_table(
     lines: &[KwicLine],
     docs: &[DocRecord],
     lexicon: &Lexicon,

@@ -6,15 +6,15 @@
 //! or the earliest against the latest period big enough to compare ([`SmallPeriods`]), then
 //! every adjacent pair of such periods not already covered.
 
-pub mod by_document;
-pub mod documents;
-pub mod fragments;
-pub mod frequency;
-pub mod keyness;
-pub mod kwic;
+pub(crate) mod by_document;
+pub(crate) mod documents;
+pub(crate) mod fragments;
+pub(crate) mod frequency;
+pub(crate) mod keyness;
+pub(crate) mod kwic;
 pub mod stats;
-pub mod themes;
-pub mod trends;
+pub(crate) mod themes;
+pub(crate) mod trends;
 
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
@@ -24,7 +24,7 @@ use crate::error::InputError;
 use crate::tokenise::Tokeniser;
 
 /// Significance level for the `change` column and the charts.
-pub const ALPHA: f64 = 0.05;
+pub(crate) const ALPHA: f64 = 0.05;
 
 /// Period B compared against period A.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -35,10 +35,10 @@ pub struct Comparison {
 
 /// A period is too small to be chosen for a comparison by default when it holds fewer than
 /// this many words...
-pub const MIN_PERIOD_WORDS: u64 = 100;
+pub(crate) const MIN_PERIOD_WORDS: u64 = 100;
 
 /// ...or fewer than the median period's words divided by this: a tenth.
-pub const MEDIAN_SHARE_DIVISOR: u64 = 10;
+pub(crate) const MEDIAN_SHARE_DIVISOR: u64 = 10;
 
 /// One period too small to compare by default.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -136,7 +136,7 @@ impl SmallPeriods {
 
 /// The comparisons to make, main one first, and the small periods ([`SmallPeriods`]).
 /// Fewer than two periods is an error explaining why.
-pub fn comparisons(
+pub(crate) fn comparisons(
     counts: &Counts,
     chosen: Option<&(String, String)>,
 ) -> Result<(Vec<Comparison>, SmallPeriods), InputError> {
@@ -188,7 +188,7 @@ pub fn comparisons(
 /// `--compare A,B`, else the earliest against the latest period big enough to compare
 /// ([`SmallPeriods`]; all periods when fewer than two are); `None` with fewer than two
 /// periods and no choice.
-pub fn main_comparison(
+pub(crate) fn main_comparison(
     sizes: &[(&str, u64)],
     chosen: Option<&(String, String)>,
 ) -> Option<Comparison> {
@@ -225,7 +225,7 @@ fn list_or_none(periods: &[&String]) -> String {
 /// frequent written form (`clinic commiss` -> `clinical commissioning`), never its words'
 /// labels put together. Ties go to the alphabetically first form
 /// ([`crate::count::most_frequent`]).
-pub fn labels(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String, String> {
+pub(crate) fn labels(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String, String> {
     use rayon::prelude::*;
     // Stemmed in parallel: each worker's stem cache knows these words from counting.
     let mut stemmed: Vec<(String, &str, u64)> = counts
@@ -288,7 +288,7 @@ pub(crate) fn order(descending: &[bool]) -> SortMultipleOptions {
 /// A table as measure hands it over to be written: blocks of rows in order, each a frame of
 /// the table's columns. The longest tables (documents, term frequencies, keyness over every
 /// comparison) are made a block at a time while they are written, never held whole.
-pub type Blocks<'a> = Box<dyn Iterator<Item = PolarsResult<DataFrame>> + 'a>;
+pub(crate) type Blocks<'a> = Box<dyn Iterator<Item = PolarsResult<DataFrame>> + 'a>;
 
 /// The blocks `make` makes of `items`, in order, as many made at a time (in parallel) as
 /// there are threads.
@@ -313,7 +313,7 @@ pub(crate) fn in_parallel<'a, T: Send + Sync + 'a>(
 }
 
 /// Terms per period in the top-terms list (top_terms.png).
-pub const TOP_TERMS: usize = 20;
+pub(crate) const TOP_TERMS: usize = 20;
 
 /// Rows in a block of a long table: a few of the CSV writer's chunks for each thread, so
 /// writing one block keeps every thread busy.
@@ -329,7 +329,7 @@ fn whole(df: &DataFrame) -> Blocks<'_> {
 /// Every table a run writes, by file name ([`Tables::names`], [`Tables::blocks`]). The long
 /// ones (documents.csv, term_frequencies.csv, and keyness.csv past its main comparison) are
 /// made as they are written, from the counts.
-pub struct Tables<'a> {
+pub(crate) struct Tables<'a> {
     docs: &'a [crate::corpus::DocRecord],
     counts: &'a Counts,
     labels: &'a FxHashMap<String, String>,
@@ -358,7 +358,7 @@ pub struct Tables<'a> {
 
 impl<'a> Tables<'a> {
     /// Builds every table but the long ones, which are made as they are written.
-    pub fn build(
+    pub(crate) fn build(
         docs: &'a [crate::corpus::DocRecord],
         counts: &'a Counts,
         labels: &'a FxHashMap<String, String>,
@@ -440,17 +440,17 @@ impl<'a> Tables<'a> {
     }
 
     /// The comparisons made, the main one first.
-    pub fn comparisons(&self) -> &'a [Comparison] {
+    pub(crate) fn comparisons(&self) -> &'a [Comparison] {
         self.comparisons
     }
 
     /// The counts the tables are made from.
-    pub fn counts(&self) -> &'a Counts {
+    pub(crate) fn counts(&self) -> &'a Counts {
         self.counts
     }
 
     /// The file name of every table present, in a fixed order.
-    pub fn names(&self) -> Vec<&'static str> {
+    pub(crate) fn names(&self) -> Vec<&'static str> {
         let mut names = vec!["documents.csv", "term_frequencies.csv"];
         let wholes = self.wholes();
         names.push(wholes[0].0);
@@ -462,7 +462,7 @@ impl<'a> Tables<'a> {
     }
 
     /// The table `name` (one of [`Tables::names`]) as blocks of rows.
-    pub fn blocks(&self, name: &str) -> Blocks<'_> {
+    pub(crate) fn blocks(&self, name: &str) -> Blocks<'_> {
         match name {
             "documents.csv" => documents::documents_blocks(self.docs),
             "term_frequencies.csv" => self.long.blocks(self.labels),

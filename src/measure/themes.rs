@@ -19,7 +19,7 @@ fn theme_count<'a>(counts: &'a Counts, period: &str, theme: usize) -> Option<&'a
 }
 
 /// theme, period, hits, tokens, per_10k, docs: one row per theme and period.
-pub fn themes_table(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFrame> {
+pub(crate) fn themes_table(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFrame> {
     let (mut theme, mut period, mut hits, mut tokens, mut docs) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (i, t) in lexicon.themes.iter().enumerate() {
@@ -48,7 +48,7 @@ pub fn themes_table(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFram
 /// bootstrap interval over documents; the main comparison's rows only, the first of
 /// `comparisons`) and evidence ([`by_document::evidence`]): one row per
 /// theme and comparison (comparisons in the given order).
-pub fn theme_shift(
+pub(crate) fn theme_shift(
     counts: &Counts,
     lexicon: &Lexicon,
     comparisons: &[Comparison],
@@ -189,7 +189,7 @@ struct ShiftRow<'a> {
 /// same stems, `keys` from [`word_keys`]) make one row, labelled with the form written most
 /// often across the corpus ([`crate::count::most_frequent`]), so a term is one row, named
 /// alike in every period, and its forms do not point opposite ways.
-pub fn theme_terms(
+pub(crate) fn theme_terms(
     counts: &Counts,
     lexicon: &Lexicon,
     keys: &FxHashMap<String, String>,
@@ -243,7 +243,7 @@ pub fn theme_terms(
 /// for an exclusion), in lexicon order; themes with none are left out. A pattern every match
 /// of which another pattern of the theme took (a longer one, or an earlier one on the same
 /// words) is among them: it adds nothing to the theme.
-pub fn unmatched_patterns(counts: &Counts, lexicon: &Lexicon) -> Vec<(String, Vec<String>)> {
+pub(crate) fn unmatched_patterns(counts: &Counts, lexicon: &Lexicon) -> Vec<(String, Vec<String>)> {
     let mut unmatched = Vec::new();
     for (i, t) in lexicon.themes.iter().enumerate() {
         let themes = || counts.periods.values().filter_map(|c| c.themes.get(i));
@@ -267,7 +267,7 @@ pub fn unmatched_patterns(counts: &Counts, lexicon: &Lexicon) -> Vec<(String, Ve
 
 /// Each matched text as written -> its stems, the words of it as the tokeniser splits them,
 /// each stemmed, joined by spaces: the forms of one term share them.
-pub fn word_keys(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String, String> {
+pub(crate) fn word_keys(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String, String> {
     let mut keys = FxHashMap::default();
     for p in counts.periods.values() {
         for t in &p.themes {

@@ -48,7 +48,7 @@ fn trend_columns(items: &[Vec<(u64, u64)>]) -> Vec<Column> {
 
 /// term and the trend columns, for every term seen at least `min_count` times in the whole
 /// corpus (the p-values are adjusted over those terms).
-pub fn term_trends(counts: &Counts, min_count: u64) -> PolarsResult<DataFrame> {
+pub(crate) fn term_trends(counts: &Counts, min_count: u64) -> PolarsResult<DataFrame> {
     let mut totals: rustc_hash::FxHashMap<&str, u64> = Default::default();
     for c in counts.periods.values() {
         for (t, tc) in &c.terms {
@@ -80,7 +80,7 @@ pub fn term_trends(counts: &Counts, min_count: u64) -> PolarsResult<DataFrame> {
 
 /// theme, hits (all periods), per_10k_P for each period P in time order, then the trend
 /// columns; themes in lexicon order.
-pub fn theme_trends(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFrame> {
+pub(crate) fn theme_trends(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<DataFrame> {
     let rows: Vec<Vec<(u64, u64)>> = (0..lexicon.themes.len())
         .map(|i| {
             counts

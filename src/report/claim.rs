@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::error::InputError;
 
 /// The file every output folder holds, naming the tool and the files it wrote there.
-pub const MARKER: &str = ".themeshift-output";
+pub(crate) const MARKER: &str = ".themeshift-output";
 
 /// First line of [`MARKER`]; the version follows.
 const MARKER_HEADER: &str = "# Written by themeshift";
@@ -61,7 +61,7 @@ pub struct Protected {
 /// `path` absolute, with symbolic links resolved as far as it exists, and the rest (to be
 /// created) added with `.` and `..` taken as written: the folder or file a write would
 /// really reach. Two passes, since a `..` may lead back into folders that exist.
-pub fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+pub(crate) fn resolve(path: &Path) -> std::io::Result<PathBuf> {
     let once = resolve_pass(&std::path::absolute(path)?);
     Ok(resolve_pass(&once))
 }
@@ -88,7 +88,7 @@ fn resolve_pass(abs: &Path) -> PathBuf {
 
 /// The file a write to `path` reaches: through symbolic links (a dangling one too), so that
 /// the link stays and the file it points to is written.
-pub fn resolve_file(path: &Path) -> std::io::Result<PathBuf> {
+pub(crate) fn resolve_file(path: &Path) -> std::io::Result<PathBuf> {
     let mut at = resolve(path)?;
     // The resolved path ends at the last existing link, when the file it names does not exist.
     for _ in 0..40 {
@@ -105,7 +105,7 @@ pub fn resolve_file(path: &Path) -> std::io::Result<PathBuf> {
 }
 
 /// How a place to write stands to the run's inputs.
-pub enum Relation<'p> {
+pub(crate) enum Relation<'p> {
     /// Apart from every input.
     Apart,
     /// Inside this input folder (a folder there may be replaced only when it is ours).
@@ -114,7 +114,7 @@ pub enum Relation<'p> {
 
 /// Refuses `target` (resolved) when it is one of `protected` or holds one; says whether it
 /// lies inside one. `shown` is the path as the user gave it.
-pub fn against_inputs<'p>(
+pub(crate) fn against_inputs<'p>(
     target: &Path,
     shown: &Path,
     protected: &'p [Protected],
@@ -148,7 +148,7 @@ pub fn against_inputs<'p>(
 /// (a folder with `/` after it), at most [`NAMED`] + 1 of them: none for a previous output.
 /// A previous output holds the [`MARKER`] and the files it lists, or (made before the
 /// marker) only files of [`EARLIER_OUTPUT`].
-pub fn foreign_entries(dir: &Path) -> std::io::Result<Vec<String>> {
+pub(crate) fn foreign_entries(dir: &Path) -> std::io::Result<Vec<String>> {
     let listed = match std::fs::read_to_string(dir.join(MARKER)) {
         Ok(text) if text.starts_with(MARKER_HEADER) => Some(
             text.lines()
@@ -197,7 +197,7 @@ fn look_for_foreign(
 }
 
 /// The text of the marker for an output of `files`.
-pub fn marker(files: &[String]) -> String {
+pub(crate) fn marker(files: &[String]) -> String {
     let mut text = format!(
         "{MARKER_HEADER} {}. A later run replaces this folder whole when it holds nothing but\n\
          # the files listed here; remove this file to keep it from being replaced.\n",
@@ -211,7 +211,7 @@ pub fn marker(files: &[String]) -> String {
 }
 
 /// The refusal of an output folder that holds `foreign` entries.
-pub fn not_ours(shown: &Path, foreign: &[String], inside: Option<&Protected>) -> InputError {
+pub(crate) fn not_ours(shown: &Path, foreign: &[String], inside: Option<&Protected>) -> InputError {
     let mut held: Vec<String> = foreign.iter().take(NAMED).cloned().collect();
     if foreign.len() > NAMED {
         held.push("...".into());
@@ -233,7 +233,7 @@ pub fn not_ours(shown: &Path, foreign: &[String], inside: Option<&Protected>) ->
 
 /// One run at a time writes an output folder: a lock on a file beside it, taken without
 /// waiting, and removed (before it is let go) when the run ends.
-pub struct Lock {
+pub(crate) struct Lock {
     /// `None` where the file system has no locks: the run goes on unguarded.
     file: Option<File>,
     path: PathBuf,
@@ -241,7 +241,7 @@ pub struct Lock {
 
 impl Lock {
     /// Locks the output folder `name` in `parent` (resolved); `shown` names it in messages.
-    pub fn take(parent: &Path, name: &str, shown: &Path) -> Result<Lock, InputError> {
+    pub(crate) fn take(parent: &Path, name: &str, shown: &Path) -> Result<Lock, InputError> {
         let path = parent.join(format!("{LOCK}{name}"));
         let unwritable = |e: std::io::Error| InputError::OutputNotWritable {
             path: shown.to_path_buf(),
@@ -307,7 +307,7 @@ impl Drop for Lock {
 /// becomes it again, and the message saying so is returned; the others (superseded results
 /// whose removal was cut short) are removed. Called with the lock held, so no live run is
 /// swapping.
-pub fn recover(parent: &Path, name: &str, target: &Path) -> Option<String> {
+pub(crate) fn recover(parent: &Path, name: &str, target: &Path) -> Option<String> {
     let mut aside: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(parent)
         .ok()?
         .flatten()
@@ -340,7 +340,7 @@ pub fn recover(parent: &Path, name: &str, target: &Path) -> Option<String> {
 }
 
 /// The name of the folder that holds a swap's previous results of the output folder `name`.
-pub fn aside_name(run: &str, name: &str) -> String {
+pub(crate) fn aside_name(run: &str, name: &str) -> String {
     format!("{OLD}{}-{run}-{name}", std::process::id())
 }
 

@@ -13,7 +13,7 @@ const CONTEXT: usize = 60;
 
 /// The text of a kwic table (columns period, path, left, match, right), one line per row,
 /// under a header. `window` is the words of context each side, for sizing the columns.
-pub fn kwic_text(table: &DataFrame, window: usize) -> Result<String> {
+pub(crate) fn kwic_text(table: &DataFrame, window: usize) -> Result<String> {
     // Cells from file names and text, made safe to print before they are measured.
     let printable = |name: &str| -> Result<Vec<String>> {
         Ok(strings(table, name)?

@@ -17,7 +17,7 @@ fn is_formula_start(c: char) -> bool {
 
 /// Prefixes `'` to a cell starting with a formula character, so `=HYPERLINK(...)` in a title
 /// is shown as text, not run.
-pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     if cell.starts_with(is_formula_start) {
         format!("'{cell}").into()
     } else {
@@ -43,13 +43,16 @@ pub fn to_csv(df: &DataFrame) -> Result<Vec<u8>> {
 /// row from the first block, then every block's rows in order. The one way tables become
 /// CSV.
 #[cfg(test)]
-pub fn write_table(blocks: crate::measure::Blocks, out: &mut impl std::io::Write) -> Result<()> {
+pub(crate) fn write_table(
+    blocks: crate::measure::Blocks,
+    out: &mut impl std::io::Write,
+) -> Result<()> {
     write_table_and(blocks, out, |_| Ok(()))
 }
 
 /// [`write_table`], handing each block to `also` once its rows are written (tables.xlsx is
 /// written from the same blocks, so the long tables are made once).
-pub fn write_table_and(
+pub(crate) fn write_table_and(
     blocks: crate::measure::Blocks,
     out: &mut impl std::io::Write,
     mut also: impl FnMut(&DataFrame) -> Result<()>,
@@ -207,7 +210,7 @@ fn push_text(out: &mut Vec<u8>, s: &str) {
 /// value, against 10 here). A double is `m·2^e`; `x·10^d` is then `m·10^d·2^e`, an integer
 /// when `e >= 0` and otherwise `m·10^d` shifted right by `-e` with the remainder deciding the
 /// rounding, all exact in 128 bits. Values outside that range are left to `format!`.
-pub fn fixed(out: &mut Vec<u8>, x: f64, decimals: usize) {
+pub(crate) fn fixed(out: &mut Vec<u8>, x: f64, decimals: usize) {
     use std::io::Write;
     const POW10: [u128; 10] = [
         1,

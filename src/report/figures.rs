@@ -11,14 +11,14 @@ use super::{floats, strings};
 use crate::measure::{fragments, Comparison, Tables, ALPHA};
 
 /// Terms per period in `top_terms.png`.
-pub use crate::measure::TOP_TERMS;
+pub(crate) use crate::measure::TOP_TERMS;
 /// Key terms each way in `keyness.png`.
-pub const KEY_TERMS: usize = 15;
+pub(crate) const KEY_TERMS: usize = 15;
 /// Words per theme in `theme_terms.png`.
-pub const THEME_WORDS: usize = 8;
+pub(crate) const THEME_WORDS: usize = 8;
 
 /// Every chart for these tables, as (file name, PNG bytes).
-pub fn render_all(
+pub(crate) fn render_all(
     tables: &Tables,
     periods: &[String],
     main: Option<&Comparison>,
@@ -140,7 +140,10 @@ pub(crate) fn rows_of(df: &DataFrame, cmp: &Comparison) -> Result<DataFrame> {
 }
 
 /// Most key terms each way: (toward A, toward B), strongest first.
-pub fn key_terms(keyness: &DataFrame, cmp: &Comparison) -> Result<(Vec<KeyTerm>, Vec<KeyTerm>)> {
+pub(crate) fn key_terms(
+    keyness: &DataFrame,
+    cmp: &Comparison,
+) -> Result<(Vec<KeyTerm>, Vec<KeyTerm>)> {
     let df = rows_of(keyness, cmp)?;
     let (word, g2, p, lr) = (
         strings(&df, "word")?,
@@ -197,7 +200,7 @@ pub(crate) fn key_lists(df: &DataFrame, n: usize) -> Result<(Vec<usize>, Vec<usi
 }
 
 /// The main comparison's theme shift rows.
-pub fn shift_rows(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ThemeShiftRow>> {
+pub(crate) fn shift_rows(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ThemeShiftRow>> {
     let df = rows_of(shift, cmp)?;
     let (theme, change) = (strings(&df, "theme")?, strings(&df, "change")?);
     let (a, b, p) = (

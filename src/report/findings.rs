@@ -15,11 +15,11 @@ use crate::measure::by_document::{DISAGREE, DOCUMENTS_ONLY, WORDS_ONLY, WORDS_UN
 use crate::measure::{Comparison, ALPHA};
 
 /// Key terms named each way.
-pub const KEY_TERMS_NAMED: usize = 3;
+pub(crate) const KEY_TERMS_NAMED: usize = 3;
 
 /// A rate per 10,000 words as the findings write it: one decimal, two below 0.1 so that a
 /// rare term's rate is not written 0.0 when it is not zero.
-pub fn rate(r: f64) -> String {
+pub(crate) fn rate(r: f64) -> String {
     if r > 0.0 && r < 0.1 {
         format!("{r:.2}")
     } else {
@@ -30,7 +30,7 @@ pub fn rate(r: f64) -> String {
 /// The findings of `s`, one sentence (or two, with a caveat) per item: each theme with a
 /// significant change, the themes without one, and the strongest key terms each way; or why
 /// there is nothing to compare.
-pub fn sentences(s: &Summary) -> Vec<String> {
+pub(crate) fn sentences(s: &Summary) -> Vec<String> {
     let Some(cmp) = &s.main else {
         let why = s.no_comparison.as_deref().unwrap_or("only one period");
         return vec![format!("No comparison was made: {why}.")];
@@ -205,7 +205,7 @@ fn and_list<S: AsRef<str>>(items: &[S]) -> String {
 
 /// findings.md: a title, where the numbers come from, the sentences as a list, and what the
 /// terms mean. Names from the documents are escaped so that Markdown shows them as written.
-pub fn markdown(s: &Summary, sentences: &[String]) -> String {
+pub(crate) fn markdown(s: &Summary, sentences: &[String]) -> String {
     let mut md = String::new();
     let title = match &s.main {
         Some(c) => format!("Findings: {} to {}", c.a, c.b),
@@ -251,7 +251,7 @@ fn escape(text: &str) -> String {
 
 /// `text` broken into lines of at most `width` characters (a word longer than that on its
 /// own line), each after `indent`, the first after `first`.
-pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
+pub(crate) fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
     let mut out = String::from(first);
     let mut line = first.chars().count();
     let mut fresh = true;

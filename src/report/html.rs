@@ -17,11 +17,11 @@ use crate::count::KwicLine;
 use crate::measure::{Comparison, ALPHA};
 
 /// Key terms listed each way.
-pub const REPORT_TERMS: usize = 12;
+pub(crate) const REPORT_TERMS: usize = 12;
 
 /// A key term's row in the report, with its concordance lines.
 #[derive(Debug, Clone)]
-pub struct KeyRow {
+pub(crate) struct KeyRow {
     /// The stem (or stems of a phrase), as in keyness.csv.
     pub term: String,
     pub word: String,
@@ -38,7 +38,10 @@ pub struct KeyRow {
 
 /// The most key terms each way for `cmp` from keyness.csv's table: (toward B, toward A),
 /// strongest first, without concordance lines yet.
-pub fn key_rows(keyness: &DataFrame, cmp: &Comparison) -> Result<(Vec<KeyRow>, Vec<KeyRow>)> {
+pub(crate) fn key_rows(
+    keyness: &DataFrame,
+    cmp: &Comparison,
+) -> Result<(Vec<KeyRow>, Vec<KeyRow>)> {
     let df = super::figures::rows_of(keyness, cmp)?;
     let (term, word) = (strings(&df, "term")?, strings(&df, "word")?);
     let (g2, lr, low, high, padj) = (
@@ -75,7 +78,7 @@ pub fn key_rows(keyness: &DataFrame, cmp: &Comparison) -> Result<(Vec<KeyRow>, V
 }
 
 /// Everything on the page.
-pub struct Page<'a> {
+pub(crate) struct Page<'a> {
     pub summary: &'a Summary,
     pub input: &'a str,
     /// Key terms toward B and toward A, with their concordance lines.
@@ -110,7 +113,7 @@ footer{margin-top:3em;color:#595959;font-size:.85em}
 ";
 
 /// The page's HTML: its sections in reading order.
-pub fn render(page: &Page) -> Result<String> {
+pub(crate) fn render(page: &Page) -> Result<String> {
     let s = page.summary;
     let mut h = String::new();
     head(&mut h, s, page.input)?;

@@ -10,7 +10,7 @@ use crate::measure::{Comparison, SmallPeriods};
 
 /// The manifest. Everything but `seconds` is the same from run to run on the same inputs.
 #[derive(Debug, Serialize)]
-pub struct Manifest<'a> {
+pub(crate) struct Manifest<'a> {
     pub tool: &'static str,
     pub version: &'static str,
     pub command_line: &'a [String],
@@ -39,7 +39,7 @@ pub struct Manifest<'a> {
 /// Where the documents were read and counted: `local` (this machine's threads) or `cluster`
 /// (the executors of the scheduler named).
 #[derive(Debug, Serialize)]
-pub struct Engine<'a> {
+pub(crate) struct Engine<'a> {
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<&'a str>,
@@ -49,7 +49,7 @@ pub struct Engine<'a> {
 /// and of the documents' text (a text file whole, a table row's text cell; for a compressed
 /// Parquet file the second is the one to compare with other inputs).
 #[derive(Debug, Serialize)]
-pub struct Speed {
+pub(crate) struct Speed {
     pub input_bytes: u64,
     pub document_bytes: u64,
     pub total_seconds: f64,
@@ -58,7 +58,11 @@ pub struct Speed {
 }
 
 impl Speed {
-    pub fn new(input_bytes: u64, document_bytes: u64, seconds: &[(&'static str, f64)]) -> Speed {
+    pub(crate) fn new(
+        input_bytes: u64,
+        document_bytes: u64,
+        seconds: &[(&'static str, f64)],
+    ) -> Speed {
         let total_seconds: f64 = seconds.iter().map(|(_, t)| t).sum();
         let rate = |bytes: u64| {
             if total_seconds > 0.0 {
@@ -79,7 +83,7 @@ impl Speed {
 
 /// The settings that change results.
 #[derive(Debug, Serialize)]
-pub struct Settings<'a> {
+pub(crate) struct Settings<'a> {
     pub period: &'a crate::period::Periods,
     pub compare: Option<&'a (String, String)>,
     pub min_count: u64,
@@ -98,7 +102,7 @@ pub struct Settings<'a> {
 /// files, written out one at a time as run.json is written (a corpus of files can have
 /// hundreds of thousands).
 #[derive(Debug)]
-pub struct Inputs<'a> {
+pub(crate) struct Inputs<'a> {
     pub tables: &'a [InputFile],
     pub documents: &'a [crate::corpus::DocRecord],
 }
@@ -144,7 +148,7 @@ impl Serialize for Inputs<'_> {
 
 /// Totals.
 #[derive(Debug, Serialize)]
-pub struct ManifestCounts {
+pub(crate) struct ManifestCounts {
     pub documents: usize,
     pub dated_documents: usize,
     pub skipped_files: usize,
@@ -154,14 +158,14 @@ pub struct ManifestCounts {
 
 /// One period's size.
 #[derive(Debug, Clone, Serialize)]
-pub struct PeriodLine {
+pub(crate) struct PeriodLine {
     pub period: String,
     pub documents: u64,
     pub word_tokens: u64,
 }
 
 /// Writes the manifest as pretty JSON.
-pub fn write_json(manifest: &Manifest, out: &mut impl std::io::Write) -> anyhow::Result<()> {
+pub(crate) fn write_json(manifest: &Manifest, out: &mut impl std::io::Write) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut *out, manifest)?;
     out.write_all(b"\n")?;
     Ok(())

@@ -3,26 +3,26 @@
 //! ([`summary`]), all written through [`output`] so a run replaces the previous results whole
 //! or not at all; p-values everywhere by [`pvalue`].
 
-pub mod charts;
-pub mod claim;
-pub mod concordance;
-pub mod csv;
-pub mod figures;
-pub mod findings;
-pub mod html;
-pub mod manifest;
-pub mod output;
-pub mod progress;
-pub mod pvalue;
-pub mod summary;
-pub mod trim;
-pub mod xlsx;
+pub(crate) mod charts;
+pub(crate) mod claim;
+pub(crate) mod concordance;
+pub(crate) mod csv;
+pub(crate) mod figures;
+pub(crate) mod findings;
+pub(crate) mod html;
+pub(crate) mod manifest;
+pub(crate) mod output;
+pub(crate) mod progress;
+pub(crate) mod pvalue;
+pub(crate) mod summary;
+pub(crate) mod trim;
+pub(crate) mod xlsx;
 
-pub use concordance::kwic_text;
+pub(crate) use concordance::kwic_text;
 
 /// How the tables are written.
 #[derive(Debug, Clone, Copy)]
-pub struct TableFiles {
+pub(crate) struct TableFiles {
     /// `--csv-bom`: each CSV starts with a UTF-8 byte-order mark.
     pub csv_bom: bool,
     /// Rows a sheet of tables.xlsx may hold ([`xlsx::EXCEL_ROWS`]); `None` with `--no-xlsx`.
@@ -33,7 +33,7 @@ pub struct TableFiles {
 /// tables.xlsx, from the same blocks) and every chart of `charts` into `staging`, the tables
 /// side by side (each made a block at a time as it is written). Returns a line for each
 /// table too long for its sheet, for the summary.
-pub fn write_tables(
+pub(crate) fn write_tables(
     tables: &crate::measure::Tables,
     charts: &[(&'static str, Vec<u8>)],
     staging: &output::Staging,

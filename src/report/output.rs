@@ -27,7 +27,7 @@ pub struct Rules {
 
 /// A staging folder that becomes the output folder on [`Staging::commit`]. Dropped without
 /// committing, it is deleted, the lock let go and the folders made for it removed.
-pub struct Staging {
+pub(crate) struct Staging {
     dir: tempfile::TempDir,
     /// The output folder, resolved ([`claim::resolve`]).
     target: PathBuf,
@@ -90,7 +90,7 @@ fn remove_abandoned(parent: &Path) {
 /// over it, so a failed or interrupted write leaves any earlier file as it was. A symbolic
 /// link is written through (the file it points to is replaced, the link stays), and a file
 /// that is one of `protected` or lies inside one is refused.
-pub fn write_file(path: &Path, bytes: &[u8], protected: &[Protected]) -> Result<()> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8], protected: &[Protected]) -> Result<()> {
     let unwritable = |e: std::io::Error| InputError::OutputNotWritable {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -121,7 +121,7 @@ pub fn write_file(path: &Path, bytes: &[u8], protected: &[Protected]) -> Result<
 /// The file a write to `path` reaches (through symbolic links), refused when it is a folder,
 /// one of `protected` or inside one: called before a run reads anything, and again by
 /// [`write_file`].
-pub fn file_to_write(path: &Path, protected: &[Protected]) -> Result<PathBuf, InputError> {
+pub(crate) fn file_to_write(path: &Path, protected: &[Protected]) -> Result<PathBuf, InputError> {
     let real = claim::resolve_file(path).map_err(|e| InputError::OutputNotWritable {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -170,7 +170,7 @@ impl Staging {
     /// target that is or holds an input, or holds files themeshift did not write (unless
     /// `--force`, and never inside an input folder); takes the lock; puts back results a
     /// killed run left aside; removes staging folders of runs that are gone.
-    pub fn claim(target: &Path, rules: &Rules) -> Result<Staging> {
+    pub(crate) fn claim(target: &Path, rules: &Rules) -> Result<Staging> {
         let unwritable = |e: std::io::Error| InputError::OutputNotWritable {
             path: target.to_path_buf(),
             reason: e.to_string(),
@@ -246,19 +246,19 @@ impl Staging {
     }
 
     /// Writes `bytes` to `name` (a `/`-separated path inside the output folder).
-    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
         self.write_with(name, |out| Ok(out.write_all(bytes)?))
     }
 
     /// The staging folder, for temporary files of a write (which must be gone by the commit).
-    pub fn scratch(&self) -> &Path {
+    pub(crate) fn scratch(&self) -> &Path {
         self.dir.path()
     }
 
     /// Creates `name` (a `/`-separated path inside the output folder) and lets `fill` write
     /// it through a buffer, so a large file need not be held in memory first. Files may be
     /// written from several threads at once.
-    pub fn write_with(
+    pub(crate) fn write_with(
         &self,
         name: &str,
         fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
@@ -284,7 +284,7 @@ impl Staging {
     /// Replaces the target folder with the staged files and the marker; returns the names
     /// written (the marker aside). The target is looked at again first: a file put in it
     /// since the run began stops the swap.
-    pub fn commit(self) -> Result<Vec<String>> {
+    pub(crate) fn commit(self) -> Result<Vec<String>> {
         self.may_replace()?;
         // Files of the folder first, then those in subfolders, each in name order: the same
         // list whatever order the threads wrote them in.

@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 const DELAY: Duration = Duration::from_millis(700);
 
 /// Progress through the input, in bytes of files and documents counted.
-pub struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
     start: Instant,
     wanted: bool,
@@ -23,7 +23,7 @@ pub struct Progress {
 impl Progress {
     /// A bar over `total_bytes()` of input; `quiet` hides it for good. The total is only
     /// worked out when the bar can be shown (it costs a look at every file).
-    pub fn new(total_bytes: impl FnOnce() -> u64, quiet: bool) -> Self {
+    pub(crate) fn new(total_bytes: impl FnOnce() -> u64, quiet: bool) -> Self {
         let wanted = !quiet && std::io::stderr().is_terminal();
         let total = if wanted { total_bytes() } else { 0 };
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
@@ -45,7 +45,7 @@ impl Progress {
     }
 
     /// One more document of `bytes` counted (from any thread).
-    pub fn advance(&self, bytes: u64) {
+    pub(crate) fn advance(&self, bytes: u64) {
         let docs = self.docs.fetch_add(1, Ordering::Relaxed) + 1;
         self.bar.inc(bytes);
         if docs.is_multiple_of(512) {
@@ -62,12 +62,12 @@ impl Progress {
 
     #[cfg(test)]
     /// Documents counted so far.
-    pub fn documents(&self) -> u64 {
+    pub(crate) fn documents(&self) -> u64 {
         self.docs.load(Ordering::Relaxed)
     }
 
     /// Removes the bar from the terminal.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }

@@ -10,14 +10,14 @@ const SCIENTIFIC_BELOW: f64 = 0.001;
 
 /// Whether a column holds p-values: `p` is one of the words of its name (`p_value`,
 /// `p_adjusted`, `trend_p_value`, `trend_p_adjusted`, and any such column added later).
-pub fn is_p_column(name: &str) -> bool {
+pub(crate) fn is_p_column(name: &str) -> bool {
     name.split('_').any(|word| word == "p")
 }
 
 /// The p-value as written: one that underflowed to 0 (a G² above about 1,400 has a p-value
 /// below the smallest double) is raised to the smallest normal double, 2.2e-308, an upper
 /// bound, so that no finite statistic shows p = 0. Missing (NaN) stays missing.
-pub fn floor(p: f64) -> f64 {
+pub(crate) fn floor(p: f64) -> f64 {
     if (0.0..f64::MIN_POSITIVE).contains(&p) {
         f64::MIN_POSITIVE
     } else {
@@ -28,7 +28,7 @@ pub fn floor(p: f64) -> f64 {
 /// Appends `p` in full by the rule: `0.04998765432101234`, `1.0`, `3.1e-12`, every form a
 /// number to spreadsheets and CSV readers; `NaN` and `inf` as the other float cells write
 /// them.
-pub fn write_full(out: &mut Vec<u8>, p: f64) {
+pub(crate) fn write_full(out: &mut Vec<u8>, p: f64) {
     use std::io::Write;
     let p = floor(p);
     if !p.is_finite() {
@@ -47,7 +47,7 @@ pub fn write_full(out: &mut Vec<u8>, p: f64) {
 
 /// `p` in full by the rule, as a string.
 #[cfg(test)]
-pub fn full(p: f64) -> String {
+pub(crate) fn full(p: f64) -> String {
     let mut out = Vec::new();
     write_full(&mut out, p);
     String::from_utf8(out).unwrap_or_default()
@@ -55,7 +55,7 @@ pub fn full(p: f64) -> String {
 
 /// `p` to two significant digits by the rule, for people: `0.042`, `0.50`, `1.0`,
 /// `3.1e-12`; `n/a` when there is none (NaN).
-pub fn short(p: f64) -> String {
+pub(crate) fn short(p: f64) -> String {
     let p = floor(p);
     if p.is_nan() {
         "n/a".into()

@@ -87,7 +87,7 @@ pub struct ShiftLine {
 }
 
 /// The main comparison's theme shifts, from theme_shift.csv's table.
-pub fn shift_lines(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ShiftLine>> {
+pub(crate) fn shift_lines(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ShiftLine>> {
     let df = super::figures::rows_of(shift, cmp)?;
     let (theme, change) = (strings(&df, "theme")?, strings(&df, "change")?);
     let evidence = strings(&df, "evidence")?;
@@ -119,7 +119,7 @@ fn say(s: &mut String, lead: &str, text: &str) {
 }
 
 /// Periods listed one a line, in the terminal and report.html; more are told in brief.
-pub const PERIODS_LISTED: usize = 12;
+pub(crate) const PERIODS_LISTED: usize = 12;
 
 impl Summary {
     /// What the summary and report.html say about small periods (`SmallPeriods`): which

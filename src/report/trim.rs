@@ -23,13 +23,13 @@ use rustc_hash::FxHashSet;
 use crate::measure::{Comparison, Tables, ALPHA};
 
 /// The most frequent terms the term sheets keep, besides those the other sheets name.
-pub const FREQUENT_TERMS: usize = 5_000;
+pub(crate) const FREQUENT_TERMS: usize = 5_000;
 
 /// The tables whose sheets keep only the terms of [`Trim::terms`].
 const TERM_TABLES: [&str; 2] = ["term_frequencies.csv", "terms_by_period.csv"];
 
 /// The rules for one run's tables.
-pub struct Trim {
+pub(crate) struct Trim {
     /// The main comparison, whose keyness rows are all kept.
     main: Option<Comparison>,
     /// Terms the term sheets keep: the most frequent, and those significant in a keyness row
@@ -44,7 +44,7 @@ pub struct Trim {
 impl Trim {
     /// The rules for `tables`: the most frequent terms from terms_by_period's `total`, the
     /// theme words from theme_terms.
-    pub fn new(tables: &Tables, frequent: usize) -> PolarsResult<Trim> {
+    pub(crate) fn new(tables: &Tables, frequent: usize) -> PolarsResult<Trim> {
         let by_period = &tables.terms_by_period;
         let mut terms = FxHashSet::default();
         if by_period.height() > 0 {
@@ -84,12 +84,12 @@ impl Trim {
 
     /// Whether `file`'s sheet must be written after the others (it keeps the terms they
     /// name).
-    pub fn is_term_table(file: &str) -> bool {
+    pub(crate) fn is_term_table(file: &str) -> bool {
         TERM_TABLES.contains(&file)
     }
 
     /// The rows of `df`, a block of `file`, that its sheet keeps; `None` when all.
-    pub fn rows(&self, file: &str, df: &DataFrame) -> PolarsResult<Option<DataFrame>> {
+    pub(crate) fn rows(&self, file: &str, df: &DataFrame) -> PolarsResult<Option<DataFrame>> {
         let keep: BooleanChunked = if file == "keyness.csv" {
             let (a, b) = (df.column("period_a")?.str()?, df.column("period_b")?.str()?);
             let p = df.column("p_adjusted")?.cast(&DataType::Float64)?;
@@ -130,7 +130,7 @@ impl Trim {
     }
 
     /// What the sheet of `file` holds, for the `about` sheet.
-    pub fn what(&self, file: &str) -> String {
+    pub(crate) fn what(&self, file: &str) -> String {
         if file == "keyness.csv" {
             match &self.main {
                 Some(m) => format!(

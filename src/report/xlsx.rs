@@ -19,7 +19,7 @@ use rust_xlsxwriter::{
 };
 
 /// Rows of an Excel sheet, the header included.
-pub const EXCEL_ROWS: u32 = 1_048_576;
+pub(crate) const EXCEL_ROWS: u32 = 1_048_576;
 /// Characters a cell may hold in Excel.
 const CELL_CHARS: usize = 32_767;
 /// Widest column, in characters: wider text is cut on screen, not in the cell.
@@ -29,7 +29,7 @@ const CHUNK_ROWS: usize = 4096;
 
 /// The workbook being written: one [`Sheet`] per table, made here, filled in parallel and
 /// handed back to [`Book::finish`] in order.
-pub struct Book {
+pub(crate) struct Book {
     workbook: Workbook,
     rows: u32,
 }
@@ -51,7 +51,7 @@ enum Kind {
 }
 
 /// One table's sheet, filled a block at a time ([`Sheet::add`]).
-pub struct Sheet {
+pub(crate) struct Sheet {
     sheet: Worksheet,
     /// The table's file name (`keyness.csv`).
     file: String,
@@ -124,7 +124,7 @@ impl Book {
     /// A workbook whose sheets keep their rows in temporary files in `scratch` (the staging
     /// folder, so a long table goes to the output's disk, not to a /tmp that may be memory),
     /// with sheets of at most `rows` rows ([`EXCEL_ROWS`]; fewer in tests).
-    pub fn new(scratch: &Path, rows: u32) -> Result<Book> {
+    pub(crate) fn new(scratch: &Path, rows: u32) -> Result<Book> {
         let mut workbook = Workbook::new();
         workbook.set_tempdir(scratch).map_err(xlsx_error)?;
         // The fastest deflate level: the long tables' sheets (hundreds of thousands of rows) are
@@ -148,7 +148,7 @@ impl Book {
     }
 
     /// A sheet for the table `file` (`keyness.csv` becomes the sheet `keyness`).
-    pub fn sheet(&mut self, file: &str) -> Result<Sheet> {
+    pub(crate) fn sheet(&mut self, file: &str) -> Result<Sheet> {
         let mut sheet = self
             .workbook
             .new_worksheet_with_constant_memory()
@@ -171,7 +171,7 @@ impl Book {
 
     /// Adds the `sheets` in order and writes the workbook to `out`. Returns a line for each
     /// table that did not fit in its sheet.
-    pub fn finish(
+    pub(crate) fn finish(
         mut self,
         sheets: Vec<Sheet>,
         out: impl std::io::Write + Send,
@@ -239,7 +239,7 @@ fn about(sheets: &[Sheet]) -> Result<Worksheet> {
 impl Sheet {
     /// Writes `kept`, the rows of `block` the sheet keeps (`None`: all of them), and counts
     /// the others as left out.
-    pub fn add_kept(&mut self, block: &DataFrame, kept: Option<DataFrame>) -> Result<()> {
+    pub(crate) fn add_kept(&mut self, block: &DataFrame, kept: Option<DataFrame>) -> Result<()> {
         match kept {
             Some(kept) => {
                 self.left_out += (block.height() - kept.height()) as u64;
@@ -255,7 +255,7 @@ impl Sheet {
     /// Writes the rows of `df` (the next block of the table) below those written so far, up
     /// to the sheet's room; the first block also writes the header row. The crate writes a
     /// row out when a later one is begun, so rows go in order, a few thousand at a time.
-    pub fn add(&mut self, df: &DataFrame) -> Result<()> {
+    pub(crate) fn add(&mut self, df: &DataFrame) -> Result<()> {
         if self.kinds.is_empty() {
             self.header(df)?;
         }

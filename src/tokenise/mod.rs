@@ -4,14 +4,14 @@
 //!
 //! No I/O happens here: the stage takes `&str` and calls back with words.
 
-pub mod normalise;
-pub mod split;
+pub(crate) mod normalise;
+pub(crate) mod split;
 pub mod stem;
-pub mod stopwords;
+pub(crate) mod stopwords;
 
 use std::borrow::Cow;
 
-pub use split::Span;
+pub(crate) use split::Span;
 pub use stem::Stemmer;
 pub use stopwords::Stopwords;
 

@@ -35,7 +35,7 @@ fn is_invisible(c: char) -> bool {
 /// Normalise `text` for splitting: NFKC (so ligatures like `ﬁ` become `fi` and full-width
 /// letters become ASCII), invisible characters removed, zero-width spaces made real spaces,
 /// and URLs and e-mail addresses replaced by a space.
-pub fn normalise(text: &str) -> Cow<'_, str> {
+pub(crate) fn normalise(text: &str) -> Cow<'_, str> {
     let text: Cow<'_, str> = if text.is_ascii()
         || (is_nfkc_quick(text.chars()) == IsNormalized::Yes
             && !text.contains(|c| is_invisible(c) || c == '\u{200B}'))

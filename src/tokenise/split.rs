@@ -66,7 +66,7 @@ fn is_hyphen(c: char) -> bool {
 
 /// Calls `emit` with every word of `text`, lower-cased, in order. `text` should already have
 /// been through [`super::normalise::normalise`].
-pub fn split_words(text: &str, mut emit: impl FnMut(&str)) {
+pub(crate) fn split_words(text: &str, mut emit: impl FnMut(&str)) {
     split_spans(text, |w, _| emit(w));
 }
 
@@ -82,7 +82,7 @@ pub fn split_words(text: &str, mut emit: impl FnMut(&str)) {
 /// Panics for a text over 4 GiB (spans hold `u32` offsets): the texts split are a document
 /// read whole (under [`crate::ingest::stream::STREAM_ABOVE`]), a part of a streamed file, or
 /// a table's cell (Arrow's strings are under 2 GiB).
-pub fn split_spans(text: &str, mut emit: impl FnMut(&str, Span)) {
+pub(crate) fn split_spans(text: &str, mut emit: impl FnMut(&str, Span)) {
     assert!(u32::try_from(text.len()).is_ok(), "text over 4 GiB");
     let bytes = text.as_bytes();
     let mut buf = String::with_capacity(32);

@@ -24,7 +24,7 @@ use crate::ingest::walk::{Skipped, SourceFile};
 
 /// A record: its cells, and the line it starts on (from 1, the header's being 1).
 #[derive(Debug, Default)]
-pub struct Record {
+pub(super) struct Record {
     fields: Vec<u8>,
     ends: Vec<usize>,
     pub line: usize,
@@ -33,12 +33,12 @@ pub struct Record {
 impl Record {
     /// Cell `i`, or `None` past the last cell or when a cell is not UTF-8 (which the text
     /// reader beneath never gives).
-    pub fn get(&self, i: usize) -> Option<&str> {
+    pub(super) fn get(&self, i: usize) -> Option<&str> {
         cell(&self.fields, &self.ends, i)
     }
 
     /// Its number of cells.
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.ends.len()
     }
 
@@ -56,7 +56,7 @@ fn cell<'f>(fields: &'f [u8], ends: &[usize], i: usize) -> Option<&'f str> {
 
 /// A quote left open: the record it opened, and how many lines after it were read again.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LeftOpen {
+pub(super) struct LeftOpen {
     /// The record (0 the header, 1 the first row) and the line it starts on.
     pub record: usize,
     pub line: usize,
@@ -123,7 +123,7 @@ impl Probe {
 }
 
 /// The records of a CSV or TSV text, in order; see the module's doc.
-pub struct Records<R> {
+pub(super) struct Records<R> {
     input: R,
     parser: csv_core::Reader,
     probe: Probe,
@@ -157,7 +157,7 @@ fn parser(delimiter: u8) -> csv_core::Reader {
 }
 
 impl<R: BufRead> Records<R> {
-    pub fn new(input: R, delimiter: u8) -> Records<R> {
+    pub(super) fn new(input: R, delimiter: u8) -> Records<R> {
         Records {
             input,
             parser: parser(delimiter),
@@ -184,20 +184,20 @@ impl<R: BufRead> Records<R> {
 
     /// Tells the guard the header's number of cells and which holds the date (until then no
     /// quote is taken as left open).
-    pub fn set_header(&mut self, cells: usize, date_column: usize) {
+    pub(super) fn set_header(&mut self, cells: usize, date_column: usize) {
         self.shape = Some(RowShape { cells, date_column });
     }
 
-    pub fn input_mut(&mut self) -> &mut R {
+    pub(super) fn input_mut(&mut self) -> &mut R {
         &mut self.input
     }
 
-    pub fn into_input(self) -> R {
+    pub(super) fn into_input(self) -> R {
         self.input
     }
 
     /// The next record, or `None` at the end.
-    pub fn next_record(&mut self) -> io::Result<Option<&Record>> {
+    pub(super) fn next_record(&mut self) -> io::Result<Option<&Record>> {
         if self.handed {
             self.out.clear();
             self.handed = false;

@@ -15,7 +15,7 @@ use crate::ingest::walk::{Skipped, SourceFile};
 /// hashed, decoded ([`TextReader`]) and cut when asked for: by the reader of
 /// [`super::read_rows`], or by the workers in turn, each taking the next block under a
 /// lock and parsing it after letting go.
-pub struct LineBlocks {
+pub(crate) struct LineBlocks {
     file: TextReader<Hashing<Box<dyn Read + Send>>>,
     path: std::path::PathBuf,
     /// The bytes read after the last whole line of the block before.
@@ -34,7 +34,7 @@ pub struct LineBlocks {
 impl LineBlocks {
     /// Opens `file`, decoded as [`TextReader`] says (`encoding` is `--encoding`); blocks are
     /// about `block_bytes` long.
-    pub fn open(
+    pub(crate) fn open(
         file: &SourceFile,
         columns: &Columns,
         encoding: Option<&'static Encoding>,
@@ -77,7 +77,7 @@ impl LineBlocks {
 
     /// The next block of whole lines, `None` at the end of the file. A missing column (seen
     /// in the first JSON object) or a read error is an error.
-    pub fn next_block(&mut self) -> Result<Option<Batch>, InputError> {
+    pub(crate) fn next_block(&mut self) -> Result<Option<Batch>, InputError> {
         if self.ended && self.carry.is_empty() {
             return Ok(None);
         }
@@ -138,7 +138,7 @@ impl LineBlocks {
     }
 
     /// What was read when reading stopped before the end: lines and bytes, no hash.
-    pub fn stop(self) -> TableReport {
+    pub(crate) fn stop(self) -> TableReport {
         TableReport {
             rows: self.first_line - 1,
             bytes: self.file.inner().bytes,
@@ -149,7 +149,7 @@ impl LineBlocks {
     }
 
     /// Lines, size and SHA-256 of the whole file, once every block has been taken.
-    pub fn finish(self) -> Result<TableReport, InputError> {
+    pub(crate) fn finish(self) -> Result<TableReport, InputError> {
         let report = TableReport {
             rows: self.first_line - 1,
             encoding: self.file.encoding().name(),

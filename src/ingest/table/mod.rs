@@ -21,9 +21,9 @@ use encoding_rs::Encoding;
 use sha2::{Digest, Sha256};
 
 use self::delimited::Records;
-pub use self::json_lines::LineBlocks;
+pub(crate) use self::json_lines::LineBlocks;
 use self::json_lines::{parse_line, Wanted};
-pub use self::parquet::parquet_data_bytes;
+pub(crate) use self::parquet::parquet_data_bytes;
 use self::parquet::read_parquet;
 use super::date::{self, DateOrder, DateSource};
 use super::text_reader::TextReader;
@@ -33,7 +33,7 @@ use crate::error::InputError;
 
 /// The kinds of table file read as corpora.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TableFormat {
+pub(crate) enum TableFormat {
     Csv,
     Tsv,
     JsonLines,
@@ -44,7 +44,7 @@ impl TableFormat {
     /// The format of a file, by extension: `.csv`, `.tsv`, `.jsonl`/`.ndjson`, `.parquet`;
     /// a compressed file's by its name inside (`.csv.gz`), except Parquet, which is read by
     /// position and not from a compressed stream.
-    pub fn of(path: &Path) -> Option<TableFormat> {
+    pub(crate) fn of(path: &Path) -> Option<TableFormat> {
         let mut buf = [0u8; 8];
         let name = super::walk::file_name_bytes(path);
         let inner = super::compressed::inner_name(name);
@@ -80,7 +80,7 @@ impl Default for Columns {
 
 /// One row, before it becomes a [`Document`].
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Row {
+pub(crate) struct Row {
     /// 1-based data row (CSV, header not counted) or line (JSON Lines).
     pub number: usize,
     pub id: Option<String>,
@@ -110,7 +110,7 @@ impl Row {
 /// reads, hashes and cuts, so a table corpus is not limited by one thread's JSON parsing,
 /// and no line is copied into a string of its own.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Batch {
+pub(crate) enum Batch {
     /// Rows read whole (CSV, TSV, Parquet).
     Rows(Vec<Row>),
     /// Whole lines of a JSON Lines file, the first of them line `first_line` (from 1);
@@ -125,7 +125,7 @@ pub enum Batch {
 /// How much the reader puts in a [`Batch`]: rows of a CSV, TSV or Parquet file; bytes of a
 /// JSON Lines file (whole lines, so a batch may be longer by its last line).
 #[derive(Debug, Clone, Copy)]
-pub struct BatchSize {
+pub(crate) struct BatchSize {
     pub rows: usize,
     pub bytes: usize,
 }
@@ -133,7 +133,7 @@ pub struct BatchSize {
 impl Batch {
     /// Each row of the batch, in file order, or why it is skipped: a line that is not JSON
     /// or not a JSON object, or a row with an empty text cell. Blank lines are no rows.
-    pub fn each_row(
+    pub(crate) fn each_row(
         self,
         file: &SourceFile,
         columns: &Columns,
@@ -168,7 +168,7 @@ impl Batch {
 
 /// What reading a table found besides its rows.
 #[derive(Debug, Default)]
-pub struct TableReport {
+pub(crate) struct TableReport {
     pub rows: usize,
     /// Size and SHA-256 (hex) of the file, worked out as it streamed past, for run.json.
     pub bytes: u64,
@@ -232,7 +232,7 @@ pub(crate) fn positions(
 /// caller undoes them). Each batch's rows are then read out with [`Batch::each_row`]. `rows`
 /// in the report counts rows read (lines, for JSON Lines), so that rows of the next table can
 /// be numbered after them.
-pub fn read_rows(
+pub(crate) fn read_rows(
     file: &SourceFile,
     format: TableFormat,
     columns: &Columns,
@@ -341,7 +341,7 @@ pub(crate) struct Hashing<R> {
 }
 
 impl<R: Read> Hashing<R> {
-    pub fn new(inner: R) -> Hashing<R> {
+    pub(crate) fn new(inner: R) -> Hashing<R> {
         Hashing {
             inner,
             hasher: Sha256::new(),
@@ -351,7 +351,7 @@ impl<R: Read> Hashing<R> {
 
     /// `report` with the file's size and, unless reading `stopped` part way, its SHA-256
     /// (the rest of the file read for it: nothing, normally).
-    pub fn finish(
+    pub(crate) fn finish(
         mut self,
         file: &SourceFile,
         stopped: bool,
@@ -387,7 +387,7 @@ fn checked(file: &SourceFile, row: Row) -> Result<Row, Skipped> {
 }
 
 /// The name a row goes by in documents.csv and warnings: `file#id`, else `file#rowN`.
-pub fn row_name(file: &SourceFile, row: &Row) -> String {
+pub(crate) fn row_name(file: &SourceFile, row: &Row) -> String {
     match &row.id {
         Some(id) => format!("{}#{id}", file.name),
         None => format!("{}#row{}", file.name, row.number),
@@ -396,7 +396,11 @@ pub fn row_name(file: &SourceFile, row: &Row) -> String {
 
 /// A row as a document. A date cell that cannot be read leaves the document undated; the
 /// second value is then the cell, for the warning.
-pub fn to_document(file: &SourceFile, row: Row, order: DateOrder) -> (Document, Option<String>) {
+pub(crate) fn to_document(
+    file: &SourceFile,
+    row: Row,
+    order: DateOrder,
+) -> (Document, Option<String>) {
     let name = row_name(file, &row);
     let (date, reading) = row
         .date

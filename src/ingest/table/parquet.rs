@@ -11,7 +11,7 @@ use crate::ingest::walk::SourceFile;
 /// The size of a Parquet file's data uncompressed (its row groups' byte sizes): a Parquet
 /// file is compressed, so its length undersells the text it holds. `None` when its footer
 /// cannot be read.
-pub fn parquet_data_bytes(path: &Path) -> Option<u64> {
+pub(crate) fn parquet_data_bytes(path: &Path) -> Option<u64> {
     use polars::prelude::*;
     let mut reader = ParquetReader::new(File::open(path).ok()?);
     let metadata = reader.get_metadata().ok()?;

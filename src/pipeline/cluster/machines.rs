@@ -92,7 +92,7 @@ impl log::Log for StandardError {
 }
 
 /// `themeshift cluster scheduler`: runs until stopped.
-pub fn scheduler(args: &SchedulerArgs) -> Result<()> {
+pub(crate) fn scheduler(args: &SchedulerArgs) -> Result<()> {
     logs();
     runtime()?.block_on(async {
         let address = format!("{}:{}", args.bind, args.port);
@@ -132,7 +132,7 @@ pub fn scheduler(args: &SchedulerArgs) -> Result<()> {
 
 /// `themeshift cluster executor`: registers with the scheduler and runs its tasks until
 /// stopped.
-pub fn executor(args: &ExecutorArgs) -> Result<()> {
+pub(crate) fn executor(args: &ExecutorArgs) -> Result<()> {
     logs();
     let threads = args
         .threads

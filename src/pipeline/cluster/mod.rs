@@ -42,7 +42,7 @@ use super::setup::Setup;
 use crate::config::Config;
 use crate::error::ClusterError;
 
-pub use machines::{executor, scheduler};
+pub(super) use machines::{executor, scheduler};
 
 /// Seconds the driver waits to reach the scheduler before it says so.
 const CONNECT_SECONDS: usize = 4;

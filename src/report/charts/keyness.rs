@@ -17,7 +17,7 @@ const GAP: f64 = 1.0;
 
 /// Renders the chart; `toward_a` and `toward_b` strongest first (at most 15 each are drawn
 /// as they come; more make the chart taller).
-pub fn render(
+pub(crate) fn render(
     period_a: &str,
     period_b: &str,
     toward_a: &[KeyTerm],

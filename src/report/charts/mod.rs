@@ -11,11 +11,11 @@
 //! outlines rather than by plotters, whose ab_glyph drawing ignores side bearings (uneven
 //! letter spacing) and places anchored text loosely; plotters draws the bars, lines and grids.
 
-pub mod keyness;
-pub mod theme_shift;
-pub mod theme_terms;
-pub mod theme_trend;
-pub mod top_terms;
+pub(crate) mod keyness;
+pub(crate) mod theme_shift;
+pub(crate) mod theme_terms;
+pub(crate) mod theme_trend;
+pub(crate) mod top_terms;
 
 use std::sync::OnceLock;
 
@@ -29,7 +29,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 /// The most frequent terms of one period.
 #[derive(Debug, Clone)]
-pub struct PeriodTopTerms {
+pub(crate) struct PeriodTopTerms {
     pub period: String,
     /// Sorted, most frequent first (up to 20).
     pub terms: Vec<TermValue>,
@@ -37,7 +37,7 @@ pub struct PeriodTopTerms {
 
 /// A word and its rate per 10,000 words.
 #[derive(Debug, Clone)]
-pub struct TermValue {
+pub(crate) struct TermValue {
     pub word: String,
     pub value: f64,
 }
@@ -58,7 +58,7 @@ pub struct KeyTerm {
 
 /// One theme's rates in the two compared periods, and the verdict.
 #[derive(Debug, Clone)]
-pub struct ThemeShiftRow {
+pub(crate) struct ThemeShiftRow {
     pub theme: String,
     pub per_10k_a: f64,
     pub per_10k_b: f64,
@@ -71,42 +71,42 @@ pub struct ThemeShiftRow {
 /// The words behind one theme's change: each word's change in rate (per 10,000 words, B
 /// minus A), largest change first.
 #[derive(Debug, Clone)]
-pub struct ThemeWords {
+pub(crate) struct ThemeWords {
     pub theme: String,
     pub words: Vec<TermValue>,
 }
 
 /// One theme's rate in every period, in the order of the periods.
 #[derive(Debug, Clone)]
-pub struct ThemeSeries {
+pub(crate) struct ThemeSeries {
     pub theme: String,
     pub per_10k: Vec<f64>,
 }
 
 /// The Okabe–Ito colours, distinguishable with the common colour-vision deficiencies (named
 /// as in Okabe & Ito's paper; kept in a module so they do not clash with plotters' colours).
-pub mod palette {
+pub(crate) mod palette {
     use plotters::style::RGBColor;
 
-    pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
-    pub const SKY_BLUE: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
-    pub const BLUISH_GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
-    pub const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
-    pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
-    pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-    pub const REDDISH_PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
-    pub const BLACK: RGBColor = RGBColor(0x00, 0x00, 0x00);
+    pub(crate) const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+    pub(crate) const SKY_BLUE: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+    pub(crate) const BLUISH_GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+    pub(crate) const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
+    pub(crate) const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+    pub(crate) const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+    pub(crate) const REDDISH_PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+    pub(crate) const BLACK: RGBColor = RGBColor(0x00, 0x00, 0x00);
 }
 
 /// The earlier period (A) in every two-period chart.
-pub const COLOUR_A: RGBColor = palette::VERMILLION;
+pub(crate) const COLOUR_A: RGBColor = palette::VERMILLION;
 /// The later period (B) in every two-period chart.
-pub const COLOUR_B: RGBColor = palette::BLUE;
+pub(crate) const COLOUR_B: RGBColor = palette::BLUE;
 /// Period A's colour for text: vermillion darkened to a contrast of 5.2:1 on white (the
 /// bar colour has 3.9:1, too faint for words).
-pub const TEXT_A: RGBColor = RGBColor(0xB3, 0x4F, 0x00);
+pub(crate) const TEXT_A: RGBColor = RGBColor(0xB3, 0x4F, 0x00);
 /// Colours for several series, in order (yellow last: it is faint on white).
-pub const SERIES: [RGBColor; 8] = [
+pub(crate) const SERIES: [RGBColor; 8] = [
     palette::BLUE,
     palette::VERMILLION,
     palette::BLUISH_GREEN,
@@ -133,7 +133,7 @@ const TICK: f32 = 16.0;
 /// The width every chart is designed for: report.html shows a chart at its own size up to
 /// this width, so its text is the size set here (charts with many periods or themes grow
 /// wider, or, where they are panels, wrap onto more rows).
-pub const DESIGN_WIDTH: u32 = 960;
+pub(crate) const DESIGN_WIDTH: u32 = 960;
 
 /// Gap between the canvas edge and anything drawn on it.
 const PAD: i32 = 24;
@@ -584,7 +584,7 @@ const MARKERS: [Marker; 5] = [
 
 impl Marker {
     /// Draws the marker centred on a pixel, with a white outline so it stands out on lines.
-    pub fn draw(self, area: &Area, (x, y): (i32, i32), colour: RGBColor) -> Result<()> {
+    pub(crate) fn draw(self, area: &Area, (x, y): (i32, i32), colour: RGBColor) -> Result<()> {
         const R: i32 = 7;
         let points: Vec<(i32, i32)> = match self {
             Marker::Circle => {
@@ -857,7 +857,7 @@ pub(crate) mod tests {
     use super::*;
 
     /// Width and height from a PNG header, after checking the signature.
-    pub fn png_size(bytes: &[u8]) -> (u32, u32) {
+    pub(crate) fn png_size(bytes: &[u8]) -> (u32, u32) {
         assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
         let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
         (be(16), be(20))

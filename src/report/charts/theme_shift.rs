@@ -18,7 +18,7 @@ const ABOVE_BARS: f64 = 96.0;
 const Y_TICKS: usize = 8;
 
 /// Renders the chart, themes in the order given.
-pub fn render(period_a: &str, period_b: &str, rows: &[ThemeShiftRow]) -> Result<Vec<u8>> {
+pub(crate) fn render(period_a: &str, period_b: &str, rows: &[ThemeShiftRow]) -> Result<Vec<u8>> {
     let sizes = Sizes::new(rows);
     render_png(sizes.width, HEIGHT, |root| {
         let top = header(
@@ -268,7 +268,7 @@ fn verdict(change: &str) -> (String, RGBColor) {
 
 /// An adjusted p-value as the tables and the report write it ([`crate::report::pvalue::short`]),
 /// named: the chart and the report's table say it alike.
-pub fn p_text(p: f64) -> String {
+pub(crate) fn p_text(p: f64) -> String {
     if p.is_nan() {
         "p_adj not available".into()
     } else {

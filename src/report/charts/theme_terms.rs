@@ -24,7 +24,7 @@ const X_AXIS: i32 = X_AXIS_SPACE as i32;
 const MIN_ROWS: usize = 2;
 
 /// Renders the chart for the comparison of `period_b` against `period_a`.
-pub fn render(period_a: &str, period_b: &str, themes: &[ThemeWords]) -> Result<Vec<u8>> {
+pub(crate) fn render(period_a: &str, period_b: &str, themes: &[ThemeWords]) -> Result<Vec<u8>> {
     let words = text(LABEL);
     let values = text(TICK);
     let label_width = widest(

@@ -18,7 +18,7 @@ const MAX_PERIOD: u32 = 200;
 const Y_TICKS: usize = 8;
 
 /// Renders the chart: `series[i].per_10k[j]` is theme i in `periods[j]`.
-pub fn render(periods: &[String], series: &[ThemeSeries]) -> Result<Vec<u8>> {
+pub(crate) fn render(periods: &[String], series: &[ThemeSeries]) -> Result<Vec<u8>> {
     let labels = text(LABEL);
     let period_lines: Vec<Vec<String>> = periods
         .iter()

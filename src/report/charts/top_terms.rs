@@ -24,7 +24,7 @@ const X_AXIS: i32 = X_AXIS_SPACE as i32;
 const BAR_COLOUR: RGBColor = palette::BLUISH_GREEN;
 
 /// Renders the chart: one panel per period, each period's terms in the order given.
-pub fn render(periods: &[PeriodTopTerms]) -> Result<Vec<u8>> {
+pub(crate) fn render(periods: &[PeriodTopTerms]) -> Result<Vec<u8>> {
     let words = text(LABEL);
     let values = text(TICK);
     let label_width = |p: &PeriodTopTerms| {
