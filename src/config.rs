@@ -96,8 +96,6 @@ pub struct Config {
     pub xlsx: Option<bool>,
     /// `--csv-bom`: each CSV starts with a UTF-8 byte-order mark.
     pub csv_bom: bool,
-    /// `kwic`: what to look for and where the lines go.
-    pub kwic: Option<Kwic>,
     /// When `--ngrams` was not given: the input size (bytes) above which phrases are not
     /// counted ([`PHRASES_BY_DEFAULT_UP_TO`]).
     pub phrases_up_to: Option<u64>,
@@ -152,8 +150,12 @@ impl Config {
         Ok(config)
     }
 
-    /// Validates the flags of `kwic`: words only, every concordance line unless `--max`.
-    pub fn for_kwic(args: &KwicArgs, command_line: Vec<String>) -> Result<Config, InputError> {
+    /// Validates the flags of `kwic`: the settings (words only, every concordance line unless
+    /// `--max`), and what to look for and where its lines go.
+    pub fn for_kwic(
+        args: &KwicArgs,
+        command_line: Vec<String>,
+    ) -> Result<(Config, Kwic), InputError> {
         let mut config = Config::reading(&args.read, command_line)?;
         config.count = CountOptions {
             max_n: 1,
@@ -162,15 +164,15 @@ impl Config {
         };
         config.search_undated = true;
         config.csv_bom = args.csv_bom;
-        config.kwic = Some(Kwic {
+        let kwic = Kwic {
             pattern: args.pattern.clone(),
             output: match args.csv.as_deref() {
                 None => KwicOutput::Text,
                 Some(p) if p.as_os_str() == "-" => KwicOutput::CsvToStdout,
                 Some(p) => KwicOutput::CsvFile(p.to_path_buf()),
             },
-        });
-        Ok(config)
+        };
+        Ok((config, kwic))
     }
 
     /// The settings every command shares (how documents are found and read), with the
@@ -235,7 +237,6 @@ impl Config {
             report: false,
             xlsx: Some(false),
             csv_bom: false,
-            kwic: None,
             phrases_up_to: None,
             cluster: None,
             count: CountOptions::default(),

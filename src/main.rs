@@ -53,8 +53,8 @@ fn run() -> ExitCode {
         // The lines go to standard output (or a file); the count of them to standard error.
         Command::Kwic(args) => Config::for_kwic(&args, command_line)
             .map_err(anyhow::Error::from)
-            .and_then(|config| {
-                let concordance = themeshift::kwic(&config)?;
+            .and_then(|(config, request)| {
+                let concordance = themeshift::kwic(&config, &request)?;
                 if !config.quiet {
                     eprintln!("{}", concordance.render());
                 }

@@ -13,6 +13,7 @@
 //!
 //! Only counts are kept, never text: memory grows with the vocabulary, not with the corpus.
 
+mod combine;
 mod counter;
 mod counts;
 mod dispersion;
@@ -23,11 +24,11 @@ mod log;
 #[cfg(any(feature = "cluster", test))]
 mod parts;
 mod phrases;
-mod resolve;
 mod short_ids;
 mod vocab;
 
 // `themeshift::internals` re-exports the counter, its options and `Counts` for the benchmarks.
+pub(crate) use combine::{combine, CombineOptions};
 pub use counter::{CountOptions, Counter};
 pub(crate) use counter::{DocSize, Tally};
 pub use counts::Counts;
@@ -39,7 +40,6 @@ pub(crate) use kwic::{kwic_lines, sample as kwic_sample, Watch};
 #[cfg(any(feature = "cluster", test))]
 pub(crate) use parts::{assemble, FormsPart, PeriodMerge, PeriodPart};
 pub(crate) use phrases::MAX_N;
-pub(crate) use resolve::{resolve, ResolveOptions};
 
 use rustc_hash::FxHashMap;
 
@@ -55,12 +55,12 @@ pub fn count_document(
 ) -> (PeriodCounts, DocSize) {
     let mut counter = Counter::new(tokeniser, matcher, CountOptions::default());
     let size = counter.add("doc", Some(""), text);
-    let options = ResolveOptions {
+    let options = CombineOptions {
         prune_below: None,
         first_docs_in: &[],
         places: &FxHashMap::default(),
     };
-    let counts = resolve(vec![counter.finish()], &options)
+    let counts = combine(vec![counter.finish()], &options)
         .and_then(|(counts, _)| counts.finish())
         .expect("a log this small stays in memory")
         .periods
@@ -94,12 +94,12 @@ mod tests {
         min_count: u64,
         firsts: &[String],
     ) -> (Counts, FirstDocs) {
-        let options = ResolveOptions {
+        let options = CombineOptions {
             prune_below: Some(min_count),
             first_docs_in: firsts,
             places: &FxHashMap::default(),
         };
-        let (counts, first) = resolve(tallies, &options).unwrap();
+        let (counts, first) = combine(tallies, &options).unwrap();
         (counts.finish().unwrap(), first)
     }
 
@@ -398,12 +398,12 @@ mod tests {
                 counter.set_document(i as u64, i as u64);
                 counter.add(&format!("d{i}"), Some(["p0", "p1"][i % 2]), docs[i]);
             }
-            let options = ResolveOptions {
+            let options = CombineOptions {
                 prune_below: None,
                 first_docs_in: &watched,
                 places: &FxHashMap::default(),
             };
-            resolve(vec![counter.finish()], &options).unwrap()
+            combine(vec![counter.finish()], &options).unwrap()
         };
         let finished = |(mut counts, first): (Counts, FirstDocs)| {
             counts.prune_phrases(2);

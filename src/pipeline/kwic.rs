@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use crate::config::{Config, KwicOutput};
+use crate::config::{Config, Kwic, KwicOutput};
 use crate::count;
 use crate::lexicon::{Lexicon, Matcher};
 use crate::report::{self, output, summary::printable};
@@ -42,9 +42,8 @@ impl Concordance {
     }
 }
 
-/// Runs `themeshift kwic` as `config` says (its `kwic` settings must be set).
-pub fn kwic(config: &Config) -> Result<Concordance> {
-    let request = config.kwic.as_ref().expect("kwic settings");
+/// Runs `themeshift kwic`: the lines `request` asks for, read as `config` says.
+pub fn kwic(config: &Config, request: &Kwic) -> Result<Concordance> {
     // A CSV file that would replace an input is refused before anything is read.
     if let KwicOutput::CsvFile(path) = &request.output {
         output::file_to_write(path, &config.protected())?;

@@ -1,5 +1,6 @@
 //! Measure: the comparisons to make, each term's label, and every table, from the counts
-//! (measure itself is pure: counts in, tables out); then the charts, drawn from the tables.
+//! (measure itself is pure: counts in, tables out). The charts are drawn from the tables in
+//! the next stage ([`super::charts`]).
 
 use anyhow::{Context, Result};
 use rustc_hash::FxHashMap;
@@ -65,10 +66,4 @@ impl Plan {
         Tables::build(docs, counts, labels, lexicon, comparisons, config.min_count)
             .context("building the tables")
     }
-}
-
-/// Every chart, as (file name, PNG bytes).
-pub(crate) fn charts(tables: &Tables, plan: &Plan) -> Result<Vec<(&'static str, Vec<u8>)>> {
-    crate::report::figures::render_all(tables, &plan.periods, plan.main())
-        .context("drawing the charts")
 }

@@ -8,6 +8,7 @@
 //! `count`, `measure` and `report`), takes what it needs as named types and hands on named
 //! types. ARCHITECTURE.md has the map.
 
+mod charts;
 mod clock;
 #[cfg(feature = "cluster")]
 mod cluster;
@@ -87,7 +88,7 @@ fn stages(config: &Config) -> Result<Summary> {
     resolved.counts.forget_forms();
     let tables = plan.tables(&read.docs, &resolved.counts, setup.lexicon(), config)?;
     clock.lap(|c| &mut c.measure);
-    let charts = measure::charts(&tables, &plan)?;
+    let charts = charts::charts(&tables, &plan)?;
     clock.lap(|c| &mut c.charts);
     let (xlsx, xlsx_note) = xlsx_by_size(config.xlsx, read.total_bytes);
     let table_files = crate::report::TableFiles {

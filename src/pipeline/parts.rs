@@ -366,13 +366,13 @@ pub(crate) fn count(share: &Share, settings: Settings) -> Result<Vec<(Option<Str
     let copies: FxHashSet<u64> = share.copies.iter().copied().collect();
     let (part, tallies) = worker.read(share, Copies::AllBut(&copies));
     let periods: Vec<String> = Tally::period_tokens(&tallies).into_keys().collect();
-    let options = count::ResolveOptions {
+    let options = count::CombineOptions {
         prune_below: None,
         first_docs_in: &periods,
         places: &FxHashMap::default(),
     };
     let unreadable = "reading back the per-document log from its temporary file";
-    let (counts, first) = count::resolve(tallies, &options).context(unreadable)?;
+    let (counts, first) = count::combine(tallies, &options).context(unreadable)?;
     let (periods, forms) = counts.into_parts(&first, kwic_max).context(unreadable)?;
     let mut out: Vec<(Option<String>, Vec<u8>)> = periods
         .into_iter()

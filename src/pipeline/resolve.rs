@@ -49,13 +49,13 @@ pub(crate) fn resolve(read: &mut Read, options: &ResolveOptions) -> Result<Resol
     let first_docs_in = crate::measure::main_comparison(&sizes, options.compare)
         .filter(|_| options.report)
         .map_or_else(Vec::new, |c| vec![c.a, c.b]);
-    let resolve_options = count::ResolveOptions {
+    let resolve_options = count::CombineOptions {
         prune_below: Some(options.min_count),
         first_docs_in: &first_docs_in,
         places: &canonical.places,
     };
     let unreadable = "reading back the per-document log from its temporary file";
-    let (counts, first_docs) = count::resolve(tallies, &resolve_options).context(unreadable)?;
+    let (counts, first_docs) = count::combine(tallies, &resolve_options).context(unreadable)?;
     let mut counts = counts.finish().context(unreadable)?;
     canonical.rename(&mut counts.kwic);
     counts.kwic_sample(options.kwic_max);

@@ -53,7 +53,7 @@ fn watched(input: &std::path::Path, pattern: &str, want: usize) -> (Vec<String>,
     let cli::Command::Kwic(args) = cli.command else {
         panic!("kwic expected")
     };
-    let mut config = Config::for_kwic(&args, Vec::new()).unwrap();
+    let (mut config, _) = Config::for_kwic(&args, Vec::new()).unwrap();
     config.count.kwic_max = 3;
     config.search_undated = false;
     let tokeniser = setup::tokeniser(&config).unwrap();
@@ -197,12 +197,12 @@ fn counted_in_parts(config: &Config, parts: usize, order: &[usize]) -> (Vec<DocR
         let found = discover::discover(&options, Some(files)).unwrap();
         let mut read = read_all(config, found, &setup.lexicon, None);
         let canonical = read::Canonical::of(&mut read.docs);
-        let resolve = count::ResolveOptions {
+        let resolve = count::CombineOptions {
             prune_below: None,
             first_docs_in: &[],
             places: &canonical.places,
         };
-        let (mut counts, _) = count::resolve(read.tallies, &resolve).unwrap();
+        let (mut counts, _) = count::combine(read.tallies, &resolve).unwrap();
         canonical.rename(&mut counts.kwic);
         docs.extend(read.docs);
         counted.push(Some(counts));

@@ -113,7 +113,7 @@ type FirstSight = Vec<(u32, TermCount)>;
 type Firsts = [u64; FIRST_DOCS];
 
 /// What [`resolve`] is asked for beyond the counts.
-pub(crate) struct ResolveOptions<'a> {
+pub(crate) struct CombineOptions<'a> {
     /// Leave out phrases seen fewer times than this in all periods together (the tallies
     /// are the whole corpus); `None` keeps them all (a part of a corpus, to be merged).
     pub prune_below: Option<u64>,
@@ -128,9 +128,9 @@ pub(crate) struct ResolveOptions<'a> {
 /// term in the periods asked about. Each period's logs are read once here (count, documents,
 /// largest count, first places); the dispersion sums wait for [`Counts::finish`]. Fails only
 /// when a log written to a temporary file cannot be read back.
-pub(crate) fn resolve(
+pub(crate) fn combine(
     tallies: Vec<Tally>,
-    options: &ResolveOptions,
+    options: &CombineOptions,
 ) -> std::io::Result<(Counts, FirstDocs)> {
     let vocabulary = Vocabulary::new(&tallies);
     let mut by_period: BTreeMap<&str, Vec<(usize, &PeriodTally)>> = BTreeMap::new();
