@@ -207,8 +207,9 @@ fn finish(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
     }
 }
 
-/// Windows (CRLF) and old Mac (CR) line ends become \n, so lines are lines everywhere.
-fn unix_line_ends(text: String) -> String {
+/// Windows (CRLF) and old Mac (CR) line ends become \n, so lines are lines everywhere: a
+/// file read whole here, a large one part by part ([`super::stream`]).
+pub(super) fn unix_line_ends(text: String) -> String {
     if memchr::memchr(b'\r', text.as_bytes()).is_some() {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {

@@ -16,7 +16,7 @@ use encoding_rs::{Decoder, Encoding, UTF_8};
 use sha2::{Digest, Sha256};
 
 use super::compressed::open;
-use super::decode::{Census, SIGNATURES};
+use super::decode::{unix_line_ends, Census, SIGNATURES};
 
 /// Text files larger than this (bytes) are read in parts.
 pub(crate) const STREAM_ABOVE: u64 = 32 << 20;
@@ -189,13 +189,13 @@ impl Parts {
                 let cut = cut_point(&self.pending);
                 let rest = self.pending.split_off(cut);
                 let part = std::mem::replace(&mut self.pending, rest);
-                return Ok(Some(line_ends(part)));
+                return Ok(Some(unix_line_ends(part)));
             }
         }
         if self.pending.is_empty() {
             return Ok(None);
         }
-        Ok(Some(line_ends(std::mem::take(&mut self.pending))))
+        Ok(Some(unix_line_ends(std::mem::take(&mut self.pending))))
     }
 }
 
@@ -219,14 +219,6 @@ pub(crate) fn cut_point(text: &str) -> usize {
     match b.iter().rposition(|c| c.is_ascii_whitespace()) {
         Some(i) => i + 1,
         None => b.len(),
-    }
-}
-
-fn line_ends(text: String) -> String {
-    if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text
     }
 }
 
