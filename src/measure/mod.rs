@@ -350,6 +350,9 @@ pub(crate) struct Tables<'a> {
     pub theme_shift: Option<DataFrame>,
     /// Present when there is a lexicon.
     pub theme_terms: Option<DataFrame>,
+    /// The main comparison's rows of theme_shift.csv as typed values (empty without a
+    /// lexicon or a comparison).
+    pub main_shift: Vec<themes::ShiftLine>,
     /// Present when there is a lexicon.
     pub kwic: Option<DataFrame>,
     /// Present when there is a lexicon.
@@ -382,7 +385,7 @@ impl<'a> Tables<'a> {
             .transpose()?
             .map(with_n)
             .transpose()?;
-        Ok(Tables {
+        Tables {
             docs,
             counts,
             labels,
@@ -418,7 +421,17 @@ impl<'a> Tables<'a> {
             theme_trends: lexicon
                 .map(|l| trends::theme_trends(counts, l))
                 .transpose()?,
-        })
+            main_shift: Vec::new(),
+        }
+        .with_main_shift()
+    }
+
+    /// Sets [`Tables::main_shift`] from theme_shift's table.
+    fn with_main_shift(mut self) -> PolarsResult<Tables<'a>> {
+        if let (Some(shift), Some(main)) = (&self.theme_shift, self.comparisons.first()) {
+            self.main_shift = themes::shift_lines(shift, main)?;
+        }
+        Ok(self)
     }
 
     /// The tables made whole, by file name, in the order they are listed.

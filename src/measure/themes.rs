@@ -182,6 +182,67 @@ struct ShiftRow<'a> {
     evidence: &'static str,
 }
 
+/// One theme's change in the main comparison, as theme_shift.csv's row has it: the typed
+/// value the summary, the findings, report.html and theme_shift.png are all made from.
+#[derive(Debug, Clone)]
+pub struct ShiftLine {
+    pub theme: String,
+    pub per_10k_a: f64,
+    pub per_10k_b: f64,
+    pub log_ratio: f64,
+    /// Benjamini–Hochberg adjusted p-value: the one `change` follows.
+    pub p_adjusted: f64,
+    /// `rose`, `fell` or `no significant change`.
+    pub change: String,
+    /// Which tests find the change: theme_shift.csv's `evidence`.
+    pub evidence: String,
+    /// Documents with a hit of the theme in A and in B.
+    pub docs_a: u64,
+    pub docs_b: u64,
+}
+
+/// The rows of `shift` (theme_shift.csv's table) for comparison `cmp`, in order.
+pub(crate) fn shift_lines(shift: &DataFrame, cmp: &Comparison) -> PolarsResult<Vec<ShiftLine>> {
+    let df = shift
+        .clone()
+        .lazy()
+        .filter(
+            col("period_a")
+                .eq(lit(cmp.a.as_str()))
+                .and(col("period_b").eq(lit(cmp.b.as_str()))),
+        )
+        .collect()?;
+    let text = |name: &str| -> PolarsResult<Vec<String>> {
+        Ok(df
+            .column(name)?
+            .str()?
+            .iter()
+            .map(|v| v.unwrap_or_default().to_string())
+            .collect())
+    };
+    let number = |name: &str| -> PolarsResult<Vec<f64>> {
+        let c = df.column(name)?.cast(&DataType::Float64)?;
+        Ok(c.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+    };
+    let (theme, change, evidence) = (text("theme")?, text("change")?, text("evidence")?);
+    let (a, b) = (number("per_10k_a")?, number("per_10k_b")?);
+    let (lr, p) = (number("log_ratio")?, number("p_adjusted")?);
+    let (docs_a, docs_b) = (number("docs_a")?, number("docs_b")?);
+    Ok((0..df.height())
+        .map(|i| ShiftLine {
+            theme: theme[i].clone(),
+            per_10k_a: a[i],
+            per_10k_b: b[i],
+            log_ratio: lr[i],
+            p_adjusted: p[i],
+            change: change[i].clone(),
+            evidence: evidence[i].clone(),
+            docs_a: docs_a[i] as u64,
+            docs_b: docs_b[i] as u64,
+        })
+        .collect())
+}
+
 /// theme, period, word, count, pattern: the matched words behind each theme's hits and the
 /// lexicon pattern (as written) that matched them, by theme (lexicon order), period, count
 /// (descending), word, pattern (lexicon order). The words are counted as written; the forms

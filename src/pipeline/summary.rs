@@ -52,9 +52,7 @@ pub(crate) fn build(
         let (a, b) = report::figures::key_terms(k, cmp)?;
         (summary.key_a, summary.key_b) = (a, b);
     }
-    if let (Some(cmp), Some(shift)) = (plan.main(), &tables.theme_shift) {
-        summary.theme_shift = report::summary::shift_lines(shift, cmp)?;
-    }
+    summary.theme_shift = tables.main_shift.clone();
     summary.findings = report::findings::sentences(&summary);
     Ok(summary)
 }

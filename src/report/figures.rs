@@ -4,9 +4,7 @@
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::charts::{
-    self, KeyTerm, PeriodTopTerms, TermValue, ThemeSeries, ThemeShiftRow, ThemeWords,
-};
+use super::charts::{self, KeyTerm, PeriodTopTerms, TermValue, ThemeSeries, ThemeWords};
 use super::{floats, strings};
 use crate::measure::{fragments, Comparison, Tables, ALPHA};
 
@@ -51,11 +49,11 @@ pub(crate) fn render_all(
         (
             "theme_shift.png",
             Box::new(|| {
-                let (Some(cmp), Some(shift)) = (main, &tables.theme_shift) else {
+                let (Some(cmp), Some(_)) = (main, &tables.theme_shift) else {
                     return Ok(None);
                 };
-                let rows = shift_rows(shift, cmp)?;
-                Ok(Some(charts::theme_shift::render(&cmp.a, &cmp.b, &rows)?))
+                let rows = &tables.main_shift;
+                Ok(Some(charts::theme_shift::render(&cmp.a, &cmp.b, rows)?))
             }),
         ),
         (
@@ -197,26 +195,6 @@ pub(crate) fn key_lists(df: &DataFrame, n: usize) -> Result<(Vec<usize>, Vec<usi
         .take(3 * n)
         .collect();
     Ok((list(b, &count_b), list(a, &count_a)))
-}
-
-/// The main comparison's theme shift rows.
-pub(crate) fn shift_rows(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ThemeShiftRow>> {
-    let df = rows_of(shift, cmp)?;
-    let (theme, change) = (strings(&df, "theme")?, strings(&df, "change")?);
-    let (a, b, p) = (
-        floats(&df, "per_10k_a")?,
-        floats(&df, "per_10k_b")?,
-        floats(&df, "p_adjusted")?,
-    );
-    Ok((0..df.height())
-        .map(|i| ThemeShiftRow {
-            theme: theme[i].clone(),
-            per_10k_a: a[i],
-            per_10k_b: b[i],
-            change: change[i].clone(),
-            p_adjusted: p[i],
-        })
-        .collect())
 }
 
 /// For each theme (lexicon order), the matched words whose rate changed most from A to B.

@@ -6,11 +6,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use anyhow::Result;
-use polars::prelude::DataFrame;
-
 use super::charts::KeyTerm;
-use super::{floats, strings};
 use crate::ingest::walk::Skipped;
 use crate::measure::{Comparison, SmallPeriods};
 
@@ -69,45 +65,7 @@ pub struct Summary {
     pub input_bytes: u64,
 }
 
-/// One theme's row in the terminal table.
-#[derive(Debug, Clone)]
-pub struct ShiftLine {
-    pub theme: String,
-    pub per_10k_a: f64,
-    pub per_10k_b: f64,
-    pub log_ratio: f64,
-    /// Benjamini–Hochberg adjusted p-value: the one `change` follows.
-    pub p_adjusted: f64,
-    pub change: String,
-    /// Which tests find the change: theme_shift.csv's `evidence`.
-    pub evidence: String,
-    /// Documents with a hit of the theme in A and in B.
-    pub docs_a: u64,
-    pub docs_b: u64,
-}
-
-/// The main comparison's theme shifts, from theme_shift.csv's table.
-pub(crate) fn shift_lines(shift: &DataFrame, cmp: &Comparison) -> Result<Vec<ShiftLine>> {
-    let df = super::figures::rows_of(shift, cmp)?;
-    let (theme, change) = (strings(&df, "theme")?, strings(&df, "change")?);
-    let evidence = strings(&df, "evidence")?;
-    let (a, b) = (floats(&df, "per_10k_a")?, floats(&df, "per_10k_b")?);
-    let (lr, p) = (floats(&df, "log_ratio")?, floats(&df, "p_adjusted")?);
-    let (docs_a, docs_b) = (floats(&df, "docs_a")?, floats(&df, "docs_b")?);
-    Ok((0..df.height())
-        .map(|i| ShiftLine {
-            theme: theme[i].clone(),
-            per_10k_a: a[i],
-            per_10k_b: b[i],
-            log_ratio: lr[i],
-            p_adjusted: p[i],
-            change: change[i].clone(),
-            evidence: evidence[i].clone(),
-            docs_a: docs_a[i] as u64,
-            docs_b: docs_b[i] as u64,
-        })
-        .collect())
-}
+pub(crate) use crate::measure::themes::ShiftLine;
 
 /// The width the terminal summary's long lines are wrapped to.
 const WIDTH: usize = 100;

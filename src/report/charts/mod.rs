@@ -56,17 +56,8 @@ pub struct KeyTerm {
     pub p_adjusted: f64,
 }
 
-/// One theme's rates in the two compared periods, and the verdict.
-#[derive(Debug, Clone)]
-pub(crate) struct ThemeShiftRow {
-    pub theme: String,
-    pub per_10k_a: f64,
-    pub per_10k_b: f64,
-    /// `rose`, `fell` or `no significant change`.
-    pub change: String,
-    /// Benjamini–Hochberg adjusted p-value: the one the verdict follows.
-    pub p_adjusted: f64,
-}
+/// One theme's rates in the two compared periods, and the verdict (measure's typed row).
+pub(crate) use crate::measure::themes::ShiftLine as ThemeShiftRow;
 
 /// The words behind one theme's change: each word's change in rate (per 10,000 words, B
 /// minus A), largest change first.

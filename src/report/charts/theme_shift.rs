@@ -295,6 +295,10 @@ mod tests {
             per_10k_b: b,
             change: c.into(),
             p_adjusted: p,
+            log_ratio: 0.0,
+            evidence: String::new(),
+            docs_a: 0,
+            docs_b: 0,
         })
         .collect()
     }
