@@ -10,6 +10,7 @@ pub(crate) mod by_document;
 pub(crate) mod documents;
 pub(crate) mod fragments;
 pub(crate) mod frequency;
+pub(crate) mod key_lists;
 pub(crate) mod keyness;
 pub(crate) mod kwic;
 pub mod stats;
@@ -450,6 +451,15 @@ impl<'a> Tables<'a> {
                 .filter_map(|(n, t)| t.as_ref().map(|t| (n, t))),
         );
         files
+    }
+
+    /// The main comparison's key terms, up to `n` each way ([`key_lists::key_lists`]);
+    /// empty lists without a comparison.
+    pub(crate) fn main_key_lists(&self, n: usize) -> PolarsResult<key_lists::KeyLists> {
+        match (&self.keyness, self.comparisons.first()) {
+            (Some(k), Some(main)) => key_lists::key_lists(k, main, n),
+            _ => Ok(key_lists::KeyLists::default()),
+        }
     }
 
     /// The comparisons made, the main one first.

@@ -50,7 +50,7 @@ impl KeyTerms {
         if !config.report {
             return Ok(None);
         }
-        let (Some(cmp), Some(keyness)) = (plan.main(), &tables.keyness) else {
+        let (Some(cmp), Some(_)) = (plan.main(), &tables.keyness) else {
             return Ok(Some(KeyTerms {
                 cmp: None,
                 key_b: Vec::new(),
@@ -58,7 +58,7 @@ impl KeyTerms {
                 places: FxHashSet::default(),
             }));
         };
-        let (key_b, key_a) = html::key_rows(keyness, cmp)?;
+        let (key_b, key_a) = html::key_rows(tables)?;
         // Each term's first documents in the period it is key to.
         let firsts = |rows: &[KeyRow], period: &str| -> Vec<u64> {
             let Some(first) = first_docs.get(period) else {

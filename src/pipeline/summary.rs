@@ -48,9 +48,8 @@ pub(crate) fn build(
         output: config.output.clone(),
         ..Summary::default()
     };
-    if let (Some(cmp), Some(k)) = (plan.main(), &tables.keyness) {
-        let (a, b) = report::figures::key_terms(k, cmp)?;
-        (summary.key_a, summary.key_b) = (a, b);
+    if plan.main().is_some() && tables.keyness.is_some() {
+        (summary.key_a, summary.key_b) = report::figures::key_terms(tables)?;
     }
     summary.theme_shift = tables.main_shift.clone();
     summary.findings = report::findings::sentences(&summary);

@@ -6,6 +6,7 @@ use polars::prelude::*;
 
 use super::charts::{self, KeyTerm, PeriodTopTerms, TermValue, ThemeSeries, ThemeWords};
 use super::{floats, strings};
+use crate::measure::key_lists::KeyLine;
 use crate::measure::{fragments, Comparison, Tables, ALPHA};
 
 /// Terms per period in `top_terms.png`.
@@ -37,10 +38,10 @@ pub(crate) fn render_all(
         (
             "keyness.png",
             Box::new(|| {
-                let (Some(cmp), Some(keyness)) = (main, &tables.keyness) else {
+                let (Some(cmp), Some(_)) = (main, &tables.keyness) else {
                     return Ok(None);
                 };
-                let (toward_a, toward_b) = key_terms(keyness, cmp)?;
+                let (toward_a, toward_b) = key_terms(tables)?;
                 Ok(Some(charts::keyness::render(
                     &cmp.a, &cmp.b, &toward_a, &toward_b,
                 )?))
@@ -124,77 +125,22 @@ fn top_terms(tables: &Tables, periods: &[String]) -> Result<Vec<PeriodTopTerms>>
         .collect())
 }
 
-/// The main comparison's rows of a comparison table.
-pub(crate) fn rows_of(df: &DataFrame, cmp: &Comparison) -> Result<DataFrame> {
-    Ok(df
-        .clone()
-        .lazy()
-        .filter(
-            col("period_a")
-                .eq(lit(cmp.a.as_str()))
-                .and(col("period_b").eq(lit(cmp.b.as_str()))),
-        )
-        .collect()?)
-}
-
-/// Most key terms each way: (toward A, toward B), strongest first.
-pub(crate) fn key_terms(
-    keyness: &DataFrame,
-    cmp: &Comparison,
-) -> Result<(Vec<KeyTerm>, Vec<KeyTerm>)> {
-    let df = rows_of(keyness, cmp)?;
-    let (word, g2, p, lr) = (
-        strings(&df, "word")?,
-        floats(&df, "g2")?,
-        floats(&df, "p_adjusted")?,
-        floats(&df, "log_ratio")?,
-    );
-    let (rate_a, rate_b) = (floats(&df, "per_10k_a")?, floats(&df, "per_10k_b")?);
-    let term = |i: usize| KeyTerm {
-        word: word[i].clone(),
-        log_ratio: lr[i],
-        g2: g2[i],
-        significant: p[i] < ALPHA,
-        per_10k_a: rate_a[i],
-        per_10k_b: rate_b[i],
-        p_adjusted: p[i],
+/// Most key terms of the main comparison each way: (toward A, toward B), strongest first.
+pub(crate) fn key_terms(tables: &Tables) -> Result<(Vec<KeyTerm>, Vec<KeyTerm>)> {
+    let lists = tables.main_key_lists(KEY_TERMS)?;
+    let term = |l: KeyLine| KeyTerm {
+        word: l.word,
+        log_ratio: l.log_ratio,
+        g2: l.g2,
+        significant: l.p_adjusted < ALPHA,
+        per_10k_a: l.per_10k_a,
+        per_10k_b: l.per_10k_b,
+        p_adjusted: l.p_adjusted,
     };
-    let (toward_b, toward_a) = key_lists(&df, KEY_TERMS)?;
     Ok((
-        toward_a.into_iter().map(term).collect(),
-        toward_b.into_iter().map(term).collect(),
+        lists.toward_a.into_iter().map(term).collect(),
+        lists.toward_b.into_iter().map(term).collect(),
     ))
-}
-
-/// The rows of a comparison's keyness table (sorted by signed G²) listed each way, strongest
-/// first: (toward B, toward A), up to `n` each, a term mostly inside a longer listed phrase
-/// giving way to it ([`fragments::kept`], counted in the period the term is key to).
-pub(crate) fn key_lists(df: &DataFrame, n: usize) -> Result<(Vec<usize>, Vec<usize>)> {
-    let (term, g2) = (strings(df, "term")?, floats(df, "g2")?);
-    let (count_a, count_b) = (floats(df, "count_a")?, floats(df, "count_b")?);
-    let list = |rows: Vec<usize>, count: &[f64]| {
-        let listed: Vec<(&str, u64)> = rows
-            .iter()
-            .map(|&i| (term[i].as_str(), count[i] as u64))
-            .collect();
-        rows.iter()
-            .zip(fragments::kept(&listed))
-            .filter(|(_, k)| *k)
-            .map(|(&i, _)| i)
-            .take(n)
-            .collect::<Vec<usize>>()
-    };
-    // Candidates enough for `n` once fragments give way.
-    let b: Vec<usize> = (0..df.height())
-        .filter(|&i| g2[i] > 0.0)
-        .take(3 * n)
-        .collect();
-    let a: Vec<usize> = (0..df.height())
-        .rev()
-        .filter(|&i| g2[i] < 0.0)
-        .take(3 * n)
-        .collect();
-    Ok((list(b, &count_b), list(a, &count_a)))
 }
 
 /// For each theme (lexicon order), the matched words whose rate changed most from A to B.

@@ -9,10 +9,8 @@ use std::fmt::Write as _;
 use anyhow::Result;
 use base64::Engine as _;
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
-use polars::prelude::DataFrame;
 
 use super::summary::{Summary, PERIODS_LISTED};
-use super::{floats, strings};
 use crate::count::KwicLine;
 use crate::measure::{Comparison, ALPHA};
 
@@ -36,44 +34,25 @@ pub(crate) struct KeyRow {
     pub lines: Vec<KwicLine>,
 }
 
-/// The most key terms each way for `cmp` from keyness.csv's table: (toward B, toward A),
-/// strongest first, without concordance lines yet.
-pub(crate) fn key_rows(
-    keyness: &DataFrame,
-    cmp: &Comparison,
-) -> Result<(Vec<KeyRow>, Vec<KeyRow>)> {
-    let df = super::figures::rows_of(keyness, cmp)?;
-    let (term, word) = (strings(&df, "term")?, strings(&df, "word")?);
-    let (g2, lr, low, high, padj) = (
-        floats(&df, "g2")?,
-        floats(&df, "log_ratio")?,
-        floats(&df, "log_ratio_low")?,
-        floats(&df, "log_ratio_high")?,
-        floats(&df, "p_adjusted")?,
-    );
-    let (docs_a, docs_b) = (floats(&df, "docs_a")?, floats(&df, "docs_b")?);
-    let single = df
-        .column("single_doc")?
-        .bool()?
-        .iter()
-        .map(|v| v.unwrap_or(false))
-        .collect::<Vec<bool>>();
-    let row = |i: usize| KeyRow {
-        term: term[i].clone(),
-        word: word[i].clone(),
-        g2: g2[i],
-        log_ratio: lr[i],
-        log_ratio_low: low[i],
-        log_ratio_high: high[i],
-        p_adjusted: padj[i],
-        docs: if g2[i] > 0.0 { docs_b[i] } else { docs_a[i] } as u64,
-        single_doc: single[i],
+/// The main comparison's most key terms each way: (toward B, toward A), strongest first,
+/// without concordance lines yet.
+pub(crate) fn key_rows(tables: &crate::measure::Tables) -> Result<(Vec<KeyRow>, Vec<KeyRow>)> {
+    let lists = tables.main_key_lists(REPORT_TERMS)?;
+    let row = |l: crate::measure::key_lists::KeyLine| KeyRow {
+        docs: if l.g2 > 0.0 { l.docs_b } else { l.docs_a },
+        term: l.term,
+        word: l.word,
+        g2: l.g2,
+        log_ratio: l.log_ratio,
+        log_ratio_low: l.log_ratio_low,
+        log_ratio_high: l.log_ratio_high,
+        p_adjusted: l.p_adjusted,
+        single_doc: l.single_doc,
         lines: Vec::new(),
     };
-    let (toward_b, toward_a) = super::figures::key_lists(&df, REPORT_TERMS)?;
     Ok((
-        toward_b.into_iter().map(row).collect(),
-        toward_a.into_iter().map(row).collect(),
+        lists.toward_b.into_iter().map(row).collect(),
+        lists.toward_a.into_iter().map(row).collect(),
     ))
 }
 
