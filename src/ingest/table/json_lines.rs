@@ -328,3 +328,88 @@ impl<'de> serde::de::Visitor<'de> for TextVisitor {
         Ok(Text(None))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{file, read};
+    use super::super::*;
+    use crate::ingest::date::DateOrder;
+
+    #[test]
+    fn json_lines_with_numbers_bad_lines_and_bad_dates() {
+        let d = tempfile::tempdir().unwrap();
+        let f = file(
+            d.path(),
+            "c.jsonl",
+            "{\"id\": 7, \"date\": \"16/10/2003\", \"text\": \"hello there\"}\n\n\
+             not json\n[1]\n{\"id\": 8, \"date\": \"yesterday\", \"text\": \"bye\"}\n",
+        );
+        let (rows, report) = read(&f, &Columns::default()).unwrap();
+        assert_eq!(rows.len(), 2);
+        let skipped: Vec<_> = report.skipped.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(skipped, ["c.jsonl#line3", "c.jsonl#line4"]);
+        let (doc, bad) = to_document(&f, rows[0].clone(), DateOrder::DayFirst);
+        assert_eq!(doc.info.name, "c.jsonl#7");
+        assert_eq!(doc.info.date.unwrap().to_string(), "2003-10-16");
+        assert_eq!(doc.info.title, "hello there");
+        assert_eq!(bad, None);
+        let (doc, bad) = to_document(&f, rows[1].clone(), DateOrder::DayFirst);
+        assert_eq!((doc.info.date, bad.as_deref()), (None, Some("yesterday")));
+    }
+
+    #[test]
+    fn json_lines_blocks_keep_every_line_and_its_number() {
+        let d = tempfile::tempdir().unwrap();
+        // A byte-order mark, Windows line ends, blank lines, a byte not valid in UTF-8 (the
+        // mark says UTF-8: it becomes U+FFFD, counted in its row), escaped
+        // and repeated members, a member wanted twice (id and title from one column), values
+        // that are not text, and no line break at the end; blocks of 16 bytes are far
+        // shorter than a line.
+        let mut body =
+            "\u{feff}{\"text\": \"first \\\"quoted\\\" row\", \"date\": 2003}\r\n\r\n".to_string();
+        body.push_str(
+            "{\"text\": \"a\", \"text\": \"second\", \"date\": null, \"x\": {\"y\": [1, 2]}}\n",
+        );
+        let mut bytes = body.into_bytes();
+        bytes.extend_from_slice(b"{\"text\": \"caf\xE9\"}\n");
+        bytes.extend_from_slice("{\"text\": \"fourth\", \"date\": 1.5, \"id\": true}".as_bytes());
+        let path = d.path().join("b.jsonl");
+        std::fs::write(&path, &bytes).unwrap();
+        let f = SourceFile {
+            path,
+            name: "b.jsonl".into(),
+        };
+        let (rows, report) = read(&f, &Columns::default()).unwrap();
+        let got: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {:?} {:?} {}",
+                    r.number, r.text, r.date, r.id, r.replaced
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "1 first \"quoted\" row Some(\"2003\") None 0",
+                "3 second None None 0",
+                "4 caf\u{FFFD} None None 1",
+                "5 fourth Some(\"1.5\") Some(\"true\") 0",
+            ]
+        );
+        assert!(report.skipped.is_empty());
+        assert_eq!((report.encoding, report.replaced), ("UTF-8", 1));
+        assert_eq!(report.rows, 5, "lines read, blank ones too");
+        assert_eq!(report.bytes, bytes.len() as u64);
+        use sha2::Digest;
+        assert_eq!(report.sha256, format!("{:x}", Sha256::digest(&bytes)));
+        // The same column for two roles: each gets the value.
+        let both = Columns {
+            id: Some("text".into()),
+            ..Columns::default()
+        };
+        let (rows, _) = read(&f, &both).unwrap();
+        assert_eq!(rows[1].id.as_deref(), Some("second"));
+    }
+}

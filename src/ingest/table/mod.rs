@@ -448,7 +448,8 @@ pub(crate) fn to_document(
 mod tests {
     use super::*;
 
-    fn file(dir: &Path, name: &str, body: &str) -> SourceFile {
+    /// A table file `name` in `dir` holding `body`.
+    pub(super) fn file(dir: &Path, name: &str, body: &str) -> SourceFile {
         let path = dir.join(name);
         std::fs::write(&path, body).unwrap();
         SourceFile {
@@ -458,7 +459,10 @@ mod tests {
     }
 
     /// Reads and parses every row; parse failures join the report's skipped rows.
-    fn read(f: &SourceFile, columns: &Columns) -> Result<(Vec<Row>, TableReport), InputError> {
+    pub(super) fn read(
+        f: &SourceFile,
+        columns: &Columns,
+    ) -> Result<(Vec<Row>, TableReport), InputError> {
         let mut all = Vec::new();
         // Tiny batches: two rows, or 16 bytes of whole lines.
         let size = BatchSize { rows: 2, bytes: 16 };
@@ -574,118 +578,5 @@ mod tests {
             e.contains("no column 'uid' (set it with --id-column)"),
             "{e}"
         );
-    }
-
-    #[test]
-    fn json_lines_with_numbers_bad_lines_and_bad_dates() {
-        let d = tempfile::tempdir().unwrap();
-        let f = file(
-            d.path(),
-            "c.jsonl",
-            "{\"id\": 7, \"date\": \"16/10/2003\", \"text\": \"hello there\"}\n\n\
-             not json\n[1]\n{\"id\": 8, \"date\": \"yesterday\", \"text\": \"bye\"}\n",
-        );
-        let (rows, report) = read(&f, &Columns::default()).unwrap();
-        assert_eq!(rows.len(), 2);
-        let skipped: Vec<_> = report.skipped.iter().map(|s| s.path.as_str()).collect();
-        assert_eq!(skipped, ["c.jsonl#line3", "c.jsonl#line4"]);
-        let (doc, bad) = to_document(&f, rows[0].clone(), DateOrder::DayFirst);
-        assert_eq!(doc.info.name, "c.jsonl#7");
-        assert_eq!(doc.info.date.unwrap().to_string(), "2003-10-16");
-        assert_eq!(doc.info.title, "hello there");
-        assert_eq!(bad, None);
-        let (doc, bad) = to_document(&f, rows[1].clone(), DateOrder::DayFirst);
-        assert_eq!((doc.info.date, bad.as_deref()), (None, Some("yesterday")));
-    }
-
-    #[test]
-    fn a_parquet_row_group_larger_than_a_slice_is_read_whole_in_order() {
-        use polars::prelude::*;
-        let d = tempfile::tempdir().unwrap();
-        let n = 2 * super::parquet::PARQUET_SLICE_ROWS + 17;
-        let mut df = df!(
-            "id" => (0..n).map(|i| format!("r{i}")).collect::<Vec<_>>(),
-            "date" => (0..n).map(|i| format!("{}-01-02", 2000 + i % 3)).collect::<Vec<_>>(),
-            "text" => (0..n).map(|i| format!("row number {i}")).collect::<Vec<_>>(),
-        )
-        .unwrap();
-        let path = d.path().join("big.parquet");
-        ParquetWriter::new(std::fs::File::create(&path).unwrap())
-            .with_row_group_size(Some(n))
-            .finish(&mut df)
-            .unwrap();
-        let f = SourceFile {
-            path,
-            name: "big.parquet".into(),
-        };
-        let (rows, report) = read(&f, &Columns::default()).unwrap();
-        assert_eq!(rows.len(), n);
-        assert_eq!(report.rows, n);
-        for (i, r) in rows.iter().enumerate() {
-            assert_eq!(
-                (r.number, r.id.as_deref(), r.text.as_str()),
-                (
-                    i + 1,
-                    Some(format!("r{i}").as_str()),
-                    format!("row number {i}").as_str()
-                )
-            );
-        }
-    }
-
-    #[test]
-    fn json_lines_blocks_keep_every_line_and_its_number() {
-        let d = tempfile::tempdir().unwrap();
-        // A byte-order mark, Windows line ends, blank lines, a byte not valid in UTF-8 (the
-        // mark says UTF-8: it becomes U+FFFD, counted in its row), escaped
-        // and repeated members, a member wanted twice (id and title from one column), values
-        // that are not text, and no line break at the end; blocks of 16 bytes are far
-        // shorter than a line.
-        let mut body =
-            "\u{feff}{\"text\": \"first \\\"quoted\\\" row\", \"date\": 2003}\r\n\r\n".to_string();
-        body.push_str(
-            "{\"text\": \"a\", \"text\": \"second\", \"date\": null, \"x\": {\"y\": [1, 2]}}\n",
-        );
-        let mut bytes = body.into_bytes();
-        bytes.extend_from_slice(b"{\"text\": \"caf\xE9\"}\n");
-        bytes.extend_from_slice("{\"text\": \"fourth\", \"date\": 1.5, \"id\": true}".as_bytes());
-        let path = d.path().join("b.jsonl");
-        std::fs::write(&path, &bytes).unwrap();
-        let f = SourceFile {
-            path,
-            name: "b.jsonl".into(),
-        };
-        let (rows, report) = read(&f, &Columns::default()).unwrap();
-        let got: Vec<String> = rows
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} {} {:?} {:?} {}",
-                    r.number, r.text, r.date, r.id, r.replaced
-                )
-            })
-            .collect();
-        assert_eq!(
-            got,
-            [
-                "1 first \"quoted\" row Some(\"2003\") None 0",
-                "3 second None None 0",
-                "4 caf\u{FFFD} None None 1",
-                "5 fourth Some(\"1.5\") Some(\"true\") 0",
-            ]
-        );
-        assert!(report.skipped.is_empty());
-        assert_eq!((report.encoding, report.replaced), ("UTF-8", 1));
-        assert_eq!(report.rows, 5, "lines read, blank ones too");
-        assert_eq!(report.bytes, bytes.len() as u64);
-        use sha2::Digest;
-        assert_eq!(report.sha256, format!("{:x}", Sha256::digest(&bytes)));
-        // The same column for two roles: each gets the value.
-        let both = Columns {
-            id: Some("text".into()),
-            ..Columns::default()
-        };
-        let (rows, _) = read(&f, &both).unwrap();
-        assert_eq!(rows[1].id.as_deref(), Some("second"));
     }
 }

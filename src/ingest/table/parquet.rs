@@ -105,3 +105,44 @@ pub(crate) fn read_parquet(
     }
     Ok(false)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::read;
+    use super::super::*;
+
+    #[test]
+    fn a_parquet_row_group_larger_than_a_slice_is_read_whole_in_order() {
+        use polars::prelude::*;
+        let d = tempfile::tempdir().unwrap();
+        let n = 2 * super::PARQUET_SLICE_ROWS + 17;
+        let mut df = df!(
+            "id" => (0..n).map(|i| format!("r{i}")).collect::<Vec<_>>(),
+            "date" => (0..n).map(|i| format!("{}-01-02", 2000 + i % 3)).collect::<Vec<_>>(),
+            "text" => (0..n).map(|i| format!("row number {i}")).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let path = d.path().join("big.parquet");
+        ParquetWriter::new(std::fs::File::create(&path).unwrap())
+            .with_row_group_size(Some(n))
+            .finish(&mut df)
+            .unwrap();
+        let f = SourceFile {
+            path,
+            name: "big.parquet".into(),
+        };
+        let (rows, report) = read(&f, &Columns::default()).unwrap();
+        assert_eq!(rows.len(), n);
+        assert_eq!(report.rows, n);
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!(
+                (r.number, r.id.as_deref(), r.text.as_str()),
+                (
+                    i + 1,
+                    Some(format!("r{i}").as_str()),
+                    format!("row number {i}").as_str()
+                )
+            );
+        }
+    }
+}
