@@ -38,27 +38,9 @@ pub(crate) struct KeyLists {
 /// to `n` each, a term mostly inside a longer listed phrase giving way to it
 /// ([`fragments::kept`], counted in the period the term is key to).
 pub(crate) fn key_lists(keyness: &DataFrame, cmp: &Comparison, n: usize) -> PolarsResult<KeyLists> {
-    let df = keyness
-        .clone()
-        .lazy()
-        .filter(
-            col("period_a")
-                .eq(lit(cmp.a.as_str()))
-                .and(col("period_b").eq(lit(cmp.b.as_str()))),
-        )
-        .collect()?;
-    let text = |name: &str| -> PolarsResult<Vec<String>> {
-        Ok(df
-            .column(name)?
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or_default().to_string())
-            .collect())
-    };
-    let number = |name: &str| -> PolarsResult<Vec<f64>> {
-        let c = df.column(name)?.cast(&DataType::Float64)?;
-        Ok(c.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
-    };
+    let df = super::rows_of(keyness, cmp)?;
+    let text = |name: &str| super::strings(&df, name);
+    let number = |name: &str| super::floats(&df, name);
     let (term, word) = (text("term")?, text("word")?);
     let (g2, lr) = (number("g2")?, number("log_ratio")?);
     let (low, high, p) = (

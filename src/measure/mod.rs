@@ -253,16 +253,39 @@ pub(crate) fn labels(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String
     labels
 }
 
+/// A text column's cells as owned strings (missing cells become empty strings).
+pub(crate) fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
+    Ok(df
+        .column(name)?
+        .str()?
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect())
+}
+
+/// A numeric column as f64 (missing cells become NaN).
+pub(crate) fn floats(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
+    let c = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(c.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+}
+
+/// The rows of a table with `period_a` and `period_b` columns (keyness, theme_shift) that
+/// belong to comparison `cmp`, in order.
+pub(crate) fn rows_of(df: &DataFrame, cmp: &Comparison) -> PolarsResult<DataFrame> {
+    df.clone()
+        .lazy()
+        .filter(
+            col("period_a")
+                .eq(lit(cmp.a.as_str()))
+                .and(col("period_b").eq(lit(cmp.b.as_str()))),
+        )
+        .collect()
+}
+
 /// A text column's cells, missing ones as empty: what the measures' tests read back.
 #[cfg(test)]
 pub(crate) fn texts(df: &DataFrame, name: &str) -> Vec<String> {
-    df.column(name)
-        .expect("the column exists")
-        .str()
-        .expect("a text column")
-        .iter()
-        .map(|v| v.unwrap_or_default().to_string())
-        .collect()
+    strings(df, name).expect("a text column")
 }
 
 /// Adds `n`, the number of words in each term (1 for a word, 2 for a two-word phrase...),

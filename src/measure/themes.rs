@@ -203,27 +203,9 @@ pub struct ShiftLine {
 
 /// The rows of `shift` (theme_shift.csv's table) for comparison `cmp`, in order.
 pub(crate) fn shift_lines(shift: &DataFrame, cmp: &Comparison) -> PolarsResult<Vec<ShiftLine>> {
-    let df = shift
-        .clone()
-        .lazy()
-        .filter(
-            col("period_a")
-                .eq(lit(cmp.a.as_str()))
-                .and(col("period_b").eq(lit(cmp.b.as_str()))),
-        )
-        .collect()?;
-    let text = |name: &str| -> PolarsResult<Vec<String>> {
-        Ok(df
-            .column(name)?
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or_default().to_string())
-            .collect())
-    };
-    let number = |name: &str| -> PolarsResult<Vec<f64>> {
-        let c = df.column(name)?.cast(&DataType::Float64)?;
-        Ok(c.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
-    };
+    let df = super::rows_of(shift, cmp)?;
+    let text = |name: &str| super::strings(&df, name);
+    let number = |name: &str| super::floats(&df, name);
     let (theme, change, evidence) = (text("theme")?, text("change")?, text("evidence")?);
     let (a, b) = (number("per_10k_a")?, number("per_10k_b")?);
     let (lr, p) = (number("log_ratio")?, number("p_adjusted")?);

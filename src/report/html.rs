@@ -69,6 +69,21 @@ pub(crate) struct Page<'a> {
     pub files: &'a [String],
 }
 
+impl<'a> Page<'a> {
+    /// A page with the summary alone: no key terms, charts or files (for tests).
+    #[cfg(test)]
+    pub(crate) fn bare(summary: &'a Summary) -> Page<'a> {
+        Page {
+            summary,
+            input: "in",
+            key_b: &[],
+            key_a: &[],
+            charts: &[],
+            files: &[],
+        }
+    }
+}
+
 /// Text colours all have a contrast of at least 4.5:1 on their background (WCAG AA). On a
 /// narrow screen a table scrolls inside its own box with its first column held in view, and a
 /// chart keeps most of its size (its text stays readable) and scrolls sideways.
@@ -550,14 +565,7 @@ mod tests {
             comparisons: vec![cmp],
             ..Summary::default()
         };
-        let page = Page {
-            summary: &summary,
-            input: "in",
-            key_b: &[],
-            key_a: &[],
-            charts: &[],
-            files: &[],
-        };
+        let page = Page::bare(&summary);
         let html = render(&page).unwrap();
         let said =
             "only the token-level test (G2) is possible in comparisons with 2003 (1 document):";
@@ -595,15 +603,7 @@ mod tests {
             },
             ..Summary::default()
         };
-        let html = render(&Page {
-            summary: &summary,
-            input: "in",
-            key_b: &[],
-            key_a: &[],
-            charts: &[],
-            files: &[],
-        })
-        .unwrap();
+        let html = render(&Page::bare(&summary)).unwrap();
         assert!(
             html.contains("left out of the comparisons made by default")
                 && html.contains("2099 (5 words)"),

@@ -46,7 +46,11 @@ pub(crate) fn write_tables(
         .xlsx_rows
         .map(|rows| xlsx::Book::new(staging.scratch(), rows))
         .transpose()?;
-    let trim = trim::Trim::new(tables, trim::FREQUENT_TERMS)?;
+    // Only a workbook is trimmed: without one, no rule is worked out and no table waits.
+    let trim = match &book {
+        Some(_) => Some(trim::Trim::new(tables, trim::FREQUENT_TERMS)?),
+        None => None,
+    };
     let mut sheets = match &mut book {
         Some(book) => names
             .iter()
@@ -54,22 +58,31 @@ pub(crate) fn write_tables(
             .collect::<Result<Vec<_>>>()?,
         None => names.iter().map(|_| None).collect(),
     };
-    // The term tables after the others: their sheets keep the terms the keyness sheet names.
-    for later in [false, true] {
+    // With a workbook, the term tables after the others: their sheets keep the terms the
+    // keyness sheet names. Without one, every table at once.
+    let phases: &[Option<bool>] = match trim {
+        Some(_) => &[Some(false), Some(true)],
+        None => &[None],
+    };
+    for &later in phases {
         let written: Vec<(usize, Option<xlsx::Sheet>)> = names
             .par_iter()
             .zip(sheets.par_iter_mut())
             .enumerate()
-            .filter(|(_, (name, _))| trim::Trim::is_term_table(name) == later)
+            .filter(|(_, (name, _))| later.is_none_or(|l| trim::Trim::is_term_table(name) == l))
             .map(|(i, (name, sheet))| {
                 let mut sheet = sheet.take();
                 staging.write_with(name, |out| {
                     if files.csv_bom {
                         out.write_all("\u{feff}".as_bytes())?;
                     }
-                    csv::write_table_and(tables.blocks(name), out, |block| match &mut sheet {
-                        Some(sheet) => sheet.add_kept(block, trim.rows(name, block)?),
-                        None => Ok(()),
+                    csv::write_table_and(tables.blocks(name), out, |block| {
+                        match (&mut sheet, &trim) {
+                            (Some(sheet), Some(trim)) => {
+                                sheet.add_kept(block, trim.rows(name, block)?)
+                            }
+                            _ => Ok(()),
+                        }
                     })
                 })?;
                 Ok((i, sheet))
@@ -77,7 +90,7 @@ pub(crate) fn write_tables(
             .collect::<Result<Vec<_>>>()?;
         for (i, sheet) in written {
             sheets[i] = sheet.map(|mut s| {
-                s.about = trim.what(names[i]);
+                s.about = trim.as_ref().map_or_else(String::new, |t| t.what(names[i]));
                 s
             });
         }
@@ -99,21 +112,8 @@ pub(crate) fn write_tables(
 use anyhow::Result;
 use polars::prelude::*;
 
-/// A string column as owned strings (missing cells become empty strings).
-pub(crate) fn strings(df: &DataFrame, name: &str) -> Result<Vec<String>> {
-    Ok(df
-        .column(name)?
-        .str()?
-        .iter()
-        .map(|v| v.unwrap_or_default().to_string())
-        .collect())
-}
-
-/// A numeric column as f64 (missing cells become NaN).
-pub(crate) fn floats(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
-    let c = df.column(name)?.cast(&DataType::Float64)?;
-    Ok(c.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
-}
+/// Column readers, shared with measure (which reads its own tables the same way).
+pub(crate) use crate::measure::{floats, strings};
 
 /// A writer that fails part way, as a full disk does: for the writers' tests.
 #[cfg(test)]

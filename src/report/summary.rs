@@ -525,15 +525,7 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("  1995 "), "{text}");
-        let html = super::super::html::render(&super::super::html::Page {
-            summary: &many,
-            input: "in",
-            key_b: &[],
-            key_a: &[],
-            charts: &[],
-            files: &[],
-        })
-        .unwrap();
+        let html = super::super::html::render(&super::super::html::Page::bare(&many)).unwrap();
         assert!(
             html.contains("<details><summary>13 periods, 1990 to 2002"),
             "{html}"
