@@ -1,6 +1,6 @@
 //! Writes a synthetic corpus of a chosen size for whole-run timings (see BENCHMARKS.md):
 //!
-//!     cargo run --release --example gen_corpus -- [--kind zipf|realistic] OUT MEGABYTES [SEED]
+//!     cargo run --release --example gen_corpus -- [--kind zipf|realistic|courses] OUT MEGABYTES [SEED]
 //!
 //! `zipf` (the default) is news-like documents of 200-600 words over a Zipf vocabulary of
 //! 40,000 invented words (`benches/support/corpus.rs`); as a folder, one folder per year of
@@ -8,7 +8,9 @@
 //! `realistic` is short documents (log-normal lengths, a median near 100 words) over a
 //! vocabulary that keeps growing (`benches/support/realistic.rs`); as a folder, one flat folder
 //! of `.txt` files whose first line is `Published: DD/MM/YYYY`, as the bare counting sketch
-//! reads them, MEGABYTES counting the files' bytes. For `zipf`, when OUT ends in `.jsonl`,
+//! reads them, MEGABYTES counting the files' bytes. `courses` is `realistic` over 32 years
+//! (1995-2026) with theme phrases that arrive, hold and fade at their own times (month by
+//! month: `benches/support/realistic.rs`, `arc`), for many periods and themes' courses. For `zipf`, when OUT ends in `.jsonl`,
 //! `.csv` or `.parquet`, the corpus is one table file instead (columns id, date, title, text;
 //! Parquet in row groups of 50,000 rows). The same kind, size and seed always give the same
 //! bytes.
@@ -43,7 +45,19 @@ impl Kind {
                 spec.seed = seed.unwrap_or(spec.seed);
                 Kind::Realistic(realistic::Generator::new(spec))
             }
-            other => usage(&format!("unknown --kind {other:?}: use zipf or realistic")),
+            "courses" => {
+                let mut spec = realistic::Spec {
+                    first_year: 1995,
+                    last_year: 2026,
+                    courses: true,
+                    ..realistic::Spec::default()
+                };
+                spec.seed = seed.unwrap_or(spec.seed);
+                Kind::Realistic(realistic::Generator::new(spec))
+            }
+            other => usage(&format!(
+                "unknown --kind {other:?}: use zipf, realistic or courses"
+            )),
         }
     }
 
@@ -74,7 +88,7 @@ impl Kind {
 
 fn usage(problem: &str) -> ! {
     eprintln!("gen_corpus: {problem}");
-    eprintln!("usage: gen_corpus [--kind zipf|realistic] OUT MEGABYTES [SEED]");
+    eprintln!("usage: gen_corpus [--kind zipf|realistic|courses] OUT MEGABYTES [SEED]");
     std::process::exit(2);
 }
 

@@ -192,6 +192,60 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     io_error_in(&text).unwrap_or(text)
 }
 
+/// Guards running now that turn a library's panic back into the error it stands for
+/// ([`caught`]): while one runs, such a panic is not a fault of ours and prints nothing.
+static GUARDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Runs `f`, a call into `library` (a crate's name, as its source path holds it) that
+/// panics where it should return an error, and catches its panic. While it runs, the hook
+/// of [`quiet_panics`] prints nothing for a panic raised inside `library`'s code (on any
+/// thread: the library may write in threads of its own), with or without
+/// `RUST_BACKTRACE`: the caller turns it into one line. Panics elsewhere print as ever.
+pub(crate) fn caught<T>(library: &'static str, f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    use std::sync::atomic::Ordering;
+    {
+        let mut known = GUARDED.lock().unwrap_or_else(|e| e.into_inner());
+        if !known.contains(&library) {
+            known.push(library);
+        }
+    }
+    GUARDS.fetch_add(1, Ordering::SeqCst);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDS.fetch_sub(1, Ordering::SeqCst);
+    result
+}
+
+/// The libraries [`caught`] has guarded calls into.
+static GUARDED: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+
+/// Sets the panic hook of the binary: a panic inside a library call that [`caught`] guards
+/// prints nothing; any other prints its message and place (the standard hook) only when
+/// `RUST_BACKTRACE` asks for them (`asked`), as the one-line internal error says.
+pub fn quiet_panics(asked: bool) {
+    let standard = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if expected(info.location().map(|l| l.file())) {
+            return;
+        }
+        if asked {
+            standard(info);
+        }
+    }));
+}
+
+/// Whether a panic at `file` is one a running guard expects.
+fn expected(file: Option<&str>) -> bool {
+    if GUARDS.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        return false;
+    }
+    let Some(file) = file else { return false };
+    let known = GUARDED.lock().unwrap_or_else(|e| e.into_inner());
+    known.iter().any(|library| {
+        file.split(['/', '\\'])
+            .any(|part| part == *library || part.starts_with(&format!("{library}-")))
+    })
+}
+
 /// The I/O error in the Debug form of `Os { code, kind, message }`, as Display gives it.
 fn io_error_in(text: &str) -> Option<String> {
     let rest = &text[text.find("Os { code: ")? + "Os { code: ".len()..];

@@ -16,9 +16,7 @@ fn main() -> ExitCode {
     alloc::configure();
     // A panic is said once, in one line, below; its text and place only when asked for.
     let asked = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
-    if !asked {
-        std::panic::set_hook(Box::new(|_| {}));
-    }
+    themeshift::error::quiet_panics(asked);
     // The staging folder and the lock are removed as the panic unwinds through them.
     match std::panic::catch_unwind(run) {
         Ok(code) => code,

@@ -218,7 +218,7 @@ fn a_folder_of_compressed_files_gives_the_tables_of_the_same_files_uncompressed(
     let (a, b) = (out(&tmp, "a"), out(&tmp, "b"));
     analyse(&plain, &a, &["--quiet", "--no-report"]).success();
     analyse(&packed, &b, &["--quiet", "--no-report"]).success();
-    assert_eq!(same_tables(&a, &b), 9);
+    assert_eq!(same_tables(&a, &b), 10);
     let docs = table(&b, "documents.csv");
     assert_eq!(docs.height(), 7 + 6000 + 300);
     let dated = row(&docs, &[("path", "2007-report.txt.gz")]);

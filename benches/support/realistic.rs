@@ -108,6 +108,9 @@ pub struct Spec {
     pub tail_shift: f64,
     /// Share of documents written as a changelog (one short line per item).
     pub changelog_share: f64,
+    /// Themes that arrive, hold and fade ([`arc`]) instead of moving in a straight line from
+    /// the first year's rate to the last's; the time is then the month, not the year.
+    pub courses: bool,
 }
 
 impl Default for Spec {
@@ -126,6 +129,7 @@ impl Default for Spec {
             tail_exponent: 1.75,
             tail_shift: 10_000.0,
             changelog_share: 0.15,
+            courses: false,
         }
     }
 }
@@ -200,6 +204,11 @@ impl Generator {
         };
         let month = 1 + self.rng.below(12);
         let day = 1 + self.rng.below(28);
+        let progress = if self.spec.courses {
+            (offset * 12 + month - 1) as f64 / (span * 12 - 1).max(1) as f64
+        } else {
+            progress
+        };
         let date = format!("{day:02}/{month:02}/{year}");
         let target = self.length();
         let changelog = self.rng.unit() < self.spec.changelog_share;
@@ -277,8 +286,12 @@ impl Generator {
     fn word(&mut self, out: &mut String, progress: f64) {
         let r = self.rng.unit() * 1000.0;
         let mut acc = 0.0;
-        for &(phrase, from, to) in THEMED {
-            acc += from + (to - from) * progress;
+        for (k, &(phrase, from, to)) in THEMED.iter().enumerate() {
+            acc += if self.spec.courses {
+                arc(k, progress) * 1.5 * from.max(to)
+            } else {
+                from + (to - from) * progress
+            };
             if r < acc {
                 out.push_str(phrase);
                 return;
@@ -313,6 +326,20 @@ impl Generator {
             _ => write!(out, "{},{:03}", 1 + rng.below(999), rng.below(1000)),
         };
     }
+}
+
+/// The course of theme phrase `k` over the corpus's time (`progress`, 0 to 1) as a share of
+/// its highest rate: a trapezoid that rises over a twentieth of the time, holds, and falls as
+/// fast, at its own place (phrase 0 early, the last ones late; each holds a fifth to a third of
+/// the time), with 3% of its rate before and after, as a theme is mentioned before it takes off.
+pub fn arc(k: usize, progress: f64) -> f64 {
+    let n = THEMED.len() as f64;
+    let start = 0.05 + 0.7 * k as f64 / n;
+    let hold = 0.2 + 0.13 * ((k * 7) % 5) as f64 / 4.0;
+    let ramp = 0.05;
+    let up = ((progress - start) / ramp).clamp(0.0, 1.0);
+    let down = ((start + ramp + hold + ramp - progress) / ramp).clamp(0.0, 1.0);
+    0.03 + 0.97 * up.min(down)
 }
 
 /// The tail's word of `rank`, the same for a given seed and rank: made from a generator seeded

@@ -170,6 +170,12 @@ impl Vocab {
                 _ => return id,
             }
         }
+        // One id per written text: a form that comes out as the word itself (`powerpc's`
+        // without its `'s`, a curly apostrophe made straight) is the word's own id, so that a
+        // phrase's forms are told apart by text, not by how each was reached.
+        if form.as_bytes() == word.text.as_bytes() {
+            return id;
+        }
         if let Some(&f) = self.form_ids.get(form.as_str()) {
             return f;
         }

@@ -1,5 +1,5 @@
 //! Term frequencies per period: the long table (`term_frequencies.csv`, one row per period and
-//! term) and the wide one (`terms_by_period.csv`, one row per term, columns per period).
+//! term); the wide one (`terms_by_period.csv`) is [`super::by_period`].
 
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
@@ -141,74 +141,6 @@ impl<'a> LongTable<'a> {
     }
 }
 
-/// Wide table: term, word, total, then `count_P` and `per_10k_P` for each period P in time
-/// order (0 where the term is absent); sorted by total (descending), term.
-pub(crate) fn terms_by_period(
-    counts: &Counts,
-    labels: &FxHashMap<String, String>,
-) -> PolarsResult<DataFrame> {
-    let periods: Vec<&PeriodCounts> = counts.periods.values().collect();
-    // Each term once, with its count in each period.
-    let mut row_of: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut terms: Vec<&str> = Vec::new();
-    let mut cells: Vec<Vec<u64>> = vec![Vec::new(); periods.len()];
-    for (i, c) in periods.iter().enumerate() {
-        for (t, tc) in &c.terms {
-            let row = *row_of.entry(t).or_insert_with(|| {
-                terms.push(t);
-                for column in cells.iter_mut() {
-                    column.push(0);
-                }
-                terms.len() - 1
-            });
-            cells[i][row] = tc.count;
-        }
-    }
-    drop(row_of);
-    let totals: Vec<u64> = (0..terms.len())
-        .map(|r| cells.iter().map(|c| c[r]).sum())
-        .collect();
-    let mut order: Vec<usize> = (0..terms.len()).collect();
-    order.sort_unstable_by(|&a, &b| totals[b].cmp(&totals[a]).then(terms[a].cmp(terms[b])));
-    let mut columns = vec![
-        Column::new(
-            "term".into(),
-            order.iter().map(|&r| terms[r]).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "word".into(),
-            order
-                .iter()
-                .map(|&r| labels.get(terms[r]).map(String::as_str))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "total".into(),
-            order.iter().map(|&r| totals[r]).collect::<Vec<_>>(),
-        ),
-    ];
-    for ((label, c), counts) in counts.periods.iter().zip(&cells) {
-        columns.push(Column::new(
-            format!("count_{label}").into(),
-            order.iter().map(|&r| counts[r]).collect::<Vec<_>>(),
-        ));
-        columns.push(Column::new(
-            format!("per_10k_{label}").into(),
-            order
-                .iter()
-                .map(|&r| {
-                    if counts[r] == 0 {
-                        0.0
-                    } else {
-                        stats::per_10k(counts[r], c.tokens)
-                    }
-                })
-                .collect::<Vec<_>>(),
-        ));
-    }
-    DataFrame::new_infer_height(columns)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,37 +242,5 @@ mod tests {
         let top = crate::report::strings(&top, "term").unwrap();
         assert_eq!(top, ["centr", "pct", "commiss", "pct", "d", "a"]);
         assert!(LongTable::new(&Counts::default()).is_empty());
-    }
-
-    #[test]
-    fn wide_table_fills_absent_periods_with_zero() {
-        let df = terms_by_period(&corpus(), &labels()).unwrap();
-        let names: Vec<_> = df
-            .get_column_names()
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(
-            names,
-            [
-                "term",
-                "word",
-                "total",
-                "count_2003",
-                "per_10k_2003",
-                "count_2010",
-                "per_10k_2010"
-            ]
-        );
-        let terms = crate::measure::texts(&df, "term");
-        assert_eq!(terms, ["commiss", "pct", "centr"]);
-        let c2003: Vec<_> = df
-            .column("count_2003")
-            .unwrap()
-            .u64()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
-        assert_eq!(c2003, [0, 5, 8]);
     }
 }

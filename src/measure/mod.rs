@@ -7,6 +7,8 @@
 //! every adjacent pair of such periods not already covered.
 
 pub(crate) mod by_document;
+pub(crate) mod by_period;
+pub(crate) mod course;
 pub(crate) mod documents;
 pub(crate) mod fragments;
 pub(crate) mod frequency;
@@ -272,14 +274,9 @@ pub(crate) fn floats(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
 /// The rows of a table with `period_a` and `period_b` columns (keyness, theme_shift) that
 /// belong to comparison `cmp`, in order.
 pub(crate) fn rows_of(df: &DataFrame, cmp: &Comparison) -> PolarsResult<DataFrame> {
-    df.clone()
-        .lazy()
-        .filter(
-            col("period_a")
-                .eq(lit(cmp.a.as_str()))
-                .and(col("period_b").eq(lit(cmp.b.as_str()))),
-        )
-        .collect()
+    let a = df.column("period_a")?.str()?.equal(cmp.a.as_str());
+    let b = df.column("period_b")?.str()?.equal(cmp.b.as_str());
+    df.filter(&(a & b))
 }
 
 /// A text column's cells, missing ones as empty: what the measures' tests read back.
@@ -364,7 +361,8 @@ pub(crate) struct Tables<'a> {
     /// The first rows of each period in term_frequencies.csv, three times the chart's list:
     /// for top_terms.png.
     pub top_terms: DataFrame,
-    pub terms_by_period: DataFrame,
+    /// terms_by_period.csv, made a block at a time.
+    pub terms_by_period: by_period::WideTable<'a>,
     /// The main (first) comparison's key terms, present when there is a comparison; the
     /// other comparisons' rows are made when keyness.csv is written.
     pub keyness: Option<DataFrame>,
@@ -377,6 +375,9 @@ pub(crate) struct Tables<'a> {
     /// The main comparison's rows of theme_shift.csv as typed values (empty without a
     /// lexicon or a comparison).
     pub main_shift: Vec<themes::ShiftLine>,
+    /// Each theme's course, when three periods or more are big enough to compare.
+    pub courses: Vec<course::Course>,
+    pub theme_course: Option<DataFrame>,
     /// Present when there is a lexicon.
     pub kwic: Option<DataFrame>,
     /// Present when there is a lexicon.
@@ -391,6 +392,7 @@ impl<'a> Tables<'a> {
         labels: &'a FxHashMap<String, String>,
         lexicon: Option<(&crate::lexicon::Lexicon, &FxHashMap<String, String>)>,
         comparisons: &'a [Comparison],
+        small: &SmallPeriods,
         min_count: u64,
     ) -> PolarsResult<Tables<'a>> {
         // The theme words' stems ([`themes::word_keys`]) go with the lexicon.
@@ -417,16 +419,9 @@ impl<'a> Tables<'a> {
             min_count,
             long,
             top_terms,
-            terms_by_period: with_n(frequency::terms_by_period(counts, labels)?)?
-                .lazy()
-                .join(
-                    trends::term_trends(counts, min_count)?.lazy(),
-                    [col("term")],
-                    [col("term")],
-                    JoinArgs::new(JoinType::Left),
-                )
-                .sort(["total", "term"], order(&[true, false]))
-                .collect()?,
+            terms_by_period: by_period::WideTable::new(counts, min_count),
+            courses: Vec::new(),
+            theme_course: None,
             keyness,
             themes: lexicon
                 .map(|l| themes::themes_table(counts, l))
@@ -447,7 +442,24 @@ impl<'a> Tables<'a> {
                 .transpose()?,
             main_shift: Vec::new(),
         }
-        .with_main_shift()
+        .with_main_shift()?
+        .with_courses(lexicon, small)
+    }
+
+    fn with_courses(
+        mut self,
+        lexicon: Option<&crate::lexicon::Lexicon>,
+        small: &SmallPeriods,
+    ) -> PolarsResult<Tables<'a>> {
+        if let Some(lexicon) = lexicon {
+            let (wide, labels) = (&self.terms_by_period, self.labels);
+            self.courses =
+                course::courses(self.counts, lexicon, small, wide, labels, self.min_count);
+            if !self.courses.is_empty() {
+                self.theme_course = Some(course::course_table(&self.courses)?);
+            }
+        }
+        Ok(self)
     }
 
     /// Sets [`Tables::main_shift`] from theme_shift's table.
@@ -460,12 +472,13 @@ impl<'a> Tables<'a> {
 
     /// The tables made whole, by file name, in the order they are listed.
     fn wholes(&self) -> Vec<(&'static str, &DataFrame)> {
-        let mut files = vec![("terms_by_period.csv", &self.terms_by_period)];
+        let mut files = Vec::new();
         let optional = [
             ("themes.csv", &self.themes),
             ("theme_shift.csv", &self.theme_shift),
             ("theme_terms.csv", &self.theme_terms),
             ("theme_trends.csv", &self.theme_trends),
+            ("theme_course.csv", &self.theme_course),
             ("kwic.csv", &self.kwic),
         ];
         files.extend(
@@ -497,13 +510,15 @@ impl<'a> Tables<'a> {
 
     /// The file name of every table present, in a fixed order.
     pub(crate) fn names(&self) -> Vec<&'static str> {
-        let mut names = vec!["documents.csv", "term_frequencies.csv"];
-        let wholes = self.wholes();
-        names.push(wholes[0].0);
+        let mut names = vec![
+            "documents.csv",
+            "term_frequencies.csv",
+            "terms_by_period.csv",
+        ];
         if self.keyness.is_some() {
             names.push("keyness.csv");
         }
-        names.extend(wholes[1..].iter().map(|(n, _)| *n));
+        names.extend(self.wholes().iter().map(|(n, _)| *n));
         names
     }
 
@@ -512,6 +527,7 @@ impl<'a> Tables<'a> {
         match name {
             "documents.csv" => documents::documents_blocks(self.docs),
             "term_frequencies.csv" => self.long.blocks(self.labels),
+            "terms_by_period.csv" => self.terms_by_period.blocks(self.labels),
             "keyness.csv" => self.keyness_blocks(),
             _ => match self.wholes().into_iter().find(|(n, _)| *n == name) {
                 Some((_, df)) => whole(df),

@@ -3,7 +3,6 @@
 //! Notation: a term (or theme) occurs `a` times in period A of `na` word tokens and `b` times
 //! in period B of `nb` word tokens; `n = na + nb`.
 
-use polars::prelude::{col, lit, DataType, Expr};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use crate::count::Spread;
@@ -15,15 +14,6 @@ pub fn per_10k(count: u64, tokens: u64) -> f64 {
     } else {
         count as f64 * 10_000.0 / tokens as f64
     }
-}
-
-/// [`per_10k`] as a polars expression over a count column and a tokens column (the same
-/// formula; a test checks they agree).
-pub fn per_10k_expr(count: &str, tokens: &str) -> Expr {
-    let tokens = col(tokens).cast(DataType::Float64);
-    (col(count).cast(DataType::Float64) * lit(10_000.0) / tokens.clone())
-        .fill_nan(lit(0.0))
-        .fill_null(lit(0.0))
 }
 
 /// Gries's DP (deviation of proportions) of a term in a period, and DPnorm:
@@ -71,35 +61,60 @@ pub fn gries_dp(f: u64, tokens: u64, spread: Spread, min_doc_tokens: u64) -> Opt
 /// Biometrics 10(4); P. Armitage (1955), "Tests for linear trends in proportions and
 /// frequencies", Biometrics 11(3).
 pub fn trend_test(rows: &[(u64, u64)]) -> Option<(f64, f64)> {
-    let total: f64 = rows.iter().map(|r| r.1 as f64).sum();
-    let hits: f64 = rows.iter().map(|r| r.0 as f64).sum();
-    if total == 0.0 {
-        return None;
+    let tokens: Vec<u64> = rows.iter().map(|r| r.1).collect();
+    TrendBase::new(&tokens).test(rows.iter().map(|r| r.0).enumerate())
+}
+
+/// What [`trend_test`] needs of the periods' sizes alone (`ΣN_i`, `x̄`, `Σ N_i(x_i − x̄)²`),
+/// worked out once for the many terms of one corpus; [`TrendBase::test`] then takes only a
+/// term's periods with hits, so a term costs its hits, not the number of periods.
+#[derive(Debug, Clone, Copy)]
+pub struct TrendBase {
+    total: f64,
+    x_bar: f64,
+    spread: f64,
+}
+
+impl TrendBase {
+    /// From the word tokens of each period, in order.
+    pub fn new(tokens: &[u64]) -> TrendBase {
+        let total: f64 = tokens.iter().map(|&n| n as f64).sum();
+        let x_bar = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| n as f64 * i as f64)
+            .sum::<f64>()
+            / total;
+        let spread: f64 = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| n as f64 * (i as f64 - x_bar).powi(2))
+            .sum();
+        TrendBase {
+            total,
+            x_bar,
+            spread,
+        }
     }
-    let p = hits / total;
-    let x_bar = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| r.1 as f64 * i as f64)
-        .sum::<f64>()
-        / total;
-    let t: f64 = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| r.0 as f64 * (i as f64 - x_bar))
-        .sum();
-    let spread: f64 = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| r.1 as f64 * (i as f64 - x_bar).powi(2))
-        .sum();
-    let var = p * (1.0 - p) * spread;
-    if var <= 0.0 || !var.is_finite() {
-        return None;
+
+    /// [`trend_test`] of a term with `hits` (period index, hits) in ascending period order;
+    /// periods left out have none. The same sums in the same order as over every period
+    /// (a period without hits adds an exact zero), so the result is the same to the bit.
+    pub fn test(&self, hits: impl Iterator<Item = (usize, u64)> + Clone) -> Option<(f64, f64)> {
+        if self.total == 0.0 {
+            return None;
+        }
+        let all: f64 = hits.clone().map(|(_, a)| a as f64).sum();
+        let p = all / self.total;
+        let t: f64 = hits.map(|(i, a)| a as f64 * (i as f64 - self.x_bar)).sum();
+        let var = p * (1.0 - p) * self.spread;
+        if var <= 0.0 || !var.is_finite() {
+            return None;
+        }
+        let z = t / var.sqrt();
+        let normal = statrs::distribution::Normal::new(0.0, 1.0).expect("standard normal");
+        Some((z, 2.0 * (1.0 - normal.cdf(z.abs()))))
     }
-    let z = t / var.sqrt();
-    let normal = statrs::distribution::Normal::new(0.0, 1.0).expect("standard normal");
-    Some((z, 2.0 * (1.0 - normal.cdf(z.abs()))))
 }
 
 /// Dunning's log-likelihood ratio G² on the full 2x2 contingency table
@@ -383,22 +398,30 @@ mod tests {
     }
 
     #[test]
-    fn per_10k_expression_agrees_with_function() {
-        use polars::prelude::*;
-        let df = df!("c" => [3u64, 0, 7], "n" => [1500u64, 10, 9]).unwrap();
-        let out = df
-            .lazy()
-            .select([per_10k_expr("c", "n").alias("r")])
-            .collect()
-            .unwrap();
-        let got: Vec<f64> = out
-            .column("r")
-            .unwrap()
-            .f64()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
-        assert_eq!(got, [per_10k(3, 1500), per_10k(0, 10), per_10k(7, 9)]);
+    fn a_trend_from_the_periods_with_hits_is_the_trend_from_every_period_to_the_bit() {
+        let rows = [
+            (0, 900),
+            (7, 1000),
+            (0, 1100),
+            (3, 800),
+            (12, 1200),
+            (0, 0),
+            (5, 950),
+        ];
+        let tokens: Vec<u64> = rows.iter().map(|r| r.1).collect();
+        let base = TrendBase::new(&tokens);
+        let sparse = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.0 > 0)
+            .map(|(i, r)| (i, r.0));
+        let (z, p) = base.test(sparse).unwrap();
+        let (z_all, p_all) = trend_test(&rows).unwrap();
+        assert_eq!(
+            (z.to_bits(), p.to_bits()),
+            (z_all.to_bits(), p_all.to_bits())
+        );
+        assert_eq!(base.test(std::iter::empty()), None, "no hits: no variance");
     }
 
     #[test]

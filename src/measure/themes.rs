@@ -32,11 +32,12 @@ pub(crate) fn themes_table(counts: &Counts, lexicon: &Lexicon) -> PolarsResult<D
             docs.push(tc.map_or(0, |c| c.docs));
         }
     }
-    df!("theme" => theme, "period" => period, "hits" => hits, "tokens" => tokens, "docs" => docs)?
-        .lazy()
-        .with_column(stats::per_10k_expr("hits", "tokens").alias("per_10k"))
-        .select(["theme", "period", "hits", "tokens", "per_10k", "docs"].map(col))
-        .collect()
+    let per_10k: Vec<f64> = hits
+        .iter()
+        .zip(&tokens)
+        .map(|(&h, &n)| stats::per_10k(h, n))
+        .collect();
+    df!("theme" => theme, "period" => period, "hits" => hits, "tokens" => tokens, "per_10k" => per_10k, "docs" => docs)
 }
 
 /// theme, period_a, period_b, hits_a, hits_b, per_10k_a, per_10k_b, g2, p_value, log_ratio,
@@ -272,13 +273,11 @@ pub(crate) fn theme_terms(
         "pattern" => pattern,
         "pattern_order" => pattern_order,
     )?
-    .lazy()
     .sort(
         ["order", "period", "count", "word", "pattern_order"],
         order(&[false, false, true, false, false]),
-    )
-    .select(["theme", "period", "word", "count", "pattern"].map(col))
-    .collect()
+    )?
+    .select(["theme", "period", "word", "count", "pattern"])
 }
 
 /// Each pattern and excluded pattern of `lexicon` that counted nothing in any period of

@@ -1,5 +1,5 @@
 //! Trends across every period, not just the compared pair: a Cochran–Armitage test
-//! ([`stats::trend_test`]) for each term (joined to `terms_by_period.csv`) and each theme
+//! ([`stats::trend_test`]) for each term (in `terms_by_period.csv`, [`super::by_period`]) and each theme
 //! (`theme_trends.csv`), with Benjamini–Hochberg adjusted p-values and a plain word.
 
 use polars::prelude::*;
@@ -10,7 +10,7 @@ use crate::lexicon::Lexicon;
 
 /// "rising", "falling", or "no clear trend" when the adjusted p-value is not below
 /// [`ALPHA`]; empty when there was nothing to test.
-fn trend_word(z: Option<f64>, p_adjusted: Option<f64>) -> &'static str {
+pub(crate) fn trend_word(z: Option<f64>, p_adjusted: Option<f64>) -> &'static str {
     match (z, p_adjusted) {
         (Some(z), Some(p)) if p < ALPHA && z > 0.0 => "rising",
         (Some(z), Some(p)) if p < ALPHA && z < 0.0 => "falling",
@@ -44,38 +44,6 @@ fn trend_columns(items: &[Vec<(u64, u64)>]) -> Vec<Column> {
         Column::new("trend_p_adjusted".into(), adjusted),
         Column::new("trend".into(), words),
     ]
-}
-
-/// term and the trend columns, for every term seen at least `min_count` times in the whole
-/// corpus (the p-values are adjusted over those terms).
-pub(crate) fn term_trends(counts: &Counts, min_count: u64) -> PolarsResult<DataFrame> {
-    let mut totals: rustc_hash::FxHashMap<&str, u64> = Default::default();
-    for c in counts.periods.values() {
-        for (t, tc) in &c.terms {
-            *totals.entry(t).or_default() += tc.count;
-        }
-    }
-    let mut terms: Vec<&str> = totals
-        .into_iter()
-        .filter(|&(_, n)| n >= min_count)
-        .map(|(t, _)| t)
-        .collect();
-    terms.sort_unstable();
-    // Each period's terms are sorted too: walk them beside the list instead of looking each
-    // term up in each period.
-    let mut rows: Vec<Vec<(u64, u64)>> =
-        vec![Vec::with_capacity(counts.periods.len()); terms.len()];
-    for c in counts.periods.values() {
-        let mut have = c.terms.iter().peekable();
-        for (row, t) in rows.iter_mut().zip(&terms) {
-            while have.next_if(|(h, _)| h < t).is_some() {}
-            let n = have.next_if(|(h, _)| h == t).map_or(0, |(_, tc)| tc.count);
-            row.push((n, c.tokens));
-        }
-    }
-    let mut columns = vec![Column::new("term".into(), &terms)];
-    columns.extend(trend_columns(&rows));
-    DataFrame::new_infer_height(columns)
 }
 
 /// theme, hits (all periods), per_10k_P for each period P in time order, then the trend
@@ -148,34 +116,6 @@ mod tests {
             counts.periods.insert(p.into(), c);
         }
         counts
-    }
-
-    #[test]
-    fn rising_flat_and_untested_terms() {
-        let df = term_trends(&corpus(), 2).unwrap();
-        let terms: Vec<&str> = df
-            .column("term")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(Option::unwrap)
-            .collect();
-        assert_eq!(terms, ["flat", "rise"]);
-        let trend: Vec<&str> = df
-            .column("trend")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(Option::unwrap)
-            .collect();
-        assert_eq!(trend, ["no clear trend", "rising"]);
-        let z = df.column("trend_z").unwrap().f64().unwrap();
-        assert_eq!(z.get(0), Some(0.0));
-        // The rising term's z, from stats::trend_test on its three periods.
-        let (expected, _) = stats::trend_test(&[(2, 1000), (10, 1000), (30, 1000)]).unwrap();
-        assert_eq!(z.get(1), Some(expected));
     }
 
     #[test]

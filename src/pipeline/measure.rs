@@ -63,7 +63,15 @@ impl Plan {
     ) -> Result<Tables<'a>> {
         let (labels, comparisons) = (&self.labels, &self.comparisons[..]);
         let lexicon = lexicon.map(|l| (l, &self.theme_keys));
-        Tables::build(docs, counts, labels, lexicon, comparisons, config.min_count)
-            .context("building the tables")
+        Tables::build(
+            docs,
+            counts,
+            labels,
+            lexicon,
+            comparisons,
+            &self.small_periods,
+            config.min_count,
+        )
+        .context("building the tables")
     }
 }

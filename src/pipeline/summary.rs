@@ -52,6 +52,7 @@ pub(crate) fn build(
         (summary.key_a, summary.key_b) = report::figures::key_terms(tables)?;
     }
     summary.theme_shift = tables.main_shift.clone();
+    summary.courses = tables.courses.clone();
     summary.findings = report::findings::sentences(&summary);
     Ok(summary)
 }

@@ -4,8 +4,9 @@
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::charts::{self, KeyTerm, PeriodTopTerms, TermValue, ThemeSeries, ThemeWords};
+use super::charts::{self, KeyTerm, PeriodTopTerms, Step, TermValue, ThemeSeries, ThemeWords};
 use super::{floats, strings};
+use crate::measure::course::Course;
 use crate::measure::key_lists::KeyLine;
 use crate::measure::{fragments, Comparison, Tables, ALPHA};
 
@@ -30,9 +31,11 @@ pub(crate) fn render_all(
         (
             "top_terms.png",
             Box::new(|| {
-                Ok(Some(charts::top_terms::render(&top_terms(
-                    tables, periods,
-                )?)?))
+                let shown = shown_periods(periods, main, &tables.courses);
+                Ok(Some(charts::top_terms::render(
+                    &top_terms(tables, &shown)?,
+                    periods.len(),
+                )?))
             }),
         ),
         (
@@ -77,7 +80,7 @@ pub(crate) fn render_all(
                 };
                 Ok(Some(charts::theme_trend::render(
                     periods,
-                    &trend(themes, periods)?,
+                    &trend(themes, periods, &tables.courses)?,
                 )?))
             }),
         ),
@@ -87,6 +90,52 @@ pub(crate) fn render_all(
         .map(|(name, draw)| Ok(draw()?.map(|png| (*name, png))))
         .collect::<Result<Vec<_>>>()?;
     Ok(drawn.into_iter().flatten().collect())
+}
+
+/// Most periods `top_terms.png` shows: five rows of two panels, under 4,000 pixels tall.
+pub(crate) const SHOWN_PERIODS: usize = 10;
+
+/// The periods `top_terms.png` shows, in time order: every period up to [`SHOWN_PERIODS`];
+/// past that, as many as fit of, first, the main comparison's two periods, then the first
+/// period after each theme's turn (the strongest turns first, by G²), each theme's peak, and
+/// the first and last periods. The rest are in terms_by_period.csv and tables.xlsx.
+pub(crate) fn shown_periods(
+    periods: &[String],
+    main: Option<&Comparison>,
+    courses: &[Course],
+) -> Vec<String> {
+    if periods.len() <= SHOWN_PERIODS {
+        return periods.to_vec();
+    }
+    let mut wanted: Vec<&str> = Vec::new();
+    if let Some(m) = main {
+        wanted.extend([m.a.as_str(), m.b.as_str()]);
+    }
+    let mut turns: Vec<(f64, &str)> = courses
+        .iter()
+        .flat_map(|c| {
+            c.turns()
+                .map(|(_, after, t)| (t.g2.abs(), after.from.as_str()))
+        })
+        .collect();
+    turns.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    wanted.extend(turns.iter().map(|t| t.1));
+    wanted.extend(
+        courses
+            .iter()
+            .filter_map(|c| c.peak.as_ref().map(|p| p.0.as_str())),
+    );
+    wanted.extend([periods[0].as_str(), periods[periods.len() - 1].as_str()]);
+    let mut shown: Vec<usize> = Vec::new();
+    for w in wanted {
+        if let Some(i) = periods.iter().position(|p| p == w) {
+            if !shown.contains(&i) && shown.len() < SHOWN_PERIODS {
+                shown.push(i);
+            }
+        }
+    }
+    shown.sort_unstable();
+    shown.into_iter().map(|i| periods[i].clone()).collect()
 }
 
 /// The most frequent terms of each period (the long table is sorted by count within period).
@@ -204,15 +253,33 @@ fn theme_words(themes: &DataFrame, words: &DataFrame, cmp: &Comparison) -> Resul
         .collect())
 }
 
-/// Each theme's rate in every period (themes.csv is ordered by theme, then period).
-fn trend(themes: &DataFrame, periods: &[String]) -> Result<Vec<ThemeSeries>> {
+/// Each theme's rate in every period (themes.csv is ordered by theme, then period), and its
+/// course as steps when one was drawn.
+fn trend(themes: &DataFrame, periods: &[String], courses: &[Course]) -> Result<Vec<ThemeSeries>> {
     let (theme, rate) = (strings(themes, "theme")?, floats(themes, "per_10k")?);
+    let at = |label: &str| periods.iter().position(|p| p == label);
     Ok(theme
         .chunks(periods.len())
         .zip(rate.chunks(periods.len()))
-        .map(|(t, r)| ThemeSeries {
-            theme: t[0].clone(),
-            per_10k: r.to_vec(),
+        .map(|(t, r)| {
+            let course = courses.iter().find(|c| c.theme == t[0]);
+            let steps = course.map_or_else(Vec::new, |c| {
+                (c.stretches.iter())
+                    .filter_map(|s| {
+                        Some(Step {
+                            first: at(&s.from)?,
+                            last: at(&s.to)?,
+                            per_10k: s.per_10k,
+                            rose: s.turn.as_ref().map(|t| t.direction == "rose"),
+                        })
+                    })
+                    .collect()
+            });
+            ThemeSeries {
+                theme: t[0].clone(),
+                per_10k: r.to_vec(),
+                steps,
+            }
         })
         .collect())
 }

@@ -35,6 +35,9 @@ pub(crate) fn sentences(s: &Summary) -> Vec<String> {
         let why = s.no_comparison.as_deref().unwrap_or("only one period");
         return vec![format!("No comparison was made: {why}.")];
     };
+    // Over many periods, each theme's whole course comes first: the main comparison's two
+    // periods may be before a theme arrived and after it faded.
+    let mut course = super::course_findings::sentences(&s.courses);
     let docs = |period: &str| {
         (s.periods.iter())
             .find(|p| p.0 == period)
@@ -58,7 +61,8 @@ pub(crate) fn sentences(s: &Summary) -> Vec<String> {
         );
     }
     out.push(key_terms(s, cmp));
-    out
+    course.extend(out);
+    course
 }
 
 /// The sentence for a theme whose rate rose or fell: both rates, the periods, the adjusted
@@ -192,7 +196,7 @@ fn key_terms(s: &Summary, cmp: &Comparison) -> String {
 }
 
 /// `a`, `a and b`, `a, b and c`.
-fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+pub(crate) fn and_list<S: AsRef<str>>(items: &[S]) -> String {
     match items {
         [] => String::new(),
         [one] => one.as_ref().to_string(),
@@ -212,17 +216,22 @@ pub(crate) fn markdown(s: &Summary, sentences: &[String]) -> String {
         None => "Findings".to_string(),
     };
     let words: u64 = s.periods.iter().map(|p| p.2).sum();
-    let _ = writeln!(md, "# {}\n", escape(&title));
+    let _ = writeln!(md, "# {}\n", super::markdown::escape(&title));
     let _ = writeln!(
         md,
-        "{} documents, {} words in {} period(s). The numbers are those of theme_shift.csv \
+        "{} documents, {} words in {} period(s). The numbers are those of {}theme_shift.csv \
          and keyness.csv, beside this file; README.md says how each is computed.\n",
         s.documents,
         words,
-        s.periods.len()
+        s.periods.len(),
+        if s.courses.is_empty() {
+            ""
+        } else {
+            "theme_course.csv, "
+        }
     );
     for sentence in sentences {
-        let _ = writeln!(md, "- {}", escape(sentence));
+        let _ = writeln!(md, "- {}", super::markdown::escape(sentence));
     }
     let _ = writeln!(
         md,
@@ -232,21 +241,6 @@ pub(crate) fn markdown(s: &Summary, sentences: &[String]) -> String {
          The Log Ratio is log2 of the later rate over the earlier (+1: twice as frequent)."
     );
     md
-}
-
-/// `text` with Markdown's special characters escaped.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `text` broken into lines of at most `width` characters (a word longer than that on its
@@ -377,7 +371,7 @@ mod tests {
             ["No comparison was made: only one period (2010)."]
         );
         let md = markdown(&s, &["a *b* [c](d) <e>".to_string()]);
-        assert!(md.contains("- a \\*b\\* \\[c\\](d) \\<e\\>\n"), "{md}");
+        assert!(md.contains("- a \\*b\\* [c\\](d) \\<e>\n"), "{md}");
     }
 
     #[test]

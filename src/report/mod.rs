@@ -6,11 +6,13 @@
 pub(crate) mod charts;
 pub(crate) mod claim;
 pub(crate) mod concordance;
+pub(crate) mod course_findings;
 pub(crate) mod csv;
 pub(crate) mod figures;
 pub(crate) mod findings;
 pub(crate) mod html;
 pub(crate) mod manifest;
+pub(crate) mod markdown;
 pub(crate) mod output;
 pub(crate) mod progress;
 pub(crate) mod pvalue;
@@ -39,13 +41,16 @@ pub(crate) fn write_tables(
     staging: &output::Staging,
     files: TableFiles,
 ) -> Result<Vec<String>> {
+    use anyhow::Context as _;
     use rayon::prelude::*;
     use std::io::Write as _;
     let names = tables.names();
+    let workbook = || format!("cannot write {}", staging.shown("tables.xlsx").display());
     let mut book = files
         .xlsx_rows
         .map(|rows| xlsx::Book::new(staging.scratch(), rows))
-        .transpose()?;
+        .transpose()
+        .with_context(workbook)?;
     // Only a workbook is trimmed: without one, no rule is worked out and no table waits.
     let trim = match &book {
         Some(_) => Some(trim::Trim::new(tables, trim::FREQUENT_TERMS)?),
@@ -55,7 +60,8 @@ pub(crate) fn write_tables(
         Some(book) => names
             .iter()
             .map(|name| book.sheet(name).map(Some))
-            .collect::<Result<Vec<_>>>()?,
+            .collect::<Result<Vec<_>>>()
+            .with_context(workbook)?,
         None => names.iter().map(|_| None).collect(),
     };
     // With a workbook, the term tables after the others: their sheets keep the terms the
@@ -72,20 +78,25 @@ pub(crate) fn write_tables(
             .filter(|(_, (name, _))| later.is_none_or(|l| trim::Trim::is_term_table(name) == l))
             .map(|(i, (name, sheet))| {
                 let mut sheet = sheet.take();
+                // A sheet that cannot be written is the workbook's failure, not the CSV's: it
+                // is kept aside, and said as such once the CSV is written.
+                let mut failed = None;
                 staging.write_with(name, |out| {
                     if files.csv_bom {
                         out.write_all("\u{feff}".as_bytes())?;
                     }
                     csv::write_table_and(tables.blocks(name), out, |block| {
-                        match (&mut sheet, &trim) {
-                            (Some(sheet), Some(trim)) => {
-                                sheet.add_kept(block, trim.rows(name, block)?)
-                            }
-                            _ => Ok(()),
+                        if let (Some(s), Some(trim), None) = (&mut sheet, &trim, &failed) {
+                            let kept = trim.rows(name, block)?;
+                            failed = s.add_kept(block, kept).err();
                         }
+                        Ok(())
                     })
                 })?;
-                Ok((i, sheet))
+                match failed {
+                    Some(e) => Err(e.context(workbook())),
+                    None => Ok((i, sheet)),
+                }
             })
             .collect::<Result<Vec<_>>>()?;
         for (i, sheet) in written {

@@ -245,6 +245,12 @@ impl Staging {
         }
     }
 
+    /// `name` (a `/`-separated path inside the output folder) as the user will find it once
+    /// the run is over: for messages.
+    pub(crate) fn shown(&self, name: &str) -> PathBuf {
+        self.shown.join(name)
+    }
+
     /// Writes `bytes` to `name` (a `/`-separated path inside the output folder).
     pub(crate) fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
         self.write_with(name, |out| Ok(out.write_all(bytes)?))
@@ -264,16 +270,17 @@ impl Staging {
         fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
     ) -> Result<()> {
         let path = self.dir.path().join(name);
+        // Errors name the file as the user will find it (`results/keyness.csv`), not the
+        // hidden staging folder it is written in first.
+        let shown = || format!("cannot write {}", self.shown(name).display());
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(shown)?;
         }
-        let file = std::fs::File::create(&path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        let file = std::fs::File::create(&path).with_context(shown)?;
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
         fill(&mut out)
             .and_then(|()| Ok(out.flush()?))
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .with_context(shown)?;
         self.written
             .lock()
             .expect("no panics while holding it")

@@ -49,6 +49,8 @@ pub struct Summary {
     pub key_a: Vec<KeyTerm>,
     /// The main comparison's theme shifts.
     pub theme_shift: Vec<ShiftLine>,
+    /// Each theme's course over every period, when three or more are big enough to compare.
+    pub(crate) courses: Vec<crate::measure::course::Course>,
     /// The findings in sentences ([`super::findings::sentences`]), once the rest is set.
     pub findings: Vec<String>,
     /// The theme lexicon read, when there was one.
@@ -413,16 +415,28 @@ impl Summary {
                 .peak_memory_mb
                 .map(|m| format!(", peak memory {m:.0} MB"))
                 .unwrap_or_default();
+            // A rate says how fast text is read only when reading is most of the time: below
+            // RATE_FROM bytes the fixed costs (tables, charts, writing) are, and the rate of
+            // two small files (`0.0 MB/s`) says nothing.
+            let rate = (self.input_bytes >= RATE_FROM)
+                .then(|| format!("{:.1} MB/s", self.input_bytes as f64 / 1e6 / total));
+            let how = match (rate, memory) {
+                (Some(r), m) => format!(" ({r}{m})"),
+                (None, m) if !m.is_empty() => format!(" ({})", &m[2..]),
+                _ => String::new(),
+            };
             let took = format!(
-                "{total:.2} s for {} of text ({:.1} MB/s{memory}); seconds per stage: {}",
+                "{total:.2} s for {} of text{how}; seconds per stage: {}",
                 size(self.input_bytes),
-                self.input_bytes as f64 / 1e6 / total,
                 stages.join(", ")
             );
             say(s, "Took ", &took);
         }
     }
 }
+
+/// Input size from which the summary gives a reading rate: 10 MB.
+const RATE_FROM: u64 = 10_000_000;
 
 /// `s` with its control characters (C0, DEL and C1, line breaks and tabs included) written
 /// out as `\x1b` or `\u{9b}`, so that a file name or a document's text printed on a
@@ -535,6 +549,33 @@ mod tests {
             ..Summary::default()
         };
         assert!(few.render().contains("  2001 "));
+    }
+
+    #[test]
+    fn a_reading_rate_is_given_only_for_inputs_large_enough_to_mean_one() {
+        let took = |bytes: u64, memory: Option<f64>| {
+            let s = Summary {
+                seconds: vec![("read", 0.5), ("write", 0.5)],
+                input_bytes: bytes,
+                peak_memory_mb: memory,
+                ..Summary::default()
+            };
+            let mut out = String::new();
+            s.write_timing(&mut out);
+            out
+        };
+        let seeds = took(7_900, Some(30.0));
+        assert!(
+            seeds.contains("1.00 s for 7.9 kB of text (peak memory 30 MB);"),
+            "{seeds}"
+        );
+        assert!(!seeds.contains("MB/s"), "{seeds}");
+        assert!(!took(7_900, None).contains('('));
+        let large = took(200_000_000, Some(300.0));
+        assert!(
+            large.contains("(200.0 MB/s, peak memory 300 MB)"),
+            "{large}"
+        );
     }
 
     #[test]

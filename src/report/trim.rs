@@ -7,7 +7,7 @@
 //! - keyness: every term of the main comparison, and of the other comparisons the terms
 //!   significant at an adjusted p below [`ALPHA`];
 //! - term_frequencies and terms_by_period: the [`FREQUENT_TERMS`] terms most frequent in the
-//!   whole corpus, every term significant in a keyness row (of any comparison) and every
+//!   whole corpus (fewer past 32 periods, [`for_periods`]), every term significant in a keyness row (of any comparison) and every
 //!   word a theme_terms row names (the main comparison's other terms are in the keyness
 //!   sheet with their rates; keeping all of them too made the term sheets four times longer
 //!   on a generated 10 MB corpus of thirty years);
@@ -41,28 +41,30 @@ pub(crate) struct Trim {
     frequent: usize,
 }
 
+/// Periods up to which the term sheets keep [`FREQUENT_TERMS`] terms.
+pub(crate) const FULL_PERIODS: usize = 32;
+
+/// The most frequent terms the term sheets keep over `periods` periods: `frequent` up to
+/// [`FULL_PERIODS`], and past that as many as hold the same cells (a term takes a row per
+/// period in term_frequencies and two columns per period in terms_by_period), at least 100:
+/// 5,000 over 32 years, 417 over 383 months, so the workbook stays the size it is for 32.
+pub(crate) fn for_periods(frequent: usize, periods: usize) -> usize {
+    if periods <= FULL_PERIODS {
+        frequent
+    } else {
+        (frequent * FULL_PERIODS / periods).max(100)
+    }
+}
+
 impl Trim {
     /// The rules for `tables`: the most frequent terms from terms_by_period's `total`, the
     /// theme words from theme_terms.
     pub(crate) fn new(tables: &Tables, frequent: usize) -> PolarsResult<Trim> {
-        let by_period = &tables.terms_by_period;
-        let mut terms = FxHashSet::default();
-        if by_period.height() > 0 {
-            let top = by_period
-                .select(["term", "total"])?
-                .sort(
-                    ["total", "term"],
-                    SortMultipleOptions::default().with_order_descending_multi([true, false]),
-                )?
-                .head(Some(frequent));
-            terms.extend(
-                top.column("term")?
-                    .str()?
-                    .iter()
-                    .flatten()
-                    .map(String::from),
-            );
-        }
+        let frequent = for_periods(frequent, tables.terms_by_period.periods().len());
+        let terms: FxHashSet<String> = (tables.terms_by_period.terms().iter())
+            .take(frequent)
+            .map(|(t, _)| t.to_string())
+            .collect();
         let words = match &tables.theme_terms {
             Some(t) => t
                 .column("word")?
@@ -149,5 +151,19 @@ impl Trim {
         } else {
             "every row".to_string()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn past_32_periods_the_term_sheets_keep_as_many_cells_as_for_32() {
+        assert_eq!(for_periods(5_000, 2), 5_000);
+        assert_eq!(for_periods(5_000, 32), 5_000);
+        // 5,000 × 32 / 383 = 417.7: the cells of 32 periods' 5,000 rows.
+        assert_eq!(for_periods(5_000, 383), 417);
+        assert_eq!(for_periods(5_000, 10_000), 100);
     }
 }

@@ -108,16 +108,20 @@ impl Formats {
 /// library yet returns these errors; so the panic is caught here, at the workbook's edge,
 /// and becomes the I/O error that caused it ("No space left on device (os error 28)"). The
 /// workbook is dropped with the failed run, so no half-written state is used again.
+/// The panic is expected, so it prints nothing, whatever `RUST_BACKTRACE` says
+/// ([`crate::error::caught`]); a panic of ours still reports as an internal error.
 fn guarded<T>(write: impl FnOnce() -> Result<T>) -> Result<T> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(write)).unwrap_or_else(|payload| {
+    crate::error::caught("rust_xlsxwriter", write).unwrap_or_else(|payload| {
         Err(anyhow::anyhow!(crate::error::panic_message(
             payload.as_ref()
         )))
     })
 }
 
+/// The library's error as it words it: the caller says which file (the output folder's
+/// tables.xlsx, as the user finds it).
 fn xlsx_error(e: XlsxError) -> anyhow::Error {
-    anyhow::anyhow!("cannot write tables.xlsx: {e}")
+    anyhow::anyhow!("{e}")
 }
 
 impl Book {
@@ -264,7 +268,7 @@ impl Sheet {
         for start in (0..take as usize).step_by(CHUNK_ROWS) {
             let chunk = df.slice(start as i64, CHUNK_ROWS.min(take as usize - start));
             guarded(|| self.rows_of(&chunk))
-                .with_context(|| format!("cannot write {} to tables.xlsx", self.file))?;
+                .with_context(|| format!("its sheet of {}", self.file))?;
         }
         Ok(())
     }

@@ -72,6 +72,18 @@ pub(crate) struct ThemeWords {
 pub(crate) struct ThemeSeries {
     pub theme: String,
     pub per_10k: Vec<f64>,
+    /// The theme's course as steps, in time order (empty when none was drawn).
+    pub steps: Vec<Step>,
+}
+
+/// A stretch of a theme's course on the chart: its first and last periods (indices into the
+/// chart's periods), its rate, and the turn into it (`Some(true)` rose, `Some(false)` fell).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Step {
+    pub first: usize,
+    pub last: usize,
+    pub per_10k: f64,
+    pub rose: Option<bool>,
 }
 
 /// The Okabe–Ito colours, distinguishable with the common colour-vision deficiencies (named
@@ -883,13 +895,16 @@ pub(crate) mod tests {
         let back = decoded(&png);
         assert!(rgb.iter().zip(&back).all(|(a, b)| a.abs_diff(*b) <= 2));
         // A real chart keeps its pixels and is indexed.
-        let top = top_terms::render(&[PeriodTopTerms {
-            period: "2003".into(),
-            terms: vec![TermValue {
-                word: "NHS".into(),
-                value: 3.0,
+        let top = top_terms::render(
+            &[PeriodTopTerms {
+                period: "2003".into(),
+                terms: vec![TermValue {
+                    word: "NHS".into(),
+                    value: 3.0,
+                }],
             }],
-        }])
+            1,
+        )
         .unwrap();
         assert_eq!(top[25], 3, "the chart has at most 256 colours");
     }

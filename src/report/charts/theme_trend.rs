@@ -1,8 +1,12 @@
 //! `theme_trend.png`: each theme's rate per 10,000 words across the periods, one line with
 //! markers per theme (colour and marker shape both tell the themes apart). Drawn when there are
-//! more than two periods; a missing (NaN) value leaves a gap in the line. The chart is as
-//! wide as the others whatever the number of periods: past about fifteen, every second (or
-//! third...) period is labelled, from the first.
+//! more than two periods; a missing (NaN) value leaves a gap in the line. When the themes'
+//! courses were drawn ([`crate::measure::course`]), each theme's stretches of steady rate are
+//! bold steps over its per-period line (then drawn thin and pale), each turn marked by a
+//! triangle pointing the way the rate went. The chart is as wide as the others whatever the
+//! number of periods: past about fifteen, every second (or third...) period is labelled, from
+//! the first; past [`MARKED`] periods the per-period points lose their markers, so that a
+//! monthly series of years reads as a line, not a thicket.
 
 use anyhow::Result;
 use plotters::prelude::*;
@@ -16,6 +20,8 @@ const MIN_COLUMN: u32 = 48;
 /// Widest line of a period label; longer labels take two lines.
 const MAX_PERIOD: u32 = 200;
 const Y_TICKS: usize = 8;
+/// Most periods whose points carry a marker.
+const MARKED: usize = 40;
 
 /// Renders the chart: `series[i].per_10k[j]` is theme i in `periods[j]`.
 pub(crate) fn render(periods: &[String], series: &[ThemeSeries]) -> Result<Vec<u8>> {
@@ -44,11 +50,13 @@ pub(crate) fn render(periods: &[String], series: &[ThemeSeries]) -> Result<Vec<u
     let x_space = (labels_below + line_height(LABEL) + 8) as u32;
 
     render_png(width, HEIGHT, |root| {
-        let top = header(
-            root,
-            "Theme trends",
-            "How often each theme's terms occur in each period, per 10,000 words",
-        )?;
+        let stepped = series.iter().any(|s| !s.steps.is_empty());
+        let subtitle = if stepped {
+            "Per 10,000 words in each period (pale); each theme's course in bold, turns marked"
+        } else {
+            "How often each theme's terms occur in each period, per 10,000 words"
+        };
+        let top = header(root, "Theme trends", subtitle)?;
         if periods.is_empty()
             || series
                 .iter()
@@ -85,8 +93,16 @@ pub(crate) fn render(periods: &[String], series: &[ThemeSeries]) -> Result<Vec<u
             }
         }
 
+        let marked = periods.len() <= MARKED;
         for (i, s) in series.iter().enumerate() {
-            let colour = series_colour(i);
+            let full = series_colour(i);
+            // Under a course the points are its evidence, drawn pale; alone they are the chart.
+            let (colour, width) = match (s.steps.is_empty(), marked) {
+                (true, true) => (full, 3),
+                (true, false) => (full, 2),
+                (false, true) => (pale(full), 2),
+                (false, false) => (pale(full), 1),
+            };
             let points: Vec<Option<(f64, f64)>> = s
                 .per_10k
                 .iter()
@@ -100,17 +116,87 @@ pub(crate) fn render(periods: &[String], series: &[ThemeSeries]) -> Result<Vec<u
                     chart
                         .draw_series(std::iter::once(PathElement::new(
                             vec![*a, *b],
-                            colour.stroke_width(3),
+                            colour.stroke_width(width),
                         )))
                         .map_err(err)?;
                 }
             }
-            for p in points.iter().flatten() {
-                MARKERS[i % MARKERS.len()].draw(root, chart.backend_coord(p), colour)?;
+            if marked {
+                for p in points.iter().flatten() {
+                    MARKERS[i % MARKERS.len()].draw(root, chart.backend_coord(p), colour)?;
+                }
             }
+        }
+        for (i, s) in series.iter().enumerate() {
+            draw_steps(
+                root,
+                &mut chart,
+                &s.steps,
+                periods.len(),
+                y_max,
+                series_colour(i),
+            )?;
         }
         Ok(())
     })
+}
+
+/// A theme's course as a step line over the chart, and a triangle at each turn, pointing up
+/// for a rise and down for a fall.
+fn draw_steps(
+    root: &Area,
+    chart: &mut Chart<'_, '_>,
+    steps: &[Step],
+    periods: usize,
+    y_max: f64,
+    colour: RGBColor,
+) -> Result<()> {
+    let steps: Vec<&Step> = steps
+        .iter()
+        .filter(|s| s.first <= s.last && s.last < periods && s.per_10k.is_finite())
+        .collect();
+    let mut path: Vec<(f64, f64)> = Vec::new();
+    for (k, s) in steps.iter().enumerate() {
+        let y = s.per_10k.clamp(0.0, y_max);
+        let start = path.last().map_or(s.first as f64 - 0.5, |p| p.0);
+        let end = match steps.get(k + 1) {
+            Some(next) => next.first as f64 - 0.5,
+            None => s.last as f64 + 0.5,
+        };
+        path.push((start, y));
+        path.push((end, y));
+    }
+    if path.is_empty() {
+        return Ok(());
+    }
+    let halo = chart.draw_series(std::iter::once(PathElement::new(
+        path.clone(),
+        WHITE.stroke_width(8),
+    )));
+    halo.map_err(err)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            path,
+            colour.stroke_width(5),
+        )))
+        .map_err(err)?;
+    for s in &steps {
+        let Some(rose) = s.rose else { continue };
+        let at = chart.backend_coord(&(s.first as f64 - 0.5, s.per_10k.clamp(0.0, y_max)));
+        let marker = if rose {
+            Marker::Triangle
+        } else {
+            Marker::TriangleDown
+        };
+        marker.draw(root, at, colour)?;
+    }
+    Ok(())
+}
+
+/// A colour mixed with white: the same hue, quieter.
+fn pale(c: RGBColor) -> RGBColor {
+    let mix = |v: u8| (v as u16 + 2 * 255).div_ceil(3) as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
 }
 
 /// The colour of series `i`.
@@ -132,10 +218,12 @@ mod tests {
             ThemeSeries {
                 theme: "centralism".into(),
                 per_10k: vec![20.0, 15.0, 9.0, 5.0, 4.0, 3.0],
+                steps: Vec::new(),
             },
             ThemeSeries {
                 theme: "QIPP".into(),
                 per_10k: vec![0.0, 0.0, 1.0, 4.0, f64::NAN, 9.0],
+                steps: Vec::new(),
             },
         ]
     }
@@ -157,14 +245,22 @@ mod tests {
             ThemeSeries {
                 theme: "short".into(),
                 per_10k: vec![1.0],
+                steps: vec![Step {
+                    first: 0,
+                    last: 9,
+                    per_10k: 1.0,
+                    rose: Some(true),
+                }],
             },
             ThemeSeries {
                 theme: "none".into(),
                 per_10k: vec![],
+                steps: Vec::new(),
             },
             ThemeSeries {
                 theme: "inf".into(),
                 per_10k: vec![f64::INFINITY, f64::NAN, -1.0],
+                steps: Vec::new(),
             },
         ];
         render(&periods(3), &odd).unwrap();
@@ -172,6 +268,7 @@ mod tests {
             .map(|i| ThemeSeries {
                 theme: format!("theme number {i}"),
                 per_10k: vec![i as f64; 4],
+                steps: Vec::new(),
             })
             .collect();
         render(&periods(4), &many).unwrap();

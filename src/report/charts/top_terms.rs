@@ -1,7 +1,8 @@
 //! `top_terms.png`: the most frequent terms of each period, one horizontal bar panel per
 //! period, as many side by side as fit the design width (two, most often) and further periods
 //! on rows below, largest at the top. All panels share one x scale, so equal bars mean equal
-//! rates.
+//! rates. Past ten periods it shows a selection ([`crate::report::figures::shown_periods`]) and
+//! says so in its subtitle.
 
 use anyhow::Result;
 use plotters::prelude::*;
@@ -23,8 +24,9 @@ const CAPTION: i32 = 44;
 const X_AXIS: i32 = X_AXIS_SPACE as i32;
 const BAR_COLOUR: RGBColor = palette::BLUISH_GREEN;
 
-/// Renders the chart: one panel per period, each period's terms in the order given.
-pub(crate) fn render(periods: &[PeriodTopTerms]) -> Result<Vec<u8>> {
+/// Renders the chart: one panel per period, each period's terms in the order given; `of`
+/// periods in all (more than shown: the subtitle says which are shown and where the rest are).
+pub(crate) fn render(periods: &[PeriodTopTerms], of: usize) -> Result<Vec<u8>> {
     let words = text(LABEL);
     let values = text(TICK);
     let label_width = |p: &PeriodTopTerms| {
@@ -58,11 +60,17 @@ pub(crate) fn render(periods: &[PeriodTopTerms]) -> Result<Vec<u8>> {
     let height = 800.max((top + grid_rows as i32 * panel_height + PAD) as u32);
 
     render_png(width, height, |root| {
-        let top = header(
-            root,
-            "Top terms by period",
-            "The most frequent terms of each period, per 10,000 words of that period's text",
-        )?;
+        let subtitle = if of > periods.len() {
+            format!(
+                "{} of {of} periods (the compared ones, where themes turned and peaked, the \
+                 first and last); all are in terms_by_period.csv. Per 10,000 words",
+                periods.len()
+            )
+        } else {
+            "The most frequent terms of each period, per 10,000 words of that period's text"
+                .to_string()
+        };
+        let top = header(root, "Top terms by period", &subtitle)?;
         if periods.iter().all(|p| p.terms.is_empty()) {
             return no_data(root, "There are no terms to show.");
         }
@@ -184,17 +192,17 @@ mod tests {
     #[test]
     fn renders_a_deterministic_png_of_the_design_width_by_at_least_800() {
         let data = [period("2003", 20), period("2010", 20)];
-        let png = render(&data).unwrap();
-        assert_eq!(png, render(&data).unwrap());
+        let png = render(&data, data.len()).unwrap();
+        assert_eq!(png, render(&data, data.len()).unwrap());
         let (w, h) = png_size(&png);
         assert!(w == DESIGN_WIDTH && h >= 800, "{w}x{h}");
     }
 
     #[test]
     fn more_periods_wrap_onto_rows_of_panels_at_the_design_width() {
-        let two = png_size(&render(&[period("a", 20), period("b", 20)]).unwrap());
+        let two = png_size(&render(&[period("a", 20), period("b", 20)], 2).unwrap());
         let ten: Vec<_> = (0..10).map(|i| period(&format!("20{i:02}"), 20)).collect();
-        let ten = png_size(&render(&ten).unwrap());
+        let ten = png_size(&render(&ten, 30).unwrap());
         assert_eq!(ten.0, DESIGN_WIDTH, "as wide as two periods' chart");
         assert!(
             ten.1 > 3 * two.1,
@@ -204,15 +212,15 @@ mod tests {
 
     #[test]
     fn survives_empty_input_and_odd_values() {
-        assert_eq!(png_size(&render(&[]).unwrap()), (DESIGN_WIDTH, 800));
-        render(&[period("2003", 0), period("2010", 0)]).unwrap();
-        render(&[period("2003", 0), period("2010", 3)]).unwrap();
+        assert_eq!(png_size(&render(&[], 0).unwrap()), (DESIGN_WIDTH, 800));
+        render(&[period("2003", 0), period("2010", 0)], 2).unwrap();
+        render(&[period("2003", 0), period("2010", 3)], 2).unwrap();
         let mut p = period("2003", 4);
         p.terms[0].value = f64::NAN;
         p.terms[1].value = f64::INFINITY;
         p.terms[2].value = -3.0;
-        render(&[p.clone()]).unwrap();
+        render(&[p.clone()], 1).unwrap();
         p.terms.iter_mut().for_each(|t| t.value = f64::NAN);
-        render(&[p]).unwrap();
+        render(&[p], 1).unwrap();
     }
 }
