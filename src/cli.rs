@@ -71,6 +71,14 @@ pub struct SchedulerArgs {
     /// Port to listen on (0: any free port, printed at start).
     #[arg(long, default_value_t = 50050, value_name = "N")]
     pub port: u16,
+
+    /// File holding the cluster's shared secret (its first line; else the environment
+    /// variable THEMESHIFT_CLUSTER_SECRET). Every call between the scheduler, the executors
+    /// and `analyse --cluster` carries it, and a call without it is refused. Required unless
+    /// listening on loopback only. Make one with `head -c 32 /dev/urandom | base64 >
+    /// cluster.secret` and give the same file to every machine.
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
 }
 
 /// Flags of `themeshift cluster executor`.
@@ -102,6 +110,20 @@ pub struct ExecutorArgs {
     /// Folder for the executor's shuffle files (default: a temporary folder, removed on exit).
     #[arg(long, value_name = "DIR")]
     pub work_dir: Option<PathBuf>,
+
+    /// File holding the cluster's shared secret (its first line; else the environment
+    /// variable THEMESHIFT_CLUSTER_SECRET). Every call between the scheduler, the executors
+    /// and `analyse --cluster` carries it, and a call without it is refused. Required unless
+    /// listening on loopback only. Make one with `head -c 32 /dev/urandom | base64 >
+    /// cluster.secret` and give the same file to every machine.
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
+
+    /// The only folder whose files this executor reads for a job: a task naming a file
+    /// outside it (after `..` and symbolic links are resolved) fails, naming the file and the
+    /// folder. Required unless listening on loopback only.
+    #[arg(long, value_name = "DIR")]
+    pub corpus_root: Option<PathBuf>,
 }
 
 /// Flags of `themeshift analyse`.
@@ -186,6 +208,11 @@ pub struct AnalyseArgs {
     /// build with `--features cluster`.
     #[arg(long, value_name = "df://HOST:PORT")]
     pub cluster: Option<String>,
+
+    /// With --cluster: the file holding the cluster's shared secret (else the environment
+    /// variable THEMESHIFT_CLUSTER_SECRET), as given to its scheduler and executors.
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
 }
 
 /// How documents are found and read: the flags `analyse` and `kwic` share.

@@ -101,6 +101,8 @@ pub struct Config {
     pub phrases_up_to: Option<u64>,
     /// `--cluster df://HOST:PORT`: count on the cluster of this scheduler (`HOST:PORT`).
     pub cluster: Option<String>,
+    /// `--secret-file`: where the cluster's shared secret is, when given.
+    pub cluster_secret: Option<PathBuf>,
 }
 
 impl Config {
@@ -141,6 +143,7 @@ impl Config {
         };
         config.csv_bom = args.csv_bom;
         config.cluster = args.cluster.as_deref().map(parse_cluster).transpose()?;
+        config.cluster_secret = args.secret_file.clone();
         config.phrases_up_to = args.ngrams.is_none().then_some(PHRASES_BY_DEFAULT_UP_TO);
         config.count = CountOptions {
             max_n: parse_ngrams(args.ngrams.as_deref().unwrap_or("1-2"))?,
@@ -239,6 +242,7 @@ impl Config {
             csv_bom: false,
             phrases_up_to: None,
             cluster: None,
+            cluster_secret: None,
             count: CountOptions::default(),
             columns: Columns {
                 text: args.text_column.clone(),

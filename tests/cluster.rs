@@ -66,8 +66,14 @@ fn start(mut command: Command) -> Machine {
 
 /// A scheduler on a free port, and its port.
 fn scheduler() -> (Machine, u16) {
+    scheduler_with(&[])
+}
+
+/// A scheduler on a free port with `env` set (a secret, say), and its port.
+fn scheduler_with(env: &[(&str, &str)]) -> (Machine, u16) {
     let mut command = themeshift();
     command.args(["cluster", "scheduler", "--bind", "127.0.0.1", "--port", "0"]);
+    command.envs(env.iter().copied());
     let machine = start(command);
     let port = machine
         .said
@@ -98,23 +104,42 @@ fn executor(port: u16, env: &[(&str, &str)]) -> Machine {
     start(command)
 }
 
-/// A scheduler and two executors.
+/// The environment that gives a machine the secret `s`.
+fn secret(s: &str) -> [(&'static str, &str); 1] {
+    [("THEMESHIFT_CLUSTER_SECRET", s)]
+}
+
+/// The secret of the test clusters.
+const SECRET: &str = "a shared secret of the test cluster";
+
+/// A scheduler and two executors, sharing [`SECRET`].
 fn cluster() -> (Vec<Machine>, String) {
-    let (scheduler, port) = scheduler();
-    let executors = vec![executor(port, &[]), executor(port, &[])];
+    let (scheduler, port) = scheduler_with(&secret(SECRET));
+    let executors = vec![
+        executor(port, &secret(SECRET)),
+        executor(port, &secret(SECRET)),
+    ];
     let mut machines = vec![scheduler];
     machines.extend(executors);
     (machines, format!("df://127.0.0.1:{port}"))
 }
 
-/// `themeshift analyse INPUT --output OUTPUT ARGS`, its exit code and standard error.
+/// `themeshift analyse INPUT --output OUTPUT ARGS` (with the test clusters' secret), its exit
+/// code and standard error.
 fn analyse_run(input: &Path, output: &Path, args: &[&str]) -> (i32, String) {
+    analyse_with(input, output, args, &secret(SECRET))
+}
+
+/// [`analyse_run`] with `env` instead of the test clusters' secret.
+fn analyse_with(input: &Path, output: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
     let out = themeshift()
         .arg("analyse")
         .arg(input)
         .arg("--output")
         .arg(output)
         .args(args)
+        .env_remove("THEMESHIFT_CLUSTER_SECRET")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     (
@@ -481,4 +506,266 @@ fn an_executor_killed_while_it_counts_leaves_the_same_result() {
 #[test]
 fn an_executor_killed_holding_results_leaves_the_same_result() {
     lose_an_executor(Duration::from_millis(2500));
+}
+
+/// A scheduler whose standard error goes to a file, with `env` set: (machine, port, log).
+fn logged_scheduler(dir: &Path, env: &[(&str, &str)]) -> (Machine, u16, PathBuf) {
+    let log = dir.join("scheduler.log");
+    let mut command = themeshift();
+    command.args(["cluster", "scheduler", "--bind", "127.0.0.1", "--port", "0"]);
+    command.envs(env.iter().copied());
+    command.stdout(Stdio::piped());
+    let mut child = command
+        .stderr(Stdio::from(std::fs::File::create(&log).unwrap()))
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line.rsplit(':').next().unwrap().trim().parse().unwrap();
+    let said = line;
+    (Machine { child, said }, port, log)
+}
+
+#[test]
+fn a_driver_without_the_secret_or_with_another_is_refused_and_the_scheduler_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = tmp.path().join("seeds");
+    seeds_as_parquet(&seeds);
+    let output = tmp.path().join("o");
+    let (code, err) = analyse_with(&seeds, &output, &["--text-column", "body", "--quiet"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let before = snapshot(&output);
+    let (scheduler, port, log) = logged_scheduler(tmp.path(), &secret(SECRET));
+    let worker = executor(port, &secret(SECRET));
+    let url = format!("df://127.0.0.1:{port}");
+    let wrong = tmp.path().join("wrong.secret");
+    std::fs::write(&wrong, "not the secret\n").unwrap();
+    let args = ["--text-column", "body", "--cluster", &url];
+    for (how, env, file) in [
+        ("no secret", vec![], None),
+        ("another secret", vec![], Some(&wrong)),
+        (
+            "another secret in the environment",
+            secret("nope").to_vec(),
+            None,
+        ),
+    ] {
+        let mut args = args.to_vec();
+        if let Some(f) = file {
+            args.extend(["--secret-file", f.to_str().unwrap()]);
+        }
+        let (code, err) = analyse_with(&seeds, &output, &args, &env);
+        assert_eq!(code, 3, "{how}: {err}");
+        assert!(
+            err.contains(&format!("the scheduler at 127.0.0.1:{port} refused the job: wrong or missing cluster secret")),
+            "{how}: {err}"
+        );
+        assert_eq!(err.trim().lines().count(), 1, "{how}: {err}");
+        assert_eq!(
+            snapshot(&output),
+            before,
+            "{how}: the previous output changed"
+        );
+        no_leftovers(&output);
+    }
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        said.contains("themeshift scheduler: refused a call from 127.0.0.1")
+            && said.contains("wrong or missing cluster secret"),
+        "{said}"
+    );
+    // With the secret, from its file, the same driver runs.
+    let right = tmp.path().join("right.secret");
+    std::fs::write(&right, format!("{SECRET}\n")).unwrap();
+    let mut args = args.to_vec();
+    args.extend(["--secret-file", right.to_str().unwrap(), "--quiet"]);
+    let (code, err) = analyse_with(&seeds, &tmp.path().join("o2"), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    drop((worker, scheduler));
+}
+
+#[test]
+fn an_executor_with_another_secret_is_refused_in_one_line() {
+    let (scheduler, port) = scheduler_with(&secret(SECRET));
+    let out = themeshift()
+        .args(["cluster", "executor", "--bind", "127.0.0.1", "--port", "0"])
+        .arg("--scheduler")
+        .arg(format!("127.0.0.1:{port}"))
+        .envs(secret("another"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains(&format!("the scheduler at 127.0.0.1:{port} refused this executor: wrong or missing cluster secret")),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    drop(scheduler);
+}
+
+#[test]
+fn machines_off_loopback_need_a_secret_and_executors_a_corpus_root() {
+    let out = themeshift()
+        .args(["cluster", "scheduler", "--bind", "0.0.0.0", "--port", "0"])
+        .env_remove("THEMESHIFT_CLUSTER_SECRET")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("without a secret") && err.contains("head -c 32 /dev/urandom"),
+        "{err}"
+    );
+    let out = themeshift()
+        .args(["cluster", "executor", "--bind", "0.0.0.0", "--port", "0"])
+        .args(["--scheduler", "127.0.0.1:9"])
+        .envs(secret(SECRET))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("needs --corpus-root"), "{err}");
+}
+
+#[test]
+fn a_job_naming_a_file_outside_the_corpus_root_is_refused_and_nothing_of_it_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    std::fs::create_dir_all(&root).unwrap();
+    seeds_as_parquet(&root.join("seeds"));
+    // A file the executor's machine holds outside its corpus root.
+    let outside = tmp.path().join("private");
+    std::fs::create_dir_all(&outside).unwrap();
+    let words = "The secret launch password is commissioning swordfish tangerine.";
+    std::fs::write(
+        outside.join("a2003.txt"),
+        format!("Date: 2003-05-01\n\n{words}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        outside.join("b2010.txt"),
+        format!("Date: 2010-05-01\n\n{words}\n"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("link")).unwrap();
+    let (scheduler, port) = scheduler_with(&secret(SECRET));
+    let mut command = themeshift();
+    command.args([
+        "cluster",
+        "executor",
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--threads",
+        "1",
+    ]);
+    command.arg("--scheduler").arg(format!("127.0.0.1:{port}"));
+    command.arg("--corpus-root").arg(&root);
+    command.envs(secret(SECRET));
+    let guarded = start(command);
+    let url = format!("df://127.0.0.1:{port}");
+    // Inside the root: counted.
+    let inside = tmp.path().join("inside");
+    let (code, err) = analyse_run(
+        &root.join("seeds"),
+        &inside,
+        &["--text-column", "body", "--quiet", "--cluster", &url],
+    );
+    assert_eq!(code, 0, "{err}");
+    let themes = root.join("seeds/themes.toml");
+    for (how, input) in [
+        ("outside", outside.clone()),
+        ("through ..", root.join("..").join("private")),
+        ("through a symbolic link", root.join("link")),
+    ] {
+        let output = tmp.path().join("o");
+        let (code, err) = analyse_run(
+            &input,
+            &output,
+            &["--themes", themes.to_str().unwrap(), "--cluster", &url],
+        );
+        assert_eq!(code, 3, "{how}: {err}");
+        assert!(
+            err.contains("refuses to read") && err.contains("outside its --corpus-root"),
+            "{how}: {err}"
+        );
+        assert_eq!(err.trim().lines().count(), 1, "{how}: {err}");
+        assert!(!output.exists(), "{how}: an output was written");
+        no_leftovers(&output);
+    }
+    drop((guarded, scheduler));
+}
+
+#[test]
+fn a_scheduler_without_executors_is_waited_for_then_said_in_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = tmp.path().join("seeds");
+    seeds_as_parquet(&seeds);
+    let (scheduler, port) = scheduler_with(&secret(SECRET));
+    let url = format!("df://127.0.0.1:{port}");
+    let output = tmp.path().join("o");
+    let mut env = secret(SECRET).to_vec();
+    env.push(("THEMESHIFT_CLUSTER_WAIT", "3"));
+    let started = Instant::now();
+    let (code, err) = analyse_with(
+        &seeds,
+        &output,
+        &["--text-column", "body", "--cluster", &url],
+        &env,
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(code, 3, "{err}");
+    let lines: Vec<&str> = err.trim().lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].contains("waiting for an executor to join the scheduler at 127.0.0.1"),
+        "{err}"
+    );
+    assert!(
+        lines[1].contains("no executor joined the scheduler at 127.0.0.1")
+            && lines[1].contains("themeshift cluster executor --scheduler 127.0.0.1"),
+        "{err}"
+    );
+    assert!(!output.exists());
+    drop(scheduler);
+}
+
+#[test]
+fn a_port_that_is_not_a_scheduler_is_said_in_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = tmp.path().join("seeds");
+    seeds_as_parquet(&seeds);
+    // Something else listening: it greets and hangs up, as an SSH server would to a stranger.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            use std::io::Write;
+            let mut stream = stream;
+            stream.write_all(b"SSH-2.0-OpenSSH_9.2\r\n").ok();
+        }
+    });
+    let url = format!("df://127.0.0.1:{port}");
+    let (code, err) = analyse_run(
+        &seeds,
+        &tmp.path().join("o"),
+        &["--text-column", "body", "--cluster", &url],
+    );
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains(&format!(
+            "127.0.0.1:{port} did not answer as a themeshift scheduler within 20 s"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("Status {"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
 }

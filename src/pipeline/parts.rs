@@ -264,10 +264,51 @@ struct Worker {
     metadata: Metadata,
 }
 
+/// The corpus root of this process (an executor's `--corpus-root`), resolved; set once, at
+/// its start. A worker reads no file outside it.
+static CORPUS_ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Sets this process's corpus root ([`CORPUS_ROOT`]).
+#[cfg(feature = "cluster")]
+pub(crate) fn set_corpus_root(root: &Path) -> Result<()> {
+    let resolved = std::fs::canonicalize(root)
+        .with_context(|| format!("the corpus root {} cannot be read", root.display()))?;
+    if !resolved.is_dir() {
+        bail!("the corpus root {} is not a folder", root.display());
+    }
+    let _ = CORPUS_ROOT.set(resolved);
+    Ok(())
+}
+
+/// Fails when `path` (with `..` and symbolic links resolved) lies outside `root`.
+fn inside(path: &Path, root: &Path) -> Result<()> {
+    let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if resolved.starts_with(root) {
+        return Ok(());
+    }
+    bail!(
+        "the machine {} refuses to read {}: it lies outside its --corpus-root {}",
+        machine_name(),
+        path.display(),
+        root.display()
+    )
+}
+
 impl Worker {
     /// Fails when a file of the share is not there: on a cluster, a machine on which the
-    /// shared folder is not mounted (or is mounted elsewhere) would otherwise skip it.
+    /// shared folder is not mounted (or is mounted elsewhere) would otherwise skip it; and,
+    /// on a machine with a corpus root, when a file or the input folder lies outside it.
     fn new(settings: Settings, share: &Share) -> Result<Worker> {
+        if let Some(root) = CORPUS_ROOT.get() {
+            inside(&settings.input, root)?;
+            let metadata = settings.input.join("metadata.csv");
+            if metadata.exists() {
+                inside(&metadata, root)?;
+            }
+            for (path, _, _) in &share.files {
+                inside(&bytes_path(path), root)?;
+            }
+        }
         for (path, _, _) in &share.files {
             let path = bytes_path(path);
             if let Err(e) = std::fs::metadata(&path) {

@@ -92,8 +92,8 @@ pub(crate) fn render_all(
     Ok(drawn.into_iter().flatten().collect())
 }
 
-/// Most periods `top_terms.png` shows: five rows of two panels, under 4,000 pixels tall.
-pub(crate) const SHOWN_PERIODS: usize = 10;
+/// Most periods `top_terms.png` shows: four rows of two panels, about 3,300 pixels tall.
+pub(crate) const SHOWN_PERIODS: usize = 8;
 
 /// The periods `top_terms.png` shows, in time order: every period up to [`SHOWN_PERIODS`];
 /// past that, as many as fit of, first, the main comparison's two periods, then the first

@@ -9,26 +9,33 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use arrow_flight::flight_service_server::FlightServiceServer;
 use ballista_core::config::TaskSchedulingPolicy;
+use ballista_core::extension::SessionConfigExt;
 use ballista_core::registry::BallistaFunctionRegistry;
 use ballista_core::serde::protobuf::scheduler_grpc_client::SchedulerGrpcClient;
+use ballista_core::serde::protobuf::scheduler_grpc_server::SchedulerGrpcServer;
 use ballista_core::serde::protobuf::ExecutorRegistration;
 use ballista_core::serde::scheduler::{
     ExecutorOperatingSystemSpecification, ExecutorSpecification,
 };
 use ballista_core::serde::BallistaCodec;
 use ballista_core::utils::{create_grpc_server, default_config_producer, GrpcServerConfig};
-use ballista_core::{RuntimeProducer, BALLISTA_PROTOCOL_VERSION};
+use ballista_core::{ConfigProducer, RuntimeProducer, BALLISTA_PROTOCOL_VERSION};
 use ballista_executor::executor::Executor;
 use ballista_executor::flight_service::BallistaFlightService;
 use ballista_executor::metrics::LoggingMetricsCollector;
 use ballista_scheduler::cluster::BallistaCluster;
 use ballista_scheduler::config::SchedulerConfig;
-use ballista_scheduler::scheduler_process::{create_scheduler, start_grpc_service_with_listener};
+use ballista_scheduler::scheduler_process::create_scheduler;
+use ballista_scheduler::scheduler_server::SchedulerServer;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::execution::{FunctionRegistry, SessionState, SessionStateBuilder};
 use datafusion_proto::protobuf::{LogicalPlanNode, PhysicalPlanNode};
+use tonic::service::interceptor::InterceptedService;
+
+use std::net::SocketAddr;
 
 use super::functions::functions;
+use super::secret::{ask, is_loopback, Asked, Secret, Status, HOW, REFUSED, STATUS_PATH};
 use crate::cli::{ExecutorArgs, SchedulerArgs};
 use crate::error::ClusterError;
 
@@ -94,6 +101,8 @@ impl log::Log for StandardError {
 /// `themeshift cluster scheduler`: runs until stopped.
 pub(crate) fn scheduler(args: &SchedulerArgs) -> Result<()> {
     logs();
+    let secret = Secret::load(args.secret_file.as_deref())?;
+    secret.needed_for("scheduler", &args.bind)?;
     runtime()?.block_on(async {
         let address = format!("{}:{}", args.bind, args.port);
         let listener = tokio::net::TcpListener::bind(&address)
@@ -114,6 +123,7 @@ pub(crate) fn scheduler(args: &SchedulerArgs) -> Result<()> {
             override_session_builder: Some(Arc::new(|config| {
                 with_our_functions(ballista_core::utils::default_session_builder(config)?)
             })),
+            override_create_grpc_client_endpoint: Some(secret.endpoint()),
             ..SchedulerConfig::default()
         };
         let cluster = BallistaCluster::new_from_config(&config).await?;
@@ -125,15 +135,84 @@ pub(crate) fn scheduler(args: &SchedulerArgs) -> Result<()> {
         println!("themeshift scheduler listening on {}:{port}", args.bind);
         use std::io::Write;
         std::io::stdout().flush().ok();
-        start_grpc_service_with_listener(listener, server).await?;
-        Ok(())
+        serve(listener, server, &secret).await
     })
+}
+
+/// The scheduler's services on `listener`: its gRPC service behind the secret's check (what
+/// Ballista's own `start_grpc_service_with_listener` serves, less the routes its features we
+/// build without would add), and [`STATUS_PATH`], which says the executors it hears from.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    server: SchedulerServer<LogicalPlanNode, PhysicalPlanNode>,
+    secret: &Secret,
+) -> Result<()> {
+    use axum::extract::ConnectInfo;
+    use axum::http::{header, HeaderMap, StatusCode};
+    let state = server.state.clone();
+    let grpc = SchedulerGrpcServer::new(server)
+        .max_encoding_message_size(MESSAGE_BYTES)
+        .max_decoding_message_size(MESSAGE_BYTES);
+    let mut routes = tonic::service::RoutesBuilder::default();
+    routes.add_service(InterceptedService::new(grpc, secret.check("scheduler")));
+    let check = secret.check("scheduler");
+    let status = axum::routing::get(
+        move |ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap| async move {
+            let agent = headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok());
+            if !check.allows(agent, Some(peer)) {
+                return (StatusCode::UNAUTHORIZED, String::new());
+            }
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            let executors = match state.executor_manager.get_executors_state().await {
+                Ok(all) => all
+                    .iter()
+                    .filter(|(_, beat, _)| {
+                        beat.is_some_and(|b| now.saturating_sub(b).as_secs() < EXECUTOR_TIMEOUT)
+                    })
+                    .count(),
+                Err(_) => 0,
+            };
+            let answer = Status {
+                themeshift: super::super::parts::VERSION.to_string(),
+                executors,
+            };
+            (
+                StatusCode::OK,
+                serde_json::to_string(&answer).unwrap_or_default(),
+            )
+        },
+    );
+    let app = routes
+        .routes()
+        .into_axum_router()
+        .route(STATUS_PATH, status);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
+    .context("the scheduler stopped")
 }
 
 /// `themeshift cluster executor`: registers with the scheduler and runs its tasks until
 /// stopped.
 pub(crate) fn executor(args: &ExecutorArgs) -> Result<()> {
     logs();
+    let secret = Secret::load(args.secret_file.as_deref())?;
+    secret.needed_for("executor", &args.bind)?;
+    match &args.corpus_root {
+        Some(root) => super::super::parts::set_corpus_root(root)?,
+        None if !is_loopback(&args.bind) => bail!(ClusterError(format!(
+            "an executor listening on {} needs --corpus-root DIR: the one folder it may read \
+             files from for the jobs it is given (the corpus, at the path `analyse` reads it at)",
+            args.bind
+        ))),
+        None => {}
+    }
     let threads = args
         .threads
         .filter(|&n| n > 0)
@@ -158,27 +237,55 @@ pub(crate) fn executor(args: &ExecutorArgs) -> Result<()> {
         }
     };
     let (dir, _kept) = work_dir;
-    runtime()?.block_on(run_executor(args, threads, dir.display().to_string()))
+    runtime()?.block_on(run_executor(
+        args,
+        threads,
+        dir.display().to_string(),
+        &secret,
+    ))
 }
 
-async fn run_executor(args: &ExecutorArgs, threads: usize, work_dir: String) -> Result<()> {
-    let scheduler_url = format!("http://{}", args.scheduler);
-    let mut client = None;
-    // The scheduler may be starting: a few seconds of tries.
-    for _ in 0..50 {
-        if let Ok(c) = SchedulerGrpcClient::connect(scheduler_url.clone()).await {
-            client = Some(c);
-            break;
+/// Waits a few seconds for the scheduler at `address` to answer (it may be starting), and
+/// fails in one line when it refuses this machine's secret or is not a themeshift scheduler.
+async fn scheduler_answers(address: &str, secret: &Secret) -> Result<()> {
+    let mut last = String::new();
+    for _ in 0..25 {
+        match ask(address, secret, Duration::from_secs(2)).await {
+            Asked::Status(_) => return Ok(()),
+            Asked::Refused => bail!(ClusterError(format!(
+                "the scheduler at {address} refused this executor: {REFUSED} ({HOW})"
+            ))),
+            Asked::NotAScheduler(why) => last = why,
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let Some(client) = client else {
-        bail!(ClusterError(format!(
-            "cannot reach the scheduler at {}: is `themeshift cluster scheduler` running there?",
-            args.scheduler
-        )));
-    };
-    let client = client
+    bail!(ClusterError(format!(
+        "cannot reach the scheduler at {address}: is `themeshift cluster scheduler` running \
+         there? ({last})"
+    )))
+}
+
+async fn run_executor(
+    args: &ExecutorArgs,
+    threads: usize,
+    work_dir: String,
+    secret: &Secret,
+) -> Result<()> {
+    scheduler_answers(&args.scheduler, secret).await?;
+    let scheduler_url = format!("http://{}", args.scheduler);
+    let channel = tonic::transport::Endpoint::from_shared(scheduler_url)
+        .context("the scheduler's address")?
+        .user_agent(secret.user_agent())
+        .context("the cluster secret's token")?
+        .connect()
+        .await
+        .map_err(|e| {
+            ClusterError(format!(
+                "cannot reach the scheduler at {}: {e}",
+                args.scheduler
+            ))
+        })?;
+    let client = SchedulerGrpcClient::new(channel)
         .max_decoding_message_size(MESSAGE_BYTES)
         .max_encoding_message_size(MESSAGE_BYTES);
     let address = format!("{}:{}", args.bind, args.port);
@@ -217,7 +324,7 @@ async fn run_executor(args: &ExecutorArgs, threads: usize, work_dir: String) -> 
         registration,
         &work_dir,
         runtime,
-        Arc::new(default_config_producer),
+        config_producer(secret),
         Arc::new(registry),
         Arc::new(LoggingMetricsCollector::default()),
         threads,
@@ -227,7 +334,7 @@ async fn run_executor(args: &ExecutorArgs, threads: usize, work_dir: String) -> 
         .max_encoding_message_size(MESSAGE_BYTES);
     let server = tokio::spawn(
         create_grpc_server(&GrpcServerConfig::default())
-            .add_service(flight)
+            .add_service(InterceptedService::new(flight, secret.check("executor")))
             .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
     );
     println!(
@@ -244,6 +351,16 @@ async fn run_executor(args: &ExecutorArgs, threads: usize, work_dir: String) -> 
     server.abort();
     polled.map_err(|e| ClusterError(format!("the executor stopped: {e}")))?;
     Ok(())
+}
+
+/// Each task's session: the engine's defaults, and this machine's token on every call its
+/// readers make to fetch results from other executors.
+fn config_producer(secret: &Secret) -> ConfigProducer {
+    let endpoint = secret.endpoint();
+    Arc::new(move || {
+        default_config_producer()
+            .with_ballista_override_create_grpc_client_endpoint(endpoint.clone())
+    })
 }
 
 /// The host the others reach an executor at: 127.0.0.1 beside a scheduler on this machine,

@@ -20,6 +20,7 @@
 
 mod functions;
 mod machines;
+mod secret;
 
 use std::sync::Arc;
 
@@ -41,6 +42,7 @@ use super::resolve::Resolved;
 use super::setup::Setup;
 use crate::config::Config;
 use crate::error::ClusterError;
+use secret::{Asked, Secret};
 
 pub(super) use machines::{executor, scheduler};
 
@@ -55,6 +57,7 @@ pub(crate) fn read_and_resolve(
     scheduler: &str,
 ) -> Result<(Read, Resolved)> {
     let settings = Settings::new(config, setup.lexicon_text.as_deref(), found.count)?;
+    let secret = Secret::load(config.cluster_secret.as_deref())?;
     let shares = parts::shares(&found.files);
     let finished = if shares.is_empty() {
         Vec::new()
@@ -64,7 +67,12 @@ pub(crate) fn read_and_resolve(
             .enable_all()
             .build()
             .context("cannot start the cluster's client")?;
-        runtime.block_on(on_cluster(scheduler, &shares, &settings))?
+        let cluster = Cluster {
+            scheduler,
+            secret: &secret,
+            quiet: config.quiet,
+        };
+        runtime.block_on(on_cluster(&cluster, &shares, &settings))?
     };
     let known = Known {
         walk_skipped: found.skipped,
@@ -76,14 +84,24 @@ pub(crate) fn read_and_resolve(
     parts::assemble(finished, known)
 }
 
+/// The cluster a run counts on: its scheduler (HOST:PORT), this machine's secret, and whether
+/// to print nothing but errors.
+struct Cluster<'a> {
+    scheduler: &'a str,
+    secret: &'a Secret,
+    quiet: bool,
+}
+
 /// The two jobs: the copies found, then the shares counted and each period's parts merged.
 async fn on_cluster(
-    scheduler: &str,
+    cluster: &Cluster<'_>,
     shares: &[Share],
     settings: &Settings,
 ) -> Result<Vec<Vec<u8>>> {
+    let scheduler = cluster.scheduler;
     reach(scheduler).await?;
-    let ctx = session(scheduler).await?;
+    ready(cluster).await?;
+    let ctx = session(scheduler, cluster.secret).await?;
     let settings = settings.to_bytes();
     let mut tries = 0;
     let copies = loop {
@@ -124,6 +142,78 @@ async fn reach(scheduler: &str) -> Result<()> {
     .into())
 }
 
+/// Seconds the scheduler has to answer as a themeshift scheduler.
+const ANSWER_SECONDS: u64 = 20;
+
+/// Seconds a job waits for a first executor to join the scheduler (a test may shorten it
+/// with `THEMESHIFT_CLUSTER_WAIT`).
+fn executor_seconds() -> u64 {
+    std::env::var("THEMESHIFT_CLUSTER_WAIT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60)
+}
+
+/// Asks the scheduler whether it takes this machine's jobs and has an executor: fails in one
+/// line when it refuses the secret, is another program or another version, and waits (saying
+/// so) up to [`executor_seconds`] for an executor to join when none has.
+async fn ready(cluster: &Cluster<'_>) -> Result<()> {
+    let scheduler = cluster.scheduler;
+    let started = std::time::Instant::now();
+    let patience = executor_seconds();
+    let mut said = false;
+    loop {
+        let wait = std::time::Duration::from_secs(ANSWER_SECONDS);
+        let status = match secret::ask(scheduler, cluster.secret, wait).await {
+            Asked::Status(status) => status,
+            Asked::Refused => {
+                return Err(ClusterError(format!(
+                    "the scheduler at {scheduler} refused the job: {} ({})",
+                    secret::REFUSED,
+                    secret::HOW
+                ))
+                .into())
+            }
+            Asked::NotAScheduler(why) => {
+                return Err(ClusterError(format!(
+                    "{scheduler} did not answer as a themeshift scheduler within {ANSWER_SECONDS} \
+                     s ({why})"
+                ))
+                .into())
+            }
+        };
+        if status.themeshift != parts::VERSION {
+            return Err(ClusterError(format!(
+                "the scheduler at {scheduler} runs themeshift {}, and this is {}: every \
+                 machine of a cluster must run the same version",
+                status.themeshift,
+                parts::VERSION
+            ))
+            .into());
+        }
+        if status.executors > 0 {
+            return Ok(());
+        }
+        if started.elapsed().as_secs() >= patience {
+            return Err(ClusterError(format!(
+                "no executor joined the scheduler at {scheduler} within {patience} s: \
+                 start one on each machine with `themeshift cluster executor --scheduler \
+                 {scheduler} --corpus-root DIR` (and the cluster's --secret-file)"
+            ))
+            .into());
+        }
+        if !said && !cluster.quiet {
+            eprintln!(
+                "themeshift: waiting for an executor to join the scheduler at {scheduler} (up \
+                 to {patience} s; start one with `themeshift cluster executor \
+                 --scheduler {scheduler}`)"
+            );
+            said = true;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+}
+
 /// The address of an executor that could not be reached, when that is why a job failed.
 fn lost_executor(scheduler: &str, e: &anyhow::Error) -> Option<String> {
     let text = format!("{e:#}");
@@ -140,8 +230,9 @@ fn lost_executor(scheduler: &str, e: &anyhow::Error) -> Option<String> {
 }
 
 /// A session with the cluster (no connection is made until a job is sent).
-async fn session(scheduler: &str) -> Result<SessionContext> {
+async fn session(scheduler: &str, secret: &Secret) -> Result<SessionContext> {
     let config = SessionConfig::new_with_ballista()
+        .with_ballista_override_create_grpc_client_endpoint(secret.endpoint())
         .with_ballista_job_name("themeshift analyse")
         .with_ballista_grpc_client_max_message_size(1 << 30)
         .set_usize(
@@ -270,6 +361,21 @@ fn failed(scheduler: &str, e: anyhow::Error) -> anyhow::Error {
              {} times; is it still running? ({})",
             AGAIN + 1,
             reason(&text)
+        ))
+        .into();
+    }
+    if text.contains("Unauthenticated") || text.contains(secret::REFUSED) {
+        return ClusterError(format!(
+            "a machine of the cluster at {scheduler} refused this one: {} ({})",
+            secret::REFUSED,
+            secret::HOW
+        ))
+        .into();
+    }
+    if text.contains("Timeout expired") {
+        return ClusterError(format!(
+            "{scheduler} did not answer as a themeshift scheduler in time (the engine's call \
+             timed out)"
         ))
         .into();
     }

@@ -1,7 +1,7 @@
 //! `top_terms.png`: the most frequent terms of each period, one horizontal bar panel per
 //! period, as many side by side as fit the design width (two, most often) and further periods
 //! on rows below, largest at the top. All panels share one x scale, so equal bars mean equal
-//! rates. Past ten periods it shows a selection ([`crate::report::figures::shown_periods`]) and
+//! rates. Past eight periods it shows a selection ([`crate::report::figures::shown_periods`]) and
 //! says so in its subtitle.
 
 use anyhow::Result;
