@@ -521,7 +521,11 @@ fn key_terms(
     ranges: (std::ops::Range<usize>, std::ops::Range<usize>),
     min_count: u64,
 ) -> (Vec<KeyLine>, Vec<KeyLine>) {
-    let counted = |p: u32| kept.binary_search(&(p as usize)).is_ok();
+    let mut is_kept = vec![false; wide.periods().len()];
+    for &k in kept {
+        is_kept[k] = true;
+    }
+    let counted = |p: u32| is_kept[p as usize];
     let (ra, rb) = ranges;
     let words = |r: &std::ops::Range<usize>| -> u64 {
         wide.periods()[r.clone()]
@@ -533,7 +537,10 @@ fn key_terms(
     };
     let (na, nb) = (words(&ra), words(&rb));
     // (row, count, docs) each side, for the terms tested.
-    let rows: Vec<Sides> = (0..wide.len())
+    // Rows are by total, most frequent first: a term seen fewer than min_count times in all
+    // is seen fewer in any two stretches, so the rest need no look.
+    let frequent = (wide.terms()).partition_point(|t| t.1 >= min_count.max(1));
+    let rows: Vec<Sides> = (0..frequent)
         .into_par_iter()
         .filter_map(|r| {
             let (mut a, mut b) = ((0, 0), (0, 0));
@@ -551,7 +558,7 @@ fn key_terms(
     let g2: Vec<f64> = (rows.par_iter())
         .map(|(_, a, b)| stats::signed_log_likelihood(a.0, b.0, na, nb))
         .collect();
-    let p: Vec<f64> = g2.iter().map(|&g| stats::p_value(g)).collect();
+    let p: Vec<f64> = g2.par_iter().map(|&g| stats::p_value(g)).collect();
     let adjusted = stats::benjamini_hochberg(&p);
     let line = |i: usize| {
         let (r, a, b) = rows[i];

@@ -62,8 +62,8 @@ pub(crate) fn render(periods: &[PeriodTopTerms], of: usize) -> Result<Vec<u8>> {
     render_png(width, height, |root| {
         let subtitle = if of > periods.len() {
             format!(
-                "{} of {of} periods (the compared ones, where themes turned and peaked, the \
-                 first and last); all are in terms_by_period.csv. Per 10,000 words",
+                "{} of {of} periods (compared, turns, peaks, first, last); all in \
+                 terms_by_period.csv",
                 periods.len()
             )
         } else {
