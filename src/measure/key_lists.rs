@@ -27,6 +27,44 @@ pub(crate) struct KeyLine {
     pub(crate) single_doc: bool,
 }
 
+impl KeyLine {
+    /// Documents holding the term in the period it is key for (B when `g2` > 0, else A).
+    pub(crate) fn docs(&self) -> u64 {
+        if self.g2 > 0.0 {
+            self.docs_b
+        } else {
+            self.docs_a
+        }
+    }
+
+    /// Whether the change is significant: adjusted p below [`super::ALPHA`].
+    pub(crate) fn significant(&self) -> bool {
+        self.p_adjusted < super::ALPHA
+    }
+}
+
+#[cfg(test)]
+impl KeyLine {
+    /// A key term for tests of what shows key terms: `word` (its own stem), G², Log Ratio
+    /// (its interval ±1), adjusted p, rates 1.0 and 2.0, documents 3 and 4.
+    pub(crate) fn example(word: &str, g2: f64, log_ratio: f64, p_adjusted: f64) -> KeyLine {
+        KeyLine {
+            term: word.to_lowercase(),
+            word: word.to_string(),
+            g2,
+            log_ratio,
+            log_ratio_low: log_ratio - 1.0,
+            log_ratio_high: log_ratio + 1.0,
+            p_adjusted,
+            per_10k_a: 1.0,
+            per_10k_b: 2.0,
+            docs_a: 3,
+            docs_b: 4,
+            single_doc: false,
+        }
+    }
+}
+
 /// The key terms of a comparison each way, strongest first.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct KeyLists {

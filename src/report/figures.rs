@@ -4,11 +4,10 @@
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::charts::{self, KeyTerm, PeriodTopTerms, Step, TermValue, ThemeSeries, ThemeWords};
+use super::charts::{self, KeyLine, PeriodTopTerms, Step, TermValue, ThemeSeries, ThemeWords};
 use super::{floats, strings};
 use crate::measure::course::Course;
-use crate::measure::key_lists::KeyLine;
-use crate::measure::{fragments, Comparison, Tables, ALPHA};
+use crate::measure::{fragments, Comparison, Tables};
 
 /// Terms per period in `top_terms.png`.
 pub(crate) use crate::measure::TOP_TERMS;
@@ -175,21 +174,9 @@ fn top_terms(tables: &Tables, periods: &[String]) -> Result<Vec<PeriodTopTerms>>
 }
 
 /// Most key terms of the main comparison each way: (toward A, toward B), strongest first.
-pub(crate) fn key_terms(tables: &Tables) -> Result<(Vec<KeyTerm>, Vec<KeyTerm>)> {
+pub(crate) fn key_terms(tables: &Tables) -> Result<(Vec<KeyLine>, Vec<KeyLine>)> {
     let lists = tables.main_key_lists(KEY_TERMS)?;
-    let term = |l: KeyLine| KeyTerm {
-        word: l.word,
-        log_ratio: l.log_ratio,
-        g2: l.g2,
-        significant: l.p_adjusted < ALPHA,
-        per_10k_a: l.per_10k_a,
-        per_10k_b: l.per_10k_b,
-        p_adjusted: l.p_adjusted,
-    };
-    Ok((
-        lists.toward_a.into_iter().map(term).collect(),
-        lists.toward_b.into_iter().map(term).collect(),
-    ))
+    Ok((lists.toward_a, lists.toward_b))
 }
 
 /// For each theme (lexicon order), the matched words whose rate changed most from A to B.

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use super::charts::KeyTerm;
+use super::charts::KeyLine;
 use super::pvalue;
 use super::summary::{ShiftLine, Summary};
 use crate::measure::by_document::{DISAGREE, DOCUMENTS_ONLY, WORDS_ONLY, WORDS_UNTESTED};
@@ -144,7 +144,7 @@ fn steady(lines: &[&ShiftLine], cmp: &Comparison, of: usize) -> String {
 /// The sentence naming the strongest key terms each way, with their rates, and how many of
 /// them are significant.
 fn key_terms(s: &Summary, cmp: &Comparison) -> String {
-    let named = |terms: &[KeyTerm]| -> String {
+    let named = |terms: &[KeyLine]| -> String {
         let items: Vec<String> = (terms.iter().take(KEY_TERMS_NAMED))
             .map(|t| {
                 format!(
@@ -172,7 +172,7 @@ fn key_terms(s: &Summary, cmp: &Comparison) -> String {
         cmp.a,
         cmp.b
     );
-    let shown: Vec<&KeyTerm> = (s.key_b.iter().take(KEY_TERMS_NAMED))
+    let shown: Vec<&KeyLine> = (s.key_b.iter().take(KEY_TERMS_NAMED))
         .chain(s.key_a.iter().take(KEY_TERMS_NAMED))
         .collect();
     let significant = shown.iter().filter(|t| t.p_adjusted < ALPHA).count();
@@ -329,14 +329,10 @@ mod tests {
 
     #[test]
     fn key_terms_are_named_with_their_rates_and_significance() {
-        let term = |word: &str, p: f64| KeyTerm {
-            word: word.into(),
-            log_ratio: 1.0,
-            g2: 10.0,
-            significant: p < ALPHA,
+        let term = |word: &str, p: f64| KeyLine {
             per_10k_a: 0.0,
             per_10k_b: 110.6195,
-            p_adjusted: p,
+            ..KeyLine::example(word, 10.0, 1.0, p)
         };
         let mut s = summary();
         s.theme_shift.clear();

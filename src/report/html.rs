@@ -12,42 +12,34 @@ use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
 
 use super::summary::{Summary, PERIODS_LISTED};
 use crate::count::KwicLine;
+use crate::measure::key_lists::KeyLine;
 use crate::measure::{Comparison, ALPHA};
 
 /// Key terms listed each way.
 pub(crate) const REPORT_TERMS: usize = 12;
 
-/// A key term's row in the report, with its concordance lines.
+/// A key term on the page: measure's row (read through [`KeyRow::key`], or directly, as the
+/// row derefs to it) and the concordance lines the report's pass found for it.
 #[derive(Debug, Clone)]
 pub(crate) struct KeyRow {
-    /// The stem (or stems of a phrase), as in keyness.csv.
-    pub term: String,
-    pub word: String,
-    pub g2: f64,
-    pub log_ratio: f64,
-    pub log_ratio_low: f64,
-    pub log_ratio_high: f64,
-    pub p_adjusted: f64,
-    /// Documents containing it in the period it is key for.
-    pub docs: u64,
-    pub single_doc: bool,
+    pub key: KeyLine,
     pub lines: Vec<KwicLine>,
+}
+
+impl std::ops::Deref for KeyRow {
+    type Target = KeyLine;
+
+    fn deref(&self) -> &KeyLine {
+        &self.key
+    }
 }
 
 /// The main comparison's most key terms each way: (toward B, toward A), strongest first,
 /// without concordance lines yet.
 pub(crate) fn key_rows(tables: &crate::measure::Tables) -> Result<(Vec<KeyRow>, Vec<KeyRow>)> {
     let lists = tables.main_key_lists(REPORT_TERMS)?;
-    let row = |l: crate::measure::key_lists::KeyLine| KeyRow {
-        docs: if l.g2 > 0.0 { l.docs_b } else { l.docs_a },
-        term: l.term,
-        word: l.word,
-        g2: l.g2,
-        log_ratio: l.log_ratio,
-        log_ratio_low: l.log_ratio_low,
-        log_ratio_high: l.log_ratio_high,
-        p_adjusted: l.p_adjusted,
-        single_doc: l.single_doc,
+    let row = |key: KeyLine| KeyRow {
+        key,
         lines: Vec::new(),
     };
     Ok((
@@ -315,7 +307,7 @@ fn key_term(h: &mut String, r: &KeyRow) -> Result<()> {
         r.log_ratio_low,
         r.log_ratio_high,
         esc(&p_cell(r.p_adjusted)),
-        r.docs,
+        r.docs(),
         if r.single_doc { " · <span class=\"warn\">all from one document</span>" } else { "" }
     )?;
     for l in &r.lines {
@@ -497,15 +489,12 @@ mod tests {
             ..Summary::default()
         };
         let row = KeyRow {
-            term: "qipp".into(),
-            word: "qipp".into(),
-            g2: 7.0,
-            log_ratio: 2.0,
-            log_ratio_low: 0.5,
-            log_ratio_high: 3.5,
-            p_adjusted: 0.02,
-            docs: 1,
-            single_doc: false,
+            key: KeyLine {
+                docs_b: 1,
+                log_ratio_low: 0.5,
+                log_ratio_high: 3.5,
+                ..KeyLine::example("qipp", 7.0, 2.0, 0.02)
+            },
             lines: vec![KwicLine {
                 doc: "b.txt".into(),
                 period: "2010".into(),

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::charts::KeyTerm;
+use super::charts::KeyLine;
 use crate::ingest::walk::Skipped;
 use crate::measure::{Comparison, SmallPeriods};
 
@@ -44,9 +44,9 @@ pub struct Summary {
     /// Why no comparison was made, when none was.
     pub no_comparison: Option<String>,
     /// The terms most key for B, strongest first.
-    pub key_b: Vec<KeyTerm>,
+    pub(crate) key_b: Vec<KeyLine>,
     /// The terms most key for A, strongest first.
-    pub key_a: Vec<KeyTerm>,
+    pub(crate) key_a: Vec<KeyLine>,
     /// The main comparison's theme shifts.
     pub theme_shift: Vec<ShiftLine>,
     /// Each theme's course over every period, when three or more are big enough to compare.

@@ -16,19 +16,9 @@ pub(crate) struct TermValue {
     pub value: f64,
 }
 
-/// A key term: its Log Ratio (bar length), G² (rank) and whether its adjusted p < 0.05.
-#[derive(Debug, Clone)]
-pub struct KeyTerm {
-    pub word: String,
-    pub log_ratio: f64,
-    pub g2: f64,
-    pub significant: bool,
-    /// Rates per 10,000 words in A and B, and the Benjamini–Hochberg adjusted p-value
-    /// (`significant` is `p_adjusted < ALPHA`): keyness.csv's row, for the findings.
-    pub per_10k_a: f64,
-    pub per_10k_b: f64,
-    pub p_adjusted: f64,
-}
+/// A key term (measure's typed row of keyness.csv): bar length its Log Ratio, rank its G²,
+/// full colour when significant.
+pub(crate) use crate::measure::key_lists::KeyLine;
 
 /// One theme's rates in the two compared periods, and the verdict (measure's typed row).
 pub(crate) use crate::measure::themes::ShiftLine as ThemeShiftRow;

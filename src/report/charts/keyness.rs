@@ -20,8 +20,8 @@ const GAP: f64 = 1.0;
 pub(crate) fn render(
     period_a: &str,
     period_b: &str,
-    toward_a: &[KeyTerm],
-    toward_b: &[KeyTerm],
+    toward_a: &[KeyLine],
+    toward_b: &[KeyLine],
 ) -> Result<Vec<u8>> {
     let layout = Layout::new(toward_a, toward_b);
     render_png(WIDTH, layout.height(), |root| {
@@ -46,7 +46,7 @@ pub(crate) fn render(
 /// The bars from the top down and the scale they are drawn to.
 struct Layout<'t> {
     /// (term, more frequent in B?) from the top down.
-    terms: Vec<(&'t KeyTerm, bool)>,
+    terms: Vec<(&'t KeyLine, bool)>,
     /// Rows of space between the groups: none when only one group has terms.
     gap: f64,
     /// Rows on the y axis, the gap included.
@@ -57,8 +57,8 @@ struct Layout<'t> {
 
 impl<'t> Layout<'t> {
     /// B's terms above A's, each group in the order given.
-    fn new(toward_a: &'t [KeyTerm], toward_b: &'t [KeyTerm]) -> Self {
-        let terms: Vec<(&KeyTerm, bool)> = toward_b
+    fn new(toward_a: &'t [KeyLine], toward_b: &'t [KeyLine]) -> Self {
+        let terms: Vec<(&KeyLine, bool)> = toward_b
             .iter()
             .map(|t| (t, true))
             .chain(toward_a.iter().map(|t| (t, false)))
@@ -128,7 +128,7 @@ fn legend_and_footnote(
             format!("more frequent in {period_a}"),
         ),
     ];
-    if layout.terms.iter().any(|(t, _)| !t.significant) {
+    if layout.terms.iter().any(|(t, _)| !t.significant()) {
         entries.push((
             Swatch::Pair(lighter(COLOUR_B), lighter(COLOUR_A)),
             "not significant (adjusted p ≥ 0.05)".into(),
@@ -184,7 +184,7 @@ fn bars(chart: &mut Chart, layout: &Layout) -> Result<()> {
     chart
         .draw_series(layout.terms.iter().enumerate().map(|(i, (t, in_b))| {
             let base = if *in_b { COLOUR_B } else { COLOUR_A };
-            let colour = if t.significant { base } else { lighter(base) };
+            let colour = if t.significant() { base } else { lighter(base) };
             let y = layout.y(i, *in_b);
             Rectangle::new(
                 [
@@ -258,16 +258,15 @@ mod tests {
     use super::*;
     use crate::report::charts::tests::png_size;
 
-    fn terms(sign: f64, n: usize) -> Vec<KeyTerm> {
+    fn terms(sign: f64, n: usize) -> Vec<KeyLine> {
         (0..n)
-            .map(|i| KeyTerm {
-                word: format!("commissioning{i}"),
-                log_ratio: sign * (4.0 - i as f64 * 0.2),
-                g2: sign * (200.0 - i as f64),
-                significant: i < 10,
-                per_10k_a: 1.0,
-                per_10k_b: 2.0,
-                p_adjusted: if i < 10 { 0.01 } else { 0.5 },
+            .map(|i| {
+                KeyLine::example(
+                    &format!("commissioning{i}"),
+                    sign * (200.0 - i as f64),
+                    sign * (4.0 - i as f64 * 0.2),
+                    if i < 10 { 0.01 } else { 0.5 },
+                )
             })
             .collect()
     }
