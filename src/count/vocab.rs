@@ -158,6 +158,12 @@ impl Vocab {
         if written.as_bytes() == word.text.as_bytes() {
             return id;
         }
+        // A form written this way before (most are: `The` at every sentence's start): a
+        // form's text is its own normal form, so the text as written is the key, and no
+        // string is built.
+        if let Some(&f) = self.form_ids.get(written) {
+            return f;
+        }
         let mut form: String = written
             .chars()
             .map(|c| if is_apostrophe(c) { '\'' } else { c })
