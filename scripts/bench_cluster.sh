@@ -26,6 +26,9 @@ if [ ! -d "$CORPUS" ]; then
   done
   mv "$CORPUS.tmp" "$CORPUS"
 fi
+# Every machine and the driver share a secret, as a cluster beyond loopback must.
+THEMESHIFT_CLUSTER_SECRET="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export THEMESHIFT_CLUSTER_SECRET
 LOGS=$(mktemp -d)
 PIDS=()
 cleanup() { kill "${PIDS[@]}" 2>/dev/null || true; rm -rf "$LOGS"; }
