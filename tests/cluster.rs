@@ -88,6 +88,11 @@ fn scheduler_with(env: &[(&str, &str)]) -> (Machine, u16) {
 
 /// An executor of one thread working for the scheduler at `port`, with `env` set.
 fn executor(port: u16, env: &[(&str, &str)]) -> Machine {
+    executor_with(port, env, &[])
+}
+
+/// [`executor`] with more flags.
+fn executor_with(port: u16, env: &[(&str, &str)], flags: &[&std::ffi::OsStr]) -> Machine {
     let mut command = themeshift();
     command.args([
         "cluster",
@@ -100,6 +105,7 @@ fn executor(port: u16, env: &[(&str, &str)]) -> Machine {
         "1",
     ]);
     command.arg("--scheduler").arg(format!("127.0.0.1:{port}"));
+    command.args(flags);
     command.envs(env.iter().copied());
     start(command)
 }
@@ -652,21 +658,8 @@ fn a_job_naming_a_file_outside_the_corpus_root_is_refused_and_nothing_of_it_is_w
     .unwrap();
     std::os::unix::fs::symlink(&outside, root.join("link")).unwrap();
     let (scheduler, port) = scheduler_with(&secret(SECRET));
-    let mut command = themeshift();
-    command.args([
-        "cluster",
-        "executor",
-        "--bind",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--threads",
-        "1",
-    ]);
-    command.arg("--scheduler").arg(format!("127.0.0.1:{port}"));
-    command.arg("--corpus-root").arg(&root);
-    command.envs(secret(SECRET));
-    let guarded = start(command);
+    let flags = ["--corpus-root".as_ref(), root.as_os_str()];
+    let guarded = executor_with(port, &secret(SECRET), &flags);
     let url = format!("df://127.0.0.1:{port}");
     // Inside the root: counted.
     let inside = tmp.path().join("inside");

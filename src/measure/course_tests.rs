@@ -100,6 +100,11 @@ fn lexicon() -> Lexicon {
 
 /// The turns of the one theme's course: (index of the first period after the turn, rose).
 fn turns_of(counts: &Counts) -> Vec<(usize, bool)> {
+    turns_at(counts, PENALTY)
+}
+
+/// [`turns_of`] with a penalty of `penalty` ln T per cut.
+fn turns_at(counts: &Counts, penalty: f64) -> Vec<(usize, bool)> {
     let sizes: Vec<(&str, u64)> = counts
         .periods
         .iter()
@@ -107,7 +112,8 @@ fn turns_of(counts: &Counts) -> Vec<(usize, bool)> {
         .collect();
     let small = SmallPeriods::of(&sizes);
     let wide = WideTable::new(counts, 5);
-    let courses = courses(counts, &lexicon(), &small, &wide, &FxHashMap::default(), 5);
+    let labels = FxHashMap::default();
+    let courses = tuned(counts, &lexicon(), &small, (&wide, &labels, 5), penalty);
     assert_eq!(courses.len(), 1);
     courses[0]
         .turns()
@@ -226,21 +232,7 @@ fn calibrate() {
     let monthly = step(120, 60, 8.0, 24.0);
     let step = step(20, 8, 10.0, 30.0);
     for penalty in [3.0, 4.0, PENALTY] {
-        let turns = |c: &Counts| -> Vec<(usize, bool)> {
-            let sizes: Vec<(&str, u64)> = c
-                .periods
-                .iter()
-                .map(|(p, c)| (p.as_str(), c.tokens))
-                .collect();
-            let small = SmallPeriods::of(&sizes);
-            let wide = WideTable::new(c, 5);
-            let labels = FxHashMap::default();
-            let courses = tuned(c, &lexicon(), &small, (&wide, &labels, 5), penalty);
-            courses[0]
-                .turns()
-                .map(|(_, a, t)| (a.start, t.direction == "rose"))
-                .collect()
-        };
+        let turns = |c: &Counts| turns_at(c, penalty);
         let mut false_steady = 0;
         let mut false_burst = 0;
         let mut against_drift = 0;
