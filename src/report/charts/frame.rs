@@ -381,3 +381,54 @@ pub(super) fn tick(x: &f64) -> String {
         None => s.to_string(),
     }
 }
+
+/// Height of a bar panel's caption (top_terms.png's periods, theme_terms.png's themes).
+pub(super) const PANEL_CAPTION: i32 = 44;
+
+/// Where a bar panel's chart goes: the panel less its caption, with a margin on the right.
+pub(super) fn panel_area<'b>(panel: &Area<'b>) -> Area<'b> {
+    panel.margin(PANEL_CAPTION, 0, 0, 12)
+}
+
+/// A panel of horizontal bars on `area` ([`panel_area`] of `panel`): a chart over `x` and
+/// `rows` rows with room for the word labels on its left and the values right of the bars
+/// (`layout`), its caption centred over the bars, the gridlines and the x axis with `ticks`
+/// ticks and `description`. What both bar-panel charts share; each draws its own bars.
+pub(super) fn bar_panel<'a, 'b>(
+    (root, panel, area): (&Area, &Area, &'a Area<'b>),
+    caption: &str,
+    x: std::ops::Range<f64>,
+    (label_width, value_width, rows): (u32, u32, i32),
+    (ticks, description): (usize, &str),
+) -> Result<Chart<'a, 'b>> {
+    let mut chart = ChartBuilder::on(area)
+        .x_label_area_size(X_AXIS_SPACE as i32)
+        .y_label_area_size(label_width)
+        .margin_right(value_width)
+        .build_cartesian_2d(x, 0.0..rows as f64)
+        .map_err(err)?;
+    let (plot_x, _) = chart.plotting_area().get_pixel_range();
+    let (_, top) = panel.get_base_pixel();
+    let style = bold(HEADING);
+    let name = fit(caption, &style, (plot_x.end - plot_x.start) as u32);
+    let centre = (plot_x.start + plot_x.end) / 2;
+    put(
+        root,
+        &name,
+        (centre, top + 4),
+        &style,
+        HPos::Center,
+        VPos::Top,
+    )?;
+    mesh(&mut chart, ticks, 0)?;
+    x_axis(root, &chart, ticks, description)?;
+    Ok(chart)
+}
+
+/// A bar panel's message when it has no bars (`no terms`), centred at `x` and half the rows.
+pub(super) fn no_bars(root: &Area, chart: &Chart, x: f64, rows: i32, text: &str) -> Result<()> {
+    let (cx, _) = chart.backend_coord(&(x, 0.0));
+    let (_, cy) = chart.backend_coord(&(0.0, rows as f64 / 2.0));
+    let style = font(LABEL, false, GREY);
+    put(root, text, (cx, cy), &style, HPos::Center, VPos::Center)
+}

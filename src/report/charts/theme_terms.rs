@@ -124,27 +124,11 @@ fn draw_panel(
     x_max: f64,
     (label_width, value_width, rows): (u32, u32, i32),
 ) -> Result<()> {
-    let area = panel.margin(CAPTION, 0, 0, 12);
-    let mut chart = ChartBuilder::on(&area)
-        .x_label_area_size(X_AXIS)
-        .y_label_area_size(label_width)
-        .margin_right(value_width)
-        .build_cartesian_2d(-x_max..x_max, 0.0..rows as f64)
-        .map_err(err)?;
-    let (plot_x, _) = chart.plotting_area().get_pixel_range();
-    let (_, top) = panel.get_base_pixel();
-    let caption = bold(HEADING);
-    let name = fit(&theme.theme, &caption, (plot_x.end - plot_x.start) as u32);
-    put(
-        root,
-        &name,
-        ((plot_x.start + plot_x.end) / 2, top + 4),
-        &caption,
-        HPos::Center,
-        VPos::Top,
-    )?;
-    mesh(&mut chart, 5, 0)?;
-    x_axis(root, &chart, 5, "change per 10,000 words")?;
+    let area = panel_area(panel);
+    let layout = (label_width, value_width, rows);
+    let ticks = (5, "change per 10,000 words");
+    let places = (root, panel, &area);
+    let mut chart = bar_panel(places, &theme.theme, -x_max..x_max, layout, ticks)?;
     // The zero line, darker than the grid.
     chart
         .draw_series(std::iter::once(PathElement::new(
@@ -153,17 +137,7 @@ fn draw_panel(
         )))
         .map_err(err)?;
     if theme.words.is_empty() {
-        let (cx, _) = chart.backend_coord(&(0.0, 0.0));
-        let (_, cy) = chart.backend_coord(&(0.0, rows as f64 / 2.0));
-        let style = font(LABEL, false, GREY);
-        return put(
-            root,
-            "no hits",
-            (cx, cy),
-            &style,
-            HPos::Center,
-            VPos::Center,
-        );
+        return no_bars(root, &chart, 0.0, rows, "no hits");
     }
     let row = |i: usize| rows as f64 - 1.0 - i as f64;
     let bar = |v: f64| finite(v).clamp(-x_max, x_max);

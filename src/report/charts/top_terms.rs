@@ -94,41 +94,13 @@ fn draw_panel(
     x_max: f64,
     (label_width, value_width, rows): (u32, u32, i32),
 ) -> Result<()> {
-    let area = panel.margin(CAPTION, 0, 0, 12);
-    let mut chart = ChartBuilder::on(&area)
-        .x_label_area_size(X_AXIS)
-        .y_label_area_size(label_width)
-        .margin_right(value_width)
-        .build_cartesian_2d(0.0..x_max, 0.0..rows as f64)
-        .map_err(err)?;
-    // The caption (the period) centred over the bars.
-    let (plot_x, _) = chart.plotting_area().get_pixel_range();
-    let (_, top) = panel.get_base_pixel();
-    let caption = bold(HEADING);
-    let name = fit(&period.period, &caption, (plot_x.end - plot_x.start) as u32);
-    let centre = (plot_x.start + plot_x.end) / 2;
-    put(
-        root,
-        &name,
-        (centre, top + 4),
-        &caption,
-        HPos::Center,
-        VPos::Top,
-    )?;
-    mesh(&mut chart, 6, 0)?;
-    x_axis(root, &chart, 6, "per 10,000 words")?;
+    let area = panel_area(panel);
+    let layout = (label_width, value_width, rows);
+    let ticks = (6, "per 10,000 words");
+    let places = (root, panel, &area);
+    let mut chart = bar_panel(places, &period.period, 0.0..x_max, layout, ticks)?;
     if period.terms.is_empty() {
-        let (cx, _) = chart.backend_coord(&(x_max / 2.0, 0.0));
-        let (_, cy) = chart.backend_coord(&(0.0, rows as f64 / 2.0));
-        let style = font(LABEL, false, GREY);
-        return put(
-            root,
-            "no terms",
-            (cx, cy),
-            &style,
-            HPos::Center,
-            VPos::Center,
-        );
+        return no_bars(root, &chart, x_max / 2.0, rows, "no terms");
     }
 
     // Row i (0 = most frequent) sits at the top.
