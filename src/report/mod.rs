@@ -65,19 +65,25 @@ pub(crate) fn write_tables(
         None => names.iter().map(|_| None).collect(),
     };
     // With a workbook, the term tables after the others: their sheets keep the terms the
-    // keyness sheet names. Without one, every table at once.
-    let phases: &[Option<bool>] = match trim {
-        Some(_) => &[Some(false), Some(true)],
-        None => &[None],
+    // keyness sheet names significant, which the first round gives the second. Without one,
+    // every table in one round.
+    let rounds: Vec<Vec<usize>> = match trim {
+        Some(_) => {
+            let (later, first): (Vec<usize>, Vec<usize>) =
+                (0..names.len()).partition(|&i| trim::Trim::is_term_table(names[i]));
+            vec![first, later]
+        }
+        None => vec![(0..names.len()).collect()],
     };
-    for &later in phases {
-        let written: Vec<(usize, Option<xlsx::Sheet>)> = names
-            .par_iter()
-            .zip(sheets.par_iter_mut())
-            .enumerate()
-            .filter(|(_, (name, _))| later.is_none_or(|l| trim::Trim::is_term_table(name) == l))
-            .map(|(i, (name, sheet))| {
-                let mut sheet = sheet.take();
+    let mut significant: rustc_hash::FxHashSet<String> = Default::default();
+    for round in rounds {
+        let taken: Vec<(usize, Option<xlsx::Sheet>)> =
+            round.iter().map(|&i| (i, sheets[i].take())).collect();
+        let written: Vec<(usize, Option<xlsx::Sheet>, Vec<String>)> = taken
+            .into_par_iter()
+            .map(|(i, mut sheet)| {
+                let name = names[i];
+                let mut named = Vec::new();
                 // A sheet that cannot be written is the workbook's failure, not the CSV's: it
                 // is kept aside, and said as such once the CSV is written.
                 let mut failed = None;
@@ -87,7 +93,8 @@ pub(crate) fn write_tables(
                     }
                     csv::write_table_and(tables.blocks(name), out, |block| {
                         if let (Some(s), Some(trim), None) = (&mut sheet, &trim, &failed) {
-                            let kept = trim.rows(name, block)?;
+                            let (kept, terms) = trim.rows(name, block, &significant)?;
+                            named.extend(terms);
                             failed = s.add_kept(block, kept).err();
                         }
                         Ok(())
@@ -95,11 +102,12 @@ pub(crate) fn write_tables(
                 })?;
                 match failed {
                     Some(e) => Err(e.context(workbook())),
-                    None => Ok((i, sheet)),
+                    None => Ok((i, sheet, named)),
                 }
             })
             .collect::<Result<Vec<_>>>()?;
-        for (i, sheet) in written {
+        for (i, sheet, named) in written {
+            significant.extend(named);
             sheets[i] = sheet.map(|mut s| {
                 s.about = trim.as_ref().map_or_else(String::new, |t| t.what(names[i]));
                 s

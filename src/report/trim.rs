@@ -15,8 +15,6 @@
 //!
 //! The workbook's first sheet, `about`, says what each sheet holds and what it left out.
 
-use std::sync::Mutex;
-
 use polars::prelude::*;
 use rustc_hash::FxHashSet;
 
@@ -32,9 +30,10 @@ const TERM_TABLES: [&str; 2] = ["term_frequencies.csv", "terms_by_period.csv"];
 pub(crate) struct Trim {
     /// The main comparison, whose keyness rows are all kept.
     main: Option<Comparison>,
-    /// Terms the term sheets keep: the most frequent, and those significant in a keyness row
-    /// (added while the keyness sheet is written, before the term sheets are).
-    terms: Mutex<FxHashSet<String>>,
+    /// The most frequent terms, which the term sheets keep (with those significant in a
+    /// keyness row: [`Trim::rows`] names them as the keyness sheet is written, and the term
+    /// sheets, written after it, are given them).
+    terms: FxHashSet<String>,
     /// Labels (`word`) of theme_terms' rows, kept in the term sheets too.
     words: FxHashSet<String>,
     /// How many most frequent terms were kept (fewer when the corpus has fewer).
@@ -78,7 +77,7 @@ impl Trim {
         let frequent = terms.len();
         Ok(Trim {
             main: tables.comparisons().first().cloned(),
-            terms: Mutex::new(terms),
+            terms,
             words,
             frequent,
         })
@@ -90,8 +89,16 @@ impl Trim {
         TERM_TABLES.contains(&file)
     }
 
-    /// The rows of `df`, a block of `file`, that its sheet keeps; `None` when all.
-    pub(crate) fn rows(&self, file: &str, df: &DataFrame) -> PolarsResult<Option<DataFrame>> {
+    /// The rows of `df`, a block of `file`, that its sheet keeps (`None` when all), and, for
+    /// a block of keyness, the terms it names significant; a term sheet keeps the terms
+    /// `significant` names besides its own.
+    pub(crate) fn rows(
+        &self,
+        file: &str,
+        df: &DataFrame,
+        significant_terms: &FxHashSet<String>,
+    ) -> PolarsResult<(Option<DataFrame>, Vec<String>)> {
+        let mut named = Vec::new();
         let keep: BooleanChunked = if file == "keyness.csv" {
             let (a, b) = (df.column("period_a")?.str()?, df.column("period_b")?.str()?);
             let p = df.column("p_adjusted")?.cast(&DataType::Float64)?;
@@ -105,30 +112,26 @@ impl Trim {
                     Some(is_main || significant)
                 })
                 .collect();
-            let mut terms = self.terms.lock().expect("not poisoned");
             let term = df.column("term")?.str()?;
             for (t, &significant) in term.iter().zip(&significant) {
                 if let (Some(t), true) = (t, significant) {
-                    terms.insert(t.to_string());
+                    named.push(t.to_string());
                 }
             }
             keep
         } else if Self::is_term_table(file) {
-            let terms = self.terms.lock().expect("not poisoned");
             let (term, word) = (df.column("term")?.str()?, df.column("word")?.str()?);
+            let kept = |t: &str| self.terms.contains(t) || significant_terms.contains(t);
             term.iter()
                 .zip(word.iter())
                 .map(|(t, w)| {
-                    Some(
-                        t.is_some_and(|t| terms.contains(t))
-                            || w.is_some_and(|w| self.words.contains(w)),
-                    )
+                    Some(t.is_some_and(kept) || w.is_some_and(|w| self.words.contains(w)))
                 })
                 .collect()
         } else {
-            return Ok(None);
+            return Ok((None, named));
         };
-        Ok(Some(df.filter(&keep)?))
+        Ok((Some(df.filter(&keep)?), named))
     }
 
     /// What the sheet of `file` holds, for the `about` sheet.
