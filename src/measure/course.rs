@@ -183,9 +183,70 @@ struct Series<'c> {
     theme: usize,
 }
 
-impl Series<'_> {
+impl<'c> Series<'c> {
+    /// Theme `theme`'s series over the periods of `counts` numbered `kept`.
+    fn of(counts: &'c Counts, kept: &[usize], theme: usize) -> Series<'c> {
+        let mut s = Series {
+            hits: Vec::new(),
+            words: Vec::new(),
+            docs_with: Vec::new(),
+            documents: Vec::new(),
+            rows: Vec::new(),
+            theme,
+        };
+        let periods = counts.periods.values().enumerate();
+        for (_, c) in periods.filter(|(i, _)| kept.contains(i)) {
+            let t = c.themes.get(theme);
+            s.hits.push(t.map_or(0, |t| t.hits));
+            s.docs_with.push(t.map_or(0, |t| t.docs));
+            s.words.push(c.tokens);
+            s.documents.push(c.docs);
+            s.rows.push(&c.theme_docs);
+        }
+        s
+    }
+
     fn sum(v: &[u64], r: std::ops::Range<usize>) -> u64 {
         v[r].iter().sum()
+    }
+
+    /// The stretches between `cuts`, without their turns; `label` names a period.
+    fn stretches(&self, cuts: &[usize], label: &impl Fn(usize) -> String) -> Vec<Stretch> {
+        let mut bounds = vec![0];
+        bounds.extend(cuts);
+        bounds.push(self.hits.len());
+        bounds
+            .windows(2)
+            .map(|w| {
+                let r = w[0]..w[1];
+                let hits = Series::sum(&self.hits, r.clone());
+                let words = Series::sum(&self.words, r.clone());
+                Stretch {
+                    from: label(w[0]),
+                    to: label(w[1] - 1),
+                    periods: r.len(),
+                    start: w[0],
+                    hits,
+                    words,
+                    docs: Series::sum(&self.docs_with, r.clone()),
+                    documents: Series::sum(&self.documents, r),
+                    per_10k: stats::per_10k(hits, words),
+                    turn: None,
+                }
+            })
+            .collect()
+    }
+
+    /// The period of the highest rate (the earliest of equals) and the rate; `None` without
+    /// hits.
+    fn peak(&self) -> Option<(usize, f64)> {
+        (0..self.hits.len())
+            .map(|i| (i, stats::per_10k(self.hits[i], self.words[i])))
+            .fold(None, |best: Option<(usize, f64)>, (i, r)| match best {
+                Some((_, b)) if b >= r => best,
+                _ => Some((i, r)),
+            })
+            .filter(|&(_, r)| r > 0.0)
     }
 
     /// The per-document rates of periods `r` for the Welch test.
@@ -241,31 +302,7 @@ pub(crate) fn tuned(
         return Vec::new();
     }
     let series: Vec<Series> = (0..lexicon.themes.len())
-        .map(|theme| {
-            let mut s = Series {
-                hits: Vec::new(),
-                words: Vec::new(),
-                docs_with: Vec::new(),
-                documents: Vec::new(),
-                rows: Vec::new(),
-                theme,
-            };
-            for c in counts
-                .periods
-                .values()
-                .enumerate()
-                .filter(|(i, _)| kept.contains(i))
-            {
-                let c = c.1;
-                let t = c.themes.get(theme);
-                s.hits.push(t.map_or(0, |t| t.hits));
-                s.docs_with.push(t.map_or(0, |t| t.docs));
-                s.words.push(c.tokens);
-                s.documents.push(c.docs);
-                s.rows.push(&c.theme_docs);
-            }
-            s
-        })
+        .map(|theme| Series::of(counts, &kept, theme))
         .collect();
     let beta = penalty * (kept.len() as f64).ln();
     let dispersions: Vec<f64> = series.iter().map(dispersion).collect();
@@ -281,31 +318,7 @@ pub(crate) fn tuned(
         .zip(&cuts)
         .enumerate()
         .map(|(k, (s, cuts))| {
-            let mut bounds = vec![0];
-            bounds.extend(cuts);
-            bounds.push(s.hits.len());
-            let mut stretches: Vec<Stretch> = bounds
-                .windows(2)
-                .map(|w| {
-                    let r = w[0]..w[1];
-                    let (hits, words) = (
-                        Series::sum(&s.hits, r.clone()),
-                        Series::sum(&s.words, r.clone()),
-                    );
-                    Stretch {
-                        from: label(w[0]),
-                        to: label(w[1] - 1),
-                        periods: r.len(),
-                        start: w[0],
-                        hits,
-                        words,
-                        docs: Series::sum(&s.docs_with, r.clone()),
-                        documents: Series::sum(&s.documents, r),
-                        per_10k: stats::per_10k(hits, words),
-                        turn: None,
-                    }
-                })
-                .collect();
+            let mut stretches = s.stretches(cuts, &label);
             for (j, cut) in cuts.iter().enumerate() {
                 let test = tests[&(k, *cut)];
                 let (before, after) = (&stretches[j], &stretches[j + 1]);
@@ -328,14 +341,7 @@ pub(crate) fn tuned(
                     went,
                 });
             }
-            let peak = (0..s.hits.len())
-                .map(|i| (i, stats::per_10k(s.hits[i], s.words[i])))
-                .fold(None, |best: Option<(usize, f64)>, (i, r)| match best {
-                    Some((_, b)) if b >= r => best,
-                    _ => Some((i, r)),
-                })
-                .filter(|&(_, r)| r > 0.0)
-                .map(|(i, r)| (label(i), r));
+            let peak = s.peak().map(|(i, r)| (label(i), r));
             Course {
                 theme: lexicon.themes[k].name.clone(),
                 stretches,
@@ -535,10 +541,9 @@ fn key_terms(
             .map(|(_, p)| p.1)
             .sum()
     };
-    let (na, nb) = (words(&ra), words(&rb));
-    // (row, count, docs) each side, for the terms tested.
-    // Rows are by total, most frequent first: a term seen fewer than min_count times in all
-    // is seen fewer in any two stretches, so the rest need no look.
+    // (row, count, docs) each side, for the terms tested. Rows are by total, most frequent
+    // first: a term seen fewer than min_count times in all is seen fewer in any two
+    // stretches, so the rest need no look.
     let frequent = (wide.terms()).partition_point(|t| t.1 >= min_count.max(1));
     let rows: Vec<Sides> = (0..frequent)
         .into_par_iter()
@@ -555,65 +560,91 @@ fn key_terms(
             (a.0 + b.0 >= min_count.max(1)).then_some((r, a, b))
         })
         .collect();
-    let g2: Vec<f64> = (rows.par_iter())
-        .map(|(_, a, b)| stats::signed_log_likelihood(a.0, b.0, na, nb))
-        .collect();
-    let p: Vec<f64> = g2.par_iter().map(|&g| stats::p_value(g)).collect();
-    let adjusted = stats::benjamini_hochberg(&p);
-    let line = |i: usize| {
-        let (r, a, b) = rows[i];
-        let term = wide.terms()[r].0;
+    let tested = Tested::new(wide, labels, rows, (words(&ra), words(&rb)));
+    (tested.list(true), tested.list(false))
+}
+
+/// The terms tested for a turn, with their statistics.
+struct Tested<'a> {
+    wide: &'a WideTable<'a>,
+    labels: &'a FxHashMap<String, String>,
+    rows: Vec<Sides>,
+    /// Words before and after the turn.
+    words: (u64, u64),
+    g2: Vec<f64>,
+    /// Benjamini–Hochberg over the terms tested.
+    adjusted: Vec<f64>,
+}
+
+impl<'a> Tested<'a> {
+    fn new(
+        wide: &'a WideTable<'a>,
+        labels: &'a FxHashMap<String, String>,
+        rows: Vec<Sides>,
+        (na, nb): (u64, u64),
+    ) -> Tested<'a> {
+        let g2: Vec<f64> = (rows.par_iter())
+            .map(|(_, a, b)| stats::signed_log_likelihood(a.0, b.0, na, nb))
+            .collect();
+        let p: Vec<f64> = g2.par_iter().map(|&g| stats::p_value(g)).collect();
+        let adjusted = stats::benjamini_hochberg(&p);
+        Tested {
+            wide,
+            labels,
+            rows,
+            words: (na, nb),
+            g2,
+            adjusted,
+        }
+    }
+
+    fn term(&self, i: usize) -> &'a str {
+        self.wide.terms()[self.rows[i].0].0
+    }
+
+    /// Tested term `i` as a key term of the turn.
+    fn line(&self, i: usize) -> KeyLine {
+        let ((_, a, b), (na, nb)) = (self.rows[i], self.words);
+        let term = self.term(i);
         let (low, high) = stats::log_ratio_ci(a.0, b.0, na, nb);
         KeyLine {
             term: term.to_string(),
-            word: labels
-                .get(term)
-                .cloned()
-                .unwrap_or_else(|| term.to_string()),
-            g2: g2[i],
+            word: (self.labels.get(term).cloned()).unwrap_or_else(|| term.to_string()),
+            g2: self.g2[i],
             log_ratio: stats::log_ratio(a.0, b.0, na, nb),
             log_ratio_low: low,
             log_ratio_high: high,
-            p_adjusted: adjusted[i],
+            p_adjusted: self.adjusted[i],
             per_10k_a: stats::per_10k(a.0, na),
             per_10k_b: stats::per_10k(b.0, nb),
             docs_a: a.1,
             docs_b: b.1,
             single_doc: false,
         }
-    };
-    let list = |toward_b: bool| -> Vec<KeyLine> {
+    }
+
+    /// The significant terms key to the stretch after the turn (`toward_b`) or before it, in
+    /// two documents or more of it, strongest first, fragments giving way to their phrases.
+    fn list(&self, toward_b: bool) -> Vec<KeyLine> {
+        let (g2, adjusted, rows) = (&self.g2, &self.adjusted, &self.rows);
+        let side = |i: usize| if toward_b { rows[i].2 } else { rows[i].1 };
         let mut order: Vec<usize> = (0..rows.len())
             .filter(|&i| adjusted[i] < ALPHA && (g2[i] > 0.0) == toward_b && g2[i] != 0.0)
-            .filter(|&i| {
-                if toward_b {
-                    rows[i].2 .1 >= 2
-                } else {
-                    rows[i].1 .1 >= 2
-                }
-            })
+            .filter(|&i| side(i).1 >= 2)
             .collect();
         order.sort_by(|&i, &j| {
-            (g2[j].abs().total_cmp(&g2[i].abs()))
-                .then(wide.terms()[rows[i].0].0.cmp(wide.terms()[rows[j].0].0))
+            (g2[j].abs().total_cmp(&g2[i].abs())).then(self.term(i).cmp(self.term(j)))
         });
         order.truncate(3 * TURN_TERMS);
-        let listed: Vec<(&str, u64)> = order
-            .iter()
-            .map(|&i| {
-                let (r, a, b) = rows[i];
-                (wide.terms()[r].0, if toward_b { b.0 } else { a.0 })
-            })
-            .collect();
+        let listed: Vec<(&str, u64)> = order.iter().map(|&i| (self.term(i), side(i).0)).collect();
         order
             .iter()
             .zip(fragments::kept(&listed))
             .filter(|(_, k)| *k)
-            .map(|(&i, _)| line(i))
+            .map(|(&i, _)| self.line(i))
             .take(TURN_TERMS)
             .collect()
-    };
-    (list(true), list(false))
+    }
 }
 
 #[cfg(test)]

@@ -93,39 +93,8 @@ pub(crate) fn render(periods: &[String], series: &[ThemeSeries]) -> Result<Vec<u
             }
         }
 
-        let marked = periods.len() <= MARKED;
         for (i, s) in series.iter().enumerate() {
-            let full = series_colour(i);
-            // Under a course the points are its evidence, drawn pale; alone they are the chart.
-            let (colour, width) = match (s.steps.is_empty(), marked) {
-                (true, true) => (full, 3),
-                (true, false) => (full, 2),
-                (false, true) => (pale(full), 2),
-                (false, false) => (pale(full), 1),
-            };
-            let points: Vec<Option<(f64, f64)>> = s
-                .per_10k
-                .iter()
-                .take(periods.len())
-                .enumerate()
-                .map(|(j, &v)| v.is_finite().then_some((j as f64, v.clamp(0.0, y_max))))
-                .collect();
-            // Lines join neighbouring periods that both have a value.
-            for pair in points.windows(2) {
-                if let [Some(a), Some(b)] = pair {
-                    chart
-                        .draw_series(std::iter::once(PathElement::new(
-                            vec![*a, *b],
-                            colour.stroke_width(width),
-                        )))
-                        .map_err(err)?;
-                }
-            }
-            if marked {
-                for p in points.iter().flatten() {
-                    MARKERS[i % MARKERS.len()].draw(root, chart.backend_coord(p), colour)?;
-                }
-            }
+            draw_points(root, &mut chart, (i, s), periods.len(), y_max)?;
         }
         for (i, s) in series.iter().enumerate() {
             draw_steps(
@@ -139,6 +108,50 @@ pub(crate) fn render(periods: &[String], series: &[ThemeSeries]) -> Result<Vec<u
         }
         Ok(())
     })
+}
+
+/// Series `i`'s rate in each period: a line joining the periods that have a value, with a
+/// marker at each up to [`MARKED`] periods; pale and thinner under its course.
+fn draw_points(
+    root: &Area,
+    chart: &mut Chart<'_, '_>,
+    (i, s): (usize, &ThemeSeries),
+    periods: usize,
+    y_max: f64,
+) -> Result<()> {
+    let marked = periods <= MARKED;
+    let full = series_colour(i);
+    // Under a course the points are its evidence, drawn pale; alone they are the chart.
+    let (colour, width) = match (s.steps.is_empty(), marked) {
+        (true, true) => (full, 3),
+        (true, false) => (full, 2),
+        (false, true) => (pale(full), 2),
+        (false, false) => (pale(full), 1),
+    };
+    let points: Vec<Option<(f64, f64)>> = s
+        .per_10k
+        .iter()
+        .take(periods)
+        .enumerate()
+        .map(|(j, &v)| v.is_finite().then_some((j as f64, v.clamp(0.0, y_max))))
+        .collect();
+    // Lines join neighbouring periods that both have a value.
+    for pair in points.windows(2) {
+        if let [Some(a), Some(b)] = pair {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![*a, *b],
+                    colour.stroke_width(width),
+                )))
+                .map_err(err)?;
+        }
+    }
+    if marked {
+        for p in points.iter().flatten() {
+            MARKERS[i % MARKERS.len()].draw(root, chart.backend_coord(p), colour)?;
+        }
+    }
+    Ok(())
 }
 
 /// A theme's course as a step line over the chart, and a triangle at each turn, pointing up
