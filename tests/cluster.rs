@@ -305,6 +305,14 @@ fn a_run_on_the_cluster_writes_what_a_run_here_writes() {
         &url,
         &["--text-column", "body", "--quiet"],
     );
+    // The labels' reproduction (tests/labels.rs): a phrase written in several cases, its
+    // forms counted on different machines.
+    same_as_local(
+        &root().join("tests/data/label-threads"),
+        tmp.path(),
+        &url,
+        &["--min-count", "1", "--quiet"],
+    );
     let generated = tmp.path().join("generated");
     multiyear_as_tables(&generated, 60, 3, 6);
     same_as_local(&generated, tmp.path(), &url, &["--quiet", "--threads", "2"]);
