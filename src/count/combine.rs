@@ -32,10 +32,14 @@ struct Vocabulary<'t> {
     /// Per tally: its stem ids and phrase ids in the merged vocabulary.
     stem_maps: Vec<Vec<u32>>,
     gram_maps: Vec<Vec<u32>>,
+    /// Per merged phrase: whether it is left out, seen fewer times than asked in all the
+    /// tallies together (known from the counters' totals, before any row is gathered, so
+    /// that a rare phrase costs no row in any period).
+    pruned: Vec<bool>,
 }
 
 impl<'t> Vocabulary<'t> {
-    fn new(tallies: &'t [Tally]) -> Vocabulary<'t> {
+    fn new(tallies: &'t [Tally], prune_below: Option<u64>) -> Vocabulary<'t> {
         let mut index: FxHashMap<&str, u32> = FxHashMap::default();
         let mut stems: Vec<&str> = Vec::new();
         let mut stem_maps = Vec::with_capacity(tallies.len());
@@ -71,12 +75,30 @@ impl<'t> Vocabulary<'t> {
             }
             gram_maps.push(map);
         }
+        let mut totals = vec![0u64; grams.len()];
+        for (t, map) in tallies.iter().zip(&gram_maps) {
+            for (&merged, &n) in map.iter().zip(&t.gram_totals) {
+                totals[merged as usize] += n as u64;
+            }
+        }
+        let pruned = totals
+            .iter()
+            .map(|&n| prune_below.is_some_and(|min| n < min))
+            .collect();
         Vocabulary {
             stems,
             grams,
             stem_maps,
             gram_maps,
+            pruned,
         }
+    }
+
+    /// Whether the term at merged index `i` is a phrase left out.
+    fn is_pruned(&self, i: u32) -> bool {
+        (i as usize)
+            .checked_sub(self.stems.len())
+            .is_some_and(|g| self.pruned[g])
     }
 
     fn len(&self) -> usize {
@@ -132,7 +154,7 @@ pub(crate) fn combine(
     tallies: Vec<Tally>,
     options: &CombineOptions,
 ) -> std::io::Result<(Counts, FirstDocs)> {
-    let vocabulary = Vocabulary::new(&tallies);
+    let vocabulary = Vocabulary::new(&tallies, options.prune_below);
     let mut by_period: BTreeMap<&str, Vec<(usize, &PeriodTally)>> = BTreeMap::new();
     for (t, tally) in tallies.iter().enumerate() {
         for (label, part) in &tally.periods {
@@ -148,22 +170,7 @@ pub(crate) fn combine(
         })
         .collect::<std::io::Result<_>>()?;
 
-    let stems = vocabulary.stems.len();
-    let mut phrase_totals = vec![0u64; vocabulary.grams.len()];
-    for (terms, _) in &sighted {
-        for &(i, c) in terms {
-            if let Some(g) = (i as usize).checked_sub(stems) {
-                phrase_totals[g] += c.count;
-            }
-        }
-    }
-    let kept = |i: u32| {
-        (i as usize).checked_sub(stems).is_none_or(|g| {
-            options
-                .prune_below
-                .is_none_or(|min| phrase_totals[g] >= min)
-        })
-    };
+    let kept = |i: u32| !vocabulary.is_pruned(i);
     // One text per term, shared by the periods and the rows that name it.
     let texts: Vec<Option<Arc<str>>> = (0..vocabulary.len() as u32)
         .map(|i| kept(i).then(|| Arc::from(vocabulary.text(i))))
@@ -280,6 +287,9 @@ fn first_pass(
     for &(t, part) in parts {
         part.log.for_each(|doc, term, count| {
             let i = vocabulary.index(t, term);
+            if vocabulary.is_pruned(i) {
+                return;
+            }
             let slot = slots.get_or(i, terms.len());
             if slot == terms.len() {
                 terms.push((i, TermCount::default()));

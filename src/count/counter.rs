@@ -61,6 +61,8 @@ pub(super) struct PeriodTally {
 pub struct Tally {
     pub(super) stems: Vec<Box<str>>,
     pub(super) grams: Vec<Gram>,
+    /// Each phrase's count in this counter's dated documents.
+    pub(super) gram_totals: Vec<u32>,
     pub(super) periods: BTreeMap<String, PeriodTally>,
     pub(super) kwic: Vec<KwicLine>,
     /// Every word, with its count as a term written in lower case.
@@ -465,6 +467,7 @@ impl<'a> Counter<'a> {
         Tally {
             stems: self.vocab.stems,
             grams: self.phrases.grams,
+            gram_totals: self.phrases.totals,
             periods: self
                 .periods
                 .into_iter()

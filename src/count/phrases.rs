@@ -28,6 +28,10 @@ pub(super) struct Phrases {
     pub(super) grams: Vec<Gram>,
     /// Per phrase: the last document that contained it and its count there.
     pub(super) docs: Vec<(u32, u64)>,
+    /// Per phrase: its count in the counter's dated documents (past 2^32, no more): what
+    /// the combining of the counters' tallies leaves rare phrases out by, before their rows
+    /// are gathered.
+    pub(super) totals: Vec<u32>,
     /// Phrases seen in the current document.
     pub(super) touched: Vec<u32>,
     pub(super) written: WrittenForms,
@@ -128,6 +132,7 @@ impl Phrases {
                         self.ids.insert(gram, id);
                         self.grams.push(gram);
                         self.docs.push((0, 0));
+                        self.totals.push(0);
                         id
                     }
                 };
@@ -137,6 +142,8 @@ impl Phrases {
                     self.touched.push(id);
                 }
                 seen.1 += 1;
+                let total = &mut self.totals[id as usize];
+                *total = total.saturating_add(1);
                 let mut as_written: Written = [u32::MAX; MAX_N];
                 as_written[..n].copy_from_slice(&written[i..=j]);
                 self.written.add(id, as_written, (words, forms));
