@@ -162,10 +162,16 @@ pub struct AnalyseArgs {
 
     /// Phrases counted as terms: 1 for single words only, 1-2 to add two-word phrases
     /// (bigrams), 1-3 to add three-word phrases. Default: 1-2 for a corpus of up to 100 MB,
-    /// 1 above that (counting phrases keeps every distinct phrase in memory, which grows
-    /// with the corpus); give 1-2 to count them in a larger corpus too.
+    /// 1 above that (the phrases kept make the counts and tables several times larger);
+    /// give 1-2 to count them in a larger corpus too (their tables held within --memory).
     #[arg(long, value_name = "1-N")]
     pub ngrams: Option<String>,
+
+    /// Memory the phrases' tables are held to while counting (K, M, G: 512M, 2G): past it, a
+    /// counter writes its phrases out to a temporary file, sorted, and the counts are merged
+    /// from there at the end, exactly. Memory for the words and the tables comes on top.
+    #[arg(long, default_value = "1G", value_name = "SIZE")]
+    pub memory: String,
 
     /// Words of context each side of a concordance line in kwic.csv.
     #[arg(long, default_value_t = 8, value_name = "N")]

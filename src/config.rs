@@ -13,11 +13,28 @@ use crate::ingest::table::Columns;
 use crate::period::Periods;
 use crate::tokenise::stem;
 
-/// Input size up to which phrases are counted when `--ngrams` is not given: every distinct
-/// phrase is kept in memory while counting, and the number of distinct phrases grows almost
-/// with the text (BENCHMARKS.md has the figure), so a larger corpus counts words only unless
-/// phrases are asked for.
+/// Input size up to which phrases are counted when `--ngrams` is not given. Counting them
+/// holds its tables within `--memory` (they are written out to a temporary file past it),
+/// but the phrases kept (seen at least `--min-count` times) still make the counts and the
+/// tables many times larger than words alone (a generated gigabyte: 4.9 GB and 166 s with
+/// phrases, 0.4 GB and 40 s without; BENCHMARKS.md), so a larger corpus counts words only
+/// unless phrases are asked for.
 pub const PHRASES_BY_DEFAULT_UP_TO: u64 = 100_000_000;
+
+/// `--memory` when not given: what a laptop spares for a run, 1 GB.
+pub const DEFAULT_MEMORY: u64 = 1 << 30;
+
+/// Bytes a phrase takes in a counter's table (its id in a hash map, its stems, its count in
+/// the open document and in all, its first written form): what `--memory` is divided by.
+const PHRASE_BYTES: u64 = 100;
+
+/// Phrases each counter's table holds before it is written out as a run: a third of
+/// `memory` shared by `threads` counters, at [`PHRASE_BYTES`] a phrase, at least 1,000 (the
+/// rest of a run, its words and the tables made from the counts, takes the other two thirds).
+pub fn phrase_table(memory: u64, threads: usize) -> usize {
+    let table = memory / 3 / threads.max(1) as u64 / PHRASE_BYTES;
+    table.max(1_000) as usize
+}
 
 /// Input size up to which tables.xlsx is written when neither `--xlsx` nor `--no-xlsx` is
 /// given: the workbook's long sheets (a row per term and period) are compressed as they are
@@ -99,6 +116,8 @@ pub struct Config {
     /// When `--ngrams` was not given: the input size (bytes) above which phrases are not
     /// counted ([`PHRASES_BY_DEFAULT_UP_TO`]).
     pub phrases_up_to: Option<u64>,
+    /// `--memory`: the bytes the phrases' tables are held to (see [`phrase_table`]).
+    pub memory: u64,
     /// `--cluster df://HOST:PORT`: count on the cluster of this scheduler (`HOST:PORT`).
     pub cluster: Option<String>,
     /// `--secret-file`: where the cluster's shared secret is, when given.
@@ -145,10 +164,12 @@ impl Config {
         config.cluster = args.cluster.as_deref().map(parse_cluster).transpose()?;
         config.cluster_secret = args.secret_file.clone();
         config.phrases_up_to = args.ngrams.is_none().then_some(PHRASES_BY_DEFAULT_UP_TO);
+        config.memory = parse_size(&args.memory)?;
         config.count = CountOptions {
             max_n: parse_ngrams(args.ngrams.as_deref().unwrap_or("1-2"))?,
             kwic_window: args.kwic_window,
             kwic_max: args.kwic_max,
+            phrase_table: phrase_table(config.memory, config.threads),
         };
         Ok(config)
     }
@@ -164,6 +185,7 @@ impl Config {
             max_n: 1,
             kwic_window: args.window,
             kwic_max: args.max,
+            phrase_table: 0,
         };
         config.search_undated = true;
         config.csv_bom = args.csv_bom;
@@ -241,6 +263,7 @@ impl Config {
             xlsx: Some(false),
             csv_bom: false,
             phrases_up_to: None,
+            memory: DEFAULT_MEMORY,
             cluster: None,
             cluster_secret: None,
             count: CountOptions::default(),
@@ -319,6 +342,46 @@ fn parse_cluster(text: &str) -> Result<String, InputError> {
     Ok(address.to_string())
 }
 
+/// A size as `--memory` takes it: `1G`, `512M`, `1536M`.
+pub fn shown_size(bytes: u64) -> String {
+    const MB: u64 = 1 << 20;
+    if bytes.is_multiple_of(1 << 30) {
+        format!("{}G", bytes >> 30)
+    } else if bytes.is_multiple_of(MB) {
+        format!("{}M", bytes / MB)
+    } else {
+        format!("{:.0}M", bytes as f64 / MB as f64)
+    }
+}
+
+/// `--memory SIZE`: bytes, with `K`, `M` or `G` (binary: 1G is 1,073,741,824 bytes), at
+/// least 1 MB.
+fn parse_size(text: &str) -> Result<u64, InputError> {
+    let bad = || InputError::Memory(text.to_string());
+    let t = text.trim().to_ascii_uppercase();
+    let t = t.strip_suffix('B').unwrap_or(&t);
+    let (digits, unit) = match t
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii_digit() && *c != '.')
+    {
+        Some((i, _)) => (&t[..i], &t[i..]),
+        None => (t, ""),
+    };
+    let number: f64 = digits.parse().map_err(|_| bad())?;
+    let scale = match unit {
+        "" => 1.0,
+        "K" => 1024.0,
+        "M" => 1024.0 * 1024.0,
+        "G" => 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(bad()),
+    };
+    let bytes = number * scale;
+    if !bytes.is_finite() || bytes < 1024.0 * 1024.0 {
+        return Err(bad());
+    }
+    Ok(bytes as u64)
+}
+
 /// `--ngrams`: `1`, `1-2` or `1-3` (a bare `2` or `3` is read as `1-2`, `1-3`).
 fn parse_ngrams(text: &str) -> Result<usize, InputError> {
     let bad = || InputError::Ngrams(text.to_string());
@@ -337,6 +400,23 @@ fn parse_ngrams(text: &str) -> Result<usize, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memory_sizes_read_and_shown_as_written() {
+        assert_eq!(parse_size("1G").unwrap(), 1 << 30);
+        assert_eq!(parse_size("512m").unwrap(), 512 << 20);
+        assert_eq!(parse_size("1.5G").unwrap(), 3 << 29);
+        assert_eq!(parse_size("2048MB").unwrap(), 2 << 30);
+        assert_eq!(parse_size("2097152").unwrap(), 2 << 20);
+        for bad in ["", "G", "1T", "512K", "-1G", "lots"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(shown_size(1 << 30), "1G");
+        assert_eq!(shown_size(512 << 20), "512M");
+        // A third of the memory for the tables, shared by the threads, 100 bytes a phrase.
+        assert_eq!(phrase_table(1 << 30, 2), 1_789_569);
+        assert_eq!(phrase_table(1 << 20, 4), 1_000);
+    }
 
     #[test]
     fn ngrams_flag() {

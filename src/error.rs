@@ -131,6 +131,9 @@ pub enum InputError {
     /// `--ngrams` is not 1, 1-2 or 1-3.
     #[error("--ngrams expects 1, 1-2 or 1-3 (got '{0}')")]
     Ngrams(String),
+    /// `--memory` is not a size of 1 MB or more.
+    #[error("--memory expects a size of 1M or more, such as 512M or 2G (got '{0}')")]
+    Memory(String),
     /// `--periods` is malformed.
     #[error("--periods: {0}")]
     Periods(String),

@@ -22,24 +22,40 @@ use super::first_docs::{FirstDocs, FIRST_DOCS};
 use super::forms::PhraseForms;
 use super::log::TermId;
 use super::phrases::Gram;
+use super::runs::{Merge, Run};
 use super::vocab::form_text;
 
-/// The merged vocabulary: every counter's stems and phrases, each once.
+/// The merged vocabulary: every counter's stems, each once, and the phrases kept, each once.
 struct Vocabulary<'t> {
     stems: Vec<&'t str>,
-    /// Phrases as merged stem ids (unused places `u32::MAX`).
-    grams: Vec<Gram>,
-    /// Per tally: its stem ids and phrase ids in the merged vocabulary.
+    /// The phrases kept (seen at least `prune_below` times in all), in text order: the
+    /// merged index of phrase `g` is `stems.len() + g`.
+    phrases: Vec<Arc<str>>,
+    /// Per tally: its stem ids in the merged vocabulary.
     stem_maps: Vec<Vec<u32>>,
+    /// Per tally: its phrase ids -> merged phrase (`u32::MAX`: left out, too rare).
     gram_maps: Vec<Vec<u32>>,
-    /// Per merged phrase: whether it is left out, seen fewer times than asked in all the
-    /// tallies together (known from the counters' totals, before any row is gathered, so
-    /// that a rare phrase costs no row in any period).
-    pruned: Vec<bool>,
 }
 
 impl<'t> Vocabulary<'t> {
-    fn new(tallies: &'t [Tally], prune_below: Option<u64>) -> Vocabulary<'t> {
+    /// The vocabulary of `tallies`: their stems, and their phrases' runs merged in text order
+    /// ([`super::runs::Merge`]), each phrase's counts summed over every counter and run and
+    /// the phrase left out when seen fewer than `prune_below` times in all; the kept
+    /// phrases' written forms go to `forms`. Fails when a run cannot be written or read.
+    fn new(
+        tallies: &'t [Tally],
+        prune_below: Option<u64>,
+        forms: &mut FxHashMap<Arc<str>, PhraseForms>,
+    ) -> std::io::Result<Vocabulary<'t>> {
+        if let Some(e) = tallies.iter().find_map(|t| t.spill_error.as_ref()) {
+            return Err(std::io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot write the phrases counted so far to a temporary file in {}: {e}",
+                    std::env::temp_dir().display()
+                ),
+            ));
+        }
         let mut index: FxHashMap<&str, u32> = FxHashMap::default();
         let mut stems: Vec<&str> = Vec::new();
         let mut stem_maps = Vec::with_capacity(tallies.len());
@@ -54,82 +70,180 @@ impl<'t> Vocabulary<'t> {
             }
             stem_maps.push(map);
         }
-        let mut gram_index: FxHashMap<Gram, u32> = FxHashMap::default();
-        let mut grams: Vec<Gram> = Vec::new();
-        let mut gram_maps = Vec::with_capacity(tallies.len());
-        for (t, stem_map) in tallies.iter().zip(&stem_maps) {
-            let mut map = Vec::with_capacity(t.grams.len());
-            for g in &t.grams {
-                let merged = g.map(|s| {
-                    if s == u32::MAX {
-                        s
-                    } else {
-                        stem_map[s as usize]
-                    }
-                });
-                let id = *gram_index.entry(merged).or_insert_with(|| {
-                    grams.push(merged);
-                    (grams.len() - 1) as u32
-                });
-                map.push(id);
-            }
-            gram_maps.push(map);
-        }
-        let mut totals = vec![0u64; grams.len()];
-        for (t, map) in tallies.iter().zip(&gram_maps) {
-            for (&merged, &n) in map.iter().zip(&t.gram_totals) {
-                totals[merged as usize] += n as u64;
-            }
-        }
-        let pruned = totals
+        let mut gram_maps: Vec<Vec<u32>> = tallies
             .iter()
-            .map(|&n| prune_below.is_some_and(|min| n < min))
+            .map(|t| vec![u32::MAX; t.phrase_ids as usize])
             .collect();
-        Vocabulary {
+        let phrases = if tallies.iter().all(|t| t.phrase_runs.is_empty()) {
+            in_memory(
+                tallies,
+                (&stems, &stem_maps),
+                &mut gram_maps,
+                (prune_below, forms),
+            )
+        } else {
+            merged(tallies, &mut gram_maps, (prune_below, forms))?
+        };
+        Ok(Vocabulary {
             stems,
-            grams,
+            phrases,
             stem_maps,
             gram_maps,
-            pruned,
-        }
-    }
-
-    /// Whether the term at merged index `i` is a phrase left out.
-    fn is_pruned(&self, i: u32) -> bool {
-        (i as usize)
-            .checked_sub(self.stems.len())
-            .is_some_and(|g| self.pruned[g])
+        })
     }
 
     fn len(&self) -> usize {
-        self.stems.len() + self.grams.len()
+        self.stems.len() + self.phrases.len()
     }
 
-    /// The merged index of tally `t`'s `term`: stems first, then phrases.
+    /// The merged index of tally `t`'s `term`: stems first, then phrases; `u32::MAX` for a
+    /// phrase left out.
     fn index(&self, t: usize, term: TermId) -> u32 {
         match term {
             TermId::Stem(id) => self.stem_maps[t][id as usize],
-            TermId::Phrase(id) => (self.stems.len() as u32) + self.gram_maps[t][id as usize],
+            TermId::Phrase(id) => match self.gram_maps[t][id as usize] {
+                u32::MAX => u32::MAX,
+                g => self.stems.len() as u32 + g,
+            },
         }
     }
 
     /// The text of the term at merged index `i`: a stem, or a phrase's stems with spaces.
-    fn text(&self, i: u32) -> String {
+    fn text(&self, i: u32) -> Arc<str> {
         let i = i as usize;
         match i.checked_sub(self.stems.len()) {
-            None => self.stems[i].to_string(),
-            Some(g) => self.grams[g]
-                .iter()
-                .take_while(|&&s| s != u32::MAX)
-                .map(|&s| self.stems[s as usize])
-                .collect::<Vec<_>>()
-                .join(" "),
+            None => Arc::from(self.stems[i]),
+            Some(g) => self.phrases[g].clone(),
         }
     }
 }
 
-/// One period's terms after the first pass: (merged index, counts), in order of first sight.
-type FirstSight = Vec<(u32, TermCount)>;
+/// The phrases of `tallies` when none was written out: merged by their stems' merged ids
+/// (`stems`, `stem_maps`) in a hash map, counted, those seen fewer than `prune_below` times
+/// left out; each tally's kept phrases mapped in `gram_maps`, their written forms gathered in
+/// `forms`. Returns the kept phrases' texts, by merged index.
+fn in_memory(
+    tallies: &[Tally],
+    (stems, stem_maps): (&[&str], &[Vec<u32>]),
+    gram_maps: &mut [Vec<u32>],
+    (prune_below, forms): (Option<u64>, &mut FxHashMap<Arc<str>, PhraseForms>),
+) -> Vec<Arc<str>> {
+    // Every phrase once, by its merged stems, with its count in all.
+    let mut index: FxHashMap<Gram, u32> = FxHashMap::default();
+    let mut grams: Vec<(Gram, u64)> = Vec::new();
+    let mut local: Vec<Vec<u32>> = Vec::with_capacity(tallies.len());
+    for (t, stem_map) in tallies.iter().zip(stem_maps) {
+        let table = &t.phrase_table;
+        let mut map = Vec::with_capacity(table.grams.len());
+        for (g, &n) in table.grams.iter().zip(&table.totals) {
+            let merged = g.map(|s| {
+                if s == u32::MAX {
+                    s
+                } else {
+                    stem_map[s as usize]
+                }
+            });
+            let id = *index.entry(merged).or_insert_with(|| {
+                grams.push((merged, 0));
+                (grams.len() - 1) as u32
+            });
+            grams[id as usize].1 += n as u64;
+            map.push(id);
+        }
+        local.push(map);
+    }
+    drop(index);
+    // The kept phrases, numbered in order of first sight.
+    let mut kept = vec![u32::MAX; grams.len()];
+    let mut phrases: Vec<Arc<str>> = Vec::new();
+    for (g, (gram, n)) in grams.iter().enumerate() {
+        if prune_below.is_none_or(|min| *n >= min) {
+            kept[g] = phrases.len() as u32;
+            let words: Vec<&str> = (gram.iter())
+                .take_while(|&&s| s != u32::MAX)
+                .map(|&s| stems[s as usize])
+                .collect();
+            phrases.push(Arc::from(words.join(" ")));
+        }
+    }
+    for ((t, map), gram_map) in tallies.iter().zip(local).zip(gram_maps.iter_mut()) {
+        let table = &t.phrase_table;
+        for (k, g) in map.into_iter().enumerate() {
+            let merged = kept[g as usize];
+            if merged == u32::MAX {
+                continue;
+            }
+            gram_map[table.base as usize + k] = merged;
+            let written = table.written.of(k as u32).map(|(w, c)| {
+                let words: Vec<&str> = (w.iter())
+                    .take_while(|&&f| f != u32::MAX)
+                    .map(|&f| form_text(&t.words, &t.forms, f))
+                    .collect();
+                (words.join(" "), c)
+            });
+            let written = PhraseForms::new(written);
+            let text = &phrases[merged as usize];
+            match forms.get_mut(&**text) {
+                Some(mine) => mine.merge(written),
+                None => {
+                    forms.insert(text.clone(), written);
+                }
+            }
+        }
+    }
+    phrases
+}
+
+/// The phrases of `tallies` when some were written out: every tally's runs and its last
+/// table (written as a run in memory here) merged in text order ([`Merge`]), each phrase's
+/// counts summed and the phrase left out when seen fewer than `prune_below` times; each
+/// tally's kept phrases mapped in `gram_maps`, their written forms gathered in `forms`.
+/// Returns the kept phrases' texts, by merged index, in text order.
+fn merged(
+    tallies: &[Tally],
+    gram_maps: &mut [Vec<u32>],
+    (prune_below, forms): (Option<u64>, &mut FxHashMap<Arc<str>, PhraseForms>),
+) -> std::io::Result<Vec<Arc<str>>> {
+    let lasts: Vec<Run> = tallies
+        .par_iter()
+        .map(|t| Run::Memory(t.phrase_table.encode(&t.stems, &t.words, &t.forms)))
+        .collect();
+    let runs = tallies.iter().enumerate().flat_map(|(t, tally)| {
+        (tally.phrase_runs.iter())
+            .chain(std::iter::once(&lasts[t]))
+            .map(move |r| (t, r))
+    });
+    let mut merge = Merge::new(runs)?;
+    let mut phrases: Vec<Arc<str>> = Vec::new();
+    while let Some(same) = merge.next()? {
+        let total: u64 = same.iter().map(|(_, r)| r.total).sum();
+        if prune_below.is_some_and(|min| total < min) {
+            continue;
+        }
+        let index = phrases.len() as u32;
+        let text: Arc<str> = Arc::from(same[0].1.text.as_str());
+        let mut written = PhraseForms::default();
+        for (t, record) in same {
+            gram_maps[t][record.id as usize] = index;
+            written.merge(PhraseForms::new(record.forms));
+        }
+        forms.insert(text.clone(), written);
+        phrases.push(text);
+    }
+    Ok(phrases)
+}
+
+/// A term's sums from the first pass: its count, documents and largest count in one
+/// document (a third of a [`TermCount`]'s size: every term of every period is one, at once).
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    count: u64,
+    docs: u64,
+    max_doc: u64,
+}
+
+/// One period's terms after the first pass: (merged index, sums), in order of first sight.
+type FirstSight = Vec<(u32, Sums)>;
 
 /// The places of a term's first documents, ascending; `u64::MAX` where there are fewer.
 type Firsts = [u64; FIRST_DOCS];
@@ -154,7 +268,8 @@ pub(crate) fn combine(
     tallies: Vec<Tally>,
     options: &CombineOptions,
 ) -> std::io::Result<(Counts, FirstDocs)> {
-    let vocabulary = Vocabulary::new(&tallies, options.prune_below);
+    let mut counts = Counts::default();
+    let vocabulary = Vocabulary::new(&tallies, options.prune_below, &mut counts.phrase_forms)?;
     let mut by_period: BTreeMap<&str, Vec<(usize, &PeriodTally)>> = BTreeMap::new();
     for (t, tally) in tallies.iter().enumerate() {
         for (label, part) in &tally.periods {
@@ -170,13 +285,11 @@ pub(crate) fn combine(
         })
         .collect::<std::io::Result<_>>()?;
 
-    let kept = |i: u32| !vocabulary.is_pruned(i);
     // One text per term, shared by the periods and the rows that name it.
     let texts: Vec<Option<Arc<str>>> = (0..vocabulary.len() as u32)
-        .map(|i| kept(i).then(|| Arc::from(vocabulary.text(i))))
+        .map(|i| Some(vocabulary.text(i)))
         .collect();
 
-    let mut counts = Counts::default();
     let mut first_docs = FirstDocs::default();
     for ((label, parts), (terms, first)) in periods.iter().zip(sighted) {
         if !first.is_empty() {
@@ -194,7 +307,15 @@ pub(crate) fn combine(
         let mut period = PeriodCounts {
             terms: terms
                 .into_iter()
-                .filter_map(|(i, c)| Some((texts[i as usize].clone()?, c)))
+                .filter_map(|(i, s)| {
+                    let c = TermCount {
+                        count: s.count,
+                        docs: s.docs,
+                        max_doc: s.max_doc,
+                        spread: None,
+                    };
+                    Some((texts[i as usize].clone()?, c))
+                })
                 .collect(),
             ..PeriodCounts::default()
         };
@@ -206,9 +327,6 @@ pub(crate) fn combine(
     let (stem_maps, gram_maps) = (vocabulary.stem_maps, vocabulary.gram_maps);
     let mut segments = Vec::with_capacity(tallies.len());
     for ((tally, stems), grams) in tallies.into_iter().zip(stem_maps).zip(gram_maps) {
-        add_forms(&mut counts, &tally, &grams, |g| {
-            texts[stems_total as usize + g].as_ref()
-        });
         for (w, c) in tally.words.into_iter().chain(tally.forms) {
             if c > 0 {
                 *counts.words.entry(w.into()).or_default() += c;
@@ -222,7 +340,10 @@ pub(crate) fn combine(
                 .map(|(label, part)| (label, part.log))
                 .collect(),
             stems,
-            phrases: grams.into_iter().map(|g| stems_total + g).collect(),
+            phrases: grams
+                .into_iter()
+                .map(|g| if g == u32::MAX { g } else { stems_total + g })
+                .collect(),
         });
     }
     counts.doc_terms = DocTerms {
@@ -243,36 +364,6 @@ fn add_parts(period: &mut PeriodCounts, parts: &[(usize, &PeriodTally)]) {
     period.theme_docs.sort_unstable();
 }
 
-/// Adds the written forms of `tally`'s phrases that are kept (`text` of a merged phrase id:
-/// its text, or `None` when left out) to `counts`.
-fn add_forms<'a>(
-    counts: &mut Counts,
-    tally: &Tally,
-    grams: &[u32],
-    text: impl Fn(usize) -> Option<&'a Arc<str>>,
-) {
-    for (id, &merged) in grams.iter().enumerate() {
-        let Some(term) = text(merged as usize) else {
-            continue;
-        };
-        let forms = tally.written.of(id as u32).map(|(written, c)| {
-            let words: Vec<&str> = written
-                .iter()
-                .take_while(|&&f| f != u32::MAX)
-                .map(|&f| form_text(&tally.words, &tally.forms, f))
-                .collect();
-            (words.join(" "), c)
-        });
-        let forms = PhraseForms::new(forms);
-        match counts.phrase_forms.get_mut(&**term) {
-            Some(mine) => mine.merge(forms),
-            None => {
-                counts.phrase_forms.insert(term.clone(), forms);
-            }
-        }
-    }
-}
-
 /// The first pass over one period's logs: each term's count, documents and largest count
 /// in one document, in order of first sight, and (when `watched`) its first places.
 fn first_pass(
@@ -287,12 +378,12 @@ fn first_pass(
     for &(t, part) in parts {
         part.log.for_each(|doc, term, count| {
             let i = vocabulary.index(t, term);
-            if vocabulary.is_pruned(i) {
+            if i == u32::MAX {
                 return;
             }
             let slot = slots.get_or(i, terms.len());
             if slot == terms.len() {
-                terms.push((i, TermCount::default()));
+                terms.push((i, Sums::default()));
                 if watched {
                     first.push([u64::MAX; FIRST_DOCS]);
                 }

@@ -9,7 +9,8 @@ use rustc_hash::FxHashMap;
 use super::counts::{ThemeCount, ThemeDoc};
 use super::kwic::{kwic_line, sample_key, KwicLine, Lines, SampleGate, Watch};
 use super::log::{LoggedDoc, PeriodLog, SpillFile, TermId};
-use super::phrases::{Gram, Phrases, WrittenForms, MAX_N};
+use super::phrases::{Phrases, Table, MAX_N};
+use super::runs::Run;
 use super::vocab::{form_text, Vocab};
 use crate::lexicon::{Found, Hit, Matcher};
 use crate::tokenise::{Span, Tokeniser};
@@ -23,6 +24,9 @@ pub struct CountOptions {
     pub kwic_window: usize,
     /// Concordance lines kept per period and theme (0 = all).
     pub kwic_max: usize,
+    /// Phrases a counter's table holds before it is written out as a run (0: no bound;
+    /// see [`super::runs`]): a share of `--memory`.
+    pub phrase_table: usize,
 }
 
 impl Default for CountOptions {
@@ -31,6 +35,7 @@ impl Default for CountOptions {
             max_n: 2,
             kwic_window: 8,
             kwic_max: 200,
+            phrase_table: 0,
         }
     }
 }
@@ -60,20 +65,31 @@ pub(super) struct PeriodTally {
 #[derive(Debug, Default)]
 pub struct Tally {
     pub(super) stems: Vec<Box<str>>,
-    pub(super) grams: Vec<Gram>,
-    /// Each phrase's count in this counter's dated documents.
-    pub(super) gram_totals: Vec<u32>,
+    /// The counter's phrases written out as sorted runs ([`super::runs`]), when its table
+    /// passed its share of `--memory`.
+    pub(super) phrase_runs: Vec<Run>,
+    /// Its last table of phrases (all of them, when none was written out).
+    pub(super) phrase_table: Table,
+    /// Phrase ids the counter gave.
+    pub(super) phrase_ids: u32,
+    /// Why a run could not be written out, when one could not (a full disk).
+    pub(super) spill_error: Option<std::io::Error>,
     pub(super) periods: BTreeMap<String, PeriodTally>,
     pub(super) kwic: Vec<KwicLine>,
     /// Every word, with its count as a term written in lower case.
     pub(super) words: Vec<(Box<str>, u64)>,
     /// Written forms with capitals (see [`super::vocab::CAPITALS`]), with their counts.
     pub(super) forms: Vec<(Box<str>, u64)>,
-    /// Each phrase's kept written forms (form ids).
-    pub(super) written: WrittenForms,
 }
 
 impl Tally {
+    /// Runs of phrases this counter wrote out to its temporary file ([`super::runs`]).
+    pub(crate) fn runs_written(&self) -> usize {
+        (self.phrase_runs.iter())
+            .filter(|r| matches!(r, Run::Spilled { .. }))
+            .count()
+    }
+
     /// Each period's word tokens in `tallies`, in period order: what is known of the periods
     /// before the tallies are resolved.
     pub fn period_tokens(tallies: &[Tally]) -> BTreeMap<String, u64> {
@@ -169,8 +185,12 @@ pub struct Counter<'a> {
     tokens: Vec<u32>,
     forms: Vec<u32>,
     spans: Vec<Span>,
-    /// Where this counter's per-document logs go as they grow (see `log.rs`).
+    /// Where this counter's per-document logs and phrase runs go as they grow (see `log.rs`,
+    /// `runs.rs`).
     spill: Arc<SpillFile>,
+    /// The phrase runs written out so far.
+    phrase_runs: Vec<Run>,
+    spill_error: Option<std::io::Error>,
     watch: Option<Arc<Watch>>,
 }
 
@@ -198,6 +218,8 @@ impl<'a> Counter<'a> {
             forms: Vec::new(),
             spans: Vec::new(),
             spill: Arc::default(),
+            phrase_runs: Vec::new(),
+            spill_error: None,
             watch: None,
         }
     }
@@ -250,6 +272,10 @@ impl<'a> Counter<'a> {
             open.tokens = 0;
             self.vocab.touched.clear();
             self.phrases.touched.clear();
+            let table = self.options.phrase_table;
+            if table > 0 && self.phrases.len() >= table {
+                self.write_out_phrases();
+            }
         }
         let mut tokens = std::mem::take(&mut self.tokens);
         let mut forms = std::mem::take(&mut self.forms);
@@ -437,7 +463,7 @@ impl<'a> Counter<'a> {
         if terms == 0 {
             return;
         }
-        let (stem_docs, gram_docs) = (&self.vocab.stem_docs, &self.phrases.docs);
+        let (stem_docs, phrases) = (&self.vocab.stem_docs, &self.phrases);
         tally.log.push(
             LoggedDoc {
                 place: self.open.place,
@@ -452,22 +478,44 @@ impl<'a> Counter<'a> {
                     self.phrases
                         .touched
                         .iter()
-                        .map(|&id| (TermId::Phrase(id), gram_docs[id as usize].1)),
+                        .map(|&id| (TermId::Phrase(id), phrases.in_doc(id))),
                 ),
         );
+    }
+
+    /// Writes the table of phrases out as a run to the counter's temporary file, and starts an
+    /// empty one; on a write that fails (a full disk), keeps the run in memory and the error,
+    /// which combining the tallies reports.
+    fn write_out_phrases(&mut self) {
+        let v = &self.vocab;
+        let bytes = self.phrases.table().encode(&v.stems, &v.words, &v.forms);
+        match self.spill.append(&bytes) {
+            Ok(at) => self.phrase_runs.push(Run::Spilled {
+                spill: self.spill.clone(),
+                at,
+                len: bytes.len(),
+            }),
+            Err(e) => {
+                self.spill_error.get_or_insert(e);
+                self.phrase_runs.push(Run::Memory(bytes));
+            }
+        }
     }
 
     /// What this counter found, in its own ids.
     pub fn finish(mut self) -> Tally {
         self.close_doc();
+        let phrase_table = self.phrases.table();
         let mut kwic = self.kwic.lines;
         if self.options.kwic_max > 0 {
             super::kwic::sample(&mut kwic, self.options.kwic_max);
         }
         Tally {
             stems: self.vocab.stems,
-            grams: self.phrases.grams,
-            gram_totals: self.phrases.totals,
+            phrase_runs: self.phrase_runs,
+            phrase_table,
+            phrase_ids: self.phrases.ids(),
+            spill_error: self.spill_error,
             periods: self
                 .periods
                 .into_iter()
@@ -491,7 +539,6 @@ impl<'a> Counter<'a> {
                 .into_iter()
                 .map(|f| (f.text, f.count))
                 .collect(),
-            written: self.phrases.written,
         }
     }
 }

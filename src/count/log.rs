@@ -75,7 +75,7 @@ impl SpillFile {
 
     /// Appends `bytes`; returns their offset.
     #[cfg(unix)]
-    fn append(&self, bytes: &[u8]) -> std::io::Result<u64> {
+    pub(super) fn append(&self, bytes: &[u8]) -> std::io::Result<u64> {
         let file = self.file()?;
         let at = self.len.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         std::os::unix::fs::FileExt::write_all_at(file, bytes, at)?;
@@ -84,12 +84,12 @@ impl SpillFile {
 
     /// Without positioned writes the logs stay in memory.
     #[cfg(not(unix))]
-    fn append(&self, _bytes: &[u8]) -> std::io::Result<u64> {
+    pub(super) fn append(&self, _bytes: &[u8]) -> std::io::Result<u64> {
         Err(std::io::Error::other("no positioned writes here"))
     }
 
     /// Reads the `len` bytes at `at` into `buf`.
-    fn read(&self, at: u64, len: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    pub(super) fn read(&self, at: u64, len: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
         buf.clear();
         buf.resize(len, 0);
         #[cfg(unix)]
@@ -100,7 +100,7 @@ impl SpillFile {
     }
 }
 
-fn put_varint(out: &mut Vec<u8>, mut x: u64) {
+pub(super) fn put_varint(out: &mut Vec<u8>, mut x: u64) {
     while x >= 0x80 {
         out.push((x as u8) | 0x80);
         x >>= 7;
@@ -108,7 +108,7 @@ fn put_varint(out: &mut Vec<u8>, mut x: u64) {
     out.push(x as u8);
 }
 
-fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
+pub(super) fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
     let mut x = 0u64;
     let mut shift = 0;
     loop {

@@ -24,6 +24,7 @@ mod log;
 #[cfg(any(feature = "cluster", test))]
 mod parts;
 mod phrases;
+mod runs;
 mod short_ids;
 mod vocab;
 
@@ -370,6 +371,11 @@ mod tests {
 
     /// Documents of two periods, counted by `threads` counters taking them in turn.
     fn split_between(threads: usize, order: &[usize]) -> (Counts, FirstDocs) {
+        split_with(threads, order, 0)
+    }
+
+    /// [`split_between`], each counter writing its phrases out as a run every `table` phrases.
+    fn split_with(threads: usize, order: &[usize], table: usize) -> (Counts, FirstDocs) {
         let docs = [
             "commissioning clinical. Clinical commissioning groups",
             "clinical care and clinical care",
@@ -380,8 +386,13 @@ mod tests {
         let t = english();
         let lex = lexicon(&t, "\"commissioning\", \"commissioner\"");
         let m = Matcher::new(&lex);
+        let options = CountOptions {
+            phrase_table: table,
+            max_n: 3,
+            ..CountOptions::default()
+        };
         let mut counters: Vec<Counter> = (0..threads)
-            .map(|_| Counter::new(&t, &m, CountOptions::default()))
+            .map(|_| Counter::new(&t, &m, options))
             .collect();
         for (k, &i) in order.iter().enumerate() {
             let counter = &mut counters[k % threads];
@@ -420,6 +431,21 @@ mod tests {
         assert_eq!(firsts["commiss"], [0, 2]);
         assert_eq!(firsts["trust"], [2, 4]);
         assert!(one_first.get("p1").is_none());
+    }
+
+    /// Phrases written out as runs every one or two phrases, on one to three counters, give
+    /// the counts (every term, its documents, DP, labels' forms, concordance lines) of
+    /// phrases kept in memory.
+    #[test]
+    fn phrases_written_out_as_runs_give_the_same_counts() {
+        let whole = split_between(1, &[0, 1, 2, 3, 4]);
+        for table in [1, 2, 5] {
+            assert_eq!(whole, split_with(1, &[0, 1, 2, 3, 4], table), "{table}");
+            assert_eq!(whole, split_with(2, &[3, 1, 4, 0, 2], table), "{table}");
+            assert_eq!(whole, split_with(3, &[4, 2, 0, 3, 1], table), "{table}");
+        }
+        // Phrases seen twice across runs are kept (min_count 2), once only they are not.
+        assert_eq!(whole.0.periods["p0"].terms["clinic commiss"].count, 1);
     }
 
     #[test]

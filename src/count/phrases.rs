@@ -7,7 +7,8 @@
 use rustc_hash::FxHashMap;
 
 use super::forms::{FormKey, KEPT};
-use super::vocab::{form_text, Form, Word};
+use super::runs::put_record;
+use super::vocab::{form_text, Form, Text, Word};
 use crate::tokenise::Span;
 
 /// Longest phrase a counter can count.
@@ -21,10 +22,14 @@ pub(super) type Gram = [u32; MAX_N];
 pub(super) type Written = [u32; MAX_N];
 
 /// A counter's phrases by id, in order of first sight, with their counts in the document
-/// being counted.
+/// being counted. The table holds the phrases seen since it was last written out as a run
+/// ([`Phrases::spill`]; [`super::runs`]): ids go on from one table to the next, never
+/// reused, and the vectors below are indexed by an id less [`Phrases::base`].
 #[derive(Default)]
 pub(super) struct Phrases {
     ids: FxHashMap<Gram, u32>,
+    /// The id of the table's first phrase.
+    base: u32,
     pub(super) grams: Vec<Gram>,
     /// Per phrase: the last document that contained it and its count there.
     pub(super) docs: Vec<(u32, u64)>,
@@ -99,6 +104,112 @@ impl WrittenForms {
 }
 
 impl Phrases {
+    /// Phrases in the table.
+    pub(super) fn len(&self) -> usize {
+        self.grams.len()
+    }
+
+    /// Ids given so far (the tables written out and this one).
+    pub(super) fn ids(&self) -> u32 {
+        self.base + self.grams.len() as u32
+    }
+
+    /// Phrase `id`'s count in the document being counted (`id` of this table).
+    pub(super) fn in_doc(&self, id: u32) -> u64 {
+        self.docs[(id - self.base) as usize].1
+    }
+
+    /// The table, moved out: the table is then empty, and the next phrase gets the next id.
+    /// Only between documents: no document's counts are open.
+    pub(super) fn table(&mut self) -> Table {
+        let next = self.ids();
+        let table = Table {
+            base: self.base,
+            grams: std::mem::take(&mut self.grams),
+            totals: std::mem::take(&mut self.totals),
+            written: std::mem::take(&mut self.written),
+        };
+        self.base = next;
+        self.ids.clear();
+        self.docs.clear();
+        self.touched.clear();
+        table
+    }
+}
+
+/// A counter's table of phrases, moved out of it: its first id, and per phrase its stems,
+/// count and kept written forms.
+#[derive(Debug, Default)]
+pub(super) struct Table {
+    pub(super) base: u32,
+    pub(super) grams: Vec<Gram>,
+    pub(super) totals: Vec<u32>,
+    pub(super) written: WrittenForms,
+}
+
+impl Table {
+    /// The table as a run ([`super::runs`]): each phrase's text (`stems`' texts), id, count
+    /// and kept written forms (`words`' and `forms`' texts), sorted by text, as bytes. The
+    /// texts are made in one buffer and the records written straight from the table, so that
+    /// writing a table out costs little beside it.
+    pub(super) fn encode(
+        &self,
+        stems: &[Box<str>],
+        words: &[impl Text],
+        forms: &[impl Text],
+    ) -> Vec<u8> {
+        let n = self.grams.len();
+        let mut texts = String::new();
+        let mut ends = Vec::with_capacity(n);
+        for g in &self.grams {
+            for (k, &s) in g.iter().take_while(|&&s| s != u32::MAX).enumerate() {
+                if k > 0 {
+                    texts.push(' ');
+                }
+                texts.push_str(&stems[s as usize]);
+            }
+            ends.push(texts.len());
+        }
+        let text = |k: usize| &texts[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
+        // Sorted by the texts' first eight bytes as a number, and by the whole text only where
+        // those are equal: most compares are then of two integers side by side in memory.
+        let prefix = |t: &str| {
+            let mut key = [0u8; 8];
+            let b = t.as_bytes();
+            key[..b.len().min(8)].copy_from_slice(&b[..b.len().min(8)]);
+            u64::from_be_bytes(key)
+        };
+        let mut order: Vec<(u64, u32)> = (0..n).map(|k| (prefix(text(k)), k as u32)).collect();
+        order.sort_unstable_by(|a, b| {
+            (a.0.cmp(&b.0)).then_with(|| text(a.1 as usize).cmp(text(b.1 as usize)))
+        });
+        let order = order.into_iter().map(|(_, k)| k);
+        let mut out = Vec::with_capacity(texts.len() + 12 * n);
+        // A record's forms, written one after another in `buf`: (start, end, count).
+        let (mut buf, mut spans) = (String::new(), Vec::new());
+        for k in order {
+            let k = k as usize;
+            buf.clear();
+            spans.clear();
+            for (w, c) in self.written.of(k as u32) {
+                let start = buf.len();
+                for (i, &f) in w.iter().take_while(|&&f| f != u32::MAX).enumerate() {
+                    if i > 0 {
+                        buf.push(' ');
+                    }
+                    buf.push_str(form_text(words, forms, f));
+                }
+                spans.push((start, buf.len(), c));
+            }
+            let forms_of = spans.iter().map(|&(a, b, c)| (&buf[a..b], c));
+            let record = (text(k), self.base + k as u32, self.totals[k] as u64);
+            put_record(&mut out, record, forms_of);
+        }
+        out
+    }
+}
+
+impl Phrases {
     /// Counts the phrases of up to `max_n` words in document `doc`'s `tokens` (word ids
     /// into `words`, written as `written`: form ids into `forms`).
     pub(super) fn count(
@@ -125,28 +236,28 @@ impl Phrases {
                 if word.stopword {
                     continue;
                 }
-                let id = match self.ids.get(&gram) {
-                    Some(&id) => id,
+                let slot = match self.ids.get(&gram) {
+                    Some(&id) => id - self.base,
                     None => {
-                        let id = self.grams.len() as u32;
-                        self.ids.insert(gram, id);
+                        let slot = self.grams.len() as u32;
+                        self.ids.insert(gram, self.base + slot);
                         self.grams.push(gram);
                         self.docs.push((0, 0));
                         self.totals.push(0);
-                        id
+                        slot
                     }
                 };
-                let seen = &mut self.docs[id as usize];
+                let seen = &mut self.docs[slot as usize];
                 if seen.0 != doc {
                     *seen = (doc, 0);
-                    self.touched.push(id);
+                    self.touched.push(self.base + slot);
                 }
                 seen.1 += 1;
-                let total = &mut self.totals[id as usize];
+                let total = &mut self.totals[slot as usize];
                 *total = total.saturating_add(1);
                 let mut as_written: Written = [u32::MAX; MAX_N];
                 as_written[..n].copy_from_slice(&written[i..=j]);
-                self.written.add(id, as_written, (words, forms));
+                self.written.add(slot, as_written, (words, forms));
             }
         }
     }

@@ -81,6 +81,7 @@ pub(crate) fn write(run: &Run, out: &mut impl std::io::Write) -> anyhow::Result<
             significance_level: measure::ALPHA,
             longest_phrase: run.phrases.0,
             phrases_note: run.phrases.1.as_deref(),
+            memory_bytes: config.memory,
         },
         lexicon: config
             .themes

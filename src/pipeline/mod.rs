@@ -57,7 +57,7 @@ fn stages(config: &Config) -> Result<Summary> {
     let setup = Setup::load(config)?;
     let matcher = Matcher::new(&setup.lexicon);
     let found = discover::discover(&DiscoverOptions::from(config), None)?;
-    let phrases = (found.count.max_n, found.phrases_note.clone());
+    let (longest, left_out) = (found.count.max_n, found.phrases_note.clone());
     clock.lap(|c| &mut c.discover);
     let (read, mut resolved) = match config.cluster.as_deref() {
         #[cfg(feature = "cluster")]
@@ -81,6 +81,10 @@ fn stages(config: &Config) -> Result<Summary> {
             (read, resolved)
         }
     };
+    let phrases = (
+        longest,
+        left_out.or(spill_note(config, resolved.runs_written)),
+    );
     let mut warnings = warnings::collect(&read, &config.period, config.date_order);
     warnings.extend(warnings::unmatched(&resolved.counts, setup.lexicon()));
     warnings::check_strict(config.strict, &read, &warnings)?;
@@ -151,6 +155,18 @@ pub fn cluster(command: &crate::cli::ClusterCommand) -> Result<()> {
         let _ = command;
         Err(crate::error::InputError::NoCluster("themeshift cluster").into())
     }
+}
+
+/// What the summary says of the phrases' memory when their tables were written out to stay
+/// within `--memory`; nothing when they were not.
+fn spill_note(config: &Config, runs: usize) -> Option<String> {
+    (runs > 0).then(|| {
+        format!(
+            "the phrases' tables were written out to a temporary file {runs} time(s) to stay \
+             within --memory {} (the counts are exact; a larger --memory is faster)",
+            crate::config::shown_size(config.memory)
+        )
+    })
 }
 
 /// Whether to write tables.xlsx: as asked, or by the input's size (`bytes` read) when not,

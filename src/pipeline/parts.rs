@@ -506,7 +506,13 @@ pub(crate) fn assemble(parts: Vec<Vec<u8>>, known: Known) -> Result<(Read, Resol
     canonical.rename(&mut counts.kwic);
     counts.prune_phrases(known.min_count);
     counts.kwic_sample(known.kwic_max);
-    Ok((read, Resolved { counts, first_docs }))
+    let runs_written = 0;
+    let resolved = Resolved {
+        counts,
+        first_docs,
+        runs_written,
+    };
+    Ok((read, resolved))
 }
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {

@@ -168,6 +168,7 @@ fn lines(
         max_n: 1,
         kwic_window: config.count.kwic_window,
         kwic_max: LINES,
+        phrase_table: 0,
     };
     let found = discover::discover(&options, Some(&files))?;
     let again = read::read_and_count(

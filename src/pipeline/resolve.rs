@@ -36,6 +36,9 @@ impl<'a> From<&'a Config> for ResolveOptions<'a> {
 pub(crate) struct Resolved {
     pub(crate) counts: Counts,
     pub(crate) first_docs: FirstDocs,
+    /// Times the counters' tables of phrases were written out to their temporary files, to
+    /// stay within `--memory`.
+    pub(crate) runs_written: usize,
 }
 
 /// Resolves `read`'s tallies (which it takes), marking the copies among its documents.
@@ -54,10 +57,16 @@ pub(crate) fn resolve(read: &mut Read, options: &ResolveOptions) -> Result<Resol
         first_docs_in: &first_docs_in,
         places: &canonical.places,
     };
+    let runs_written = tallies.iter().map(Tally::runs_written).sum();
+    let combining = "combining the counts of the threads";
+    let (counts, first_docs) = count::combine(tallies, &resolve_options).context(combining)?;
     let unreadable = "reading back the per-document log from its temporary file";
-    let (counts, first_docs) = count::combine(tallies, &resolve_options).context(unreadable)?;
     let mut counts = counts.finish().context(unreadable)?;
     canonical.rename(&mut counts.kwic);
     counts.kwic_sample(options.kwic_max);
-    Ok(Resolved { counts, first_docs })
+    Ok(Resolved {
+        counts,
+        first_docs,
+        runs_written,
+    })
 }

@@ -94,8 +94,11 @@ pub(crate) struct Settings<'a> {
     pub significance_level: f64,
     /// The longest phrase counted as a term (1: words only).
     pub longest_phrase: usize,
-    /// Why phrases were not counted, when `--ngrams` was not given and the corpus is large.
+    /// Why phrases were not counted, when `--ngrams` was not given and the corpus is large;
+    /// or that their tables were written out to a temporary file, to stay within `--memory`.
     pub phrases_note: Option<&'a str>,
+    /// `--memory`, in bytes.
+    pub memory_bytes: u64,
 }
 
 /// Every input file, in path order: the table files, and the documents that are whole text
