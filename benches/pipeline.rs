@@ -13,18 +13,15 @@ mod realistic;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use themeshift::internals::{count_document, CountOptions, Counter};
-use themeshift::internals::{stem, Stemmer, Stopwords, Tokeniser};
+use themeshift::internals::Tokeniser;
+use themeshift::internals::{count_document, count_documents};
 use themeshift::internals::{Lexicon, Matcher};
 
 const SEED_2003: &str = include_str!("../input/000_cc49b36451a4d406.txt");
 const LEXICON: &str = include_str!("../input/themes.toml");
 
 fn english() -> Tokeniser {
-    Tokeniser::new(
-        Stemmer::new(stem::algorithm("english")),
-        Stopwords::builtin("english"),
-    )
+    themeshift::internals::tokeniser("english")
 }
 
 /// Fifty generated documents, about 20,000 words: a fixed text of realistic shape.
@@ -88,10 +85,10 @@ fn count(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("count_document/generated", |b| {
         b.iter(|| {
-            let (counts, size) = count_document(&text, &t, &matcher);
-            assert_eq!(size.tokens, 19_796);
-            assert!(counts.themes.iter().any(|th| th.hits > 0));
-            counts
+            let (tokens, hits) = count_document(&text, &t, &matcher);
+            assert_eq!(tokens, 19_796);
+            assert!(hits > 0);
+            hits
         })
     });
     group.finish();
@@ -117,13 +114,9 @@ fn realistic_documents(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("counter/realistic-5MB", |b| {
         b.iter(|| {
-            let mut counter = Counter::new(&t, &matcher, CountOptions::default());
-            let mut tokens = 0;
-            for (year, body) in &docs {
-                tokens += counter.add("d", Some(year), body).tokens;
-            }
+            let tokens = count_documents(&docs, &t, &matcher);
             assert!(tokens > 500_000, "{tokens} tokens");
-            counter.finish()
+            tokens
         })
     });
     group.finish();
@@ -190,7 +183,7 @@ fn whole_run(c: &mut Criterion) {
     let themeshift::cli::Command::Analyse(a) = cli.command else {
         unreachable!("parsed from an analyse command line")
     };
-    let config = themeshift::config::Config::from_args(&a, Vec::new()).unwrap();
+    let config = themeshift::Config::from_args(&a, Vec::new()).unwrap();
     let mut group = c.benchmark_group("whole_run");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(bytes));

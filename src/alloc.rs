@@ -26,7 +26,7 @@ const MI_OPTION_PURGE_DELAY: std::os::raw::c_int = 15;
 const PURGE_DELAY_MS: std::os::raw::c_long = 10;
 
 /// Sets the allocator's options and the library's hook. Call first thing in `main`.
-pub fn configure() {
+pub(crate) fn configure() {
     // SAFETY: sets a plain integer option of the allocator; no memory is touched.
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
     // At the end of each stage, every worker thread returns the memory it freed: mimalloc

@@ -19,10 +19,10 @@ use crate::tokenise::stem;
 /// tables many times larger than words alone (a generated gigabyte: 4.9 GB and 166 s with
 /// phrases, 0.4 GB and 40 s without; BENCHMARKS.md), so a larger corpus counts words only
 /// unless phrases are asked for.
-pub const PHRASES_BY_DEFAULT_UP_TO: u64 = 100_000_000;
+pub(crate) const PHRASES_BY_DEFAULT_UP_TO: u64 = 100_000_000;
 
 /// `--memory` when not given: what a laptop spares for a run, 1 GB.
-pub const DEFAULT_MEMORY: u64 = 1 << 30;
+pub(crate) const DEFAULT_MEMORY: u64 = 1 << 30;
 
 /// Bytes a phrase takes in a counter's table (its id in a hash map, its stems, its count in
 /// the open document and in all, its first written form): what `--memory` is divided by.
@@ -31,7 +31,7 @@ const PHRASE_BYTES: u64 = 100;
 /// Phrases each counter's table holds before it is written out as a run: a third of
 /// `memory` shared by `threads` counters, at [`PHRASE_BYTES`] a phrase, at least 1,000 (the
 /// rest of a run, its words and the tables made from the counts, takes the other two thirds).
-pub fn phrase_table(memory: u64, threads: usize) -> usize {
+pub(crate) fn phrase_table(memory: u64, threads: usize) -> usize {
     let table = memory / 3 / threads.max(1) as u64 / PHRASE_BYTES;
     table.max(1_000) as usize
 }
@@ -40,22 +40,22 @@ pub fn phrase_table(memory: u64, threads: usize) -> usize {
 /// given: the workbook's long sheets (a row per term and period) are compressed as they are
 /// written, which above this size takes longer than the rest of the run together
 /// (BENCHMARKS.md has the figure); the CSVs hold every table whatever the size.
-pub const XLSX_BY_DEFAULT_UP_TO: u64 = 100_000_000;
+pub(crate) const XLSX_BY_DEFAULT_UP_TO: u64 = 100_000_000;
 
-pub use crate::cli::MAX_THREADS;
+pub(crate) use crate::cli::MAX_THREADS;
 
 /// What `themeshift kwic` looks for, and where its lines go.
 #[derive(Debug, Clone)]
 pub struct Kwic {
     /// The pattern, in the lexicon's pattern language.
-    pub pattern: String,
+    pub(crate) pattern: String,
     /// Where its lines go.
-    pub output: KwicOutput,
+    pub(crate) output: KwicOutput,
 }
 
 /// Where `themeshift kwic` puts its lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KwicOutput {
+pub(crate) enum KwicOutput {
     /// Printed for a terminal, the matches in a column.
     Text,
     /// As CSV on standard output (`--csv -`).
@@ -68,60 +68,60 @@ pub enum KwicOutput {
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The folder of documents.
-    pub input: PathBuf,
+    pub(crate) input: PathBuf,
     /// Where the tables and charts go.
-    pub output: PathBuf,
+    pub(crate) output: PathBuf,
     /// The theme lexicon, when there is one.
-    pub themes: Option<PathBuf>,
+    pub(crate) themes: Option<PathBuf>,
     /// How dates are binned.
-    pub period: Periods,
+    pub(crate) period: Periods,
     /// The pair of periods to compare (A, B), when the user chose one.
-    pub compare: Option<(String, String)>,
+    pub(crate) compare: Option<(String, String)>,
     /// Minimum count in A and B together for a term to be tested for keyness.
-    pub min_count: u64,
+    pub(crate) min_count: u64,
     /// Language name, lower case.
-    pub language: String,
+    pub(crate) language: String,
     /// Snowball algorithm, `None` with `--no-stem`.
-    pub stemmer: Option<Algorithm>,
+    pub(crate) stemmer: Option<Algorithm>,
     /// Extra stopword file.
-    pub stopwords: Option<PathBuf>,
+    pub(crate) stopwords: Option<PathBuf>,
     /// How to read ambiguous numeric dates.
-    pub date_order: DateOrder,
+    pub(crate) date_order: DateOrder,
     /// Worker threads.
-    pub threads: usize,
+    pub(crate) threads: usize,
     /// Print nothing but errors.
     pub quiet: bool,
     /// The command line as given, for the run manifest.
-    pub command_line: Vec<String>,
+    pub(crate) command_line: Vec<String>,
     /// Column names for table corpora.
-    pub columns: Columns,
+    pub(crate) columns: Columns,
     /// Phrases and concordance settings.
-    pub count: CountOptions,
+    pub(crate) count: CountOptions,
     /// `--encoding`: decode every text file and CSV, TSV and JSON Lines table this way.
-    pub encoding: Option<&'static encoding_rs::Encoding>,
+    pub(crate) encoding: Option<&'static encoding_rs::Encoding>,
     /// `--strict`: skipped files and rows, undated documents and warnings fail the run.
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// `--force`: an output folder that is not a previous output may be replaced.
-    pub force: bool,
+    pub(crate) force: bool,
     /// Count undated documents too, under the period `undated` (for `kwic`, which searches
     /// every document).
-    pub search_undated: bool,
+    pub(crate) search_undated: bool,
     /// Write report.html.
-    pub report: bool,
+    pub(crate) report: bool,
     /// Write tables.xlsx: `Some(true)` with `--xlsx`, `Some(false)` with `--no-xlsx`, `None`
     /// when the input's size decides ([`XLSX_BY_DEFAULT_UP_TO`]).
-    pub xlsx: Option<bool>,
+    pub(crate) xlsx: Option<bool>,
     /// `--csv-bom`: each CSV starts with a UTF-8 byte-order mark.
-    pub csv_bom: bool,
+    pub(crate) csv_bom: bool,
     /// When `--ngrams` was not given: the input size (bytes) above which phrases are not
     /// counted ([`PHRASES_BY_DEFAULT_UP_TO`]).
-    pub phrases_up_to: Option<u64>,
+    pub(crate) phrases_up_to: Option<u64>,
     /// `--memory`: the bytes the phrases' tables are held to (see [`phrase_table`]).
-    pub memory: u64,
+    pub(crate) memory: u64,
     /// `--cluster df://HOST:PORT`: count on the cluster of this scheduler (`HOST:PORT`).
-    pub cluster: Option<String>,
+    pub(crate) cluster: Option<String>,
     /// `--secret-file`: where the cluster's shared secret is, when given.
-    pub cluster_secret: Option<PathBuf>,
+    pub(crate) cluster_secret: Option<PathBuf>,
 }
 
 impl Config {
@@ -278,7 +278,7 @@ impl Config {
 
     /// What the run reads, which nothing it writes may replace: the input, the lexicon, the
     /// stopword file and metadata.csv.
-    pub fn protected(&self) -> Vec<crate::report::claim::Protected> {
+    pub(crate) fn protected(&self) -> Vec<crate::report::claim::Protected> {
         use crate::report::claim::Protected;
         let folder = self.input.is_dir();
         let metadata = Some(self.input.join("metadata.csv")).filter(|p| folder && p.exists());
@@ -302,7 +302,7 @@ impl Config {
     }
 
     /// How the run may treat its output folder.
-    pub fn output_rules(&self) -> crate::report::output::Rules {
+    pub(crate) fn output_rules(&self) -> crate::report::output::Rules {
         crate::report::output::Rules {
             force: self.force,
             protected: self.protected(),
@@ -311,7 +311,7 @@ impl Config {
     }
 
     /// What the walk of the input folder needs.
-    pub fn walk_options(&self) -> crate::ingest::walk::WalkOptions<'_> {
+    pub(crate) fn walk_options(&self) -> crate::ingest::walk::WalkOptions<'_> {
         crate::ingest::walk::WalkOptions {
             input: &self.input,
             output: &self.output,
@@ -343,7 +343,7 @@ fn parse_cluster(text: &str) -> Result<String, InputError> {
 }
 
 /// A size as `--memory` takes it: `1G`, `512M`, `1536M`.
-pub fn shown_size(bytes: u64) -> String {
+pub(crate) fn shown_size(bytes: u64) -> String {
     const MB: u64 = 1 << 20;
     if bytes.is_multiple_of(1 << 30) {
         format!("{}G", bytes >> 30)

@@ -18,36 +18,36 @@ use crate::ingest::DocumentInfo;
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct DocRecord {
     /// Path relative to the input folder (`file#id` or `file#rowN` for a table row).
-    pub name: Box<str>,
-    pub title: Box<str>,
-    pub date: Option<NaiveDate>,
-    pub date_source: Option<DateSource>,
+    pub(crate) name: Box<str>,
+    pub(crate) title: Box<str>,
+    pub(crate) date: Option<NaiveDate>,
+    pub(crate) date_source: Option<DateSource>,
     /// How the date could be read (only its year known; the orders a numeric date allows).
-    pub reading: DateReading,
+    pub(crate) reading: DateReading,
     /// The `source` column of metadata.csv, if any.
-    pub source: Option<Box<str>>,
+    pub(crate) source: Option<Box<str>>,
     /// Encoding the bytes were read as.
     #[serde(with = "encoding_name")]
-    pub encoding: EncodingName,
+    pub(crate) encoding: EncodingName,
     /// Invalid byte sequences replaced by U+FFFD.
-    pub replaced_chars: u64,
+    pub(crate) replaced_chars: u64,
     /// File size in bytes (the text cell's, for a table row).
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// SHA-256 of the file's bytes (of the row's text for a table row).
-    pub sha256: [u8; 32],
+    pub(crate) sha256: [u8; 32],
     /// `None` for an undated document, which is left out of every comparison.
-    pub period: Option<Arc<str>>,
-    pub size: DocSize,
+    pub(crate) period: Option<Arc<str>>,
+    pub(crate) size: DocSize,
     /// The document (index in name order) with the same text and period that was counted
     /// instead of this one.
-    pub duplicate_of: Option<u32>,
+    pub(crate) duplicate_of: Option<u32>,
     /// A whole file (listed in run.json's inputs), not a row of a table.
-    pub from_file: bool,
+    pub(crate) from_file: bool,
     /// Its place in reading order (text files in the order found, then each table's rows).
-    pub place: u64,
+    pub(crate) place: u64,
     /// Its words were counted: dated, and the first copy of its text in its period that a
     /// thread reached.
-    pub counted: bool,
+    pub(crate) counted: bool,
 }
 
 /// An encoding's name (`UTF-8`, `windows-1252`). Named, so that serde reads it back through
@@ -118,9 +118,9 @@ impl DocRecord {
 /// An input file with its size and hash.
 #[derive(Debug, Serialize, serde::Deserialize)]
 pub(crate) struct InputFile {
-    pub path: String,
-    pub bytes: u64,
-    pub sha256: String,
+    pub(crate) path: String,
+    pub(crate) bytes: u64,
+    pub(crate) sha256: String,
 }
 
 /// Orders names as people do: digit runs by value, so `t.csv#row2` comes before

@@ -19,7 +19,7 @@
 #![warn(unreachable_pub)]
 
 pub mod cli;
-pub mod config;
+mod config;
 pub mod error;
 
 mod corpus;
@@ -35,6 +35,9 @@ mod whole;
 
 #[doc(hidden)]
 pub mod internals;
+
+#[cfg(test)]
+mod properties;
 
 pub use config::Config;
 pub use error::{exit_code, panic_message, ClusterError, InputError, INTERNAL_ERROR};

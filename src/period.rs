@@ -19,7 +19,7 @@ pub enum PeriodKind {
 
 impl PeriodKind {
     /// The label of the period holding `date`. Labels sort in time order as strings.
-    pub fn label(self, date: NaiveDate) -> String {
+    pub(crate) fn label(self, date: NaiveDate) -> String {
         match self {
             PeriodKind::Year => format!("{:04}", date.year()),
             PeriodKind::Month => format!("{:04}-{:02}", date.year(), date.month()),
@@ -30,13 +30,13 @@ impl PeriodKind {
 
 /// A range of years, both ends included, labelled `1995-2004` (or `2003` for one year).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct YearRange {
-    pub from: i32,
-    pub to: i32,
+pub(crate) struct YearRange {
+    pub(crate) from: i32,
+    pub(crate) to: i32,
 }
 
 impl YearRange {
-    pub fn label(self) -> String {
+    pub(crate) fn label(self) -> String {
         if self.from == self.to {
             format!("{:04}", self.from)
         } else {
@@ -48,7 +48,7 @@ impl YearRange {
 /// How dates become periods.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum Periods {
+pub(crate) enum Periods {
     /// Every year, month or decade.
     Every(PeriodKind),
     /// The user's ranges, in time order, not overlapping; a date outside all of them has no
@@ -58,7 +58,7 @@ pub enum Periods {
 
 impl Periods {
     /// The label of the period holding `date`, if any. Labels sort in time order as strings.
-    pub fn label(&self, date: NaiveDate) -> Option<String> {
+    pub(crate) fn label(&self, date: NaiveDate) -> Option<String> {
         match self {
             Periods::Every(kind) => Some(kind.label(date)),
             Periods::Ranges(ranges) => ranges
@@ -71,19 +71,19 @@ impl Periods {
     /// Whether a date known only by its year (a bare `2010`) belongs in one of these periods:
     /// in a year, a decade or a range of years it does; in a month it does not, and the
     /// document is left out rather than put in January.
-    pub fn hold_years_alone(&self) -> bool {
+    pub(crate) fn hold_years_alone(&self) -> bool {
         !matches!(self, Periods::Every(PeriodKind::Month))
     }
 
     /// The label of the period holding a date known only by its year (`year` on 1 January),
     /// if these periods [`hold_years_alone`](Periods::hold_years_alone).
-    pub fn label_of_year(&self, year: NaiveDate) -> Option<String> {
+    pub(crate) fn label_of_year(&self, year: NaiveDate) -> Option<String> {
         self.hold_years_alone().then(|| self.label(year))?
     }
 
     /// Parses `--periods`: comma-separated years or year ranges (`1995-2004,2005-2014,2015`),
     /// in time order and not overlapping. Gaps are allowed (dates in them are left out).
-    pub fn parse_ranges(text: &str) -> Result<Periods, String> {
+    pub(crate) fn parse_ranges(text: &str) -> Result<Periods, String> {
         let mut ranges: Vec<YearRange> = Vec::new();
         for part in text.split(',').map(str::trim) {
             let year = |s: &str| {

@@ -252,12 +252,12 @@ type Firsts = [u64; FIRST_DOCS];
 pub(crate) struct CombineOptions<'a> {
     /// Leave out phrases seen fewer times than this in all periods together (the tallies
     /// are the whole corpus); `None` keeps them all (a part of a corpus, to be merged).
-    pub prune_below: Option<u64>,
+    pub(crate) prune_below: Option<u64>,
     /// The periods whose terms' first documents are wanted ([`FirstDocs`]).
-    pub first_docs_in: &'a [String],
+    pub(crate) first_docs_in: &'a [String],
     /// A document's place in reading order, where it is not its own: a copy of a text
     /// counted in place of the first copy stands at the first copy's place.
-    pub places: &'a FxHashMap<u64, u64>,
+    pub(crate) places: &'a FxHashMap<u64, u64>,
 }
 
 /// The counts of the documents the counters' tallies hold, and the first documents of each

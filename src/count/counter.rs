@@ -17,16 +17,16 @@ use crate::tokenise::{Span, Tokeniser};
 
 /// What to count beyond single words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct CountOptions {
+pub(crate) struct CountOptions {
     /// Longest phrase counted as a term (1 = words only, 2 = bigrams, 3 = trigrams).
-    pub max_n: usize,
+    pub(crate) max_n: usize,
     /// Words of context each side of a concordance line.
-    pub kwic_window: usize,
+    pub(crate) kwic_window: usize,
     /// Concordance lines kept per period and theme (0 = all).
-    pub kwic_max: usize,
+    pub(crate) kwic_max: usize,
     /// Phrases a counter's table holds before it is written out as a run (0: no bound;
     /// see [`super::runs`]): a share of `--memory`.
-    pub phrase_table: usize,
+    pub(crate) phrase_table: usize,
 }
 
 impl Default for CountOptions {
@@ -42,9 +42,9 @@ impl Default for CountOptions {
 
 /// Word tokens and distinct words of one document, for documents.csv.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct DocSize {
-    pub tokens: u64,
-    pub types: u64,
+pub(crate) struct DocSize {
+    pub(crate) tokens: u64,
+    pub(crate) types: u64,
 }
 
 /// One period of a counter: plain sums, the themes' counts, and the per-document log the
@@ -63,7 +63,7 @@ pub(super) struct PeriodTally {
 /// What one [`Counter`] found, in its own ids, ready for [`super::resolve`]: its stems and
 /// phrases, its periods, its concordance lines and its written forms.
 #[derive(Debug, Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     pub(super) stems: Vec<Box<str>>,
     /// The counter's phrases written out as sorted runs ([`super::runs`]), when its table
     /// passed its share of `--memory`.
@@ -92,7 +92,7 @@ impl Tally {
 
     /// Each period's word tokens in `tallies`, in period order: what is known of the periods
     /// before the tallies are resolved.
-    pub fn period_tokens(tallies: &[Tally]) -> BTreeMap<String, u64> {
+    pub(crate) fn period_tokens(tallies: &[Tally]) -> BTreeMap<String, u64> {
         let mut tokens = BTreeMap::new();
         for t in tallies {
             for (label, part) in &t.periods {
@@ -165,7 +165,7 @@ struct Open {
 /// allocation; a document's terms are counted by id beside each stem and phrase
 /// ([`super::phrases`]) and written to its period's log once, when the document ends. Give
 /// each thread its own counter and [`super::resolve`] the [`Tally`]s they finish with.
-pub struct Counter<'a> {
+pub(crate) struct Counter<'a> {
     tokeniser: &'a Tokeniser,
     matcher: &'a Matcher<'a>,
     options: CountOptions,
@@ -197,7 +197,11 @@ pub struct Counter<'a> {
 impl<'a> Counter<'a> {
     /// A counter with an empty vocabulary, splitting words with `tokeniser` and finding theme
     /// hits with `matcher`.
-    pub fn new(tokeniser: &'a Tokeniser, matcher: &'a Matcher<'a>, options: CountOptions) -> Self {
+    pub(crate) fn new(
+        tokeniser: &'a Tokeniser,
+        matcher: &'a Matcher<'a>,
+        options: CountOptions,
+    ) -> Self {
         Counter {
             tokeniser,
             matcher,
@@ -231,20 +235,20 @@ impl<'a> Counter<'a> {
 
     /// The next document's concordance lines are keyed by `place`, its place in reading
     /// order, instead of by its text (so the first lines in reading order can be told).
-    pub fn set_order(&mut self, place: u64) {
+    pub(crate) fn set_order(&mut self, place: u64) {
         self.open.order = Some(place);
     }
 
     /// The next document's place in reading order (logged with its terms), and a seed made
     /// from its text (for its concordance lines' sample keys).
-    pub fn set_document(&mut self, place: u64, text_seed: u64) {
+    pub(crate) fn set_document(&mut self, place: u64, text_seed: u64) {
         self.open.next_place = place;
         self.open.next_seed = text_seed;
     }
 
     /// Tokenises `text` and adds it to `period` as one document named `name`. An undated
     /// document (`None`) is only measured: its size is returned, nothing is counted.
-    pub fn add(&mut self, name: &str, period: Option<&str>, text: &str) -> DocSize {
+    pub(crate) fn add(&mut self, name: &str, period: Option<&str>, text: &str) -> DocSize {
         self.add_part(name, period, text, false)
     }
 
@@ -252,7 +256,7 @@ impl<'a> Counter<'a> {
     /// whole is counted a part at a time, and its counts are those of one document. Parts
     /// are cut at breaks (see [`crate::ingest::stream`]); a phrase does not run across one.
     /// The [`DocSize`] returned is this part's share: the document's is the sum over parts.
-    pub fn add_more(&mut self, name: &str, period: Option<&str>, text: &str) -> DocSize {
+    pub(crate) fn add_more(&mut self, name: &str, period: Option<&str>, text: &str) -> DocSize {
         self.add_part(name, period, text, true)
     }
 
@@ -503,7 +507,7 @@ impl<'a> Counter<'a> {
     }
 
     /// What this counter found, in its own ids.
-    pub fn finish(mut self) -> Tally {
+    pub(crate) fn finish(mut self) -> Tally {
         self.close_doc();
         let phrase_table = self.phrases.table();
         let mut kwic = self.kwic.lines;

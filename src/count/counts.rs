@@ -27,18 +27,19 @@ use super::kwic::KwicLine;
 
 /// How often a stem occurs, in how many documents, and at most how often in one document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct TermCount {
-    pub count: u64,
-    pub docs: u64,
+pub(crate) struct TermCount {
+    pub(crate) count: u64,
+    pub(crate) docs: u64,
     /// The largest count in a single document: `max_doc / count` is the share of the term's
     /// occurrences that one document supplies.
-    pub max_doc: u64,
+    pub(crate) max_doc: u64,
     /// The sums Gries's DP is computed from ([`Counts::finish`] works them out; `None` until
     /// then, and for counts that carry no per-document rows, which then have no DP).
-    pub spread: Option<Spread>,
+    pub(crate) spread: Option<Spread>,
 }
 
 impl TermCount {
+    #[cfg(any(test, feature = "cluster"))]
     /// Adds the same term's counts from other documents. Dispersion sums do not add (they
     /// depend on the totals), so the result has none.
     fn add(&mut self, other: &TermCount) {
@@ -52,20 +53,20 @@ impl TermCount {
 /// A theme's hits, documents with a hit, which words made the hits through which pattern,
 /// and how often each of its excluded patterns occurred.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ThemeCount {
-    pub hits: u64,
-    pub docs: u64,
+pub(crate) struct ThemeCount {
+    pub(crate) hits: u64,
+    pub(crate) docs: u64,
     /// Per pattern of the theme (lexicon order): matched text (the surface words, joined by
     /// a space or by the hyphen that joined them) -> hits.
-    pub words: Vec<FxHashMap<String, u64>>,
+    pub(crate) words: Vec<FxHashMap<String, u64>>,
     /// Per excluded pattern of the theme (lexicon order): its occurrences.
-    pub excluded: Vec<u64>,
+    pub(crate) excluded: Vec<u64>,
 }
 
 impl ThemeCount {
     /// No hits yet, with a place for each of `patterns` patterns and `exclusions` excluded
     /// patterns (so counts of the same theme compare equal however they were split).
-    pub fn new(patterns: usize, exclusions: usize) -> ThemeCount {
+    pub(crate) fn new(patterns: usize, exclusions: usize) -> ThemeCount {
         ThemeCount {
             words: vec![FxHashMap::default(); patterns],
             excluded: vec![0; exclusions],
@@ -93,8 +94,9 @@ impl ThemeCount {
         }
     }
 
+    #[cfg(test)]
     /// Hits by matched text, whatever the pattern.
-    pub fn by_word(&self) -> FxHashMap<&str, u64> {
+    pub(crate) fn by_word(&self) -> FxHashMap<&str, u64> {
         let mut words: FxHashMap<&str, u64> = FxHashMap::default();
         for (w, c) in self.words.iter().flatten() {
             *words.entry(w).or_default() += c;
@@ -118,12 +120,13 @@ fn add_themes(into: &mut Vec<ThemeCount>, from: &[ThemeCount]) {
 #[derive(
     Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
-pub struct ThemeDoc {
-    pub tokens: u64,
+pub(crate) struct ThemeDoc {
+    pub(crate) tokens: u64,
     /// (theme index in lexicon order, hits), by theme.
-    pub hits: Box<[(u32, u64)]>,
+    pub(crate) hits: Box<[(u32, u64)]>,
 }
 
+#[cfg(any(test, feature = "cluster"))]
 /// Both lists of rows in one, sorted: rows say nothing of which document they came from, so
 /// sorting makes the list the same however the documents were split between counters.
 pub(crate) fn merge_theme_docs(mut a: Vec<ThemeDoc>, b: Vec<ThemeDoc>) -> Vec<ThemeDoc> {
@@ -138,19 +141,19 @@ pub(crate) fn merge_theme_docs(mut a: Vec<ThemeDoc>, b: Vec<ThemeDoc>) -> Vec<Th
 
 /// Counts for one period.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PeriodCounts {
+pub(crate) struct PeriodCounts {
     /// Documents.
-    pub docs: u64,
+    pub(crate) docs: u64,
     /// Word tokens, stopwords included: the corpus size used for every rate.
-    pub tokens: u64,
+    pub(crate) tokens: u64,
     /// Non-stopword terms by stem (phrases by their stems, space-separated).
-    pub terms: Terms,
+    pub(crate) terms: Terms,
     /// One entry per lexicon theme, in lexicon order.
-    pub themes: Vec<ThemeCount>,
+    pub(crate) themes: Vec<ThemeCount>,
     /// Fewest word tokens in one document of the period (for DPnorm).
-    pub min_doc_tokens: Option<u64>,
+    pub(crate) min_doc_tokens: Option<u64>,
     /// Every document's words and theme hits, sorted (empty when the lexicon has no themes).
-    pub theme_docs: Vec<ThemeDoc>,
+    pub(crate) theme_docs: Vec<ThemeDoc>,
 }
 
 impl PeriodCounts {
@@ -173,6 +176,7 @@ impl PeriodCounts {
         add_themes(&mut self.themes, themes);
     }
 
+    #[cfg(any(test, feature = "cluster"))]
     /// Adds the period's counts from other documents.
     fn merge(&mut self, other: PeriodCounts) {
         self.add_sums(
@@ -216,15 +220,15 @@ impl PeriodCounts {
 /// ([`crate::measure::by_document::welch`]). Kept in 64-bit words (one is kept for every term
 /// and period; a 128-bit field would pad each to 16-byte alignment).
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Spread {
+pub(crate) struct Spread {
     /// Σ n_i (at most `T`).
-    pub tokens_with: u64,
+    pub(crate) tokens_with: u64,
     /// Σ max(0, n_i·f − v_i·T), as two halves of a 128-bit integer: it can pass 2^64.
     excess: [u64; 2],
     /// Σ r_i and Σ r_i² (added as fixed-point integers, so they do not depend on the order
     /// the documents were visited in: see [`Spread::rate_sums`]).
-    pub rate_sum: f64,
-    pub rate_sq_sum: f64,
+    pub(crate) rate_sum: f64,
+    pub(crate) rate_sq_sum: f64,
 }
 
 impl Eq for Spread {}
@@ -235,7 +239,7 @@ impl Eq for Spread {}
 const RATE_BITS: i32 = 96;
 
 impl Spread {
-    pub fn new(tokens_with: u64, excess: u128) -> Spread {
+    pub(crate) fn new(tokens_with: u64, excess: u128) -> Spread {
         Spread {
             tokens_with,
             excess: [(excess >> 64) as u64, excess as u64],
@@ -263,7 +267,7 @@ impl Spread {
     }
 
     /// Σ max(0, n_i·f − v_i·T).
-    pub fn excess(&self) -> u128 {
+    pub(crate) fn excess(&self) -> u128 {
         ((self.excess[0] as u128) << 64) | self.excess[1] as u128
     }
 }
@@ -272,22 +276,24 @@ impl Spread {
 /// periods that hold it. (A sorted list: a hash map's free slots and a string per period
 /// would double the memory of the corpus's largest structure after the documents.)
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Terms(Vec<(Arc<str>, TermCount)>);
+pub(crate) struct Terms(Vec<(Arc<str>, TermCount)>);
 
 impl Terms {
-    pub fn get(&self, term: &str) -> Option<&TermCount> {
+    pub(crate) fn get(&self, term: &str) -> Option<&TermCount> {
         self.0
             .binary_search_by(|(t, _)| (**t).cmp(term))
             .ok()
             .map(|i| &self.0[i].1)
     }
 
-    pub fn contains_key(&self, term: &str) -> bool {
+    #[cfg(test)]
+    pub(crate) fn contains_key(&self, term: &str) -> bool {
         self.get(term).is_some()
     }
 
+    #[cfg(test)]
     /// Adds or replaces `term`'s counts.
-    pub fn insert(&mut self, term: impl Into<Arc<str>>, count: TermCount) {
+    pub(crate) fn insert(&mut self, term: impl Into<Arc<str>>, count: TermCount) {
         let term = term.into();
         match self.0.binary_search_by(|(t, _)| t.cmp(&term)) {
             Ok(i) => self.0[i].1 = count,
@@ -296,29 +302,27 @@ impl Terms {
     }
 
     /// The `i`th term in term order, and its counts.
-    pub fn at(&self, i: usize) -> (&str, &TermCount) {
+    pub(crate) fn at(&self, i: usize) -> (&str, &TermCount) {
         let (t, c) = &self.0[i];
         (t, c)
     }
 
     /// (term, counts) in term order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &TermCount)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &TermCount)> {
         self.0.iter().map(|(t, c)| (&**t, c))
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
+    #[cfg(any(test, feature = "cluster"))]
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|(t, _)| &**t)
     }
 
-    pub fn values(&self) -> impl Iterator<Item = &TermCount> {
+    pub(crate) fn values(&self) -> impl Iterator<Item = &TermCount> {
         self.0.iter().map(|(_, c)| c)
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
+    #[cfg(any(test, feature = "cluster"))]
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
@@ -332,11 +336,13 @@ impl Terms {
         self.0.iter_mut().map(|(_, c)| c)
     }
 
+    #[cfg(any(test, feature = "cluster"))]
     /// Keeps the terms `keep` says yes to.
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
         self.0.retain(|(t, _)| keep(t));
     }
 
+    #[cfg(any(test, feature = "cluster"))]
     /// Both lists in one, in term order: a term in both has its counts added.
     fn merge(self, other: Terms) -> Terms {
         if self.is_empty() {
@@ -402,17 +408,17 @@ impl<'a> IntoIterator for &'a Terms {
 
 /// Counts of a corpus (or of a part of one), by period label (labels sort in time order).
 #[derive(Debug, Default)]
-pub struct Counts {
+pub(crate) struct Counts {
     /// Each period's counts, by label.
-    pub periods: BTreeMap<String, PeriodCounts>,
+    pub(crate) periods: BTreeMap<String, PeriodCounts>,
     /// Concordance lines of theme hits: a deterministic sample of at most `--kwic-max` per
     /// period and theme once [`Counts::kwic_sample`] is applied.
-    pub kwic: Vec<KwicLine>,
+    pub(crate) kwic: Vec<KwicLine>,
     /// Non-stopword words of the counted documents as written (with their case), all periods
     /// together: for labelling each stem with its most frequent written form.
-    pub words: FxHashMap<String, u64>,
+    pub(crate) words: FxHashMap<String, u64>,
     /// Each phrase's kept written forms (see [`super::forms`]): for its label.
-    pub phrase_forms: FxHashMap<Arc<str>, PhraseForms>,
+    pub(crate) phrase_forms: FxHashMap<Arc<str>, PhraseForms>,
     /// Per document, its size and its terms' counts: what [`Counts::finish`] works the DP
     /// sums out from. Empty once finished.
     pub(crate) doc_terms: DocTerms,
@@ -429,11 +435,12 @@ impl PartialEq for Counts {
 }
 
 impl Counts {
+    #[cfg(any(test, feature = "cluster"))]
     /// The counts of both parts: sums of sums, the larger of the largest counts, the
     /// per-document rows of both. Associative and commutative (in what it measures), so
     /// parts may be merged in any grouping and order; dispersion is worked out afterwards,
     /// by [`Counts::finish`].
-    pub fn merge(mut self, other: Counts) -> Counts {
+    pub(crate) fn merge(mut self, other: Counts) -> Counts {
         for (label, theirs) in other.periods {
             match self.periods.entry(label) {
                 std::collections::btree_map::Entry::Vacant(v) => {
@@ -454,16 +461,17 @@ impl Counts {
     }
 
     /// Lets go of the written forms, once the terms are labelled: they serve nothing else.
-    pub fn forget_forms(&mut self) {
+    pub(crate) fn forget_forms(&mut self) {
         self.words = FxHashMap::default();
         self.phrase_forms = FxHashMap::default();
     }
 
+    #[cfg(any(test, feature = "cluster"))]
     /// Leaves out the phrases seen fewer than `min_count` times in all periods together
     /// (single words are all kept): a rare phrase says little and costs a row per period.
     /// Apply it to the whole corpus's counts (a phrase rare in each part may not be rare in
     /// all), before [`Counts::finish`].
-    pub fn prune_phrases(&mut self, min_count: u64) {
+    pub(crate) fn prune_phrases(&mut self, min_count: u64) {
         let mut totals: FxHashMap<&str, u64> = FxHashMap::default();
         for p in self.periods.values() {
             for (t, c) in p.terms.iter().filter(|(t, _)| t.contains(' ')) {
@@ -487,7 +495,7 @@ impl Counts {
     /// Works out every term's dispersion sums from the per-document rows, which it then
     /// lets go: the counts are final. Fails only when rows kept in a temporary file cannot be
     /// read back.
-    pub fn finish(mut self) -> std::io::Result<Counts> {
+    pub(crate) fn finish(mut self) -> std::io::Result<Counts> {
         let doc_terms = std::mem::take(&mut self.doc_terms);
         doc_terms.resolve_spreads(&mut self.periods)?;
         Ok(self)
@@ -496,7 +504,7 @@ impl Counts {
     /// Keeps, for each period and theme, the `max` concordance lines with the smallest sample
     /// keys (all of them when `max` is 0), sorted by theme, period, document and position.
     /// The sample does not depend on how documents were split between threads or parts.
-    pub fn kwic_sample(&mut self, max: usize) {
+    pub(crate) fn kwic_sample(&mut self, max: usize) {
         super::kwic::sample(&mut self.kwic, max);
     }
 }

@@ -90,6 +90,7 @@ pub(crate) struct DocTerms {
 }
 
 impl DocTerms {
+    #[cfg(any(test, feature = "cluster"))]
     /// Both parts' rows, under one vocabulary.
     pub(super) fn merge(mut self, other: DocTerms) -> DocTerms {
         if self.segments.is_empty() {

@@ -101,18 +101,18 @@ pub(crate) fn most_frequent<'a>(
 
 /// A phrase's kept written forms with their counts (at most [`KEPT`], in key order).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PhraseForms(Vec<(String, u64)>);
+pub(crate) struct PhraseForms(Vec<(String, u64)>);
 
 impl PhraseForms {
     /// Forms with counts, each form once: the first [`KEPT`] in key order are kept.
-    pub fn new(forms: impl IntoIterator<Item = (String, u64)>) -> PhraseForms {
+    pub(crate) fn new(forms: impl IntoIterator<Item = (String, u64)>) -> PhraseForms {
         let mut f = PhraseForms(forms.into_iter().collect());
         f.settle();
         f
     }
 
     /// Adds another part's forms of the same phrase: associative and commutative.
-    pub fn merge(&mut self, other: PhraseForms) {
+    pub(crate) fn merge(&mut self, other: PhraseForms) {
         for (form, c) in other.0 {
             match self.0.iter_mut().find(|(f, _)| *f == form) {
                 Some(mine) => mine.1 += c,
@@ -129,12 +129,13 @@ impl PhraseForms {
     }
 
     /// The label: see [`most_frequent`].
-    pub fn label(&self) -> Option<&str> {
+    pub(crate) fn label(&self) -> Option<&str> {
         most_frequent(self.0.iter().map(|(f, c)| (f.as_str(), *c)))
     }
 
+    #[cfg(test)]
     /// The kept forms and their counts, in key order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
         self.0.iter().map(|(f, c)| (f.as_str(), *c))
     }
 }

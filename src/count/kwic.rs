@@ -12,24 +12,24 @@ use crate::tokenise::Span;
 
 /// One theme hit in its context: the concordance (KWIC) line of `kwic.csv`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct KwicLine {
+pub(crate) struct KwicLine {
     /// The document's name (path relative to the input).
-    pub doc: String,
-    pub period: String,
-    pub theme: usize,
-    pub pattern: usize,
+    pub(crate) doc: String,
+    pub(crate) period: String,
+    pub(crate) theme: usize,
+    pub(crate) pattern: usize,
     /// Word position of the hit in the document.
-    pub start: usize,
-    pub left: String,
-    pub matched: String,
-    pub right: String,
+    pub(crate) start: usize,
+    pub(crate) left: String,
+    pub(crate) matched: String,
+    pub(crate) right: String,
     /// Whether the text has space between the left context and the match, and between the
     /// match and the right context (`QIPP, the` has none after the match; `top-down` none
     /// either side of a hyphen): a line is shown with the text's own spacing.
-    pub spaced: (bool, bool),
+    pub(crate) spaced: (bool, bool),
     /// Sample key: a fixed hash of (document, position), so the sample kept when there are
     /// more lines than `--kwic-max` is the same on every run and thread count.
-    pub key: u64,
+    pub(crate) key: u64,
 }
 
 /// Keeps, for each period and theme, the `max` lines of `lines` with the smallest sample

@@ -126,9 +126,9 @@ pub(super) fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct LoggedDoc {
     /// Its place in reading order.
-    pub place: u64,
+    pub(crate) place: u64,
     /// Its word tokens.
-    pub tokens: u64,
+    pub(crate) tokens: u64,
 }
 
 /// Calls `each(doc, term, count)` for every term of every document packed in `bytes`.

@@ -30,10 +30,11 @@ mod vocab;
 
 // `themeshift::internals` re-exports the counter, its options and `Counts` for the benchmarks.
 pub(crate) use combine::{combine, CombineOptions};
-pub use counter::{CountOptions, Counter};
+pub(crate) use counter::{CountOptions, Counter};
 pub(crate) use counter::{DocSize, Tally};
-pub use counts::Counts;
-pub(crate) use counts::{PeriodCounts, Spread, TermCount, ThemeCount, ThemeDoc};
+pub(crate) use counts::Counts;
+pub(crate) use counts::PeriodCounts;
+pub(crate) use counts::{Spread, TermCount, ThemeCount, ThemeDoc};
 pub(crate) use first_docs::FirstDocs;
 pub(crate) use forms::{lower, most_frequent};
 pub(crate) use kwic::KwicLine;
@@ -49,7 +50,7 @@ use crate::tokenise::Tokeniser;
 
 /// Tokenises and counts one document on its own, matching themes on the way. A
 /// `Counter` does the same for many documents at a fraction of the cost per document.
-pub fn count_document(
+pub(crate) fn count_document(
     text: &str,
     tokeniser: &Tokeniser,
     matcher: &Matcher,

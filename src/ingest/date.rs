@@ -23,7 +23,7 @@ use regex::{Captures, Regex};
 
 /// How to read an ambiguous numeric date such as `03/04/2005`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum DateOrder {
+pub(crate) enum DateOrder {
     /// 3 April 2005 (UK and most of the world).
     #[default]
     DayFirst,
@@ -34,7 +34,7 @@ pub enum DateOrder {
 /// What a date's written form says beyond the date: whether only its year is known, and for a
 /// numeric date (`03/04/2005`), which orders of day and month it can be read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum DateReading {
+pub(crate) enum DateReading {
     /// Read one way whatever the order: written with a month name, in ISO order, or numeric
     /// with day and month equal (`05/05/2005`).
     #[default]
@@ -52,7 +52,7 @@ pub enum DateReading {
 
 /// Where a document's date came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum DateSource {
+pub(crate) enum DateSource {
     /// The `date` column of a metadata table.
     Metadata,
     /// A `Published:` or `Date:` line near the top of the text.
@@ -70,7 +70,7 @@ pub enum DateSource {
 impl DateSource {
     /// The name written in output tables: `metadata`, `date_line`, `text`, `file_name`,
     /// `column`, `html_meta`.
-    pub fn as_str(&self) -> &'static str {
+    pub(crate) fn as_str(&self) -> &'static str {
         match self {
             DateSource::Metadata => "metadata",
             DateSource::DateLine => "date_line",
@@ -84,18 +84,18 @@ impl DateSource {
 
 /// What the first lines of a document say about it; see [`scan_header`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HeaderScan {
+pub(crate) struct HeaderScan {
     /// The date and where it was found.
-    pub date: Option<(NaiveDate, DateSource)>,
+    pub(crate) date: Option<(NaiveDate, DateSource)>,
     /// How the date could be read.
-    pub reading: DateReading,
+    pub(crate) reading: DateReading,
     /// Text shaped like a date that is no real day (`29/02/2011`), met where the date was
     /// looked for before the date found (if any).
-    pub impossible: Option<String>,
+    pub(crate) impossible: Option<String>,
     /// 0-based index of the `Published:`/`Date:` line: metadata, not part of the text.
-    pub date_line: Option<usize>,
+    pub(crate) date_line: Option<usize>,
     /// The first non-empty line, trimmed, that is neither the date line nor only a date.
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
 }
 
 /// How many lines at the top of a document are searched for its date.
@@ -224,19 +224,19 @@ fn from_captures(c: &Captures, order: DateOrder) -> Candidate {
 /// The first real date written anywhere in `s`, in any accepted form (see the module docs).
 /// Impossible dates are skipped, and so are number pairs that are not dates (`Page 8 9`,
 /// phone numbers). In a range such as `18-19 November 2010` the last day is taken.
-pub fn find_date(s: &str, order: DateOrder) -> Option<NaiveDate> {
+pub(crate) fn find_date(s: &str, order: DateOrder) -> Option<NaiveDate> {
     find_reading(s, order).map(|(d, _)| d)
 }
 
 /// [`find_date`], with how the date could be read.
-pub fn find_reading(s: &str, order: DateOrder) -> Option<(NaiveDate, DateReading)> {
+pub(crate) fn find_reading(s: &str, order: DateOrder) -> Option<(NaiveDate, DateReading)> {
     scan_line(s, order).0
 }
 
 /// The first text in `s` shaped like a full date, with a year from 1000 to 2100, that is no
 /// real day in any order allowed: `31/04/2010`, `29/02/2011`, `29 February 2011`,
 /// `2010-13-01`. `None` when a real date comes first, or there is none.
-pub fn impossible_date(s: &str) -> Option<String> {
+pub(crate) fn impossible_date(s: &str) -> Option<String> {
     scan_line(s, DateOrder::DayFirst).1
 }
 
@@ -258,13 +258,13 @@ fn scan_line(s: &str, order: DateOrder) -> (Option<(NaiveDate, DateReading)>, Op
 /// A cell of a metadata table: the whole cell (trimmed) must be a date in a form
 /// [`find_date`] accepts, time allowed (`2010-07-22 10:00:00`), or a bare year, read as
 /// 1 January (`2010` → 2010-01-01). Anything else (`about 2010`, `2010-07-22 or so`) is `None`.
-pub fn parse_date_cell(s: &str, order: DateOrder) -> Option<NaiveDate> {
+pub(crate) fn parse_date_cell(s: &str, order: DateOrder) -> Option<NaiveDate> {
     read_date_cell(s, order).map(|(d, _)| d)
 }
 
 /// [`parse_date_cell`], with how the date could be read: a bare year is
 /// [`DateReading::YearOnly`].
-pub fn read_date_cell(s: &str, order: DateOrder) -> Option<(NaiveDate, DateReading)> {
+pub(crate) fn read_date_cell(s: &str, order: DateOrder) -> Option<(NaiveDate, DateReading)> {
     let s = s.trim();
     if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
         return Some((year_alone(s.parse().ok()?)?, DateReading::YearOnly));
@@ -285,7 +285,7 @@ pub fn read_date_cell(s: &str, order: DateOrder) -> Option<(NaiveDate, DateReadi
 /// lines is taken ([`DateSource::Text`]). The title is the first non-empty line, trimmed,
 /// that is neither the date line nor only a date (`Monday, 22 July 2010`); Markdown heading
 /// marks (`# `) are dropped from it.
-pub fn scan_header(text: &str, order: DateOrder) -> HeaderScan {
+pub(crate) fn scan_header(text: &str, order: DateOrder) -> HeaderScan {
     let head: Vec<&str> = text.lines().take(HEADER_LINES).collect();
     let date_line = head.iter().position(|l| is_date_line(l));
     // An impossible date where the date was looked for, before the date found, is kept: on
@@ -344,18 +344,19 @@ fn is_only_a_date(line: &str) -> bool {
     })
 }
 
+#[cfg(test)]
 /// The date in a file's name (path relative to the input folder, `/`-separated): a full date
 /// (`2010-07-22-note.txt`), else a year (1800–2100) standing alone, read as 1 January:
 /// `report_2007.txt`, `2010-nhs.md`; `v2.txt`, `12345.txt` and `a2007b.txt` have none.
 /// The file name is tried first, then its folders from the nearest (`2007/a.txt`). A numeric
 /// date whose day and month could be swapped (`03-04-2005`) gives only its year.
-pub fn date_from_file_name(name: &str) -> Option<NaiveDate> {
+pub(crate) fn date_from_file_name(name: &str) -> Option<NaiveDate> {
     reading_from_file_name(name).map(|(d, _)| d)
 }
 
-/// [`date_from_file_name`], with how the date could be read: a year is
+/// The date in a file's name (the rules at `date_from_file_name`), with how it could be read: a year is
 /// [`DateReading::YearOnly`], a full date [`DateReading::Plain`].
-pub fn reading_from_file_name(name: &str) -> Option<(NaiveDate, DateReading)> {
+pub(crate) fn reading_from_file_name(name: &str) -> Option<(NaiveDate, DateReading)> {
     name.rsplit('/').find_map(|part| {
         let part = part.replace('_', " ");
         let full = find_date(&part, DateOrder::DayFirst);

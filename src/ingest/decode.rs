@@ -15,11 +15,11 @@ use encoding_rs::{Encoding, UTF_8};
 #[derive(Debug)]
 pub(crate) struct Decoded {
     /// The text, without a byte-order mark.
-    pub text: String,
+    pub(crate) text: String,
     /// The encoding it was read as (`UTF-8`, `UTF-16LE`, `windows-1252`, ...).
-    pub encoding: &'static str,
+    pub(crate) encoding: &'static str,
     /// Number of byte sequences that were not valid in that encoding and became U+FFFD.
-    pub replaced: usize,
+    pub(crate) replaced: usize,
 }
 
 /// File signatures of common binary formats, with the name shown to the user.
@@ -94,9 +94,9 @@ pub(crate) fn guess(bytes: &[u8], last: bool) -> &'static Encoding {
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Census {
     /// Valid sequences of two to four bytes.
-    pub multibyte: u64,
+    pub(crate) multibyte: u64,
     /// Invalid sequences (each a maximal invalid prefix, as U+FFFD replaces them).
-    pub invalid: u64,
+    pub(crate) invalid: u64,
     /// The start of a sequence cut by the end of the bytes fed last.
     carry: [u8; 4],
     carried: usize,

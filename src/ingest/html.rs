@@ -9,10 +9,10 @@ use html5gum::{DefaultEmitter, Token, Tokenizer};
 /// What a page holds for us.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct Page {
-    pub text: String,
-    pub title: Option<String>,
+    pub(crate) text: String,
+    pub(crate) title: Option<String>,
     /// The raw date attribute, for the date reader.
-    pub date: Option<String>,
+    pub(crate) date: Option<String>,
 }
 
 /// Elements whose content is not visible text.

@@ -15,11 +15,11 @@ use crate::ingest::date::{impossible_date, read_date_cell, DateOrder, DateReadin
 /// What metadata.csv says about one file.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct MetadataRow {
-    pub date: Option<NaiveDate>,
+    pub(crate) date: Option<NaiveDate>,
     /// How the date could be read (a bare year is only a year).
-    pub reading: DateReading,
-    pub title: Option<String>,
-    pub source: Option<String>,
+    pub(crate) reading: DateReading,
+    pub(crate) title: Option<String>,
+    pub(crate) source: Option<String>,
 }
 
 /// Rows of metadata.csv by file name (relative, `/`-separated).

@@ -2,7 +2,7 @@
 //! The output is a [`Document`]: text plus what the tables say about it.
 
 pub(crate) mod compressed;
-pub mod date;
+pub(crate) mod date;
 pub(crate) mod decode;
 pub(crate) mod html;
 pub(crate) mod metadata;
@@ -22,40 +22,40 @@ use walk::{Skipped, SourceFile};
 #[derive(Debug, Clone)]
 pub(crate) struct DocumentInfo {
     /// Path relative to the input folder.
-    pub name: String,
+    pub(crate) name: String,
     /// Headline: metadata title, else the first line that is not the date line.
-    pub title: String,
+    pub(crate) title: String,
     /// Publication date, when one was found.
-    pub date: Option<NaiveDate>,
+    pub(crate) date: Option<NaiveDate>,
     /// Where the date came from.
-    pub date_source: Option<DateSource>,
+    pub(crate) date_source: Option<DateSource>,
     /// How the date could be read: only its year known, which orders a numeric date allows.
-    pub reading: DateReading,
+    pub(crate) reading: DateReading,
     /// A date-shaped text at the top of the document that is no real day (`29/02/2011`),
     /// when the date was looked for there: it was not used.
-    pub impossible_date: Option<String>,
+    pub(crate) impossible_date: Option<String>,
     /// The `source` column of metadata.csv, if any.
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
     /// Encoding the bytes were read as.
-    pub encoding: &'static str,
+    pub(crate) encoding: &'static str,
     /// Invalid byte sequences replaced by U+FFFD.
-    pub replaced_chars: usize,
+    pub(crate) replaced_chars: usize,
     /// File size in bytes (of its content, decompressed, for a compressed file).
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// SHA-256 of the file's bytes (its content's, for a compressed file; of the row's text
     /// for a table row); [`hex`] writes it.
-    pub sha256: [u8; 32],
+    pub(crate) sha256: [u8; 32],
 }
 
 /// A document ready to tokenise: the metadata line (`Published: ...`) is already removed.
 #[derive(Debug)]
 pub(crate) struct Document {
-    pub info: DocumentInfo,
+    pub(crate) info: DocumentInfo,
     /// The text, or its first part when the file is read in parts.
-    pub text: String,
+    pub(crate) text: String,
     /// The rest of a file too large to hold whole ([`stream::STREAM_ABOVE`]), to be read and
     /// counted after `text` as the same document.
-    pub rest: Option<stream::Parts>,
+    pub(crate) rest: Option<stream::Parts>,
 }
 
 /// Longest title kept (characters); a longer first line is cut with an ellipsis.

@@ -27,11 +27,11 @@ const BLOCK: usize = 8 << 20;
 /// What the first pass found.
 #[derive(Debug)]
 pub(crate) struct Scan {
-    pub sha256: [u8; 32],
-    pub bytes: u64,
-    pub encoding: &'static Encoding,
+    pub(crate) sha256: [u8; 32],
+    pub(crate) bytes: u64,
+    pub(crate) encoding: &'static Encoding,
     /// Byte-order mark length to skip.
-    pub bom: usize,
+    pub(crate) bom: usize,
 }
 
 /// Reads the file at `path` once (its content: decompressed, for a compressed file): its
@@ -127,7 +127,7 @@ pub(crate) struct Parts {
     pending: String,
     done: bool,
     /// U+FFFD characters produced by invalid bytes so far.
-    pub replaced: usize,
+    pub(crate) replaced: usize,
 }
 
 impl std::fmt::Debug for Parts {

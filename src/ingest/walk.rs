@@ -10,37 +10,37 @@ use walkdir::WalkDir;
 #[derive(Debug, Clone)]
 pub(crate) struct SourceFile {
     /// Where it is.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Its path relative to the input folder, with `/` separators: the name users see.
-    pub name: String,
+    pub(crate) name: String,
 }
 
 /// A file that was not read, and why, in words a non-programmer understands.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Skipped {
+pub(crate) struct Skipped {
     /// Path relative to the input folder.
-    pub path: String,
+    pub(crate) path: String,
     /// Why it was skipped.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// The documents found, and the files passed over.
 #[derive(Debug, Default)]
 pub(crate) struct Discovery {
-    pub files: Vec<SourceFile>,
-    pub skipped: Vec<Skipped>,
+    pub(crate) files: Vec<SourceFile>,
+    pub(crate) skipped: Vec<Skipped>,
 }
 
 /// What a walk needs to know: where to look, and what not to read as a document.
 #[derive(Debug, Clone, Copy)]
-pub struct WalkOptions<'a> {
+pub(crate) struct WalkOptions<'a> {
     /// The input folder, or one document file.
-    pub input: &'a Path,
+    pub(crate) input: &'a Path,
     /// The output folder, which is not read.
-    pub output: &'a Path,
+    pub(crate) output: &'a Path,
     /// The run's settings files (lexicon, stopwords), read as settings, not as documents;
     /// `metadata.csv` at the top of the input folder always is.
-    pub settings: [Option<&'a Path>; 2],
+    pub(crate) settings: [Option<&'a Path>; 2],
 }
 
 impl WalkOptions<'_> {

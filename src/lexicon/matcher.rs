@@ -21,16 +21,16 @@ use super::{Element, Lexicon, Pattern};
 /// tokens).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Hit {
-    pub theme: usize,
-    pub start: usize,
-    pub len: usize,
-    pub pattern: usize,
+    pub(crate) theme: usize,
+    pub(crate) start: usize,
+    pub(crate) len: usize,
+    pub(crate) pattern: usize,
 }
 
 /// What the matcher finds as it reads: a counted hit, or an occurrence of a theme's excluded
 /// pattern number `exclusion` (which hid any of the theme's matches inside it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Found {
+pub(crate) enum Found {
     Hit(Hit),
     Excluded { theme: usize, exclusion: usize },
 }
@@ -38,7 +38,7 @@ pub enum Found {
 /// A pattern or excluded pattern of the lexicon that can start at a word (an index into the
 /// matcher's list of them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct PatternRef(u32);
+pub(crate) struct PatternRef(u32);
 
 /// A pattern as the matcher holds it: its theme, its number in the theme's patterns (or
 /// exclusions) and whether it is an exclusion.
@@ -118,24 +118,24 @@ impl<'a> Matcher<'a> {
     }
 
     /// True when there is nothing to match.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.lexicon.themes.is_empty()
     }
 
     /// Number of themes.
-    pub fn theme_count(&self) -> usize {
+    pub(crate) fn theme_count(&self) -> usize {
         self.lexicon.themes.len()
     }
 
     /// The lexicon matched.
-    pub fn lexicon(&self) -> &'a Lexicon {
+    pub(crate) fn lexicon(&self) -> &'a Lexicon {
         self.lexicon
     }
 
     /// The patterns (and excluded patterns) that can start at a word with this written form
     /// and stem, exclusions first. Worked out once per distinct word (see
     /// [`Matcher::for_each_hit`]).
-    pub fn starts(&self, surface: &str, stem: &str) -> Vec<PatternRef> {
+    pub(crate) fn starts(&self, surface: &str, stem: &str) -> Vec<PatternRef> {
         let mut c = self.by_first_stem.get(stem).cloned().unwrap_or_default();
         c.extend(self.by_first_word.get(surface).into_iter().flatten());
         c.extend(
@@ -188,7 +188,7 @@ impl<'a> Matcher<'a> {
     /// `after_hyphen` says of a token (by its place) whether a hyphen joins it to the one
     /// before. Each token costs one look-up of its candidates; only candidates are checked
     /// further.
-    pub fn for_each_hit<'s>(
+    pub(crate) fn for_each_hit<'s>(
         &self,
         tokens: &[u32],
         starts: impl Fn(u32) -> &'s [PatternRef],
@@ -481,7 +481,6 @@ patterns = ["commission"]
                     .iter()
                     .map(|(patterns, exclude)| Theme {
                         name: String::new(),
-                        description: String::new(),
                         patterns: patterns.iter().map(|p| drawn(p)).collect(),
                         exclude: exclude.iter().map(|p| drawn(p)).collect(),
                     })

@@ -28,7 +28,7 @@ pub(crate) use matcher::{Found, Hit, PatternRef};
 
 /// One element of a compiled pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Element {
+pub(crate) enum Element {
     /// Matches a token with this stem.
     Stem(String),
     /// Matches a token whose (lower-cased) surface word starts with this.
@@ -39,19 +39,19 @@ pub enum Element {
 
 /// A compiled pattern.
 #[derive(Debug, Clone)]
-pub struct Pattern {
+pub(crate) struct Pattern {
     /// As written in the lexicon.
-    pub text: String,
+    pub(crate) text: String,
     /// What each consecutive token must match.
-    pub elements: Vec<Element>,
+    pub(crate) elements: Vec<Element>,
     /// Per element: true when its token must be joined to the one before by a hyphen (the
     /// pattern was written `top-down`). Never true for the first.
-    pub hyphenated: Vec<bool>,
+    pub(crate) hyphenated: Vec<bool>,
 }
 
 impl Pattern {
     /// A pattern of these elements, with no hyphen asked for.
-    pub fn new(text: String, elements: Vec<Element>) -> Pattern {
+    pub(crate) fn new(text: String, elements: Vec<Element>) -> Pattern {
         let hyphenated = vec![false; elements.len()];
         Pattern {
             text,
@@ -63,19 +63,18 @@ impl Pattern {
 
 /// A compiled theme.
 #[derive(Debug, Clone)]
-pub struct Theme {
-    pub name: String,
-    pub description: String,
-    pub patterns: Vec<Pattern>,
+pub(crate) struct Theme {
+    pub(crate) name: String,
+    pub(crate) patterns: Vec<Pattern>,
     /// A match of the theme lying inside an occurrence of one of these does not count.
-    pub exclude: Vec<Pattern>,
+    pub(crate) exclude: Vec<Pattern>,
 }
 
 /// All themes, in lexicon order.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     /// The themes, in the file's order.
-    pub themes: Vec<Theme>,
+    pub(crate) themes: Vec<Theme>,
 }
 
 #[derive(Deserialize)]
@@ -89,7 +88,9 @@ struct FileSpec {
 #[serde(deny_unknown_fields)]
 struct ThemeSpec {
     name: Spanned<String>,
+    /// For whoever reads themes.toml: accepted, and shown in no output.
     #[serde(default)]
+    #[allow(dead_code)]
     description: String,
     patterns: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
@@ -97,15 +98,10 @@ struct ThemeSpec {
 }
 
 impl Lexicon {
-    /// Reads and compiles the lexicon at `path`.
-    pub fn load(path: &Path, tokeniser: &Tokeniser) -> Result<Lexicon, InputError> {
-        Lexicon::parse(&Lexicon::read(path)?, path, tokeniser)
-    }
-
     /// The text of the lexicon at `path`, read once (it may be a pipe, as `--themes <(...)`
     /// gives) and at most [`crate::whole::WHOLE_FILE_LIMIT`] bytes of it, with an error
     /// that says why it cannot be read.
-    pub fn read(path: &Path) -> Result<String, InputError> {
+    pub(crate) fn read(path: &Path) -> Result<String, InputError> {
         let unreadable = |reason: String| InputError::LexiconUnreadable {
             path: path.to_path_buf(),
             reason,
@@ -177,7 +173,6 @@ impl Lexicon {
             let exclude = compile_all(t.exclude)?;
             themes.push(Theme {
                 name,
-                description: t.description.trim().to_string(),
                 patterns,
                 exclude,
             });
@@ -188,13 +183,15 @@ impl Lexicon {
 
 impl Lexicon {
     /// A lexicon of one theme holding one pattern, named after it (for `themeshift kwic`).
-    pub fn from_pattern(pattern: &str, tokeniser: &Tokeniser) -> Result<Lexicon, InputError> {
+    pub(crate) fn from_pattern(
+        pattern: &str,
+        tokeniser: &Tokeniser,
+    ) -> Result<Lexicon, InputError> {
         let text = pattern.trim().to_string();
         let (elements, hyphenated) = compile(&text, tokeniser).map_err(InputError::Pattern)?;
         Ok(Lexicon {
             themes: vec![Theme {
                 name: text.clone(),
-                description: String::new(),
                 patterns: vec![Pattern {
                     text,
                     elements,

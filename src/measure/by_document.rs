@@ -24,9 +24,9 @@ use crate::count::ThemeDoc;
 /// the number of documents, `Σ r_i` and `Σ r_i²` (documents without it add 0 to both).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct RateSums {
-    pub docs: u64,
-    pub sum: f64,
-    pub sum_sq: f64,
+    pub(crate) docs: u64,
+    pub(crate) sum: f64,
+    pub(crate) sum_sq: f64,
 }
 
 impl RateSums {
@@ -61,9 +61,9 @@ impl RateSums {
 /// and the two-sided p-value.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Welch {
-    pub t: f64,
-    pub df: f64,
-    pub p: f64,
+    pub(crate) t: f64,
+    pub(crate) df: f64,
+    pub(crate) p: f64,
 }
 
 /// Welch's unequal-variances t-test of the mean per-document rate in B against A:

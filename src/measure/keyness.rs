@@ -203,9 +203,9 @@ fn key_order(rows: &[Row], g2: &[f64]) -> Vec<usize> {
 
 /// The whole corpus's counts: the informative prior of [`stats::log_odds_dirichlet`].
 pub(crate) struct Prior<'a> {
-    pub counts: FxHashMap<&'a str, u64>,
+    pub(crate) counts: FxHashMap<&'a str, u64>,
     /// Word tokens of the whole corpus.
-    pub total: u64,
+    pub(crate) total: u64,
 }
 
 impl<'a> Prior<'a> {

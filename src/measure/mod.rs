@@ -15,7 +15,7 @@ pub(crate) mod frequency;
 pub(crate) mod key_lists;
 pub(crate) mod keyness;
 pub(crate) mod kwic;
-pub mod stats;
+pub(crate) mod stats;
 pub(crate) mod themes;
 pub(crate) mod trends;
 
@@ -31,9 +31,9 @@ pub(crate) const ALPHA: f64 = 0.05;
 
 /// Period B compared against period A.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Comparison {
-    pub a: String,
-    pub b: String,
+pub(crate) struct Comparison {
+    pub(crate) a: String,
+    pub(crate) b: String,
 }
 
 /// A period is too small to be chosen for a comparison by default when it holds fewer than
@@ -45,9 +45,9 @@ pub(crate) const MEDIAN_SHARE_DIVISOR: u64 = 10;
 
 /// One period too small to compare by default.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct SmallPeriod {
-    pub period: String,
-    pub word_tokens: u64,
+pub(crate) struct SmallPeriod {
+    pub(crate) period: String,
+    pub(crate) word_tokens: u64,
 }
 
 /// The periods too small to compare by default, and whether the default comparisons left
@@ -68,19 +68,19 @@ pub struct SmallPeriod {
 /// per-period table and in the trend tests, where each period weighs by its words.
 /// `--compare` compares whatever the user asks, small or not.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct SmallPeriods {
+pub(crate) struct SmallPeriods {
     /// The rule with this corpus's numbers, in words.
-    pub rule: String,
-    pub periods: Vec<SmallPeriod>,
+    pub(crate) rule: String,
+    pub(crate) periods: Vec<SmallPeriod>,
     /// The small periods left out of the comparisons made by default: the main one (unless
     /// `--compare` chose it) and the adjacent pairs. None when fewer than two periods are
     /// big enough.
-    pub left_out: Vec<String>,
+    pub(crate) left_out: Vec<String>,
 }
 
 impl SmallPeriods {
     /// The small periods among `sizes` (label, words), in time order.
-    pub fn of(sizes: &[(&str, u64)]) -> SmallPeriods {
+    pub(crate) fn of(sizes: &[(&str, u64)]) -> SmallPeriods {
         let mut words: Vec<u64> = sizes.iter().map(|s| s.1).collect();
         words.sort_unstable();
         // Twice the median, in integers: the middle value twice, or the two middle ones.
@@ -109,7 +109,7 @@ impl SmallPeriods {
         }
     }
 
-    pub fn is_small(&self, period: &str) -> bool {
+    pub(crate) fn is_small(&self, period: &str) -> bool {
         self.periods.iter().any(|s| s.period == period)
     }
 
@@ -129,7 +129,7 @@ impl SmallPeriods {
     }
 
     /// `(period, words)` of each small period `cmp` involves.
-    pub fn in_comparison<'s>(&'s self, cmp: &Comparison) -> Vec<&'s SmallPeriod> {
+    pub(crate) fn in_comparison<'s>(&'s self, cmp: &Comparison) -> Vec<&'s SmallPeriod> {
         self.periods
             .iter()
             .filter(|s| s.period == cmp.a || s.period == cmp.b)
@@ -360,28 +360,28 @@ pub(crate) struct Tables<'a> {
     long: frequency::LongTable<'a>,
     /// The first rows of each period in term_frequencies.csv, three times the chart's list:
     /// for top_terms.png.
-    pub top_terms: DataFrame,
+    pub(crate) top_terms: DataFrame,
     /// terms_by_period.csv, made a block at a time.
-    pub terms_by_period: by_period::WideTable<'a>,
+    pub(crate) terms_by_period: by_period::WideTable<'a>,
     /// The main (first) comparison's key terms, present when there is a comparison; the
     /// other comparisons' rows are made when keyness.csv is written.
-    pub keyness: Option<DataFrame>,
+    pub(crate) keyness: Option<DataFrame>,
     /// Present when there is a lexicon.
-    pub themes: Option<DataFrame>,
+    pub(crate) themes: Option<DataFrame>,
     /// Present when there is a lexicon and a comparison.
-    pub theme_shift: Option<DataFrame>,
+    pub(crate) theme_shift: Option<DataFrame>,
     /// Present when there is a lexicon.
-    pub theme_terms: Option<DataFrame>,
+    pub(crate) theme_terms: Option<DataFrame>,
     /// The main comparison's rows of theme_shift.csv as typed values (empty without a
     /// lexicon or a comparison).
-    pub main_shift: Vec<themes::ShiftLine>,
+    pub(crate) main_shift: Vec<themes::ShiftLine>,
     /// Each theme's course, when three periods or more are big enough to compare.
-    pub courses: Vec<course::Course>,
-    pub theme_course: Option<DataFrame>,
+    pub(crate) courses: Vec<course::Course>,
+    pub(crate) theme_course: Option<DataFrame>,
     /// Present when there is a lexicon.
-    pub kwic: Option<DataFrame>,
+    pub(crate) kwic: Option<DataFrame>,
     /// Present when there is a lexicon.
-    pub theme_trends: Option<DataFrame>,
+    pub(crate) theme_trends: Option<DataFrame>,
 }
 
 impl<'a> Tables<'a> {

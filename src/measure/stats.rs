@@ -8,7 +8,7 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 use crate::count::Spread;
 
 /// Frequency per 10,000 words: `count / tokens * 10000` (0 when `tokens` is 0).
-pub fn per_10k(count: u64, tokens: u64) -> f64 {
+pub(crate) fn per_10k(count: u64, tokens: u64) -> f64 {
     if tokens == 0 {
         0.0
     } else {
@@ -32,7 +32,12 @@ pub fn per_10k(count: u64, tokens: u64) -> f64 {
 /// International Journal of Corpus Linguistics 13(4); J. Lijffijt and S. Th. Gries (2012),
 /// "Correction to Stefan Th. Gries, 'Dispersions and adjusted frequencies in corpora'",
 /// IJCL 17(1) (DPnorm).
-pub fn gries_dp(f: u64, tokens: u64, spread: Spread, min_doc_tokens: u64) -> Option<(f64, f64)> {
+pub(crate) fn gries_dp(
+    f: u64,
+    tokens: u64,
+    spread: Spread,
+    min_doc_tokens: u64,
+) -> Option<(f64, f64)> {
     if f == 0 || tokens == 0 {
         return None;
     }
@@ -60,7 +65,7 @@ pub fn gries_dp(f: u64, tokens: u64, spread: Spread, min_doc_tokens: u64) -> Opt
 /// References: W. G. Cochran (1954), "Some methods for strengthening the common χ² tests",
 /// Biometrics 10(4); P. Armitage (1955), "Tests for linear trends in proportions and
 /// frequencies", Biometrics 11(3).
-pub fn trend_test(rows: &[(u64, u64)]) -> Option<(f64, f64)> {
+pub(crate) fn trend_test(rows: &[(u64, u64)]) -> Option<(f64, f64)> {
     let tokens: Vec<u64> = rows.iter().map(|r| r.1).collect();
     TrendBase::new(&tokens).test(rows.iter().map(|r| r.0).enumerate())
 }
@@ -69,7 +74,7 @@ pub fn trend_test(rows: &[(u64, u64)]) -> Option<(f64, f64)> {
 /// worked out once for the many terms of one corpus; [`TrendBase::test`] then takes only a
 /// term's periods with hits, so a term costs its hits, not the number of periods.
 #[derive(Debug, Clone, Copy)]
-pub struct TrendBase {
+pub(crate) struct TrendBase {
     total: f64,
     x_bar: f64,
     spread: f64,
@@ -77,7 +82,7 @@ pub struct TrendBase {
 
 impl TrendBase {
     /// From the word tokens of each period, in order.
-    pub fn new(tokens: &[u64]) -> TrendBase {
+    pub(crate) fn new(tokens: &[u64]) -> TrendBase {
         let total: f64 = tokens.iter().map(|&n| n as f64).sum();
         let x_bar = tokens
             .iter()
@@ -100,7 +105,10 @@ impl TrendBase {
     /// [`trend_test`] of a term with `hits` (period index, hits) in ascending period order;
     /// periods left out have none. The same sums in the same order as over every period
     /// (a period without hits adds an exact zero), so the result is the same to the bit.
-    pub fn test(&self, hits: impl Iterator<Item = (usize, u64)> + Clone) -> Option<(f64, f64)> {
+    pub(crate) fn test(
+        &self,
+        hits: impl Iterator<Item = (usize, u64)> + Clone,
+    ) -> Option<(f64, f64)> {
         if self.total == 0.0 {
             return None;
         }
@@ -127,7 +135,7 @@ impl TrendBase {
 /// and coincidence", Computational Linguistics 19(1); P. Rayson and R. Garside (2000),
 /// "Comparing corpora using frequency profiling" (whose two-cell form drops the
 /// non-occurrence cells and gives slightly smaller values).
-pub fn log_likelihood(a: u64, b: u64, na: u64, nb: u64) -> f64 {
+pub(crate) fn log_likelihood(a: u64, b: u64, na: u64, nb: u64) -> f64 {
     let (a, b, na, nb) = (a as f64, b as f64, na as f64, nb as f64);
     let n = na + nb;
     if n == 0.0 {
@@ -150,7 +158,7 @@ pub fn log_likelihood(a: u64, b: u64, na: u64, nb: u64) -> f64 {
 
 /// G² with the sign of the change: positive when the term is relatively more frequent in B
 /// (`b/nb > a/na`), negative when more frequent in A.
-pub fn signed_log_likelihood(a: u64, b: u64, na: u64, nb: u64) -> f64 {
+pub(crate) fn signed_log_likelihood(a: u64, b: u64, na: u64, nb: u64) -> f64 {
     let g2 = log_likelihood(a, b, na, nb);
     if (b as f64) * (na as f64) < (a as f64) * (nb as f64) {
         -g2
@@ -162,7 +170,7 @@ pub fn signed_log_likelihood(a: u64, b: u64, na: u64, nb: u64) -> f64 {
 /// p-value of a G² statistic: the upper tail of the chi-square distribution with 1 degree of
 /// freedom, `p = P(χ²₁ ≥ G²) = erfc(√(G²/2))`. Reference: S. S. Wilks (1938), "The
 /// large-sample distribution of the likelihood ratio for testing composite hypotheses".
-pub fn p_value(g2: f64) -> f64 {
+pub(crate) fn p_value(g2: f64) -> f64 {
     let chi2 = ChiSquared::new(1.0).expect("1 degree of freedom is valid");
     chi2.sf(g2.abs()).clamp(0.0, 1.0)
 }
@@ -179,7 +187,7 @@ pub fn p_value(g2: f64) -> f64 {
 /// `max(LR, 0)` when `b/nb > a/na`, `min(LR, 0)` when `b/nb < a/na`, and 0 when the rates are
 /// equal (both counts 0 included). A Log Ratio of 0 beside a non-zero G² says the data show
 /// a direction but no size to trust. 0 when a period has no words.
-pub fn log_ratio(a: u64, b: u64, na: u64, nb: u64) -> f64 {
+pub(crate) fn log_ratio(a: u64, b: u64, na: u64, nb: u64) -> f64 {
     if na == 0 || nb == 0 {
         return 0.0;
     }
@@ -194,7 +202,7 @@ pub fn log_ratio(a: u64, b: u64, na: u64, nb: u64) -> f64 {
 }
 
 /// z for a two-sided 95% interval: the 0.975 quantile of the standard normal.
-pub const Z_95: f64 = 1.959_963_984_540_054;
+pub(crate) const Z_95: f64 = 1.959_963_984_540_054;
 
 /// 95% confidence interval of [`log_ratio`], from the standard error of the log of a ratio
 /// of two Poisson rates, `SE(ln RR) = √(1/a + 1/b)` (zero counts again 0.5), converted to
@@ -204,7 +212,7 @@ pub const Z_95: f64 = 1.959_963_984_540_054;
 /// `0 ± 4.47`, not `[+0.09, +9.03]`). Reference: K. J. Rothman, S. Greenland and T. L. Lash
 /// (2008), Modern Epidemiology, 3rd ed., ch. 14 (rate ratio intervals); applied to Log
 /// Ratio as in Hardie (2014).
-pub fn log_ratio_ci(a: u64, b: u64, na: u64, nb: u64) -> (f64, f64) {
+pub(crate) fn log_ratio_ci(a: u64, b: u64, na: u64, nb: u64) -> (f64, f64) {
     let lr = log_ratio(a, b, na, nb);
     let adj = |x: u64| if x == 0 { 0.5 } else { x as f64 };
     let se = (1.0 / adj(a) + 1.0 / adj(b)).sqrt() / std::f64::consts::LN_2;
@@ -216,7 +224,7 @@ pub fn log_ratio_ci(a: u64, b: u64, na: u64, nb: u64) -> (f64, f64) {
 /// returned in the input order. A term with `p_adj < 0.05` is key with a false discovery
 /// rate of 5% across all terms tested. Reference: Y. Benjamini and Y. Hochberg (1995),
 /// "Controlling the false discovery rate", JRSS B 57(1).
-pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
+pub(crate) fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
     let m = p.len();
     let mut order: Vec<usize> = (0..m).collect();
     order.sort_by(|&x, &y| p[x].total_cmp(&p[y]).then(x.cmp(&y)));
@@ -241,7 +249,7 @@ pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
 /// B. Reference: B. L. Monroe, M. P. Colaresi and K. M. Quinn (2008), "Fightin' words:
 /// lexical feature selection and evaluation for identifying the content of political
 /// conflict", Political Analysis 16(4), eqs. 16-22.
-pub fn log_odds_dirichlet(
+pub(crate) fn log_odds_dirichlet(
     a: u64,
     b: u64,
     na: u64,
@@ -257,7 +265,7 @@ pub fn log_odds_dirichlet(
 }
 
 /// The word for a change: `rose`/`fell` when `p < alpha`, else `no significant change`.
-pub fn change_word(signed_g2: f64, p: f64, alpha: f64) -> &'static str {
+pub(crate) fn change_word(signed_g2: f64, p: f64, alpha: f64) -> &'static str {
     if p >= alpha || signed_g2 == 0.0 {
         "no significant change"
     } else if signed_g2 > 0.0 {

@@ -186,20 +186,20 @@ struct ShiftRow<'a> {
 /// One theme's change in the main comparison, as theme_shift.csv's row has it: the typed
 /// value the summary, the findings, report.html and theme_shift.png are all made from.
 #[derive(Debug, Clone)]
-pub struct ShiftLine {
-    pub theme: String,
-    pub per_10k_a: f64,
-    pub per_10k_b: f64,
-    pub log_ratio: f64,
+pub(crate) struct ShiftLine {
+    pub(crate) theme: String,
+    pub(crate) per_10k_a: f64,
+    pub(crate) per_10k_b: f64,
+    pub(crate) log_ratio: f64,
     /// Benjamini–Hochberg adjusted p-value: the one `change` follows.
-    pub p_adjusted: f64,
+    pub(crate) p_adjusted: f64,
     /// `rose`, `fell` or `no significant change`.
-    pub change: String,
+    pub(crate) change: String,
     /// Which tests find the change: theme_shift.csv's `evidence`.
-    pub evidence: String,
+    pub(crate) evidence: String,
     /// Documents with a hit of the theme in A and in B.
-    pub docs_a: u64,
-    pub docs_b: u64,
+    pub(crate) docs_a: u64,
+    pub(crate) docs_b: u64,
 }
 
 /// The rows of `shift` (theme_shift.csv's table) for comparison `cmp`, in order.
@@ -373,7 +373,6 @@ mod tests {
     fn corpus() -> (Counts, Lexicon) {
         let theme = |name: &str| Theme {
             name: name.into(),
-            description: String::new(),
             patterns: ["centre", "top table"]
                 .map(|p| Pattern::new(p.into(), vec![Element::Stem(p.into())]))
                 .into(),

@@ -16,9 +16,9 @@ use super::{setup, threads};
 #[derive(Debug)]
 pub struct Concordance {
     /// Lines found (at most `--max` per period when given).
-    pub lines: usize,
+    pub(crate) lines: usize,
     /// Documents searched.
-    pub documents: usize,
+    pub(crate) documents: usize,
     pattern: String,
     output: KwicOutput,
 }

@@ -204,7 +204,6 @@ fn as_lexicon(rows: &[&KeyRow]) -> Lexicon {
             .iter()
             .map(|r| Theme {
                 name: r.term.clone(),
-                description: String::new(),
                 patterns: vec![Pattern::new(
                     r.word.clone(),
                     r.term

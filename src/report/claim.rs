@@ -51,11 +51,11 @@ const NAMED: usize = 5;
 
 /// A file or folder the run reads, which nothing the run writes may replace.
 #[derive(Debug, Clone)]
-pub struct Protected {
+pub(crate) struct Protected {
     /// What it is, for messages ("input folder", "theme lexicon", ...).
-    pub what: &'static str,
+    pub(crate) what: &'static str,
     /// As the user gave it.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
 }
 
 /// `path` absolute, with symbolic links resolved as far as it exists, and the rest (to be

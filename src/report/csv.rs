@@ -33,7 +33,7 @@ fn window() -> usize {
 }
 
 /// The CSV bytes of `df`.
-pub fn to_csv(df: &DataFrame) -> Result<Vec<u8>> {
+pub(crate) fn to_csv(df: &DataFrame) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     write_csv(df, &mut bytes, true)?;
     Ok(bytes)

@@ -22,8 +22,8 @@ pub(crate) const REPORT_TERMS: usize = 12;
 /// row derefs to it) and the concordance lines the report's pass found for it.
 #[derive(Debug, Clone)]
 pub(crate) struct KeyRow {
-    pub key: KeyLine,
-    pub lines: Vec<KwicLine>,
+    pub(crate) key: KeyLine,
+    pub(crate) lines: Vec<KwicLine>,
 }
 
 impl std::ops::Deref for KeyRow {
@@ -50,15 +50,15 @@ pub(crate) fn key_rows(tables: &crate::measure::Tables) -> Result<(Vec<KeyRow>, 
 
 /// Everything on the page.
 pub(crate) struct Page<'a> {
-    pub summary: &'a Summary,
-    pub input: &'a str,
+    pub(crate) summary: &'a Summary,
+    pub(crate) input: &'a str,
     /// Key terms toward B and toward A, with their concordance lines.
-    pub key_b: &'a [KeyRow],
-    pub key_a: &'a [KeyRow],
+    pub(crate) key_b: &'a [KeyRow],
+    pub(crate) key_a: &'a [KeyRow],
     /// (file name, PNG bytes) of every chart.
-    pub charts: &'a [(&'static str, Vec<u8>)],
+    pub(crate) charts: &'a [(&'static str, Vec<u8>)],
     /// Every file the run writes, relative to the output folder.
-    pub files: &'a [String],
+    pub(crate) files: &'a [String],
 }
 
 impl<'a> Page<'a> {

@@ -11,38 +11,38 @@ use crate::measure::{Comparison, SmallPeriods};
 /// The manifest. Everything but `seconds` is the same from run to run on the same inputs.
 #[derive(Debug, Serialize)]
 pub(crate) struct Manifest<'a> {
-    pub tool: &'static str,
-    pub version: &'static str,
-    pub command_line: &'a [String],
-    pub settings: Settings<'a>,
-    pub lexicon: Option<InputFile>,
-    pub inputs: Inputs<'a>,
-    pub skipped: &'a [Skipped],
+    pub(crate) tool: &'static str,
+    pub(crate) version: &'static str,
+    pub(crate) command_line: &'a [String],
+    pub(crate) settings: Settings<'a>,
+    pub(crate) lexicon: Option<InputFile>,
+    pub(crate) inputs: Inputs<'a>,
+    pub(crate) skipped: &'a [Skipped],
     /// What was odd about the documents, in full (the terminal shortens some).
-    pub warnings: &'a [String],
-    pub counts: ManifestCounts,
-    pub periods: Vec<PeriodLine>,
-    pub comparisons: &'a [Comparison],
+    pub(crate) warnings: &'a [String],
+    pub(crate) counts: ManifestCounts,
+    pub(crate) periods: Vec<PeriodLine>,
+    pub(crate) comparisons: &'a [Comparison],
     /// Periods too small to compare by default, the rule, and those the default comparisons
     /// left out.
-    pub small_periods: &'a SmallPeriods,
-    pub no_comparison: Option<&'a str>,
+    pub(crate) small_periods: &'a SmallPeriods,
+    pub(crate) no_comparison: Option<&'a str>,
     /// Where the documents were read and counted.
-    pub engine: Engine<'a>,
-    pub threads: usize,
-    pub seconds: Vec<(&'static str, f64)>,
+    pub(crate) engine: Engine<'a>,
+    pub(crate) threads: usize,
+    pub(crate) seconds: Vec<(&'static str, f64)>,
     /// Peak resident memory (MB) by the end of each stage, where the system tells it.
-    pub peak_memory_mb: Vec<(&'static str, f64)>,
-    pub speed: Speed,
+    pub(crate) peak_memory_mb: Vec<(&'static str, f64)>,
+    pub(crate) speed: Speed,
 }
 
 /// Where the documents were read and counted: `local` (this machine's threads) or `cluster`
 /// (the executors of the scheduler named).
 #[derive(Debug, Serialize)]
 pub(crate) struct Engine<'a> {
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheduler: Option<&'a str>,
+    pub(crate) scheduler: Option<&'a str>,
 }
 
 /// Throughput of the whole run over the sum of the stage timings: of the input files' bytes,
@@ -50,11 +50,11 @@ pub(crate) struct Engine<'a> {
 /// Parquet file the second is the one to compare with other inputs).
 #[derive(Debug, Serialize)]
 pub(crate) struct Speed {
-    pub input_bytes: u64,
-    pub document_bytes: u64,
-    pub total_seconds: f64,
-    pub megabytes_per_second: f64,
-    pub document_megabytes_per_second: f64,
+    pub(crate) input_bytes: u64,
+    pub(crate) document_bytes: u64,
+    pub(crate) total_seconds: f64,
+    pub(crate) megabytes_per_second: f64,
+    pub(crate) document_megabytes_per_second: f64,
 }
 
 impl Speed {
@@ -84,21 +84,21 @@ impl Speed {
 /// The settings that change results.
 #[derive(Debug, Serialize)]
 pub(crate) struct Settings<'a> {
-    pub period: &'a crate::period::Periods,
-    pub compare: Option<&'a (String, String)>,
-    pub min_count: u64,
-    pub language: &'a str,
-    pub stemming: bool,
-    pub extra_stopwords: Option<String>,
-    pub date_order: &'static str,
-    pub significance_level: f64,
+    pub(crate) period: &'a crate::period::Periods,
+    pub(crate) compare: Option<&'a (String, String)>,
+    pub(crate) min_count: u64,
+    pub(crate) language: &'a str,
+    pub(crate) stemming: bool,
+    pub(crate) extra_stopwords: Option<String>,
+    pub(crate) date_order: &'static str,
+    pub(crate) significance_level: f64,
     /// The longest phrase counted as a term (1: words only).
-    pub longest_phrase: usize,
+    pub(crate) longest_phrase: usize,
     /// Why phrases were not counted, when `--ngrams` was not given and the corpus is large;
     /// or that their tables were written out to a temporary file, to stay within `--memory`.
-    pub phrases_note: Option<&'a str>,
+    pub(crate) phrases_note: Option<&'a str>,
     /// `--memory`, in bytes.
-    pub memory_bytes: u64,
+    pub(crate) memory_bytes: u64,
 }
 
 /// Every input file, in path order: the table files, and the documents that are whole text
@@ -106,8 +106,8 @@ pub(crate) struct Settings<'a> {
 /// hundreds of thousands).
 #[derive(Debug)]
 pub(crate) struct Inputs<'a> {
-    pub tables: &'a [InputFile],
-    pub documents: &'a [crate::corpus::DocRecord],
+    pub(crate) tables: &'a [InputFile],
+    pub(crate) documents: &'a [crate::corpus::DocRecord],
 }
 
 impl Serialize for Inputs<'_> {
@@ -152,19 +152,19 @@ impl Serialize for Inputs<'_> {
 /// Totals.
 #[derive(Debug, Serialize)]
 pub(crate) struct ManifestCounts {
-    pub documents: usize,
-    pub dated_documents: usize,
-    pub skipped_files: usize,
-    pub word_tokens: u64,
-    pub distinct_terms: usize,
+    pub(crate) documents: usize,
+    pub(crate) dated_documents: usize,
+    pub(crate) skipped_files: usize,
+    pub(crate) word_tokens: u64,
+    pub(crate) distinct_terms: usize,
 }
 
 /// One period's size.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct PeriodLine {
-    pub period: String,
-    pub documents: u64,
-    pub word_tokens: u64,
+    pub(crate) period: String,
+    pub(crate) documents: u64,
+    pub(crate) word_tokens: u64,
 }
 
 /// Writes the manifest as pretty JSON.

@@ -26,9 +26,9 @@ pub(crate) use concordance::kwic_text;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TableFiles {
     /// `--csv-bom`: each CSV starts with a UTF-8 byte-order mark.
-    pub csv_bom: bool,
+    pub(crate) csv_bom: bool,
     /// Rows a sheet of tables.xlsx may hold ([`xlsx::EXCEL_ROWS`]); `None` with `--no-xlsx`.
-    pub xlsx_rows: Option<u32>,
+    pub(crate) xlsx_rows: Option<u32>,
 }
 
 /// Writes every table of `tables` as CSV (and, unless `--no-xlsx`, as a sheet of
@@ -138,7 +138,7 @@ pub(crate) use crate::measure::{floats, strings};
 #[cfg(test)]
 pub(crate) struct FullDisk {
     /// Bytes it takes before it fails.
-    pub room: usize,
+    pub(crate) room: usize,
 }
 
 #[cfg(test)]

@@ -15,14 +15,14 @@ use crate::error::InputError;
 
 /// What a run may do to its output folder.
 #[derive(Debug, Clone, Default)]
-pub struct Rules {
+pub(crate) struct Rules {
     /// `--force`: replace a folder that is not a previous output (never one that holds or
     /// lies inside an input).
-    pub force: bool,
+    pub(crate) force: bool,
     /// What the run reads.
-    pub protected: Vec<Protected>,
+    pub(crate) protected: Vec<Protected>,
     /// Print nothing but errors.
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 /// A staging folder that becomes the output folder on [`Staging::commit`]. Dropped without

@@ -18,53 +18,53 @@ const LISTED: usize = 20;
 #[derive(Debug, Default)]
 pub struct Summary {
     /// Documents read.
-    pub documents: usize,
+    pub(crate) documents: usize,
     /// The documents with no date, by name.
-    pub undated: Vec<String>,
+    pub(crate) undated: Vec<String>,
     /// Files passed over, with the reason.
-    pub skipped: Vec<Skipped>,
+    pub(crate) skipped: Vec<Skipped>,
     /// What was odd about the documents, one line each (report.html and run.json).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// The warnings as the terminal shows them (a long list cut to its first items).
-    pub terminal_warnings: Vec<String>,
+    pub(crate) terminal_warnings: Vec<String>,
     /// Warnings the terminal shows as notes: about the lexicon, expected of one written for a
     /// larger corpus.
-    pub terminal_notes: Vec<String>,
+    pub(crate) terminal_notes: Vec<String>,
     /// What the run did differently from the flags' defaults, and why (not a warning: the
     /// results are sound).
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// (period, documents, word tokens)
-    pub periods: Vec<(String, u64, u64)>,
+    pub(crate) periods: Vec<(String, u64, u64)>,
     /// The main comparison, when there is one.
-    pub main: Option<Comparison>,
+    pub(crate) main: Option<Comparison>,
     /// Every comparison made, the main one first.
-    pub comparisons: Vec<Comparison>,
+    pub(crate) comparisons: Vec<Comparison>,
     /// Periods too small to compare by default.
-    pub small_periods: SmallPeriods,
+    pub(crate) small_periods: SmallPeriods,
     /// Why no comparison was made, when none was.
-    pub no_comparison: Option<String>,
+    pub(crate) no_comparison: Option<String>,
     /// The terms most key for B, strongest first.
     pub(crate) key_b: Vec<KeyLine>,
     /// The terms most key for A, strongest first.
     pub(crate) key_a: Vec<KeyLine>,
     /// The main comparison's theme shifts.
-    pub theme_shift: Vec<ShiftLine>,
+    pub(crate) theme_shift: Vec<ShiftLine>,
     /// Each theme's course over every period, when three or more are big enough to compare.
     pub(crate) courses: Vec<crate::measure::course::Course>,
     /// The findings in sentences ([`super::findings::sentences`]), once the rest is set.
-    pub findings: Vec<String>,
+    pub(crate) findings: Vec<String>,
     /// The theme lexicon read, when there was one.
-    pub lexicon: Option<PathBuf>,
+    pub(crate) lexicon: Option<PathBuf>,
     /// The output folder.
-    pub output: PathBuf,
+    pub(crate) output: PathBuf,
     /// The files written, relative to the output folder.
-    pub files: Vec<String>,
+    pub(crate) files: Vec<String>,
     /// Seconds spent in each stage, in run order.
-    pub seconds: Vec<(&'static str, f64)>,
+    pub(crate) seconds: Vec<(&'static str, f64)>,
     /// Peak resident memory of the run (MB), where the system tells it.
-    pub peak_memory_mb: Option<f64>,
+    pub(crate) peak_memory_mb: Option<f64>,
     /// Bytes of the documents read: text files whole, the text cells of table rows.
-    pub input_bytes: u64,
+    pub(crate) input_bytes: u64,
 }
 
 pub(crate) use crate::measure::themes::ShiftLine;
@@ -85,7 +85,7 @@ impl Summary {
     /// What the summary and report.html say about small periods (`SmallPeriods`): which
     /// were left out of the default comparisons, and a caution for each comparison made that
     /// involves one (the main comparison first).
-    pub fn small_period_lines(&self) -> Vec<String> {
+    pub(crate) fn small_period_lines(&self) -> Vec<String> {
         let small = &self.small_periods;
         let words = |p: &str| {
             small
@@ -138,7 +138,7 @@ impl Summary {
 
     /// Why the document-level tests could not be made, when a compared period has fewer
     /// than two documents (what the summary and report.html say; the columns are empty).
-    pub fn doc_test_lines(&self) -> Vec<String> {
+    pub(crate) fn doc_test_lines(&self) -> Vec<String> {
         let mut short: Vec<&(String, u64, u64)> = self
             .periods
             .iter()
@@ -240,7 +240,7 @@ impl Summary {
 
     /// The periods in one sentence, for a corpus of more than [`PERIODS_LISTED`]: how many,
     /// the first and last, and the range of their documents and words.
-    pub fn periods_in_brief(&self) -> String {
+    pub(crate) fn periods_in_brief(&self) -> String {
         let (Some(first), Some(last)) = (self.periods.first(), self.periods.last()) else {
             return "No period".to_string();
         };

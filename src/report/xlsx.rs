@@ -68,7 +68,7 @@ pub(crate) struct Sheet {
     /// Rows of the table the sheet leaves out by choice ([`super::trim`]).
     left_out: u64,
     /// What the sheet holds, for the `about` sheet.
-    pub about: String,
+    pub(crate) about: String,
 }
 
 /// The cell formats of a sheet.

@@ -6,14 +6,14 @@
 
 pub(crate) mod normalise;
 pub(crate) mod split;
-pub mod stem;
+pub(crate) mod stem;
 pub(crate) mod stopwords;
 
 use std::borrow::Cow;
 
 pub(crate) use split::Span;
-pub use stem::Stemmer;
-pub use stopwords::Stopwords;
+pub(crate) use stem::Stemmer;
+pub(crate) use stopwords::Stopwords;
 
 /// The configured chain: how text becomes words, which words are stopwords, and their stems.
 pub struct Tokeniser {
@@ -23,7 +23,7 @@ pub struct Tokeniser {
 
 impl Tokeniser {
     /// A tokeniser with this stemmer and stopword list.
-    pub fn new(stemmer: Stemmer, stopwords: Stopwords) -> Self {
+    pub(crate) fn new(stemmer: Stemmer, stopwords: Stopwords) -> Self {
         Tokeniser { stemmer, stopwords }
     }
 
@@ -45,7 +45,7 @@ impl Tokeniser {
     }
 
     /// True when `word` (as given by [`Tokeniser::words`]) is left out of the term tables.
-    pub fn is_stopword(&self, word: &str) -> bool {
+    pub(crate) fn is_stopword(&self, word: &str) -> bool {
         self.stopwords.contains(word)
     }
 

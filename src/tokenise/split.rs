@@ -37,7 +37,7 @@ pub struct Span {
     /// True when punctuation that ends a phrase (`. ! ? ; : ,`, a bracket or quote mark, a
     /// blank line) comes between this word and the one before. Phrases (n-grams) do not
     /// cross such a break.
-    pub after_break: bool,
+    pub(crate) after_break: bool,
     /// True when a single hyphen (`-`, `‐` or `‑`), and nothing else, joins this word to the
     /// word before it (`top-down`; not `top - down`, `top--down`, or `2010-plan` after a
     /// number, which is no word).
@@ -55,7 +55,7 @@ impl Span {
     }
 
     /// Byte range of the word in the split text.
-    pub fn range(&self) -> std::ops::Range<usize> {
+    pub(crate) fn range(&self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }
 }

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use thread_local::ThreadLocal;
 
 /// Languages with a Snowball stemmer, by the name users type.
-pub const LANGUAGES: [(&str, Algorithm); 18] = [
+pub(crate) const LANGUAGES: [(&str, Algorithm); 18] = [
     ("arabic", Algorithm::Arabic),
     ("danish", Algorithm::Danish),
     ("dutch", Algorithm::Dutch),
@@ -30,7 +30,7 @@ pub const LANGUAGES: [(&str, Algorithm); 18] = [
 ];
 
 /// Looks up a language by name, case-insensitively.
-pub fn algorithm(language: &str) -> Option<Algorithm> {
+pub(crate) fn algorithm(language: &str) -> Option<Algorithm> {
     LANGUAGES
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(language))
@@ -43,7 +43,7 @@ pub fn algorithm(language: &str) -> Option<Algorithm> {
 /// token is stemmed), and a corpus repeats the same few hundred thousand words, so each
 /// thread keeps a cache: a word is stemmed once per thread. A word that is its own stem is
 /// remembered as such and costs no allocation.
-pub struct Stemmer {
+pub(crate) struct Stemmer {
     snowball: Option<Snowball>,
     cache: ThreadLocal<RefCell<StemCache>>,
 }
@@ -60,7 +60,7 @@ const CACHE_LIMIT: usize = 1 << 20;
 
 impl Stemmer {
     /// A Snowball stemmer for `algorithm`, or the identity when `None`.
-    pub fn new(algorithm: Option<Algorithm>) -> Self {
+    pub(crate) fn new(algorithm: Option<Algorithm>) -> Self {
         Stemmer {
             snowball: algorithm.map(Snowball::create),
             cache: ThreadLocal::new(),
@@ -68,7 +68,7 @@ impl Stemmer {
     }
 
     /// The stem of `word` (the word itself when stemming is off).
-    pub fn stem<'a>(&self, word: &'a str) -> Cow<'a, str> {
+    pub(crate) fn stem<'a>(&self, word: &'a str) -> Cow<'a, str> {
         let Some(snowball) = &self.snowball else {
             return Cow::Borrowed(word);
         };

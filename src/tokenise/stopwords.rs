@@ -13,14 +13,14 @@ use crate::error::InputError;
 
 /// A set of lower-cased stopwords.
 #[derive(Debug, Clone, Default)]
-pub struct Stopwords {
+pub(crate) struct Stopwords {
     words: FxHashSet<String>,
 }
 
 impl Stopwords {
     /// The built-in list for an NLTK language name (`english`, `french`, ...), or an empty list
     /// when there is none.
-    pub fn builtin(language: &str) -> Self {
+    pub(crate) fn builtin(language: &str) -> Self {
         let mut words = FxHashSet::default();
         if let Some(list) = stop_words::lookup(iso_code(language)) {
             words.extend(list.iter().map(|w| w.replace('\u{2019}', "'")));
@@ -30,13 +30,13 @@ impl Stopwords {
 
     /// Adds the words of a user file: one word a line (or several separated by spaces or
     /// commas); blank lines and lines starting with `#` are ignored.
-    pub fn extend_from_file(&mut self, path: &Path) -> Result<usize, InputError> {
+    pub(crate) fn extend_from_file(&mut self, path: &Path) -> Result<usize, InputError> {
         Ok(self.extend_from_text(&Stopwords::read(path)?))
     }
 
     /// The text of the stopword file at `path` (a pipe too), at most
     /// [`crate::whole::WHOLE_FILE_LIMIT`] bytes of it.
-    pub fn read(path: &Path) -> Result<String, InputError> {
+    pub(crate) fn read(path: &Path) -> Result<String, InputError> {
         let unreadable = |reason: String| InputError::StopwordsUnreadable {
             path: path.to_path_buf(),
             reason,
@@ -48,7 +48,7 @@ impl Stopwords {
 
     /// Adds the words of a stopword file's `text` (as [`Stopwords::extend_from_file`]
     /// reads it); returns how many were new.
-    pub fn extend_from_text(&mut self, text: &str) -> usize {
+    pub(crate) fn extend_from_text(&mut self, text: &str) -> usize {
         let before = self.words.len();
         for line in text.lines().map(str::trim) {
             if line.starts_with('#') {
@@ -64,19 +64,9 @@ impl Stopwords {
     }
 
     /// True for a listed word or a single character.
-    pub fn contains(&self, word: &str) -> bool {
+    pub(crate) fn contains(&self, word: &str) -> bool {
         let mut chars = word.chars();
         chars.next().is_some() && chars.next().is_none() || self.words.contains(word)
-    }
-
-    /// Number of listed words.
-    pub fn len(&self) -> usize {
-        self.words.len()
-    }
-
-    /// True when no word is listed.
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
     }
 }
 

@@ -27,7 +27,7 @@ use crate::ingest::walk::{Skipped, SourceFile};
 pub(super) struct Record {
     fields: Vec<u8>,
     ends: Vec<usize>,
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
 impl Record {
@@ -58,11 +58,11 @@ fn cell<'f>(fields: &'f [u8], ends: &[usize], i: usize) -> Option<&'f str> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct LeftOpen {
     /// The record (0 the header, 1 the first row) and the line it starts on.
-    pub record: usize,
-    pub line: usize,
+    pub(crate) record: usize,
+    pub(crate) line: usize,
     /// Lines after it read again as rows; `None` when the quote ran to the end of the file
     /// and the lines after it stayed in its cell.
-    pub reread: Option<usize>,
+    pub(crate) reread: Option<usize>,
 }
 
 /// What makes a line read as a row on its own: the header's number of cells, and a date
@@ -149,7 +149,7 @@ pub(super) struct Records<R> {
     records: usize,
     shape: Option<RowShape>,
     /// The quotes left open so far.
-    pub left_open: Vec<LeftOpen>,
+    pub(crate) left_open: Vec<LeftOpen>,
 }
 
 fn parser(delimiter: u8) -> csv_core::Reader {

@@ -60,11 +60,11 @@ impl TableFormat {
 
 /// Which columns hold what. `None` for id and title means "use the default name if present".
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Columns {
-    pub text: String,
-    pub date: String,
-    pub id: Option<String>,
-    pub title: Option<String>,
+pub(crate) struct Columns {
+    pub(crate) text: String,
+    pub(crate) date: String,
+    pub(crate) id: Option<String>,
+    pub(crate) title: Option<String>,
 }
 
 impl Default for Columns {
@@ -82,14 +82,14 @@ impl Default for Columns {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Row {
     /// 1-based data row (CSV, header not counted) or line (JSON Lines).
-    pub number: usize,
-    pub id: Option<String>,
-    pub title: Option<String>,
-    pub date: Option<String>,
-    pub text: String,
+    pub(crate) number: usize,
+    pub(crate) id: Option<String>,
+    pub(crate) title: Option<String>,
+    pub(crate) date: Option<String>,
+    pub(crate) text: String,
     /// Characters that could not be decoded (U+FFFD in its cells, counted when the file had
     /// bytes not valid in its encoding).
-    pub replaced: usize,
+    pub(crate) replaced: usize,
 }
 
 impl Row {
@@ -126,8 +126,8 @@ pub(crate) enum Batch {
 /// JSON Lines file (whole lines, so a batch may be longer by its last line).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct BatchSize {
-    pub rows: usize,
-    pub bytes: usize,
+    pub(crate) rows: usize,
+    pub(crate) bytes: usize,
 }
 
 impl Batch {
@@ -169,24 +169,24 @@ impl Batch {
 /// What reading a table found besides its rows.
 #[derive(Debug, Default)]
 pub(crate) struct TableReport {
-    pub rows: usize,
+    pub(crate) rows: usize,
     /// Size and SHA-256 (hex) of the file, worked out as it streamed past, for run.json.
-    pub bytes: u64,
-    pub sha256: String,
-    pub skipped: Vec<Skipped>,
+    pub(crate) bytes: u64,
+    pub(crate) sha256: String,
+    pub(crate) skipped: Vec<Skipped>,
     /// The encoding the file was read in, and the byte sequences not valid in it.
-    pub encoding: &'static str,
-    pub replaced: u64,
+    pub(crate) encoding: &'static str,
+    pub(crate) replaced: u64,
     /// What the reading found wrong with the file as a whole (a quote left open).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 /// Column positions in a CSV header.
 pub(crate) struct Positions {
-    pub text: usize,
-    pub date: usize,
-    pub id: Option<usize>,
-    pub title: Option<usize>,
+    pub(crate) text: usize,
+    pub(crate) date: usize,
+    pub(crate) id: Option<usize>,
+    pub(crate) title: Option<usize>,
 }
 
 /// The error of a table file that cannot be read as a table: the one way one is made.
@@ -337,7 +337,7 @@ pub(crate) fn cannot_read(file: &SourceFile, e: std::io::Error) -> InputError {
 pub(crate) struct Hashing<R> {
     inner: R,
     hasher: Sha256,
-    pub bytes: u64,
+    pub(crate) bytes: u64,
 }
 
 impl<R: Read> Hashing<R> {

@@ -4,14 +4,14 @@
 
 use std::path::Path;
 
+use crate::count::count_document;
+use crate::ingest::date::{self, DateOrder};
+use crate::lexicon::{Lexicon, Matcher};
+use crate::measure::stats;
+use crate::report::csv::to_csv;
+use crate::tokenise::{stem, Stemmer, Stopwords, Tokeniser};
 use polars::prelude::*;
 use proptest::prelude::*;
-use themeshift::internals::count_document;
-use themeshift::internals::date::{self, DateOrder};
-use themeshift::internals::stats;
-use themeshift::internals::to_csv;
-use themeshift::internals::{stem, Stemmer, Stopwords, Tokeniser};
-use themeshift::internals::{Lexicon, Matcher};
 
 fn english() -> Tokeniser {
     Tokeniser::new(
