@@ -275,49 +275,6 @@ impl Config {
             },
         })
     }
-
-    /// What the run reads, which nothing it writes may replace: the input, the lexicon, the
-    /// stopword file and metadata.csv.
-    pub(crate) fn protected(&self) -> Vec<crate::report::claim::Protected> {
-        use crate::report::claim::Protected;
-        let folder = self.input.is_dir();
-        let metadata = Some(self.input.join("metadata.csv")).filter(|p| folder && p.exists());
-        [
-            (
-                if folder { "input folder" } else { "input file" },
-                Some(&self.input),
-            ),
-            ("theme lexicon", self.themes.as_ref()),
-            ("stopword file", self.stopwords.as_ref()),
-            ("metadata file", metadata.as_ref()),
-        ]
-        .into_iter()
-        .filter_map(|(what, path)| {
-            Some(Protected {
-                what,
-                path: path?.clone(),
-            })
-        })
-        .collect()
-    }
-
-    /// How the run may treat its output folder.
-    pub(crate) fn output_rules(&self) -> crate::report::output::Rules {
-        crate::report::output::Rules {
-            force: self.force,
-            protected: self.protected(),
-            quiet: self.quiet,
-        }
-    }
-
-    /// What the walk of the input folder needs.
-    pub(crate) fn walk_options(&self) -> crate::ingest::walk::WalkOptions<'_> {
-        crate::ingest::walk::WalkOptions {
-            input: &self.input,
-            output: &self.output,
-            settings: [self.themes.as_deref(), self.stopwords.as_deref()],
-        }
-    }
 }
 
 fn parse_compare(s: &str) -> Result<(String, String), InputError> {

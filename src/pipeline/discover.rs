@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::config::Config;
 use crate::count::CountOptions;
 use crate::ingest::compressed::{self, Compression};
 use crate::ingest::date::DateOrder;
@@ -26,18 +25,6 @@ pub(crate) struct DiscoverOptions<'a> {
     /// counted.
     pub(crate) phrases_up_to: Option<u64>,
     pub(crate) quiet: bool,
-}
-
-impl<'a> From<&'a Config> for DiscoverOptions<'a> {
-    fn from(config: &'a Config) -> Self {
-        DiscoverOptions {
-            walk: config.walk_options(),
-            date_order: config.date_order,
-            count: config.count,
-            phrases_up_to: config.phrases_up_to,
-            quiet: config.quiet,
-        }
-    }
 }
 
 /// The files to read and what is known before reading them.

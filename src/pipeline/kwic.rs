@@ -46,7 +46,7 @@ impl Concordance {
 pub fn kwic(config: &Config, request: &Kwic) -> Result<Concordance> {
     // A CSV file that would replace an input is refused before anything is read.
     if let KwicOutput::CsvFile(path) = &request.output {
-        output::file_to_write(path, &config.protected())?;
+        output::file_to_write(path, &super::options::protected(config))?;
     }
     let (table, documents) =
         threads::with_threads(config.threads, || search(config, &request.pattern))??;
@@ -56,9 +56,11 @@ pub fn kwic(config: &Config, request: &Kwic) -> Result<Concordance> {
             output::print_stdout(text.as_bytes());
         }
         KwicOutput::CsvToStdout => output::print_stdout(&with_bom(config, &table)?),
-        KwicOutput::CsvFile(path) => {
-            output::write_file(path, &with_bom(config, &table)?, &config.protected())?
-        }
+        KwicOutput::CsvFile(path) => output::write_file(
+            path,
+            &with_bom(config, &table)?,
+            &super::options::protected(config),
+        )?,
     }
     Ok(Concordance {
         lines: table.height(),
@@ -88,7 +90,7 @@ fn search(config: &Config, pattern: &str) -> Result<(polars::prelude::DataFrame,
     let found = discover::discover(&DiscoverOptions::from(config), None)?;
     let options = ReadOptions::from(config);
     let mut read = read::read_and_count(found, &tokeniser, &matcher, &options, None, None)?;
-    let canonical = read::Canonical::of(&mut read.docs);
+    let canonical = crate::corpus::Canonical::of(&mut read.docs);
     let mut lines = count::kwic_lines(std::mem::take(&mut read.tallies), 0);
     canonical.rename(&mut lines);
     count::kwic_sample(&mut lines, config.count.kwic_max);

@@ -86,7 +86,7 @@ pub(crate) fn write(run: &Run, out: &mut impl std::io::Write) -> anyhow::Result<
         lexicon: config
             .themes
             .as_ref()
-            .zip(run.setup.lexicon_text.as_ref())
+            .zip(run.setup.lexicon_text())
             .map(|(p, text)| hash_bytes(&p.display().to_string(), text.as_bytes())),
         inputs: manifest::Inputs {
             tables: &read.inputs,

@@ -16,6 +16,7 @@ mod discover;
 mod kwic;
 mod manifest;
 mod measure;
+mod options;
 #[cfg(any(feature = "cluster", test))]
 mod parts;
 mod read;
@@ -53,7 +54,7 @@ pub fn analyse(config: &Config) -> Result<Summary> {
 fn stages(config: &Config) -> Result<Summary> {
     let mut clock = Stopwatch::start();
     // Before anything is read: whether the output folder may be replaced, and can be written.
-    let staging = Staging::claim(&config.output, &config.output_rules())?;
+    let staging = Staging::claim(&config.output, &options::output_rules(config))?;
     let setup = Setup::load(config)?;
     let matcher = Matcher::new(&setup.lexicon);
     let found = discover::discover(&DiscoverOptions::from(config), None)?;

@@ -23,10 +23,11 @@ use crate::ingest::table::{Columns, TableFormat};
 use crate::ingest::walk::{Skipped, SourceFile};
 use crate::lexicon::{Lexicon, Matcher};
 use crate::period::Periods;
-use crate::tokenise::{stem, Stemmer, Stopwords, Tokeniser};
+use crate::tokenise::Tokeniser;
 
 use super::read::{self, Copies, Read, ReadOptions, ReadPart};
 use super::resolve::Resolved;
+use super::setup::Words;
 
 /// The version of the program, which driver and workers must share: the parts are read
 /// back by the same code that wrote them.
@@ -43,11 +44,8 @@ fn own_version() -> String {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Settings {
     version: String,
-    language: String,
-    stem: bool,
-    stopwords: Option<String>,
-    /// The lexicon file's path (for its messages) and text.
-    lexicon: Option<(PathBuf, String)>,
+    /// The tokeniser's and the lexicon's text.
+    words: Words,
     period: Periods,
     date_order: DateOrder,
     encoding: Option<String>,
@@ -58,23 +56,16 @@ pub(crate) struct Settings {
 }
 
 impl Settings {
-    /// The settings of a run of `config`, its lexicon's text already read, counting what
+    /// The settings of a run of `config` with the words it was set up with, counting what
     /// discovery settled (`count`).
     pub(crate) fn new(
         config: &crate::config::Config,
-        lexicon_text: Option<&str>,
+        words: &Words,
         count: CountOptions,
     ) -> Result<Settings> {
-        let stopwords = match &config.stopwords {
-            None => None,
-            Some(path) => Some(crate::tokenise::stopwords::Stopwords::read(path)?),
-        };
         Ok(Settings {
             version: VERSION.to_string(),
-            language: config.language.clone(),
-            stem: config.stemmer.is_some(),
-            stopwords,
-            lexicon: config.themes.clone().zip(lexicon_text.map(str::to_string)),
+            words: words.clone(),
             period: config.period.clone(),
             date_order: config.date_order,
             encoding: config.encoding.map(|e| e.name().to_string()),
@@ -103,21 +94,6 @@ impl Settings {
             );
         }
         serde_json::from_value(sent).context("the driver's settings cannot be read")
-    }
-
-    /// What a worker needs to read and count: the tokeniser and the lexicon.
-    fn setup(&self) -> Result<(Tokeniser, Lexicon)> {
-        let mut stopwords = Stopwords::builtin(&self.language);
-        if let Some(text) = &self.stopwords {
-            stopwords.extend_from_text(text);
-        }
-        let algorithm = stem::algorithm(&self.language).filter(|_| self.stem);
-        let tokeniser = Tokeniser::new(Stemmer::new(algorithm), stopwords);
-        let lexicon = match &self.lexicon {
-            Some((path, text)) => Lexicon::parse(text, path, &tokeniser)?,
-            None => Lexicon::default(),
-        };
-        Ok((tokeniser, lexicon))
     }
 
     fn encoding(&self) -> Option<&'static encoding_rs::Encoding> {
@@ -320,7 +296,7 @@ impl Worker {
                 );
             }
         }
-        let (tokeniser, lexicon) = settings.setup()?;
+        let setup = settings.words.clone().setup()?;
         let texts = share
             .files
             .iter()
@@ -335,8 +311,8 @@ impl Worker {
         };
         Ok(Worker {
             settings,
-            tokeniser,
-            lexicon,
+            tokeniser: setup.tokeniser,
+            lexicon: setup.lexicon,
             metadata,
         })
     }
@@ -502,7 +478,7 @@ pub(crate) fn assemble(parts: Vec<Vec<u8>>, known: Known) -> Result<(Read, Resol
     drop(parts);
     let mut read = read.into_read(known.walk_skipped, known.input, known.metadata)?;
     let (mut counts, first_docs) = count::assemble(periods, forms)?;
-    let canonical = read::Canonical::of(&mut read.docs);
+    let canonical = crate::corpus::Canonical::of(&mut read.docs);
     canonical.rename(&mut counts.kwic);
     counts.prune_phrases(known.min_count);
     counts.kwic_sample(known.kwic_max);

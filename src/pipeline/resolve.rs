@@ -4,10 +4,10 @@
 
 use anyhow::{Context, Result};
 
-use crate::config::Config;
 use crate::count::{self, Counts, FirstDocs, Tally};
 
-use super::read::{Canonical, Read};
+use super::read::Read;
+use crate::corpus::Canonical;
 
 /// What resolving needs to know.
 pub(crate) struct ResolveOptions<'a> {
@@ -19,17 +19,6 @@ pub(crate) struct ResolveOptions<'a> {
     pub(crate) report: bool,
     /// Concordance lines kept per theme and period (0: all).
     pub(crate) kwic_max: usize,
-}
-
-impl<'a> From<&'a Config> for ResolveOptions<'a> {
-    fn from(config: &'a Config) -> Self {
-        ResolveOptions {
-            min_count: config.min_count,
-            compare: config.compare.as_ref(),
-            report: config.report,
-            kwic_max: config.count.kwic_max,
-        }
-    }
 }
 
 /// The counts of a corpus, and the first documents of the terms of its main comparison.

@@ -196,7 +196,7 @@ fn counted_in_parts(config: &Config, parts: usize, order: &[usize]) -> (Vec<DocR
     for files in shards.iter().filter(|files| !files.is_empty()) {
         let found = discover::discover(&options, Some(files)).unwrap();
         let mut read = read_all(config, found, &setup.lexicon, None);
-        let canonical = read::Canonical::of(&mut read.docs);
+        let canonical = crate::corpus::Canonical::of(&mut read.docs);
         let resolve = count::CombineOptions {
             prune_below: None,
             first_docs_in: &[],
@@ -216,7 +216,7 @@ fn counted_in_parts(config: &Config, parts: usize, order: &[usize]) -> (Vec<DocR
     let mut merged = merged.finish().unwrap();
     merged.kwic_sample(config.count.kwic_max);
     read::in_name_order(&mut docs);
-    read::Canonical::of(&mut docs);
+    crate::corpus::Canonical::of(&mut docs);
     (docs, merged)
 }
 
@@ -363,7 +363,7 @@ fn counted_in_shares(config: &Config, group: usize, reverse: bool) -> (Read, res
     use std::collections::BTreeMap;
     let found = discover::discover(&DiscoverOptions::from(config), None).unwrap();
     let setup = Setup::load(config).unwrap();
-    let settings = parts::Settings::new(config, setup.lexicon_text.as_deref(), found.count)
+    let settings = parts::Settings::new(config, &setup.words, found.count)
         .unwrap()
         .to_bytes();
     let sent = || parts::Settings::from_bytes(&settings).unwrap();

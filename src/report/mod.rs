@@ -8,6 +8,7 @@ pub(crate) mod claim;
 pub(crate) mod concordance;
 pub(crate) mod course_findings;
 pub(crate) mod csv;
+pub(crate) mod date_warnings;
 pub(crate) mod figures;
 pub(crate) mod findings;
 pub(crate) mod html;

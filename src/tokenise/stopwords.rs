@@ -28,12 +28,6 @@ impl Stopwords {
         Stopwords { words }
     }
 
-    /// Adds the words of a user file: one word a line (or several separated by spaces or
-    /// commas); blank lines and lines starting with `#` are ignored.
-    pub(crate) fn extend_from_file(&mut self, path: &Path) -> Result<usize, InputError> {
-        Ok(self.extend_from_text(&Stopwords::read(path)?))
-    }
-
     /// The text of the stopword file at `path` (a pipe too), at most
     /// [`crate::whole::WHOLE_FILE_LIMIT`] bytes of it.
     pub(crate) fn read(path: &Path) -> Result<String, InputError> {
@@ -46,8 +40,9 @@ impl Stopwords {
             .map_err(|_| unreadable("it is not UTF-8 text; save it as UTF-8".to_string()))
     }
 
-    /// Adds the words of a stopword file's `text` (as [`Stopwords::extend_from_file`]
-    /// reads it); returns how many were new.
+    /// Adds the words of a stopword file's `text` (one word a line, or several separated by
+    /// spaces or commas; blank lines and lines starting with `#` are ignored); returns how
+    /// many were new.
     pub(crate) fn extend_from_text(&mut self, text: &str) -> usize {
         let before = self.words.len();
         for line in text.lines().map(str::trim) {
@@ -123,7 +118,7 @@ mod tests {
         let path = dir.path().join("stop.txt");
         std::fs::write(&path, "# mine\nNHS, alliance\n\npct\n").unwrap();
         let mut s = Stopwords::builtin("english");
-        assert_eq!(s.extend_from_file(&path).unwrap(), 3);
+        assert_eq!(s.extend_from_text(&Stopwords::read(&path).unwrap()), 3);
         assert!(s.contains("nhs") && s.contains("alliance") && s.contains("pct"));
     }
 }

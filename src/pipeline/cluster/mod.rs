@@ -56,7 +56,7 @@ pub(crate) fn read_and_resolve(
     config: &Config,
     scheduler: &str,
 ) -> Result<(Read, Resolved)> {
-    let settings = Settings::new(config, setup.lexicon_text.as_deref(), found.count)?;
+    let settings = Settings::new(config, &setup.words, found.count)?;
     let secret = Secret::load(config.cluster_secret.as_deref())?;
     let shares = parts::shares(&found.files);
     let finished = if shares.is_empty() {

@@ -5,7 +5,6 @@
 //! counters' tallies, which the resolve stage turns into counts. Copies of a text in a period
 //! are counted once (`copies.rs`).
 
-mod copies;
 mod gather;
 #[cfg(any(feature = "cluster", test))]
 mod part;
@@ -20,7 +19,6 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use thread_local::ThreadLocal;
 
-use crate::config::Config;
 use crate::corpus::DocRecord;
 use crate::corpus::InputFile;
 use crate::count::{Counter, Tally, Watch};
@@ -33,8 +31,7 @@ use crate::lexicon::Matcher;
 use crate::period::Periods;
 use crate::tokenise::Tokeniser;
 
-pub(crate) use copies::Canonical;
-use copies::Seen;
+use crate::corpus::Seen;
 #[cfg(test)]
 pub(crate) use gather::in_name_order;
 use gather::{Fold, Gathered};
@@ -55,19 +52,6 @@ pub(crate) struct ReadOptions<'a> {
     pub(crate) search_undated: bool,
     /// The input folder or file (named when nothing could be read).
     pub(crate) input: &'a Path,
-}
-
-impl<'a> From<&'a Config> for ReadOptions<'a> {
-    fn from(config: &'a Config) -> Self {
-        ReadOptions {
-            period: &config.period,
-            date_order: config.date_order,
-            encoding: config.encoding,
-            columns: &config.columns,
-            search_undated: config.search_undated,
-            input: &config.input,
-        }
-    }
 }
 
 /// What reading a corpus gives: its documents (in name order), their counts, and what was

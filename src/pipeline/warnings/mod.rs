@@ -14,8 +14,6 @@ use crate::report::summary::list;
 
 use super::read::Read;
 
-mod dates;
-
 /// Something odd about the documents that does not stop the run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Warning {
@@ -175,7 +173,7 @@ pub(crate) fn collect(read: &Read, periods: &Periods, order: DateOrder) -> Vec<W
         })),
     ];
     warnings.extend(found.into_iter().filter(|w| !is_empty(w)));
-    let dates = dates::date_warnings(
+    let dates = crate::report::date_warnings::date_warnings(
         docs,
         &read.impossible_dates,
         &read.bad_dates,

@@ -2,18 +2,17 @@
 //! only by their year when periods are months, and numeric dates read against the rest of
 //! the corpus.
 
+use super::summary::list;
+use crate::corpus::natural_cmp;
 use crate::corpus::DocRecord;
 use crate::ingest::date::DateOrder;
 use crate::period::Periods;
-use crate::report::summary::list;
-
-use crate::corpus::natural_cmp;
 
 /// Warnings about how documents' dates were read: dates that are no real day
 /// ([`no_such_day_warnings`]), dates known only by their year when periods are months, and
 /// numeric dates read against the rest of the corpus ([`date_order_warning`]). The
 /// documents are named, in name order.
-pub(super) fn date_warnings(
+pub(crate) fn date_warnings(
     docs: &[DocRecord],
     impossible: &[(String, String)],
     bad_dates: &[(String, String)],

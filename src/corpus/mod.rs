@@ -1,7 +1,9 @@
 //! The corpus as the stages after reading know it: each document's record ([`DocRecord`]),
 //! each input file's size and hash ([`InputFile`]), and the order names are read in
-//! ([`natural_cmp`]). Made by reading, used by the warnings, the tables, the report and the
-//! manifest: below them all, above the counting and ingest types it is made of.
+//! ([`natural_cmp`]), and the rule for copies of a text (`copies.rs`: counted once per
+//! period, the first in reading order). Made by reading, used by the warnings, the tables,
+//! the report and the manifest: below them all, above the counting and ingest types it is
+//! made of.
 
 use std::sync::Arc;
 
@@ -11,6 +13,9 @@ use serde::Serialize;
 use crate::count::DocSize;
 use crate::ingest::date::{DateReading, DateSource};
 use crate::ingest::DocumentInfo;
+
+mod copies;
+pub(crate) use copies::{Canonical, Seen};
 
 /// A document after counting: what ingest found, its period, and its size. One is kept per
 /// document until the run ends, so it is compact: text as boxed strings, the period shared,
