@@ -15,7 +15,6 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::counter::{PeriodTally, Tally};
 use super::counts::{Counts, PeriodCounts, TermCount};
 use super::dispersion::{DocTerms, Segment, Slots};
 use super::first_docs::{FirstDocs, FIRST_DOCS};
@@ -23,6 +22,7 @@ use super::forms::PhraseForms;
 use super::log::TermId;
 use super::phrases::Gram;
 use super::runs::{Merge, Run};
+use super::tally::{PeriodTally, Tally};
 use super::vocab::form_text;
 
 /// The merged vocabulary: every counter's stems, each once, and the phrases kept, each once.

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rustc_hash::FxHashMap;
 
-use super::counter::Tally;
+use super::tally::Tally;
 use crate::tokenise::Span;
 
 /// One theme hit in its context: the concordance (KWIC) line of `kwic.csv`.

@@ -26,12 +26,12 @@ mod parts;
 mod phrases;
 mod runs;
 mod short_ids;
+mod tally;
 mod vocab;
 
 // `themeshift::internals` re-exports the counter, its options and `Counts` for the benchmarks.
 pub(crate) use combine::{combine, CombineOptions};
-pub(crate) use counter::{CountOptions, Counter};
-pub(crate) use counter::{DocSize, Tally};
+pub(crate) use counter::Counter;
 pub(crate) use counts::Counts;
 pub(crate) use counts::PeriodCounts;
 pub(crate) use counts::{Spread, TermCount, ThemeCount, ThemeDoc};
@@ -42,6 +42,7 @@ pub(crate) use kwic::{kwic_lines, sample as kwic_sample, Watch};
 #[cfg(any(feature = "cluster", test))]
 pub(crate) use parts::{assemble, FormsPart, PeriodMerge, PeriodPart};
 pub(crate) use phrases::MAX_N;
+pub(crate) use tally::{CountOptions, DocSize, Tally};
 
 use rustc_hash::FxHashMap;
 
