@@ -1,6 +1,6 @@
 //! Writes a synthetic corpus of a chosen size for whole-run timings (see BENCHMARKS.md):
 //!
-//!     cargo run --release --example gen_corpus -- [--kind zipf|realistic|courses] OUT MEGABYTES [SEED]
+//!     cargo run --release --example gen_corpus -- [--kind zipf|realistic|courses|random] OUT MEGABYTES [SEED]
 //!
 //! `zipf` (the default) is news-like documents of 200-600 words over a Zipf vocabulary of
 //! 40,000 invented words (`benches/support/corpus.rs`); as a folder, one folder per year of
@@ -10,7 +10,10 @@
 //! of `.txt` files whose first line is `Published: DD/MM/YYYY`, as the bare counting sketch
 //! reads them, MEGABYTES counting the files' bytes. `courses` is `realistic` over 32 years
 //! (1995-2026) with theme phrases that arrive, hold and fade at their own times (month by
-//! month: `benches/support/realistic.rs`, `arc`), for many periods and themes' courses. For `zipf`, when OUT ends in `.jsonl`,
+//! month: `benches/support/realistic.rs`, `arc`), for many periods and themes' courses.
+//! `random` is the worst case for phrases: documents of about 128 kB of words made of two to
+//! four random syllables (few words repeat, so nearly every two-word phrase is new), seven
+//! documents a month from January 2000, as a flat folder like `realistic`. For `zipf`, when OUT ends in `.jsonl`,
 //! `.csv` or `.parquet`, the corpus is one table file instead (columns id, date, title, text;
 //! Parquet in row groups of 50,000 rows). The same kind, size and seed always give the same
 //! bytes.
@@ -30,6 +33,34 @@ type RowWriter = Box<dyn FnMut(usize, &corpus::Doc) -> std::io::Result<()>>;
 enum Kind {
     Zipf(corpus::Generator),
     Realistic(realistic::Generator),
+    Random(corpus::Rng),
+}
+
+/// The syllables of the `random` kind's words.
+const SYLLABLES: &[&str] = &[
+    "al", "an", "bra", "cal", "dis", "en", "fer", "gi", "ist", "kee", "lin", "mi", "mon", "ner",
+    "or", "pen", "pha", "qu", "res", "ro", "sul", "ten", "ul", "vo", "mo", "ael", "ang", "cor",
+    "dum", "el", "fra", "gor", "hal", "im", "jon", "kar", "lo", "mer", "nu", "op", "pra", "ri",
+];
+
+/// Document `index` of the `random` kind: about 128 kB of random words, dated seven
+/// documents a month from January 2000.
+fn random_document(rng: &mut corpus::Rng, index: usize) -> corpus::Doc {
+    let month = index / 7;
+    let (year, month) = (2000 + (month / 12) as i32, month % 12 + 1);
+    let mut body = String::with_capacity(130_000);
+    while body.len() < 128_000 {
+        for _ in 0..2 + rng.below(3) {
+            body.push_str(SYLLABLES[rng.below(SYLLABLES.len())]);
+        }
+        body.push(if rng.below(12) == 0 { '\n' } else { ' ' });
+    }
+    corpus::Doc {
+        year,
+        date: format!("01/{month:02}/{year}"),
+        title: format!("Random {index}"),
+        body,
+    }
 }
 
 impl Kind {
@@ -55,8 +86,9 @@ impl Kind {
                 spec.seed = seed.unwrap_or(spec.seed);
                 Kind::Realistic(realistic::Generator::new(spec))
             }
+            "random" => Kind::Random(corpus::Rng::new(seed.unwrap_or(7))),
             other => usage(&format!(
-                "unknown --kind {other:?}: use zipf, realistic or courses"
+                "unknown --kind {other:?}: use zipf, realistic, courses or random"
             )),
         }
     }
@@ -65,6 +97,7 @@ impl Kind {
         match self {
             Kind::Zipf(g) => g.document(index),
             Kind::Realistic(g) => g.document(),
+            Kind::Random(rng) => random_document(rng, index),
         }
     }
 
@@ -77,7 +110,7 @@ impl Kind {
                 let path = Path::new(&doc.year.to_string()).join(format!("doc{index:07}.txt"));
                 (path, doc.to_text(), doc.body.len() as u64)
             }
-            Kind::Realistic(_) => {
+            Kind::Realistic(_) | Kind::Random(_) => {
                 let text = realistic::to_text(doc);
                 let size = text.len() as u64;
                 (PathBuf::from(realistic::file_name(index)), text, size)
@@ -88,7 +121,7 @@ impl Kind {
 
 fn usage(problem: &str) -> ! {
     eprintln!("gen_corpus: {problem}");
-    eprintln!("usage: gen_corpus [--kind zipf|realistic|courses] OUT MEGABYTES [SEED]");
+    eprintln!("usage: gen_corpus [--kind zipf|realistic|courses|random] OUT MEGABYTES [SEED]");
     std::process::exit(2);
 }
 
@@ -115,9 +148,9 @@ fn main() -> std::io::Result<()> {
     });
     let mut generator = Kind::new(&kind, seed);
     let limit = (megabytes * 1_000_000.0) as u64;
-    if matches!(generator, Kind::Realistic(_)) && out.extension().is_some() {
+    if !matches!(generator, Kind::Zipf(_)) && out.extension().is_some() {
         usage(&format!(
-            "--kind realistic writes a folder of .txt files, and {} has an extension",
+            "--kind {kind} writes a folder of .txt files, and {} has an extension",
             out.display()
         ));
     }
