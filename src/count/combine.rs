@@ -74,6 +74,9 @@ impl<'t> Vocabulary<'t> {
             .iter()
             .map(|t| vec![u32::MAX; t.phrase_ids as usize])
             .collect();
+        // The merge of runs would serve alone, and gives the same counts; when nothing was
+        // written out, joining the tables by their stems in a hash map is faster (50 MB with
+        // phrases, merging always: 5% more time and 8% more memory, farm-bench, 5 runs).
         let phrases = if tallies.iter().all(|t| t.phrase_runs.is_empty()) {
             in_memory(
                 tallies,

@@ -221,8 +221,8 @@ pub(crate) fn markdown(s: &Summary, sentences: &[String]) -> String {
         md,
         "{} documents, {} words in {} period(s). The numbers are those of {}theme_shift.csv \
          and keyness.csv, beside this file; README.md says how each is computed.\n",
-        s.documents,
-        words,
+        super::summary::grouped(s.documents as u64),
+        super::summary::grouped(words),
         s.periods.len(),
         if s.courses.is_empty() {
             ""

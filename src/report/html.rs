@@ -136,9 +136,9 @@ fn head(h: &mut String, s: &Summary, input: &str) -> Result<()> {
          read from <code>{}</code>; {} file(s) skipped.</p>\n",
         esc(&title),
         esc(&title),
-        s.documents,
+        super::summary::grouped(s.documents as u64),
         s.undated.len(),
-        words,
+        super::summary::grouped(words),
         s.periods.len(),
         esc(input),
         s.skipped.len()

@@ -206,7 +206,9 @@ impl Summary {
         let _ = writeln!(
             s,
             "Read {} document(s): {} dated, {} words in dated documents.",
-            self.documents, dated, words
+            grouped(self.documents as u64),
+            grouped(dated),
+            grouped(words)
         );
         self.write_findings(s);
         if self.periods.len() > PERIODS_LISTED {
@@ -214,6 +216,7 @@ impl Summary {
         } else if !self.periods.is_empty() {
             let _ = writeln!(s, "\n  {:<10} {:>9} {:>11}", "period", "documents", "words");
             for (p, d, w) in &self.periods {
+                let (d, w) = (grouped(*d), grouped(*w));
                 let _ = writeln!(s, "  {:<10} {d:>9} {w:>11}", printable(p));
             }
         }
@@ -474,6 +477,19 @@ fn size(bytes: u64) -> String {
     }
 }
 
+/// A count as a reader writes it, its thousands separated by commas: `1,069,835`.
+pub(crate) fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// At most five items, then how many more.
 pub(crate) fn list(items: &[String]) -> String {
     let mut s = items.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
@@ -486,6 +502,21 @@ pub(crate) fn list(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        let cases = [
+            (0, "0"),
+            (999, "999"),
+            (1_000, "1,000"),
+            (924, "924"),
+            (1_069_835, "1,069,835"),
+            (u64::MAX, "18,446,744,073,709,551,615"),
+        ];
+        for (n, want) in cases {
+            assert_eq!(grouped(n), want);
+        }
+    }
 
     #[test]
     fn control_characters_are_written_out_and_the_rest_left_alone() {
