@@ -665,6 +665,15 @@ fn a_job_naming_a_file_outside_the_corpus_root_is_refused_and_nothing_of_it_is_w
     )
     .unwrap();
     std::os::unix::fs::symlink(&outside, root.join("link")).unwrap();
+    // Folders inside the root holding a link to a file outside, and to the folder outside.
+    let (to_file, to_folder) = (root.join("to-file"), root.join("to-folder"));
+    for dir in [&to_file, &to_folder] {
+        std::fs::create_dir_all(dir).unwrap();
+        let text = "Date: 2003-05-01\n\nPrimary care trusts commission care.\n";
+        std::fs::write(dir.join("a.txt"), text).unwrap();
+    }
+    std::os::unix::fs::symlink(outside.join("b2010.txt"), to_file.join("b.txt")).unwrap();
+    std::os::unix::fs::symlink(&outside, to_folder.join("sub")).unwrap();
     let (scheduler, port) = scheduler_with(&secret(SECRET));
     let flags = ["--corpus-root".as_ref(), root.as_os_str()];
     let guarded = executor_with(port, &secret(SECRET), &flags);
@@ -682,6 +691,8 @@ fn a_job_naming_a_file_outside_the_corpus_root_is_refused_and_nothing_of_it_is_w
         ("outside", outside.clone()),
         ("through ..", root.join("..").join("private")),
         ("through a symbolic link", root.join("link")),
+        ("a link to a file", to_file),
+        ("a link to a folder", to_folder),
     ] {
         let output = tmp.path().join("o");
         let (code, err) = analyse_run(

@@ -11,6 +11,7 @@
 //! every copy but the first.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -104,40 +105,52 @@ impl Settings {
 }
 
 /// Some of a corpus's files, each with the place of its first document in reading order,
-/// and the places of the copies not to count (when counting).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// and the places of the copies not to count (when counting). Sent as [`Wire`].
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Share {
     /// (path as bytes, name, place).
     files: Vec<(Vec<u8>, String, u64)>,
     copies: Vec<u64>,
 }
 
-/// Text files per share at most: a share is one task, and a task carries its files' names.
-const TEXTS_PER_SHARE: usize = 2048;
+/// Shares of text files each slot of the cluster (an executor's thread) is given, about:
+/// enough that one slow share does not hold up the job's end, few enough that the counters'
+/// vocabularies, the parts and the merges of their periods stay few (each share's counter
+/// learns the vocabulary anew, and each share's part of a period is merged into the others).
+const SHARES_PER_SLOT: usize = 2;
 
-/// Bytes of text files per share at most.
+/// Bytes of text files per share at most, however few the slots: a share is read and counted
+/// by one thread, and its counts are held in memory until they are sent.
 const TEXT_BYTES_PER_SHARE: u64 = 64 << 20;
 
 /// Rows a table may hold: a table's rows stand at its place plus their number.
 const TABLE_ROWS: u32 = 32;
 
-/// The corpus's files in shares, in reading order: text files (in the order found) a few
-/// thousand at a time, each table file alone. Places are those of one machine for text files
-/// (their order), and, for the rows of the `k`th table, `(texts + k) << 32` plus the row's
-/// number: the same order as on one machine, where a table's rows follow the rows before.
-pub(crate) fn shares(files: &[SourceFile]) -> Vec<Share> {
+/// The corpus's files in shares, in reading order: text files (in the order found) cut by
+/// their bytes into about [`SHARES_PER_SLOT`] shares for each of the cluster's `slots` (and no
+/// share above [`TEXT_BYTES_PER_SHARE`] but a single larger file), so that a folder of many
+/// small files and one of a few large ones spread alike; each table file alone. Places are
+/// those of one machine for text files (their order), and, for the rows of the `k`th table,
+/// `(texts + k) << 32` plus the row's number: the same order as on one machine, where a
+/// table's rows follow the rows before.
+pub(crate) fn shares(files: &[SourceFile], slots: usize) -> Vec<Share> {
+    use rayon::prelude::*;
     let (tables, texts): (Vec<&SourceFile>, Vec<&SourceFile>) = files
         .iter()
         .partition(|f| TableFormat::of(&f.path).is_some());
+    let sizes: Vec<u64> = texts
+        .par_iter()
+        .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
+        .collect();
+    let total: u64 = sizes.iter().sum();
+    let wanted = (slots.max(1) * SHARES_PER_SLOT) as u64;
+    let most = total.div_ceil(wanted).clamp(1, TEXT_BYTES_PER_SHARE);
     let entry = |f: &SourceFile, place: u64| (path_bytes(&f.path), f.name.clone(), place);
     let mut shares = Vec::new();
     let mut share = Share::default();
     let mut bytes = 0;
-    for (i, f) in texts.iter().enumerate() {
-        let size = std::fs::metadata(&f.path).map_or(0, |m| m.len());
-        if !share.files.is_empty()
-            && (share.files.len() >= TEXTS_PER_SHARE || bytes + size > TEXT_BYTES_PER_SHARE)
-        {
+    for (i, (f, size)) in texts.iter().zip(sizes).enumerate() {
+        if !share.files.is_empty() && bytes + size > most {
             shares.push(std::mem::take(&mut share));
             bytes = 0;
         }
@@ -157,14 +170,104 @@ pub(crate) fn shares(files: &[SourceFile]) -> Vec<Share> {
     shares
 }
 
+/// A [`Share`] as it is sent: the folder its files' paths begin with written once, a name
+/// that is the end of its path as that end's length, the places as the first when they follow
+/// each other (a share's text files do), the whole compressed. A share is a row of the plan
+/// the engine plans and sends to each task, and a folder of 100,000 small files written out
+/// path by path made plans of megabytes that took the scheduler most of a second each.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    folder: Vec<u8>,
+    files: Vec<(Vec<u8>, Name)>,
+    places: Places,
+    copies: Vec<u64>,
+}
+
+/// A file's name in a [`Wire`].
+#[derive(Serialize, Deserialize)]
+enum Name {
+    /// The last bytes of its path, this many (a name is its path from the input folder).
+    End(usize),
+    /// Its own (a path that is not UTF-8 has a readable name of its own).
+    Own(String),
+}
+
+/// The places of a [`Wire`]'s files.
+#[derive(Serialize, Deserialize)]
+enum Places {
+    /// The first; each next file's is one more.
+    From(u64),
+    Each(Vec<u64>),
+}
+
+/// zstd's level for a [`Wire`]: the paths of a folder of files are alike, and shrink tenfold.
+const WIRE_LEVEL: i32 = 3;
+
 impl Share {
-    /// The share as bytes, to send.
+    /// The share as bytes, to send ([`Wire`]).
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
-        encode(self)
+        let paths: Vec<&[u8]> = self.files.iter().map(|(p, _, _)| p.as_slice()).collect();
+        let mut common = paths.first().map_or(0, |p| p.len());
+        for path in &paths {
+            common = path
+                .iter()
+                .zip(&paths[0][..common])
+                .take_while(|(a, b)| a == b)
+                .count();
+        }
+        let folder = paths
+            .first()
+            .map(|p| &p[..memchr::memrchr(b'/', &p[..common]).map_or(0, |i| i + 1)])
+            .unwrap_or_default();
+        let files = self
+            .files
+            .iter()
+            .map(|(path, name, _)| {
+                let name = match path.ends_with(name.as_bytes()) {
+                    true => Name::End(name.len()),
+                    false => Name::Own(name.clone()),
+                };
+                (path[folder.len()..].to_vec(), name)
+            })
+            .collect();
+        let first = self.files.first().map_or(0, |f| f.2);
+        let in_a_row = (self.files.iter().enumerate()).all(|(i, f)| f.2 == first + i as u64);
+        let wire = Wire {
+            folder: folder.to_vec(),
+            files,
+            places: match in_a_row {
+                true => Places::From(first),
+                false => Places::Each(self.files.iter().map(|f| f.2).collect()),
+            },
+            copies: self.copies.clone(),
+        };
+        zstd::bulk::compress(&encode(&wire), WIRE_LEVEL).expect("zstd compresses in memory")
     }
 
     pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Share> {
-        decode(bytes).context("a share of the corpus cannot be read")
+        let unreadable = "a share of the corpus cannot be read";
+        let bytes = zstd::stream::decode_all(bytes).context(unreadable)?;
+        let wire: Wire = decode(&bytes).context(unreadable)?;
+        let place = |i: usize| match &wire.places {
+            Places::From(first) => Some(first + i as u64),
+            Places::Each(places) => places.get(i).copied(),
+        };
+        let mut files = Vec::with_capacity(wire.files.len());
+        for (i, (rest, name)) in wire.files.into_iter().enumerate() {
+            let path = [wire.folder.as_slice(), &rest].concat();
+            let name = match name {
+                Name::End(n) if n <= path.len() => {
+                    String::from_utf8(path[path.len() - n..].to_vec()).context(unreadable)?
+                }
+                Name::End(_) => bail!(unreadable),
+                Name::Own(name) => name,
+            };
+            files.push((path, name, place(i).context(unreadable)?));
+        }
+        Ok(Share {
+            files,
+            copies: wire.copies,
+        })
     }
 
     /// The share with the copies among its documents that are not to be counted.
@@ -231,13 +334,65 @@ fn bytes_path(bytes: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
 }
 
-/// What a worker reads and counts with: the settings' tokeniser, lexicon and reading
-/// options, and metadata.csv (read from the shared input folder when a share has text files).
+/// What a worker reads and counts with: the settings, and what is built from them.
 struct Worker {
     settings: Settings,
+    built: Arc<Built>,
+}
+
+/// What a worker builds from the settings before it reads: the tokeniser, the lexicon and
+/// metadata.csv (read from the shared input folder when a share has text files). Kept for the
+/// next share of the same run ([`Built::of`]): a run's shares are many, and building the
+/// lexicon's patterns and reading metadata.csv once a share was a cost of every task.
+struct Built {
+    words: Words,
+    input: PathBuf,
+    date_order: DateOrder,
+    /// metadata.csv's size and time of change, when it was read: another run may change it.
+    metadata_file: Option<(u64, std::time::SystemTime)>,
     tokeniser: Tokeniser,
     lexicon: Lexicon,
     metadata: Metadata,
+}
+
+impl Built {
+    /// What `settings` build, for a share with text files (`texts`) or without: the last
+    /// built, when it was built from the same.
+    fn of(settings: &Settings, texts: bool) -> Result<Arc<Built>> {
+        static LAST: std::sync::Mutex<Option<Arc<Built>>> = std::sync::Mutex::new(None);
+        let file = settings.input.join("metadata.csv");
+        let metadata_file = match texts && settings.input.is_dir() {
+            true => std::fs::metadata(&file)
+                .ok()
+                .map(|m| (m.len(), m.modified().unwrap_or(std::time::UNIX_EPOCH))),
+            false => None,
+        };
+        let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(built) = last.as_ref().filter(|b| {
+            b.words == settings.words
+                && b.input == settings.input
+                && b.date_order == settings.date_order
+                && b.metadata_file == metadata_file
+        }) {
+            return Ok(built.clone());
+        }
+        let setup = settings.words.clone().setup()?;
+        let metadata = match metadata_file {
+            Some(_) => crate::ingest::metadata::load(&file, settings.date_order)?,
+            None => Metadata::default(),
+        };
+        let built = Arc::new(Built {
+            words: settings.words.clone(),
+            input: settings.input.clone(),
+            date_order: settings.date_order,
+            metadata_file,
+            tokeniser: setup.tokeniser,
+            lexicon: setup.lexicon,
+            metadata,
+        });
+        *last = Some(built.clone());
+        Ok(built)
+    }
 }
 
 /// The corpus root of this process (an executor's `--corpus-root`), resolved; set once, at
@@ -258,7 +413,12 @@ pub(crate) fn set_corpus_root(root: &Path) -> Result<()> {
 
 /// Fails when `path` (with `..` and symbolic links resolved) lies outside `root`.
 fn inside(path: &Path, root: &Path) -> Result<()> {
-    let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    inside_as(path, path, root)
+}
+
+/// Fails when `folder` (resolved) lies outside `root`, naming `path` (a file in it).
+fn inside_as(folder: &Path, path: &Path, root: &Path) -> Result<()> {
+    let resolved = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
     if resolved.starts_with(root) {
         return Ok(());
     }
@@ -275,46 +435,50 @@ impl Worker {
     /// shared folder is not mounted (or is mounted elsewhere) would otherwise skip it; and,
     /// on a machine with a corpus root, when a file or the input folder lies outside it.
     fn new(settings: Settings, share: &Share) -> Result<Worker> {
-        if let Some(root) = CORPUS_ROOT.get() {
+        let root = CORPUS_ROOT.get();
+        if let Some(root) = root {
             inside(&settings.input, root)?;
             let metadata = settings.input.join("metadata.csv");
             if metadata.exists() {
                 inside(&metadata, root)?;
             }
-            for (path, _, _) in &share.files {
-                inside(&bytes_path(path), root)?;
-            }
         }
-        for (path, _, _) in &share.files {
-            let path = bytes_path(path);
-            if let Err(e) = std::fs::metadata(&path) {
-                bail!(
+        // A file that is not a link lies where its folder lies: each folder is resolved once.
+        let mut folders: FxHashSet<&[u8]> = FxHashSet::default();
+        for (bytes, _, _) in &share.files {
+            let path = bytes_path(bytes);
+            let unreadable = |e: std::io::Error| {
+                anyhow::anyhow!(
                     "the machine {} cannot read {}: {e}; every executor must see the corpus at \
                      the path the driver reads it at",
                     machine_name(),
                     path.display()
-                );
+                )
+            };
+            let link = std::fs::symlink_metadata(&path)
+                .map_err(unreadable)?
+                .is_symlink();
+            if link {
+                std::fs::metadata(&path).map_err(unreadable)?;
+            }
+            let Some(root) = root else { continue };
+            let folder = &bytes[..memchr::memrchr(b'/', bytes).map_or(0, |i| i + 1)];
+            if link {
+                inside(&path, root)?;
+            } else if folders.insert(folder) {
+                let folder = match folder.is_empty() {
+                    true => PathBuf::from("."),
+                    false => bytes_path(folder),
+                };
+                inside_as(&folder, &path, root)?;
             }
         }
-        let setup = settings.words.clone().setup()?;
         let texts = share
             .files
             .iter()
             .any(|(p, _, _)| TableFormat::of(&bytes_path(p)).is_none());
-        let metadata = if texts && settings.input.is_dir() {
-            crate::ingest::metadata::load(
-                &settings.input.join("metadata.csv"),
-                settings.date_order,
-            )?
-        } else {
-            Metadata::default()
-        };
-        Ok(Worker {
-            settings,
-            tokeniser: setup.tokeniser,
-            lexicon: setup.lexicon,
-            metadata,
-        })
+        let built = Built::of(&settings, texts)?;
+        Ok(Worker { settings, built })
     }
 
     fn read(&self, share: &Share, copies: Copies) -> (ReadPart, Vec<Tally>) {
@@ -327,10 +491,17 @@ impl Worker {
             search_undated: false,
             input: &s.input,
         };
-        let matcher = Matcher::new(&self.lexicon);
+        let matcher = Matcher::new(&self.built.lexicon);
         let files = share.source_files();
-        let setup = (&self.tokeniser, &matcher);
-        read::read_part(&files, copies, &self.metadata, setup, &options, s.count)
+        let setup = (&self.built.tokeniser, &matcher);
+        read::read_part(
+            &files,
+            copies,
+            &self.built.metadata,
+            setup,
+            &options,
+            s.count,
+        )
     }
 }
 
@@ -402,6 +573,9 @@ pub(crate) fn count(share: &Share, settings: Settings) -> Result<Vec<(Option<Str
 /// The parts of one group merged: a period's counts, or the records and forms.
 pub(crate) enum Merged {
     Empty,
+    /// One part, as it came: passed on as it is when no other joins it (an engine's partial
+    /// aggregation of one share's part), so that it is not read and written again for nothing.
+    One(Vec<u8>),
     Period(PeriodMerge),
     Read(ReadPart, FormsPart),
 }
@@ -409,6 +583,19 @@ pub(crate) enum Merged {
 impl Merged {
     /// Adds a part, as bytes.
     pub(crate) fn add(&mut self, bytes: &[u8]) -> Result<()> {
+        match std::mem::replace(self, Merged::Empty) {
+            Merged::Empty => {
+                *self = Merged::One(bytes.to_vec());
+                return Ok(());
+            }
+            Merged::One(first) => self.join(&first)?,
+            merged => *self = merged,
+        }
+        self.join(bytes)
+    }
+
+    /// Reads a part and merges it in.
+    fn join(&mut self, bytes: &[u8]) -> Result<()> {
         let part: Part = decode(bytes).context("a part of the counts cannot be read")?;
         *self = match (std::mem::replace(self, Merged::Empty), part) {
             (Merged::Empty, Part::Period(p)) => Merged::Period(PeriodMerge::new(p)?),
@@ -427,6 +614,7 @@ impl Merged {
     pub(crate) fn to_bytes(&self) -> Result<Vec<u8>> {
         Ok(match self {
             Merged::Empty => Vec::new(),
+            Merged::One(bytes) => bytes.clone(),
             Merged::Period(m) => encode(&Part::Period(m.to_part()?)),
             Merged::Read(r, f) => encode(&(PartRef::Read(r, f))),
         })
@@ -436,6 +624,14 @@ impl Merged {
     pub(crate) fn finish(self) -> Result<Vec<u8>> {
         Ok(match self {
             Merged::Empty => Vec::new(),
+            Merged::One(bytes) => {
+                let mut merged = Merged::Empty;
+                merged.join(&bytes)?;
+                match merged {
+                    Merged::Read(..) => bytes,
+                    merged => merged.finish()?,
+                }
+            }
             Merged::Period(m) => encode(&Part::Period(m.finish()?)),
             Merged::Read(r, f) => encode(&Part::Read(r, f)),
         })
@@ -502,4 +698,50 @@ fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T> {
         bail!("{} bytes left over", bytes.len() - read);
     }
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_share_comes_back_from_its_bytes_as_it_was() {
+        let file = |path: &[u8], name: &str, place| (path.to_vec(), name.to_string(), place);
+        let shares = [
+            Share::default(),
+            Share {
+                files: vec![
+                    file(b"/corpus/2003/a.txt", "2003/a.txt", 7),
+                    file(b"/corpus/2010/b.txt", "2010/b.txt", 8),
+                    file(b"/corpus/2010/\xff.txt", "2010/\u{fffd}.txt", 9),
+                ],
+                copies: vec![8],
+            },
+            Share {
+                files: vec![
+                    file(b"/a/one.parquet", "one.parquet", 3 << TABLE_ROWS),
+                    file(b"/b/two.txt", "two.txt", 1),
+                    file(b"three.txt", "three.txt", 2),
+                ],
+                copies: Vec::new(),
+            },
+        ];
+        for share in shares {
+            assert_eq!(Share::from_bytes(&share.to_bytes()).unwrap(), share);
+        }
+        // The paths of a folder of files are written once, and compressed.
+        let many = Share {
+            files: (0..10_000)
+                .map(|i| {
+                    let name = format!("doc{i:08}.txt");
+                    file(format!("/data/corpus/{name}").as_bytes(), &name, i)
+                })
+                .collect(),
+            copies: Vec::new(),
+        };
+        let bytes = many.to_bytes();
+        assert!(bytes.len() < 40_000, "{}", bytes.len());
+        assert_eq!(Share::from_bytes(&bytes).unwrap(), many);
+        assert!(Share::from_bytes(b"not a share").is_err());
+    }
 }

@@ -14,7 +14,7 @@ use crate::tokenise::{stem, Stemmer, Stopwords, Tokeniser};
 /// What the tokeniser and the lexicon are made from, as text: the language, whether words
 /// are stemmed, the user's stopword file and lexicon file as read. A driver sends it to the
 /// executors, so that every machine counts with the same words whatever files it can see.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Words {
     language: String,
     stem: bool,

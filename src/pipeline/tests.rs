@@ -355,11 +355,16 @@ fn tables_with_copies(dir: &std::path::Path) {
 }
 
 /// The corpus of `config` read and counted share by share as an engine on several machines
-/// does ([`parts`]): the copies found from every share's keys, each share counted alone
+/// does ([`parts`]), in the shares of a cluster of `slots`: the copies found from every share's keys, each share counted alone
 /// (its settings and itself sent as bytes), each period's parts merged in groups of `group`
 /// (to bytes and back, as an engine's partial aggregations are), in the order given or
 /// reversed, then finished and assembled.
-fn counted_in_shares(config: &Config, group: usize, reverse: bool) -> (Read, resolve::Resolved) {
+fn counted_in_shares(
+    config: &Config,
+    slots: usize,
+    group: usize,
+    reverse: bool,
+) -> (Read, resolve::Resolved) {
     use std::collections::BTreeMap;
     let found = discover::discover(&DiscoverOptions::from(config), None).unwrap();
     let setup = Setup::load(config).unwrap();
@@ -367,7 +372,7 @@ fn counted_in_shares(config: &Config, group: usize, reverse: bool) -> (Read, res
         .unwrap()
         .to_bytes();
     let sent = || parts::Settings::from_bytes(&settings).unwrap();
-    let shares = parts::shares(&found.files);
+    let shares = parts::shares(&found.files, slots);
     let mut keys: BTreeMap<(String, [u8; 32]), Vec<u64>> = BTreeMap::new();
     for share in &shares {
         for (period, sha, place) in parts::look(share, sent()).unwrap() {
@@ -440,9 +445,12 @@ fn a_corpus_counted_in_shares_through_bytes_gives_the_tables_of_the_whole() {
             "--quiet".as_ref(),
         ]);
         analyse(&config).unwrap();
-        for (group, reverse) in [(1, false), (2, true), (3, false)] {
+        // One slot: three shares of texts; eight: as many as there are texts, nearly, so
+        // that a text's copies fall in several shares.
+        for (slots, group, reverse) in [(1, 1, false), (3, 2, true), (8, 3, false)] {
             let (read, resolved) =
-                threads::with_threads(2, || counted_in_shares(&config, group, reverse)).unwrap();
+                threads::with_threads(2, || counted_in_shares(&config, slots, group, reverse))
+                    .unwrap();
             let tables =
                 threads::with_threads(2, || tables_of(&config, &read.docs, &resolved.counts))
                     .unwrap();
@@ -451,7 +459,7 @@ fn a_corpus_counted_in_shares_through_bytes_gives_the_tables_of_the_whole() {
                 let whole = std::fs::read(output.join(&name)).unwrap();
                 assert!(
                     whole == bytes,
-                    "{name} of {} in shares (groups of {group}) differs from the whole",
+                    "{name} of {} in shares ({slots} slots, groups of {group}) differs from the whole",
                     input.display()
                 );
             }

@@ -167,18 +167,20 @@ async fn serve(
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .unwrap_or_default();
-            let executors = match state.executor_manager.get_executors_state().await {
+            let live: Vec<u32> = match state.executor_manager.get_executors_state().await {
                 Ok(all) => all
                     .iter()
                     .filter(|(_, beat, _)| {
                         beat.is_some_and(|b| now.saturating_sub(b).as_secs() < EXECUTOR_TIMEOUT)
                     })
-                    .count(),
-                Err(_) => 0,
+                    .map(|(executor, _, _)| executor.specification.vcores)
+                    .collect(),
+                Err(_) => Vec::new(),
             };
             let answer = Status {
                 themeshift: super::super::parts::VERSION.to_string(),
-                executors,
+                executors: live.len(),
+                slots: live.iter().map(|&v| v.max(1) as usize).sum(),
             };
             (
                 StatusCode::OK,

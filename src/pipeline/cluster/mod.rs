@@ -42,7 +42,8 @@ use super::resolve::Resolved;
 use super::setup::Setup;
 use crate::config::Config;
 use crate::error::ClusterError;
-use secret::{Asked, Secret};
+use crate::ingest::walk::SourceFile;
+use secret::{Asked, Secret, Status};
 
 pub(super) use machines::{executor, scheduler};
 
@@ -58,8 +59,7 @@ pub(crate) fn read_and_resolve(
 ) -> Result<(Read, Resolved)> {
     let settings = Settings::new(config, &setup.words, found.count)?;
     let secret = Secret::load(config.cluster_secret.as_deref())?;
-    let shares = parts::shares(&found.files);
-    let finished = if shares.is_empty() {
+    let finished = if found.files.is_empty() {
         Vec::new()
     } else {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -72,7 +72,7 @@ pub(crate) fn read_and_resolve(
             secret: &secret,
             quiet: config.quiet,
         };
-        runtime.block_on(on_cluster(&cluster, &shares, &settings))?
+        runtime.block_on(on_cluster(&cluster, &found.files, &settings))?
     };
     let known = Known {
         walk_skipped: found.skipped,
@@ -92,16 +92,18 @@ struct Cluster<'a> {
     quiet: bool,
 }
 
-/// The two jobs: the copies found, then the shares counted and each period's parts merged.
+/// The two jobs over the corpus's `files` in shares sized for the cluster's slots: the copies
+/// found, then the shares counted and each period's parts merged.
 async fn on_cluster(
     cluster: &Cluster<'_>,
-    shares: &[Share],
+    files: &[SourceFile],
     settings: &Settings,
 ) -> Result<Vec<Vec<u8>>> {
     let scheduler = cluster.scheduler;
     reach(scheduler).await?;
-    ready(cluster).await?;
-    let ctx = session(scheduler, cluster.secret).await?;
+    let slots = ready(cluster).await?.slots.max(1);
+    let shares = &parts::shares(files, slots);
+    let ctx = session(scheduler, cluster.secret, slots).await?;
     let settings = settings.to_bytes();
     let mut tries = 0;
     let copies = loop {
@@ -156,8 +158,9 @@ fn executor_seconds() -> u64 {
 
 /// Asks the scheduler whether it takes this machine's jobs and has an executor: fails in one
 /// line when it refuses the secret, is another program or another version, and waits (saying
-/// so) up to [`executor_seconds`] for an executor to join when none has.
-async fn ready(cluster: &Cluster<'_>) -> Result<()> {
+/// so) up to [`executor_seconds`] for an executor to join when none has. Its status, once an
+/// executor has joined.
+async fn ready(cluster: &Cluster<'_>) -> Result<Status> {
     let scheduler = cluster.scheduler;
     let started = std::time::Instant::now();
     let patience = executor_seconds();
@@ -192,7 +195,7 @@ async fn ready(cluster: &Cluster<'_>) -> Result<()> {
             .into());
         }
         if status.executors > 0 {
-            return Ok(());
+            return Ok(status);
         }
         if started.elapsed().as_secs() >= patience {
             return Err(ClusterError(format!(
@@ -229,9 +232,17 @@ fn lost_executor(scheduler: &str, e: &anyhow::Error) -> Option<String> {
     (address != scheduler && !address.is_empty()).then(|| address.to_string())
 }
 
-/// A session with the cluster (no connection is made until a job is sent).
-async fn session(scheduler: &str, secret: &Secret) -> Result<SessionContext> {
+/// Tasks each slot of the cluster is given for the groups of a job's last stage.
+const GROUPS_PER_SLOT: usize = 4;
+
+/// A session with the cluster of `slots` (no connection is made until a job is sent).
+async fn session(scheduler: &str, secret: &Secret, slots: usize) -> Result<SessionContext> {
     let config = SessionConfig::new_with_ballista()
+        // The groups (periods, texts' keys) in four tasks a slot (the engine's default is 16
+        // whatever the cluster): enough that a few large groups do not hold up the end, few
+        // enough that the tasks' own costs and the driver's fetch of each one's result stay
+        // small.
+        .with_target_partitions(GROUPS_PER_SLOT * slots)
         .with_ballista_override_create_grpc_client_endpoint(secret.endpoint())
         .with_ballista_job_name("themeshift analyse")
         .with_ballista_grpc_client_max_message_size(1 << 30)

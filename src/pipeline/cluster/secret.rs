@@ -200,11 +200,13 @@ impl tonic::service::Interceptor for Check {
     }
 }
 
-/// The scheduler's answer to [`STATUS_PATH`]: its version and the executors it hears from.
+/// The scheduler's answer to [`STATUS_PATH`]: its version, the executors it hears from and
+/// their slots (the tasks they run at once: their threads, together).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Status {
     pub(crate) themeshift: String,
     pub(crate) executors: usize,
+    pub(crate) slots: usize,
 }
 
 /// Where a scheduler answers with its [`Status`] (plain HTTP, beside its gRPC services).
