@@ -5,7 +5,10 @@
 # executors started here on 127.0.0.1, the two taking turns RUNS times; prints the medians,
 # the cluster's overhead, and checks that both wrote the same files (run.json aside).
 #
-# Usage: scripts/bench_cluster.sh [MB] [PARTS]          (default 1000 MB as 8 files)
+# With PARTS `files`, the corpus is a folder of small text files instead (gen_corpus --kind
+# realistic: about 500 files a megabyte), where many files make many small tasks.
+#
+# Usage: scripts/bench_cluster.sh [MB] [PARTS|files]    (default 1000 MB as 8 files)
 # Environment: RUNS (default 3), CORPUS_DIR (default /tmp/themeshift-bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,13 +21,23 @@ cargo build --release -q --example gen_corpus
 cargo build --release -q --features cluster
 BIN="$TARGET/release/themeshift"
 GEN="$TARGET/release/examples/gen_corpus"
-CORPUS="$DIR/parquet-$MB-in-$PARTS"
-if [ ! -d "$CORPUS" ]; then
-  mkdir -p "$CORPUS.tmp"
-  for i in $(seq "$PARTS"); do
-    "$GEN" "$CORPUS.tmp/part$i.parquet" "$((MB / PARTS))" "$i" >/dev/null
-  done
-  mv "$CORPUS.tmp" "$CORPUS"
+if [ "$PARTS" = files ]; then
+  CORPUS="$DIR/files-$MB"
+  if [ ! -d "$CORPUS" ]; then
+    "$GEN" --kind realistic "$DIR/files-tmp-$MB" "$MB" >/dev/null
+    mv "$DIR/files-tmp-$MB" "$CORPUS"
+  fi
+  WHAT="$MB MB of text as $(find "$CORPUS" -type f | wc -l) files"
+else
+  CORPUS="$DIR/parquet-$MB-in-$PARTS"
+  if [ ! -d "$CORPUS" ]; then
+    mkdir -p "$CORPUS.tmp"
+    for i in $(seq "$PARTS"); do
+      "$GEN" "$CORPUS.tmp/part$i.parquet" "$((MB / PARTS))" "$i" >/dev/null
+    done
+    mv "$CORPUS.tmp" "$CORPUS"
+  fi
+  WHAT="$MB MB of text as $PARTS Parquet files"
 fi
 # Every machine and the driver share a secret, as a cluster beyond loopback must.
 THEMESHIFT_CLUSTER_SECRET="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -52,16 +65,16 @@ wall() {
 }
 local_s=(); cluster_s=()
 for _ in $(seq "$RUNS"); do
-  cat "$CORPUS"/* >/dev/null
+  find "$CORPUS" -type f -exec cat {} + >/dev/null
   local_s+=("$(wall "$BIN" analyse "$CORPUS" --themes input/themes.toml --output "$DIR/out-local" \
     --threads 2 --quiet)")
-  cat "$CORPUS"/* >/dev/null
+  find "$CORPUS" -type f -exec cat {} + >/dev/null
   cluster_s+=("$(wall "$BIN" analyse "$CORPUS" --themes input/themes.toml \
     --output "$DIR/out-cluster" --threads 2 --quiet --cluster "df://127.0.0.1:$port")")
 done
 l=$(printf '%s\n' "${local_s[@]}" | median)
 c=$(printf '%s\n' "${cluster_s[@]}" | median)
-echo "corpus: $MB MB of text as $PARTS Parquet files ($(du -sh "$CORPUS" | cut -f1) on disk)"
+echo "corpus: $WHAT ($(du -sh "$CORPUS" | cut -f1) on disk)"
 echo "local, 2 threads:                        ${local_s[*]} s (median $l)"
 echo "cluster, scheduler + 2 x 1-thread executors: ${cluster_s[*]} s (median $c)"
 awk -v l="$l" -v c="$c" 'BEGIN {printf "overhead: %.1f s (cluster / local = %.2fx)\n", c - l, c / l}'
