@@ -1,0 +1,298 @@
+//! A corpus read and counted in parts on several machines, the engine that moves the parts
+//! left out: what the driver sends ([`Settings`], [`Share`]), what a machine does with a
+//! share ([`look`] for copies, then [`count`]), what the engine's grouping by period holds
+//! ([`Merged`]), and how the driver puts the finished parts together ([`assemble`]) into the
+//! [`Read`] and [`Resolved`] that reading and counting on one machine give. Everything sent is
+//! bytes (bincode), so any engine that can move bytes and group by a key can run a corpus.
+//!
+//! Copies of a text in a period are counted once, the first in reading order, as on one
+//! machine. A share cannot see the others' texts, so a first, lighter pass ([`look`]: read,
+//! date and hash, no words) finds the copies across the corpus, and the counting pass skips
+//! every copy but the first.
+
+mod share;
+mod worker;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+use crate::count::{self, CountOptions, FormsPart, PeriodMerge, PeriodPart, Tally};
+use crate::ingest::date::DateOrder;
+use crate::ingest::metadata::Metadata;
+use crate::ingest::table::Columns;
+use crate::ingest::walk::Skipped;
+use crate::period::Periods;
+
+use super::read::{Copies, Read, ReadPart};
+use super::resolve::Resolved;
+use super::setup::Words;
+pub(crate) use share::shares;
+pub(crate) use share::Share;
+#[cfg(feature = "cluster")]
+pub(crate) use worker::set_corpus_root;
+use worker::Worker;
+
+/// The version of the program, which driver and workers must share: the parts are read
+/// back by the same code that wrote them.
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The version a worker says it is (a test may pretend another with
+/// `THEMESHIFT_CLUSTER_VERSION`, to see the mismatch refused).
+fn own_version() -> String {
+    std::env::var("THEMESHIFT_CLUSTER_VERSION").unwrap_or_else(|_| VERSION.to_string())
+}
+
+/// How documents are read and counted: what every machine must agree on, sent by the driver
+/// with each share (the lexicon and stopwords as text: only the corpus is shared).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Settings {
+    version: String,
+    /// The tokeniser's and the lexicon's text.
+    words: Words,
+    period: Periods,
+    date_order: DateOrder,
+    encoding: Option<String>,
+    columns: Columns,
+    count: CountOptions,
+    /// The input is one file (a table that fails is then an error, not a skipped file).
+    input: PathBuf,
+}
+
+impl Settings {
+    /// The settings of a run of `config` with the words it was set up with, counting what
+    /// discovery settled (`count`).
+    pub(crate) fn new(
+        config: &crate::config::Config,
+        words: &Words,
+        count: CountOptions,
+    ) -> Result<Settings> {
+        Ok(Settings {
+            version: VERSION.to_string(),
+            words: words.clone(),
+            period: config.period.clone(),
+            date_order: config.date_order,
+            encoding: config.encoding.map(|e| e.name().to_string()),
+            columns: config.columns.clone(),
+            count,
+            input: std::path::absolute(&config.input).unwrap_or_else(|_| config.input.clone()),
+        })
+    }
+
+    /// The settings as bytes, to send: JSON (small, and self-describing, so that a driver
+    /// of another version is still read far enough to be told so).
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("settings are plain data")
+    }
+
+    /// Settings sent by a driver: refused when the driver runs another version.
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Settings> {
+        let sent: serde_json::Value =
+            serde_json::from_slice(bytes).context("the driver's settings cannot be read")?;
+        let version = sent["version"].as_str().unwrap_or("unknown");
+        let mine = own_version();
+        if version != mine {
+            bail!(
+                "versions differ: the driver is themeshift {version}, this executor is \
+                 themeshift {mine}; run the same version on every machine"
+            );
+        }
+        serde_json::from_value(sent).context("the driver's settings cannot be read")
+    }
+
+    fn encoding(&self) -> Option<&'static encoding_rs::Encoding> {
+        self.encoding
+            .as_deref()
+            .and_then(|e| encoding_rs::Encoding::for_label(e.as_bytes()))
+    }
+}
+
+/// A document's key for the look for copies: its period, its text's SHA-256, its place.
+pub(crate) type Key = (String, [u8; 32], u64);
+
+/// The first pass over a share: its dated documents' keys (no words split).
+pub(crate) fn look(share: &Share, settings: Settings) -> Result<Vec<Key>> {
+    let worker = Worker::new(settings, share)?;
+    let (part, _) = worker.read(share, Copies::None);
+    Ok(part
+        .docs()
+        .iter()
+        .filter_map(|d| Some((d.period.as_deref()?.to_string(), d.sha256, d.place)))
+        .collect())
+}
+
+/// The copies not to count, from the places of each text's copies in a period: all but the
+/// first in reading order.
+pub(crate) fn copies(groups: impl IntoIterator<Item = Vec<u64>>) -> FxHashSet<u64> {
+    let mut copies = FxHashSet::default();
+    for mut places in groups {
+        places.sort_unstable();
+        copies.extend(places.into_iter().skip(1));
+    }
+    copies
+}
+
+/// What a share gives, and what the grouping by period holds.
+#[derive(Debug, Serialize, Deserialize)]
+enum Part {
+    /// A period's counts.
+    Period(PeriodPart),
+    /// The records and forms, which belong to no period.
+    Read(ReadPart, FormsPart),
+}
+
+/// The second pass over a share: its documents read and counted (but the copies the share
+/// names), as (period, bytes) for each period it holds and (`None`, bytes) for the rest.
+pub(crate) fn count(share: &Share, settings: Settings) -> Result<Vec<(Option<String>, Vec<u8>)>> {
+    let kwic_max = settings.count.kwic_max;
+    let worker = Worker::new(settings, share)?;
+    let copies: FxHashSet<u64> = share.copies.iter().copied().collect();
+    let (part, tallies) = worker.read(share, Copies::AllBut(&copies));
+    let periods: Vec<String> = Tally::period_tokens(&tallies).into_keys().collect();
+    let options = count::CombineOptions {
+        prune_below: None,
+        first_docs_in: &periods,
+        places: &FxHashMap::default(),
+    };
+    let unreadable = "reading back the per-document log from its temporary file";
+    let (counts, first) = count::combine(tallies, &options).context(unreadable)?;
+    let (periods, forms) = counts.into_parts(&first, kwic_max).context(unreadable)?;
+    let mut out: Vec<(Option<String>, Vec<u8>)> = periods
+        .into_iter()
+        .map(|p| (Some(p.label.clone()), encode(&Part::Period(p))))
+        .collect();
+    out.push((None, encode(&Part::Read(part, forms))));
+    Ok(out)
+}
+
+/// The parts of one group merged: a period's counts, or the records and forms.
+pub(crate) enum Merged {
+    Empty,
+    /// One part, as it came: passed on as it is when no other joins it (an engine's partial
+    /// aggregation of one share's part), so that it is not read and written again for nothing.
+    One(Vec<u8>),
+    Period(PeriodMerge),
+    Read(ReadPart, FormsPart),
+}
+
+impl Merged {
+    /// Adds a part, as bytes.
+    pub(crate) fn add(&mut self, bytes: &[u8]) -> Result<()> {
+        match std::mem::replace(self, Merged::Empty) {
+            Merged::Empty => {
+                *self = Merged::One(bytes.to_vec());
+                return Ok(());
+            }
+            Merged::One(first) => self.join(&first)?,
+            merged => *self = merged,
+        }
+        self.join(bytes)
+    }
+
+    /// Reads a part and merges it in.
+    fn join(&mut self, bytes: &[u8]) -> Result<()> {
+        let part: Part = decode(bytes).context("a part of the counts cannot be read")?;
+        *self = match (std::mem::replace(self, Merged::Empty), part) {
+            (Merged::Empty, Part::Period(p)) => Merged::Period(PeriodMerge::new(p)?),
+            (Merged::Empty, Part::Read(r, f)) => Merged::Read(r, f),
+            (Merged::Period(mut m), Part::Period(p)) => {
+                m.add(p)?;
+                Merged::Period(m)
+            }
+            (Merged::Read(r, f), Part::Read(r2, f2)) => Merged::Read(r.merge(r2), f.merge(f2)),
+            _ => bail!("the parts of a period and the records cannot be merged"),
+        };
+        Ok(())
+    }
+
+    /// The parts merged so far, as bytes (to merge on with others elsewhere).
+    pub(crate) fn to_bytes(&self) -> Result<Vec<u8>> {
+        Ok(match self {
+            Merged::Empty => Vec::new(),
+            Merged::One(bytes) => bytes.clone(),
+            Merged::Period(m) => encode(&Part::Period(m.to_part()?)),
+            Merged::Read(r, f) => encode(&(PartRef::Read(r, f))),
+        })
+    }
+
+    /// Every part is in: a period's dispersion is worked out. As bytes.
+    pub(crate) fn finish(self) -> Result<Vec<u8>> {
+        Ok(match self {
+            Merged::Empty => Vec::new(),
+            Merged::One(bytes) => {
+                let mut merged = Merged::Empty;
+                merged.join(&bytes)?;
+                match merged {
+                    Merged::Read(..) => bytes,
+                    merged => merged.finish()?,
+                }
+            }
+            Merged::Period(m) => encode(&Part::Period(m.finish()?)),
+            Merged::Read(r, f) => encode(&Part::Read(r, f)),
+        })
+    }
+}
+
+/// [`Part`] by reference, to encode without a copy (the same bytes).
+#[derive(Serialize)]
+enum PartRef<'a> {
+    #[allow(dead_code)] // encoded as Part::Period, whose place it keeps
+    Period(&'a PeriodPart),
+    Read(&'a ReadPart, &'a FormsPart),
+}
+
+/// What the driver knows before the parts come back: the walk's skipped files, the input,
+/// metadata.csv, and the settings' concordance sample and phrase threshold.
+pub(crate) struct Known<'a> {
+    pub(crate) walk_skipped: Vec<Skipped>,
+    pub(crate) input: &'a Path,
+    pub(crate) metadata: Metadata,
+    pub(crate) min_count: u64,
+    pub(crate) kwic_max: usize,
+}
+
+/// The read stage's and resolve stage's results from the finished parts (as bytes), as one
+/// machine gives them.
+pub(crate) fn assemble(parts: Vec<Vec<u8>>, known: Known) -> Result<(Read, Resolved)> {
+    let mut periods = Vec::new();
+    let mut read = ReadPart::default();
+    let mut forms = FormsPart::default();
+    for bytes in parts.iter().filter(|b| !b.is_empty()) {
+        match decode::<Part>(bytes).context("a part of the counts cannot be read")? {
+            Part::Period(p) => periods.push(p),
+            Part::Read(r, f) => {
+                read = read.merge(r);
+                forms = forms.merge(f);
+            }
+        }
+    }
+    drop(parts);
+    let mut read = read.into_read(known.walk_skipped, known.input, known.metadata)?;
+    let (mut counts, first_docs) = count::assemble(periods, forms)?;
+    let canonical = crate::corpus::Canonical::of(&mut read.docs);
+    canonical.rename(&mut counts.kwic);
+    counts.prune_phrases(known.min_count);
+    counts.kwic_sample(known.kwic_max);
+    let runs_written = 0;
+    let resolved = Resolved {
+        counts,
+        first_docs,
+        runs_written,
+    };
+    Ok((read, resolved))
+}
+
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    bincode::serde::encode_to_vec(value, bincode::config::standard())
+        .expect("counts are plain data and encode")
+}
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    let (value, read) = bincode::serde::decode_from_slice(bytes, bincode::config::standard())?;
+    if read != bytes.len() {
+        bail!("{} bytes left over", bytes.len() - read);
+    }
+    Ok(value)
+}
