@@ -40,11 +40,11 @@ pub(crate) fn render(periods: &[PeriodTopTerms], of: usize) -> Result<Vec<u8>> {
             .unwrap_or(0)
             + 16
     };
-    let panel_width = periods
-        .iter()
-        .map(|p| label_width(p) + value_width(p) + MIN_PLOT + 2 * PAD as u32)
-        .max()
-        .unwrap_or(0);
+    // Every panel is laid out alike (the widest labels and values of any), so that their
+    // plotting areas are as wide and equal rates draw equal bars from panel to panel.
+    let label_width = periods.iter().map(label_width).max().unwrap_or(0);
+    let value_width = periods.iter().map(value_width).max().unwrap_or(0);
+    let panel_width = label_width + value_width + MIN_PLOT + 2 * PAD as u32;
     let fit = ((DESIGN_WIDTH - 2 * PAD as u32) / panel_width.max(1)).clamp(1, MAX_COLUMNS as u32);
     let columns = periods.len().clamp(1, fit as usize);
     let grid_rows = periods.len().div_ceil(columns).max(1);
@@ -79,7 +79,7 @@ pub(crate) fn render(periods: &[PeriodTopTerms], of: usize) -> Result<Vec<u8>> {
         let body = root.margin(top, PAD, PAD, PAD);
         let panels = body.split_evenly((grid_rows, columns));
         for (panel, period) in panels.iter().zip(periods) {
-            let layout = (label_width(period), value_width(period), rows);
+            let layout = (label_width, value_width, rows);
             draw_panel(root, panel, period, x_max, layout)?;
         }
         Ok(())
