@@ -221,7 +221,7 @@ pub(crate) fn caught<T>(library: &'static str, f: impl FnOnce() -> T) -> std::th
 /// The libraries [`caught`] has guarded calls into.
 static GUARDED: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
 
-/// Sets the panic hook of the binary: a panic inside a library call that [`caught`] guards
+/// Sets the panic hook of the binary: a panic inside a library call that `caught` guards
 /// prints nothing; any other prints its message and place (the standard hook) only when
 /// `RUST_BACKTRACE` asks for them (`asked`), as the one-line internal error says.
 pub fn quiet_panics(asked: bool) {

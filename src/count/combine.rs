@@ -251,7 +251,7 @@ type FirstSight = Vec<(u32, Sums)>;
 /// The places of a term's first documents, ascending; `u64::MAX` where there are fewer.
 type Firsts = [u64; FIRST_DOCS];
 
-/// What [`resolve`] is asked for beyond the counts.
+/// What [`combine()`] is asked for beyond the counts.
 pub(crate) struct CombineOptions<'a> {
     /// Leave out phrases seen fewer times than this in all periods together (the tallies
     /// are the whole corpus); `None` keeps them all (a part of a corpus, to be merged).

@@ -1,5 +1,5 @@
 //! The per-thread [`Counter`]: many documents counted on one thread, into a [`Tally`] in the
-//! counter's own ids, which [`super::resolve`] combines with the other threads' tallies.
+//! counter's own ids, which [`super::combine()`] combines with the other threads' tallies.
 
 use std::sync::Arc;
 
@@ -76,7 +76,7 @@ struct Open {
 /// ([`super::vocab`]), so a token costs one hash look-up of a borrowed string and no
 /// allocation; a document's terms are counted by id beside each stem and phrase
 /// ([`super::phrases`]) and written to its period's log once, when the document ends. Give
-/// each thread its own counter and [`super::resolve`] the [`Tally`]s they finish with.
+/// each thread its own counter and [`super::combine()`] the [`Tally`]s they finish with.
 pub(crate) struct Counter<'a> {
     tokeniser: &'a Tokeniser,
     matcher: &'a Matcher<'a>,

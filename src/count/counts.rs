@@ -7,7 +7,7 @@
 //! labels); the concordance lines of theme hits; and, until
 //! [`Counts::finish`], the per-document rows that dispersion needs ([`DocTerms`]).
 //!
-//! Counts made from different parts of a corpus combine with [`Counts::merge`], which is
+//! Counts made from different parts of a corpus combine with `Counts::merge`, which is
 //! associative and commutative: threads, shards of a corpus, or another engine's executors
 //! can each count a part, and the tables do not depend on how the work was split. Parts must
 //! hold different texts (copies of a text are found before counting, as the readers do).

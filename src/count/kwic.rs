@@ -89,7 +89,7 @@ pub(crate) fn kwic_lines(tallies: Vec<Tally>, max: usize) -> Vec<KwicLine> {
 }
 
 /// What a pass that only wants a few concordance lines per theme is waiting for: `want`
-/// lines of each theme from its own period. Counters that [`Counter::watch`] it add their
+/// lines of each theme from its own period. Counters that [`super::Counter::watch`] it add their
 /// lines as they find them; the reader checks [`Watch::done`] between batches of documents.
 #[derive(Debug)]
 pub(crate) struct Watch {

@@ -1,6 +1,6 @@
 //! The per-document log a counter keeps for each period: which terms each document held and
 //! how often. Everything per term and period that is not a plain sum over tokens follows from
-//! it once counting is over ([`super::resolve`]): document counts, the largest count in one
+//! it once counting is over ([`super::combine()`]): document counts, the largest count in one
 //! document, and Gries's DP. Keeping the log instead of updating per-period tables at the end
 //! of every document costs a few bytes per term and document and no hashing.
 //!

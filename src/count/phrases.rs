@@ -23,7 +23,7 @@ pub(super) type Written = [u32; MAX_N];
 
 /// A counter's phrases by id, in order of first sight, with their counts in the document
 /// being counted. The table holds the phrases seen since it was last written out as a run
-/// ([`Phrases::spill`]; [`super::runs`]): ids go on from one table to the next, never
+/// ([`Phrases::table`]; [`super::runs`]): ids go on from one table to the next, never
 /// reused, and the vectors below are indexed by an id less [`Phrases::base`].
 #[derive(Default)]
 pub(super) struct Phrases {

@@ -1,7 +1,7 @@
 //! What a [`super::Counter`] is told and what it hands over: the [`CountOptions`] it counts
 //! by, a document's [`DocSize`], and its [`Tally`] (per period, the plain sums and the
 //! per-document log; its stems, phrases, written forms and concordance lines in its own
-//! ids), which [`super::combine`] puts together with the other counters'.
+//! ids), which [`super::combine()`] puts together with the other counters'.
 
 use std::collections::BTreeMap;
 
@@ -56,7 +56,7 @@ pub(super) struct PeriodTally {
     pub(super) theme_docs: Vec<ThemeDoc>,
 }
 
-/// What one [`super::Counter`] found, in its own ids, ready for [`super::combine`]: its stems and
+/// What one [`super::Counter`] found, in its own ids, ready for [`super::combine()`]: its stems and
 /// phrases, its periods, its concordance lines and its written forms.
 #[derive(Debug, Default)]
 pub(crate) struct Tally {

@@ -282,7 +282,8 @@ pub(crate) fn extension<'b>(name: &str, buf: &'b mut [u8; 8]) -> &'b str {
     extension_of(name.as_bytes(), buf)
 }
 
-/// [`extension`] of a file name's bytes (UTF-8 or not; the extension is "" unless UTF-8).
+/// The extension, lower-cased into `buf`, of a file name's bytes (UTF-8 or not; the
+/// extension is "" unless UTF-8).
 pub(crate) fn extension_of<'b>(name: &[u8], buf: &'b mut [u8; 8]) -> &'b str {
     let ext = match memchr::memrchr(b'.', name) {
         Some(i) if i > 0 && name.len() - i - 1 <= buf.len() => &name[i + 1..],

@@ -50,7 +50,7 @@ pub(crate) fn write_table(
     write_table_and(blocks, out, |_| Ok(()))
 }
 
-/// [`write_table`], handing each block to `also` once its rows are written (tables.xlsx is
+/// `write_table`, handing each block to `also` once its rows are written (tables.xlsx is
 /// written from the same blocks, so the long tables are made once).
 pub(crate) fn write_table_and(
     blocks: crate::measure::Blocks,

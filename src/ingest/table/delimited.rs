@@ -433,7 +433,7 @@ pub(super) fn read_delimited<R: Read>(
     text.into_inner().finish(file, stopped, report)
 }
 
-/// The warnings for the quotes left open in a CSV or TSV file (see [`delimited`]).
+/// The warnings for the quotes left open in a CSV or TSV file (see [`read_delimited`]).
 fn left_open_warnings(name: &str, open: &[LeftOpen]) -> Vec<String> {
     let (cut, to_end): (Vec<&LeftOpen>, Vec<&LeftOpen>) =
         open.iter().partition(|o| o.reread.is_some());

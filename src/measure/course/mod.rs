@@ -19,7 +19,7 @@
 //!    p-values are multiplied by the number of places the cut could have been made between
 //!    the two stretches (Bonferroni: the cut was sought, not given), then adjusted by
 //!    Benjamini–Hochberg over every cut of every theme. A cut is a turn when both tests
-//!    find a change in the same direction at an adjusted p below [`ALPHA`]
+//!    find a change in the same direction at an adjusted p below [`crate::measure::ALPHA`]
 //!    ([`by_document::evidence`]); otherwise the weakest cut (the largest of its two
 //!    adjusted p-values) is removed, its stretches joined, and the rest tested again, until
 //!    every cut left is a turn.

@@ -1,6 +1,6 @@
 //! A corpus read and counted in parts on several machines, the engine that moves the parts
 //! left out: what the driver sends ([`Settings`], [`Share`]), what a machine does with a
-//! share ([`look`] for copies, then [`count`]), what the engine's grouping by period holds
+//! share ([`look`] for copies, then [`count()`]), what the engine's grouping by period holds
 //! ([`Merged`]), and how the driver puts the finished parts together ([`assemble`]) into the
 //! [`Read`] and [`Resolved`] that reading and counting on one machine give. Everything sent is
 //! bytes (bincode), so any engine that can move bytes and group by a key can run a corpus.

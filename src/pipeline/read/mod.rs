@@ -178,7 +178,7 @@ struct Reader<'a> {
 #[derive(Clone, Copy)]
 #[cfg_attr(not(any(feature = "cluster", test)), allow(dead_code))]
 pub(crate) enum Copies<'a> {
-    /// The first that a thread reaches ([`Canonical`] then stands it at the first copy's place
+    /// The first that a thread reaches ([`crate::corpus::Canonical`] then stands it at the first copy's place
     /// in reading order).
     FirstReached,
     /// Every document but those at these places: the copies found beforehand by an engine

@@ -2,7 +2,7 @@
 //! [`theme_terms`], [`theme_trend`]), each a pure function from plain data ([`data`]) to bytes:
 //! the same input always gives byte-identical output, and nothing touches the disk.
 //!
-//! What the charts share is in parts of its own: [`colours`] (the Okabe–Ito palette), [`text`]
+//! What the charts share is in parts of its own: [`colours`] (the Okabe–Ito palette), [`text`](mod@text)
 //! (the bundled font, measuring and drawing text), [`frame`] (title, legend, axes, footnote,
 //! "no data") and [`canvas`] (the canvas and its PNG encoding); this file holds the design width and
 //! the drawing types they all use. plotters draws the bars, lines and grids.
