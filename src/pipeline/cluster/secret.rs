@@ -206,6 +206,8 @@ impl tonic::service::Interceptor for Check {
 pub(crate) struct Status {
     pub(crate) themeshift: String,
     pub(crate) executors: usize,
+    /// Absent from an older scheduler's answer, which is then refused for its version.
+    #[serde(default)]
     pub(crate) slots: usize,
 }
 
@@ -273,6 +275,16 @@ mod tests {
         // The token is not the secret.
         assert!(!a.user_agent().contains("correct"));
         assert_eq!(a.user_agent().len(), PRODUCT.len() + 64);
+    }
+
+    #[test]
+    fn an_older_schedulers_status_without_slots_is_read_for_its_version() {
+        let status: Status =
+            serde_json::from_str(r#"{"themeshift": "0.0.9", "executors": 2}"#).unwrap();
+        assert_eq!(
+            (status.themeshift.as_str(), status.executors, status.slots),
+            ("0.0.9", 2, 0)
+        );
     }
 
     #[test]
