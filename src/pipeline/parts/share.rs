@@ -37,8 +37,8 @@ const TEXT_BYTES_PER_SHARE: u64 = 256 << 20;
 const TABLE_ROWS: u32 = 32;
 
 /// The corpus's files in shares, in reading order: text files (in the order found) cut by
-/// their bytes into about [`SHARES_PER_SLOT`] shares for each of the cluster's `slots` (and no
-/// share above [`TEXT_BYTES_PER_SHARE`] but a single larger file), so that a folder of many
+/// their bytes into [`SHARES_PER_SLOT`] shares for each of the cluster's `slots` at most
+/// (more when that would make shares above [`TEXT_BYTES_PER_SHARE`]), so that a folder of many
 /// small files and one of a few large ones spread alike; each table file alone. Places are
 /// those of one machine for text files (their order), and, for the rows of the `k`th table,
 /// `(texts + k) << 32` plus the row's number: the same order as on one machine, where a
@@ -53,18 +53,23 @@ pub(crate) fn shares(files: &[SourceFile], slots: usize) -> Vec<Share> {
         .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
         .collect();
     let total: u64 = sizes.iter().sum();
-    let wanted = (slots.max(1) * SHARES_PER_SLOT) as u64;
-    let most = total.div_ceil(wanted).clamp(1, TEXT_BYTES_PER_SHARE);
+    let wanted =
+        ((slots.max(1) * SHARES_PER_SLOT) as u64).max(total.div_ceil(TEXT_BYTES_PER_SHARE));
     let entry = |f: &SourceFile, place: u64| (path_bytes(&f.path), f.name.clone(), place);
     let mut shares = Vec::new();
     let mut share = Share::default();
-    let mut bytes = 0;
+    // A file joins the share its middle byte falls in when the bytes are cut in `wanted`
+    // equal lengths: at most `wanted` shares, alike in bytes (a cut at the first file past a
+    // length left a last share of the few bytes short of every other).
+    let (mut before, mut current) = (0u64, 0u64);
     for (i, (f, size)) in texts.iter().zip(sizes).enumerate() {
-        if !share.files.is_empty() && bytes + size > most {
+        let middle = u128::from(before + size / 2);
+        let which = (middle * u128::from(wanted) / u128::from(total.max(1))) as u64;
+        if which != current && !share.files.is_empty() {
             shares.push(std::mem::take(&mut share));
-            bytes = 0;
         }
-        bytes += size;
+        current = which;
+        before += size;
         share.files.push(entry(f, i as u64));
     }
     if !share.files.is_empty() {
@@ -287,5 +292,38 @@ mod tests {
         assert!(bytes.len() < 40_000, "{}", bytes.len());
         assert_eq!(Share::from_bytes(&bytes).unwrap(), many);
         assert!(Share::from_bytes(b"not a share").is_err());
+    }
+
+    #[test]
+    fn text_files_are_shared_out_alike_in_bytes_and_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<SourceFile> = (0..10)
+            .map(|i| {
+                let path = dir.path().join(format!("{i}.txt"));
+                std::fs::write(&path, vec![b'a'; 100 + i % 2]).unwrap();
+                SourceFile {
+                    path,
+                    name: format!("{i}.txt"),
+                }
+            })
+            .collect();
+        for (slots, wanted) in [(1, vec![5, 5]), (2, vec![3, 2, 3, 2]), (8, vec![1; 10])] {
+            let shares = shares(&files, slots);
+            let sizes: Vec<usize> = shares.iter().map(|s| s.files.len()).collect();
+            assert_eq!(sizes, wanted, "{slots} slots");
+            let places: Vec<u64> = shares
+                .iter()
+                .flat_map(|s| s.files.iter().map(|f| f.2))
+                .collect();
+            assert_eq!(places, (0..10).collect::<Vec<u64>>());
+        }
+        // Empty files: one share.
+        let empty = dir.path().join("empty.txt");
+        std::fs::write(&empty, "").unwrap();
+        let one = SourceFile {
+            path: empty,
+            name: "empty.txt".into(),
+        };
+        assert_eq!(shares(&[one.clone(), one], 4).len(), 1);
     }
 }
