@@ -77,9 +77,10 @@ pub(crate) fn discover(options: &DiscoverOptions, only: Option<&[SourceFile]>) -
     })
 }
 
-/// A file's size for the progress bar: a Parquet file counts as its data uncompressed, a
-/// compressed file as the content size it records ([`compressed::size_hint`]).
-fn size(f: &SourceFile) -> u64 {
+/// A file's size for the progress bar and a cluster's shares: a Parquet file counts as its
+/// data uncompressed, a compressed file as the content size it records
+/// ([`compressed::size_hint`]).
+pub(super) fn size(f: &SourceFile) -> u64 {
     if let Some(kind) = Compression::of(&f.path) {
         return compressed::size_hint(&f.path, kind);
     }

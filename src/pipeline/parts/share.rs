@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{decode, encode};
 use crate::ingest::table::TableFormat;
 use crate::ingest::walk::SourceFile;
+use crate::pipeline::discover;
 
 /// Some of a corpus's files, each with the place of its first document in reading order,
 /// and the places of the copies not to count (when counting). Sent as [`Wire`].
@@ -48,10 +49,8 @@ pub(crate) fn shares(files: &[SourceFile], slots: usize) -> Vec<Share> {
     let (tables, texts): (Vec<&SourceFile>, Vec<&SourceFile>) = files
         .iter()
         .partition(|f| TableFormat::of(&f.path).is_some());
-    let sizes: Vec<u64> = texts
-        .par_iter()
-        .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
-        .collect();
+    // A compressed file counts as its text, as the progress bar counts it.
+    let sizes: Vec<u64> = texts.par_iter().map(|f| discover::size(f)).collect();
     let total: u64 = sizes.iter().sum();
     let wanted =
         ((slots.max(1) * SHARES_PER_SLOT) as u64).max(total.div_ceil(TEXT_BYTES_PER_SHARE));
