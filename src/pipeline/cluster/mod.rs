@@ -218,18 +218,23 @@ async fn ready(cluster: &Cluster<'_>) -> Result<Status> {
 }
 
 /// The address of an executor that could not be reached, when that is why a job failed.
+///
+/// The engine says it two ways: its client's "could not connect to scheduler or executor at
+/// http://HOST:PORT/" and, while fetching a result, "Shuffle fetch partition error from
+/// Executor HOST:PORT, ...".
 fn lost_executor(scheduler: &str, e: &anyhow::Error) -> Option<String> {
     let text = format!("{e:#}");
-    let marker = "scheduler or executor at ";
-    let at = &text[text.find(marker)? + marker.len()..];
-    let address = at
-        .split([':', '/'])
-        .filter(|p| !p.is_empty())
-        .skip(1)
-        .take(2);
-    let address = address.collect::<Vec<_>>().join(":");
-    let address = address.trim_end_matches(|c: char| !c.is_ascii_digit());
-    (address != scheduler && !address.is_empty()).then(|| address.to_string())
+    let address = ["scheduler or executor at ", "from Executor "]
+        .iter()
+        .find_map(|marker| Some(&text[text.find(marker)? + marker.len()..]))?;
+    let address = address
+        .trim_start_matches("http://")
+        .trim_start_matches("https://");
+    let end = address
+        .find(|c: char| !(c.is_ascii_alphanumeric() || ".:-[]".contains(c)))
+        .unwrap_or(address.len());
+    let address = address[..end].trim_end_matches(|c: char| !c.is_ascii_digit());
+    (address != scheduler && address.contains(':')).then(|| address.to_string())
 }
 
 /// Tasks each slot of the cluster is given for the groups of a job's last stage.
@@ -442,4 +447,43 @@ fn reason(text: &str) -> String {
         return "connection refused".to_string();
     }
     text.lines().next().unwrap_or_default().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lost(text: &str) -> Option<String> {
+        lost_executor("127.0.0.1:50050", &anyhow::anyhow!(text.to_string()))
+    }
+
+    #[test]
+    fn an_executor_lost_is_read_from_either_of_the_engines_words() {
+        assert_eq!(
+            lost(
+                "External error: Shuffle fetch partition error from Executor 127.0.0.1:37647, \
+                 map_stage 2, map_partition 1, error desc: Status { code: Unavailable }"
+            )
+            .as_deref(),
+            Some("127.0.0.1:37647")
+        );
+        assert_eq!(
+            lost(
+                "Error connecting to Ballista scheduler or executor at http://10.0.0.7:50051/: \
+                 transport error"
+            )
+            .as_deref(),
+            Some("10.0.0.7:50051")
+        );
+        // The scheduler itself is not an executor lost, nor is a text without an address.
+        assert_eq!(
+            lost("could not connect to scheduler or executor at http://127.0.0.1:50050/"),
+            None
+        );
+        assert_eq!(lost("Job failed: tokeniser"), None);
+        assert_eq!(
+            lost("Shuffle fetch partition error from Executor , stage"),
+            None
+        );
+    }
 }
