@@ -15,7 +15,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::counts::{Counts, PeriodCounts, TermCount};
+use super::counts::{Counts, PeriodCounts, TermCount, Terms};
 use super::dispersion::{DocTerms, Segment, Slots};
 use super::first_docs::{FirstDocs, FIRST_DOCS};
 use super::forms::PhraseForms;
@@ -218,17 +218,17 @@ fn merged(
     });
     let mut merge = Merge::new(runs)?;
     let mut phrases: Vec<Arc<str>> = Vec::new();
-    while let Some(same) = merge.next()? {
-        let total: u64 = same.iter().map(|(_, r)| r.total).sum();
+    while merge.next()? {
+        let total: u64 = merge.entries().map(|e| e.total).sum();
         if prune_below.is_some_and(|min| total < min) {
             continue;
         }
         let index = phrases.len() as u32;
-        let text: Arc<str> = Arc::from(same[0].1.text.as_str());
+        let text: Arc<str> = Arc::from(&*merge.text());
         let mut written = PhraseForms::default();
-        for (t, record) in same {
-            gram_maps[t][record.id as usize] = index;
-            written.merge(PhraseForms::new(record.forms));
+        for entry in merge.entries() {
+            gram_maps[entry.tally][entry.id as usize] = index;
+            written.merge(PhraseForms::new(entry.forms()));
         }
         forms.insert(text.clone(), written);
         phrases.push(text);
@@ -247,6 +247,9 @@ struct Sums {
 
 /// One period's terms after the first pass: (merged index, sums), in order of first sight.
 type FirstSight = Vec<(u32, Sums)>;
+
+/// A period's terms' first documents, as [`FirstDocs`] holds them.
+type TermFirsts = FxHashMap<String, Vec<u64>>;
 
 /// The places of a term's first documents, ascending; `u64::MAX` where there are fewer.
 type Firsts = [u64; FIRST_DOCS];
@@ -288,27 +291,29 @@ pub(crate) fn combine(
         })
         .collect::<std::io::Result<_>>()?;
 
-    // One text per term, shared by the periods and the rows that name it.
+    // One text per term, shared by the periods and the rows that name it, and each term's
+    // place in text order: a period's terms are put in that order by a number, not by
+    // comparing their texts.
     let texts: Vec<Option<Arc<str>>> = (0..vocabulary.len() as u32)
         .map(|i| Some(vocabulary.text(i)))
         .collect();
-
-    let mut first_docs = FirstDocs::default();
-    for ((label, parts), (terms, first)) in periods.iter().zip(sighted) {
-        if !first.is_empty() {
-            let places = terms
-                .iter()
-                .zip(&first)
-                .filter_map(|(&(i, _), f)| {
-                    let text = texts[i as usize].as_ref()?;
-                    let places = f.iter().copied().filter(|&p| p != u64::MAX).collect();
-                    Some((text.to_string(), places))
-                })
-                .collect();
-            first_docs.insert(label, places);
-        }
-        let mut period = PeriodCounts {
-            terms: terms
+    let rank = text_ranks(&texts);
+    let built: Vec<(PeriodCounts, Option<TermFirsts>)> = periods
+        .par_iter()
+        .zip(sighted)
+        .map(|((_, parts), (mut terms, first))| {
+            let firsts = (!first.is_empty()).then(|| {
+                (terms.iter().zip(&first))
+                    .filter_map(|(&(i, _), f)| {
+                        let text = texts[i as usize].as_ref()?;
+                        let places = f.iter().copied().filter(|&p| p != u64::MAX).collect();
+                        Some((text.to_string(), places))
+                    })
+                    .collect()
+            });
+            drop(first);
+            terms.sort_unstable_by_key(|&(i, _)| rank[i as usize]);
+            let terms = terms
                 .into_iter()
                 .filter_map(|(i, s)| {
                     let c = TermCount {
@@ -319,10 +324,20 @@ pub(crate) fn combine(
                     };
                     Some((texts[i as usize].clone()?, c))
                 })
-                .collect(),
-            ..PeriodCounts::default()
-        };
-        add_parts(&mut period, parts);
+                .collect();
+            let mut period = PeriodCounts {
+                terms: Terms::from_sorted(terms),
+                ..PeriodCounts::default()
+            };
+            add_parts(&mut period, parts);
+            (period, firsts)
+        })
+        .collect();
+    let mut first_docs = FirstDocs::default();
+    for ((label, _), (period, firsts)) in periods.iter().zip(built) {
+        if let Some(firsts) = firsts {
+            first_docs.insert(label, firsts);
+        }
         counts.periods.insert(label.to_string(), period);
     }
     drop(periods);
@@ -354,6 +369,17 @@ pub(crate) fn combine(
         segments,
     };
     Ok((counts, first_docs))
+}
+
+/// Each term's place among `texts` in text order (every text is a different term).
+fn text_ranks(texts: &[Option<Arc<str>>]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..texts.len() as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| texts[a as usize].cmp(&texts[b as usize]));
+    let mut rank = vec![0; texts.len()];
+    for (place, &i) in order.iter().enumerate() {
+        rank[i as usize] = place as u32;
+    }
+    rank
 }
 
 /// Adds the counters' plain sums of one period to `period`: documents, words, the fewest

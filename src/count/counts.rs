@@ -385,6 +385,14 @@ impl std::ops::Index<&str> for Terms {
     }
 }
 
+impl Terms {
+    /// Terms already in text order, each once.
+    pub(crate) fn from_sorted(terms: Vec<(Arc<str>, TermCount)>) -> Terms {
+        debug_assert!(terms.windows(2).all(|w| w[0].0 < w[1].0));
+        Terms(terms)
+    }
+}
+
 impl FromIterator<(Arc<str>, TermCount)> for Terms {
     /// Terms in any order, each once.
     fn from_iter<I: IntoIterator<Item = (Arc<str>, TermCount)>>(items: I) -> Terms {

@@ -13,13 +13,12 @@
 //! before anything else is kept of it; the counts are exact, never an estimate, and the same
 //! as when nothing is written out.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use super::log::{get_varint, put_varint, SpillFile};
 
-/// One phrase of a run.
+/// One phrase of a run, whole (the tests' view of a record; the merge reads them in place).
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Record {
     /// The phrase's stems, separated by single spaces.
@@ -51,40 +50,53 @@ pub(super) fn put_record<'f>(
     }
 }
 
+#[cfg(test)]
 impl Record {
-    #[cfg(test)]
     fn write(&self, out: &mut Vec<u8>) {
         let forms = self.forms.iter().map(|(f, c)| (f.as_str(), *c));
         put_record(out, (&self.text, self.id, self.total), forms);
     }
+}
 
+/// A varint at `bytes[*at..]` whose last byte the buffer holds, moving `at` past it.
+fn varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    bytes.get(*at..)?.iter().position(|&b| b < 0x80)?;
+    Some(get_varint(bytes, at))
+}
+
+/// Where one record lies in a reader's buffer: read in place, nothing copied, so that the
+/// many phrases too rare to keep cost no allocation.
+#[derive(Debug, Clone, Copy)]
+struct Head {
+    text: (usize, usize),
+    id: u32,
+    total: u64,
+    /// The written forms' bytes: their number, then each form and its count.
+    forms: (usize, usize),
+}
+
+impl Head {
     /// The record at `bytes[*at..]`, moving `at` past it; `None` when `bytes` ends within it.
-    fn read(bytes: &[u8], at: &mut usize) -> Option<Record> {
+    fn parse(bytes: &[u8], at: &mut usize) -> Option<Head> {
         let mut i = *at;
-        // A varint whose last byte the buffer holds.
-        let varint = |i: &mut usize| -> Option<u64> {
-            bytes[*i..].iter().position(|&b| b < 0x80)?;
-            Some(get_varint(bytes, i))
-        };
-        let text_len = varint(&mut i)? as usize;
-        let text = String::from_utf8_lossy(bytes.get(i..i + text_len)?).into_owned();
+        let text_len = varint(bytes, &mut i)? as usize;
+        let text = (i, i + text_len);
         i += text_len;
-        let id = varint(&mut i)? as u32;
-        let total = varint(&mut i)?;
-        let n = varint(&mut i)? as usize;
-        let mut forms = Vec::with_capacity(n);
+        let id = varint(bytes, &mut i)? as u32;
+        let total = varint(bytes, &mut i)?;
+        let forms_start = i;
+        let n = varint(bytes, &mut i)?;
         for _ in 0..n {
-            let len = varint(&mut i)? as usize;
-            let form = String::from_utf8_lossy(bytes.get(i..i + len)?).into_owned();
+            let len = varint(bytes, &mut i)? as usize;
             i += len;
-            forms.push((form, varint(&mut i)?));
+            varint(bytes, &mut i)?;
         }
         *at = i;
-        Some(Record {
+        Some(Head {
             text,
             id,
             total,
-            forms,
+            forms: (forms_start, i),
         })
     }
 }
@@ -116,13 +128,15 @@ impl Run {
 /// Bytes read from a spilled run at a time.
 const CHUNK: usize = 1 << 20;
 
-/// Reads a run's records in order, a chunk at a time.
+/// Reads a run's records in order, a chunk at a time, each in place ([`Head`]).
 struct Reader<'r> {
     run: &'r Run,
+    /// A spilled run's bytes read and not yet passed (a run in memory is read where it is).
     buf: Vec<u8>,
     pos: usize,
     /// Bytes of a spilled run read so far.
     read: usize,
+    head: Option<Head>,
 }
 
 impl<'r> Reader<'r> {
@@ -132,18 +146,33 @@ impl<'r> Reader<'r> {
             buf: Vec::new(),
             pos: 0,
             read: 0,
+            head: None,
         }
     }
 
-    fn next(&mut self) -> std::io::Result<Option<Record>> {
+    fn bytes(&self) -> &[u8] {
         match self.run {
-            Run::Memory(bytes) => Ok(Record::read(bytes, &mut self.pos)),
+            Run::Memory(bytes) => bytes,
+            Run::Spilled { .. } => &self.buf,
+        }
+    }
+
+    /// The text of the record at the head (empty past the end).
+    fn text(&self) -> &[u8] {
+        self.head
+            .map_or(&[][..], |h| &self.bytes()[h.text.0..h.text.1])
+    }
+
+    /// Moves to the next record; false past the last.
+    fn advance(&mut self) -> std::io::Result<bool> {
+        self.head = match self.run {
+            Run::Memory(bytes) => Head::parse(bytes, &mut self.pos),
             Run::Spilled { spill, at, len } => loop {
-                if let Some(r) = Record::read(&self.buf, &mut self.pos) {
-                    return Ok(Some(r));
+                if let Some(h) = Head::parse(&self.buf, &mut self.pos) {
+                    break Some(h);
                 }
                 if self.read == *len {
-                    return Ok(None);
+                    break None;
                 }
                 // Keep what is left of the chunk and read the next after it.
                 self.buf.drain(..self.pos);
@@ -154,16 +183,48 @@ impl<'r> Reader<'r> {
                 self.buf.extend_from_slice(&chunk);
                 self.read += take;
             },
-        }
+        };
+        Ok(self.head.is_some())
     }
 }
 
-/// Every run of every counter, merged in text order: [`Merge::next`] gives each phrase's
-/// records together, with the index of the counter (tally) each came from.
+/// One run's record of the phrase a [`Merge`] is at.
+pub(super) struct Entry<'m> {
+    /// The index of the counter (tally) whose run it is.
+    pub(super) tally: usize,
+    /// The counter's id for the phrase.
+    pub(super) id: u32,
+    /// Its count in the run.
+    pub(super) total: u64,
+    forms: &'m [u8],
+}
+
+impl Entry<'_> {
+    /// Its kept written forms with their counts.
+    pub(super) fn forms(&self) -> Vec<(String, u64)> {
+        let bytes = self.forms;
+        let mut i = 0;
+        let n = get_varint(bytes, &mut i);
+        (0..n)
+            .map(|_| {
+                let len = get_varint(bytes, &mut i) as usize;
+                let form = String::from_utf8_lossy(&bytes[i..i + len]).into_owned();
+                i += len;
+                (form, get_varint(bytes, &mut i))
+            })
+            .collect()
+    }
+}
+
+/// Every run of every counter, merged in text order: [`Merge::next`] moves to the next
+/// phrase, whose text and records (one per run that holds it) are then read in place.
 pub(super) struct Merge<'r> {
     readers: Vec<(usize, Reader<'r>)>,
-    heads: Vec<Option<Record>>,
-    heap: BinaryHeap<Reverse<(String, usize)>>,
+    /// Readers with a record, as a binary heap: the smallest text (then the lowest reader)
+    /// first.
+    heap: Vec<usize>,
+    /// The readers at the current phrase, in reader order.
+    group: Vec<usize>,
 }
 
 impl<'r> Merge<'r> {
@@ -171,39 +232,94 @@ impl<'r> Merge<'r> {
     pub(super) fn new(runs: impl IntoIterator<Item = (usize, &'r Run)>) -> std::io::Result<Self> {
         let mut merge = Merge {
             readers: runs.into_iter().map(|(t, r)| (t, Reader::new(r))).collect(),
-            heads: Vec::new(),
-            heap: BinaryHeap::new(),
+            heap: Vec::new(),
+            group: Vec::new(),
         };
         for k in 0..merge.readers.len() {
-            let head = merge.readers[k].1.next()?;
-            if let Some(r) = &head {
-                merge.heap.push(Reverse((r.text.clone(), k)));
+            if merge.readers[k].1.advance()? {
+                merge.push(k);
             }
-            merge.heads.push(head);
         }
         Ok(merge)
     }
 
-    /// The next phrase's records (with their tally's index), in text order; `None` at the end.
-    pub(super) fn next(&mut self) -> std::io::Result<Option<Vec<(usize, Record)>>> {
-        let Some(Reverse((text, _))) = self.heap.peek().cloned() else {
-            return Ok(None);
-        };
-        let mut same = Vec::new();
-        while let Some(Reverse((t, k))) = self.heap.peek().cloned() {
-            if t != text {
+    /// Whether reader `a`'s record comes before reader `b`'s.
+    fn before(&self, a: usize, b: usize) -> bool {
+        (self.readers[a].1.text(), a) < (self.readers[b].1.text(), b)
+    }
+
+    fn push(&mut self, k: usize) {
+        self.heap.push(k);
+        let mut i = self.heap.len() - 1;
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if !self.before(self.heap[i], self.heap[parent]) {
                 break;
             }
-            self.heap.pop();
-            let record = self.heads[k].take().expect("a head for each entry");
-            same.push((self.readers[k].0, record));
-            let next = self.readers[k].1.next()?;
-            if let Some(r) = &next {
-                self.heap.push(Reverse((r.text.clone(), k)));
-            }
-            self.heads[k] = next;
+            self.heap.swap(i, parent);
+            i = parent;
         }
-        Ok(Some(same))
+    }
+
+    fn pop(&mut self) -> Option<usize> {
+        let last = self.heap.len().checked_sub(1)?;
+        self.heap.swap(0, last);
+        let top = self.heap.pop();
+        let mut i = 0;
+        loop {
+            let (l, r) = (2 * i + 1, 2 * i + 2);
+            let mut least = i;
+            for c in [l, r] {
+                if c < self.heap.len() && self.before(self.heap[c], self.heap[least]) {
+                    least = c;
+                }
+            }
+            if least == i {
+                return top;
+            }
+            self.heap.swap(i, least);
+            i = least;
+        }
+    }
+
+    /// Moves to the next phrase in text order; false after the last.
+    pub(super) fn next(&mut self) -> std::io::Result<bool> {
+        for k in std::mem::take(&mut self.group) {
+            if self.readers[k].1.advance()? {
+                self.push(k);
+            }
+        }
+        let Some(first) = self.pop() else {
+            return Ok(false);
+        };
+        self.group.push(first);
+        while let Some(&k) = self.heap.first() {
+            if self.readers[k].1.text() != self.readers[first].1.text() {
+                break;
+            }
+            self.pop();
+            self.group.push(k);
+        }
+        Ok(true)
+    }
+
+    /// The current phrase's text.
+    pub(super) fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(self.readers[self.group[0]].1.text())
+    }
+
+    /// The current phrase's records, one per run that holds it, in run order.
+    pub(super) fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+        self.group.iter().map(|&k| {
+            let (tally, reader) = &self.readers[k];
+            let head = reader.head.expect("a record at each reader of the group");
+            Entry {
+                tally: *tally,
+                id: head.id,
+                total: head.total,
+                forms: &reader.bytes()[head.forms.0..head.forms.1],
+            }
+        })
     }
 }
 
@@ -241,9 +357,19 @@ mod tests {
             record("zzz", 9, 2),
         ]));
         let mut merge = Merge::new([(0, &spilled), (1, &memory)]).unwrap();
-        let mut seen = Vec::new();
-        while let Some(same) = merge.next().unwrap() {
-            seen.push(same);
+        let mut seen: Vec<Vec<(usize, Record)>> = Vec::new();
+        while merge.next().unwrap() {
+            let text = merge.text().into_owned();
+            let same = merge.entries().map(|e| {
+                let record = Record {
+                    text: text.clone(),
+                    id: e.id,
+                    total: e.total,
+                    forms: e.forms(),
+                };
+                (e.tally, record)
+            });
+            seen.push(same.collect());
         }
         assert_eq!(seen.len(), 60_000 + 2);
         assert_eq!(seen[0], [(1, record("aaa", 8, 1))]);
