@@ -45,7 +45,7 @@ impl<'t> Vocabulary<'t> {
     fn new(
         tallies: &'t [Tally],
         prune_below: Option<u64>,
-        forms: &mut FxHashMap<Arc<str>, PhraseForms>,
+        mut out: FormsOut,
     ) -> std::io::Result<Vocabulary<'t>> {
         if let Some(e) = tallies.iter().find_map(|t| t.spill_error.as_ref()) {
             return Err(std::io::Error::new(
@@ -78,14 +78,25 @@ impl<'t> Vocabulary<'t> {
         // written out, joining the tables by their stems in a hash map is faster (50 MB with
         // phrases, merging always: 5% more time and 8% more memory, farm-bench, 5 runs).
         let phrases = if tallies.iter().all(|t| t.phrase_runs.is_empty()) {
-            in_memory(
+            let mut gathered = FxHashMap::default();
+            let forms = match out {
+                FormsOut::Forms(ref mut forms) => &mut **forms,
+                FormsOut::Labels(_) => &mut gathered,
+            };
+            let phrases = in_memory(
                 tallies,
                 (&stems, &stem_maps),
                 &mut gram_maps,
                 (prune_below, forms),
-            )
+            );
+            if let FormsOut::Labels(labels) = out {
+                for (text, written) in gathered {
+                    put_label(labels, text, &written);
+                }
+            }
+            phrases
         } else {
-            merged(tallies, &mut gram_maps, (prune_below, forms))?
+            merged(tallies, &mut gram_maps, (prune_below, out))?
         };
         Ok(Vocabulary {
             stems,
@@ -118,6 +129,34 @@ impl<'t> Vocabulary<'t> {
             None => Arc::from(self.stems[i]),
             Some(g) => self.phrases[g].clone(),
         }
+    }
+}
+
+/// Where the kept phrases' written forms go: kept as they are, for counts that are a part of
+/// a corpus (to be merged with others' forms), or settled at once into each phrase's label,
+/// for a whole corpus's counts (a phrase's label is then decided as soon as its forms are all
+/// in, and its forms let go: they are most of the memory phrases take beside their counts).
+enum FormsOut<'a> {
+    Forms(&'a mut FxHashMap<Arc<str>, PhraseForms>),
+    Labels(&'a mut FxHashMap<Arc<str>, Arc<str>>),
+}
+
+impl FormsOut<'_> {
+    /// A phrase's written forms, all of them: kept, or its label kept.
+    fn put(&mut self, text: Arc<str>, written: PhraseForms) {
+        match self {
+            FormsOut::Forms(forms) => {
+                forms.insert(text, written);
+            }
+            FormsOut::Labels(labels) => put_label(labels, text, &written),
+        }
+    }
+}
+
+/// Keeps a phrase's label, decided from its written forms, all of them.
+fn put_label(labels: &mut FxHashMap<Arc<str>, Arc<str>>, text: Arc<str>, written: &PhraseForms) {
+    if let Some(label) = written.label() {
+        labels.insert(text, Arc::from(label));
     }
 }
 
@@ -205,7 +244,7 @@ fn in_memory(
 fn merged(
     tallies: &[Tally],
     gram_maps: &mut [Vec<u32>],
-    (prune_below, forms): (Option<u64>, &mut FxHashMap<Arc<str>, PhraseForms>),
+    (prune_below, mut out): (Option<u64>, FormsOut),
 ) -> std::io::Result<Vec<Arc<str>>> {
     let lasts: Vec<Run> = tallies
         .par_iter()
@@ -230,7 +269,7 @@ fn merged(
             gram_maps[entry.tally][entry.id as usize] = index;
             written.merge(PhraseForms::new(entry.forms()));
         }
-        forms.insert(text.clone(), written);
+        out.put(text.clone(), written);
         phrases.push(text);
     }
     Ok(phrases)
@@ -257,7 +296,9 @@ type Firsts = [u64; FIRST_DOCS];
 /// What [`combine()`] is asked for beyond the counts.
 pub(crate) struct CombineOptions<'a> {
     /// Leave out phrases seen fewer times than this in all periods together (the tallies
-    /// are the whole corpus); `None` keeps them all (a part of a corpus, to be merged).
+    /// are the whole corpus, and each phrase's label is decided here, in
+    /// [`Counts::phrase_labels`]); `None` keeps them all, with their written forms (a part of
+    /// a corpus, to be merged).
     pub(crate) prune_below: Option<u64>,
     /// The periods whose terms' first documents are wanted ([`FirstDocs`]).
     pub(crate) first_docs_in: &'a [String],
@@ -275,7 +316,13 @@ pub(crate) fn combine(
     options: &CombineOptions,
 ) -> std::io::Result<(Counts, FirstDocs)> {
     let mut counts = Counts::default();
-    let vocabulary = Vocabulary::new(&tallies, options.prune_below, &mut counts.phrase_forms)?;
+    // A whole corpus's phrases are labelled as their forms come together; a part's keep
+    // their forms, for the merge with other parts.
+    let out = match options.prune_below {
+        Some(_) => FormsOut::Labels(&mut counts.phrase_labels),
+        None => FormsOut::Forms(&mut counts.phrase_forms),
+    };
+    let vocabulary = Vocabulary::new(&tallies, options.prune_below, out)?;
     let mut by_period: BTreeMap<&str, Vec<(usize, &PeriodTally)>> = BTreeMap::new();
     for (t, tally) in tallies.iter().enumerate() {
         for (label, part) in &tally.periods {

@@ -425,8 +425,12 @@ pub(crate) struct Counts {
     /// Non-stopword words of the counted documents as written (with their case), all periods
     /// together: for labelling each stem with its most frequent written form.
     pub(crate) words: FxHashMap<String, u64>,
-    /// Each phrase's kept written forms (see [`super::forms`]): for its label.
+    /// Each phrase's kept written forms (see [`super::forms`]): for its label, while the
+    /// counts are a part of a corpus, to be merged with others.
     pub(crate) phrase_forms: FxHashMap<Arc<str>, PhraseForms>,
+    /// Each phrase's label, once its forms are all in (a whole corpus's counts: the forms
+    /// are then let go as each phrase's label is decided, and `phrase_forms` is empty).
+    pub(crate) phrase_labels: FxHashMap<Arc<str>, Arc<str>>,
     /// Per document, its size and its terms' counts: what [`Counts::finish`] works the DP
     /// sums out from. Empty once finished.
     pub(crate) doc_terms: DocTerms,
@@ -439,6 +443,7 @@ impl PartialEq for Counts {
             && self.kwic == other.kwic
             && self.words == other.words
             && self.phrase_forms == other.phrase_forms
+            && self.phrase_labels == other.phrase_labels
     }
 }
 
@@ -463,6 +468,7 @@ impl Counts {
         for (p, forms) in other.phrase_forms {
             self.phrase_forms.entry(p).or_default().merge(forms);
         }
+        self.phrase_labels.extend(other.phrase_labels);
         self.kwic.extend(other.kwic);
         self.doc_terms = std::mem::take(&mut self.doc_terms).merge(other.doc_terms);
         self
@@ -472,6 +478,7 @@ impl Counts {
     pub(crate) fn forget_forms(&mut self) {
         self.words = FxHashMap::default();
         self.phrase_forms = FxHashMap::default();
+        self.phrase_labels = FxHashMap::default();
     }
 
     #[cfg(any(test, feature = "cluster"))]
@@ -498,6 +505,7 @@ impl Counts {
             p.terms.retain(|t| !rare.contains(t));
         }
         self.phrase_forms.retain(|t, _| !rare.contains(&**t));
+        self.phrase_labels.retain(|t, _| !rare.contains(&**t));
     }
 
     /// Works out every term's dispersion sums from the per-document rows, which it then

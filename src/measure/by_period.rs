@@ -171,7 +171,7 @@ impl<'a> WideTable<'a> {
 
     /// The table a block of rows at a time (at least one block, so an empty table still has
     /// its columns).
-    pub(crate) fn blocks(&'a self, labels: &'a FxHashMap<String, String>) -> Blocks<'a> {
+    pub(crate) fn blocks(&'a self, labels: &'a crate::measure::Labels) -> Blocks<'a> {
         let block = self.block_rows();
         let starts: Vec<usize> = (0..self.len().max(1)).step_by(block).collect();
         Box::new(
@@ -185,7 +185,7 @@ impl<'a> WideTable<'a> {
     /// then trend_z, trend_p_value, trend_p_adjusted and trend (empty for a term not tested).
     pub(crate) fn rows(
         &self,
-        labels: &FxHashMap<String, String>,
+        labels: &crate::measure::Labels,
         range: std::ops::Range<usize>,
     ) -> PolarsResult<DataFrame> {
         let terms = &self.terms[range.clone()];
@@ -202,7 +202,7 @@ impl<'a> WideTable<'a> {
                 "word".into(),
                 terms
                     .iter()
-                    .map(|t| labels.get(t.0).map(String::as_str))
+                    .map(|t| labels.get(t.0).map(|l| &**l))
                     .collect::<Vec<_>>(),
             ),
             Column::new(
@@ -296,7 +296,7 @@ mod tests {
         counts
     }
 
-    fn labels() -> FxHashMap<String, String> {
+    fn labels() -> crate::measure::Labels {
         FxHashMap::default()
     }
 

@@ -2,7 +2,6 @@
 //! term); the wide one (`terms_by_period.csv`) is [`super::by_period`].
 
 use polars::prelude::*;
-use rustc_hash::FxHashMap;
 
 use super::stats;
 use crate::count::{Counts, PeriodCounts, TermCount};
@@ -14,7 +13,7 @@ use crate::count::{Counts, PeriodCounts, TermCount};
 /// blocks of rows.
 pub(crate) fn term_frequencies(
     counts: &Counts,
-    labels: &FxHashMap<String, String>,
+    labels: &crate::measure::Labels,
 ) -> PolarsResult<DataFrame> {
     let long = LongTable::new(counts);
     long.rows(labels, 0..long.len())
@@ -62,7 +61,7 @@ impl<'a> LongTable<'a> {
     /// The rows `range` of the table.
     pub(crate) fn rows(
         &self,
-        labels: &FxHashMap<String, String>,
+        labels: &crate::measure::Labels,
         range: std::ops::Range<usize>,
     ) -> PolarsResult<DataFrame> {
         let mut skip = range.start;
@@ -86,7 +85,7 @@ impl<'a> LongTable<'a> {
     /// term_frequencies.csv (with `n`, [`super::with_n`]) a block of rows at a time, each
     /// as many rows as the CSV writer formats at once. At least one block, so an empty table
     /// still has columns.
-    pub(crate) fn blocks(&'a self, labels: &'a FxHashMap<String, String>) -> super::Blocks<'a> {
+    pub(crate) fn blocks(&'a self, labels: &'a crate::measure::Labels) -> super::Blocks<'a> {
         let block = super::block_rows();
         let starts: Vec<usize> = (0..self.len.max(1)).step_by(block).collect();
         Box::new(starts.into_iter().map(move |start| {
@@ -97,7 +96,7 @@ impl<'a> LongTable<'a> {
     /// The first `n` rows of each period: each period's most frequent terms.
     pub(crate) fn top_per_period(
         &self,
-        labels: &FxHashMap<String, String>,
+        labels: &crate::measure::Labels,
         n: usize,
     ) -> PolarsResult<DataFrame> {
         let picked: Vec<(&str, &PeriodCounts, u32)> = self
@@ -110,7 +109,7 @@ impl<'a> LongTable<'a> {
 
     fn frame(
         &self,
-        labels: &FxHashMap<String, String>,
+        labels: &crate::measure::Labels,
         picked: &[(&str, &PeriodCounts, u32)],
     ) -> PolarsResult<DataFrame> {
         let rows: Vec<(&str, &str, &TermCount, &PeriodCounts)> = picked
@@ -131,7 +130,7 @@ impl<'a> LongTable<'a> {
         df!(
             "period" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
             "term" => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
-            "word" => rows.iter().map(|r| labels.get(r.1).map(String::as_str)).collect::<Vec<_>>(),
+            "word" => rows.iter().map(|r| labels.get(r.1).map(|l| &**l)).collect::<Vec<_>>(),
             "count" => rows.iter().map(|r| r.2.count).collect::<Vec<_>>(),
             "per_10k" => rows.iter().map(|r| stats::per_10k(r.2.count, r.3.tokens)).collect::<Vec<_>>(),
             "docs" => rows.iter().map(|r| r.2.docs).collect::<Vec<_>>(),
@@ -172,14 +171,14 @@ mod tests {
         counts
     }
 
-    fn labels() -> FxHashMap<String, String> {
+    fn labels() -> crate::measure::Labels {
         [
             ("centr", "centre"),
             ("pct", "pcts"),
             ("commiss", "commissioning"),
         ]
         .into_iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .map(|(a, b)| (a.into(), b.into()))
         .collect()
     }
 

@@ -21,7 +21,7 @@ use crate::count::{Counts, PeriodCounts, TermCount};
 /// last), then term.
 pub(crate) fn keyness(
     counts: &Counts,
-    labels: &FxHashMap<String, String>,
+    labels: &crate::measure::Labels,
     cmp: &Comparison,
     min_count: u64,
     prior: &Prior,
@@ -37,10 +37,7 @@ pub(crate) fn keyness(
     let order = key_order(&rows, &cols[0]);
     let n = rows.len();
     let terms: Vec<&str> = order.iter().map(|&i| rows[i].0).collect();
-    let words: Vec<Option<&str>> = terms
-        .iter()
-        .map(|t| labels.get(*t).map(String::as_str))
-        .collect();
+    let words: Vec<Option<&str>> = terms.iter().map(|t| labels.get(*t).map(|l| &**l)).collect();
     let ints = |f: &dyn Fn(usize) -> u64| -> Vec<u64> { order.iter().map(|&i| f(i)).collect() };
     let floats = |v: &[f64]| -> Vec<f64> { order.iter().map(|&i| v[i]).collect() };
     let [g2, p, lr, lo, hi, delta, z, share] = &cols;

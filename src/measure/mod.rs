@@ -20,6 +20,8 @@ pub(crate) mod themes;
 pub(crate) mod trends;
 
 use polars::prelude::*;
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use crate::count::Counts;
@@ -228,7 +230,7 @@ fn list_or_none(periods: &[&String]) -> String {
 /// frequent written form (`clinic commiss` -> `clinical commissioning`), never its words'
 /// labels put together. Ties go to the alphabetically first form
 /// ([`crate::count::most_frequent`]).
-pub(crate) fn labels(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String, String> {
+pub(crate) fn labels(counts: &Counts, tokeniser: &Tokeniser) -> Labels {
     use rayon::prelude::*;
     // Stemmed in parallel: each worker's stem cache knows these words from counting.
     let mut stemmed: Vec<(String, &str, u64)> = counts
@@ -240,20 +242,26 @@ pub(crate) fn labels(counts: &Counts, tokeniser: &Tokeniser) -> FxHashMap<String
         })
         .collect();
     stemmed.par_sort_unstable();
-    let mut labels: FxHashMap<String, String> = FxHashMap::default();
+    let mut labels = Labels::default();
     for group in stemmed.chunk_by(|a, b| a.0 == b.0) {
         let forms = group.iter().map(|(_, w, c)| (*w, *c));
         if let Some(label) = crate::count::most_frequent(forms) {
-            labels.insert(group[0].0.clone(), label.to_string());
+            labels.insert(Arc::from(group[0].0.as_str()), Arc::from(label));
         }
     }
     for (phrase, forms) in &counts.phrase_forms {
         if let Some(label) = forms.label() {
-            labels.insert(phrase.to_string(), label.to_string());
+            labels.insert(phrase.clone(), Arc::from(label));
         }
+    }
+    for (phrase, label) in &counts.phrase_labels {
+        labels.insert(phrase.clone(), label.clone());
     }
     labels
 }
+
+/// Each term's label, by term: a phrase's text and label shared with the counts'.
+pub(crate) type Labels = FxHashMap<Arc<str>, Arc<str>>;
 
 /// A text column's cells as owned strings (missing cells become empty strings).
 pub(crate) fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
@@ -353,7 +361,7 @@ fn whole(df: &DataFrame) -> Blocks<'_> {
 pub(crate) struct Tables<'a> {
     docs: &'a [crate::corpus::DocRecord],
     counts: &'a Counts,
-    labels: &'a FxHashMap<String, String>,
+    labels: &'a Labels,
     comparisons: &'a [Comparison],
     min_count: u64,
     /// term_frequencies.csv's order: the table itself is made a block at a time.
@@ -389,7 +397,7 @@ impl<'a> Tables<'a> {
     pub(crate) fn build(
         docs: &'a [crate::corpus::DocRecord],
         counts: &'a Counts,
-        labels: &'a FxHashMap<String, String>,
+        labels: &'a Labels,
         lexicon: Option<(&crate::lexicon::Lexicon, &FxHashMap<String, String>)>,
         comparisons: &'a [Comparison],
         small: &SmallPeriods,

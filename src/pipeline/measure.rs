@@ -21,7 +21,7 @@ pub(crate) struct Plan {
     /// Why no comparison was made (fewer than two periods), when none was.
     pub(crate) no_comparison: Option<String>,
     /// Each term's label: its most frequent written form.
-    pub(crate) labels: FxHashMap<String, String>,
+    pub(crate) labels: crate::measure::Labels,
     /// Each theme word as written -> its stems, which make one row of theme_terms.
     pub(crate) theme_keys: FxHashMap<String, String>,
     /// The periods, in time order.

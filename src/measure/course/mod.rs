@@ -40,7 +40,6 @@
 
 use polars::prelude::*;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use super::by_document::{self, RateSums};
 use super::by_period::WideTable;
@@ -277,7 +276,7 @@ pub(crate) fn courses(
     lexicon: &Lexicon,
     small: &SmallPeriods,
     wide: &WideTable,
-    labels: &FxHashMap<String, String>,
+    labels: &crate::measure::Labels,
     min_count: u64,
 ) -> Vec<Course> {
     tuned(counts, lexicon, small, (wide, labels, min_count), PENALTY)
@@ -297,7 +296,7 @@ pub(crate) fn tuned(
     counts: &Counts,
     lexicon: &Lexicon,
     small: &SmallPeriods,
-    (wide, labels, min_count): (&WideTable, &FxHashMap<String, String>, u64),
+    (wide, labels, min_count): (&WideTable, &crate::measure::Labels, u64),
     penalty: f64,
 ) -> Vec<Course> {
     let all: Vec<&str> = counts.periods.keys().map(String::as_str).collect();

@@ -112,7 +112,7 @@ fn turns_at(counts: &Counts, penalty: f64) -> Vec<(usize, bool)> {
         .collect();
     let small = SmallPeriods::of(&sizes);
     let wide = WideTable::new(counts, 5);
-    let labels = FxHashMap::default();
+    let labels = crate::measure::Labels::default();
     let courses = tuned(counts, &lexicon(), &small, (&wide, &labels, 5), penalty);
     assert_eq!(courses.len(), 1);
     courses[0]
@@ -215,7 +215,7 @@ fn two_periods_make_no_course() {
         .collect();
     let wide = WideTable::new(&counts, 5);
     let small = SmallPeriods::of(&sizes);
-    assert!(courses(&counts, &lexicon(), &small, &wide, &FxHashMap::default(), 5).is_empty());
+    assert!(courses(&counts, &lexicon(), &small, &wide, &Default::default(), 5).is_empty());
 }
 
 /// How often each method's choices find turns where none was planted, and miss planted

@@ -3,7 +3,6 @@
 //! least `min_count` times in the two, as keyness.csv tests them.
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use super::TURN_TERMS;
 use crate::measure::by_period::WideTable;
@@ -17,7 +16,7 @@ type Sides = (usize, (u64, u64), (u64, u64));
 /// `kept` the periods big enough to compare, the only ones counted), each way.
 pub(super) fn key_terms(
     wide: &WideTable,
-    labels: &FxHashMap<String, String>,
+    labels: &crate::measure::Labels,
     kept: &[usize],
     ranges: (std::ops::Range<usize>, std::ops::Range<usize>),
     min_count: u64,
@@ -62,7 +61,7 @@ pub(super) fn key_terms(
 /// The terms tested for a turn, with their statistics.
 struct Tested<'a> {
     wide: &'a WideTable<'a>,
-    labels: &'a FxHashMap<String, String>,
+    labels: &'a crate::measure::Labels,
     rows: Vec<Sides>,
     /// Words before and after the turn.
     words: (u64, u64),
@@ -74,7 +73,7 @@ struct Tested<'a> {
 impl<'a> Tested<'a> {
     fn new(
         wide: &'a WideTable<'a>,
-        labels: &'a FxHashMap<String, String>,
+        labels: &'a crate::measure::Labels,
         rows: Vec<Sides>,
         (na, nb): (u64, u64),
     ) -> Tested<'a> {
@@ -104,7 +103,10 @@ impl<'a> Tested<'a> {
         let (low, high) = stats::log_ratio_ci(a.0, b.0, na, nb);
         KeyLine {
             term: term.to_string(),
-            word: (self.labels.get(term).cloned()).unwrap_or_else(|| term.to_string()),
+            word: self
+                .labels
+                .get(term)
+                .map_or_else(|| term.to_string(), |l| l.to_string()),
             g2: self.g2[i],
             log_ratio: stats::log_ratio(a.0, b.0, na, nb),
             log_ratio_low: low,
