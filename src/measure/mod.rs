@@ -246,7 +246,14 @@ pub(crate) fn labels(counts: &Counts, tokeniser: &Tokeniser) -> Labels {
     for group in stemmed.chunk_by(|a, b| a.0 == b.0) {
         let forms = group.iter().map(|(_, w, c)| (*w, *c));
         if let Some(label) = crate::count::most_frequent(forms) {
-            labels.insert(Arc::from(group[0].0.as_str()), Arc::from(label));
+            let stem: Arc<str> = Arc::from(group[0].0.as_str());
+            // A word written as its stem (`health`) shares the stem's text.
+            let label = if *label == *stem {
+                stem.clone()
+            } else {
+                Arc::from(label)
+            };
+            labels.insert(stem, label);
         }
     }
     for (phrase, forms) in &counts.phrase_forms {
