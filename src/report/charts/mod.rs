@@ -45,6 +45,25 @@ type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
 type Chart<'a, 'b> =
     ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
+/// Panels of bars side by side: how many to a row, and the width their word labels get.
+/// Panels are counted as if no label were wider than `max_label`; then, the columns set, the
+/// labels take what room a panel has beyond `fixed` (its plot's least width, its values,
+/// its padding), up to the widest label (`widest`), so that a long phrase is cut only when
+/// the panels leave it no room. At least one column, at most `max_columns` and `panels`.
+fn panel_layout(
+    (widest, max_label): (u32, u32),
+    fixed: u32,
+    panels: usize,
+    max_columns: usize,
+) -> (usize, u32) {
+    let usable = DESIGN_WIDTH - 2 * PAD as u32;
+    let short = widest.min(max_label);
+    let fit = (usable / (short + fixed).max(1)).clamp(1, max_columns as u32);
+    let columns = panels.clamp(1, fit as usize);
+    let room = (usable / columns as u32).saturating_sub(fixed);
+    (columns, widest.min(room.max(short)))
+}
+
 /// Converts plotters' errors, which borrow the backend, into owned errors.
 fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("drawing the chart failed: {e:?}")
@@ -54,6 +73,23 @@ fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
 pub(crate) mod tests {
     use super::*;
     use ab_glyph::Font;
+
+    #[test]
+    fn a_label_is_cut_only_when_its_panel_leaves_it_no_room() {
+        // Two panels of the design width (912 px inside the padding): a 230 px label, past
+        // the 204 px cap, keeps its width, as a panel has 456 - 200 px beside its plot.
+        assert_eq!(panel_layout((230, 204), 200, 2, 6), (2, 230));
+        // Three panels: 304 - 90 = 214 px of room, more than the cap, less than the label.
+        assert_eq!(panel_layout((230, 204), 90, 3, 6), (3, 214));
+        // One panel, a label of a thousand pixels: the room beside the plot, no more.
+        assert_eq!(panel_layout((1000, 204), 200, 1, 6), (1, 912 - 200));
+        // Short labels are not widened.
+        assert_eq!(panel_layout((90, 204), 200, 2, 6), (2, 90));
+        // As many columns as fit, at most the panels and the most allowed.
+        assert_eq!(panel_layout((90, 204), 200, 8, 6).0, 3);
+        assert_eq!(panel_layout((20, 204), 10, 8, 6).0, 6);
+        assert_eq!(panel_layout((20, 204), 10, 0, 6).0, 1);
+    }
 
     /// Width and height from a PNG header, after checking the signature.
     pub(crate) fn png_size(bytes: &[u8]) -> (u32, u32) {

@@ -27,14 +27,12 @@ const MIN_ROWS: usize = 2;
 pub(crate) fn render(period_a: &str, period_b: &str, themes: &[ThemeWords]) -> Result<Vec<u8>> {
     let words = text(LABEL);
     let values = text(TICK);
-    let label_width = widest(
+    let widest_label = widest(
         themes
             .iter()
             .flat_map(|t| t.words.iter().map(|w| w.word.as_str())),
         &words,
-    )
-    .min(MAX_WORD)
-        + 14;
+    ) + 14;
     let value_width = themes
         .iter()
         .flat_map(|t| t.words.iter())
@@ -42,10 +40,11 @@ pub(crate) fn render(period_a: &str, period_b: &str, themes: &[ThemeWords]) -> R
         .max()
         .unwrap_or(0)
         + 16;
-    let panel_width = label_width + PLOT + value_width + 2 * PAD as u32;
     // As many panels to a row as fit the design width (at least one).
-    let fit = ((DESIGN_WIDTH - 2 * PAD as u32) / panel_width).clamp(1, MAX_COLUMNS as u32);
-    let columns = themes.len().clamp(1, fit as usize);
+    let fixed = PLOT + value_width + 2 * PAD as u32;
+    let widths = (widest_label, MAX_WORD + 14);
+    let (columns, label_width) = panel_layout(widths, fixed, themes.len(), MAX_COLUMNS);
+    let panel_width = label_width + fixed;
     // Each row of panels as tall as its longest list of words: a bar is as thick in every
     // panel, and a theme that matched two words takes the room of two.
     let rows: Vec<i32> = themes

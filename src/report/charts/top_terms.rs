@@ -29,9 +29,8 @@ const BAR_COLOUR: RGBColor = palette::BLUISH_GREEN;
 pub(crate) fn render(periods: &[PeriodTopTerms], of: usize) -> Result<Vec<u8>> {
     let words = text(LABEL);
     let values = text(TICK);
-    let label_width = |p: &PeriodTopTerms| {
-        widest(p.terms.iter().map(|t| t.word.as_str()), &words).min(MAX_WORD) + 14
-    };
+    let label_width =
+        |p: &PeriodTopTerms| widest(p.terms.iter().map(|t| t.word.as_str()), &words) + 14;
     let value_width = |p: &PeriodTopTerms| {
         p.terms
             .iter()
@@ -42,11 +41,12 @@ pub(crate) fn render(periods: &[PeriodTopTerms], of: usize) -> Result<Vec<u8>> {
     };
     // Every panel is laid out alike (the widest labels and values of any), so that their
     // plotting areas are as wide and equal rates draw equal bars from panel to panel.
-    let label_width = periods.iter().map(label_width).max().unwrap_or(0);
+    let widest_label = periods.iter().map(label_width).max().unwrap_or(0);
     let value_width = periods.iter().map(value_width).max().unwrap_or(0);
-    let panel_width = label_width + value_width + MIN_PLOT + 2 * PAD as u32;
-    let fit = ((DESIGN_WIDTH - 2 * PAD as u32) / panel_width.max(1)).clamp(1, MAX_COLUMNS as u32);
-    let columns = periods.len().clamp(1, fit as usize);
+    let fixed = value_width + MIN_PLOT + 2 * PAD as u32;
+    let widths = (widest_label, MAX_WORD + 14);
+    let (columns, label_width) = panel_layout(widths, fixed, periods.len(), MAX_COLUMNS);
+    let panel_width = label_width + fixed;
     let grid_rows = periods.len().div_ceil(columns).max(1);
     let rows = periods
         .iter()
