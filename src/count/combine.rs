@@ -264,12 +264,21 @@ fn merged(
         }
         let index = phrases.len() as u32;
         let text: Arc<str> = Arc::from(&*merge.text());
-        let mut written = PhraseForms::default();
+        // Every run's kept forms together, counts of the same form summed, then the first
+        // KEPT by key kept once: what merging them one run at a time keeps (a form among the
+        // first of all the phrase's forms is among the first of every run that holds it).
+        let mut all: Vec<(std::borrow::Cow<str>, u64)> = Vec::new();
         for entry in merge.entries() {
             gram_maps[entry.tally][entry.id as usize] = index;
-            written.merge(PhraseForms::new(entry.forms()));
+            for (form, c) in entry.forms() {
+                match all.iter_mut().find(|(f, _)| *f == form) {
+                    Some(mine) => mine.1 += c,
+                    None => all.push((form, c)),
+                }
+            }
         }
-        out.put(text.clone(), written);
+        let all = all.into_iter().map(|(f, c)| (f.into_owned(), c));
+        out.put(text.clone(), PhraseForms::new(all));
         phrases.push(text);
     }
     Ok(phrases)

@@ -123,6 +123,9 @@ impl PhraseForms {
     }
 
     fn settle(&mut self) {
+        if self.0.len() < 2 {
+            return;
+        }
         self.0
             .sort_by_cached_key(|(f, _)| (FormKey::of_text(f), f.clone()));
         self.0.truncate(KEPT);
@@ -130,6 +133,10 @@ impl PhraseForms {
 
     /// The label: see [`most_frequent`].
     pub(crate) fn label(&self) -> Option<&str> {
+        // Most phrases are written one way: that way is the label.
+        if let [(only, _)] = &self.0[..] {
+            return Some(only);
+        }
         most_frequent(self.0.iter().map(|(f, c)| (f.as_str(), *c)))
     }
 

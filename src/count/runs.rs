@@ -199,20 +199,18 @@ pub(super) struct Entry<'m> {
     forms: &'m [u8],
 }
 
-impl Entry<'_> {
-    /// Its kept written forms with their counts.
-    pub(super) fn forms(&self) -> Vec<(String, u64)> {
+impl<'m> Entry<'m> {
+    /// Its kept written forms with their counts, read where they lie.
+    pub(super) fn forms(&self) -> impl Iterator<Item = (std::borrow::Cow<'m, str>, u64)> {
         let bytes = self.forms;
         let mut i = 0;
         let n = get_varint(bytes, &mut i);
-        (0..n)
-            .map(|_| {
-                let len = get_varint(bytes, &mut i) as usize;
-                let form = String::from_utf8_lossy(&bytes[i..i + len]).into_owned();
-                i += len;
-                (form, get_varint(bytes, &mut i))
-            })
-            .collect()
+        (0..n).map(move |_| {
+            let len = get_varint(bytes, &mut i) as usize;
+            let form = String::from_utf8_lossy(&bytes[i..i + len]);
+            i += len;
+            (form, get_varint(bytes, &mut i))
+        })
     }
 }
 
@@ -365,7 +363,7 @@ mod tests {
                     text: text.clone(),
                     id: e.id,
                     total: e.total,
-                    forms: e.forms(),
+                    forms: e.forms().map(|(f, c)| (f.into_owned(), c)).collect(),
                 };
                 (e.tally, record)
             });
