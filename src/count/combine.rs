@@ -354,41 +354,7 @@ pub(crate) fn combine(
         .map(|i| Some(vocabulary.text(i)))
         .collect();
     let rank = text_ranks(&texts);
-    let built: Vec<(PeriodCounts, Option<TermFirsts>)> = periods
-        .par_iter()
-        .zip(sighted)
-        .map(|((_, parts), (mut terms, first))| {
-            let firsts = (!first.is_empty()).then(|| {
-                (terms.iter().zip(&first))
-                    .filter_map(|(&(i, _), f)| {
-                        let text = texts[i as usize].as_ref()?;
-                        let places = f.iter().copied().filter(|&p| p != u64::MAX).collect();
-                        Some((text.to_string(), places))
-                    })
-                    .collect()
-            });
-            drop(first);
-            terms.sort_unstable_by_key(|&(i, _)| rank[i as usize]);
-            let terms = terms
-                .into_iter()
-                .filter_map(|(i, s)| {
-                    let c = TermCount {
-                        count: s.count,
-                        docs: s.docs,
-                        max_doc: s.max_doc,
-                        spread: None,
-                    };
-                    Some((texts[i as usize].clone()?, c))
-                })
-                .collect();
-            let mut period = PeriodCounts {
-                terms: Terms::from_sorted(terms),
-                ..PeriodCounts::default()
-            };
-            add_parts(&mut period, parts);
-            (period, firsts)
-        })
-        .collect();
+    let built = built_periods(&periods, sighted, &texts, &rank);
     let mut first_docs = FirstDocs::default();
     for ((label, _), (period, firsts)) in periods.iter().zip(built) {
         if let Some(firsts) = firsts {
@@ -425,6 +391,52 @@ pub(crate) fn combine(
         segments,
     };
     Ok((counts, first_docs))
+}
+
+/// Each period's counts from its first pass (`sighted`): its terms in text order (by `rank`,
+/// each term's place in text order among `texts`), its plain sums from its `periods`' parts,
+/// and, when it is watched, its terms' first documents. Periods are built in parallel.
+fn built_periods(
+    periods: &[(&str, Vec<(usize, &PeriodTally)>)],
+    sighted: Vec<(FirstSight, Vec<Firsts>)>,
+    texts: &[Option<Arc<str>>],
+    rank: &[u32],
+) -> Vec<(PeriodCounts, Option<TermFirsts>)> {
+    periods
+        .par_iter()
+        .zip(sighted)
+        .map(|((_, parts), (mut terms, first))| {
+            let firsts = (!first.is_empty()).then(|| {
+                (terms.iter().zip(&first))
+                    .filter_map(|(&(i, _), f)| {
+                        let text = texts[i as usize].as_ref()?;
+                        let places = f.iter().copied().filter(|&p| p != u64::MAX).collect();
+                        Some((text.to_string(), places))
+                    })
+                    .collect()
+            });
+            drop(first);
+            terms.sort_unstable_by_key(|&(i, _)| rank[i as usize]);
+            let terms = terms
+                .into_iter()
+                .filter_map(|(i, s)| {
+                    let c = TermCount {
+                        count: s.count,
+                        docs: s.docs,
+                        max_doc: s.max_doc,
+                        spread: None,
+                    };
+                    Some((texts[i as usize].clone()?, c))
+                })
+                .collect();
+            let mut period = PeriodCounts {
+                terms: Terms::from_sorted(terms),
+                ..PeriodCounts::default()
+            };
+            add_parts(&mut period, parts);
+            (period, firsts)
+        })
+        .collect()
 }
 
 /// Each term's place among `texts` in text order (every text is a different term).

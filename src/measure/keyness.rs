@@ -70,7 +70,8 @@ pub(crate) fn keyness(
 /// Each row's p-value by [`by_document::welch`]: `None` when a period has fewer than two
 /// documents, or the counts carry no per-document sums.
 fn doc_p_values(rows: &[Row], pa: &PeriodCounts, pb: &PeriodCounts) -> Vec<Option<f64>> {
-    rows.iter()
+    use rayon::prelude::*;
+    rows.par_iter()
         .map(|&(_, ca, cb)| {
             let test = by_document::welch(rate_sums(ca, pa)?, rate_sums(cb, pb)?)?;
             Some(test.p)
@@ -142,54 +143,87 @@ fn tested_terms<'c>(
 
 /// Gives each row's statistics, as columns in row order (g2, p_value, log_ratio,
 /// log_ratio_low, log_ratio_high, log_odds, log_odds_z, top_doc_share), and single_doc.
+/// Worked out in parallel, a block of rows to a task, each row into its place: the numbers do
+/// not depend on the threads, and no copy of the columns is made.
 fn statistics(
     rows: &[Row],
     pa: &PeriodCounts,
     pb: &PeriodCounts,
     prior: &Prior,
 ) -> ([Vec<f64>; 8], Vec<bool>) {
-    let prior_total = prior.total as f64;
-    let (na, nb) = (pa.tokens, pb.tokens);
-    let mut cols: [Vec<f64>; 8] = Default::default();
-    let mut single = Vec::with_capacity(rows.len());
-    for &(term, ca, cb) in rows {
-        let (a, b) = (ca.count, cb.count);
-        let g2 = stats::signed_log_likelihood(a, b, na, nb);
-        let (lo, hi) = stats::log_ratio_ci(a, b, na, nb);
-        let prior = prior.counts.get(term).copied().unwrap_or(0) as f64;
-        let (delta, z) = stats::log_odds_dirichlet(a, b, na, nb, prior, prior_total);
-        // Dispersion is judged in the period the term is key for.
-        let (count, top, docs, period_docs) = if g2 >= 0.0 {
-            (b, cb.max_doc, cb.docs, pb.docs)
-        } else {
-            (a, ca.max_doc, ca.docs, pa.docs)
-        };
-        let share = if count == 0 {
-            0.0
-        } else {
-            top as f64 / count as f64
-        };
-        single.push(docs == 1 && period_docs > 1);
-        for (c, v) in cols.iter_mut().zip([
-            g2,
-            stats::p_value(g2),
-            stats::log_ratio(a, b, na, nb),
-            lo,
-            hi,
-            delta,
-            z,
-            share,
-        ]) {
-            c.push(v);
+    use rayon::prelude::*;
+    const BLOCK: usize = 16_384;
+    let n = rows.len();
+    let mut cols: [Vec<f64>; 8] = std::array::from_fn(|_| vec![0.0; n]);
+    let mut single = vec![false; n];
+    // Per block of rows: its piece of each column.
+    let mut pieces: Vec<Vec<&mut [f64]>> = (0..n.div_ceil(BLOCK)).map(|_| Vec::new()).collect();
+    for col in cols.iter_mut() {
+        for (piece, slice) in pieces.iter_mut().zip(col.chunks_mut(BLOCK)) {
+            piece.push(slice);
         }
     }
+    pieces
+        .into_par_iter()
+        .zip(single.par_chunks_mut(BLOCK))
+        .zip(rows.par_chunks(BLOCK))
+        .for_each(|((mut piece, single), rows)| {
+            for (j, row) in rows.iter().enumerate() {
+                let (values, one) = row_statistics(row, pa, pb, prior);
+                for (col, v) in piece.iter_mut().zip(values) {
+                    col[j] = v;
+                }
+                single[j] = one;
+            }
+        });
     (cols, single)
+}
+
+/// One row's statistics, in [`statistics`]'s column order, and whether one document holds all
+/// of the term's occurrences in the period it is key for (while that period has several).
+fn row_statistics(
+    &(term, ca, cb): &Row,
+    pa: &PeriodCounts,
+    pb: &PeriodCounts,
+    prior: &Prior,
+) -> ([f64; 8], bool) {
+    let prior_total = prior.total as f64;
+    let (na, nb) = (pa.tokens, pb.tokens);
+    let (a, b) = (ca.count, cb.count);
+    let g2 = stats::signed_log_likelihood(a, b, na, nb);
+    let (lo, hi) = stats::log_ratio_ci(a, b, na, nb);
+    let prior = prior.counts.get(term).copied().unwrap_or(0) as f64;
+    let (delta, z) = stats::log_odds_dirichlet(a, b, na, nb, prior, prior_total);
+    // Dispersion is judged in the period the term is key for.
+    let (count, top, docs, period_docs) = if g2 >= 0.0 {
+        (b, cb.max_doc, cb.docs, pb.docs)
+    } else {
+        (a, ca.max_doc, ca.docs, pa.docs)
+    };
+    let share = if count == 0 {
+        0.0
+    } else {
+        top as f64 / count as f64
+    };
+    let values = [
+        g2,
+        stats::p_value(g2),
+        stats::log_ratio(a, b, na, nb),
+        lo,
+        hi,
+        delta,
+        z,
+        share,
+    ];
+    (values, docs == 1 && period_docs > 1)
 }
 
 /// Gives the rows' order in the table: most key for B first, most key for A last; ties by term.
 fn key_order(rows: &[Row], g2: &[f64]) -> Vec<usize> {
+    use rayon::prelude::*;
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by(|&i, &j| {
+    // Terms differ, so the order is total and the same however the sort is split.
+    order.par_sort_by(|&i, &j| {
         g2[j]
             .partial_cmp(&g2[i])
             .unwrap_or(std::cmp::Ordering::Equal)

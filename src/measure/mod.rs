@@ -551,8 +551,9 @@ impl<'a> Tables<'a> {
         }
     }
 
-    /// keyness.csv: the main comparison's table, then each other comparison's, made as
-    /// many at a time as there are threads.
+    /// keyness.csv: the main comparison's table, then each other comparison's, one at a
+    /// time (each worked out on every thread): a comparison's table is its terms of both
+    /// periods, so two at once would hold two such tables while they are written.
     fn keyness_blocks(&self) -> Blocks<'_> {
         let Some(main) = &self.keyness else {
             return Box::new(std::iter::empty());
@@ -560,9 +561,13 @@ impl<'a> Tables<'a> {
         let prior = keyness::Prior::new(self.counts);
         let others: Vec<&Comparison> = self.comparisons.iter().skip(1).collect();
         let (counts, labels, min_count) = (self.counts, self.labels, self.min_count);
-        Box::new(whole(main).chain(in_parallel(others, move |c| {
-            with_n(keyness::keyness(counts, labels, c, min_count, &prior)?)
-        })))
+        Box::new(
+            whole(main).chain(
+                others
+                    .into_iter()
+                    .map(move |c| with_n(keyness::keyness(counts, labels, c, min_count, &prior)?)),
+            ),
+        )
     }
 }
 
