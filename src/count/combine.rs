@@ -264,21 +264,12 @@ fn merged(
         }
         let index = phrases.len() as u32;
         let text: Arc<str> = Arc::from(&*merge.text());
-        // Every run's kept forms together, counts of the same form summed, then the first
-        // KEPT by key kept once: what merging them one run at a time keeps (a form among the
-        // first of all the phrase's forms is among the first of every run that holds it).
-        let mut all: Vec<(std::borrow::Cow<str>, u64)> = Vec::new();
         for entry in merge.entries() {
             gram_maps[entry.tally][entry.id as usize] = index;
-            for (form, c) in entry.forms() {
-                match all.iter_mut().find(|(f, _)| *f == form) {
-                    Some(mine) => mine.1 += c,
-                    None => all.push((form, c)),
-                }
-            }
         }
-        let all = all.into_iter().map(|(f, c)| (f.into_owned(), c));
-        out.put(text.clone(), PhraseForms::new(all));
+        // Every run's kept forms at once, read where they lie.
+        let written = PhraseForms::new(merge.entries().flat_map(|e| e.forms()));
+        out.put(text.clone(), written);
         phrases.push(text);
     }
     Ok(phrases)

@@ -104,31 +104,37 @@ pub(crate) fn most_frequent<'a>(
 pub(crate) struct PhraseForms(Vec<(String, u64)>);
 
 impl PhraseForms {
-    /// Forms with counts, each form once: the first [`KEPT`] in key order are kept.
-    pub(crate) fn new(forms: impl IntoIterator<Item = (String, u64)>) -> PhraseForms {
-        let mut f = PhraseForms(forms.into_iter().collect());
-        f.settle();
-        f
+    /// Forms with counts (a form given more than once has its counts summed): the first
+    /// [`KEPT`] in key order are kept. Forms from several parts of a corpus may be given
+    /// together, each part's own first [`KEPT`]: a form among the first of all of a phrase's
+    /// forms is among the first of every part that holds it, so its count is whole. Only
+    /// the forms kept become owned strings.
+    pub(crate) fn new<S: AsRef<str> + Into<String>>(
+        forms: impl IntoIterator<Item = (S, u64)>,
+    ) -> PhraseForms {
+        let mut all: Vec<(S, u64)> = Vec::new();
+        for (form, c) in forms {
+            match all.iter_mut().find(|(f, _)| f.as_ref() == form.as_ref()) {
+                Some(mine) => mine.1 += c,
+                None => all.push((form, c)),
+            }
+        }
+        // Most phrases are written one way: nothing to order.
+        if all.len() > 1 {
+            let mut keyed: Vec<(FormKey, S, u64)> = all
+                .into_iter()
+                .map(|(f, c)| (FormKey::of_text(f.as_ref()), f, c))
+                .collect();
+            keyed.sort_by(|a, b| (a.0.cmp(&b.0)).then_with(|| a.1.as_ref().cmp(b.1.as_ref())));
+            keyed.truncate(KEPT);
+            all = keyed.into_iter().map(|(_, f, c)| (f, c)).collect();
+        }
+        PhraseForms(all.into_iter().map(|(f, c)| (f.into(), c)).collect())
     }
 
     /// Adds another part's forms of the same phrase: associative and commutative.
     pub(crate) fn merge(&mut self, other: PhraseForms) {
-        for (form, c) in other.0 {
-            match self.0.iter_mut().find(|(f, _)| *f == form) {
-                Some(mine) => mine.1 += c,
-                None => self.0.push((form, c)),
-            }
-        }
-        self.settle();
-    }
-
-    fn settle(&mut self) {
-        if self.0.len() < 2 {
-            return;
-        }
-        self.0
-            .sort_by_cached_key(|(f, _)| (FormKey::of_text(f), f.clone()));
-        self.0.truncate(KEPT);
+        *self = PhraseForms::new(std::mem::take(&mut self.0).into_iter().chain(other.0));
     }
 
     /// The label: see [`most_frequent`].
