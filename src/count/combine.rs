@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 
 use super::counts::{Counts, PeriodCounts, TermCount, Terms};
 use super::dispersion::{DocTerms, Segment, Slots};
-use super::first_docs::{FirstDocs, FIRST_DOCS};
+use super::first_docs::{FirstDocs, Firsts, TermFirsts, FIRST_DOCS};
 use super::forms::PhraseForms;
 use super::log::TermId;
 use super::phrases::Gram;
@@ -287,12 +287,6 @@ struct Sums {
 /// One period's terms after the first pass: (merged index, sums), in order of first sight.
 type FirstSight = Vec<(u32, Sums)>;
 
-/// A period's terms' first documents, as [`FirstDocs`] holds them.
-type TermFirsts = FxHashMap<String, Vec<u64>>;
-
-/// The places of a term's first documents, ascending; `u64::MAX` where there are fewer.
-type Firsts = [u64; FIRST_DOCS];
-
 /// What [`combine()`] is asked for beyond the counts.
 pub(crate) struct CombineOptions<'a> {
     /// Leave out phrases seen fewer times than this in all periods together (the tallies
@@ -347,11 +341,13 @@ pub(crate) fn combine(
     let rank = text_ranks(&texts);
     let built = built_periods(&periods, sighted, &texts, &rank);
     let mut first_docs = FirstDocs::default();
-    for ((label, _), (period, firsts)) in periods.iter().zip(built) {
+    let mut term_ids = BTreeMap::new();
+    for ((label, _), (period, firsts, ids)) in periods.iter().zip(built) {
         if let Some(firsts) = firsts {
             first_docs.insert(label, firsts);
         }
         counts.periods.insert(label.to_string(), period);
+        term_ids.insert(label.to_string(), ids);
     }
     drop(periods);
     let stems_total = vocabulary.stems.len() as u32;
@@ -380,34 +376,39 @@ pub(crate) fn combine(
     counts.doc_terms = DocTerms {
         vocabulary: texts,
         segments,
+        term_ids,
     };
     Ok((counts, first_docs))
 }
 
 /// Each period's counts from its first pass (`sighted`): its terms in text order (by `rank`,
 /// each term's place in text order among `texts`), its plain sums from its `periods`' parts,
-/// and, when it is watched, its terms' first documents. Periods are built in parallel.
+/// and, when it is watched, its terms' first documents; beside it, its terms' places in
+/// `texts`, in the terms' order. Periods are built in parallel.
 fn built_periods(
     periods: &[(&str, Vec<(usize, &PeriodTally)>)],
     sighted: Vec<(FirstSight, Vec<Firsts>)>,
     texts: &[Option<Arc<str>>],
     rank: &[u32],
-) -> Vec<(PeriodCounts, Option<TermFirsts>)> {
+) -> Vec<(PeriodCounts, Option<TermFirsts>, Vec<u32>)> {
     periods
         .par_iter()
         .zip(sighted)
         .map(|((_, parts), (mut terms, first))| {
             let firsts = (!first.is_empty()).then(|| {
-                (terms.iter().zip(&first))
-                    .filter_map(|(&(i, _), f)| {
-                        let text = texts[i as usize].as_ref()?;
-                        let places = f.iter().copied().filter(|&p| p != u64::MAX).collect();
-                        Some((text.to_string(), places))
-                    })
-                    .collect()
+                let mut firsts: Vec<(u32, Firsts)> = (terms.iter().zip(first))
+                    .map(|(&(i, _), f)| (i, f))
+                    .collect();
+                firsts.sort_unstable_by_key(|&(i, _)| rank[i as usize]);
+                TermFirsts::from_sorted(
+                    (firsts.into_iter())
+                        .filter_map(|(i, f)| Some((texts[i as usize].clone()?, f)))
+                        .collect(),
+                )
             });
-            drop(first);
             terms.sort_unstable_by_key(|&(i, _)| rank[i as usize]);
+            terms.retain(|&(i, _)| texts[i as usize].is_some());
+            let ids: Vec<u32> = terms.iter().map(|&(i, _)| i).collect();
             let terms = terms
                 .into_iter()
                 .filter_map(|(i, s)| {
@@ -425,7 +426,7 @@ fn built_periods(
                 ..PeriodCounts::default()
             };
             add_parts(&mut period, parts);
-            (period, firsts)
+            (period, firsts, ids)
         })
         .collect()
 }

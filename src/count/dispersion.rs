@@ -87,6 +87,10 @@ pub(crate) struct DocTerms {
     /// The text of every term a segment names (`None` for a phrase left out as rare).
     pub(super) vocabulary: Vec<Option<Arc<str>>>,
     pub(super) segments: Vec<Segment>,
+    /// Per period, when known, its terms' places in `vocabulary`, in the terms' order
+    /// (what [`super::combine()`] built them from): each term's place without a map from
+    /// text to place, which at millions of terms is the largest thing resolving holds.
+    pub(super) term_ids: BTreeMap<String, Vec<u32>>,
 }
 
 impl DocTerms {
@@ -126,7 +130,26 @@ impl DocTerms {
             through(&mut segment.phrases);
             self.segments.push(segment);
         }
+        // The periods' terms are merged too: their places are found by text.
+        self.term_ids.clear();
         self
+    }
+
+    /// `label`'s terms' places in the vocabulary, when they are known and are those of
+    /// `terms` (the same texts, in the same order).
+    fn ids_of(
+        &self,
+        label: &str,
+        terms: &[(Arc<str>, super::counts::TermCount)],
+    ) -> Option<&[u32]> {
+        let ids = self.term_ids.get(label)?;
+        let same = ids.len() == terms.len()
+            && ids.iter().zip(terms).all(|(&i, (t, _))| {
+                (self.vocabulary.get(i as usize))
+                    .and_then(Option::as_ref)
+                    .is_some_and(|v| Arc::ptr_eq(v, t))
+            });
+        same.then_some(ids.as_slice())
     }
 
     /// Sets every term's [`Spread`] in `periods` from the rows, periods in parallel. A
@@ -138,41 +161,43 @@ impl DocTerms {
         if self.segments.is_empty() {
             return Ok(());
         }
-        // Terms share their text with the vocabulary: found by the text's address.
-        let by_address: FxHashMap<usize, u32> = self
-            .vocabulary
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| Some((t.as_ref()?.as_ptr() as usize, i as u32)))
-            .collect();
-        let by_text: FxHashMap<&str, u32> = self
-            .vocabulary
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| Some((&**t.as_ref()?, i as u32)))
-            .collect();
         let mut logs: BTreeMap<&str, Vec<(&Segment, &PeriodLog)>> = BTreeMap::new();
         for segment in &self.segments {
             for (label, log) in &segment.logs {
                 logs.entry(label).or_default().push((segment, log));
             }
         }
+        // A period whose terms' places are not known has them found by text, through a map
+        // of the vocabulary made only then.
+        let known: BTreeMap<String, &[u32]> = (periods.iter())
+            .filter_map(|(label, c)| Some((label.clone(), self.ids_of(label, c.terms.entries())?)))
+            .collect();
+        let by_text: FxHashMap<&str, u32> = if (periods.keys())
+            .any(|l| logs.contains_key(l.as_str()) && !known.contains_key(l.as_str()))
+        {
+            (self.vocabulary.iter().enumerate())
+                .filter_map(|(i, t)| Some((&**t.as_ref()?, i as u32)))
+                .collect()
+        } else {
+            FxHashMap::default()
+        };
         periods
             .par_iter_mut()
-            .filter_map(|(label, counts)| Some((logs.get(label.as_str())?, counts)))
-            .try_for_each(|(logs, counts)| {
+            .filter_map(|(label, counts)| Some((logs.get(label.as_str())?, label, counts)))
+            .try_for_each(|(logs, label, counts)| {
                 let mut slots = Slots::new(self.vocabulary.len());
-                for (s, (text, _)) in counts.terms.entries().iter().enumerate() {
-                    let i = by_address
-                        .get(&(text.as_ptr() as usize))
-                        .filter(|&&i| {
-                            self.vocabulary[i as usize]
-                                .as_ref()
-                                .is_some_and(|v| Arc::ptr_eq(v, text))
-                        })
-                        .or_else(|| by_text.get(&**text));
-                    if let Some(&i) = i {
-                        slots.get_or(i, s);
+                match known.get(label.as_str()) {
+                    Some(ids) => {
+                        for (s, &i) in ids.iter().enumerate() {
+                            slots.get_or(i, s);
+                        }
+                    }
+                    None => {
+                        for (s, (text, _)) in counts.terms.entries().iter().enumerate() {
+                            if let Some(&i) = by_text.get(&**text) {
+                                slots.get_or(i, s);
+                            }
+                        }
                     }
                 }
                 let totals: Vec<u128> = counts.terms.values().map(|c| c.count as u128).collect();
@@ -202,6 +227,7 @@ impl DocTerms {
 /// A period's rows as bytes and back, for an engine that counts a corpus in parts.
 #[cfg(any(feature = "cluster", test))]
 mod rows {
+    use std::collections::BTreeMap;
     use std::sync::Arc;
 
     use rustc_hash::FxHashMap;
@@ -271,10 +297,11 @@ mod rows {
                 .collect();
             DocTerms {
                 segments: vec![Segment {
-                    logs: vec![(label, PeriodLog::from_bytes(rows, spill))],
+                    logs: vec![(label.clone(), PeriodLog::from_bytes(rows, spill))],
                     stems: (0..vocabulary.len() as u32).collect(),
                     phrases: Vec::new(),
                 }],
+                term_ids: BTreeMap::from([(label, (0..vocabulary.len() as u32).collect())]),
                 vocabulary,
             }
         }

@@ -6,25 +6,79 @@
 //! those documents instead of the whole corpus.
 
 use std::collections::BTreeMap;
-
-use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 /// Documents remembered per term.
 pub(crate) const FIRST_DOCS: usize = 3;
 
+/// The places of a term's first documents, ascending; `u64::MAX` where there are fewer.
+pub(crate) type Firsts = [u64; FIRST_DOCS];
+
+/// One period's terms' first documents, in text order. Each term's text is the one its
+/// counts share, and its places a fixed array: at a gigabyte of text, a map of strings to
+/// vectors held three times the memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct TermFirsts(Vec<(Arc<str>, Firsts)>);
+
+impl TermFirsts {
+    /// Terms already in text order, each once.
+    pub(crate) fn from_sorted(terms: Vec<(Arc<str>, Firsts)>) -> TermFirsts {
+        debug_assert!(terms.windows(2).all(|w| w[0].0 < w[1].0));
+        TermFirsts(terms)
+    }
+
+    /// `term`'s first documents, ascending, when it was seen.
+    pub(crate) fn get(&self, term: &str) -> Option<&[u64]> {
+        let i = self.0.binary_search_by(|(t, _)| (**t).cmp(term)).ok()?;
+        let places = &self.0[i].1;
+        Some(&places[..places.partition_point(|&p| p != u64::MAX)])
+    }
+
+    /// The first documents of both: for each term, the first of the places either holds.
+    fn merge(self, other: TermFirsts) -> TermFirsts {
+        if self.0.is_empty() {
+            return other;
+        }
+        let mut all = self.0;
+        all.extend(other.0);
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut merged: Vec<(Arc<str>, Firsts)> = Vec::with_capacity(all.len());
+        for (term, places) in all {
+            match merged.last_mut() {
+                Some((t, kept)) if *t == term => *kept = earliest(kept, &places),
+                _ => merged.push((term, places)),
+            }
+        }
+        TermFirsts(merged)
+    }
+}
+
+/// The first [`FIRST_DOCS`] different places of `a` and `b` (each ascending, `u64::MAX`
+/// where there are fewer), ascending.
+fn earliest(a: &Firsts, b: &Firsts) -> Firsts {
+    let mut all: Vec<u64> = a.iter().chain(b).copied().collect();
+    all.sort_unstable();
+    all.dedup();
+    let mut out = [u64::MAX; FIRST_DOCS];
+    for (o, p) in out.iter_mut().zip(all) {
+        *o = p;
+    }
+    out
+}
+
 /// For some periods, each term's first documents (at most [`FIRST_DOCS`]), as places in
 /// reading order, ascending.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct FirstDocs(BTreeMap<String, FxHashMap<String, Vec<u64>>>);
+pub(crate) struct FirstDocs(BTreeMap<String, TermFirsts>);
 
 impl FirstDocs {
     /// The first documents of `period`'s terms, when that period was asked about.
-    pub(crate) fn get(&self, period: &str) -> Option<&FxHashMap<String, Vec<u64>>> {
+    pub(crate) fn get(&self, period: &str) -> Option<&TermFirsts> {
         self.0.get(period)
     }
 
     /// Sets `period`'s terms' first documents.
-    pub(crate) fn insert(&mut self, period: &str, terms: FxHashMap<String, Vec<u64>>) {
+    pub(crate) fn insert(&mut self, period: &str, terms: TermFirsts) {
         self.0.insert(period.to_string(), terms);
     }
 
@@ -34,14 +88,45 @@ impl FirstDocs {
     pub(crate) fn merge(mut self, other: FirstDocs) -> FirstDocs {
         for (period, theirs) in other.0 {
             let mine = self.0.entry(period).or_default();
-            for (term, places) in theirs {
-                let kept = mine.entry(term).or_default();
-                kept.extend(places);
-                kept.sort_unstable();
-                kept.dedup();
-                kept.truncate(FIRST_DOCS);
-            }
+            *mine = std::mem::take(mine).merge(theirs);
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn firsts(terms: &[(&str, &[u64])]) -> TermFirsts {
+        TermFirsts::from_sorted(
+            terms
+                .iter()
+                .map(|&(t, places)| {
+                    let mut f = [u64::MAX; FIRST_DOCS];
+                    f[..places.len()].copy_from_slice(places);
+                    (Arc::from(t), f)
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_term_keeps_its_first_places_of_both_parts_and_an_unseen_term_has_none() {
+        let a = firsts(&[("commiss", &[1, 5, 9]), ("trust", &[2])]);
+        let b = firsts(&[("board", &[0]), ("commiss", &[2, 5]), ("trust", &[2])]);
+        let mut one = FirstDocs::default();
+        one.insert("2010", a.clone());
+        let mut two = FirstDocs::default();
+        two.insert("2010", b.clone());
+        let merged = one.clone().merge(two.clone());
+        assert_eq!(merged, two.merge(one), "commutative");
+        let p = merged.get("2010").unwrap();
+        assert_eq!(p.get("commiss"), Some(&[1u64, 2, 5][..]));
+        assert_eq!(p.get("trust"), Some(&[2u64][..]));
+        assert_eq!(p.get("board"), Some(&[0u64][..]));
+        assert_eq!(p.get("clinic"), None);
+        assert_eq!(a.get("trust"), Some(&[2u64][..]));
+        assert!(merged.get("2003").is_none());
     }
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::counts::{Counts, PeriodCounts};
 use super::dispersion::DocTerms;
-use super::first_docs::FirstDocs;
+use super::first_docs::{FirstDocs, TermFirsts};
 use super::forms::PhraseForms;
 use super::kwic::{sample, KwicLine};
 use super::log::SpillFile;
@@ -32,7 +32,7 @@ pub(crate) struct PeriodPart {
     kwic: Vec<KwicLine>,
     kwic_max: usize,
     /// Each term's first documents in the period (places in reading order).
-    first: FxHashMap<String, Vec<u64>>,
+    first: TermFirsts,
     /// The dispersion sums are worked out: every document of the period is in.
     finished: bool,
 }

@@ -6,10 +6,9 @@
 //! long vocabulary would otherwise fill gigabytes with zeros.
 
 use polars::prelude::*;
-use rustc_hash::FxHashMap;
 
 use super::{stats, trends, Blocks};
-use crate::count::Counts;
+use crate::count::{Counts, TermCount};
 
 /// The cells of a block, at most: a block of a table with many periods has fewer rows.
 const BLOCK_CELLS: usize = 1 << 21;
@@ -37,115 +36,196 @@ pub(crate) struct Cell {
 pub(crate) struct WideTable<'a> {
     /// Each period's label and word tokens, in time order.
     periods: Vec<(&'a str, u64)>,
-    /// The terms in row order, with their totals.
-    terms: Vec<(&'a str, u64)>,
-    /// Row `r`'s counts are `cells[starts[r]..starts[r + 1]]`, in period order.
+    /// Every term in text order, and its total.
+    texts: Vec<&'a str>,
+    totals: Vec<u64>,
+    /// The term at text place `i` has its counts in `cells[starts[i]..starts[i + 1]]`, in
+    /// period order.
     starts: Vec<usize>,
     cells: Vec<Cell>,
-    /// Per row: its trend, `None` when the term was not tested.
-    trends: Vec<Option<Trend>>,
+    /// The text places in row order.
+    order: Vec<u32>,
+    /// The trends of the first rows, those of the terms tested (seen at least `min_count`
+    /// times: rows are by total, so they come first); the rest have none.
+    trends: Vec<Trend>,
+}
+
+/// Terms in text order with their totals, and their cells: a piece of [`WideTable`].
+#[derive(Default)]
+struct Merged<'a> {
+    texts: Vec<&'a str>,
+    totals: Vec<u64>,
+    /// Cells per term.
+    widths: Vec<u32>,
+    cells: Vec<Cell>,
+}
+
+impl<'a> Merged<'a> {
+    /// The terms of `periods` (each in text order, `periods[i]` the `i`th period) in text
+    /// order, each with its cells, by a merge of the periods' lists.
+    fn of(periods: &[&'a [(std::sync::Arc<str>, TermCount)]]) -> Merged<'a> {
+        use std::cmp::Reverse;
+        let mut merged = Merged::default();
+        let mut next = vec![0usize; periods.len()];
+        let mut heap: std::collections::BinaryHeap<Reverse<(&str, u32)>> = (periods.iter())
+            .enumerate()
+            .filter_map(|(p, terms)| terms.first().map(|t| Reverse((&*t.0, p as u32))))
+            .collect();
+        while let Some(mut top) = heap.peek_mut() {
+            let Reverse((text, p)) = *top;
+            let p_us = p as usize;
+            let count = &periods[p_us][next[p_us]].1;
+            let same = (merged.texts.last()).is_some_and(|&t| std::ptr::eq(t, text) || t == text);
+            if !same {
+                merged.texts.push(text);
+                merged.totals.push(0);
+                merged.widths.push(0);
+            }
+            *merged.totals.last_mut().expect("pushed") += count.count;
+            *merged.widths.last_mut().expect("pushed") += 1;
+            merged.cells.push(Cell {
+                period: p,
+                docs: count.docs.min(u32::MAX as u64) as u32,
+                count: count.count,
+            });
+            next[p_us] += 1;
+            match periods[p_us].get(next[p_us]) {
+                Some(t) => *top = Reverse((&*t.0, p)),
+                None => {
+                    std::collections::binary_heap::PeekMut::pop(top);
+                }
+            }
+        }
+        merged
+    }
+
+    /// The terms of `periods`, merged in pieces by text on every thread.
+    fn par_of(periods: &[&'a [(std::sync::Arc<str>, TermCount)]]) -> Merged<'a> {
+        use rayon::prelude::*;
+        // Cut the text space where the longest list has evenly spaced terms.
+        let longest = periods
+            .iter()
+            .max_by_key(|t| t.len())
+            .copied()
+            .unwrap_or(&[]);
+        let pieces = (rayon::current_num_threads() * 4).min(longest.len()).max(1);
+        let cuts: Vec<&str> = (1..pieces)
+            .map(|k| &*longest[k * longest.len() / pieces].0)
+            .collect();
+        let slices = |k: usize| -> Vec<&'a [(std::sync::Arc<str>, TermCount)]> {
+            periods
+                .iter()
+                .map(|terms| {
+                    let at = |cut: Option<&&str>| {
+                        cut.map_or(terms.len(), |c| terms.partition_point(|t| *t.0 < **c))
+                    };
+                    let from = if k == 0 { 0 } else { at(cuts.get(k - 1)) };
+                    &terms[from..at(cuts.get(k))]
+                })
+                .collect()
+        };
+        let parts: Vec<Merged> = (0..pieces)
+            .into_par_iter()
+            .map(|k| Merged::of(&slices(k)))
+            .collect();
+        let mut whole = Merged::default();
+        whole
+            .cells
+            .reserve_exact(parts.iter().map(|p| p.cells.len()).sum());
+        for part in parts {
+            whole.texts.extend(part.texts);
+            whole.totals.extend(part.totals);
+            whole.widths.extend(part.widths);
+            whole.cells.extend(part.cells);
+        }
+        whole
+    }
 }
 
 impl<'a> WideTable<'a> {
     /// The table of `counts`, terms seen at least `min_count` times tested for a trend (the
     /// p-values adjusted over those terms).
     pub(crate) fn new(counts: &'a Counts, min_count: u64) -> WideTable<'a> {
+        use rayon::prelude::*;
         let periods: Vec<(&str, u64)> = counts
             .periods
             .iter()
             .map(|(p, c)| (p.as_str(), c.tokens))
             .collect();
-        // Each term once, in order of first sight, with its (period, count) cells.
-        let mut row_of: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut seen: Vec<&str> = Vec::new();
-        let mut entries: Vec<(u32, Cell)> = Vec::new();
-        for (i, c) in counts.periods.values().enumerate() {
-            for (t, tc) in &c.terms {
-                let row = *row_of.entry(t).or_insert_with(|| {
-                    seen.push(t);
-                    seen.len() as u32 - 1
-                });
-                let cell = Cell {
-                    period: i as u32,
-                    docs: tc.docs.min(u32::MAX as u64) as u32,
-                    count: tc.count,
-                };
-                entries.push((row, cell));
-            }
+        let lists: Vec<&[(std::sync::Arc<str>, TermCount)]> =
+            counts.periods.values().map(|c| c.terms.entries()).collect();
+        let Merged {
+            texts,
+            totals,
+            widths,
+            cells,
+        } = Merged::par_of(&lists);
+        let mut starts = Vec::with_capacity(widths.len() + 1);
+        starts.push(0);
+        for w in widths {
+            starts.push(starts.last().expect("pushed") + w as usize);
         }
-        drop(row_of);
-        let mut totals = vec![0u64; seen.len()];
-        for (row, cell) in &entries {
-            totals[*row as usize] += cell.count;
-        }
-        let mut order: Vec<u32> = (0..seen.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            let (a, b) = (a as usize, b as usize);
-            totals[b].cmp(&totals[a]).then(seen[a].cmp(seen[b]))
+        // By total, descending, then by text (the places are in text order).
+        let mut order: Vec<u32> = (0..texts.len() as u32).collect();
+        order.par_sort_unstable_by(|&a, &b| {
+            totals[b as usize].cmp(&totals[a as usize]).then(a.cmp(&b))
         });
-        let mut place = vec![0u32; seen.len()];
-        for (r, &row) in order.iter().enumerate() {
-            place[row as usize] = r as u32;
-        }
-        // Cells grouped by row (a counting sort; within a row, periods stay in order).
-        let mut starts = vec![0usize; seen.len() + 1];
-        for (row, _) in &entries {
-            starts[place[*row as usize] as usize + 1] += 1;
-        }
-        for r in 0..seen.len() {
-            starts[r + 1] += starts[r];
-        }
-        let mut next = starts.clone();
-        let mut cells = vec![Cell::default(); entries.len()];
-        for (row, cell) in entries {
-            let r = place[row as usize] as usize;
-            cells[next[r]] = cell;
-            next[r] += 1;
-        }
-        let terms: Vec<(&str, u64)> = order
-            .iter()
-            .map(|&row| (seen[row as usize], totals[row as usize]))
-            .collect();
         let mut table = WideTable {
             periods,
-            terms,
+            texts,
+            totals,
             starts,
             cells,
+            order,
             trends: Vec::new(),
         };
         table.trends = table.trends(min_count);
         table
     }
 
-    /// Each row's trend: terms seen at least `min_count` times are tested, and their
-    /// p-values adjusted together.
-    fn trends(&self, min_count: u64) -> Vec<Option<Trend>> {
+    /// The trends of the rows of terms seen at least `min_count` times (the first rows),
+    /// their p-values adjusted together.
+    fn trends(&self, min_count: u64) -> Vec<Trend> {
         use rayon::prelude::*;
         let tokens: Vec<u64> = self.periods.iter().map(|p| p.1).collect();
         let base = stats::TrendBase::new(&tokens);
-        let tests: Vec<Option<Option<(f64, f64)>>> = (0..self.terms.len())
+        let tested = self.rows_seen(min_count);
+        let tests: Vec<Option<(f64, f64)>> = (0..tested)
             .into_par_iter()
-            .map(|r| {
-                let hits = self.row(r).iter().map(|c| (c.period as usize, c.count));
-                (self.terms[r].1 >= min_count).then(|| base.test(hits))
-            })
+            .map(|r| base.test(self.row(r).iter().map(|c| (c.period as usize, c.count))))
             .collect();
-        let made: Vec<f64> = tests.iter().flatten().flatten().map(|t| t.1).collect();
+        let made: Vec<f64> = tests.iter().flatten().map(|t| t.1).collect();
         let mut adjusted = stats::benjamini_hochberg(&made).into_iter();
         tests
             .into_iter()
-            .map(|t| {
-                t.map(|test| Trend {
-                    test,
-                    p_adjusted: test.and_then(|_| adjusted.next()),
-                })
+            .map(|test| Trend {
+                test,
+                p_adjusted: test.and_then(|_| adjusted.next()),
             })
             .collect()
     }
 
+    /// Row `r`'s trend: `None` when its term was not tested.
+    fn trend(&self, r: usize) -> Option<Trend> {
+        self.trends.get(r).copied()
+    }
+
+    /// The rows whose terms were seen at least `n` times in all: the first ones.
+    pub(crate) fn rows_seen(&self, n: u64) -> usize {
+        self.order
+            .partition_point(|&i| self.totals[i as usize] >= n)
+    }
+
     /// Row `r`'s counts, in period order (periods without the term left out).
     pub(crate) fn row(&self, r: usize) -> &[Cell] {
-        &self.cells[self.starts[r]..self.starts[r + 1]]
+        let i = self.order[r] as usize;
+        &self.cells[self.starts[i]..self.starts[i + 1]]
+    }
+
+    /// Row `r`'s term and its total.
+    pub(crate) fn term(&self, r: usize) -> (&'a str, u64) {
+        let i = self.order[r] as usize;
+        (self.texts[i], self.totals[i])
     }
 
     /// Each period's label and word tokens, in time order.
@@ -153,14 +233,16 @@ impl<'a> WideTable<'a> {
         &self.periods
     }
 
-    /// Rows in the table.
-    pub(crate) fn len(&self) -> usize {
-        self.terms.len()
+    /// `term`'s total in all periods (0 when it was not seen).
+    pub(crate) fn total_of(&self, term: &str) -> u64 {
+        self.texts
+            .binary_search(&term)
+            .map_or(0, |i| self.totals[i])
     }
 
-    /// The terms in row order (most frequent first) with their totals.
-    pub(crate) fn terms(&self) -> &[(&'a str, u64)] {
-        &self.terms
+    /// Rows in the table.
+    pub(crate) fn len(&self) -> usize {
+        self.order.len()
     }
 
     /// Rows per block: fewer when periods are many.
@@ -188,7 +270,7 @@ impl<'a> WideTable<'a> {
         labels: &crate::measure::Labels,
         range: std::ops::Range<usize>,
     ) -> PolarsResult<DataFrame> {
-        let terms = &self.terms[range.clone()];
+        let terms: Vec<(&str, u64)> = range.clone().map(|r| self.term(r)).collect();
         let mut columns = vec![
             Column::new("term".into(), terms.iter().map(|t| t.0).collect::<Vec<_>>()),
             Column::new(
@@ -230,7 +312,7 @@ impl<'a> WideTable<'a> {
             columns.push(Column::new(format!("count_{label}").into(), counts));
             columns.push(Column::new(format!("per_10k_{label}").into(), rates));
         }
-        let trends = &self.trends[range];
+        let trends: Vec<Option<Trend>> = range.map(|r| self.trend(r)).collect();
         let test = |f: fn((f64, f64)) -> f64| -> Vec<Option<f64>> {
             trends
                 .iter()
@@ -297,7 +379,7 @@ mod tests {
     }
 
     fn labels() -> crate::measure::Labels {
-        FxHashMap::default()
+        rustc_hash::FxHashMap::default()
     }
 
     #[test]
@@ -393,5 +475,64 @@ mod tests {
         let blocks: Vec<DataFrame> = none.blocks(&labels()).map(Result::unwrap).collect();
         assert_eq!(blocks.len(), 1);
         assert_eq!(blocks[0].height(), 0);
+    }
+
+    /// Many terms in many periods, each period holding a different share of them: the
+    /// merge of the periods' lists, in pieces on several threads, gives each term the cells
+    /// and the total a plain count by term gives, and rows by total, then term, whatever
+    /// the threads.
+    #[test]
+    fn the_merge_of_many_periods_gives_each_term_its_cells_on_any_threads() {
+        let mut counts = Counts::default();
+        let mut expected: std::collections::BTreeMap<String, Vec<(u32, u64)>> = Default::default();
+        for p in 0..7u32 {
+            let mut c = PeriodCounts {
+                docs: 1,
+                tokens: 100_000,
+                ..Default::default()
+            };
+            for t in 0..3_000u32 {
+                // Term t is in period p for about half the pairs, with a count of its own.
+                let mixed = t.wrapping_mul(2_654_435_761).wrapping_add(p * 40_503);
+                if mixed % 7 < 3 + p % 3 {
+                    continue;
+                }
+                let term = format!("t{:x}", t.wrapping_mul(97) % 3_001);
+                let n = 1 + (mixed % 13) as u64;
+                expected.entry(term.clone()).or_default().push((p, n));
+                c.terms.insert(
+                    std::sync::Arc::<str>::from(term),
+                    TermCount {
+                        count: n,
+                        docs: 1,
+                        max_doc: n,
+                        spread: None,
+                    },
+                );
+            }
+            counts.periods.insert(format!("p{p}"), c);
+        }
+        let mut rows: Vec<(&String, u64)> = expected
+            .iter()
+            .map(|(t, cells)| (t, cells.iter().map(|c| c.1).sum()))
+            .collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        for threads in [1, 2, 5] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let table = pool.install(|| WideTable::new(&counts, 5));
+            assert_eq!(table.len(), rows.len(), "{threads} threads");
+            for (r, (term, total)) in rows.iter().enumerate() {
+                assert_eq!(table.term(r), (term.as_str(), *total), "row {r}");
+                let cells: Vec<(u32, u64)> =
+                    table.row(r).iter().map(|c| (c.period, c.count)).collect();
+                assert_eq!(&cells, &expected[*term], "{term}");
+                assert_eq!(table.total_of(term), *total);
+            }
+            assert_eq!(table.total_of("absent"), 0);
+            assert_eq!(table.rows_seen(5), rows.partition_point(|r| r.1 >= 5));
+        }
     }
 }

@@ -3,22 +3,14 @@
 //! [`super::stats`] for G², its p-value and Log Ratio.
 
 use polars::prelude::*;
-use rustc_hash::FxHashMap;
 
 use super::by_document::{self, RateSums};
+use super::by_period::WideTable;
 use super::{stats, Comparison};
 use crate::count::{Counts, PeriodCounts, TermCount};
 
-/// One comparison's keyness table: period_a, period_b, term, word, count_a, count_b,
-/// per_10k_a, per_10k_b, docs_a, docs_b, g2 (signed: positive = more frequent in B), p_value,
-/// p_adjusted (Benjamini-Hochberg over the terms of this comparison), log_ratio,
-/// log_ratio_low, log_ratio_high (95% interval), log_odds and log_odds_z (Dirichlet prior
-/// from the whole corpus), top_doc_share (share of the favoured period's occurrences that
-/// its top document supplies) and single_doc (all of them from one document while the
-/// period has several), p_doc (Welch's t-test on the terms' per-document rates,
-/// [`by_document::welch`]; empty when a period has fewer than two documents) and
-/// p_doc_adjusted (Benjamini-Hochberg over the same terms as p_adjusted); sorted by g2 (descending: most key for B first, most key for A
-/// last), then term.
+/// The whole of one comparison's table, for tests.
+#[cfg(test)]
 pub(crate) fn keyness(
     counts: &Counts,
     labels: &crate::measure::Labels,
@@ -26,45 +18,132 @@ pub(crate) fn keyness(
     min_count: u64,
     prior: &Prior,
 ) -> PolarsResult<DataFrame> {
-    let (pa, pb) = (&counts.periods[&cmp.a], &counts.periods[&cmp.b]);
-    let (na, nb) = (pa.tokens, pb.tokens);
-    let none = TermCount::default();
-    let rows = tested_terms(pa, pb, &none, min_count);
-    let (cols, single) = statistics(&rows, pa, pb, prior);
-    let p_adjusted = stats::benjamini_hochberg(&cols[1]);
-    let p_doc = doc_p_values(&rows, pa, pb);
-    let p_doc_adjusted = by_document::adjust(&p_doc);
-    let order = key_order(&rows, &cols[0]);
-    let n = rows.len();
-    let terms: Vec<&str> = order.iter().map(|&i| rows[i].0).collect();
-    let words: Vec<Option<&str>> = terms.iter().map(|t| labels.get(*t).map(|l| &**l)).collect();
-    let ints = |f: &dyn Fn(usize) -> u64| -> Vec<u64> { order.iter().map(|&i| f(i)).collect() };
-    let floats = |v: &[f64]| -> Vec<f64> { order.iter().map(|&i| v[i]).collect() };
-    let [g2, p, lr, lo, hi, delta, z, share] = &cols;
-    df!(
-        "period_a" => vec![cmp.a.as_str(); n],
-        "period_b" => vec![cmp.b.as_str(); n],
-        "term" => terms,
-        "word" => words,
-        "count_a" => ints(&|i| rows[i].1.count),
-        "count_b" => ints(&|i| rows[i].2.count),
-        "per_10k_a" => order.iter().map(|&i| stats::per_10k(rows[i].1.count, na)).collect::<Vec<f64>>(),
-        "per_10k_b" => order.iter().map(|&i| stats::per_10k(rows[i].2.count, nb)).collect::<Vec<f64>>(),
-        "docs_a" => ints(&|i| rows[i].1.docs),
-        "docs_b" => ints(&|i| rows[i].2.docs),
-        "g2" => floats(g2),
-        "p_value" => floats(p),
-        "p_adjusted" => floats(&p_adjusted),
-        "log_ratio" => floats(lr),
-        "log_ratio_low" => floats(lo),
-        "log_ratio_high" => floats(hi),
-        "log_odds" => floats(delta),
-        "log_odds_z" => floats(z),
-        "top_doc_share" => floats(share),
-        "single_doc" => order.iter().map(|&i| single[i]).collect::<Vec<bool>>(),
-        "p_doc" => order.iter().map(|&i| p_doc[i]).collect::<Vec<Option<f64>>>(),
-        "p_doc_adjusted" => order.iter().map(|&i| p_doc_adjusted[i]).collect::<Vec<Option<f64>>>(),
-    )
+    let table = KeyTable::new(counts, cmp, min_count, prior);
+    table.rows(labels, 0..table.len())
+}
+
+/// One comparison's keyness table, worked out and in row order, made into frames a block
+/// of rows at a time ([`KeyTable::rows`]): the statistics of every row are needed before the
+/// first is written (the adjusted p-values, the order), their frame is not. Its columns:
+/// period_a, period_b, term, word, count_a, count_b, per_10k_a, per_10k_b, docs_a, docs_b,
+/// g2 (signed: positive = more frequent in B), p_value, p_adjusted (Benjamini-Hochberg over
+/// the terms of this comparison), log_ratio, log_ratio_low, log_ratio_high (95% interval),
+/// log_odds and log_odds_z (Dirichlet prior from the whole corpus), top_doc_share (share of
+/// the favoured period's occurrences that its top document supplies) and single_doc (all of
+/// them from one document while the period has several), p_doc (Welch's t-test on the
+/// terms' per-document rates, [`by_document::welch`]; empty when a period has fewer than two
+/// documents) and p_doc_adjusted (Benjamini-Hochberg over the same terms as p_adjusted);
+/// sorted by g2 (descending: most key for B first, most key for A last), then term.
+pub(crate) struct KeyTable<'c> {
+    cmp: &'c Comparison,
+    /// The periods' word tokens, A and B.
+    words: (u64, u64),
+    rows: Vec<Row<'c>>,
+    /// [`statistics`]'s columns.
+    cols: [Vec<f64>; 8],
+    single: Vec<bool>,
+    p_adjusted: Vec<f64>,
+    p_doc: Vec<Option<f64>>,
+    p_doc_adjusted: Vec<Option<f64>>,
+    /// Rows in table order.
+    order: Vec<usize>,
+}
+
+impl<'c> KeyTable<'c> {
+    /// The terms of `cmp`'s periods seen at least `min_count` times in the two, tested.
+    pub(crate) fn new(
+        counts: &'c Counts,
+        cmp: &'c Comparison,
+        min_count: u64,
+        prior: &Prior,
+    ) -> KeyTable<'c> {
+        static NONE: TermCount = TermCount {
+            count: 0,
+            docs: 0,
+            max_doc: 0,
+            spread: None,
+        };
+        let (pa, pb) = (&counts.periods[&cmp.a], &counts.periods[&cmp.b]);
+        let rows = tested_terms(pa, pb, &NONE, min_count);
+        let (cols, single) = statistics(&rows, pa, pb, prior);
+        let p_adjusted = stats::benjamini_hochberg(&cols[1]);
+        let p_doc = doc_p_values(&rows, pa, pb);
+        let p_doc_adjusted = by_document::adjust(&p_doc);
+        let order = key_order(&rows, &cols[0]);
+        KeyTable {
+            cmp,
+            words: (pa.tokens, pb.tokens),
+            rows,
+            cols,
+            single,
+            p_adjusted,
+            p_doc,
+            p_doc_adjusted,
+            order,
+        }
+    }
+
+    /// Rows in the table.
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The first `n` rows and the last `n` (the whole table when it has at most `2n`): the
+    /// terms most key for B and for A.
+    pub(crate) fn ends(
+        &self,
+        labels: &crate::measure::Labels,
+        n: usize,
+    ) -> PolarsResult<DataFrame> {
+        let len = self.len();
+        if len <= 2 * n {
+            return self.rows(labels, 0..len);
+        }
+        let mut ends = self.rows(labels, 0..n)?;
+        ends.vstack_mut(&self.rows(labels, len - n..len)?)?;
+        Ok(ends)
+    }
+
+    /// Rows `range` of the table, in table order.
+    pub(crate) fn rows(
+        &self,
+        labels: &crate::measure::Labels,
+        range: std::ops::Range<usize>,
+    ) -> PolarsResult<DataFrame> {
+        let (cmp, rows, (na, nb)) = (self.cmp, &self.rows, self.words);
+        let order = &self.order[range];
+        let n = order.len();
+        let terms: Vec<&str> = order.iter().map(|&i| rows[i].0).collect();
+        let words: Vec<Option<&str>> = terms.iter().map(|t| labels.get(*t).map(|l| &**l)).collect();
+        let ints = |f: &dyn Fn(usize) -> u64| -> Vec<u64> { order.iter().map(|&i| f(i)).collect() };
+        let floats = |v: &[f64]| -> Vec<f64> { order.iter().map(|&i| v[i]).collect() };
+        let [g2, p, lr, lo, hi, delta, z, share] = &self.cols;
+        let (p_doc, p_doc_adjusted) = (&self.p_doc, &self.p_doc_adjusted);
+        df!(
+            "period_a" => vec![cmp.a.as_str(); n],
+            "period_b" => vec![cmp.b.as_str(); n],
+            "term" => terms,
+            "word" => words,
+            "count_a" => ints(&|i| rows[i].1.count),
+            "count_b" => ints(&|i| rows[i].2.count),
+            "per_10k_a" => order.iter().map(|&i| stats::per_10k(rows[i].1.count, na)).collect::<Vec<f64>>(),
+            "per_10k_b" => order.iter().map(|&i| stats::per_10k(rows[i].2.count, nb)).collect::<Vec<f64>>(),
+            "docs_a" => ints(&|i| rows[i].1.docs),
+            "docs_b" => ints(&|i| rows[i].2.docs),
+            "g2" => floats(g2),
+            "p_value" => floats(p),
+            "p_adjusted" => floats(&self.p_adjusted),
+            "log_ratio" => floats(lr),
+            "log_ratio_low" => floats(lo),
+            "log_ratio_high" => floats(hi),
+            "log_odds" => floats(delta),
+            "log_odds_z" => floats(z),
+            "top_doc_share" => floats(share),
+            "single_doc" => order.iter().map(|&i| self.single[i]).collect::<Vec<bool>>(),
+            "p_doc" => order.iter().map(|&i| p_doc[i]).collect::<Vec<Option<f64>>>(),
+            "p_doc_adjusted" => order.iter().map(|&i| p_doc_adjusted[i]).collect::<Vec<Option<f64>>>(),
+        )
+    }
 }
 
 /// Each row's p-value by [`by_document::welch`]: `None` when a period has fewer than two
@@ -192,7 +271,7 @@ fn row_statistics(
     let (a, b) = (ca.count, cb.count);
     let g2 = stats::signed_log_likelihood(a, b, na, nb);
     let (lo, hi) = stats::log_ratio_ci(a, b, na, nb);
-    let prior = prior.counts.get(term).copied().unwrap_or(0) as f64;
+    let prior = prior.count(term) as f64;
     let (delta, z) = stats::log_odds_dirichlet(a, b, na, nb, prior, prior_total);
     // Dispersion is judged in the period the term is key for.
     let (count, top, docs, period_docs) = if g2 >= 0.0 {
@@ -232,25 +311,25 @@ fn key_order(rows: &[Row], g2: &[f64]) -> Vec<usize> {
     order
 }
 
-/// The whole corpus's counts: the informative prior of [`stats::log_odds_dirichlet`].
+/// The whole corpus's counts: the informative prior of [`stats::log_odds_dirichlet`], read
+/// from the totals of terms_by_period.csv's table (no second map of every term).
 pub(crate) struct Prior<'a> {
-    pub(crate) counts: FxHashMap<&'a str, u64>,
+    wide: &'a WideTable<'a>,
     /// Word tokens of the whole corpus.
     pub(crate) total: u64,
 }
 
 impl<'a> Prior<'a> {
-    pub(crate) fn new(counts: &'a Counts) -> Self {
-        let mut totals: FxHashMap<&str, u64> = FxHashMap::default();
-        for p in counts.periods.values() {
-            for (t, c) in &p.terms {
-                *totals.entry(t).or_default() += c.count;
-            }
-        }
+    pub(crate) fn new(wide: &'a WideTable<'a>) -> Self {
         Prior {
-            counts: totals,
-            total: counts.periods.values().map(|p| p.tokens).sum(),
+            wide,
+            total: wide.periods().iter().map(|p| p.1).sum(),
         }
+    }
+
+    /// `term`'s count in the whole corpus.
+    fn count(&self, term: &str) -> u64 {
+        self.wide.total_of(term)
     }
 }
 
@@ -269,12 +348,13 @@ mod tests {
             let c = PeriodCounts::of_one_document(1000, &terms);
             counts.periods.insert(p.into(), c);
         }
-        let labels = FxHashMap::default();
+        let labels = rustc_hash::FxHashMap::default();
         let cmp = Comparison {
             a: "A".into(),
             b: "B".into(),
         };
-        let df = keyness(&counts, &labels, &cmp, 2, &Prior::new(&counts)).unwrap();
+        let wide = WideTable::new(&counts, 2);
+        let df = keyness(&counts, &labels, &cmp, 2, &Prior::new(&wide)).unwrap();
         let terms = crate::measure::texts(&df, "term");
         assert_eq!(
             terms,

@@ -378,9 +378,9 @@ pub(crate) struct Tables<'a> {
     pub(crate) top_terms: DataFrame,
     /// terms_by_period.csv, made a block at a time.
     pub(crate) terms_by_period: by_period::WideTable<'a>,
-    /// The main (first) comparison's key terms, present when there is a comparison; the
-    /// other comparisons' rows are made when keyness.csv is written.
-    pub(crate) keyness: Option<DataFrame>,
+    /// The main (first) comparison's key terms, worked out, present when there is a
+    /// comparison; its rows, and the other comparisons', are made when keyness.csv is written.
+    pub(crate) keyness: Option<keyness::KeyTable<'a>>,
     /// Present when there is a lexicon.
     pub(crate) themes: Option<DataFrame>,
     /// Present when there is a lexicon and a comparison.
@@ -420,12 +420,11 @@ impl<'a> Tables<'a> {
         let top_terms = with_n(long.top_per_period(labels, 3 * TOP_TERMS)?)?;
         // The main comparison only: the others are made as keyness.csv is written, so they
         // are never all in memory together.
+        let terms_by_period = by_period::WideTable::new(counts, min_count);
+        let prior = keyness::Prior::new(&terms_by_period);
         let keyness = comparisons
             .first()
-            .map(|c| keyness::keyness(counts, labels, c, min_count, &keyness::Prior::new(counts)))
-            .transpose()?
-            .map(with_n)
-            .transpose()?;
+            .map(|c| keyness::KeyTable::new(counts, c, min_count, &prior));
         Tables {
             docs,
             counts,
@@ -434,7 +433,7 @@ impl<'a> Tables<'a> {
             min_count,
             long,
             top_terms,
-            terms_by_period: by_period::WideTable::new(counts, min_count),
+            terms_by_period,
             courses: Vec::new(),
             theme_course: None,
             keyness,
@@ -508,7 +507,8 @@ impl<'a> Tables<'a> {
     /// empty lists without a comparison.
     pub(crate) fn main_key_lists(&self, n: usize) -> PolarsResult<key_lists::KeyLists> {
         match (&self.keyness, self.comparisons.first()) {
-            (Some(k), Some(main)) => key_lists::key_lists(k, main, n),
+            // The candidates are at the two ends of the table, sorted by signed G².
+            (Some(k), Some(main)) => key_lists::key_lists(&k.ends(self.labels, 3 * n)?, main, n),
             _ => Ok(key_lists::KeyLists::default()),
         }
     }
@@ -552,23 +552,46 @@ impl<'a> Tables<'a> {
     }
 
     /// keyness.csv: the main comparison's table, then each other comparison's, one at a
-    /// time (each worked out on every thread): a comparison's table is its terms of both
-    /// periods, so two at once would hold two such tables while they are written.
+    /// time (each worked out on every thread) and made a block of rows at a time: a
+    /// comparison's table is its terms of both periods, so two at once, or one whole, would be
+    /// held while it is written.
     fn keyness_blocks(&self) -> Blocks<'_> {
         let Some(main) = &self.keyness else {
             return Box::new(std::iter::empty());
         };
-        let prior = keyness::Prior::new(self.counts);
         let others: Vec<&Comparison> = self.comparisons.iter().skip(1).collect();
         let (counts, labels, min_count) = (self.counts, self.labels, self.min_count);
+        let wide = &self.terms_by_period;
         Box::new(
-            whole(main).chain(
-                others
+            key_blocks(main, labels).chain(others.into_iter().flat_map(move |c| {
+                let prior = keyness::Prior::new(wide);
+                let table = keyness::KeyTable::new(counts, c, min_count, &prior);
+                let ranges = block_ranges(table.len());
+                ranges
                     .into_iter()
-                    .map(move |c| with_n(keyness::keyness(counts, labels, c, min_count, &prior)?)),
-            ),
+                    .map(move |range| with_n(table.rows(labels, range)?))
+            })),
         )
     }
+}
+
+/// A comparison's keyness table, a block of rows at a time.
+fn key_blocks<'t>(table: &'t keyness::KeyTable<'_>, labels: &'t Labels) -> Blocks<'t> {
+    Box::new(
+        block_ranges(table.len())
+            .into_iter()
+            .map(move |range| with_n(table.rows(labels, range)?)),
+    )
+}
+
+/// The rows of a table of `len` rows in blocks of [`block_rows`]; one empty block for an
+/// empty table, so its columns are still written.
+fn block_ranges(len: usize) -> Vec<std::ops::Range<usize>> {
+    let block = block_rows();
+    (0..len.max(1))
+        .step_by(block)
+        .map(|start| start..(start + block).min(len))
+        .collect()
 }
 
 #[cfg(test)]

@@ -159,12 +159,13 @@ pub fn cluster(command: &crate::cli::ClusterCommand) -> Result<()> {
 }
 
 /// What the summary says of the phrases' memory when their tables were written out to stay
-/// within `--memory`; nothing when they were not.
+/// within `--memory`; nothing when they were not. Not how many times: that depends on which
+/// thread counted which document, and run.json is the same run to run.
 fn spill_note(config: &Config, runs: usize) -> Option<String> {
     (runs > 0).then(|| {
         format!(
-            "the phrases' tables were written out to a temporary file {runs} time(s) to stay \
-             within --memory {} (the counts are exact; a larger --memory is faster)",
+            "the phrases' tables were written out to a temporary file to stay within \
+             --memory {} (the counts are exact; a larger --memory is faster)",
             crate::config::shown_size(config.memory)
         )
     })

@@ -60,9 +60,9 @@ impl Trim {
     /// theme words from theme_terms.
     pub(crate) fn new(tables: &Tables, frequent: usize) -> PolarsResult<Trim> {
         let frequent = for_periods(frequent, tables.terms_by_period.periods().len());
-        let terms: FxHashSet<String> = (tables.terms_by_period.terms().iter())
-            .take(frequent)
-            .map(|(t, _)| t.to_string())
+        let wide = &tables.terms_by_period;
+        let terms: FxHashSet<String> = (0..frequent.min(wide.len()))
+            .map(|r| wide.term(r).0.to_string())
             .collect();
         let words = match &tables.theme_terms {
             Some(t) => t

@@ -38,7 +38,7 @@ pub(super) fn key_terms(
     // (row, count, docs) each side, for the terms tested. Rows are by total, most frequent
     // first: a term seen fewer than min_count times in all is seen fewer in any two
     // stretches, so the rest need no look.
-    let frequent = (wide.terms()).partition_point(|t| t.1 >= min_count.max(1));
+    let frequent = wide.rows_seen(min_count.max(1));
     let rows: Vec<Sides> = (0..frequent)
         .into_par_iter()
         .filter_map(|r| {
@@ -93,7 +93,7 @@ impl<'a> Tested<'a> {
     }
 
     fn term(&self, i: usize) -> &'a str {
-        self.wide.terms()[self.rows[i].0].0
+        self.wide.term(self.rows[i].0).0
     }
 
     /// Tested term `i` as a key term of the turn.
