@@ -142,13 +142,29 @@ enum FormsOut<'a> {
 }
 
 impl FormsOut<'_> {
-    /// A phrase's written forms, all of them: kept, or its label kept.
-    fn put(&mut self, text: Arc<str>, written: PhraseForms) {
+    /// Room for `n` more phrases.
+    fn reserve(&mut self, n: usize) {
         match self {
-            FormsOut::Forms(forms) => {
+            FormsOut::Forms(forms) => forms.reserve(n),
+            FormsOut::Labels(labels) => labels.reserve(n),
+        }
+    }
+
+    /// A phrase's written forms, all of them, or the label decided from them: kept.
+    fn settle(&mut self, text: Arc<str>, settled: Settled) {
+        match (self, settled) {
+            (FormsOut::Forms(forms), Settled::Forms(written)) => {
                 forms.insert(text, written);
             }
-            FormsOut::Labels(labels) => put_label(labels, text, &written),
+            (FormsOut::Labels(labels), Settled::Label(label)) => {
+                labels.insert(text, label);
+            }
+            (FormsOut::Labels(labels), Settled::Forms(written)) => {
+                put_label(labels, text, &written);
+            }
+            (FormsOut::Forms(_), Settled::Label(_)) => {
+                unreachable!("a label is decided only where labels are kept")
+            }
         }
     }
 }
@@ -240,7 +256,9 @@ fn in_memory(
 /// table (written as a run in memory here) merged in text order ([`Merge`]), each phrase's
 /// counts summed and the phrase left out when seen fewer than `prune_below` times; each
 /// tally's kept phrases mapped in `gram_maps`, their written forms gathered in `forms`.
-/// Returns the kept phrases' texts, by merged index, in text order.
+/// The runs are cut into pieces of texts merged on every thread ([`super::runs::pieces`]),
+/// then joined in text order. Returns the kept phrases' texts, by merged index, in text
+/// order.
 fn merged(
     tallies: &[Tally],
     gram_maps: &mut [Vec<u32>],
@@ -248,31 +266,82 @@ fn merged(
 ) -> std::io::Result<Vec<Arc<str>>> {
     let lasts: Vec<Run> = tallies
         .par_iter()
-        .map(|t| Run::Memory(t.phrase_table.encode(&t.stems, &t.words, &t.forms)))
+        .map(|t| Run::memory(t.phrase_table.encode(&t.stems, &t.words, &t.forms)))
         .collect();
-    let runs = tallies.iter().enumerate().flat_map(|(t, tally)| {
-        (tally.phrase_runs.iter())
-            .chain(std::iter::once(&lasts[t]))
-            .map(move |r| (t, r))
-    });
-    let mut merge = Merge::new(runs)?;
+    let runs: Vec<(usize, &Run)> = (tallies.iter().enumerate())
+        .flat_map(|(t, tally)| {
+            (tally.phrase_runs.iter())
+                .chain(std::iter::once(&lasts[t]))
+                .map(move |r| (t, r))
+        })
+        .collect();
+    let labels = matches!(out, FormsOut::Labels(_));
+    let pieces = super::runs::pieces(&runs, 4 * rayon::current_num_threads())?;
+    let pieces: Vec<Piece> = pieces
+        .into_par_iter()
+        .map(|stretches| Piece::merged(Merge::new(stretches)?, prune_below, labels))
+        .collect::<std::io::Result<_>>()?;
+    out.reserve(pieces.iter().map(|p| p.settled.len()).sum());
     let mut phrases: Vec<Arc<str>> = Vec::new();
-    while merge.next()? {
-        let total: u64 = merge.entries().map(|e| e.total).sum();
-        if prune_below.is_some_and(|min| total < min) {
-            continue;
+    for piece in pieces {
+        let base = phrases.len() as u32;
+        for (tally, id, local) in piece.places {
+            gram_maps[tally as usize][id as usize] = base + local;
         }
-        let index = phrases.len() as u32;
-        let text: Arc<str> = Arc::from(&*merge.text());
-        for entry in merge.entries() {
-            gram_maps[entry.tally][entry.id as usize] = index;
+        for (text, settled) in piece.settled {
+            out.settle(text, settled);
         }
-        // Every run's kept forms at once, read where they lie.
-        let written = PhraseForms::new(merge.entries().flat_map(|e| e.forms()));
-        out.put(text.clone(), written);
-        phrases.push(text);
+        phrases.extend(piece.phrases);
     }
     Ok(phrases)
+}
+
+/// What a piece of the runs' merge kept: its phrases in text order, where each tally's ids
+/// of them go (tally, id, place among the piece's phrases), and their forms or labels.
+struct Piece {
+    phrases: Vec<Arc<str>>,
+    places: Vec<(u32, u32, u32)>,
+    settled: Vec<(Arc<str>, Settled)>,
+}
+
+/// A kept phrase's written forms, or its label decided from them.
+enum Settled {
+    Forms(PhraseForms),
+    Label(Arc<str>),
+}
+
+impl Piece {
+    /// The phrases of `merge` seen at least `prune_below` times, with their labels when
+    /// `labels`, else their forms.
+    fn merged(mut merge: Merge, prune_below: Option<u64>, labels: bool) -> std::io::Result<Piece> {
+        let mut piece = Piece {
+            phrases: Vec::new(),
+            places: Vec::new(),
+            settled: Vec::new(),
+        };
+        while merge.next()? {
+            let total: u64 = merge.entries().map(|e| e.total).sum();
+            if prune_below.is_some_and(|min| total < min) {
+                continue;
+            }
+            let local = piece.phrases.len() as u32;
+            let text: Arc<str> = Arc::from(&*merge.text());
+            for entry in merge.entries() {
+                piece.places.push((entry.tally as u32, entry.id, local));
+            }
+            // Every run's kept forms at once, read where they lie.
+            let written = PhraseForms::new(merge.entries().flat_map(|e| e.forms()));
+            if !labels {
+                piece.settled.push((text.clone(), Settled::Forms(written)));
+            } else if let Some(label) = written.label() {
+                piece
+                    .settled
+                    .push((text.clone(), Settled::Label(Arc::from(label))));
+            }
+            piece.phrases.push(text);
+        }
+        Ok(piece)
+    }
 }
 
 /// A term's sums from the first pass: its count, documents and largest count in one

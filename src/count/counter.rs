@@ -406,14 +406,10 @@ impl<'a> Counter<'a> {
         let v = &self.vocab;
         let bytes = self.phrases.table().encode(&v.stems, &v.words, &v.forms);
         match self.spill.append(&bytes) {
-            Ok(at) => self.phrase_runs.push(Run::Spilled {
-                spill: self.spill.clone(),
-                at,
-                len: bytes.len(),
-            }),
+            Ok(at) => (self.phrase_runs).push(Run::spilled(self.spill.clone(), at, &bytes)),
             Err(e) => {
                 self.spill_error.get_or_insert(e);
-                self.phrase_runs.push(Run::Memory(bytes));
+                self.phrase_runs.push(Run::memory(bytes));
             }
         }
     }

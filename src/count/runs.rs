@@ -101,9 +101,19 @@ impl Head {
     }
 }
 
+/// Records of a run between two of its marks: where a merge in pieces finds its place.
+const STRIDE: usize = 4096;
+
+/// A run of records: where its bytes are, and a mark at every [`STRIDE`]th record.
+#[derive(Debug)]
+pub(super) struct Run {
+    place: Place,
+    marks: Vec<Mark>,
+}
+
 /// Where a run is: in a counter's temporary file, or (its last) in memory.
 #[derive(Debug)]
-pub(super) enum Run {
+enum Place {
     Spilled {
         spill: Arc<SpillFile>,
         at: u64,
@@ -112,10 +122,89 @@ pub(super) enum Run {
     Memory(Vec<u8>),
 }
 
+/// A record of a run: where it starts, and its text.
+#[derive(Debug)]
+struct Mark {
+    at: usize,
+    text: Box<[u8]>,
+}
+
 impl Run {
+    /// The run `bytes` written to `spill` at `at`.
+    pub(super) fn spilled(spill: Arc<SpillFile>, at: u64, bytes: &[u8]) -> Run {
+        Run {
+            marks: marks(bytes),
+            place: Place::Spilled {
+                spill,
+                at,
+                len: bytes.len(),
+            },
+        }
+    }
+
+    /// The run `bytes`, kept in memory.
+    pub(super) fn memory(bytes: Vec<u8>) -> Run {
+        Run {
+            marks: marks(&bytes),
+            place: Place::Memory(bytes),
+        }
+    }
+
+    /// Whether the run was written to a temporary file.
+    pub(super) fn is_spilled(&self) -> bool {
+        matches!(self.place, Place::Spilled { .. })
+    }
+
+    fn len(&self) -> usize {
+        match &self.place {
+            Place::Spilled { len, .. } => *len,
+            Place::Memory(bytes) => bytes.len(),
+        }
+    }
+
+    /// The whole run, to merge.
+    #[cfg(test)]
+    pub(super) fn all(&self) -> Stretch<'_> {
+        Stretch {
+            run: self,
+            from: 0,
+            to: self.len(),
+        }
+    }
+
+    /// The run's bytes `from..to`.
+    fn bytes(&self, from: usize, to: usize) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        Ok(match &self.place {
+            Place::Memory(bytes) => bytes[from..to].into(),
+            Place::Spilled { spill, at, .. } => {
+                let mut buf = Vec::new();
+                spill.read(at + from as u64, to - from, &mut buf)?;
+                buf.into()
+            }
+        })
+    }
+
+    /// Where the first record whose text is not before `key` starts (the run's end when there
+    /// is none): found between two marks, so at most [`STRIDE`] records are read.
+    fn seek(&self, key: &[u8]) -> std::io::Result<usize> {
+        let i = self.marks.partition_point(|m| &*m.text < key);
+        let from = i.checked_sub(1).map_or(0, |i| self.marks[i].at);
+        let to = self.marks.get(i).map_or(self.len(), |m| m.at);
+        let bytes = self.bytes(from, to)?;
+        let mut pos = 0;
+        loop {
+            let start = pos;
+            match Head::parse(&bytes, &mut pos) {
+                Some(h) if &bytes[h.text.0..h.text.1] >= key => return Ok(from + start),
+                Some(_) => {}
+                None => return Ok(to),
+            }
+        }
+    }
+
     /// The run of `records`, sorted by text here, as bytes.
     #[cfg(test)]
-    pub(super) fn bytes(mut records: Vec<Record>) -> Vec<u8> {
+    pub(super) fn bytes_of(mut records: Vec<Record>) -> Vec<u8> {
         records.sort_unstable_by(|a, b| a.text.cmp(&b.text));
         let mut out = Vec::new();
         for r in &records {
@@ -125,35 +214,107 @@ impl Run {
     }
 }
 
+/// A mark at every [`STRIDE`]th record of the run `bytes`, the first included.
+fn marks(bytes: &[u8]) -> Vec<Mark> {
+    let mut marks = Vec::new();
+    let mut pos = 0;
+    for k in 0.. {
+        let at = pos;
+        let Some(head) = Head::parse(bytes, &mut pos) else {
+            break;
+        };
+        if k % STRIDE == 0 {
+            let text = bytes[head.text.0..head.text.1].into();
+            marks.push(Mark { at, text });
+        }
+    }
+    marks
+}
+
+/// The bytes `from..to` of a run: records from the one at `from`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Stretch<'r> {
+    run: &'r Run,
+    from: usize,
+    to: usize,
+}
+
+/// `runs` (tally index, run) cut into about `pieces` stretches of texts, with about as many
+/// records each (cut at texts their marks spread evenly): for each piece, the stretch of
+/// each run that holds its texts. Merging the pieces one after another merges the runs.
+pub(super) fn pieces<'r>(
+    runs: &[(usize, &'r Run)],
+    pieces: usize,
+) -> std::io::Result<Vec<Vec<(usize, Stretch<'r>)>>> {
+    let mut texts: Vec<&[u8]> = runs
+        .iter()
+        .flat_map(|(_, r)| r.marks.iter().map(|m| &*m.text))
+        .collect();
+    texts.sort_unstable();
+    texts.dedup();
+    let pieces = pieces.clamp(1, texts.len().max(1));
+    // The first mark's text would cut off nothing.
+    let cuts: Vec<&[u8]> = (1..pieces)
+        .map(|k| texts[k * texts.len() / pieces])
+        .collect();
+    let mut starts: Vec<Vec<usize>> = Vec::with_capacity(runs.len());
+    for (_, run) in runs {
+        let mut at = vec![0];
+        for cut in &cuts {
+            at.push(run.seek(cut)?);
+        }
+        at.push(run.len());
+        starts.push(at);
+    }
+    Ok((0..pieces)
+        .map(|k| {
+            (runs.iter().zip(&starts))
+                .map(|(&(t, run), at)| {
+                    let stretch = Stretch {
+                        run,
+                        from: at[k],
+                        to: at[k + 1],
+                    };
+                    (t, stretch)
+                })
+                .filter(|(_, s)| s.from < s.to)
+                .collect()
+        })
+        .collect())
+}
+
 /// Bytes read from a spilled run at a time.
 const CHUNK: usize = 1 << 20;
 
-/// Reads a run's records in order, a chunk at a time, each in place ([`Head`]).
+/// Reads a stretch of a run's records in order, a chunk at a time, each in place ([`Head`]).
 struct Reader<'r> {
-    run: &'r Run,
+    stretch: Stretch<'r>,
     /// A spilled run's bytes read and not yet passed (a run in memory is read where it is).
     buf: Vec<u8>,
     pos: usize,
-    /// Bytes of a spilled run read so far.
+    /// Bytes of a spilled stretch read so far.
     read: usize,
     head: Option<Head>,
 }
 
 impl<'r> Reader<'r> {
-    fn new(run: &'r Run) -> Reader<'r> {
+    fn new(stretch: Stretch<'r>) -> Reader<'r> {
         Reader {
-            run,
+            pos: match stretch.run.place {
+                Place::Memory(_) => stretch.from,
+                Place::Spilled { .. } => 0,
+            },
+            stretch,
             buf: Vec::new(),
-            pos: 0,
             read: 0,
             head: None,
         }
     }
 
     fn bytes(&self) -> &[u8] {
-        match self.run {
-            Run::Memory(bytes) => bytes,
-            Run::Spilled { .. } => &self.buf,
+        match &self.stretch.run.place {
+            Place::Memory(bytes) => &bytes[..self.stretch.to],
+            Place::Spilled { .. } => &self.buf,
         }
     }
 
@@ -165,13 +326,15 @@ impl<'r> Reader<'r> {
 
     /// Moves to the next record; false past the last.
     fn advance(&mut self) -> std::io::Result<bool> {
-        self.head = match self.run {
-            Run::Memory(bytes) => Head::parse(bytes, &mut self.pos),
-            Run::Spilled { spill, at, len } => loop {
+        let Stretch { run, from, to } = self.stretch;
+        self.head = match &run.place {
+            Place::Memory(bytes) => Head::parse(&bytes[..to], &mut self.pos),
+            Place::Spilled { spill, at, .. } => loop {
                 if let Some(h) = Head::parse(&self.buf, &mut self.pos) {
                     break Some(h);
                 }
-                if self.read == *len {
+                let len = to - from;
+                if self.read == len {
                     break None;
                 }
                 // Keep what is left of the chunk and read the next after it.
@@ -179,7 +342,7 @@ impl<'r> Reader<'r> {
                 self.pos = 0;
                 let take = CHUNK.min(len - self.read);
                 let mut chunk = Vec::new();
-                spill.read(at + self.read as u64, take, &mut chunk)?;
+                spill.read(at + (from + self.read) as u64, take, &mut chunk)?;
                 self.buf.extend_from_slice(&chunk);
                 self.read += take;
             },
@@ -226,8 +389,10 @@ pub(super) struct Merge<'r> {
 }
 
 impl<'r> Merge<'r> {
-    /// The merge of `runs`: (tally index, run).
-    pub(super) fn new(runs: impl IntoIterator<Item = (usize, &'r Run)>) -> std::io::Result<Self> {
+    /// The merge of `runs`: (tally index, stretch of a run).
+    pub(super) fn new(
+        runs: impl IntoIterator<Item = (usize, Stretch<'r>)>,
+    ) -> std::io::Result<Self> {
         let mut merge = Merge {
             readers: runs.into_iter().map(|(t, r)| (t, Reader::new(r))).collect(),
             heap: Vec::new(),
@@ -341,20 +506,31 @@ mod tests {
         let many: Vec<Record> = (0..60_000)
             .map(|i| record(&format!("stem{i:06} word"), i, 1 + i as u64 % 3))
             .collect();
-        let bytes = Run::bytes(many.clone());
+        let bytes = Run::bytes_of(many.clone());
         assert!(bytes.len() > CHUNK, "{}", bytes.len());
         let at = spill.append(&bytes).unwrap();
-        let spilled = Run::Spilled {
-            spill: spill.clone(),
-            at,
-            len: bytes.len(),
-        };
-        let memory = Run::Memory(Run::bytes(vec![
+        let spilled = Run::spilled(spill.clone(), at, &bytes);
+        let memory = Run::memory(Run::bytes_of(vec![
             record("stem000001 word", 7, 5),
             record("aaa", 8, 1),
             record("zzz", 9, 2),
         ]));
-        let mut merge = Merge::new([(0, &spilled), (1, &memory)]).unwrap();
+        let seen = merged(Merge::new([(0, spilled.all()), (1, memory.all())]).unwrap());
+        assert_eq!(seen.len(), 60_000 + 2);
+        assert_eq!(seen[0], [(1, record("aaa", 8, 1))]);
+        assert_eq!(
+            seen[2],
+            [
+                (0, record("stem000001 word", 1, 2)),
+                (1, record("stem000001 word", 7, 5))
+            ]
+        );
+        assert!(seen.windows(2).all(|w| w[0][0].1.text < w[1][0].1.text));
+        assert_eq!(seen.last().unwrap()[0].1.text, "zzz");
+    }
+
+    /// Every phrase of the merge, with its records.
+    fn merged(mut merge: Merge) -> Vec<Vec<(usize, Record)>> {
         let mut seen: Vec<Vec<(usize, Record)>> = Vec::new();
         while merge.next().unwrap() {
             let text = merge.text().into_owned();
@@ -369,16 +545,43 @@ mod tests {
             });
             seen.push(same.collect());
         }
-        assert_eq!(seen.len(), 60_000 + 2);
-        assert_eq!(seen[0], [(1, record("aaa", 8, 1))]);
-        assert_eq!(
-            seen[2],
-            [
-                (0, record("stem000001 word", 1, 2)),
-                (1, record("stem000001 word", 7, 5))
-            ]
-        );
-        assert!(seen.windows(2).all(|w| w[0][0].1.text < w[1][0].1.text));
-        assert_eq!(seen.last().unwrap()[0].1.text, "zzz");
+        seen
+    }
+
+    /// Runs on disk and in memory, of texts spread differently, cut into any number of
+    /// pieces: the pieces merged one after another are the whole merge, every piece holding
+    /// a phrase's records from every run.
+    #[test]
+    fn runs_cut_into_pieces_merge_as_the_whole() {
+        let spill = Arc::new(SpillFile::default());
+        let run = |step: usize, count: usize, id: u32| -> Vec<u8> {
+            Run::bytes_of(
+                (0..count)
+                    .map(|i| record(&format!("p{:07}", i * step), id + i as u32, 1))
+                    .collect(),
+            )
+        };
+        let (a, b) = (run(3, 20_000, 0), run(7, 9_000, 100_000));
+        let spilled = Run::spilled(spill.clone(), spill.append(&a).unwrap(), &a);
+        let memory = Run::memory(b);
+        let small = Run::memory(run(1, 10, 500_000));
+        let empty = Run::memory(Vec::new());
+        let runs = [(0, &spilled), (1, &memory), (2, &small), (3, &empty)];
+        let whole = merged(Merge::new(runs.iter().map(|&(t, r)| (t, r.all()))).unwrap());
+        let distinct: std::collections::BTreeSet<usize> = (0..20_000)
+            .map(|i| i * 3)
+            .chain((0..9_000).map(|i| i * 7))
+            .chain(0..10)
+            .collect();
+        assert_eq!(whole.len(), distinct.len());
+        for n in [1, 2, 3, 8, 50, 1_000] {
+            let pieces = pieces(&runs, n).unwrap();
+            assert!(pieces.len() <= n && !pieces.is_empty(), "{n}");
+            let joined: Vec<Vec<(usize, Record)>> = pieces
+                .into_iter()
+                .flat_map(|p| merged(Merge::new(p).unwrap()))
+                .collect();
+            assert!(joined == whole, "{n} pieces");
+        }
     }
 }

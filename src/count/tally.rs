@@ -81,9 +81,7 @@ pub(crate) struct Tally {
 impl Tally {
     /// Runs of phrases this counter wrote out to its temporary file ([`super::runs`]).
     pub(crate) fn runs_written(&self) -> usize {
-        (self.phrase_runs.iter())
-            .filter(|r| matches!(r, Run::Spilled { .. }))
-            .count()
+        (self.phrase_runs.iter()).filter(|r| r.is_spilled()).count()
     }
 
     /// Each period's word tokens in `tallies`, in period order: what is known of the periods
