@@ -234,10 +234,40 @@ impl<'a> WideTable<'a> {
     }
 
     /// `term`'s total in all periods (0 when it was not seen).
+    #[cfg(test)]
     pub(crate) fn total_of(&self, term: &str) -> u64 {
         self.texts
             .binary_search(&term)
             .map_or(0, |i| self.totals[i])
+    }
+
+    /// The totals of `terms` in all periods (0 for a term not seen), the terms in text
+    /// order: each is looked for from where the one before it was found, a step of 1, 2,
+    /// 4... terms at a time and then by halves, so a list costs a few compares a term where
+    /// a search of the whole table for each would cost some twenty.
+    pub(crate) fn totals_of_sorted<'t>(
+        &self,
+        terms: impl IntoIterator<Item = &'t str>,
+    ) -> Vec<u64> {
+        let (texts, n) = (&self.texts, self.texts.len());
+        let mut at = 0;
+        terms
+            .into_iter()
+            .map(|term| {
+                // texts[..at] are before `term`; find the first place not before it.
+                let (mut hi, mut step) = (at, 1);
+                while hi < n && texts[hi] < term {
+                    at = hi + 1;
+                    hi += step;
+                    step *= 2;
+                }
+                at += texts[at..hi.min(n)].partition_point(|t| *t < term);
+                match texts.get(at) {
+                    Some(t) if std::ptr::eq(*t, term) || *t == term => self.totals[at],
+                    _ => 0,
+                }
+            })
+            .collect()
     }
 
     /// Rows in the table.
@@ -532,6 +562,16 @@ mod tests {
                 assert_eq!(table.total_of(term), *total);
             }
             assert_eq!(table.total_of("absent"), 0);
+            // Any list of terms in text order, seen or not, gapped or not.
+            let mut asked: Vec<String> = expected.keys().step_by(3).cloned().collect();
+            asked.extend(["a", "t", "t0x", "zzz"].map(String::from));
+            asked.extend(expected.keys().skip(1).step_by(97).map(|t| format!("{t}!")));
+            asked.sort();
+            let want: Vec<u64> = asked.iter().map(|t| table.total_of(t)).collect();
+            assert!(want.iter().any(|&n| n > 0) && want.contains(&0));
+            let got = table.totals_of_sorted(asked.iter().map(|t| t.as_str()));
+            assert_eq!(got, want, "{threads} threads");
+            assert!(table.totals_of_sorted([]).is_empty());
             assert_eq!(table.rows_seen(5), rows.partition_point(|r| r.1 >= 5));
         }
     }

@@ -247,8 +247,10 @@ fn statistics(
         .zip(single.par_chunks_mut(BLOCK))
         .zip(rows.par_chunks(BLOCK))
         .for_each(|((mut piece, single), rows)| {
-            for (j, row) in rows.iter().enumerate() {
-                let (values, one) = row_statistics(row, pa, pb, prior);
+            // Rows are in text order, as the prior's table is: their counts found in one pass.
+            let priors = prior.counts(rows.iter().map(|r| r.0));
+            for (j, (row, &count)) in rows.iter().zip(&priors).enumerate() {
+                let (values, one) = row_statistics(row, pa, pb, (count, prior.total));
                 for (col, v) in piece.iter_mut().zip(values) {
                     col[j] = v;
                 }
@@ -260,19 +262,18 @@ fn statistics(
 
 /// One row's statistics, in [`statistics`]'s column order, and whether one document holds all
 /// of the term's occurrences in the period it is key for (while that period has several).
+/// `prior` is the term's count in the whole corpus and the corpus's words.
 fn row_statistics(
-    &(term, ca, cb): &Row,
+    &(_, ca, cb): &Row,
     pa: &PeriodCounts,
     pb: &PeriodCounts,
-    prior: &Prior,
+    (prior, prior_total): (u64, u64),
 ) -> ([f64; 8], bool) {
-    let prior_total = prior.total as f64;
     let (na, nb) = (pa.tokens, pb.tokens);
     let (a, b) = (ca.count, cb.count);
     let g2 = stats::signed_log_likelihood(a, b, na, nb);
     let (lo, hi) = stats::log_ratio_ci(a, b, na, nb);
-    let prior = prior.count(term) as f64;
-    let (delta, z) = stats::log_odds_dirichlet(a, b, na, nb, prior, prior_total);
+    let (delta, z) = stats::log_odds_dirichlet(a, b, na, nb, prior as f64, prior_total as f64);
     // Dispersion is judged in the period the term is key for.
     let (count, top, docs, period_docs) = if g2 >= 0.0 {
         (b, cb.max_doc, cb.docs, pb.docs)
@@ -327,9 +328,9 @@ impl<'a> Prior<'a> {
         }
     }
 
-    /// `term`'s count in the whole corpus.
-    fn count(&self, term: &str) -> u64 {
-        self.wide.total_of(term)
+    /// The counts in the whole corpus of `terms`, which are in text order.
+    fn counts<'t>(&self, terms: impl IntoIterator<Item = &'t str>) -> Vec<u64> {
+        self.wide.totals_of_sorted(terms)
     }
 }
 
