@@ -142,29 +142,12 @@ enum FormsOut<'a> {
 }
 
 impl FormsOut<'_> {
-    /// Room for `n` more phrases.
-    fn reserve(&mut self, n: usize) {
+    /// A piece's kept phrases' forms, or their labels: whichever this keeps (a piece gathers
+    /// only that one).
+    fn take(&mut self, piece: Piece) {
         match self {
-            FormsOut::Forms(forms) => forms.reserve(n),
-            FormsOut::Labels(labels) => labels.reserve(n),
-        }
-    }
-
-    /// A phrase's written forms, all of them, or the label decided from them: kept.
-    fn settle(&mut self, text: Arc<str>, settled: Settled) {
-        match (self, settled) {
-            (FormsOut::Forms(forms), Settled::Forms(written)) => {
-                forms.insert(text, written);
-            }
-            (FormsOut::Labels(labels), Settled::Label(label)) => {
-                labels.insert(text, label);
-            }
-            (FormsOut::Labels(labels), Settled::Forms(written)) => {
-                put_label(labels, text, &written);
-            }
-            (FormsOut::Forms(_), Settled::Label(_)) => {
-                unreachable!("a label is decided only where labels are kept")
-            }
+            FormsOut::Forms(forms) => forms.extend(piece.forms),
+            FormsOut::Labels(labels) => labels.extend(piece.labels),
         }
     }
 }
@@ -281,33 +264,26 @@ fn merged(
         .into_par_iter()
         .map(|stretches| Piece::merged(Merge::new(stretches)?, prune_below, labels))
         .collect::<std::io::Result<_>>()?;
-    out.reserve(pieces.iter().map(|p| p.settled.len()).sum());
     let mut phrases: Vec<Arc<str>> = Vec::new();
-    for piece in pieces {
+    for mut piece in pieces {
         let base = phrases.len() as u32;
-        for (tally, id, local) in piece.places {
+        for &(tally, id, local) in &piece.places {
             gram_maps[tally as usize][id as usize] = base + local;
         }
-        for (text, settled) in piece.settled {
-            out.settle(text, settled);
-        }
-        phrases.extend(piece.phrases);
+        phrases.append(&mut piece.phrases);
+        out.take(piece);
     }
     Ok(phrases)
 }
 
 /// What a piece of the runs' merge kept: its phrases in text order, where each tally's ids
-/// of them go (tally, id, place among the piece's phrases), and their forms or labels.
+/// of them go (tally, id, place among the piece's phrases), and their written forms or the
+/// labels decided from them (one of the two).
 struct Piece {
     phrases: Vec<Arc<str>>,
     places: Vec<(u32, u32, u32)>,
-    settled: Vec<(Arc<str>, Settled)>,
-}
-
-/// A kept phrase's written forms, or its label decided from them.
-enum Settled {
-    Forms(PhraseForms),
-    Label(Arc<str>),
+    forms: Vec<(Arc<str>, PhraseForms)>,
+    labels: Vec<(Arc<str>, Arc<str>)>,
 }
 
 impl Piece {
@@ -317,7 +293,8 @@ impl Piece {
         let mut piece = Piece {
             phrases: Vec::new(),
             places: Vec::new(),
-            settled: Vec::new(),
+            forms: Vec::new(),
+            labels: Vec::new(),
         };
         while merge.next()? {
             let total: u64 = merge.entries().map(|e| e.total).sum();
@@ -332,11 +309,9 @@ impl Piece {
             // Every run's kept forms at once, read where they lie.
             let written = PhraseForms::new(merge.entries().flat_map(|e| e.forms()));
             if !labels {
-                piece.settled.push((text.clone(), Settled::Forms(written)));
+                piece.forms.push((text.clone(), written));
             } else if let Some(label) = written.label() {
-                piece
-                    .settled
-                    .push((text.clone(), Settled::Label(Arc::from(label))));
+                piece.labels.push((text.clone(), Arc::from(label)));
             }
             piece.phrases.push(text);
         }
