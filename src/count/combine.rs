@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 
 use super::counts::{Counts, PeriodCounts, TermCount, Terms};
 use super::dispersion::{DocTerms, Segment, Slots};
-use super::first_docs::{FirstDocs, Firsts, TermFirsts, FIRST_DOCS};
+use super::first_docs::{keep_first, FirstDocs, Firsts, TermFirsts, FIRST_DOCS};
 use super::forms::PhraseForms;
 use super::log::TermId;
 use super::phrases::Gram;
@@ -451,22 +451,23 @@ fn built_periods(
                 )
             });
             terms.sort_unstable_by_key(|&(i, _)| rank[i as usize]);
-            terms.retain(|&(i, _)| texts[i as usize].is_some());
-            let ids: Vec<u32> = terms.iter().map(|&(i, _)| i).collect();
-            let terms = terms
-                .into_iter()
-                .filter_map(|(i, s)| {
-                    let c = TermCount {
-                        count: s.count,
-                        docs: s.docs,
-                        max_doc: s.max_doc,
-                        spread: None,
-                    };
-                    Some((texts[i as usize].clone()?, c))
-                })
-                .collect();
+            let mut ids = Vec::with_capacity(terms.len());
+            let mut kept = Vec::with_capacity(terms.len());
+            for (i, s) in terms {
+                let Some(text) = texts[i as usize].clone() else {
+                    continue;
+                };
+                let c = TermCount {
+                    count: s.count,
+                    docs: s.docs,
+                    max_doc: s.max_doc,
+                    spread: None,
+                };
+                ids.push(i);
+                kept.push((text, c));
+            }
             let mut period = PeriodCounts {
-                terms: Terms::from_sorted(terms),
+                terms: Terms::from_sorted(kept),
                 ..PeriodCounts::default()
             };
             add_parts(&mut period, parts);
@@ -534,31 +535,4 @@ fn first_pass(
         })?;
     }
     Ok((terms, first))
-}
-
-/// Puts `place` among the smallest places of `first`, which stay ascending.
-fn keep_first(first: &mut Firsts, place: u64) {
-    if place >= first[FIRST_DOCS - 1] {
-        return;
-    }
-    let at = first.partition_point(|&p| p < place);
-    first.copy_within(at..FIRST_DOCS - 1, at + 1);
-    first[at] = place;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_first_places_are_kept_in_order() {
-        let mut first = [u64::MAX; FIRST_DOCS];
-        for place in [9, 4, 12, 4, 1, 7, 2] {
-            keep_first(&mut first, place);
-        }
-        assert_eq!(first, [1, 2, 4]);
-        let mut few = [u64::MAX; FIRST_DOCS];
-        keep_first(&mut few, 5);
-        assert_eq!(few, [5, u64::MAX, u64::MAX]);
-    }
 }

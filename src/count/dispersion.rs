@@ -173,8 +173,9 @@ impl DocTerms {
             }
         }
         // A period whose terms' places are not known has them found by text, through a map
-        // of the vocabulary made only then.
-        let known: BTreeMap<String, &[u32]> = (periods.iter())
+        // of the vocabulary made only then. (Checking the places known reads every term of
+        // every period: on every thread.)
+        let known: BTreeMap<String, &[u32]> = (periods.par_iter())
             .filter_map(|(label, c)| Some((label.clone(), self.ids_of(label, c.terms.entries())?)))
             .collect();
         let by_text: FxHashMap<&str, u32> = if (periods.keys())

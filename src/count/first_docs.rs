@@ -56,14 +56,21 @@ impl TermFirsts {
 /// The first [`FIRST_DOCS`] different places of `a` and `b` (each ascending, `u64::MAX`
 /// where there are fewer), ascending.
 fn earliest(a: &Firsts, b: &Firsts) -> Firsts {
-    let mut all: Vec<u64> = a.iter().chain(b).copied().collect();
-    all.sort_unstable();
-    all.dedup();
-    let mut out = [u64::MAX; FIRST_DOCS];
-    for (o, p) in out.iter_mut().zip(all) {
-        *o = p;
+    let mut first = *a;
+    for &place in b {
+        keep_first(&mut first, place);
     }
-    out
+    first
+}
+
+/// Puts `place` among the smallest places of `first`, which stay ascending and different.
+pub(crate) fn keep_first(first: &mut Firsts, place: u64) {
+    if place >= first[FIRST_DOCS - 1] || first.contains(&place) {
+        return;
+    }
+    let at = first.partition_point(|&p| p < place);
+    first.copy_within(at..FIRST_DOCS - 1, at + 1);
+    first[at] = place;
 }
 
 /// For some periods, each term's first documents (at most [`FIRST_DOCS`]), as places in
@@ -97,6 +104,24 @@ impl FirstDocs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_places_are_kept_in_order() {
+        let mut first = [u64::MAX; FIRST_DOCS];
+        for place in [9, 4, 12, 4, 1, 7, 2] {
+            keep_first(&mut first, place);
+        }
+        assert_eq!(first, [1, 2, 4]);
+        let mut few = [u64::MAX; FIRST_DOCS];
+        keep_first(&mut few, 5);
+        assert_eq!(few, [5, u64::MAX, u64::MAX]);
+        // A place held already is not held twice.
+        let mut twice = [u64::MAX; FIRST_DOCS];
+        for place in [5, 5, 3] {
+            keep_first(&mut twice, place);
+        }
+        assert_eq!(twice, [3, 5, u64::MAX]);
+    }
 
     fn firsts(terms: &[(&str, &[u64])]) -> TermFirsts {
         TermFirsts::from_sorted(

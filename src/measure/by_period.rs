@@ -284,12 +284,11 @@ impl<'a> WideTable<'a> {
     /// The table a block of rows at a time (at least one block, so an empty table still has
     /// its columns).
     pub(crate) fn blocks(&'a self, labels: &'a crate::measure::Labels) -> Blocks<'a> {
-        let block = self.block_rows();
-        let starts: Vec<usize> = (0..self.len().max(1)).step_by(block).collect();
+        let ranges = super::block_ranges(self.len(), self.block_rows());
         Box::new(
-            starts
+            ranges
                 .into_iter()
-                .map(move |start| self.rows(labels, start..(start + block).min(self.len()))),
+                .map(move |range| self.rows(labels, range)),
         )
     }
 

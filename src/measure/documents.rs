@@ -11,10 +11,8 @@ const CHUNK_DOCS: usize = 32_768;
 /// at once as there are threads: a corpus of a million documents never has the whole table
 /// in memory beside its records. At least one block, so an empty table still has columns.
 pub(crate) fn documents_blocks(docs: &[DocRecord]) -> super::Blocks<'_> {
-    let starts: Vec<usize> = (0..docs.len().max(1)).step_by(CHUNK_DOCS).collect();
-    super::in_parallel(starts, move |&start| {
-        documents_table(docs, start..docs.len().min(start + CHUNK_DOCS))
-    })
+    let ranges = super::block_ranges(docs.len(), CHUNK_DOCS);
+    super::in_parallel(ranges, move |range| documents_table(docs, range.clone()))
 }
 
 /// doc_id, path, title, date, date_source, period, tokens, types, source, encoding,

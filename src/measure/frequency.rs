@@ -86,11 +86,8 @@ impl<'a> LongTable<'a> {
     /// as many rows as the CSV writer formats at once. At least one block, so an empty table
     /// still has columns.
     pub(crate) fn blocks(&'a self, labels: &'a crate::measure::Labels) -> super::Blocks<'a> {
-        let block = super::block_rows();
-        let starts: Vec<usize> = (0..self.len.max(1)).step_by(block).collect();
-        Box::new(starts.into_iter().map(move |start| {
-            super::with_n(self.rows(labels, start..(start + block).min(self.len))?)
-        }))
+        let ranges = super::block_ranges(self.len, super::block_rows());
+        Box::new((ranges.into_iter()).map(move |range| super::with_n(self.rows(labels, range)?)))
     }
 
     /// The first `n` rows of each period: each period's most frequent terms.

@@ -565,29 +565,29 @@ impl<'a> Tables<'a> {
         Box::new(
             key_blocks(main, labels).chain(others.into_iter().flat_map(move |c| {
                 let prior = keyness::Prior::new(wide);
-                let table = keyness::KeyTable::new(counts, c, min_count, &prior);
-                let ranges = block_ranges(table.len());
-                ranges
-                    .into_iter()
-                    .map(move |range| with_n(table.rows(labels, range)?))
+                key_blocks(keyness::KeyTable::new(counts, c, min_count, &prior), labels)
             })),
         )
     }
 }
 
-/// A comparison's keyness table, a block of rows at a time.
-fn key_blocks<'t>(table: &'t keyness::KeyTable<'_>, labels: &'t Labels) -> Blocks<'t> {
+/// A comparison's keyness table, a block of rows at a time: the main one's, kept, or
+/// another's, made as it is written.
+fn key_blocks<'t, 'c: 't>(
+    table: impl std::borrow::Borrow<keyness::KeyTable<'c>> + 't,
+    labels: &'t Labels,
+) -> Blocks<'t> {
+    let ranges = block_ranges(table.borrow().len(), block_rows());
     Box::new(
-        block_ranges(table.len())
+        ranges
             .into_iter()
-            .map(move |range| with_n(table.rows(labels, range)?)),
+            .map(move |range| with_n(table.borrow().rows(labels, range)?)),
     )
 }
 
-/// The rows of a table of `len` rows in blocks of [`block_rows`]; one empty block for an
-/// empty table, so its columns are still written.
-fn block_ranges(len: usize) -> Vec<std::ops::Range<usize>> {
-    let block = block_rows();
+/// The rows of a table of `len` rows in blocks of `block`; one empty block for an empty
+/// table, so that its columns are still written.
+pub(crate) fn block_ranges(len: usize, block: usize) -> Vec<std::ops::Range<usize>> {
     (0..len.max(1))
         .step_by(block)
         .map(|start| start..(start + block).min(len))
