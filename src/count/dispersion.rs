@@ -160,7 +160,7 @@ impl DocTerms {
     /// Sets every term's [`Spread`] in `periods` from the rows, periods in parallel. A
     /// period with no rows keeps what it has.
     pub(super) fn resolve_spreads(
-        self,
+        &self,
         periods: &mut BTreeMap<String, PeriodCounts>,
     ) -> std::io::Result<()> {
         if self.segments.is_empty() {

@@ -60,29 +60,43 @@ impl FormsPart {
 impl Counts {
     /// Cuts unfinished counts (with `first`, their terms' first documents in every period)
     /// into a part per period and the forms; each period keeps `kwic_max` concordance lines
-    /// per theme (0: all). Fails only when rows kept in a temporary file cannot be read back.
+    /// per theme (0: all). The periods in `whole` (sorted), of which these counts hold every
+    /// document, are finished here: their dispersion is worked out from their rows, which
+    /// are then not sent. Fails only when rows kept in a temporary file cannot be read back.
     pub(crate) fn into_parts(
         self,
         first: &FirstDocs,
         kwic_max: usize,
+        whole: &[String],
     ) -> std::io::Result<(Vec<PeriodPart>, FormsPart)> {
         let mut kwic: BTreeMap<String, Vec<KwicLine>> = BTreeMap::new();
         for line in self.kwic {
             kwic.entry(line.period.clone()).or_default().push(line);
         }
-        let mut parts = Vec::with_capacity(self.periods.len());
-        for (label, counts) in self.periods {
-            let rows = self.doc_terms.period_rows(&label, &counts.terms)?;
+        let (mut finished, open): (BTreeMap<_, _>, BTreeMap<_, _>) =
+            (self.periods.into_iter()).partition(|(label, _)| whole.binary_search(label).is_ok());
+        self.doc_terms.resolve_spreads(&mut finished)?;
+        let mut parts = Vec::with_capacity(finished.len() + open.len());
+        let periods =
+            (finished.into_iter().map(|p| (p, true))).chain(open.into_iter().map(|p| (p, false)));
+        for ((label, counts), finished) in periods {
+            let rows = match finished {
+                true => Vec::new(),
+                false => self
+                    .doc_terms
+                    .period_rows(&label, &counts.terms)?
+                    .to_bytes()?,
+            };
             let mut lines = kwic.remove(&label).unwrap_or_default();
             sample(&mut lines, kwic_max);
             parts.push(PeriodPart {
                 first: first.get(&label).cloned().unwrap_or_default(),
-                rows: rows.to_bytes()?,
+                rows,
                 label,
                 counts,
                 kwic: lines,
                 kwic_max,
-                finished: false,
+                finished,
             });
         }
         let forms = FormsPart {
@@ -90,6 +104,13 @@ impl Counts {
             phrase_forms: self.phrase_forms,
         };
         Ok((parts, forms))
+    }
+}
+
+impl PeriodPart {
+    /// Whether the part holds every document of its period, its dispersion worked out.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.finished
     }
 }
 

@@ -355,7 +355,8 @@ fn tables_with_copies(dir: &std::path::Path) {
 }
 
 /// The corpus of `config` read and counted share by share as an engine on several machines
-/// does ([`parts`]), in the shares of a cluster of `slots`: the copies found from every share's keys, each share counted alone
+/// does ([`parts`]), in the shares of a cluster of `slots`: every share's keys looked at,
+/// the shares to count cut from them (the copies found, periods held whole), each counted alone
 /// (its settings and itself sent as bytes), each period's parts merged in groups of `group`
 /// (to bytes and back, as an engine's partial aggregations are), in the order given or
 /// reversed, then finished and assembled.
@@ -364,7 +365,7 @@ fn counted_in_shares(
     slots: usize,
     group: usize,
     reverse: bool,
-) -> (Read, resolve::Resolved) {
+) -> (Read, resolve::Resolved, usize) {
     use std::collections::BTreeMap;
     let found = discover::discover(&DiscoverOptions::from(config), None).unwrap();
     let setup = Setup::load(config).unwrap();
@@ -372,17 +373,17 @@ fn counted_in_shares(
         .unwrap()
         .to_bytes();
     let sent = || parts::Settings::from_bytes(&settings).unwrap();
-    let shares = parts::shares(&found.files, slots);
-    let mut keys: BTreeMap<(String, [u8; 32]), Vec<u64>> = BTreeMap::new();
-    for share in &shares {
-        for (period, sha, place) in parts::look(share, sent()).unwrap() {
-            keys.entry((period, sha)).or_default().push(place);
-        }
+    let files = parts::Files::of(&found.files);
+    let mut keys = Vec::new();
+    for share in &files.shares(slots) {
+        let share = parts::Share::from_bytes(&share.to_bytes()).unwrap();
+        keys.extend(parts::look(&share, sent()).unwrap());
     }
-    let copies = parts::copies(keys.into_values().filter(|p| p.len() > 1));
     let mut groups: BTreeMap<Option<String>, Vec<Vec<u8>>> = BTreeMap::new();
+    let shares = files.count_shares(slots, &keys);
+    let whole = shares.iter().map(|s| s.whole().len()).sum();
     for share in &shares {
-        let share = parts::Share::from_bytes(&share.with_copies(&copies).to_bytes()).unwrap();
+        let share = parts::Share::from_bytes(&share.to_bytes()).unwrap();
         for (period, bytes) in parts::count(&share, sent()).unwrap() {
             groups.entry(period).or_default().push(bytes);
         }
@@ -415,7 +416,8 @@ fn counted_in_shares(
         min_count: config.min_count,
         kwic_max: config.count.kwic_max,
     };
-    parts::assemble(finished, known).unwrap()
+    let (read, resolved) = parts::assemble(finished, known).unwrap();
+    (read, resolved, whole)
 }
 
 #[test]
@@ -427,6 +429,9 @@ fn a_corpus_counted_in_shares_through_bytes_gives_the_tables_of_the_whole() {
     tables_with_copies(&generated);
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
     let (multiyear, labels) = (data.join("multiyear"), data.join("label-threads"));
+    // Both ways a period is counted were taken: finished in the one share that held it
+    // whole, and merged from several shares' parts.
+    let (mut all_whole, mut some_cut) = (false, false);
     for (input, extra) in [
         (&generated, "1-2"),
         (&generated, "1-3"),
@@ -445,12 +450,16 @@ fn a_corpus_counted_in_shares_through_bytes_gives_the_tables_of_the_whole() {
             "--quiet".as_ref(),
         ]);
         analyse(&config).unwrap();
-        // One slot: three shares of texts; eight: as many as there are texts, nearly, so
-        // that a text's copies fall in several shares.
+        // One slot: two shares of texts, each period whole in one of them; eight: as many
+        // as there are texts, nearly, so that periods are cut and a text's copies fall in
+        // several shares.
         for (slots, group, reverse) in [(1, 1, false), (3, 2, true), (8, 3, false)] {
-            let (read, resolved) =
+            let (read, resolved, whole) =
                 threads::with_threads(2, || counted_in_shares(&config, slots, group, reverse))
                     .unwrap();
+            let periods = resolved.counts.periods.len();
+            all_whole |= slots == 1 && whole == periods;
+            some_cut |= slots == 8 && whole < periods;
             let tables =
                 threads::with_threads(2, || tables_of(&config, &read.docs, &resolved.counts))
                     .unwrap();
@@ -466,4 +475,5 @@ fn a_corpus_counted_in_shares_through_bytes_gives_the_tables_of_the_whole() {
         }
         std::fs::remove_dir_all(&output).unwrap();
     }
+    assert!(all_whole && some_cut);
 }

@@ -7,11 +7,14 @@
 //! of its own, so that each share is a task the scheduler can hand to any executor):
 //!
 //! ```text
-//! look:  shares -> themeshift_keys -> unnest -> group by (period, sha256): count, places
-//!        -> having count > 1                                   => the copies not to count
+//! look:  shares -> themeshift_keys -> unnest      => every dated document's period, text and place
 //! count: shares -> themeshift_count -> unnest -> group by period: themeshift_merge
-//!                                                               => a finished part a period
+//!                                                 => a finished part a period
 //! ```
+//!
+//! Between the two, this machine finds the copies not to count and cuts the shares to count
+//! anew, each period of fewer bytes than a share in one share (`parts::Files::count_shares`),
+//! which finishes it: the engine's grouping then only passes such a period's part on.
 //!
 //! The executors read the corpus from the shared path with our readers and count it with our
 //! counter (`functions.rs`); the engine moves and groups the parts, merging each period's
@@ -27,10 +30,9 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use ballista::prelude::{SessionConfigExt, SessionContextExt};
 use datafusion::arrow::array::{Array, AsArray, RecordBatch};
-use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, UInt64Type};
 use datafusion::common::{DFSchema, ScalarValue};
 use datafusion::execution::{FunctionRegistry, SessionStateBuilder};
-use datafusion::functions_aggregate::expr_fn::{array_agg, count};
 use datafusion::logical_expr::{ident, lit, LogicalPlanBuilder};
 use datafusion::prelude::{col, DataFrame, SessionConfig, SessionContext};
 use rustc_hash::FxHashSet;
@@ -102,17 +104,18 @@ async fn on_cluster(
     let scheduler = cluster.scheduler;
     reach(scheduler).await?;
     let slots = ready(cluster).await?.slots.max(1);
-    let shares = &parts::shares(files, slots);
+    let files = parts::Files::of(files);
+    let shares = &files.shares(slots);
     let ctx = session(scheduler, cluster.secret, slots).await?;
     let settings = settings.to_bytes();
     let mut tries = 0;
-    let copies = loop {
+    let keys = loop {
         match look(&ctx, shares, &settings).await {
             Err(e) if tries < AGAIN && lost_executor(scheduler, &e).is_some() => tries += 1,
             done => break done.map_err(|e| failed(scheduler, e))?,
         }
     };
-    let shares: Vec<Share> = shares.iter().map(|s| s.with_copies(&copies)).collect();
+    let shares = files.count_shares(slots, &keys);
     loop {
         match count_on(&ctx, &shares, &settings).await {
             Err(e) if tries < AGAIN && lost_executor(scheduler, &e).is_some() => tries += 1,
@@ -302,9 +305,8 @@ fn shares_table(ctx: &SessionContext, shares: &[Share]) -> Result<DataFrame> {
     table.context("no shares")
 }
 
-/// The places of the copies of a text in a period not to count: every copy but the first
-/// in reading order, found by grouping every document's key.
-async fn look(ctx: &SessionContext, shares: &[Share], settings: &[u8]) -> Result<FxHashSet<u64>> {
+/// Every dated document's key (period, text's SHA-256, place), from every share.
+async fn look(ctx: &SessionContext, shares: &[Share], settings: &[u8]) -> Result<Vec<parts::Key>> {
     let keys = ctx.udf(functions::KEYS)?;
     let batches = shares_table(ctx, shares)?
         .select(vec![keys
@@ -315,27 +317,24 @@ async fn look(ctx: &SessionContext, shares: &[Share], settings: &[u8]) -> Result
             .alias("keys")])?
         .unnest_columns(&["keys"])?
         .unnest_columns(&["keys"])?
-        .aggregate(
-            vec![ident("keys.period"), ident("keys.sha")],
-            vec![
-                count(ident("keys.place")).alias("n"),
-                array_agg(ident("keys.place")).alias("places"),
-            ],
-        )?
-        .filter(col("n").gt(lit(1i64)))?
-        .select(vec![col("places")])?
         .collect()
         .await?;
-    let mut groups = Vec::new();
+    let mut keys = Vec::new();
     for batch in &batches {
-        let lists = batch.column(0).as_list::<i32>();
-        for row in 0..lists.len() {
-            let places = lists.value(row);
-            let places = places.as_primitive::<datafusion::arrow::datatypes::UInt64Type>();
-            groups.push(places.values().to_vec());
+        let periods = batch.column(0).as_string::<i32>();
+        let shas = batch.column(1).as_binary::<i32>();
+        let places = batch.column(2).as_primitive::<UInt64Type>();
+        for row in 0..batch.num_rows() {
+            let sha: [u8; 32] = (shas.value(row).try_into())
+                .map_err(|_| ClusterError("a document's key came back cut short".into()))?;
+            keys.push((periods.value(row).to_string(), sha, places.value(row)));
         }
     }
-    Ok(parts::copies(groups))
+    // A document once, should the engine hand a share's keys over twice (a second key at a
+    // place would make the document a copy of itself).
+    keys.sort_unstable_by_key(|k| k.2);
+    keys.dedup_by_key(|k| k.2);
+    Ok(keys)
 }
 
 /// The shares counted, and each period's parts merged and finished: a part each.

@@ -7,8 +7,12 @@
 //!
 //! Copies of a text in a period are counted once, the first in reading order, as on one
 //! machine. A share cannot see the others' texts, so a first, lighter pass ([`look`]: read,
-//! date and hash, no words) finds the copies across the corpus, and the counting pass skips
-//! every copy but the first.
+//! date and hash, no words) gives every dated document's key; from the keys the driver finds
+//! the copies, which the counting pass skips, and cuts the shares to count by period
+//! ([`Files::count_shares`]): a period of fewer bytes than a share lies wholly in one, which
+//! finishes its counts itself (its dispersion worked out where its documents' rows are), so
+//! that the engine's grouping by period passes such a part on as it came, and only the
+//! periods cut between shares send their per-document rows to be merged.
 
 mod share;
 mod worker;
@@ -29,7 +33,7 @@ use crate::period::Periods;
 use super::read::{Copies, Read, ReadPart};
 use super::resolve::Resolved;
 use super::setup::Words;
-pub(crate) use share::shares;
+pub(crate) use share::Files;
 pub(crate) use share::Share;
 #[cfg(feature = "cluster")]
 pub(crate) use worker::set_corpus_root;
@@ -137,10 +141,28 @@ pub(crate) fn copies(groups: impl IntoIterator<Item = Vec<u64>>) -> FxHashSet<u6
 /// What a share gives, and what the grouping by period holds.
 #[derive(Debug, Serialize, Deserialize)]
 enum Part {
-    /// A period's counts.
+    /// A period's counts from some of its documents: to merge with the rest, then finish.
     Period(PeriodPart),
     /// The records and forms, which belong to no period.
     Read(ReadPart, FormsPart),
+    /// A period's counts from all its documents, finished (their dispersion worked out):
+    /// passed on as they are.
+    Finished(PeriodPart),
+}
+
+impl Part {
+    /// Which kind of part `bytes` hold, read from their first bytes alone (bincode writes an
+    /// enum's variant first, as a variable-length integer): a finished part or the records
+    /// are passed on without being read whole.
+    fn kind(bytes: &[u8]) -> Result<u32> {
+        let (kind, _): (u32, usize) =
+            bincode::serde::decode_from_slice(bytes, bincode::config::standard())
+                .context("a part of the counts cannot be read")?;
+        Ok(kind)
+    }
+
+    /// [`Part::kind`] of a finished period's part and of the records.
+    const FINISHED_OR_READ: [u32; 2] = [2, 1];
 }
 
 /// The second pass over a share: its documents read and counted (but the copies the share
@@ -158,10 +180,17 @@ pub(crate) fn count(share: &Share, settings: Settings) -> Result<Vec<(Option<Str
     };
     let unreadable = "reading back the per-document log from its temporary file";
     let (counts, first) = count::combine(tallies, &options).context(unreadable)?;
-    let (periods, forms) = counts.into_parts(&first, kwic_max).context(unreadable)?;
+    let (periods, forms) =
+        (counts.into_parts(&first, kwic_max, &share.whole)).context(unreadable)?;
     let mut out: Vec<(Option<String>, Vec<u8>)> = periods
         .into_iter()
-        .map(|p| (Some(p.label.clone()), encode(&Part::Period(p))))
+        .map(|p| {
+            let label = Some(p.label.clone());
+            match p.is_finished() {
+                true => (label, encode(&Part::Finished(p))),
+                false => (label, encode(&Part::Period(p))),
+            }
+        })
         .collect();
     out.push((None, encode(&Part::Read(part, forms))));
     Ok(out)
@@ -171,7 +200,8 @@ pub(crate) fn count(share: &Share, settings: Settings) -> Result<Vec<(Option<Str
 pub(crate) enum Merged {
     Empty,
     /// One part, as it came: passed on as it is when no other joins it (an engine's partial
-    /// aggregation of one share's part), so that it is not read and written again for nothing.
+    /// aggregation of one share's part, or a period a share held whole), so that it is not
+    /// read and written again for nothing.
     One(Vec<u8>),
     Period(PeriodMerge),
     Read(ReadPart, FormsPart),
@@ -202,6 +232,11 @@ impl Merged {
                 Merged::Period(m)
             }
             (Merged::Read(r, f), Part::Read(r2, f2)) => Merged::Read(r.merge(r2), f.merge(f2)),
+            (_, Part::Finished(p)) => bail!(
+                "the counts of period {} came from a share that held the whole period, and \
+                 from another",
+                p.label
+            ),
             _ => bail!("the parts of a period and the records cannot be merged"),
         };
         Ok(())
@@ -221,15 +256,13 @@ impl Merged {
     pub(crate) fn finish(self) -> Result<Vec<u8>> {
         Ok(match self {
             Merged::Empty => Vec::new(),
+            Merged::One(bytes) if Part::FINISHED_OR_READ.contains(&Part::kind(&bytes)?) => bytes,
             Merged::One(bytes) => {
                 let mut merged = Merged::Empty;
                 merged.join(&bytes)?;
-                match merged {
-                    Merged::Read(..) => bytes,
-                    merged => merged.finish()?,
-                }
+                merged.finish()?
             }
-            Merged::Period(m) => encode(&Part::Period(m.finish()?)),
+            Merged::Period(m) => encode(&Part::Finished(m.finish()?)),
             Merged::Read(r, f) => encode(&Part::Read(r, f)),
         })
     }
@@ -259,9 +292,15 @@ pub(crate) fn assemble(parts: Vec<Vec<u8>>, known: Known) -> Result<(Read, Resol
     let mut periods = Vec::new();
     let mut read = ReadPart::default();
     let mut forms = FormsPart::default();
-    for bytes in parts.iter().filter(|b| !b.is_empty()) {
-        match decode::<Part>(bytes).context("a part of the counts cannot be read")? {
-            Part::Period(p) => periods.push(p),
+    // Decoded side by side: the parts of many periods are tens of megabytes.
+    let decoded: Vec<Result<Part>> = {
+        use rayon::prelude::*;
+        let parts = parts.par_iter().filter(|b| !b.is_empty());
+        parts.map(|b| decode::<Part>(b)).collect()
+    };
+    for part in decoded {
+        match part.context("a part of the counts cannot be read")? {
+            Part::Period(p) | Part::Finished(p) => periods.push(p),
             Part::Read(r, f) => {
                 read = read.merge(r);
                 forms = forms.merge(f);
@@ -295,4 +334,46 @@ fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T> {
         bail!("{} bytes left over", bytes.len() - read);
     }
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::count::{Counts, FirstDocs, PeriodCounts};
+
+    /// A period's part from counts of one document in 2001, finished or not.
+    fn part(finished: bool) -> PeriodPart {
+        let mut counts = Counts::default();
+        let period = PeriodCounts::of_one_document(5, &[("commission", 2), ("trust", 1)]);
+        counts.periods.insert("2001".into(), period);
+        let whole = match finished {
+            true => vec!["2001".to_string()],
+            false => Vec::new(),
+        };
+        let (mut parts, _) = (counts.into_parts(&FirstDocs::default(), 0, &whole)).unwrap();
+        parts.remove(0)
+    }
+
+    #[test]
+    fn a_finished_period_passes_the_merge_as_it_came_and_joins_no_other_part() {
+        let (open, done) = (part(false), part(true));
+        assert!(!open.is_finished() && done.is_finished());
+        let open = encode(&Part::Period(open));
+        let done = encode(&Part::Finished(done));
+        let read = encode(&Part::Read(ReadPart::default(), FormsPart::default()));
+        // A part's kind is read from its first bytes.
+        assert_eq!(Part::kind(&open).unwrap(), 0);
+        assert!(Part::FINISHED_OR_READ.contains(&Part::kind(&done).unwrap()));
+        assert!(Part::FINISHED_OR_READ.contains(&Part::kind(&read).unwrap()));
+        let mut alone = Merged::Empty;
+        alone.add(&done).unwrap();
+        assert_eq!(alone.finish().unwrap(), done);
+        // A period one share held whole has no part anywhere else.
+        let mut two = Merged::Empty;
+        two.add(&done).unwrap();
+        let error = two.add(&open).unwrap_err();
+        assert!(format!("{error:#}").contains("whole period"), "{error:#}");
+        // (That a period finished in its share is the one merged from parts is
+        // pipeline::tests' `a_corpus_counted_in_shares_through_bytes_gives_the_tables_of_the_whole`.)
+    }
 }

@@ -13,12 +13,17 @@ use crate::ingest::walk::SourceFile;
 use crate::pipeline::discover;
 
 /// Some of a corpus's files, each with the place of its first document in reading order,
-/// and the places of the copies not to count (when counting). Sent as [`Wire`].
+/// and, when counting, the places of the copies not to count and the periods it holds whole.
+/// Sent as [`Wire`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Share {
     /// (path as bytes, name, place).
     pub(super) files: Vec<(Vec<u8>, String, u64)>,
     pub(super) copies: Vec<u64>,
+    /// The periods (sorted) whose every document is in this share: it finishes their counts
+    /// itself (their dispersion worked out where their documents' rows are), and sends no
+    /// rows of them.
+    pub(super) whole: Vec<String>,
 }
 
 /// Shares of text files each slot of the cluster (an executor's thread) is given, about:
@@ -37,51 +42,172 @@ const TEXT_BYTES_PER_SHARE: u64 = 256 << 20;
 /// Rows a table may hold: a table's rows stand at its place plus their number.
 const TABLE_ROWS: u32 = 32;
 
-/// The corpus's files in shares, in reading order: text files (in the order found) cut by
-/// their bytes into [`SHARES_PER_SLOT`] shares for each of the cluster's `slots` at most
-/// (more when that would make shares above [`TEXT_BYTES_PER_SHARE`]), so that a folder of many
-/// small files and one of a few large ones spread alike; each table file alone. Places are
-/// those of one machine for text files (their order), and, for the rows of the `k`th table,
-/// `(texts + k) << 32` plus the row's number: the same order as on one machine, where a
-/// table's rows follow the rows before.
-pub(crate) fn shares(files: &[SourceFile], slots: usize) -> Vec<Share> {
-    use rayon::prelude::*;
-    let (tables, texts): (Vec<&SourceFile>, Vec<&SourceFile>) = files
-        .iter()
-        .partition(|f| TableFormat::of(&f.path).is_some());
-    // A compressed file counts as its text, as the progress bar counts it.
-    let sizes: Vec<u64> = texts.par_iter().map(|f| discover::size(f)).collect();
-    let total: u64 = sizes.iter().sum();
-    let wanted =
-        ((slots.max(1) * SHARES_PER_SLOT) as u64).max(total.div_ceil(TEXT_BYTES_PER_SHARE));
-    let entry = |f: &SourceFile, place: u64| (path_bytes(&f.path), f.name.clone(), place);
-    let mut shares = Vec::new();
-    let mut share = Share::default();
-    // A file joins the share its middle byte falls in when the bytes are cut in `wanted`
-    // equal lengths: at most `wanted` shares, alike in bytes (a cut at the first file past a
-    // length left a last share of the few bytes short of every other).
-    let (mut before, mut current) = (0u64, 0u64);
-    for (i, (f, size)) in texts.iter().zip(sizes).enumerate() {
-        let middle = u128::from(before + size / 2);
-        let which = (middle * u128::from(wanted) / u128::from(total.max(1))) as u64;
-        if which != current && !share.files.is_empty() {
-            shares.push(std::mem::take(&mut share));
+/// A corpus's files as shares are cut from them: its text files (in the order found: a text
+/// file's place is its number among them) with their sizes, and its tables.
+pub(crate) struct Files<'a> {
+    texts: Vec<(&'a SourceFile, u64)>,
+    tables: Vec<&'a SourceFile>,
+}
+
+impl<'a> Files<'a> {
+    /// The text files sized (a compressed file counts as its text, as the progress bar
+    /// counts it) and the tables set apart.
+    pub(crate) fn of(files: &'a [SourceFile]) -> Files<'a> {
+        use rayon::prelude::*;
+        let (tables, texts): (Vec<&SourceFile>, Vec<&SourceFile>) = files
+            .iter()
+            .partition(|f| TableFormat::of(&f.path).is_some());
+        let sizes: Vec<u64> = texts.par_iter().map(|f| discover::size(f)).collect();
+        Files {
+            texts: texts.into_iter().zip(sizes).collect(),
+            tables,
         }
-        current = which;
-        before += size;
-        share.files.push(entry(f, i as u64));
     }
-    if !share.files.is_empty() {
-        shares.push(share);
+
+    /// The number of shares of text files for the cluster's `slots`: [`SHARES_PER_SLOT`] a
+    /// slot, or more when that would make shares above [`TEXT_BYTES_PER_SHARE`].
+    fn wanted(&self, slots: usize) -> (u64, u64) {
+        let total: u64 = self.texts.iter().map(|t| t.1).sum();
+        let wanted =
+            ((slots.max(1) * SHARES_PER_SLOT) as u64).max(total.div_ceil(TEXT_BYTES_PER_SHARE));
+        (wanted, total)
     }
-    let first = texts.len() as u64;
-    for (k, f) in tables.iter().enumerate() {
-        shares.push(Share {
-            files: vec![entry(f, (first + k as u64) << TABLE_ROWS)],
-            copies: Vec::new(),
+
+    /// The files in shares, in reading order, for the look for copies: text files (in the
+    /// order found) cut by their bytes into shares alike in bytes ([`Files::wanted`]), each
+    /// table file alone. Places are those of one machine for text files (their order), and,
+    /// for the rows of the `k`th table, `(texts + k) << 32` plus the row's number: the same
+    /// order as on one machine, where a table's rows follow the rows before.
+    pub(crate) fn shares(&self, slots: usize) -> Vec<Share> {
+        let (wanted, total) = self.wanted(slots);
+        // A file joins the share its middle byte falls in when the bytes are cut in `wanted`
+        // equal lengths: at most `wanted` shares, alike in bytes (a cut at the first file past
+        // a length left a last share of the few bytes short of every other).
+        let mut before = 0u64;
+        let order = (self.texts.iter().enumerate()).map(|(i, &(_, size))| {
+            let middle = before + size / 2;
+            before += size;
+            (i, middle)
         });
+        let mut shares = self.cut(order, wanted, total);
+        shares.extend(self.table_shares());
+        shares
     }
-    shares
+
+    /// The files in shares for counting, from the look's `keys` (every dated document's
+    /// period, text and place): text files grouped by their document's period (in the
+    /// periods' order; files with no dated document last), so that a period of fewer bytes
+    /// than a share lies in one share, with each share's documents in reading order; a
+    /// period of more bytes is cut among several. Each share names the periods no other
+    /// share holds a document of ([`Share::whole`]), which it finishes itself, and the copies
+    /// among its documents not to count (all but the first in reading order of a text's
+    /// copies in a period, [`super::copies`]).
+    pub(crate) fn count_shares(&self, slots: usize, keys: &[super::Key]) -> Vec<Share> {
+        let texts = self.texts.len() as u64;
+        let mut period_of: Vec<Option<&str>> = vec![None; self.texts.len()];
+        let mut groups: rustc_hash::FxHashMap<(&str, &[u8; 32]), Vec<u64>> = Default::default();
+        for (period, sha, place) in keys {
+            if *place < texts {
+                period_of[*place as usize] = Some(period);
+            }
+            groups.entry((period, sha)).or_default().push(*place);
+        }
+        let copies = super::copies(groups.into_values().filter(|g| g.len() > 1));
+        let mut order: Vec<usize> = (0..self.texts.len()).collect();
+        order.sort_by_key(|&i| (period_of[i].is_none(), period_of[i], i));
+        let mut period_bytes: rustc_hash::FxHashMap<Option<&str>, u64> = Default::default();
+        for (i, &(_, size)) in self.texts.iter().enumerate() {
+            *period_bytes.entry(period_of[i]).or_default() += size;
+        }
+        let (wanted, total) = self.wanted(slots);
+        let share_bytes = total / wanted.max(1);
+        // A period that fits in a share goes where its middle byte falls; the files of a
+        // larger one (and of no period) each where their own does.
+        let (mut before, mut period_start) = (0u64, 0u64);
+        let mut last: Option<Option<&str>> = None;
+        let order = order.into_iter().map(|i| {
+            let (period, size) = (period_of[i], self.texts[i].1);
+            if last != Some(period) {
+                (last, period_start) = (Some(period), before);
+            }
+            let bytes = period_bytes[&period];
+            let middle = match period.is_some() && bytes <= share_bytes {
+                true => period_start + bytes / 2,
+                false => before + size / 2,
+            };
+            before += size;
+            (i, middle)
+        });
+        let mut shares = self.cut(order, wanted, total);
+        for share in &mut shares {
+            share.files.sort_unstable_by_key(|f| f.2);
+        }
+        shares.extend(self.table_shares());
+        // The share each place's document is read in.
+        let mut share_of_text = vec![0usize; self.texts.len()];
+        let mut share_of_table = vec![0usize; self.tables.len()];
+        for (s, share) in shares.iter().enumerate() {
+            for &(_, _, place) in &share.files {
+                match place < texts {
+                    true => share_of_text[place as usize] = s,
+                    false => share_of_table[((place >> TABLE_ROWS) - texts) as usize] = s,
+                }
+            }
+        }
+        let mut held: std::collections::BTreeMap<&str, FxHashSet<usize>> = Default::default();
+        for (period, _, place) in keys {
+            let s = match *place < texts {
+                true => share_of_text[*place as usize],
+                false => share_of_table[((place >> TABLE_ROWS) - texts) as usize],
+            };
+            held.entry(period).or_default().insert(s);
+        }
+        for (period, sharing) in held {
+            if let [s] = sharing.into_iter().collect::<Vec<_>>()[..] {
+                shares[s].whole.push(period.to_string());
+            }
+        }
+        shares.into_iter().map(|s| s.with_copies(&copies)).collect()
+    }
+
+    /// The text files `order` gives (each with the byte its share is found by), cut where
+    /// that byte passes one of `wanted` equal lengths of `total`.
+    fn cut(
+        &self,
+        order: impl Iterator<Item = (usize, u64)>,
+        wanted: u64,
+        total: u64,
+    ) -> Vec<Share> {
+        let mut shares = Vec::new();
+        let mut share = Share::default();
+        let mut current = 0u64;
+        for (i, middle) in order {
+            let which = (u128::from(middle) * u128::from(wanted) / u128::from(total.max(1))) as u64;
+            if which != current && !share.files.is_empty() {
+                shares.push(std::mem::take(&mut share));
+            }
+            current = which;
+            share.files.push(entry(self.texts[i].0, i as u64));
+        }
+        if !share.files.is_empty() {
+            shares.push(share);
+        }
+        shares
+    }
+
+    /// Each table alone in a share, at the places that follow the text files'.
+    fn table_shares(&self) -> impl Iterator<Item = Share> + '_ {
+        let first = self.texts.len() as u64;
+        (self.tables.iter().enumerate()).map(move |(k, f)| Share {
+            files: vec![entry(f, (first + k as u64) << TABLE_ROWS)],
+            ..Share::default()
+        })
+    }
+}
+
+/// A file of a share: its path, its name and its place.
+fn entry(f: &SourceFile, place: u64) -> (Vec<u8>, String, u64) {
+    (path_bytes(&f.path), f.name.clone(), place)
 }
 
 /// A [`Share`] as it is sent: the folder its files' paths begin with written once, a name
@@ -95,6 +221,7 @@ struct Wire {
     files: Vec<(Vec<u8>, Name)>,
     places: Places,
     copies: Vec<u64>,
+    whole: Vec<String>,
 }
 
 /// A file's name in a [`Wire`].
@@ -111,7 +238,10 @@ enum Name {
 enum Places {
     /// The first; each next file's is one more.
     From(u64),
-    Each(Vec<u64>),
+    /// Each file's place as its step from the last (from 0 for the first; wrapping): the
+    /// places of a share of files picked out of reading order by their periods climb by small
+    /// steps, which take a byte or two each and compress well.
+    Steps(Vec<u64>),
 }
 
 /// zstd's level for a [`Wire`]: the paths of a folder of files are alike, and shrink tenfold.
@@ -151,9 +281,17 @@ impl Share {
             files,
             places: match in_a_row {
                 true => Places::From(first),
-                false => Places::Each(self.files.iter().map(|f| f.2).collect()),
+                false => Places::Steps(
+                    (self.files.iter().scan(0u64, |last, f| {
+                        let step = f.2.wrapping_sub(*last);
+                        *last = f.2;
+                        Some(step)
+                    }))
+                    .collect(),
+                ),
             },
             copies: self.copies.clone(),
+            whole: self.whole.clone(),
         };
         zstd::bulk::compress(&encode(&wire), WIRE_LEVEL).expect("zstd compresses in memory")
     }
@@ -162,10 +300,16 @@ impl Share {
         let unreadable = "a share of the corpus cannot be read";
         let bytes = zstd::stream::decode_all(bytes).context(unreadable)?;
         let wire: Wire = decode(&bytes).context(unreadable)?;
-        let place = |i: usize| match &wire.places {
-            Places::From(first) => Some(first + i as u64),
-            Places::Each(places) => places.get(i).copied(),
+        let places: Vec<u64> = match &wire.places {
+            Places::From(first) => (0..wire.files.len() as u64).map(|i| first + i).collect(),
+            Places::Steps(steps) => (steps.iter())
+                .scan(0u64, |last, step| {
+                    *last = last.wrapping_add(*step);
+                    Some(*last)
+                })
+                .collect(),
         };
+        let place = |i: usize| places.get(i).copied();
         let mut files = Vec::with_capacity(wire.files.len());
         for (i, (rest, name)) in wire.files.into_iter().enumerate() {
             let path = [wire.folder.as_slice(), &rest].concat();
@@ -181,11 +325,12 @@ impl Share {
         Ok(Share {
             files,
             copies: wire.copies,
+            whole: wire.whole,
         })
     }
 
     /// The share with the copies among its documents that are not to be counted.
-    pub(crate) fn with_copies(&self, copies: &FxHashSet<u64>) -> Share {
+    fn with_copies(mut self, copies: &FxHashSet<u64>) -> Share {
         // A text file's document stands at its place; a table's rows share its place's
         // high bits.
         let (mut texts, mut tables) = (FxHashSet::default(), FxHashSet::default());
@@ -195,16 +340,18 @@ impl Share {
                 None => texts.insert(*first),
             };
         }
-        let mut mine: Vec<u64> = copies
+        self.copies = copies
             .iter()
             .copied()
             .filter(|p| texts.contains(p) || tables.contains(&(p >> TABLE_ROWS)))
             .collect();
-        mine.sort_unstable();
-        Share {
-            files: self.files.clone(),
-            copies: mine,
-        }
+        self.copies.sort_unstable();
+        self
+    }
+
+    #[cfg(test)]
+    pub(crate) fn whole(&self) -> &[String] {
+        &self.whole
     }
 
     pub(super) fn source_files(&self) -> Vec<(SourceFile, u64)> {
@@ -264,6 +411,7 @@ mod tests {
                     file(b"/corpus/2010/\xff.txt", "2010/\u{fffd}.txt", 9),
                 ],
                 copies: vec![8],
+                whole: vec!["2003".into(), "2010".into()],
             },
             Share {
                 files: vec![
@@ -271,7 +419,7 @@ mod tests {
                     file(b"/b/two.txt", "two.txt", 1),
                     file(b"three.txt", "three.txt", 2),
                 ],
-                copies: Vec::new(),
+                ..Share::default()
             },
         ];
         for share in shares {
@@ -285,11 +433,21 @@ mod tests {
                     file(format!("/data/corpus/{name}").as_bytes(), &name, i)
                 })
                 .collect(),
-            copies: Vec::new(),
+            ..Share::default()
         };
         let bytes = many.to_bytes();
         assert!(bytes.len() < 40_000, "{}", bytes.len());
         assert_eq!(Share::from_bytes(&bytes).unwrap(), many);
+        // So are the places of files picked out of reading order (by their periods).
+        let picked = Share {
+            files: (many.files.iter().step_by(3))
+                .map(|(p, n, place)| (p.clone(), n.clone(), place * 7 + place % 5))
+                .collect(),
+            ..Share::default()
+        };
+        let bytes = picked.to_bytes();
+        assert!(bytes.len() < 20_000, "{}", bytes.len());
+        assert_eq!(Share::from_bytes(&bytes).unwrap(), picked);
         assert!(Share::from_bytes(b"not a share").is_err());
     }
 
@@ -307,7 +465,7 @@ mod tests {
             })
             .collect();
         for (slots, wanted) in [(1, vec![5, 5]), (2, vec![3, 2, 3, 2]), (8, vec![1; 10])] {
-            let shares = shares(&files, slots);
+            let shares = Files::of(&files).shares(slots);
             let sizes: Vec<usize> = shares.iter().map(|s| s.files.len()).collect();
             assert_eq!(sizes, wanted, "{slots} slots");
             let places: Vec<u64> = shares
@@ -323,6 +481,82 @@ mod tests {
             path: empty,
             name: "empty.txt".into(),
         };
-        assert_eq!(shares(&[one.clone(), one], 4).len(), 1);
+        assert_eq!(Files::of(&[one.clone(), one]).shares(4).len(), 1);
+    }
+
+    #[test]
+    fn a_period_smaller_than_a_share_is_counted_whole_in_one_share() {
+        let dir = tempfile::tempdir().unwrap();
+        // Twelve files of 100 bytes, their periods out of reading order: 2001 (places 0, 5),
+        // 2002 (1, 6, 11), 2003 (2, 7), 2004 (3, 8), 2005 (4, 9: one text twice); 10 has no
+        // dated document.
+        let files: Vec<SourceFile> = (0..12)
+            .map(|i| {
+                let path = dir.path().join(format!("{i}.txt"));
+                std::fs::write(&path, [b'a'; 100]).unwrap();
+                SourceFile {
+                    path,
+                    name: format!("{i}.txt"),
+                }
+            })
+            .collect();
+        let sha = |i: u64| [if i == 9 { 4 } else { i as u8 }; 32];
+        let keys: Vec<super::super::Key> = (0..12u64)
+            .filter(|&i| i != 10)
+            .map(|i| (format!("{}", 2001 + i % 5), sha(i), i))
+            .collect();
+        let files = Files::of(&files);
+        let w = |ps: &[&str]| ps.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        // Two slots: four shares of 300 bytes; every period (at most 300 bytes) whole, in the
+        // share its middle byte falls in when the files are put in the periods' order.
+        let shares = files.count_shares(2, &keys);
+        let places: Vec<Vec<u64>> = (shares.iter())
+            .map(|s| s.files.iter().map(|f| f.2).collect())
+            .collect();
+        assert_eq!(
+            places,
+            [vec![0, 5], vec![1, 6, 11], vec![2, 3, 7, 8], vec![4, 9, 10]]
+        );
+        let whole: Vec<Vec<String>> = shares.iter().map(|s| s.whole.clone()).collect();
+        assert_eq!(
+            whole,
+            [
+                w(&["2001"]),
+                w(&["2002"]),
+                w(&["2003", "2004"]),
+                w(&["2005"])
+            ]
+        );
+        let copies: Vec<Vec<u64>> = shares.iter().map(|s| s.copies.clone()).collect();
+        assert_eq!(copies, [vec![], vec![], vec![], vec![9]]);
+        // Three slots: six shares of 200 bytes; 2002, of 300, is cut between two shares and
+        // is no share's whole.
+        let shares = files.count_shares(3, &keys);
+        let places: Vec<Vec<u64>> = (shares.iter())
+            .map(|s| s.files.iter().map(|f| f.2).collect())
+            .collect();
+        assert_eq!(
+            places,
+            [
+                vec![0, 5],
+                vec![1, 6],
+                vec![11],
+                vec![2, 7],
+                vec![3, 8],
+                vec![4, 9, 10]
+            ]
+        );
+        let whole: Vec<Vec<String>> = shares.iter().map(|s| s.whole.clone()).collect();
+        assert_eq!(
+            whole,
+            [
+                w(&["2001"]),
+                w(&[]),
+                w(&[]),
+                w(&["2003"]),
+                w(&["2004"]),
+                w(&["2005"])
+            ]
+        );
     }
 }
