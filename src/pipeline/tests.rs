@@ -379,7 +379,7 @@ fn counted_in_shares(
         let share = parts::Share::from_bytes(&share.to_bytes()).unwrap();
         keys.extend(parts::look(&share, sent()).unwrap());
     }
-    let mut groups: BTreeMap<Option<String>, Vec<Vec<u8>>> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
     let shares = files.count_shares(slots, &keys);
     let whole = shares.iter().map(|s| s.whole().len()).sum();
     for share in &shares {

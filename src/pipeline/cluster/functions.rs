@@ -22,7 +22,8 @@ use crate::pipeline::parts::{self, Merged, Settings, Share};
 /// (period, sha256, place).
 pub(super) const KEYS: &str = "themeshift_keys";
 /// `themeshift_count(share, settings)`: the share's counts as a list of (period, part): one
-/// part per period, and one (period null) for the records and written forms.
+/// part per period, and one for the records and written forms, under a key of the share's
+/// own.
 pub(super) const COUNT: &str = "themeshift_count";
 /// `themeshift_merge(part)`: a group's parts merged (a period's finished: its dispersion
 /// worked out).
@@ -65,7 +66,7 @@ fn key_fields() -> Fields {
 
 fn part_fields() -> Fields {
     Fields::from(vec![
-        Field::new("period", DataType::Utf8, true),
+        Field::new("period", DataType::Utf8, false),
         Field::new("part", DataType::Binary, false),
     ])
 }
@@ -128,7 +129,7 @@ fn keys_of(share: &Share, settings: Settings) -> anyhow::Result<(usize, Vec<Arra
 /// The share's parts, as the columns of [`part_fields`].
 fn parts_of(share: &Share, settings: Settings) -> anyhow::Result<(usize, Vec<ArrayRef>)> {
     let parts = parts::count(share, settings)?;
-    let periods: StringArray = parts.iter().map(|(p, _)| p.as_deref()).collect();
+    let periods = StringArray::from_iter_values(parts.iter().map(|(p, _)| p.as_str()));
     let bytes = BinaryArray::from_iter_values(parts.iter().map(|(_, b)| b.as_slice()));
     Ok((parts.len(), vec![Arc::new(periods), Arc::new(bytes)]))
 }

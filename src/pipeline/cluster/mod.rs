@@ -357,17 +357,16 @@ async fn count_on(ctx: &SessionContext, shares: &[Share], settings: &[u8]) -> Re
         .select(vec![ident("parts.period"), col("merged")])?
         .collect()
         .await?;
-    // One part per period (and one of the documents read): a group the engine hands over
+    // One part per period (and one of each share's records): a group the engine hands over
     // twice, as it can when an executor holding results is lost and its stage run again
     // while the results are fetched, is the same merge of the same parts, and is taken once.
-    let mut seen: FxHashSet<Option<String>> = FxHashSet::default();
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
     let mut parts = Vec::new();
     for batch in &batches {
         let periods = batch.column(0).as_string::<i32>();
         let merged = batch.column(1).as_binary::<i32>();
         for row in 0..merged.len() {
-            let period = (!periods.is_null(row)).then(|| periods.value(row).to_string());
-            if seen.insert(period) {
+            if seen.insert(periods.value(row)) {
                 parts.push(merged.value(row).to_vec());
             }
         }
