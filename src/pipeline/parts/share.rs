@@ -146,6 +146,18 @@ impl<'a> Files<'a> {
             share.files.sort_unstable_by_key(|f| f.2);
         }
         shares.extend(self.table_shares());
+        self.settle(shares, keys, copies)
+    }
+
+    /// The shares to count with what each must know: the periods it holds whole, the
+    /// copies among its documents; largest first.
+    fn settle(
+        &self,
+        mut shares: Vec<Share>,
+        keys: &[super::Key],
+        copies: FxHashSet<u64>,
+    ) -> Vec<Share> {
+        let texts = self.texts.len() as u64;
         // The share each place's document is read in, and its bytes.
         let mut share_of_text = vec![0usize; self.texts.len()];
         let mut share_of_table = vec![0usize; self.tables.len()];
@@ -189,12 +201,9 @@ impl<'a> Files<'a> {
         // shares unlike in size, and a slot given two large ones finished long after the
         // others: 1 GB in shares of 300, 200, 200 and 290 MB took 31 s on one slot, 21 on
         // the other).
-        let mut order: Vec<usize> = (0..shares.len()).collect();
-        order.sort_by_key(|&s| std::cmp::Reverse(bytes[s]));
-        let mut shares: Vec<Option<Share>> = shares.into_iter().map(Some).collect();
-        (order.into_iter())
-            .filter_map(|s| shares[s].take())
-            .collect()
+        let mut sized: Vec<(u64, Share)> = bytes.into_iter().zip(shares).collect();
+        sized.sort_by_key(|(bytes, _)| std::cmp::Reverse(*bytes));
+        sized.into_iter().map(|(_, share)| share).collect()
     }
 
     /// The text files `order` gives (each with the byte its share is found by), cut where
@@ -458,19 +467,24 @@ mod tests {
         assert!(Share::from_bytes(b"not a share").is_err());
     }
 
-    #[test]
-    fn text_files_are_shared_out_alike_in_bytes_and_in_order() {
-        let dir = tempfile::tempdir().unwrap();
-        let files: Vec<SourceFile> = (0..10)
+    /// `n` text files in `dir`, the `i`th of `size(i)` bytes.
+    fn written(dir: &Path, n: usize, size: impl Fn(usize) -> usize) -> Vec<SourceFile> {
+        (0..n)
             .map(|i| {
-                let path = dir.path().join(format!("{i}.txt"));
-                std::fs::write(&path, vec![b'a'; 100 + i % 2]).unwrap();
+                let path = dir.join(format!("{i}.txt"));
+                std::fs::write(&path, vec![b'a'; size(i)]).unwrap();
                 SourceFile {
                     path,
                     name: format!("{i}.txt"),
                 }
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn text_files_are_shared_out_alike_in_bytes_and_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = written(dir.path(), 10, |i| 100 + i % 2);
         for (slots, wanted) in [(1, vec![5, 5]), (2, vec![3, 2, 3, 2]), (8, vec![1; 10])] {
             let shares = Files::of(&files).shares(slots);
             let sizes: Vec<usize> = shares.iter().map(|s| s.files.len()).collect();
@@ -497,16 +511,7 @@ mod tests {
         // Twelve files of 100 bytes, their periods out of reading order: 2001 (places 0, 5),
         // 2002 (1, 6, 11), 2003 (2, 7), 2004 (3, 8), 2005 (4, 9: one text twice); 10 has no
         // dated document.
-        let files: Vec<SourceFile> = (0..12)
-            .map(|i| {
-                let path = dir.path().join(format!("{i}.txt"));
-                std::fs::write(&path, [b'a'; 100]).unwrap();
-                SourceFile {
-                    path,
-                    name: format!("{i}.txt"),
-                }
-            })
-            .collect();
+        let files = written(dir.path(), 12, |_| 100);
         let sha = |i: u64| [if i == 9 { 4 } else { i as u8 }; 32];
         let keys: Vec<super::super::Key> = (0..12u64)
             .filter(|&i| i != 10)
