@@ -206,15 +206,15 @@ fn records_key(share: &Share) -> String {
     format!("\0{}", share.files.first().map_or(0, |f| f.2))
 }
 
-/// The parts of one group merged: a period's counts, or the records and forms.
+/// The parts of one group merged: a period's counts. (A share's records and forms, and a
+/// period a share held whole, are a group alone, and pass as they came.)
 pub(crate) enum Merged {
     Empty,
     /// One part, as it came: passed on as it is when no other joins it (an engine's partial
     /// aggregation of one share's part, or a period a share held whole), so that it is not
     /// read and written again for nothing.
     One(Vec<u8>),
-    Period(PeriodMerge),
-    Read(ReadPart, FormsPart),
+    Period(Box<PeriodMerge>),
 }
 
 impl Merged {
@@ -235,19 +235,24 @@ impl Merged {
     fn join(&mut self, bytes: &[u8]) -> Result<()> {
         let part: Part = decode(bytes).context("a part of the counts cannot be read")?;
         *self = match (std::mem::replace(self, Merged::Empty), part) {
-            (Merged::Empty, Part::Period(p)) => Merged::Period(PeriodMerge::new(p)?),
-            (Merged::Empty, Part::Read(r, f)) => Merged::Read(r, f),
+            (Merged::Empty, Part::Period(p)) => Merged::Period(Box::new(PeriodMerge::new(p)?)),
             (Merged::Period(mut m), Part::Period(p)) => {
                 m.add(p)?;
                 Merged::Period(m)
             }
-            (Merged::Read(r, f), Part::Read(r2, f2)) => Merged::Read(r.merge(r2), f.merge(f2)),
             (_, Part::Finished(p)) => bail!(
                 "the counts of period {} came from a share that held the whole period, and \
                  from another",
                 p.label
             ),
-            _ => bail!("the parts of a period and the records cannot be merged"),
+            (_, Part::Read(..)) => bail!("the records of two shares came under one key"),
+            // (`add` reads the part it holds before it joins another.)
+            (Merged::One(_), Part::Period(p)) => {
+                bail!(
+                    "a part of period {} came before the part held was read",
+                    p.label
+                )
+            }
         };
         Ok(())
     }
@@ -258,7 +263,6 @@ impl Merged {
             Merged::Empty => Vec::new(),
             Merged::One(bytes) => bytes.clone(),
             Merged::Period(m) => encode(&Part::Period(m.to_part()?)),
-            Merged::Read(r, f) => encode(&(PartRef::Read(r, f))),
         })
     }
 
@@ -273,17 +277,8 @@ impl Merged {
                 merged.finish()?
             }
             Merged::Period(m) => encode(&Part::Finished(m.finish()?)),
-            Merged::Read(r, f) => encode(&Part::Read(r, f)),
         })
     }
-}
-
-/// [`Part`] by reference, to encode without a copy (the same bytes).
-#[derive(Serialize)]
-enum PartRef<'a> {
-    #[allow(dead_code)] // encoded as Part::Period, whose place it keeps
-    Period(&'a PeriodPart),
-    Read(&'a ReadPart, &'a FormsPart),
 }
 
 /// What the driver knows before the parts come back: the walk's skipped files, the input,
