@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rust_stemmers::Algorithm;
 
 use crate::cli::{AnalyseArgs, KwicArgs, ReadArgs};
-use crate::count::{CountOptions, MAX_N};
+use crate::count::{CountOptions, MAX_N, PHRASE_BYTES};
 use crate::error::InputError;
 use crate::ingest::date::DateOrder;
 use crate::ingest::table::Columns;
@@ -24,13 +24,11 @@ pub(crate) const PHRASES_BY_DEFAULT_UP_TO: u64 = 100_000_000;
 /// `--memory` when not given: what a laptop spares for a run, 1 GB.
 pub(crate) const DEFAULT_MEMORY: u64 = 1 << 30;
 
-/// Bytes a phrase takes in a counter's table (its id in a hash map, its stems, its count in
-/// the open document and in all, its first written form): what `--memory` is divided by.
-const PHRASE_BYTES: u64 = 100;
-
-/// Phrases each counter's table holds before it is written out as a run: a third of
-/// `memory` shared by `threads` counters, at [`PHRASE_BYTES`] a phrase, at least 1,000 (the
-/// rest of a run, its words and the tables made from the counts, takes the other two thirds).
+/// Phrases each counter's table holds, when its words take nothing, before it is written out
+/// as a run: a third of `memory` shared by `threads` counters, at [`PHRASE_BYTES`] a phrase,
+/// at least 1,000. Each counter's words come out of its share ([`crate::count::Counter`]);
+/// the other two thirds are for the rest of the run (reading, and the tables made from the
+/// counts).
 pub(crate) fn phrase_table(memory: u64, threads: usize) -> usize {
     let table = memory / 3 / threads.max(1) as u64 / PHRASE_BYTES;
     table.max(1_000) as usize
@@ -116,7 +114,7 @@ pub struct Config {
     /// When `--ngrams` was not given: the input size (bytes) above which phrases are not
     /// counted ([`PHRASES_BY_DEFAULT_UP_TO`]).
     pub(crate) phrases_up_to: Option<u64>,
-    /// `--memory`: the bytes the phrases' tables are held to (see [`phrase_table`]).
+    /// `--memory`: what counting's words and phrases are held within (see [`phrase_table`]).
     pub(crate) memory: u64,
     /// `--cluster df://HOST:PORT`: count on the cluster of this scheduler (`HOST:PORT`).
     pub(crate) cluster: Option<String>,

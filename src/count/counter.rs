@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use super::counts::{ThemeCount, ThemeDoc};
 use super::kwic::{kwic_line, sample_key, Lines, SampleGate, Watch};
 use super::log::{LoggedDoc, PeriodLog, SpillFile, TermId};
-use super::phrases::{Phrases, MAX_N};
+use super::phrases::{Phrases, MAX_N, PHRASE_BYTES};
 use super::runs::Run;
 use super::tally::{CountOptions, DocSize, PeriodTally, Tally};
 use super::vocab::{form_text, Vocab};
@@ -36,6 +36,13 @@ fn matched_text<'w>(matched: &mut String, part: &Part, hit: Hit, word: impl Fn(u
         }
         matched.push_str(word(i));
     }
+}
+
+/// The items of `items` in a vector of their number's capacity.
+fn exact<T>(items: impl ExactSizeIterator<Item = T>) -> Vec<T> {
+    let mut v = Vec::with_capacity(items.len());
+    v.extend(items);
+    v
 }
 
 /// One part of a document as the counter sees it: its name and text, and the word ids,
@@ -188,8 +195,8 @@ impl<'a> Counter<'a> {
             open.tokens = 0;
             self.vocab.touched.clear();
             self.phrases.touched.clear();
-            let table = self.options.phrase_table;
-            if table > 0 && self.phrases.len() >= table {
+            let held = self.phrases.len();
+            if self.options.phrase_table > 0 && held > 0 && held >= self.phrases_held() {
                 self.write_out_phrases();
             }
         }
@@ -399,6 +406,16 @@ impl<'a> Counter<'a> {
         );
     }
 
+    /// Phrases the table may hold before it is written out: its share of `--memory`
+    /// ([`CountOptions::phrase_table`]) less what the words take, at [`PHRASE_BYTES`] a
+    /// phrase, and never less than a quarter of the share (a vocabulary of millions of
+    /// distinct words, random strings, would otherwise leave runs too small to merge well).
+    fn phrases_held(&self) -> usize {
+        let share = self.options.phrase_table;
+        let words = self.vocab.bytes() / PHRASE_BYTES as usize;
+        share.saturating_sub(words).max(share / 4).max(1)
+    }
+
     /// Writes the table of phrases out as a run to the counter's temporary file, and starts an
     /// empty one; on a write that fails (a full disk), keeps the run in memory and the error,
     /// which combining the tallies reports.
@@ -417,6 +434,11 @@ impl<'a> Counter<'a> {
     /// What this counter found, in its own ids.
     pub(crate) fn finish(mut self) -> Tally {
         self.close_doc();
+        // Once a run is written out, the phrases are merged from runs: the last table goes
+        // out too, rather than wait in memory beside every other counter's until the merge.
+        if !self.phrase_runs.is_empty() && self.phrases.len() > 0 {
+            self.write_out_phrases();
+        }
         let phrase_table = self.phrases.table();
         let mut kwic = self.kwic.lines;
         if self.options.kwic_max > 0 {
@@ -439,18 +461,70 @@ impl<'a> Counter<'a> {
                 })
                 .collect(),
             kwic,
-            words: self
-                .vocab
-                .words
-                .into_iter()
-                .map(|w| (w.text, w.count))
-                .collect(),
-            forms: self
-                .vocab
-                .forms
-                .into_iter()
-                .map(|f| (f.text, f.count))
-                .collect(),
+            // Made anew at their length: collected in place, they would keep the
+            // vocabulary's allocation, grown by doubling for entries twice their size.
+            words: exact(self.vocab.words.into_iter().map(|w| (w.text, w.count))),
+            forms: exact(self.vocab.forms.into_iter().map(|f| (f.text, f.count))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::{tests::english, Lexicon};
+
+    /// `n` distinct words of letters only, each its own stem's only word.
+    fn distinct_words(n: usize) -> String {
+        (0..n)
+            .map(|i| {
+                let mut w = String::from("zq");
+                let mut k = i;
+                loop {
+                    w.push((b'a' + (k % 26) as u8) as char);
+                    k /= 26;
+                    if k == 0 {
+                        break w;
+                    }
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn the_words_a_counter_holds_come_out_of_its_phrases_share_down_to_a_quarter() {
+        let t = english();
+        let toml = "[[theme]]\nname = \"c\"\npatterns = [\"commissioning\"]\n";
+        let lex = Lexicon::parse(toml, std::path::Path::new("t"), &t).unwrap();
+        let m = Matcher::new(&lex);
+        let share = 200_000;
+        let options = CountOptions {
+            phrase_table: share,
+            ..CountOptions::default()
+        };
+        let mut counter = Counter::new(&t, &m, options);
+        let empty = counter.vocab.bytes();
+        assert_eq!(
+            counter.phrases_held(),
+            share - empty / PHRASE_BYTES as usize
+        );
+        counter.add("d1", Some("p"), &distinct_words(5_000));
+        let grown = counter.vocab.bytes();
+        // Each new word: its entry, its text, its stem's entry and text (16 bytes each at
+        // least), and its slot.
+        assert!(grown >= empty + 5_000 * 64, "{empty} -> {grown}");
+        assert_eq!(
+            counter.phrases_held(),
+            share - grown / PHRASE_BYTES as usize
+        );
+        // A vocabulary past the share leaves the phrases a quarter of it.
+        counter.add("d2", Some("p"), &distinct_words(300_000));
+        assert!(counter.vocab.bytes() / (PHRASE_BYTES as usize) > share);
+        assert_eq!(counter.phrases_held(), share / 4);
+        // Known words take nothing more.
+        let before = counter.vocab.bytes();
+        counter.add("d3", Some("p"), &distinct_words(1_000));
+        assert_eq!(counter.vocab.bytes(), before);
     }
 }

@@ -41,7 +41,7 @@ pub(crate) use kwic::KwicLine;
 pub(crate) use kwic::{kwic_lines, sample as kwic_sample, Watch};
 #[cfg(any(feature = "cluster", test))]
 pub(crate) use parts::{assemble, FormsPart, PeriodMerge, PeriodPart};
-pub(crate) use phrases::MAX_N;
+pub(crate) use phrases::{MAX_N, PHRASE_BYTES};
 pub(crate) use tally::{CountOptions, DocSize, Tally};
 
 use rustc_hash::FxHashMap;

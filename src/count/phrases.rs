@@ -14,6 +14,11 @@ use crate::tokenise::Span;
 /// Longest phrase a counter can count.
 pub(crate) const MAX_N: usize = 3;
 
+/// Bytes a phrase takes in a counter's table (its id in a hash map, its stems, its count in
+/// the open document and in all, its first written form): what a counter's share of
+/// `--memory` is divided by.
+pub(crate) const PHRASE_BYTES: u64 = 100;
+
 /// A phrase as stem ids, unused places `u32::MAX`.
 pub(super) type Gram = [u32; MAX_N];
 

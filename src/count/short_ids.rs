@@ -51,6 +51,11 @@ impl ShortIds {
         (h ^ (h >> 32)) as usize & self.mask
     }
 
+    /// The bytes its slots take.
+    pub(super) fn bytes(&self) -> usize {
+        self.slots.len() * std::mem::size_of::<Slot>()
+    }
+
     /// The id of the word packed as `key` (not 0), when known.
     #[inline]
     pub(super) fn get(&self, key: u128) -> Option<u32> {

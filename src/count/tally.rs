@@ -20,8 +20,9 @@ pub(crate) struct CountOptions {
     pub(crate) kwic_window: usize,
     /// Concordance lines kept per period and theme (0 = all).
     pub(crate) kwic_max: usize,
-    /// Phrases a counter's table holds before it is written out as a run (0: no bound;
-    /// see [`super::runs`]): a share of `--memory`.
+    /// A counter's share of `--memory` for its words and phrases, in phrases of
+    /// [`super::PHRASE_BYTES`] (0: no bound): its table of phrases is written out as a run
+    /// ([`super::runs`]) once it holds this less what its words take (at least a quarter).
     pub(crate) phrase_table: usize,
 }
 

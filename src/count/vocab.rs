@@ -82,6 +82,12 @@ fn pack(w: &str) -> Option<u128> {
     Some(u128::from_le_bytes(key))
 }
 
+/// The hash [`Vocab::stem_ids`] keeps a stem by.
+fn stem_hash(stem: &str) -> u64 {
+    use std::hash::BuildHasher as _;
+    rustc_hash::FxBuildHasher.hash_one(stem)
+}
+
 /// The apostrophes the tokeniser reads as one (see [`crate::tokenise::split`]).
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
@@ -97,7 +103,9 @@ pub(super) struct Vocab {
     /// Word ids of longer words.
     ids: FxHashMap<Box<str>, u32>,
     pub(super) words: Vec<Word>,
-    stem_ids: FxHashMap<Box<str>, u32>,
+    /// Stem ids, keyed by the stem's text in [`Vocab::stems`] (hashed with [`stem_hash`]):
+    /// a slot is an id, and no stem's text is held twice.
+    stem_ids: hashbrown::HashTable<u32>,
     pub(super) stems: Vec<Box<str>>,
     /// Written forms with capitals, by index (see [`CAPITALS`]).
     pub(super) forms: Vec<Form>,
@@ -107,9 +115,33 @@ pub(super) struct Vocab {
     pub(super) stem_docs: Vec<(u32, u64)>,
     /// Stems seen in the current document.
     pub(super) touched: Vec<u32>,
+    /// Bytes the texts above take, each rounded up to the allocator's 16 (for [`Vocab::bytes`]).
+    text_bytes: usize,
+}
+
+/// Bytes an allocation of `len` bytes of text takes: rounded up to 16.
+fn text_alloc(len: usize) -> usize {
+    len.div_ceil(16) * 16
 }
 
 impl Vocab {
+    /// About the bytes the vocabulary holds: its tables by their capacities (the slots of a
+    /// hash table with a control byte each) and its texts. A counter's words and its phrases'
+    /// table share its part of `--memory` ([`super::tally::CountOptions::phrase_table`]).
+    pub(super) fn bytes(&self) -> usize {
+        use std::mem::size_of;
+        let table = |slots: usize, slot: usize| slots * (slot + 1);
+        self.words.capacity() * size_of::<Word>()
+            + self.stems.capacity() * size_of::<Box<str>>()
+            + self.stem_docs.capacity() * size_of::<(u32, u64)>()
+            + self.forms.capacity() * size_of::<Form>()
+            + table(self.stem_ids.capacity(), size_of::<u32>())
+            + table(self.ids.capacity(), size_of::<(Box<str>, u32)>())
+            + table(self.form_ids.capacity(), size_of::<(Box<str>, u32)>())
+            + self.short_ids.bytes()
+            + self.text_bytes
+    }
+
     /// The id of `w`, interned with its stem, stopword flag and pattern starts when new.
     pub(super) fn intern(&mut self, w: &str, tokeniser: &Tokeniser, matcher: &Matcher) -> u32 {
         let short = pack(w);
@@ -121,16 +153,8 @@ impl Vocab {
             return id;
         }
         let stem = tokeniser.stem(w);
-        let stem_id = match self.stem_ids.get(stem.as_ref()) {
-            Some(&id) => id,
-            None => {
-                let id = self.stems.len() as u32;
-                self.stem_ids.insert(Box::from(stem.as_ref()), id);
-                self.stems.push(Box::from(stem.as_ref()));
-                self.stem_docs.push((0, 0));
-                id
-            }
-        };
+        let stem_id = self.stem_id(&stem);
+        self.text_bytes += text_alloc(w.len()) * if short.is_some() { 1 } else { 2 };
         let id = self.words.len() as u32;
         self.words.push(Word {
             text: Box::from(w),
@@ -146,6 +170,22 @@ impl Vocab {
                 self.ids.insert(Box::from(w), id);
             }
         }
+        id
+    }
+
+    /// The id of `stem`, made when new.
+    fn stem_id(&mut self, stem: &str) -> u32 {
+        let hash = stem_hash(stem);
+        let stems = &mut self.stems;
+        if let Some(&id) = self.stem_ids.find(hash, |&i| *stems[i as usize] == *stem) {
+            return id;
+        }
+        let id = stems.len() as u32;
+        stems.push(Box::from(stem));
+        self.text_bytes += text_alloc(stem.len());
+        self.stem_docs.push((0, 0));
+        self.stem_ids
+            .insert_unique(hash, id, |&i| stem_hash(&stems[i as usize]));
         id
     }
 
@@ -186,6 +226,7 @@ impl Vocab {
             return f;
         }
         let f = CAPITALS | self.forms.len() as u32;
+        self.text_bytes += 2 * text_alloc(form.len());
         self.forms.push(Form {
             text: Box::from(form.as_str()),
             count: 0,

@@ -232,7 +232,7 @@ fn list_or_none(periods: &[&String]) -> String {
 /// ([`crate::count::most_frequent`]).
 pub(crate) fn labels(counts: &Counts, tokeniser: &Tokeniser) -> Labels {
     use rayon::prelude::*;
-    // Stemmed in parallel: each worker's stem cache knows these words from counting.
+    // Stemmed in parallel: each written form once (the counters' stems are by their own ids).
     let mut stemmed: Vec<(String, &str, u64)> = counts
         .words
         .par_iter()

@@ -1,11 +1,8 @@
 //! Snowball stemming (rust-stemmers), or none with `--no-stem`.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 
 use rust_stemmers::{Algorithm, Stemmer as Snowball};
-use rustc_hash::FxHashMap;
-use thread_local::ThreadLocal;
 
 /// Languages with a Snowball stemmer, by the name users type.
 pub(crate) const LANGUAGES: [(&str, Algorithm); 18] = [
@@ -37,37 +34,31 @@ pub(crate) fn algorithm(language: &str) -> Option<Algorithm> {
         .map(|&(_, a)| a)
 }
 
-/// Maps a lower-cased word to its stem, remembering the stems it has worked out.
+/// Maps a lower-cased word to its stem.
 ///
-/// Snowball is the slowest step of tokenising (about three quarters of the time when every
-/// token is stemmed), and a corpus repeats the same few hundred thousand words, so each
-/// thread keeps a cache: a word is stemmed once per thread. A word that is its own stem is
-/// remembered as such and costs no allocation.
+/// Snowball is the slowest step of tokenising, but a corpus repeats the same few hundred
+/// thousand words, and each counter interns a word once with its stem
+/// ([`crate::count`]'s vocabulary), so a word is stemmed once per counting thread; the
+/// stemmer itself remembers nothing. (It kept a cache of its own per thread until
+/// 2026-12-07: a second copy of every word and stem, 1M words a thread at most, about 85 MB
+/// each, held to the end of the run for the one later use, the labels' stems.)
 pub(crate) struct Stemmer {
     snowball: Option<Snowball>,
-    cache: ThreadLocal<RefCell<StemCache>>,
 }
-
-/// Word -> its stem, or `None` when the word is its own stem.
-type StemCache = FxHashMap<Box<str>, Option<Box<str>>>;
 
 /// Longest word (in bytes) that is stemmed.
 const MAX_STEMMED_LEN: usize = 64;
-
-/// Words remembered per thread; beyond this the cache stops growing (a pathological corpus
-/// of random strings must not turn it into a memory leak).
-const CACHE_LIMIT: usize = 1 << 20;
 
 impl Stemmer {
     /// A Snowball stemmer for `algorithm`, or the identity when `None`.
     pub(crate) fn new(algorithm: Option<Algorithm>) -> Self {
         Stemmer {
             snowball: algorithm.map(Snowball::create),
-            cache: ThreadLocal::new(),
         }
     }
 
-    /// The stem of `word` (the word itself when stemming is off).
+    /// The stem of `word` (the word itself when stemming is off, or when it is its own
+    /// stem: borrowed, no allocation).
     pub(crate) fn stem<'a>(&self, word: &'a str) -> Cow<'a, str> {
         let Some(snowball) = &self.snowball else {
             return Cow::Borrowed(word);
@@ -77,20 +68,7 @@ impl Stemmer {
         if word.len() > MAX_STEMMED_LEN {
             return Cow::Borrowed(word);
         }
-        let cache = self.cache.get_or_default();
-        if let Some(known) = cache.borrow().get(word) {
-            return match known {
-                None => Cow::Borrowed(word),
-                Some(stem) => Cow::Owned(stem.to_string()),
-            };
-        }
-        let stem = snowball.stem(word);
-        let mut cache = cache.borrow_mut();
-        if cache.len() < CACHE_LIMIT {
-            let value = (stem != word).then(|| Box::from(stem.as_ref()));
-            cache.insert(Box::from(word), value);
-        }
-        match stem {
+        match snowball.stem(word) {
             Cow::Borrowed(_) => Cow::Borrowed(word),
             Cow::Owned(s) if s == word => Cow::Borrowed(word),
             Cow::Owned(s) => Cow::Owned(s),
@@ -116,10 +94,9 @@ mod tests {
             matches!(s.stem(&junk), Cow::Borrowed(_)),
             "very long words are kept as they are"
         );
-        // From the cache, the same answers, borrowed when the word is its own stem.
-        assert_eq!(s.stem("commissioning"), "commiss");
+        // A word that is its own stem is handed back borrowed.
         assert!(matches!(s.stem("nhs"), Cow::Borrowed("nhs")));
-        assert!(matches!(s.stem("nhs"), Cow::Borrowed("nhs")));
+        assert!(matches!(s.stem("commissioning"), Cow::Owned(_)));
     }
 
     #[test]
