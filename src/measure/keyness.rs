@@ -197,6 +197,12 @@ fn tested_terms<'c>(
                 ib.next();
                 (t, none, b)
             }
+            // The periods share each term's text: the same term is the same text in memory.
+            (Some(&(ta, a)), Some(&(tb, b))) if std::ptr::eq(ta, tb) => {
+                ia.next();
+                ib.next();
+                (ta, a, b)
+            }
             (Some(&(ta, a)), Some(&(tb, b))) => match ta.cmp(tb) {
                 std::cmp::Ordering::Less => {
                     ia.next();
@@ -301,13 +307,16 @@ fn row_statistics(
 /// Gives the rows' order in the table: most key for B first, most key for A last; ties by term.
 fn key_order(rows: &[Row], g2: &[f64]) -> Vec<usize> {
     use rayon::prelude::*;
+    // Rows are in term order ([`tested_terms`]), so a tie is broken by the rows' places, not
+    // by comparing their texts (most rows of a long tail tie: seen once in A and once in B).
+    debug_assert!(rows.windows(2).all(|w| w[0].0 < w[1].0));
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    // Terms differ, so the order is total and the same however the sort is split.
-    order.par_sort_by(|&i, &j| {
+    // Places differ, so the order is total and the same however the sort is split.
+    order.par_sort_unstable_by(|&i, &j| {
         g2[j]
             .partial_cmp(&g2[i])
             .unwrap_or(std::cmp::Ordering::Equal)
-            .then(rows[i].0.cmp(rows[j].0))
+            .then(i.cmp(&j))
     });
     order
 }
@@ -338,6 +347,31 @@ impl<'a> Prior<'a> {
 mod tests {
     use super::*;
     use crate::count::PeriodCounts;
+
+    #[test]
+    fn terms_that_tie_are_in_term_order_between_the_key_ones() {
+        let mut counts = Counts::default();
+        for (p, terms) in [
+            (
+                "A",
+                vec![("b", 3), ("zeta", 12), ("a", 3), ("c", 3), ("m", 5)],
+            ),
+            ("B", vec![("c", 3), ("a", 3), ("b", 3), ("m", 5), ("y", 12)]),
+        ] {
+            let c = PeriodCounts::of_one_document(1000, &terms);
+            counts.periods.insert(p.into(), c);
+        }
+        let cmp = Comparison {
+            a: "A".into(),
+            b: "B".into(),
+        };
+        let wide = WideTable::new(&counts, 2);
+        let labels = rustc_hash::FxHashMap::default();
+        let df = keyness(&counts, &labels, &cmp, 2, &Prior::new(&wide)).unwrap();
+        // y key for B, zeta for A; a, b, c and m alike in both (G2 0) in term order.
+        let terms = crate::measure::texts(&df, "term");
+        assert_eq!(terms, ["y", "a", "b", "c", "m", "zeta"]);
+    }
 
     #[test]
     fn table_matches_statistics_and_filters_rare_terms() {

@@ -32,6 +32,16 @@ pub(crate) struct TableFiles {
     pub(crate) xlsx_rows: Option<u32>,
 }
 
+/// The long tables, longest first (on any corpus: keyness.csv has a row per term of each
+/// comparison's two periods, term_frequencies.csv one per term of each period); the others
+/// are a row per theme or period.
+const LONGEST_FIRST: [&str; 4] = [
+    "keyness.csv",
+    "term_frequencies.csv",
+    "terms_by_period.csv",
+    "documents.csv",
+];
+
 /// Writes every table of `tables` as CSV (and, unless `--no-xlsx`, as a sheet of
 /// tables.xlsx, from the same blocks) and every chart of `charts` into `staging`, the tables
 /// side by side (each made a block at a time as it is written). Returns a line for each
@@ -77,11 +87,19 @@ pub(crate) fn write_tables(
         None => vec![(0..names.len()).collect()],
     };
     let mut significant: rustc_hash::FxHashSet<String> = Default::default();
-    for round in rounds {
+    for mut round in rounds {
+        // The longest tables first, one a task, so that the longest (keyness.csv: every
+        // comparison's terms, 23 columns) starts at once rather than after others on its
+        // thread: at 200 MB, 1.6 s of writing -> 1.3 s. Files do not depend on the order.
+        round.sort_by_key(|&i| {
+            let at = LONGEST_FIRST.iter().position(|n| *n == names[i]);
+            at.unwrap_or(LONGEST_FIRST.len())
+        });
         let taken: Vec<(usize, Option<xlsx::Sheet>)> =
             round.iter().map(|&i| (i, sheets[i].take())).collect();
         let written: Vec<(usize, Option<xlsx::Sheet>, Vec<String>)> = taken
             .into_par_iter()
+            .with_max_len(1)
             .map(|(i, mut sheet)| {
                 let name = names[i];
                 let mut named = Vec::new();
