@@ -22,7 +22,7 @@ pub(crate) struct CountOptions {
     pub(crate) kwic_max: usize,
     /// A counter's share of `--memory` for its words and phrases, in phrases of
     /// [`super::PHRASE_BYTES`] (0: no bound): its table of phrases is written out as a run
-    /// ([`super::runs`]) once it holds this less what its words take (at least a quarter).
+    /// ([`super::runs`]) once it holds this less what its words take (at least half).
     pub(crate) phrase_table: usize,
 }
 
