@@ -38,13 +38,6 @@ fn matched_text<'w>(matched: &mut String, part: &Part, hit: Hit, word: impl Fn(u
     }
 }
 
-/// The items of `items` in a vector of their number's capacity.
-fn exact<T>(items: impl ExactSizeIterator<Item = T>) -> Vec<T> {
-    let mut v = Vec::with_capacity(items.len());
-    v.extend(items);
-    v
-}
-
 /// One part of a document as the counter sees it: its name and text, and the word ids,
 /// written forms and places the text was split into.
 struct Part<'t> {
@@ -441,6 +434,16 @@ impl<'a> Counter<'a> {
         if !self.phrase_runs.is_empty() && self.phrases.len() > 0 {
             self.write_out_phrases();
         }
+        // Collected in place, the words would keep the vocabulary's allocation, grown by
+        // doubling for entries twice their size: shrunk to their length.
+        let mut words: Vec<(Box<str>, u64)> = (self.vocab.words.into_iter())
+            .map(|w| (w.text, w.count))
+            .collect();
+        words.shrink_to_fit();
+        let mut forms: Vec<(Box<str>, u64)> = (self.vocab.forms.into_iter())
+            .map(|f| (f.text, f.count))
+            .collect();
+        forms.shrink_to_fit();
         let phrase_table = self.phrases.table();
         let mut kwic = self.kwic.lines;
         if self.options.kwic_max > 0 {
@@ -463,10 +466,8 @@ impl<'a> Counter<'a> {
                 })
                 .collect(),
             kwic,
-            // Made anew at their length: collected in place, they would keep the
-            // vocabulary's allocation, grown by doubling for entries twice their size.
-            words: exact(self.vocab.words.into_iter().map(|w| (w.text, w.count))),
-            forms: exact(self.vocab.forms.into_iter().map(|f| (f.text, f.count))),
+            words,
+            forms,
         }
     }
 }

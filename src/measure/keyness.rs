@@ -197,27 +197,29 @@ fn tested_terms<'c>(
                 ib.next();
                 (t, none, b)
             }
-            // The periods share each term's text: the same term is the same text in memory.
-            (Some(&(ta, a)), Some(&(tb, b))) if std::ptr::eq(ta, tb) => {
-                ia.next();
-                ib.next();
-                (ta, a, b)
+            (Some(&(ta, a)), Some(&(tb, b))) => {
+                // The periods share each term's text: the same term is the same text in
+                // memory, known equal without comparing.
+                let order = match std::ptr::eq(ta, tb) {
+                    true => std::cmp::Ordering::Equal,
+                    false => ta.cmp(tb),
+                };
+                match order {
+                    std::cmp::Ordering::Less => {
+                        ia.next();
+                        (ta, a, none)
+                    }
+                    std::cmp::Ordering::Greater => {
+                        ib.next();
+                        (tb, none, b)
+                    }
+                    std::cmp::Ordering::Equal => {
+                        ia.next();
+                        ib.next();
+                        (ta, a, b)
+                    }
+                }
             }
-            (Some(&(ta, a)), Some(&(tb, b))) => match ta.cmp(tb) {
-                std::cmp::Ordering::Less => {
-                    ia.next();
-                    (ta, a, none)
-                }
-                std::cmp::Ordering::Greater => {
-                    ib.next();
-                    (tb, none, b)
-                }
-                std::cmp::Ordering::Equal => {
-                    ia.next();
-                    ib.next();
-                    (ta, a, b)
-                }
-            },
         };
         if row.1.count + row.2.count >= min_count {
             rows.push(row);

@@ -126,14 +126,15 @@ impl<'a> Files<'a> {
         let share_bytes = total / wanted.max(1);
         // A period that fits in a share goes where its middle byte falls; the files of a
         // larger one (and of no period) each where their own does.
-        let (mut before, mut period_start) = (0u64, 0u64);
+        let (mut before, mut period_start, mut bytes) = (0u64, 0u64, 0u64);
         let mut last: Option<Option<&str>> = None;
         let order = order.into_iter().map(|i| {
             let (period, size) = (period_of[i], self.texts[i].1);
+            // (Files come a period at a time: its bytes are looked up once.)
             if last != Some(period) {
                 (last, period_start) = (Some(period), before);
+                bytes = period_bytes[&period];
             }
-            let bytes = period_bytes[&period];
             let middle = match period.is_some() && bytes <= share_bytes {
                 true => period_start + bytes / 2,
                 false => before + size / 2,
