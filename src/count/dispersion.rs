@@ -222,8 +222,10 @@ impl DocTerms {
                         }
                     })?;
                 }
+                let tokens = counts.tokens;
                 for (c, (with, excess, r, r2)) in counts.terms.counts_mut().zip(sums) {
-                    c.spread = Some(Spread::new(with, excess).rate_sums(r, r2));
+                    let spread = Spread::new(c.count, tokens, with, excess);
+                    c.spread = Some(spread.rate_sums(r, r2));
                 }
                 Ok(())
             })

@@ -34,7 +34,9 @@ pub(crate) use combine::{combine, CombineOptions};
 pub(crate) use counter::Counter;
 pub(crate) use counts::Counts;
 pub(crate) use counts::PeriodCounts;
-pub(crate) use counts::{Spread, TermCount, ThemeCount, ThemeDoc};
+#[cfg(test)]
+pub(crate) use counts::gries_dp;
+pub(crate) use counts::{TermCount, ThemeCount, ThemeDoc};
 pub(crate) use first_docs::FirstDocs;
 pub(crate) use forms::{lower, most_frequent};
 pub(crate) use kwic::KwicLine;

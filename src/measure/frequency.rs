@@ -119,9 +119,8 @@ impl<'a> LongTable<'a> {
         let dp: Vec<Option<(f64, f64)>> = rows
             .iter()
             .map(|&(_, _, tc, c)| {
-                tc.spread.and_then(|s| {
-                    stats::gries_dp(tc.count, c.tokens, s, c.min_doc_tokens.unwrap_or(0))
-                })
+                let dp = tc.spread.and_then(|s| s.dp())?;
+                Some((dp, stats::dp_norm(dp, c.tokens, c.min_doc_tokens.unwrap_or(0))))
             })
             .collect();
         df!(

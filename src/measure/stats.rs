@@ -5,8 +5,6 @@
 
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
-use crate::count::Spread;
-
 /// Frequency per 10,000 words: `count / tokens * 10000` (0 when `tokens` is 0).
 pub(crate) fn per_10k(count: u64, tokens: u64) -> f64 {
     if tokens == 0 {
@@ -16,41 +14,21 @@ pub(crate) fn per_10k(count: u64, tokens: u64) -> f64 {
     }
 }
 
-/// Gries's DP (deviation of proportions) of a term in a period, and DPnorm:
+/// DPnorm, Gries's DP scaled to 0–1: `DPnorm = DP / (1 − min_i s_i)`, with `s_i = n_i/T`
+/// the share of the period's `T` word tokens in its smallest document (`min_doc_tokens`);
+/// 0 when that document is the whole period. DP itself is `count::counts::gries_dp`,
+/// worked out when the period is counted.
 ///
-/// `DP = ½ Σ_i |v_i/f − s_i|` over the period's documents `i`, where `v_i` is the term's count
-/// in document `i`, `f = Σ v_i`, and `s_i = n_i/T` is the document's share of the period's
-/// `T` word tokens. 0 when the term is spread exactly like the text; near 1 when it sits in
-/// one small document. `DPnorm = DP / (1 − min_i s_i)` scales it to 0–1.
-///
-/// Only documents containing the term are visited: with `S = Σ n_i` and
-/// `E = Σ max(0, n_i·f − v_i·T)` over them (`Spread`),
-/// `DP = (T − S)/T + E/(T·f)` (documents without the term contribute `s_i` each, and
-/// `|x − y| = (x − y) + 2·max(0, y − x)`). `None` when `f` or `T` is 0.
-///
-/// References: S. Th. Gries (2008), "Dispersions and adjusted frequencies in corpora",
-/// International Journal of Corpus Linguistics 13(4); J. Lijffijt and S. Th. Gries (2012),
-/// "Correction to Stefan Th. Gries, 'Dispersions and adjusted frequencies in corpora'",
-/// IJCL 17(1) (DPnorm).
-pub(crate) fn gries_dp(
-    f: u64,
-    tokens: u64,
-    spread: Spread,
-    min_doc_tokens: u64,
-) -> Option<(f64, f64)> {
-    if f == 0 || tokens == 0 {
-        return None;
-    }
-    let t = tokens as f64;
-    let outside = tokens.saturating_sub(spread.tokens_with.min(tokens)) as f64 / t;
-    let dp = (outside + spread.excess() as f64 / (t * f as f64)).clamp(0.0, 1.0);
-    let smallest = min_doc_tokens as f64 / t;
-    let norm = if smallest < 1.0 {
+/// Reference: J. Lijffijt and S. Th. Gries (2012), "Correction to Stefan Th. Gries,
+/// 'Dispersions and adjusted frequencies in corpora'", International Journal of Corpus
+/// Linguistics 17(1).
+pub(crate) fn dp_norm(dp: f64, tokens: u64, min_doc_tokens: u64) -> f64 {
+    let smallest = min_doc_tokens as f64 / tokens as f64;
+    if smallest < 1.0 {
         (dp / (1.0 - smallest)).min(1.0)
     } else {
         0.0
-    };
-    Some((dp, norm))
+    }
 }
 
 /// Cochran–Armitage test for a linear trend in a rate across ordered periods: does the
@@ -309,9 +287,9 @@ mod tests {
             with += n;
             excess += (n as u128 * f as u128).saturating_sub(v as u128 * t as u128);
         }
-        let s = Spread::new(with, excess);
         let min = parts.iter().map(|p| p.0).min().unwrap();
-        gries_dp(f, t, s, min).unwrap()
+        let dp = crate::count::gries_dp(f, t, with, excess).unwrap();
+        (dp, dp_norm(dp, t, min))
     }
 
     #[test]
@@ -340,7 +318,8 @@ mod tests {
         // Spread exactly like the text: 0.
         let (dp, _) = dp_sums(&[(100, 2), (50, 1), (150, 3)]);
         assert!(dp.abs() < 1e-12);
-        assert_eq!(gries_dp(0, 10, Spread::default(), 1), None);
+        assert_eq!(crate::count::gries_dp(0, 10, 0, 0), None);
+        assert_eq!(crate::count::gries_dp(3, 0, 0, 0), None);
     }
 
     #[test]
