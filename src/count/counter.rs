@@ -211,7 +211,7 @@ impl<'a> Counter<'a> {
             forms.push(if as_counted {
                 id
             } else {
-                vocab.form(id, written)
+                vocab.form(id, w, written)
             });
             spans.push(span);
         });

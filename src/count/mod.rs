@@ -32,10 +32,10 @@ mod vocab;
 // `themeshift::internals` re-exports the counter, its options and `Counts` for the benchmarks.
 pub(crate) use combine::{combine, CombineOptions};
 pub(crate) use counter::Counter;
-pub(crate) use counts::Counts;
-pub(crate) use counts::PeriodCounts;
 #[cfg(test)]
 pub(crate) use counts::gries_dp;
+pub(crate) use counts::Counts;
+pub(crate) use counts::PeriodCounts;
 pub(crate) use counts::{TermCount, ThemeCount, ThemeDoc};
 pub(crate) use first_docs::FirstDocs;
 pub(crate) use forms::{lower, most_frequent};

@@ -189,13 +189,15 @@ impl Vocab {
         id
     }
 
-    /// The written form of word `id` where the text has `written` (the word's span): most
-    /// words are written as they are counted, found with one comparison; a form with
-    /// capitals is interned once. A possessive `'s` is left off (`NHS's` is `NHS`), and a
-    /// form that does not lower-case to the word (a curly apostrophe) is the word itself.
-    pub(super) fn form(&mut self, id: u32, written: &str) -> u32 {
-        let word = &self.words[id as usize];
-        if written.as_bytes() == word.text.as_bytes() {
+    /// The written form of word `id` (whose text is `word`, as the tokeniser handed it over)
+    /// where the text has `written` (the word's span): most words are written as they are
+    /// counted, found with one comparison (with the token in hand, not the word's text
+    /// elsewhere in memory); a form with capitals is interned once. A possessive `'s` is left
+    /// off (`NHS's` is `NHS`), and a form that does not lower-case to the word (a curly
+    /// apostrophe) is the word itself.
+    pub(super) fn form(&mut self, id: u32, word: &str, written: &str) -> u32 {
+        debug_assert_eq!(&*self.words[id as usize].text, word);
+        if written.as_bytes() == word.as_bytes() {
             return id;
         }
         // A form written this way before (most are: `The` at every sentence's start): a
@@ -208,9 +210,9 @@ impl Vocab {
             .chars()
             .map(|c| if is_apostrophe(c) { '\'' } else { c })
             .collect();
-        if super::forms::lower(&form) != *word.text {
+        if super::forms::lower(&form) != word {
             match form.strip_suffix("'s").or_else(|| form.strip_suffix("'S")) {
-                Some(stripped) if super::forms::lower(stripped) == *word.text => {
+                Some(stripped) if super::forms::lower(stripped) == word => {
                     form.truncate(stripped.len());
                 }
                 _ => return id,
@@ -219,7 +221,7 @@ impl Vocab {
         // One id per written text: a form that comes out as the word itself (`powerpc's`
         // without its `'s`, a curly apostrophe made straight) is the word's own id, so that a
         // phrase's forms are told apart by text, not by how each was reached.
-        if form.as_bytes() == word.text.as_bytes() {
+        if form.as_bytes() == word.as_bytes() {
             return id;
         }
         if let Some(&f) = self.form_ids.get(form.as_str()) {

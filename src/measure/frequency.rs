@@ -120,7 +120,10 @@ impl<'a> LongTable<'a> {
             .iter()
             .map(|&(_, _, tc, c)| {
                 let dp = tc.spread.and_then(|s| s.dp())?;
-                Some((dp, stats::dp_norm(dp, c.tokens, c.min_doc_tokens.unwrap_or(0))))
+                Some((
+                    dp,
+                    stats::dp_norm(dp, c.tokens, c.min_doc_tokens.unwrap_or(0)),
+                ))
             })
             .collect();
         df!(

@@ -354,7 +354,7 @@ pub(crate) const TOP_TERMS: usize = 20;
 /// Rows in a block of a long table: a few of the CSV writer's chunks for each thread, so
 /// writing one block keeps every thread busy.
 pub(crate) fn block_rows() -> usize {
-    65_536 * rayon::current_num_threads().max(1)
+    32_768 * rayon::current_num_threads().max(1)
 }
 
 /// A whole table as blocks: itself.

@@ -26,7 +26,7 @@ pub(crate) fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Rows formatted at a time by [`write_csv`]: the text of a table is never held whole.
-const CHUNK_ROWS: usize = 32_768;
+const CHUNK_ROWS: usize = 16_384;
 
 fn window() -> usize {
     2 * rayon::current_num_threads().max(1)
