@@ -249,7 +249,11 @@ fn merged(
 ) -> std::io::Result<Vec<Arc<str>>> {
     let lasts: Vec<Run> = tallies
         .par_iter()
-        .map(|t| Run::memory(t.phrase_table.encode(&t.stems, &t.words, &t.forms)))
+        .map(|t| {
+            let mut order = super::phrases::StemOrder::default();
+            let ranks = order.ranks(&t.stems);
+            Run::memory(t.phrase_table.encode(&t.stems, ranks, &t.words, &t.forms))
+        })
         .collect();
     let runs: Vec<(usize, &Run)> = (tallies.iter().enumerate())
         .flat_map(|(t, tally)| {

@@ -407,7 +407,7 @@ impl<'a> Counter<'a> {
     /// quarter, one run each).
     fn phrases_held(&self) -> usize {
         let share = self.options.phrase_table;
-        let words = self.vocab.bytes() / PHRASE_BYTES as usize;
+        let words = (self.vocab.bytes() + self.phrases.stem_order.bytes()) / PHRASE_BYTES as usize;
         share.saturating_sub(words).max(share / 2).max(1)
     }
 
@@ -416,7 +416,9 @@ impl<'a> Counter<'a> {
     /// which combining the tallies reports.
     fn write_out_phrases(&mut self) {
         let v = &self.vocab;
-        let bytes = self.phrases.table().encode(&v.stems, &v.words, &v.forms);
+        let table = self.phrases.table();
+        let ranks = self.phrases.stem_order.ranks(&v.stems);
+        let bytes = table.encode(&v.stems, ranks, &v.words, &v.forms);
         match self.spill.append(&bytes) {
             Ok(at) => (self.phrase_runs).push(Run::spilled(self.spill.clone(), at, &bytes)),
             Err(e) => {

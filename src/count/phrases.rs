@@ -26,6 +26,87 @@ pub(super) type Gram = [u32; MAX_N];
 /// `u32::MAX`.
 pub(super) type Written = [u32; MAX_N];
 
+/// A counter's stems in text order, kept as the counter learns stems, from which the text
+/// order of its phrases follows ([`Table::encode`]): a phrase's text is its stems joined by
+/// spaces, and when no stem holds a byte at or below the space, two phrases' texts compare
+/// as their stems do, one after another, a phrase that runs out first coming first. So a
+/// table is sorted by its stems' places in text order, as integers, not by its texts.
+#[derive(Debug, Default)]
+pub(super) struct StemOrder {
+    /// Stem ids in text order.
+    sorted: Vec<u32>,
+    /// Per stem id, its place in `sorted` plus one (0 stands for a phrase's unused place).
+    ranks: Vec<u32>,
+    /// Some stem holds a byte at or below the space: phrases are then sorted by their texts.
+    unusual: bool,
+}
+
+impl StemOrder {
+    /// The places of `stems` (a counter's, which only grow) in text order, plus one; `None`
+    /// when some stem holds a byte at or below the space. The stems learnt since the last
+    /// call are sorted and merged in: the order is not made anew each time.
+    pub(super) fn ranks(&mut self, stems: &[Box<str>]) -> Option<&[u32]> {
+        let known = self.ranks.len();
+        if known < stems.len() {
+            let text = |i: &u32| &*stems[*i as usize];
+            let mut new: Vec<u32> = (known as u32..stems.len() as u32).collect();
+            self.unusual |= new.iter().any(|i| text(i).bytes().any(|b| b <= b' '));
+            new.sort_unstable_by(|a, b| text(a).cmp(text(b)));
+            let old = std::mem::take(&mut self.sorted);
+            let mut sorted = Vec::with_capacity(stems.len());
+            let (mut a, mut b) = (old.into_iter().peekable(), new.into_iter().peekable());
+            while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+                let next = if text(x) <= text(y) {
+                    a.next()
+                } else {
+                    b.next()
+                };
+                sorted.extend(next);
+            }
+            sorted.extend(a.chain(b));
+            self.ranks.resize(stems.len(), 0);
+            for (place, &id) in sorted.iter().enumerate() {
+                self.ranks[id as usize] = place as u32 + 1;
+            }
+            self.sorted = sorted;
+        }
+        (!self.unusual).then_some(&self.ranks[..])
+    }
+
+    /// The bytes it holds.
+    pub(super) fn bytes(&self) -> usize {
+        (self.sorted.capacity() + self.ranks.capacity()) * std::mem::size_of::<u32>()
+    }
+}
+
+/// Bits of a stem's place in [`by_ranks`]'s 64-bit keys: three places to a key.
+const RANK_BITS: u32 = 21;
+const _: () = assert!(MAX_N as u32 * RANK_BITS <= 64);
+
+/// The places of `grams` in text order, from their stems' places in text order (`ranks`,
+/// [`StemOrder::ranks`]): each phrase's key is its stems' places, one after another, in one
+/// integer (64 bits when the places fit in [`RANK_BITS`], else 128).
+fn by_ranks(grams: &[Gram], ranks: &[u32]) -> Vec<u32> {
+    fn sorted<K: Ord + Copy>(grams: &[Gram], key: impl Fn(&Gram) -> K) -> Vec<u32> {
+        let mut keys: Vec<(K, u32)> = (grams.iter().enumerate())
+            .map(|(k, g)| (key(g), k as u32))
+            .collect();
+        // Keys differ (a phrase's stems make it), so an unstable sort gives one order.
+        keys.sort_unstable();
+        keys.into_iter().map(|(_, k)| k).collect()
+    }
+    let rank = |s: u32| if s == u32::MAX { 0 } else { ranks[s as usize] };
+    if ranks.len() < 1 << RANK_BITS {
+        sorted(grams, |g| {
+            (g.iter()).fold(0u64, |key, &s| (key << RANK_BITS) | rank(s) as u64)
+        })
+    } else {
+        sorted(grams, |g| {
+            (g.iter()).fold(0u128, |key, &s| (key << 32) | rank(s) as u128)
+        })
+    }
+}
+
 /// A counter's phrases by id, in order of first sight, with their counts in the document
 /// being counted. The table holds the phrases seen since it was last written out as a run
 /// ([`Phrases::table`]; [`super::runs`]): ids go on from one table to the next, never
@@ -45,6 +126,8 @@ pub(super) struct Phrases {
     /// Phrases seen in the current document.
     pub(super) touched: Vec<u32>,
     pub(super) written: WrittenForms,
+    /// The counter's stems in text order, for writing tables out.
+    pub(super) stem_order: StemOrder,
 }
 
 /// Each phrase's kept written forms and their counts (see [`super::forms`]): the first form
@@ -154,12 +237,14 @@ pub(super) struct Table {
 
 impl Table {
     /// The table as a run ([`super::runs`]): each phrase's text (`stems`' texts), id, count
-    /// and kept written forms (`words`' and `forms`' texts), sorted by text, as bytes. The
-    /// texts are made in one buffer and the records written straight from the table, so that
-    /// writing a table out costs little beside it.
+    /// and kept written forms (`words`' and `forms`' texts), sorted by text, as bytes. Sorted
+    /// by its stems' places in text order when `ranks` gives them ([`StemOrder::ranks`]),
+    /// else by the texts. The texts are made in one buffer and the records written straight
+    /// from the table, so that writing a table out costs little beside it.
     pub(super) fn encode(
         &self,
         stems: &[Box<str>],
+        ranks: Option<&[u32]>,
         words: &[impl Text],
         forms: &[impl Text],
     ) -> Vec<u8> {
@@ -176,19 +261,10 @@ impl Table {
             ends.push(texts.len());
         }
         let text = |k: usize| &texts[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
-        // Sorted by the texts' first eight bytes as a number, and by the whole text only where
-        // those are equal: most compares are then of two integers side by side in memory.
-        let prefix = |t: &str| {
-            let mut key = [0u8; 8];
-            let b = t.as_bytes();
-            key[..b.len().min(8)].copy_from_slice(&b[..b.len().min(8)]);
-            u64::from_be_bytes(key)
+        let order = match ranks {
+            Some(ranks) => by_ranks(&self.grams, ranks),
+            None => self.by_texts(text),
         };
-        let mut order: Vec<(u64, u32)> = (0..n).map(|k| (prefix(text(k)), k as u32)).collect();
-        order.sort_unstable_by(|a, b| {
-            (a.0.cmp(&b.0)).then_with(|| text(a.1 as usize).cmp(text(b.1 as usize)))
-        });
-        let order = order.into_iter().map(|(_, k)| k);
         let mut out = Vec::with_capacity(texts.len() + 12 * n);
         // A record's forms, written one after another in `buf`: (start, end, count).
         let (mut buf, mut spans) = (String::new(), Vec::new());
@@ -211,6 +287,27 @@ impl Table {
             put_record(&mut out, record, forms_of);
         }
         out
+    }
+}
+
+impl Table {
+    /// The places of the table's phrases sorted by their texts (`text(k)`: phrase `k`'s):
+    /// by the texts' first eight bytes as a number, and by the whole text only where those
+    /// are equal, so that most compares are of two integers side by side in memory.
+    fn by_texts<'t>(&self, text: impl Fn(usize) -> &'t str) -> Vec<u32> {
+        let prefix = |t: &str| {
+            let mut key = [0u8; 8];
+            let b = t.as_bytes();
+            key[..b.len().min(8)].copy_from_slice(&b[..b.len().min(8)]);
+            u64::from_be_bytes(key)
+        };
+        let mut order: Vec<(u64, u32)> = (0..self.grams.len())
+            .map(|k| (prefix(text(k)), k as u32))
+            .collect();
+        order.sort_unstable_by(|a, b| {
+            (a.0.cmp(&b.0)).then_with(|| text(a.1 as usize).cmp(text(b.1 as usize)))
+        });
+        order.into_iter().map(|(_, k)| k).collect()
     }
 }
 
@@ -265,5 +362,77 @@ impl Phrases {
                 self.written.add(slot, as_written, (words, forms));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Phrase `g`'s text: its stems joined by spaces.
+    fn text(stems: &[Box<str>], g: &Gram) -> String {
+        let words: Vec<&str> = (g.iter().take_while(|&&s| s != u32::MAX))
+            .map(|&s| &*stems[s as usize])
+            .collect();
+        words.join(" ")
+    }
+
+    /// Stems of a few letters from a small alphabet (so that some are prefixes of others),
+    /// and phrases of two or three of them, each once.
+    fn stems_and_grams() -> impl Strategy<Value = (Vec<Box<str>>, Vec<Gram>)> {
+        let stems = prop::collection::btree_set("[abé]{1,4}", 2..40)
+            .prop_map(|s| s.into_iter().map(Box::from).collect::<Vec<Box<str>>>())
+            .prop_shuffle();
+        stems.prop_flat_map(|stems| {
+            let n = stems.len() as u32;
+            let gram = (0..n, 0..n, prop::option::of(0..n))
+                .prop_map(|(a, b, c)| [a, b, c.unwrap_or(u32::MAX)]);
+            let grams = prop::collection::btree_set(gram, 0..200)
+                .prop_map(|g| g.into_iter().collect::<Vec<Gram>>())
+                .prop_shuffle();
+            (Just(stems), grams)
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn phrases_sorted_by_their_stems_places_are_in_text_order(
+            (stems, grams) in stems_and_grams(),
+            learnt in 0usize..40,
+        ) {
+            // Learnt in two goes, as a counter does between two tables.
+            let mut order = StemOrder::default();
+            let first = learnt.min(stems.len());
+            order.ranks(&stems[..first]);
+            let ranks = order.ranks(&stems).expect("plain stems").to_vec();
+            let by_places: Vec<String> = (by_ranks(&grams, &ranks).into_iter())
+                .map(|k| text(&stems, &grams[k as usize]))
+                .collect();
+            let mut by_text: Vec<String> = grams.iter().map(|g| text(&stems, g)).collect();
+            by_text.sort();
+            prop_assert_eq!(by_places, by_text);
+            // From scratch, the same places.
+            let mut anew = StemOrder::default();
+            prop_assert_eq!(anew.ranks(&stems).unwrap(), &ranks[..]);
+        }
+    }
+
+    #[test]
+    fn a_stem_with_a_byte_below_the_space_leaves_phrases_sorted_by_text() {
+        let mut order = StemOrder::default();
+        let stems: Vec<Box<str>> = vec!["ab".into(), "a".into()];
+        assert_eq!(order.ranks(&stems), Some(&[2, 1][..]));
+        let odd: Vec<Box<str>> = vec!["ab".into(), "a".into(), "a\u{1f}b".into()];
+        assert_eq!(order.ranks(&odd), None);
+        // `a\x1fb a` sorts before `a b` by text, but `a\x1fb` after `a` by stem.
+        let table = Table {
+            grams: vec![[1, 0, u32::MAX], [2, 1, u32::MAX]],
+            totals: vec![1, 1],
+            ..Table::default()
+        };
+        let texts = ["a ab", "a\u{1f}b a"];
+        assert_eq!(table.by_texts(|k| texts[k]), vec![1, 0]);
+        assert_eq!(by_ranks(&table.grams, &[3, 1, 2]), vec![0, 1]);
     }
 }
