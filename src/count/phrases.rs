@@ -239,8 +239,8 @@ impl Table {
     /// The table as a run ([`super::runs`]): each phrase's text (`stems`' texts), id, count
     /// and kept written forms (`words`' and `forms`' texts), sorted by text, as bytes. Sorted
     /// by its stems' places in text order when `ranks` gives them ([`StemOrder::ranks`]),
-    /// else by the texts. The texts are made in one buffer and the records written straight
-    /// from the table, so that writing a table out costs little beside it.
+    /// else by the texts. The records are written straight from the table, each text made
+    /// as its record is written, so that writing a table out costs little beside it.
     pub(super) fn encode(
         &self,
         stems: &[Box<str>],
@@ -248,28 +248,19 @@ impl Table {
         words: &[impl Text],
         forms: &[impl Text],
     ) -> Vec<u8> {
-        let n = self.grams.len();
-        let mut texts = String::new();
-        let mut ends = Vec::with_capacity(n);
-        for g in &self.grams {
-            for (k, &s) in g.iter().take_while(|&&s| s != u32::MAX).enumerate() {
-                if k > 0 {
-                    texts.push(' ');
-                }
-                texts.push_str(&stems[s as usize]);
-            }
-            ends.push(texts.len());
-        }
-        let text = |k: usize| &texts[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
         let order = match ranks {
             Some(ranks) => by_ranks(&self.grams, ranks),
-            None => self.by_texts(text),
+            None => self.by_texts(stems),
         };
-        let mut out = Vec::with_capacity(texts.len() + 12 * n);
-        // A record's forms, written one after another in `buf`: (start, end, count).
-        let (mut buf, mut spans) = (String::new(), Vec::new());
+        // About a record's bytes: a short text, its id and count, a form or two.
+        let mut out = Vec::with_capacity(64 * self.grams.len());
+        // A record's text, and its forms, written one after another in `buf`: (start, end,
+        // count).
+        let (mut text, mut buf, mut spans) = (String::new(), String::new(), Vec::new());
         for k in order {
             let k = k as usize;
+            text.clear();
+            push_text(&mut text, &self.grams[k], stems);
             buf.clear();
             spans.clear();
             for (w, c) in self.written.of(k as u32) {
@@ -283,18 +274,35 @@ impl Table {
                 spans.push((start, buf.len(), c));
             }
             let forms_of = spans.iter().map(|&(a, b, c)| (&buf[a..b], c));
-            let record = (text(k), self.base + k as u32, self.totals[k] as u64);
+            let record = (&*text, self.base + k as u32, self.totals[k] as u64);
             put_record(&mut out, record, forms_of);
         }
         out
     }
 }
 
+/// Appends phrase `g`'s text to `out`: its stems (`stems`' texts) joined by spaces.
+fn push_text(out: &mut String, g: &Gram, stems: &[Box<str>]) {
+    for (k, &s) in g.iter().take_while(|&&s| s != u32::MAX).enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        out.push_str(&stems[s as usize]);
+    }
+}
+
 impl Table {
-    /// The places of the table's phrases sorted by their texts (`text(k)`: phrase `k`'s):
+    /// The places of the table's phrases sorted by their texts (their `stems`' texts joined):
     /// by the texts' first eight bytes as a number, and by the whole text only where those
     /// are equal, so that most compares are of two integers side by side in memory.
-    fn by_texts<'t>(&self, text: impl Fn(usize) -> &'t str) -> Vec<u32> {
+    fn by_texts(&self, stems: &[Box<str>]) -> Vec<u32> {
+        let mut texts = String::new();
+        let mut ends = Vec::with_capacity(self.grams.len());
+        for g in &self.grams {
+            push_text(&mut texts, g, stems);
+            ends.push(texts.len());
+        }
+        let text = |k: usize| &texts[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
         let prefix = |t: &str| {
             let mut key = [0u8; 8];
             let b = t.as_bytes();
@@ -431,8 +439,7 @@ mod tests {
             totals: vec![1, 1],
             ..Table::default()
         };
-        let texts = ["a ab", "a\u{1f}b a"];
-        assert_eq!(table.by_texts(|k| texts[k]), vec![1, 0]);
+        assert_eq!(table.by_texts(&odd), vec![1, 0]);
         assert_eq!(by_ranks(&table.grams, &[3, 1, 2]), vec![0, 1]);
     }
 }
