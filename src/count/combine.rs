@@ -465,7 +465,7 @@ fn built_periods(
                     count: s.count,
                     docs: s.docs,
                     max_doc: s.max_doc,
-                    spread: None,
+                    spread: super::counts::MaybeSpread::NONE,
                 };
                 ids.push(i);
                 kept.push((text, c));

@@ -33,9 +33,9 @@ pub(crate) struct TermCount {
     /// The largest count in a single document: `max_doc / count` is the share of the term's
     /// occurrences that one document supplies.
     pub(crate) max_doc: u64,
-    /// The sums Gries's DP is computed from ([`Counts::finish`] works them out; `None` until
-    /// then, and for counts that carry no per-document rows, which then have no DP).
-    pub(crate) spread: Option<Spread>,
+    /// What its documents say of it ([`Counts::finish`] works it out; none until then, and
+    /// for counts that carry no per-document rows, which then have no DP).
+    pub(crate) spread: MaybeSpread,
 }
 
 impl TermCount {
@@ -46,7 +46,7 @@ impl TermCount {
         self.count += other.count;
         self.docs += other.docs;
         self.max_doc = self.max_doc.max(other.max_doc);
-        self.spread = None;
+        self.spread = MaybeSpread::NONE;
     }
 }
 
@@ -228,6 +228,49 @@ pub(crate) struct Spread {
 }
 
 impl Eq for Spread {}
+
+/// A [`Spread`] or none, in a `Spread`'s room (an `Option` would add 8 bytes to every term of
+/// every period): none is rate sums that are not numbers, which a spread's never are (they
+/// are sums of fixed-point integers, [`Spread::rate_sums`]).
+#[derive(Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub(crate) struct MaybeSpread(Spread);
+
+impl MaybeSpread {
+    pub(crate) const NONE: MaybeSpread = MaybeSpread(Spread {
+        dp: f64::NAN,
+        rate_sum: f64::NAN,
+        rate_sq_sum: f64::NAN,
+    });
+
+    pub(crate) fn some(spread: Spread) -> MaybeSpread {
+        debug_assert!(!spread.rate_sum.is_nan());
+        MaybeSpread(spread)
+    }
+
+    pub(crate) fn get(&self) -> Option<Spread> {
+        (!self.0.rate_sum.is_nan()).then_some(self.0)
+    }
+}
+
+impl Default for MaybeSpread {
+    fn default() -> Self {
+        MaybeSpread::NONE
+    }
+}
+
+impl PartialEq for MaybeSpread {
+    fn eq(&self, other: &MaybeSpread) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for MaybeSpread {}
+
+impl std::fmt::Debug for MaybeSpread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
 
 /// Fractional bits of the fixed-point rates [`Spread::rate_sums`] adds: a rate of one in ten
 /// million words (squared, 10⁻¹⁴) still keeps 15 significant digits, and the sums of up to

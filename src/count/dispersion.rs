@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::counts::{PeriodCounts, Spread};
+use super::counts::{MaybeSpread, PeriodCounts, Spread};
 use super::log::{PeriodLog, TermId};
 
 /// Bytes the periods' term slots may take as plain arrays at once (one array per period
@@ -225,7 +225,7 @@ impl DocTerms {
                 let tokens = counts.tokens;
                 for (c, (with, excess, r, r2)) in counts.terms.counts_mut().zip(sums) {
                     let spread = Spread::new(c.count, tokens, with, excess);
-                    c.spread = Some(spread.rate_sums(r, r2));
+                    c.spread = MaybeSpread::some(spread.rate_sums(r, r2));
                 }
                 Ok(())
             })

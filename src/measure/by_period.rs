@@ -45,9 +45,13 @@ pub(crate) struct WideTable<'a> {
     cells: Vec<Cell>,
     /// The text places in row order.
     order: Vec<u32>,
-    /// The trends of the first rows, those of the terms tested (seen at least `min_count`
-    /// times: rows are by total, so they come first); the rest have none.
-    trends: Vec<Trend>,
+    /// The periods' word tokens as the trend test takes them.
+    base: stats::TrendBase,
+    /// The adjusted p-values of the trends of the first rows, those of the terms tested (seen
+    /// at least `min_count` times: rows are by total, so they come first; `None` where the
+    /// test cannot be made); the rest have none. A trend's z and p are worked out again as
+    /// its row is written: kept, they would take 24 more bytes a term.
+    p_adjusted: Vec<Option<f64>>,
 }
 
 /// Terms in text order with their totals, and their cells: a piece of [`WideTable`].
@@ -170,6 +174,7 @@ impl<'a> WideTable<'a> {
         order.par_sort_unstable_by(|&a, &b| {
             totals[b as usize].cmp(&totals[a as usize]).then(a.cmp(&b))
         });
+        let tokens: Vec<u64> = periods.iter().map(|p| p.1).collect();
         let mut table = WideTable {
             periods,
             texts,
@@ -177,37 +182,41 @@ impl<'a> WideTable<'a> {
             starts,
             cells,
             order,
-            trends: Vec::new(),
+            base: stats::TrendBase::new(&tokens),
+            p_adjusted: Vec::new(),
         };
-        table.trends = table.trends(min_count);
+        table.p_adjusted = table.adjusted(min_count);
         table
     }
 
-    /// The trends of the rows of terms seen at least `min_count` times (the first rows),
-    /// their p-values adjusted together.
-    fn trends(&self, min_count: u64) -> Vec<Trend> {
+    /// The adjusted p-values of the trends of the rows of terms seen at least `min_count`
+    /// times (the first rows), adjusted together; `None` where the test cannot be made.
+    fn adjusted(&self, min_count: u64) -> Vec<Option<f64>> {
         use rayon::prelude::*;
-        let tokens: Vec<u64> = self.periods.iter().map(|p| p.1).collect();
-        let base = stats::TrendBase::new(&tokens);
         let tested = self.rows_seen(min_count);
-        let tests: Vec<Option<(f64, f64)>> = (0..tested)
+        let p_values: Vec<Option<f64>> = (0..tested)
             .into_par_iter()
-            .map(|r| base.test(self.row(r).iter().map(|c| (c.period as usize, c.count))))
+            .map(|r| self.test(r).map(|t| t.1))
             .collect();
-        let made: Vec<f64> = tests.iter().flatten().map(|t| t.1).collect();
+        let made: Vec<f64> = p_values.iter().flatten().copied().collect();
         let mut adjusted = stats::benjamini_hochberg(&made).into_iter();
-        tests
-            .into_iter()
-            .map(|test| Trend {
-                test,
-                p_adjusted: test.and_then(|_| adjusted.next()),
-            })
+        (p_values.into_iter())
+            .map(|p| p.and_then(|_| adjusted.next()))
             .collect()
+    }
+
+    /// Row `r`'s trend test, z and p ([`stats::TrendBase::test`]).
+    fn test(&self, r: usize) -> Option<(f64, f64)> {
+        (self.base).test(self.row(r).iter().map(|c| (c.period as usize, c.count)))
     }
 
     /// Row `r`'s trend: `None` when its term was not tested.
     fn trend(&self, r: usize) -> Option<Trend> {
-        self.trends.get(r).copied()
+        let &p_adjusted = self.p_adjusted.get(r)?;
+        Some(Trend {
+            test: self.test(r),
+            p_adjusted,
+        })
     }
 
     /// The rows whose terms were seen at least `n` times in all: the first ones.
@@ -398,7 +407,7 @@ mod tests {
                     count: n,
                     docs: 1,
                     max_doc: n,
-                    spread: None,
+                    spread: crate::count::MaybeSpread::NONE,
                 };
                 c.terms.insert(std::sync::Arc::<str>::from(t), count);
             }
@@ -535,7 +544,7 @@ mod tests {
                         count: n,
                         docs: 1,
                         max_doc: n,
-                        spread: None,
+                        spread: crate::count::MaybeSpread::NONE,
                     },
                 );
             }

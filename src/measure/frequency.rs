@@ -119,7 +119,7 @@ impl<'a> LongTable<'a> {
         let dp: Vec<Option<(f64, f64)>> = rows
             .iter()
             .map(|&(_, _, tc, c)| {
-                let dp = tc.spread.and_then(|s| s.dp())?;
+                let dp = tc.spread.get()?.dp()?;
                 Some((
                     dp,
                     stats::dp_norm(dp, c.tokens, c.min_doc_tokens.unwrap_or(0)),

@@ -61,7 +61,7 @@ impl<'c> KeyTable<'c> {
             count: 0,
             docs: 0,
             max_doc: 0,
-            spread: None,
+            spread: crate::count::MaybeSpread::NONE,
         };
         let (pa, pb) = (&counts.periods[&cmp.a], &counts.periods[&cmp.b]);
         let rows = tested_terms(pa, pb, &NONE, min_count);
@@ -160,7 +160,7 @@ fn doc_p_values(rows: &[Row], pa: &PeriodCounts, pb: &PeriodCounts) -> Vec<Optio
 
 /// A term's per-document rates in `period`: all 0 when the term is absent.
 fn rate_sums(c: &TermCount, period: &PeriodCounts) -> Option<RateSums> {
-    let (sum, sum_sq) = match c.spread {
+    let (sum, sum_sq) = match c.spread.get() {
         _ if c.count == 0 => (0.0, 0.0),
         Some(s) => (s.rate_sum, s.rate_sq_sum),
         None => return None,

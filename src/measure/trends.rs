@@ -103,7 +103,7 @@ mod tests {
                             count: n,
                             docs: 1,
                             max_doc: n,
-                            spread: None,
+                            spread: crate::count::MaybeSpread::NONE,
                         },
                     );
                 }
