@@ -216,7 +216,7 @@ impl PeriodCounts {
 /// ([`Counts::finish`]): its Gries's DP ([`gries_dp`]), and the sums of its per-document rates
 /// `r_i = v_i/n_i` and their squares, from which the document-level test follows
 /// ([`crate::measure::by_document::welch`]). One is kept for every term and period, so it
-/// holds the DP itself rather than the sums it comes from (24 bytes fewer for each).
+/// holds the DP itself rather than the sums it comes from (16 bytes fewer for each).
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Spread {
     /// Gries's DP, `NaN` when it cannot be worked out (no tokens, or no occurrence).
