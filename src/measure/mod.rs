@@ -363,8 +363,8 @@ fn whole(df: &DataFrame) -> Blocks<'_> {
 }
 
 /// Every table a run writes, by file name ([`Tables::names`], [`Tables::blocks`]). The long
-/// ones (documents.csv, term_frequencies.csv, and keyness.csv past its main comparison) are
-/// made as they are written, from the counts.
+/// ones (documents.csv, term_frequencies.csv, and keyness.csv) are made as they are written,
+/// from the counts.
 pub(crate) struct Tables<'a> {
     docs: &'a [crate::corpus::DocRecord],
     counts: &'a Counts,
@@ -378,9 +378,12 @@ pub(crate) struct Tables<'a> {
     pub(crate) top_terms: DataFrame,
     /// terms_by_period.csv, made a block at a time.
     pub(crate) terms_by_period: by_period::WideTable<'a>,
-    /// The main (first) comparison's key terms, worked out, present when there is a
-    /// comparison; its rows, and the other comparisons', are made when keyness.csv is written.
-    pub(crate) keyness: Option<keyness::KeyTable<'a>>,
+    /// The two ends of the main (first) comparison's keyness table, the candidates for its
+    /// lists of key terms ([`Tables::main_key_lists`]), for each size of list asked for when
+    /// the tables were built; empty without a comparison. The tables themselves, the main
+    /// comparison's too, are made when keyness.csv is written, one at a time: kept whole, the
+    /// main one would be held beside each of the others.
+    main_ends: Vec<(usize, DataFrame)>,
     /// Present when there is a lexicon.
     pub(crate) themes: Option<DataFrame>,
     /// Present when there is a lexicon and a comparison.
@@ -400,7 +403,9 @@ pub(crate) struct Tables<'a> {
 }
 
 impl<'a> Tables<'a> {
-    /// Builds every table but the long ones, which are made as they are written.
+    /// Builds every table but the long ones, which are made as they are written, and the
+    /// main comparison's candidates for lists of key terms of each size in `key_lists`.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn build(
         docs: &'a [crate::corpus::DocRecord],
         counts: &'a Counts,
@@ -409,6 +414,7 @@ impl<'a> Tables<'a> {
         comparisons: &'a [Comparison],
         small: &SmallPeriods,
         min_count: u64,
+        key_lists: &[usize],
     ) -> PolarsResult<Tables<'a>> {
         // The theme words' stems ([`themes::word_keys`]) go with the lexicon.
         let (lexicon, theme_keys) = match lexicon {
@@ -418,13 +424,19 @@ impl<'a> Tables<'a> {
         let long = frequency::LongTable::new(counts);
         // Candidates enough for the chart's list once fragments give way (see `fragments`).
         let top_terms = with_n(long.top_per_period(labels, 3 * TOP_TERMS)?)?;
-        // The main comparison only: the others are made as keyness.csv is written, so they
-        // are never all in memory together.
         let terms_by_period = by_period::WideTable::new(counts, min_count);
-        let prior = keyness::Prior::new(&terms_by_period);
-        let keyness = comparisons
-            .first()
-            .map(|c| keyness::KeyTable::new(counts, c, min_count, &prior));
+        // The main comparison's table for its key terms, let go once their candidates are
+        // taken: the tables are made again, one at a time, as keyness.csv is written.
+        let main_ends = match comparisons.first() {
+            Some(main) => {
+                let prior = keyness::Prior::new(&terms_by_period);
+                let table = keyness::KeyTable::new(counts, main, min_count, &prior);
+                (key_lists.iter())
+                    .map(|&n| Ok((n, table.ends(labels, 3 * n)?)))
+                    .collect::<PolarsResult<_>>()?
+            }
+            None => Vec::new(),
+        };
         Tables {
             docs,
             counts,
@@ -436,7 +448,7 @@ impl<'a> Tables<'a> {
             terms_by_period,
             courses: Vec::new(),
             theme_course: None,
-            keyness,
+            main_ends,
             themes: lexicon
                 .map(|l| themes::themes_table(counts, l))
                 .transpose()?,
@@ -506,11 +518,24 @@ impl<'a> Tables<'a> {
     /// The main comparison's key terms, up to `n` each way ([`key_lists::key_lists`]);
     /// empty lists without a comparison.
     pub(crate) fn main_key_lists(&self, n: usize) -> PolarsResult<key_lists::KeyLists> {
-        match (&self.keyness, self.comparisons.first()) {
-            // The candidates are at the two ends of the table, sorted by signed G².
-            (Some(k), Some(main)) => key_lists::key_lists(&k.ends(self.labels, 3 * n)?, main, n),
-            _ => Ok(key_lists::KeyLists::default()),
+        let Some(main) = self.comparisons.first() else {
+            return Ok(key_lists::KeyLists::default());
+        };
+        // The candidates are at the two ends of the table, sorted by signed G²: kept for the
+        // sizes asked for when the tables were built, else worked out again.
+        match self.main_ends.iter().find(|(size, _)| *size == n) {
+            Some((_, ends)) => key_lists::key_lists(ends, main, n),
+            None => {
+                let prior = keyness::Prior::new(&self.terms_by_period);
+                let table = keyness::KeyTable::new(self.counts, main, self.min_count, &prior);
+                key_lists::key_lists(&table.ends(self.labels, 3 * n)?, main, n)
+            }
         }
+    }
+
+    /// Whether there is a comparison, and so keyness.csv and key terms.
+    pub(crate) fn has_keyness(&self) -> bool {
+        !self.comparisons.is_empty()
     }
 
     /// The comparisons made, the main one first.
@@ -530,7 +555,7 @@ impl<'a> Tables<'a> {
             "term_frequencies.csv",
             "terms_by_period.csv",
         ];
-        if self.keyness.is_some() {
+        if self.has_keyness() {
             names.push("keyness.csv");
         }
         names.extend(self.wholes().iter().map(|(n, _)| *n));
@@ -551,37 +576,26 @@ impl<'a> Tables<'a> {
         }
     }
 
-    /// keyness.csv: the main comparison's table, then each other comparison's, one at a
-    /// time (each worked out on every thread) and made a block of rows at a time: a
-    /// comparison's table is its terms of both periods, so two at once, or one whole, would be
-    /// held while it is written.
+    /// keyness.csv: each comparison's table, the main one first, one at a time (each worked
+    /// out on every thread) and made a block of rows at a time: a comparison's table is its
+    /// terms of both periods, so two at once would be held while one is written.
     fn keyness_blocks(&self) -> Blocks<'_> {
-        let Some(main) = &self.keyness else {
-            return Box::new(std::iter::empty());
-        };
-        let others: Vec<&Comparison> = self.comparisons.iter().skip(1).collect();
         let (counts, labels, min_count) = (self.counts, self.labels, self.min_count);
         let wide = &self.terms_by_period;
-        Box::new(
-            key_blocks(main, labels).chain(others.into_iter().flat_map(move |c| {
-                let prior = keyness::Prior::new(wide);
-                key_blocks(keyness::KeyTable::new(counts, c, min_count, &prior), labels)
-            })),
-        )
+        Box::new(self.comparisons.iter().flat_map(move |c| {
+            let prior = keyness::Prior::new(wide);
+            key_blocks(keyness::KeyTable::new(counts, c, min_count, &prior), labels)
+        }))
     }
 }
 
-/// A comparison's keyness table, a block of rows at a time: the main one's, kept, or
-/// another's, made as it is written.
-fn key_blocks<'t, 'c: 't>(
-    table: impl std::borrow::Borrow<keyness::KeyTable<'c>> + 't,
-    labels: &'t Labels,
-) -> Blocks<'t> {
-    let ranges = block_ranges(table.borrow().len(), block_rows());
+/// A comparison's keyness table, a block of rows at a time, made as it is written.
+fn key_blocks<'t>(table: keyness::KeyTable<'t>, labels: &'t Labels) -> Blocks<'t> {
+    let ranges = block_ranges(table.len(), block_rows());
     Box::new(
         ranges
             .into_iter()
-            .map(move |range| with_n(table.borrow().rows(labels, range)?)),
+            .map(move |range| with_n(table.rows(labels, range)?)),
     )
 }
 

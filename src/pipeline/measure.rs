@@ -71,6 +71,11 @@ impl Plan {
             comparisons,
             &self.small_periods,
             config.min_count,
+            // The lists of key terms the charts and the report show.
+            &[
+                crate::report::figures::KEY_TERMS,
+                crate::report::html::REPORT_TERMS,
+            ],
         )
         .context("building the tables")
     }

@@ -50,7 +50,7 @@ impl KeyTerms {
         if !config.report {
             return Ok(None);
         }
-        let (Some(cmp), Some(_)) = (plan.main(), &tables.keyness) else {
+        let (Some(cmp), true) = (plan.main(), tables.has_keyness()) else {
             return Ok(Some(KeyTerms {
                 cmp: None,
                 key_b: Vec::new(),

@@ -48,7 +48,7 @@ pub(crate) fn build(
         output: config.output.clone(),
         ..Summary::default()
     };
-    if plan.main().is_some() && tables.keyness.is_some() {
+    if plan.main().is_some() && tables.has_keyness() {
         (summary.key_a, summary.key_b) = report::figures::key_terms(tables)?;
     }
     summary.theme_shift = tables.main_shift.clone();

@@ -40,7 +40,7 @@ pub(crate) fn render_all(
         (
             "keyness.png",
             Box::new(|| {
-                let (Some(cmp), Some(_)) = (main, &tables.keyness) else {
+                let (Some(cmp), true) = (main, tables.has_keyness()) else {
                     return Ok(None);
                 };
                 let (toward_a, toward_b) = key_terms(tables)?;
