@@ -44,31 +44,20 @@ pub(super) struct StemOrder {
 impl StemOrder {
     /// The places of `stems` (a counter's, which only grow) in text order, plus one; `None`
     /// when some stem holds a byte at or below the space. The stems learnt since the last
-    /// call are sorted and merged in: the order is not made anew each time.
+    /// call go after the ones in order, and the standard library's stable sort, which finds
+    /// runs already in order, sorts them and merges them in: the order is not made anew.
     pub(super) fn ranks(&mut self, stems: &[Box<str>]) -> Option<&[u32]> {
         let known = self.ranks.len();
         if known < stems.len() {
             let text = |i: &u32| &*stems[*i as usize];
-            let mut new: Vec<u32> = (known as u32..stems.len() as u32).collect();
-            self.unusual |= new.iter().any(|i| text(i).bytes().any(|b| b <= b' '));
-            new.sort_unstable_by(|a, b| text(a).cmp(text(b)));
-            let old = std::mem::take(&mut self.sorted);
-            let mut sorted = Vec::with_capacity(stems.len());
-            let (mut a, mut b) = (old.into_iter().peekable(), new.into_iter().peekable());
-            while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
-                let next = if text(x) <= text(y) {
-                    a.next()
-                } else {
-                    b.next()
-                };
-                sorted.extend(next);
-            }
-            sorted.extend(a.chain(b));
+            let new = known as u32..stems.len() as u32;
+            self.unusual |= new.clone().any(|i| text(&i).bytes().any(|b| b <= b' '));
+            self.sorted.extend(new);
+            self.sorted.sort_by(|a, b| text(a).cmp(text(b)));
             self.ranks.resize(stems.len(), 0);
-            for (place, &id) in sorted.iter().enumerate() {
+            for (place, &id) in self.sorted.iter().enumerate() {
                 self.ranks[id as usize] = place as u32 + 1;
             }
-            self.sorted = sorted;
         }
         (!self.unusual).then_some(&self.ranks[..])
     }

@@ -425,19 +425,7 @@ impl<'a> Tables<'a> {
         // Candidates enough for the chart's list once fragments give way (see `fragments`).
         let top_terms = with_n(long.top_per_period(labels, 3 * TOP_TERMS)?)?;
         let terms_by_period = by_period::WideTable::new(counts, min_count);
-        // The main comparison's table for its key terms, let go once their candidates are
-        // taken: the tables are made again, one at a time, as keyness.csv is written.
-        let main_ends = match comparisons.first() {
-            Some(main) => {
-                let prior = keyness::Prior::new(&terms_by_period);
-                let table = keyness::KeyTable::new(counts, main, min_count, &prior);
-                (key_lists.iter())
-                    .map(|&n| Ok((n, table.ends(labels, 3 * n)?)))
-                    .collect::<PolarsResult<_>>()?
-            }
-            None => Vec::new(),
-        };
-        Tables {
+        let tables = Tables {
             docs,
             counts,
             labels,
@@ -448,7 +436,7 @@ impl<'a> Tables<'a> {
             terms_by_period,
             courses: Vec::new(),
             theme_course: None,
-            main_ends,
+            main_ends: Vec::new(),
             themes: lexicon
                 .map(|l| themes::themes_table(counts, l))
                 .transpose()?,
@@ -467,9 +455,30 @@ impl<'a> Tables<'a> {
                 .map(|l| trends::theme_trends(counts, l))
                 .transpose()?,
             main_shift: Vec::new(),
+        };
+        tables
+            .with_main_ends(key_lists)?
+            .with_main_shift()?
+            .with_courses(lexicon, small)
+    }
+
+    /// Sets [`Tables::main_ends`] for lists of key terms of each size in `key_lists`, from
+    /// the main comparison's table, let go once they are taken: the tables are made again,
+    /// one at a time, as keyness.csv is written.
+    fn with_main_ends(mut self, key_lists: &[usize]) -> PolarsResult<Tables<'a>> {
+        if let Some(main) = self.comparisons.first() {
+            let table = self.key_table(main);
+            self.main_ends = (key_lists.iter())
+                .map(|&n| Ok((n, table.ends(self.labels, 3 * n)?)))
+                .collect::<PolarsResult<_>>()?;
         }
-        .with_main_shift()?
-        .with_courses(lexicon, small)
+        Ok(self)
+    }
+
+    /// Comparison `cmp`'s keyness table, worked out on every thread.
+    fn key_table(&self, cmp: &'a Comparison) -> keyness::KeyTable<'a> {
+        let prior = keyness::Prior::new(&self.terms_by_period);
+        keyness::KeyTable::new(self.counts, cmp, self.min_count, &prior)
     }
 
     fn with_courses(
@@ -526,8 +535,7 @@ impl<'a> Tables<'a> {
         match self.main_ends.iter().find(|(size, _)| *size == n) {
             Some((_, ends)) => key_lists::key_lists(ends, main, n),
             None => {
-                let prior = keyness::Prior::new(&self.terms_by_period);
-                let table = keyness::KeyTable::new(self.counts, main, self.min_count, &prior);
+                let table = self.key_table(main);
                 key_lists::key_lists(&table.ends(self.labels, 3 * n)?, main, n)
             }
         }
@@ -580,12 +588,9 @@ impl<'a> Tables<'a> {
     /// out on every thread) and made a block of rows at a time: a comparison's table is its
     /// terms of both periods, so two at once would be held while one is written.
     fn keyness_blocks(&self) -> Blocks<'_> {
-        let (counts, labels, min_count) = (self.counts, self.labels, self.min_count);
-        let wide = &self.terms_by_period;
-        Box::new(self.comparisons.iter().flat_map(move |c| {
-            let prior = keyness::Prior::new(wide);
-            key_blocks(keyness::KeyTable::new(counts, c, min_count, &prior), labels)
-        }))
+        Box::new(
+            (self.comparisons.iter()).flat_map(move |c| key_blocks(self.key_table(c), self.labels)),
+        )
     }
 }
 
