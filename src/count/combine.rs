@@ -23,14 +23,15 @@ use super::log::TermId;
 use super::phrases::Gram;
 use super::runs::{Merge, Run};
 use super::tally::{PeriodTally, Tally};
+use super::terms::{Labels, TermTable, Texts};
 use super::vocab::form_text;
 
 /// The merged vocabulary: every counter's stems, each once, and the phrases kept, each once.
 struct Vocabulary<'t> {
     stems: Vec<&'t str>,
-    /// The phrases kept (seen at least `prune_below` times in all), in text order: the
-    /// merged index of phrase `g` is `stems.len() + g`.
-    phrases: Vec<Arc<str>>,
+    /// The phrases kept (seen at least `prune_below` times in all): the merged index of
+    /// phrase `g` is `stems.len() + g`.
+    phrases: Texts,
     /// Per tally: its stem ids in the merged vocabulary.
     stem_maps: Vec<Vec<u32>>,
     /// Per tally: its phrase ids -> merged phrase (`u32::MAX`: left out, too rare).
@@ -78,20 +79,15 @@ impl<'t> Vocabulary<'t> {
         // written out, joining the tables by their stems in a hash map is faster (50 MB with
         // phrases, merging always: 5% more time and 8% more memory, farm-bench, 5 runs).
         let phrases = if tallies.iter().all(|t| t.phrase_runs.is_empty()) {
-            let mut gathered = FxHashMap::default();
-            let forms = match out {
-                FormsOut::Forms(ref mut forms) => &mut **forms,
-                FormsOut::Labels(_) => &mut gathered,
-            };
-            let phrases = in_memory(
-                tallies,
-                (&stems, &stem_maps),
-                &mut gram_maps,
-                (prune_below, forms),
-            );
-            if let FormsOut::Labels(labels) = out {
-                for (text, written) in gathered {
-                    put_label(labels, text, &written);
+            let (phrases, written) =
+                in_memory(tallies, (&stems, &stem_maps), &mut gram_maps, prune_below);
+            for (g, written) in written.into_iter().enumerate() {
+                match out {
+                    FormsOut::Forms(ref mut forms) => {
+                        let text: Arc<str> = Arc::from(phrases.get(g));
+                        forms.entry(text).or_default().merge(written);
+                    }
+                    FormsOut::Labels(ref mut labels) => labels.push(written.label().unwrap_or("")),
                 }
             }
             phrases
@@ -123,11 +119,11 @@ impl<'t> Vocabulary<'t> {
     }
 
     /// The text of the term at merged index `i`: a stem, or a phrase's stems with spaces.
-    fn text(&self, i: u32) -> Arc<str> {
+    fn text(&self, i: u32) -> &str {
         let i = i as usize;
         match i.checked_sub(self.stems.len()) {
-            None => Arc::from(self.stems[i]),
-            Some(g) => self.phrases[g].clone(),
+            None => self.stems[i],
+            Some(g) => self.phrases.get(g),
         }
     }
 }
@@ -138,7 +134,8 @@ impl<'t> Vocabulary<'t> {
 /// in, and its forms let go: they are most of the memory phrases take beside their counts).
 enum FormsOut<'a> {
     Forms(&'a mut FxHashMap<Arc<str>, PhraseForms>),
-    Labels(&'a mut FxHashMap<Arc<str>, Arc<str>>),
+    /// Each kept phrase's label, by its merged phrase index (`""` for none).
+    Labels(&'a mut Texts),
 }
 
 impl FormsOut<'_> {
@@ -147,28 +144,21 @@ impl FormsOut<'_> {
     fn take(&mut self, piece: Piece) {
         match self {
             FormsOut::Forms(forms) => forms.extend(piece.forms),
-            FormsOut::Labels(labels) => labels.extend(piece.labels),
+            FormsOut::Labels(labels) => labels.append(&piece.labels),
         }
-    }
-}
-
-/// Keeps a phrase's label, decided from its written forms, all of them.
-fn put_label(labels: &mut FxHashMap<Arc<str>, Arc<str>>, text: Arc<str>, written: &PhraseForms) {
-    if let Some(label) = written.label() {
-        labels.insert(text, Arc::from(label));
     }
 }
 
 /// The phrases of `tallies` when none was written out: merged by their stems' merged ids
 /// (`stems`, `stem_maps`) in a hash map, counted, those seen fewer than `prune_below` times
-/// left out; each tally's kept phrases mapped in `gram_maps`, their written forms gathered in
-/// `forms`. Returns the kept phrases' texts, by merged index.
+/// left out; each tally's kept phrases mapped in `gram_maps`. Returns the kept phrases' texts
+/// and their written forms, by merged index.
 fn in_memory(
     tallies: &[Tally],
     (stems, stem_maps): (&[&str], &[Vec<u32>]),
     gram_maps: &mut [Vec<u32>],
-    (prune_below, forms): (Option<u64>, &mut FxHashMap<Arc<str>, PhraseForms>),
-) -> Vec<Arc<str>> {
+    prune_below: Option<u64>,
+) -> (Texts, Vec<PhraseForms>) {
     // Every phrase once, by its merged stems, with its count in all.
     let mut index: FxHashMap<Gram, u32> = FxHashMap::default();
     let mut grams: Vec<(Gram, u64)> = Vec::new();
@@ -196,7 +186,7 @@ fn in_memory(
     drop(index);
     // The kept phrases, numbered in order of first sight.
     let mut kept = vec![u32::MAX; grams.len()];
-    let mut phrases: Vec<Arc<str>> = Vec::new();
+    let mut phrases = Texts::default();
     for (g, (gram, n)) in grams.iter().enumerate() {
         if prune_below.is_none_or(|min| *n >= min) {
             kept[g] = phrases.len() as u32;
@@ -204,9 +194,10 @@ fn in_memory(
                 .take_while(|&&s| s != u32::MAX)
                 .map(|&s| stems[s as usize])
                 .collect();
-            phrases.push(Arc::from(words.join(" ")));
+            phrases.push(&words.join(" "));
         }
     }
+    let mut forms: Vec<PhraseForms> = vec![PhraseForms::default(); phrases.len()];
     for ((t, map), gram_map) in tallies.iter().zip(local).zip(gram_maps.iter_mut()) {
         let table = &t.phrase_table;
         for (k, g) in map.into_iter().enumerate() {
@@ -222,17 +213,10 @@ fn in_memory(
                     .collect();
                 (words.join(" "), c)
             });
-            let written = PhraseForms::new(written);
-            let text = &phrases[merged as usize];
-            match forms.get_mut(&**text) {
-                Some(mine) => mine.merge(written),
-                None => {
-                    forms.insert(text.clone(), written);
-                }
-            }
+            forms[merged as usize].merge(PhraseForms::new(written));
         }
     }
-    phrases
+    (phrases, forms)
 }
 
 /// The phrases of `tallies` when some were written out: every tally's runs and its last
@@ -246,7 +230,7 @@ fn merged(
     tallies: &[Tally],
     gram_maps: &mut [Vec<u32>],
     (prune_below, mut out): (Option<u64>, FormsOut),
-) -> std::io::Result<Vec<Arc<str>>> {
+) -> std::io::Result<Texts> {
     let lasts: Vec<Run> = tallies
         .par_iter()
         .map(|t| {
@@ -268,13 +252,13 @@ fn merged(
         .into_par_iter()
         .map(|stretches| Piece::merged(Merge::new(stretches)?, prune_below, labels))
         .collect::<std::io::Result<_>>()?;
-    let mut phrases: Vec<Arc<str>> = Vec::new();
-    for mut piece in pieces {
+    let mut phrases = Texts::default();
+    for piece in pieces {
         let base = phrases.len() as u32;
         for &(tally, id, local) in &piece.places {
             gram_maps[tally as usize][id as usize] = base + local;
         }
-        phrases.append(&mut piece.phrases);
+        phrases.append(&piece.phrases);
         out.take(piece);
     }
     Ok(phrases)
@@ -284,10 +268,11 @@ fn merged(
 /// of them go (tally, id, place among the piece's phrases), and their written forms or the
 /// labels decided from them (one of the two).
 struct Piece {
-    phrases: Vec<Arc<str>>,
+    phrases: Texts,
     places: Vec<(u32, u32, u32)>,
     forms: Vec<(Arc<str>, PhraseForms)>,
-    labels: Vec<(Arc<str>, Arc<str>)>,
+    /// By place among the piece's phrases (`""` for none).
+    labels: Texts,
 }
 
 impl Piece {
@@ -295,10 +280,10 @@ impl Piece {
     /// `labels`, else their forms.
     fn merged(mut merge: Merge, prune_below: Option<u64>, labels: bool) -> std::io::Result<Piece> {
         let mut piece = Piece {
-            phrases: Vec::new(),
+            phrases: Texts::default(),
             places: Vec::new(),
             forms: Vec::new(),
-            labels: Vec::new(),
+            labels: Texts::default(),
         };
         while merge.next()? {
             let total: u64 = merge.entries().map(|e| e.total).sum();
@@ -306,18 +291,18 @@ impl Piece {
                 continue;
             }
             let local = piece.phrases.len() as u32;
-            let text: Arc<str> = Arc::from(&*merge.text());
+            let text = merge.text();
             for entry in merge.entries() {
                 piece.places.push((entry.tally as u32, entry.id, local));
             }
             // Every run's kept forms at once, read where they lie.
             let written = PhraseForms::new(merge.entries().flat_map(|e| e.forms()));
             if !labels {
-                piece.forms.push((text.clone(), written));
-            } else if let Some(label) = written.label() {
-                piece.labels.push((text.clone(), Arc::from(label)));
+                piece.forms.push((Arc::from(&*text), written));
+            } else {
+                piece.labels.push(written.label().unwrap_or(""));
             }
-            piece.phrases.push(text);
+            piece.phrases.push(&text);
         }
         Ok(piece)
     }
@@ -360,8 +345,9 @@ pub(crate) fn combine(
     let mut counts = Counts::default();
     // A whole corpus's phrases are labelled as their forms come together; a part's keep
     // their forms, for the merge with other parts.
+    let mut phrase_labels = Texts::default();
     let out = match options.prune_below {
-        Some(_) => FormsOut::Labels(&mut counts.phrase_labels),
+        Some(_) => FormsOut::Labels(&mut phrase_labels),
         None => FormsOut::Forms(&mut counts.phrase_forms),
     };
     let vocabulary = Vocabulary::new(&tallies, options.prune_below, out)?;
@@ -380,26 +366,40 @@ pub(crate) fn combine(
         })
         .collect::<std::io::Result<_>>()?;
 
-    // One text per term, shared by the periods and the rows that name it, and each term's
-    // place in text order: a period's terms are put in that order by a number, not by
-    // comparing their texts.
-    let texts: Vec<Option<Arc<str>>> = (0..vocabulary.len() as u32)
-        .map(|i| Some(vocabulary.text(i)))
-        .collect();
-    let rank = text_ranks(&texts);
-    let built = built_periods(&periods, sighted, &texts, &rank);
+    // Every term once, in text order, its place its id: the periods' terms, their labels
+    // and the rows name terms by it.
+    let order = text_order(&vocabulary);
+    let table = Arc::new(TermTable::from_sorted(
+        order.iter().map(|&i| vocabulary.text(i)),
+    ));
+    let stems_total = vocabulary.stems.len() as u32;
+    if options.prune_below.is_some() {
+        let label = |&i: &u32| {
+            i.checked_sub(stems_total)
+                .map_or("", |g| phrase_labels.get(g as usize))
+        };
+        counts.phrase_labels = Labels::new(table.clone(), order.iter().map(label));
+    }
+    drop(phrase_labels);
+    let Vocabulary {
+        stem_maps,
+        gram_maps,
+        ..
+    } = vocabulary;
+    let mut rank = vec![0; order.len()];
+    for (place, &i) in order.iter().enumerate() {
+        rank[i as usize] = place as u32;
+    }
+    drop(order);
+    let built = built_periods(&periods, sighted, &table, &rank);
     let mut first_docs = FirstDocs::default();
-    let mut term_ids = BTreeMap::new();
-    for ((label, _), (period, firsts, ids)) in periods.iter().zip(built) {
+    for ((label, _), (period, firsts)) in periods.iter().zip(built) {
         if let Some(firsts) = firsts {
             first_docs.insert(label, firsts);
         }
         counts.periods.insert(label.to_string(), period);
-        term_ids.insert(label.to_string(), ids);
     }
     drop(periods);
-    let stems_total = vocabulary.stems.len() as u32;
-    let (stem_maps, gram_maps) = (vocabulary.stem_maps, vocabulary.gram_maps);
     let mut segments = Vec::with_capacity(tallies.len());
     for ((tally, stems), grams) in tallies.into_iter().zip(stem_maps).zip(gram_maps) {
         for (w, c) in tally.words.into_iter().chain(tally.forms) {
@@ -414,81 +414,68 @@ pub(crate) fn combine(
                 .into_iter()
                 .map(|(label, part)| (label, part.log))
                 .collect(),
-            stems,
+            stems: stems.into_iter().map(|i| rank[i as usize]).collect(),
             phrases: grams
                 .into_iter()
-                .map(|g| if g == u32::MAX { g } else { stems_total + g })
+                .map(|g| match g {
+                    u32::MAX => g,
+                    g => rank[(stems_total + g) as usize],
+                })
                 .collect(),
         });
     }
-    counts.doc_terms = DocTerms {
-        vocabulary: texts,
-        segments,
-        term_ids,
-    };
+    counts.doc_terms = DocTerms { table, segments };
     Ok((counts, first_docs))
 }
 
-/// Each period's counts from its first pass (`sighted`): its terms in text order (by `rank`,
-/// each term's place in text order among `texts`), its plain sums from its `periods`' parts,
-/// and, when it is watched, its terms' first documents; beside it, its terms' places in
-/// `texts`, in the terms' order. Periods are built in parallel.
+/// Each period's counts from its first pass (`sighted`): its terms by id in `table` (`rank`:
+/// each merged index's id), its plain sums from its `periods`' parts, and, when it is
+/// watched, its terms' first documents. Periods are built in parallel.
 fn built_periods(
     periods: &[(&str, Vec<(usize, &PeriodTally)>)],
     sighted: Vec<(FirstSight, Vec<Firsts>)>,
-    texts: &[Option<Arc<str>>],
+    table: &Arc<TermTable>,
     rank: &[u32],
-) -> Vec<(PeriodCounts, Option<TermFirsts>, Vec<u32>)> {
+) -> Vec<(PeriodCounts, Option<TermFirsts>)> {
     periods
         .par_iter()
         .zip(sighted)
-        .map(|((_, parts), (mut terms, first))| {
+        .map(|((_, parts), (terms, first))| {
             let firsts = (!first.is_empty()).then(|| {
                 let mut firsts: Vec<(u32, Firsts)> = (terms.iter().zip(first))
-                    .map(|(&(i, _), f)| (i, f))
+                    .map(|(&(i, _), f)| (rank[i as usize], f))
                     .collect();
-                firsts.sort_unstable_by_key(|&(i, _)| rank[i as usize]);
-                TermFirsts::from_sorted(
-                    (firsts.into_iter())
-                        .filter_map(|(i, f)| Some((texts[i as usize].clone()?, f)))
-                        .collect(),
-                )
+                firsts.sort_unstable_by_key(|&(id, _)| id);
+                TermFirsts::from_sorted(table.clone(), firsts)
             });
-            terms.sort_unstable_by_key(|&(i, _)| rank[i as usize]);
-            let mut ids = Vec::with_capacity(terms.len());
-            let mut kept = Vec::with_capacity(terms.len());
-            for (i, s) in terms {
-                let Some(text) = texts[i as usize].clone() else {
-                    continue;
-                };
-                let c = TermCount {
-                    count: s.count,
-                    docs: s.docs,
-                    max_doc: s.max_doc,
-                    spread: super::counts::MaybeSpread::NONE,
-                };
-                ids.push(i);
-                kept.push((text, c));
-            }
+            let mut kept: Vec<(u32, TermCount)> = (terms.into_iter())
+                .map(|(i, s)| {
+                    let c = TermCount {
+                        count: s.count,
+                        docs: s.docs,
+                        max_doc: s.max_doc,
+                        spread: super::counts::MaybeSpread::NONE,
+                    };
+                    (rank[i as usize], c)
+                })
+                .collect();
+            kept.sort_unstable_by_key(|&(id, _)| id);
             let mut period = PeriodCounts {
-                terms: Terms::from_sorted(kept),
+                terms: Terms::from_sorted(table.clone(), kept),
                 ..PeriodCounts::default()
             };
             add_parts(&mut period, parts);
-            (period, firsts, ids)
+            (period, firsts)
         })
         .collect()
 }
 
-/// Each term's place among `texts` in text order (every text is a different term).
-fn text_ranks(texts: &[Option<Arc<str>>]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..texts.len() as u32).collect();
-    order.par_sort_unstable_by(|&a, &b| texts[a as usize].cmp(&texts[b as usize]));
-    let mut rank = vec![0; texts.len()];
-    for (place, &i) in order.iter().enumerate() {
-        rank[i as usize] = place as u32;
-    }
-    rank
+/// The merged indexes of `vocabulary`'s terms in text order (every text is a different
+/// term).
+fn text_order(vocabulary: &Vocabulary) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..vocabulary.len() as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| vocabulary.text(a).cmp(vocabulary.text(b)));
+    order
 }
 
 /// Adds the counters' plain sums of one period to `period`: documents, words, the fewest

@@ -24,6 +24,8 @@ use rustc_hash::FxHashMap;
 use super::dispersion::DocTerms;
 use super::forms::PhraseForms;
 use super::kwic::KwicLine;
+use super::terms::Labels;
+pub(crate) use super::terms::Terms;
 
 /// How often a stem occurs, in how many documents, and at most how often in one document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -42,7 +44,7 @@ impl TermCount {
     #[cfg(any(test, feature = "cluster"))]
     /// Adds the same term's counts from other documents. Dispersion sums do not add (they
     /// depend on the totals), so the result has none.
-    fn add(&mut self, other: &TermCount) {
+    pub(super) fn add(&mut self, other: &TermCount) {
         self.count += other.count;
         self.docs += other.docs;
         self.max_doc = self.max_doc.max(other.max_doc);
@@ -337,148 +339,6 @@ pub(crate) fn gries_dp(f: u64, tokens: u64, tokens_with: u64, excess: u128) -> O
     Some((outside + excess as f64 / (t * f as f64)).clamp(0.0, 1.0))
 }
 
-/// A period's terms with their counts, sorted by term; each term's text is shared by the
-/// periods that hold it. (A sorted list: a hash map's free slots and a string per period
-/// would double the memory of the corpus's largest structure after the documents.)
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Terms(Vec<(Arc<str>, TermCount)>);
-
-impl Terms {
-    pub(crate) fn get(&self, term: &str) -> Option<&TermCount> {
-        self.0
-            .binary_search_by(|(t, _)| (**t).cmp(term))
-            .ok()
-            .map(|i| &self.0[i].1)
-    }
-
-    #[cfg(test)]
-    pub(crate) fn contains_key(&self, term: &str) -> bool {
-        self.get(term).is_some()
-    }
-
-    #[cfg(test)]
-    /// Adds or replaces `term`'s counts.
-    pub(crate) fn insert(&mut self, term: impl Into<Arc<str>>, count: TermCount) {
-        let term = term.into();
-        match self.0.binary_search_by(|(t, _)| t.cmp(&term)) {
-            Ok(i) => self.0[i].1 = count,
-            Err(i) => self.0.insert(i, (term, count)),
-        }
-    }
-
-    /// The `i`th term in term order, and its counts.
-    pub(crate) fn at(&self, i: usize) -> (&str, &TermCount) {
-        let (t, c) = &self.0[i];
-        (t, c)
-    }
-
-    /// (term, counts) in term order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &TermCount)> {
-        self.0.iter().map(|(t, c)| (&**t, c))
-    }
-
-    #[cfg(any(test, feature = "cluster"))]
-    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(t, _)| &**t)
-    }
-
-    pub(crate) fn values(&self) -> impl Iterator<Item = &TermCount> {
-        self.0.iter().map(|(_, c)| c)
-    }
-
-    #[cfg(any(test, feature = "cluster"))]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The terms with their shared texts, for [`DocTerms`] to find each term's place.
-    pub(crate) fn entries(&self) -> &[(Arc<str>, TermCount)] {
-        &self.0
-    }
-
-    /// The counts in term order, to fill in place.
-    pub(crate) fn counts_mut(&mut self) -> impl Iterator<Item = &mut TermCount> {
-        self.0.iter_mut().map(|(_, c)| c)
-    }
-
-    #[cfg(any(test, feature = "cluster"))]
-    /// Keeps the terms `keep` says yes to.
-    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
-        self.0.retain(|(t, _)| keep(t));
-    }
-
-    #[cfg(any(test, feature = "cluster"))]
-    /// Both lists in one, in term order: a term in both has its counts added.
-    fn merge(self, other: Terms) -> Terms {
-        if self.is_empty() {
-            return other;
-        }
-        if other.is_empty() {
-            return self;
-        }
-        let mut merged = Vec::with_capacity(self.0.len().max(other.0.len()));
-        let (mut a, mut b) = (
-            self.0.into_iter().peekable(),
-            other.0.into_iter().peekable(),
-        );
-        loop {
-            let order = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) => x.0.cmp(&y.0),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => break,
-            };
-            match order {
-                std::cmp::Ordering::Less => merged.extend(a.next()),
-                std::cmp::Ordering::Greater => merged.extend(b.next()),
-                std::cmp::Ordering::Equal => {
-                    let (term, mut count) = a.next().expect("peeked");
-                    count.add(&b.next().expect("peeked").1);
-                    merged.push((term, count));
-                }
-            }
-        }
-        Terms(merged)
-    }
-}
-
-impl std::ops::Index<&str> for Terms {
-    type Output = TermCount;
-
-    fn index(&self, term: &str) -> &TermCount {
-        self.get(term).unwrap_or_else(|| panic!("no term '{term}'"))
-    }
-}
-
-impl Terms {
-    /// Terms already in text order, each once.
-    pub(crate) fn from_sorted(terms: Vec<(Arc<str>, TermCount)>) -> Terms {
-        debug_assert!(terms.windows(2).all(|w| w[0].0 < w[1].0));
-        Terms(terms)
-    }
-}
-
-impl FromIterator<(Arc<str>, TermCount)> for Terms {
-    /// Terms in any order, each once.
-    fn from_iter<I: IntoIterator<Item = (Arc<str>, TermCount)>>(items: I) -> Terms {
-        let mut terms: Vec<(Arc<str>, TermCount)> = items.into_iter().collect();
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        Terms(terms)
-    }
-}
-
-impl<'a> IntoIterator for &'a Terms {
-    type Item = (&'a str, &'a TermCount);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (Arc<str>, TermCount)>,
-        fn(&'a (Arc<str>, TermCount)) -> (&'a str, &'a TermCount),
-    >;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(t, c)| (&**t, c))
-    }
-}
-
 /// Counts of a corpus (or of a part of one), by period label (labels sort in time order).
 #[derive(Debug, Default)]
 pub(crate) struct Counts {
@@ -494,8 +354,9 @@ pub(crate) struct Counts {
     /// counts are a part of a corpus, to be merged with others.
     pub(crate) phrase_forms: FxHashMap<Arc<str>, PhraseForms>,
     /// Each phrase's label, once its forms are all in (a whole corpus's counts: the forms
-    /// are then let go as each phrase's label is decided, and `phrase_forms` is empty).
-    pub(crate) phrase_labels: FxHashMap<Arc<str>, Arc<str>>,
+    /// are then let go as each phrase's label is decided, and `phrase_forms` is empty), by
+    /// id in the periods' table of terms.
+    pub(crate) phrase_labels: Labels,
     /// Per document, its size and its terms' counts: what [`Counts::finish`] works the DP
     /// sums out from. Empty once finished.
     pub(crate) doc_terms: DocTerms,
@@ -533,17 +394,41 @@ impl Counts {
         for (p, forms) in other.phrase_forms {
             self.phrase_forms.entry(p).or_default().merge(forms);
         }
-        self.phrase_labels.extend(other.phrase_labels);
+        self.phrase_labels = std::mem::take(&mut self.phrase_labels).merge(other.phrase_labels);
         self.kwic.extend(other.kwic);
         self.doc_terms = std::mem::take(&mut self.doc_terms).merge(other.doc_terms);
+        self.share_terms();
         self
+    }
+
+    /// The table of terms the periods share, or the union of their tables when they do not
+    /// share one (made apart, by a test): labels are then found by text.
+    pub(crate) fn term_table(&self) -> Arc<super::TermTable> {
+        let mut tables = self.periods.values().map(|p| p.terms.table());
+        match tables.next() {
+            None => Arc::default(),
+            Some(first) if tables.all(|t| super::terms::same(t, first)) => first.clone(),
+            Some(_) => Arc::new(super::TermTable::of(
+                (self.periods.values()).flat_map(|p| p.terms.iter().map(|(t, _)| t)),
+            )),
+        }
+    }
+
+    #[cfg(any(test, feature = "cluster"))]
+    /// Puts every period's terms, the per-document rows and the phrases' labels on one
+    /// table of terms, when they are not already (counts made apart and merged, or
+    /// assembled from parts); the counts are the same.
+    pub(crate) fn share_terms(&mut self) {
+        let table = super::terms::share(self.periods.values_mut().map(|p| &mut p.terms));
+        self.doc_terms.rename(&table);
+        self.phrase_labels.rename(&table);
     }
 
     /// Lets go of the written forms, once the terms are labelled: they serve nothing else.
     pub(crate) fn forget_forms(&mut self) {
         self.words = FxHashMap::default();
         self.phrase_forms = FxHashMap::default();
-        self.phrase_labels = FxHashMap::default();
+        self.phrase_labels = Labels::default();
     }
 
     #[cfg(any(test, feature = "cluster"))]
@@ -570,7 +455,6 @@ impl Counts {
             p.terms.retain(|t| !rare.contains(t));
         }
         self.phrase_forms.retain(|t, _| !rare.contains(&**t));
-        self.phrase_labels.retain(|t, _| !rare.contains(&**t));
     }
 
     /// Works out every term's dispersion sums from the per-document rows, which it then

@@ -15,6 +15,7 @@ use rustc_hash::FxHashMap;
 
 use super::counts::{MaybeSpread, PeriodCounts, Spread};
 use super::log::{PeriodLog, TermId};
+use super::terms::{same, TermTable};
 
 /// Bytes the periods' term slots may take as plain arrays at once (one array per period
 /// being worked on, a place per term of the vocabulary); beyond, each is a hash map, so that
@@ -65,14 +66,14 @@ impl Slots {
 }
 
 /// One counter's rows: its per-period logs, and where its term ids stand in the
-/// vocabulary of the [`DocTerms`] holding it.
+/// table of the [`DocTerms`] holding it.
 #[derive(Debug)]
 pub(crate) struct Segment {
     /// Period label -> the log of that period's documents.
     pub(super) logs: Vec<(String, PeriodLog)>,
-    /// The counter's stem ids -> vocabulary index.
+    /// The counter's stem ids -> id in the table of the [`DocTerms`].
     pub(super) stems: Vec<u32>,
-    /// The counter's phrase ids -> vocabulary index.
+    /// The counter's phrase ids -> id in the table (`u32::MAX`: a phrase left out).
     pub(super) phrases: Vec<u32>,
 }
 
@@ -86,75 +87,62 @@ impl Segment {
 }
 
 /// Per document of a corpus (or part), its word tokens and its terms' counts, in segments
-/// as the counters logged them, with one vocabulary naming their terms.
+/// as the counters logged them, with one table naming their terms.
 #[derive(Debug, Default)]
 pub(crate) struct DocTerms {
-    /// The text of every term a segment names (`None` for a phrase left out as rare).
-    pub(super) vocabulary: Vec<Option<Arc<str>>>,
+    /// The terms the segments name, by id.
+    pub(super) table: Arc<TermTable>,
     pub(super) segments: Vec<Segment>,
-    /// Per period, when known, its terms' places in `vocabulary`, in the terms' order
-    /// (what [`super::combine()`] built them from): each term's place without a map from
-    /// text to place, which at millions of terms is the largest thing resolving holds.
-    pub(super) term_ids: BTreeMap<String, Vec<u32>>,
 }
 
 impl DocTerms {
     #[cfg(any(test, feature = "cluster"))]
-    /// Both parts' rows, under one vocabulary.
-    pub(super) fn merge(mut self, other: DocTerms) -> DocTerms {
+    /// Both parts' rows, on one table.
+    pub(super) fn merge(self, other: DocTerms) -> DocTerms {
         if self.segments.is_empty() {
             return other;
         }
         if other.segments.is_empty() {
             return self;
         }
-        let mut index: FxHashMap<Arc<str>, u32> = self
-            .vocabulary
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| Some((t.clone()?, i as u32)))
-            .collect();
-        let remap: Vec<u32> = other
-            .vocabulary
-            .into_iter()
-            .map(|t| match t {
-                None => u32::MAX,
-                Some(t) => *index.entry(t.clone()).or_insert_with(|| {
-                    self.vocabulary.push(Some(t));
-                    (self.vocabulary.len() - 1) as u32
-                }),
-            })
-            .collect();
-        let through = |ids: &mut Vec<u32>| {
-            for id in ids.iter_mut().filter(|id| **id != u32::MAX) {
-                *id = remap[*id as usize];
-            }
-        };
-        for mut segment in other.segments {
-            through(&mut segment.stems);
-            through(&mut segment.phrases);
-            self.segments.push(segment);
+        if same(&self.table, &other.table) {
+            let mut merged = self;
+            merged.segments.extend(other.segments);
+            return merged;
         }
-        // The periods' terms are merged too: their places are found by text.
-        self.term_ids.clear();
-        self
+        let table = Arc::new(TermTable::of(self.table.iter().chain(other.table.iter())));
+        let mut segments = Vec::with_capacity(self.segments.len() + other.segments.len());
+        for part in [self, other] {
+            let to = super::terms::ids_in(&part.table, &table);
+            let through = |ids: &mut Vec<u32>| {
+                for id in ids.iter_mut().filter(|id| **id != u32::MAX) {
+                    *id = to[*id as usize];
+                }
+            };
+            for mut segment in part.segments {
+                through(&mut segment.stems);
+                through(&mut segment.phrases);
+                segments.push(segment);
+            }
+        }
+        DocTerms { table, segments }
     }
 
-    /// `label`'s terms' places in the vocabulary, when they are known and are those of
-    /// `terms` (the same texts, in the same order).
-    fn ids_of(
-        &self,
-        label: &str,
-        terms: &[(Arc<str>, super::counts::TermCount)],
-    ) -> Option<&[u32]> {
-        let ids = self.term_ids.get(label)?;
-        let same = ids.len() == terms.len()
-            && ids.iter().zip(terms).all(|(&i, (t, _))| {
-                (self.vocabulary.get(i as usize))
-                    .and_then(Option::as_ref)
-                    .is_some_and(|v| Arc::ptr_eq(v, t))
-            });
-        same.then_some(ids.as_slice())
+    #[cfg(any(test, feature = "cluster"))]
+    /// The same rows naming terms by id in `table` (a term it does not hold, by none).
+    pub(super) fn rename(&mut self, table: &Arc<TermTable>) {
+        if same(&self.table, table) || self.segments.is_empty() {
+            return;
+        }
+        let to = super::terms::ids_in(&self.table, table);
+        for segment in &mut self.segments {
+            for id in
+                (segment.stems.iter_mut().chain(&mut segment.phrases)).filter(|id| **id != u32::MAX)
+            {
+                *id = to[*id as usize];
+            }
+        }
+        self.table = table.clone();
     }
 
     /// Sets every term's [`Spread`] in `periods` from the rows, periods in parallel. A
@@ -172,37 +160,20 @@ impl DocTerms {
                 logs.entry(label).or_default().push((segment, log));
             }
         }
-        // A period whose terms' places are not known has them found by text, through a map
-        // of the vocabulary made only then. (Checking the places known reads every term of
-        // every period: on every thread.)
-        let known: BTreeMap<String, &[u32]> = (periods.par_iter())
-            .filter_map(|(label, c)| Some((label.clone(), self.ids_of(label, c.terms.entries())?)))
-            .collect();
-        let by_text: FxHashMap<&str, u32> = if (periods.keys())
-            .any(|l| logs.contains_key(l.as_str()) && !known.contains_key(l.as_str()))
-        {
-            (self.vocabulary.iter().enumerate())
-                .filter_map(|(i, t)| Some((&**t.as_ref()?, i as u32)))
-                .collect()
-        } else {
-            FxHashMap::default()
-        };
         periods
             .par_iter_mut()
-            .filter_map(|(label, counts)| Some((logs.get(label.as_str())?, label, counts)))
-            .try_for_each(|(logs, label, counts)| {
-                let mut slots = Slots::new(self.vocabulary.len());
-                match known.get(label.as_str()) {
-                    Some(ids) => {
-                        for (s, &i) in ids.iter().enumerate() {
-                            slots.get_or(i, s);
-                        }
+            .filter_map(|(label, counts)| Some((logs.get(label.as_str())?, counts)))
+            .try_for_each(|(logs, counts)| {
+                let mut slots = Slots::new(self.table.len());
+                if same(counts.terms.table(), &self.table) {
+                    for (s, &(id, _)) in counts.terms.ids().iter().enumerate() {
+                        slots.get_or(id, s);
                     }
-                    None => {
-                        for (s, (text, _)) in counts.terms.entries().iter().enumerate() {
-                            if let Some(&i) = by_text.get(&**text) {
-                                slots.get_or(i, s);
-                            }
+                } else {
+                    // Counts made apart from the rows: their terms are found by text.
+                    for (s, (text, _)) in counts.terms.iter().enumerate() {
+                        if let Some(id) = self.table.find(text) {
+                            slots.get_or(id, s);
                         }
                     }
                 }
@@ -235,13 +206,11 @@ impl DocTerms {
 /// A period's rows as bytes and back, for an engine that counts a corpus in parts.
 #[cfg(any(feature = "cluster", test))]
 mod rows {
-    use std::collections::BTreeMap;
     use std::sync::Arc;
-
-    use rustc_hash::FxHashMap;
 
     use super::super::counts::Terms;
     use super::super::log::{LoggedDoc, PeriodLog, SpillFile, TermId};
+    use super::super::terms::same;
     use super::{DocTerms, Segment};
 
     impl DocTerms {
@@ -250,20 +219,18 @@ mod rows {
         /// a part of a corpus sends them to another machine, with no vocabulary beside them.
         /// [`DocTerms::of_period`] reads them back.
         pub(crate) fn period_rows(&self, label: &str, terms: &Terms) -> std::io::Result<PeriodLog> {
-            let by_text: FxHashMap<&str, u32> = terms
-                .keys()
-                .enumerate()
-                .map(|(i, t)| (t, i as u32))
-                .collect();
-            let place: Vec<u32> = self
-                .vocabulary
-                .iter()
-                .map(|t| {
-                    t.as_deref()
-                        .and_then(|t| by_text.get(t).copied())
-                        .unwrap_or(u32::MAX)
-                })
-                .collect();
+            let mut place = vec![u32::MAX; self.table.len()];
+            if same(terms.table(), &self.table) {
+                for (s, &(id, _)) in terms.ids().iter().enumerate() {
+                    place[id as usize] = s as u32;
+                }
+            } else {
+                for (s, (text, _)) in terms.iter().enumerate() {
+                    if let Some(id) = self.table.find(text) {
+                        place[id as usize] = s as u32;
+                    }
+                }
+            }
             let mut rows = PeriodLog::new(None);
             let mut doc: Option<LoggedDoc> = None;
             let mut held: Vec<(TermId, u64)> = Vec::new();
@@ -279,7 +246,8 @@ mod rows {
                             flush(doc, &mut held);
                             doc = Some(d);
                         }
-                        let at = place[segment.index(term) as usize];
+                        let at =
+                            (place.get(segment.index(term) as usize).copied()).unwrap_or(u32::MAX);
                         if at != u32::MAX {
                             held.push((TermId::Stem(at), count));
                         }
@@ -298,19 +266,13 @@ mod rows {
             rows: Vec<u8>,
             spill: Option<Arc<SpillFile>>,
         ) -> DocTerms {
-            let vocabulary: Vec<Option<Arc<str>>> = terms
-                .entries()
-                .iter()
-                .map(|(t, _)| Some(t.clone()))
-                .collect();
             DocTerms {
+                table: terms.table().clone(),
                 segments: vec![Segment {
-                    logs: vec![(label.clone(), PeriodLog::from_bytes(rows, spill))],
-                    stems: (0..vocabulary.len() as u32).collect(),
+                    logs: vec![(label, PeriodLog::from_bytes(rows, spill))],
+                    stems: terms.ids().iter().map(|e| e.0).collect(),
                     phrases: Vec::new(),
                 }],
-                term_ids: BTreeMap::from([(label, (0..vocabulary.len() as u32).collect())]),
-                vocabulary,
             }
         }
     }

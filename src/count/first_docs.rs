@@ -8,48 +8,98 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::terms::TermTable;
+
 /// Documents remembered per term.
 pub(crate) const FIRST_DOCS: usize = 3;
 
 /// The places of a term's first documents, ascending; `u64::MAX` where there are fewer.
 pub(crate) type Firsts = [u64; FIRST_DOCS];
 
-/// One period's terms' first documents, in text order. Each term's text is the one its
-/// counts share, and its places a fixed array: at a gigabyte of text, a map of strings to
-/// vectors held three times the memory.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub(crate) struct TermFirsts(Vec<(Arc<str>, Firsts)>);
+/// One period's terms' first documents, by id in a table of terms (the one its counts
+/// share), in text order, its places a fixed array: at a gigabyte of text, a map of strings
+/// to vectors held three times the memory.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TermFirsts {
+    table: Arc<TermTable>,
+    firsts: Vec<(u32, Firsts)>,
+}
 
 impl TermFirsts {
-    /// Terms already in text order, each once.
-    pub(crate) fn from_sorted(terms: Vec<(Arc<str>, Firsts)>) -> TermFirsts {
-        debug_assert!(terms.windows(2).all(|w| w[0].0 < w[1].0));
-        TermFirsts(terms)
+    /// Terms already sorted by id in `table`, each once.
+    pub(crate) fn from_sorted(table: Arc<TermTable>, firsts: Vec<(u32, Firsts)>) -> TermFirsts {
+        debug_assert!(firsts.windows(2).all(|w| w[0].0 < w[1].0));
+        TermFirsts { table, firsts }
+    }
+
+    /// (term, places) in term order.
+    fn iter(&self) -> impl Iterator<Item = (&str, &Firsts)> {
+        (self.firsts.iter()).map(|(id, f)| (self.table.text(*id), f))
     }
 
     /// `term`'s first documents, ascending, when it was seen.
     pub(crate) fn get(&self, term: &str) -> Option<&[u64]> {
-        let i = self.0.binary_search_by(|(t, _)| (**t).cmp(term)).ok()?;
-        let places = &self.0[i].1;
+        let id = self.table.find(term)?;
+        let i = self.firsts.binary_search_by_key(&id, |e| e.0).ok()?;
+        let places = &self.firsts[i].1;
         Some(&places[..places.partition_point(|&p| p != u64::MAX)])
     }
 
     /// The first documents of both: for each term, the first of the places either holds.
     fn merge(self, other: TermFirsts) -> TermFirsts {
-        if self.0.is_empty() {
+        if self.firsts.is_empty() {
             return other;
         }
-        let mut all = self.0;
-        all.extend(other.0);
-        all.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut merged: Vec<(Arc<str>, Firsts)> = Vec::with_capacity(all.len());
+        let mut all: Vec<(&str, Firsts)> = self
+            .iter()
+            .chain(other.iter())
+            .map(|(t, f)| (t, *f))
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        let mut merged: Vec<(&str, Firsts)> = Vec::with_capacity(all.len());
         for (term, places) in all {
             match merged.last_mut() {
                 Some((t, kept)) if *t == term => *kept = earliest(kept, &places),
                 _ => merged.push((term, places)),
             }
         }
-        TermFirsts(merged)
+        merged.into_iter().collect()
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<(S, Firsts)> for TermFirsts {
+    /// Terms in text order, each once, on a table of their own.
+    fn from_iter<I: IntoIterator<Item = (S, Firsts)>>(items: I) -> TermFirsts {
+        let items: Vec<(S, Firsts)> = items.into_iter().collect();
+        let table = Arc::new(TermTable::from_sorted(
+            items.iter().map(|(t, _)| t.as_ref()),
+        ));
+        let firsts = (items.iter().enumerate())
+            .map(|(i, (_, f))| (i as u32, *f))
+            .collect();
+        TermFirsts { table, firsts }
+    }
+}
+
+impl PartialEq for TermFirsts {
+    fn eq(&self, other: &TermFirsts) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for TermFirsts {}
+
+impl serde::Serialize for TermFirsts {
+    /// As (term, places) pairs in term order: another machine has tables of its own.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TermFirsts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<TermFirsts, D::Error> {
+        let pairs = <Vec<(String, Firsts)> as serde::Deserialize>::deserialize(d)?;
+        Ok(pairs.into_iter().collect())
     }
 }
 
@@ -124,16 +174,14 @@ mod tests {
     }
 
     fn firsts(terms: &[(&str, &[u64])]) -> TermFirsts {
-        TermFirsts::from_sorted(
-            terms
-                .iter()
-                .map(|&(t, places)| {
-                    let mut f = [u64::MAX; FIRST_DOCS];
-                    f[..places.len()].copy_from_slice(places);
-                    (Arc::from(t), f)
-                })
-                .collect(),
-        )
+        terms
+            .iter()
+            .map(|&(t, places)| {
+                let mut f = [u64::MAX; FIRST_DOCS];
+                f[..places.len()].copy_from_slice(places);
+                (t, f)
+            })
+            .collect()
     }
 
     #[test]

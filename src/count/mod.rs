@@ -27,6 +27,7 @@ mod phrases;
 mod runs;
 mod short_ids;
 mod tally;
+mod terms;
 mod vocab;
 
 // `themeshift::internals` re-exports the counter, its options and `Counts` for the benchmarks.
@@ -45,6 +46,7 @@ pub(crate) use kwic::{kwic_lines, sample as kwic_sample, Watch};
 pub(crate) use parts::{assemble, FormsPart, PeriodMerge, PeriodPart};
 pub(crate) use phrases::{MAX_N, PHRASE_BYTES};
 pub(crate) use tally::{CountOptions, DocSize, Tally};
+pub(crate) use terms::{same as same_table, Labels, TermTable};
 
 use rustc_hash::FxHashMap;
 
@@ -266,12 +268,12 @@ mod tests {
         assert_eq!(counts.words["NHS"], 2);
         assert_eq!(counts.words["nhs"], 1);
         let labels = crate::measure::labels(&counts, &t);
-        assert_eq!(&*labels["nhs"], "NHS");
+        assert_eq!(&labels["nhs"], "NHS");
         // trusts 3 times, trust twice: the word's label is `trusts`, yet the phrase
         // `everi trust` is written `Every trust` more often than `Every trusts`.
-        assert_eq!(&*labels["trust"], "trusts");
-        assert_eq!(&*labels["everi trust"], "Every trust");
-        assert_eq!(&*labels["nhs trust"], "NHS trusts");
+        assert_eq!(&labels["trust"], "trusts");
+        assert_eq!(&labels["everi trust"], "Every trust");
+        assert_eq!(&labels["nhs trust"], "NHS trusts");
     }
 
     /// The fault of ../shared/repro/label-threads: `powerpc's` without its `'s` was kept as a

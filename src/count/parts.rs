@@ -165,6 +165,7 @@ impl PeriodMerge {
             ..Counts::default()
         };
         self.counts = std::mem::take(&mut self.counts).merge(counts);
+        self.counts.share_terms();
         sample(&mut self.counts.kwic, self.kwic_max);
         self.first = std::mem::take(&mut self.first).merge(first);
         Ok(())
@@ -239,5 +240,6 @@ pub(crate) fn assemble(
         counts.kwic.extend(part.kwic);
         counts.periods.insert(part.label, part.counts);
     }
+    counts.share_terms();
     Ok((counts, first))
 }

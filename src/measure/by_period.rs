@@ -8,7 +8,7 @@
 use polars::prelude::*;
 
 use super::{stats, trends, Blocks};
-use crate::count::{Counts, TermCount};
+use crate::count::{Counts, TermCount, TermTable};
 
 /// The cells of a block, at most: a block of a table with many periods has fewer rows.
 const BLOCK_CELLS: usize = 1 << 21;
@@ -36,8 +36,11 @@ pub(crate) struct Cell {
 pub(crate) struct WideTable<'a> {
     /// Each period's label and word tokens, in time order.
     periods: Vec<(&'a str, u64)>,
-    /// Every term in text order, and its total.
+    /// The periods' table of terms, and every term in text order, its id in the table
+    /// (`u32::MAX` when the periods have none in common), and its total.
+    table: Option<&'a TermTable>,
     texts: Vec<&'a str>,
+    ids: Vec<u32>,
     totals: Vec<u64>,
     /// The term at text place `i` has its counts in `cells[starts[i]..starts[i + 1]]`, in
     /// period order.
@@ -58,30 +61,43 @@ pub(crate) struct WideTable<'a> {
 #[derive(Default)]
 struct Merged<'a> {
     texts: Vec<&'a str>,
+    /// Each term's id in the periods' table of terms (`u32::MAX` when they have none in
+    /// common).
+    ids: Vec<u32>,
     totals: Vec<u64>,
     /// Cells per term.
     widths: Vec<u32>,
     cells: Vec<Cell>,
 }
 
+/// One period's terms, by id in its table.
+type List<'a> = (&'a TermTable, &'a [(u32, TermCount)]);
+
 impl<'a> Merged<'a> {
     /// The terms of `periods` (each in text order, `periods[i]` the `i`th period) in text
-    /// order, each with its cells, by a merge of the periods' lists.
-    fn of(periods: &[&'a [(std::sync::Arc<str>, TermCount)]]) -> Merged<'a> {
+    /// order, each with its cells, by a merge of the periods' lists by `key` (of a period's
+    /// place and a term's id: the id itself when the periods share one table, else the text).
+    fn of<K: Ord + Copy>(
+        periods: &[List<'a>],
+        key: impl Fn(usize, u32) -> K,
+        shared: bool,
+    ) -> Merged<'a> {
         use std::cmp::Reverse;
         let mut merged = Merged::default();
         let mut next = vec![0usize; periods.len()];
-        let mut heap: std::collections::BinaryHeap<Reverse<(&str, u32)>> = (periods.iter())
+        let mut heap: std::collections::BinaryHeap<Reverse<(K, u32)>> = (periods.iter())
             .enumerate()
-            .filter_map(|(p, terms)| terms.first().map(|t| Reverse((&*t.0, p as u32))))
+            .filter_map(|(p, terms)| terms.1.first().map(|t| Reverse((key(p, t.0), p as u32))))
             .collect();
+        let mut last: Option<K> = None;
         while let Some(mut top) = heap.peek_mut() {
-            let Reverse((text, p)) = *top;
+            let Reverse((k, p)) = *top;
             let p_us = p as usize;
-            let count = &periods[p_us][next[p_us]].1;
-            let same = (merged.texts.last()).is_some_and(|&t| std::ptr::eq(t, text) || t == text);
-            if !same {
-                merged.texts.push(text);
+            let (id, count) = &periods[p_us].1[next[p_us]];
+            if last != Some(k) {
+                last = Some(k);
+                merged.texts.push(periods[p_us].0.text(*id));
+                merged.ids.push(if shared { *id } else { u32::MAX });
                 merged.totals.push(0);
                 merged.widths.push(0);
             }
@@ -93,8 +109,8 @@ impl<'a> Merged<'a> {
                 count: count.count,
             });
             next[p_us] += 1;
-            match periods[p_us].get(next[p_us]) {
-                Some(t) => *top = Reverse((&*t.0, p)),
+            match periods[p_us].1.get(next[p_us]) {
+                Some(t) => *top = Reverse((key(p_us, t.0), p)),
                 None => {
                     std::collections::binary_heap::PeekMut::pop(top);
                 }
@@ -104,33 +120,43 @@ impl<'a> Merged<'a> {
     }
 
     /// The terms of `periods`, merged in pieces by text on every thread.
-    fn par_of(periods: &[&'a [(std::sync::Arc<str>, TermCount)]]) -> Merged<'a> {
+    fn par_of(periods: &[List<'a>]) -> Merged<'a> {
+        let shared = (periods.windows(2)).all(|w| crate::count::same_table(w[0].0, w[1].0));
+        if shared {
+            Merged::pieces(periods, |_, id| id, true)
+        } else {
+            Merged::pieces(periods, |p, id| periods[p].0.text(id), false)
+        }
+    }
+
+    fn pieces<K: Ord + Copy + Send + Sync>(
+        periods: &[List<'a>],
+        key: impl Fn(usize, u32) -> K + Sync,
+        shared: bool,
+    ) -> Merged<'a> {
         use rayon::prelude::*;
-        // Cut the text space where the longest list has evenly spaced terms.
-        let longest = periods
-            .iter()
-            .max_by_key(|t| t.len())
-            .copied()
-            .unwrap_or(&[]);
-        let pieces = (rayon::current_num_threads() * 4).min(longest.len()).max(1);
-        let cuts: Vec<&str> = (1..pieces)
-            .map(|k| &*longest[k * longest.len() / pieces].0)
+        // Cut the key space where the longest list has evenly spaced terms.
+        let (longest, list) = (periods.iter().enumerate())
+            .max_by_key(|(_, t)| t.1.len())
+            .map_or((0, &[][..]), |(p, t)| (p, t.1));
+        let pieces = (rayon::current_num_threads() * 4).min(list.len()).max(1);
+        let cuts: Vec<K> = (1..pieces)
+            .map(|k| key(longest, list[k * list.len() / pieces].0))
             .collect();
-        let slices = |k: usize| -> Vec<&'a [(std::sync::Arc<str>, TermCount)]> {
-            periods
-                .iter()
-                .map(|terms| {
-                    let at = |cut: Option<&&str>| {
-                        cut.map_or(terms.len(), |c| terms.partition_point(|t| *t.0 < **c))
+        let slices = |k: usize| -> Vec<List<'a>> {
+            (periods.iter().enumerate())
+                .map(|(p, &(table, terms))| {
+                    let at = |cut: Option<&K>| {
+                        cut.map_or(terms.len(), |c| terms.partition_point(|t| key(p, t.0) < *c))
                     };
                     let from = if k == 0 { 0 } else { at(cuts.get(k - 1)) };
-                    &terms[from..at(cuts.get(k))]
+                    (table, &terms[from..at(cuts.get(k))])
                 })
                 .collect()
         };
         let parts: Vec<Merged> = (0..pieces)
             .into_par_iter()
-            .map(|k| Merged::of(&slices(k)))
+            .map(|k| Merged::of(&slices(k), &key, shared))
             .collect();
         let mut whole = Merged::default();
         whole
@@ -138,6 +164,7 @@ impl<'a> Merged<'a> {
             .reserve_exact(parts.iter().map(|p| p.cells.len()).sum());
         for part in parts {
             whole.texts.extend(part.texts);
+            whole.ids.extend(part.ids);
             whole.totals.extend(part.totals);
             whole.widths.extend(part.widths);
             whole.cells.extend(part.cells);
@@ -156,10 +183,12 @@ impl<'a> WideTable<'a> {
             .iter()
             .map(|(p, c)| (p.as_str(), c.tokens))
             .collect();
-        let lists: Vec<&[(std::sync::Arc<str>, TermCount)]> =
-            counts.periods.values().map(|c| c.terms.entries()).collect();
+        let lists: Vec<List> = (counts.periods.values())
+            .map(|c| (&**c.terms.table(), c.terms.ids()))
+            .collect();
         let Merged {
             texts,
+            ids,
             totals,
             widths,
             cells,
@@ -177,7 +206,9 @@ impl<'a> WideTable<'a> {
         let tokens: Vec<u64> = periods.iter().map(|p| p.1).collect();
         let mut table = WideTable {
             periods,
+            table: lists.first().map(|l| l.0),
             texts,
+            ids,
             totals,
             starts,
             cells,
@@ -309,6 +340,15 @@ impl<'a> WideTable<'a> {
         range: std::ops::Range<usize>,
     ) -> PolarsResult<DataFrame> {
         let terms: Vec<(&str, u64)> = range.clone().map(|r| self.term(r)).collect();
+        let words: Vec<Option<&str>> = (range.clone())
+            .map(|r| {
+                let i = self.order[r] as usize;
+                match self.table {
+                    Some(table) => labels.of(table, self.ids[i], self.texts[i]),
+                    None => labels.get(self.texts[i]),
+                }
+            })
+            .collect();
         let mut columns = vec![
             Column::new("term".into(), terms.iter().map(|t| t.0).collect::<Vec<_>>()),
             Column::new(
@@ -318,13 +358,7 @@ impl<'a> WideTable<'a> {
                     .map(|t| t.0.split(' ').count() as u32)
                     .collect::<Vec<_>>(),
             ),
-            Column::new(
-                "word".into(),
-                terms
-                    .iter()
-                    .map(|t| labels.get(t.0).map(|l| &**l))
-                    .collect::<Vec<_>>(),
-            ),
+            Column::new("word".into(), words),
             Column::new(
                 "total".into(),
                 terms.iter().map(|t| t.1).collect::<Vec<_>>(),
@@ -417,7 +451,7 @@ mod tests {
     }
 
     fn labels() -> crate::measure::Labels {
-        rustc_hash::FxHashMap::default()
+        crate::measure::Labels::default()
     }
 
     #[test]

@@ -109,16 +109,16 @@ impl<'a> LongTable<'a> {
         labels: &crate::measure::Labels,
         picked: &[(&str, &PeriodCounts, u32)],
     ) -> PolarsResult<DataFrame> {
-        let rows: Vec<(&str, &str, &TermCount, &PeriodCounts)> = picked
+        let rows: Vec<(&str, &str, &TermCount, &PeriodCounts, Option<&str>)> = picked
             .iter()
             .map(|&(p, c, i)| {
                 let (t, tc) = c.terms.at(i as usize);
-                (p, t, tc, c)
+                (p, t, tc, c, labels.of_term(&c.terms, i as usize))
             })
             .collect();
         let dp: Vec<Option<(f64, f64)>> = rows
             .iter()
-            .map(|&(_, _, tc, c)| {
+            .map(|&(_, _, tc, c, _)| {
                 let dp = tc.spread.get()?.dp()?;
                 Some((
                     dp,
@@ -129,7 +129,7 @@ impl<'a> LongTable<'a> {
         df!(
             "period" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
             "term" => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
-            "word" => rows.iter().map(|r| labels.get(r.1).map(|l| &**l)).collect::<Vec<_>>(),
+            "word" => rows.iter().map(|r| r.4).collect::<Vec<_>>(),
             "count" => rows.iter().map(|r| r.2.count).collect::<Vec<_>>(),
             "per_10k" => rows.iter().map(|r| stats::per_10k(r.2.count, r.3.tokens)).collect::<Vec<_>>(),
             "docs" => rows.iter().map(|r| r.2.docs).collect::<Vec<_>>(),
@@ -177,7 +177,6 @@ mod tests {
             ("commiss", "commissioning"),
         ]
         .into_iter()
-        .map(|(a, b)| (a.into(), b.into()))
         .collect()
     }
 

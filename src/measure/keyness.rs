@@ -7,7 +7,7 @@ use polars::prelude::*;
 use super::by_document::{self, RateSums};
 use super::by_period::WideTable;
 use super::{stats, Comparison};
-use crate::count::{Counts, PeriodCounts, TermCount};
+use crate::count::{Counts, PeriodCounts, TermCount, TermTable};
 
 /// The whole of one comparison's table, for tests.
 #[cfg(test)]
@@ -38,7 +38,11 @@ pub(crate) struct KeyTable<'c> {
     cmp: &'c Comparison,
     /// The periods' word tokens, A and B.
     words: (u64, u64),
+    /// The periods' table of terms, and each row's term's id in it (`u32::MAX` when the
+    /// periods do not share one).
+    table: &'c TermTable,
     rows: Vec<Row<'c>>,
+    ids: Vec<u32>,
     /// [`statistics`]'s columns.
     cols: [Vec<f64>; 8],
     single: Vec<bool>,
@@ -64,7 +68,7 @@ impl<'c> KeyTable<'c> {
             spread: crate::count::MaybeSpread::NONE,
         };
         let (pa, pb) = (&counts.periods[&cmp.a], &counts.periods[&cmp.b]);
-        let rows = tested_terms(pa, pb, &NONE, min_count);
+        let (rows, ids) = tested_terms(pa, pb, &NONE, min_count);
         let (cols, single) = statistics(&rows, pa, pb, prior);
         let p_adjusted = stats::benjamini_hochberg(&cols[1]);
         let p_doc = doc_p_values(&rows, pa, pb);
@@ -73,7 +77,9 @@ impl<'c> KeyTable<'c> {
         KeyTable {
             cmp,
             words: (pa.tokens, pb.tokens),
+            table: pa.terms.table(),
             rows,
+            ids,
             cols,
             single,
             p_adjusted,
@@ -114,7 +120,9 @@ impl<'c> KeyTable<'c> {
         let order = &self.order[range];
         let n = order.len();
         let terms: Vec<&str> = order.iter().map(|&i| rows[i].0).collect();
-        let words: Vec<Option<&str>> = terms.iter().map(|t| labels.get(*t).map(|l| &**l)).collect();
+        let words: Vec<Option<&str>> = (order.iter())
+            .map(|&i| labels.of(self.table, self.ids[i], rows[i].0))
+            .collect();
         let ints = |f: &dyn Fn(usize) -> u64| -> Vec<u64> { order.iter().map(|&i| f(i)).collect() };
         let floats = |v: &[f64]| -> Vec<f64> { order.iter().map(|&i| v[i]).collect() };
         let [g2, p, lr, lo, hi, delta, z, share] = &self.cols;
@@ -176,56 +184,49 @@ fn rate_sums(c: &TermCount, period: &PeriodCounts) -> Option<RateSums> {
 type Row<'c> = (&'c str, &'c TermCount, &'c TermCount);
 
 /// The terms of A and B together, each once, in term order, with `none` where a term is
-/// absent from one side; those seen fewer than `min_count` times in both are left out.
+/// absent from one side; those seen fewer than `min_count` times in both are left out. Beside
+/// the rows, each term's id in the periods' table of terms (`u32::MAX` when they do not share
+/// one).
 fn tested_terms<'c>(
     pa: &'c PeriodCounts,
     pb: &'c PeriodCounts,
     none: &'c TermCount,
     min_count: u64,
-) -> Vec<Row<'c>> {
-    // Both lists are sorted, so one merge pass pairs them.
-    let mut rows: Vec<Row> = Vec::new();
-    let (mut ia, mut ib) = (pa.terms.iter().peekable(), pb.terms.iter().peekable());
-    loop {
-        let row = match (ia.peek(), ib.peek()) {
-            (None, None) => break,
-            (Some(&(t, a)), None) => {
-                ia.next();
-                (t, a, none)
+) -> (Vec<Row<'c>>, Vec<u32>) {
+    let (ta, tb) = (&**pa.terms.table(), &**pb.terms.table());
+    let shared = crate::count::same_table(ta, tb);
+    // Both lists are sorted (by id, so by text), so one merge pass pairs them.
+    let (mut rows, mut ids): (Vec<Row>, Vec<u32>) = (Vec::new(), Vec::new());
+    let (a, b) = (pa.terms.ids(), pb.terms.ids());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let order = match (a.get(i), b.get(j)) {
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, _) => std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) if shared => x.0.cmp(&y.0),
+            (Some(x), Some(y)) => ta.text(x.0).cmp(tb.text(y.0)),
+        };
+        let (id, row) = match order {
+            std::cmp::Ordering::Less => {
+                i += 1;
+                (a[i - 1].0, (ta.text(a[i - 1].0), &a[i - 1].1, none))
             }
-            (None, Some(&(t, b))) => {
-                ib.next();
-                (t, none, b)
+            std::cmp::Ordering::Greater => {
+                j += 1;
+                let id = if shared { b[j - 1].0 } else { u32::MAX };
+                (id, (tb.text(b[j - 1].0), none, &b[j - 1].1))
             }
-            (Some(&(ta, a)), Some(&(tb, b))) => {
-                // The periods share each term's text: the same term is the same text in
-                // memory, known equal without comparing.
-                let order = match std::ptr::eq(ta, tb) {
-                    true => std::cmp::Ordering::Equal,
-                    false => ta.cmp(tb),
-                };
-                match order {
-                    std::cmp::Ordering::Less => {
-                        ia.next();
-                        (ta, a, none)
-                    }
-                    std::cmp::Ordering::Greater => {
-                        ib.next();
-                        (tb, none, b)
-                    }
-                    std::cmp::Ordering::Equal => {
-                        ia.next();
-                        ib.next();
-                        (ta, a, b)
-                    }
-                }
+            std::cmp::Ordering::Equal => {
+                (i, j) = (i + 1, j + 1);
+                (a[i - 1].0, (ta.text(a[i - 1].0), &a[i - 1].1, &b[j - 1].1))
             }
         };
         if row.1.count + row.2.count >= min_count {
             rows.push(row);
+            ids.push(if shared { id } else { u32::MAX });
         }
     }
-    rows
+    (rows, ids)
 }
 
 /// Gives each row's statistics, as columns in row order (g2, p_value, log_ratio,
@@ -368,7 +369,7 @@ mod tests {
             b: "B".into(),
         };
         let wide = WideTable::new(&counts, 2);
-        let labels = rustc_hash::FxHashMap::default();
+        let labels = crate::measure::Labels::default();
         let df = keyness(&counts, &labels, &cmp, 2, &Prior::new(&wide)).unwrap();
         // y key for B, zeta for A; a, b, c and m alike in both (G2 0) in term order.
         let terms = crate::measure::texts(&df, "term");
@@ -385,7 +386,7 @@ mod tests {
             let c = PeriodCounts::of_one_document(1000, &terms);
             counts.periods.insert(p.into(), c);
         }
-        let labels = rustc_hash::FxHashMap::default();
+        let labels = crate::measure::Labels::default();
         let cmp = Comparison {
             a: "A".into(),
             b: "B".into(),

@@ -20,7 +20,6 @@ pub(crate) mod themes;
 pub(crate) mod trends;
 
 use polars::prelude::*;
-use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -242,33 +241,34 @@ pub(crate) fn labels(counts: &Counts, tokeniser: &Tokeniser) -> Labels {
         })
         .collect();
     stemmed.par_sort_unstable();
-    let mut labels = Labels::default();
-    for group in stemmed.chunk_by(|a, b| a.0 == b.0) {
-        let forms = group.iter().map(|(_, w, c)| (*w, *c));
-        if let Some(label) = crate::count::most_frequent(forms) {
-            let stem: Arc<str> = Arc::from(group[0].0.as_str());
-            // A word written as its stem (`health`) shares the stem's text.
-            let label = if *label == *stem {
-                stem.clone()
-            } else {
-                Arc::from(label)
-            };
-            labels.insert(stem, label);
+    let stems: Vec<(&str, &str)> = stemmed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter_map(|group| {
+            let label = crate::count::most_frequent(group.iter().map(|(_, w, c)| (*w, *c)))?;
+            Some((group[0].0.as_str(), label))
+        })
+        .collect();
+    // Both in text order: the stems' labels are taken in one pass over the terms.
+    let table = counts.term_table();
+    let mut stems = stems.into_iter().peekable();
+    let label = |(id, term): (usize, &str)| -> &str {
+        if term.contains(' ') {
+            let phrase = (counts.phrase_labels.of(&table, id as u32, term))
+                .or_else(|| counts.phrase_forms.get(term)?.label());
+            return phrase.unwrap_or("");
         }
-    }
-    for (phrase, forms) in &counts.phrase_forms {
-        if let Some(label) = forms.label() {
-            labels.insert(phrase.clone(), Arc::from(label));
+        while stems.next_if(|(s, _)| *s < term).is_some() {}
+        match stems.peek() {
+            Some(&(s, label)) if s == term => label,
+            _ => "",
         }
-    }
-    for (phrase, label) in &counts.phrase_labels {
-        labels.insert(phrase.clone(), label.clone());
-    }
-    labels
+    };
+    let labels: Vec<&str> = table.iter().enumerate().map(label).collect();
+    Labels::new(table.clone(), labels)
 }
 
-/// Each term's label, by term: a phrase's text and label shared with the counts'.
-pub(crate) type Labels = FxHashMap<Arc<str>, Arc<str>>;
+/// Each term's label, by id in the counts' table of terms.
+pub(crate) type Labels = crate::count::Labels;
 
 /// A text column's cells as owned strings (missing cells become empty strings).
 pub(crate) fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {

@@ -35,7 +35,7 @@ impl CountFacts {
                 })
                 .collect(),
             word_tokens: counts.periods.values().map(|c| c.tokens).sum(),
-            distinct_terms: plan.labels.len(),
+            distinct_terms: plan.labels.table().len(),
         }
     }
 }
