@@ -194,10 +194,13 @@ impl DocTerms {
                     })?;
                 }
                 let tokens = counts.tokens;
+                let mut withs = Vec::with_capacity(sums.len());
                 for (c, (with, excess, r, r2)) in counts.terms.counts_mut().zip(sums) {
                     let spread = Spread::new(c.count, tokens, with, excess);
                     c.spread = MaybeSpread::some(spread.rate_sums(r, r2));
+                    withs.push(with);
                 }
+                counts.terms.set_apart(tokens, &withs);
                 Ok(())
             })
     }

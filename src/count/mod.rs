@@ -46,7 +46,7 @@ pub(crate) use kwic::{kwic_lines, sample as kwic_sample, Watch};
 pub(crate) use parts::{assemble, FormsPart, PeriodMerge, PeriodPart};
 pub(crate) use phrases::{MAX_N, PHRASE_BYTES};
 pub(crate) use tally::{CountOptions, DocSize, Tally};
-pub(crate) use terms::{same as same_table, Labels, TermTable};
+pub(crate) use terms::{same as same_table, Entries, Labels, Place, TermTable};
 
 use rustc_hash::FxHashMap;
 
@@ -139,8 +139,8 @@ mod tests {
         let mut split = resolved(split.finish());
         let p = &split.periods["p"];
         assert_eq!((p.docs, p.themes[0].hits, p.themes[0].docs), (2, 6, 2));
-        assert_eq!(p.terms["commission"].docs, 2);
-        assert_eq!(p.terms["clinic commiss"].max_doc, 3);
+        assert_eq!(p.terms.get("commission").unwrap().docs, 2);
+        assert_eq!(p.terms.get("clinic commiss").unwrap().max_doc, 3);
         assert_eq!((sizes.tokens, sizes.types), (size.tokens, size.types));
         // Without the second document, everything matches the whole-text count.
         let mut again = Counter::new(&t, &m, CountOptions::default());
@@ -337,14 +337,14 @@ mod tests {
         let c = count("The commissioning of the commissioners: clinical commissioning.");
         assert_eq!(c.tokens, 7);
         // Snowball gives "commissioning" and "commissioners" different stems.
-        let commiss = c.terms["commiss"];
+        let commiss = c.terms.get("commiss").unwrap();
         assert_eq!((commiss.count, commiss.docs, commiss.max_doc), (2, 1, 2));
-        let commission = c.terms["commission"];
+        let commission = c.terms.get("commission").unwrap();
         assert_eq!(
             (commission.count, commission.docs, commission.max_doc),
             (1, 1, 1)
         );
-        assert_eq!(c.terms["clinic"].count, 1);
+        assert_eq!(c.terms.get("clinic").unwrap().count, 1);
         assert!(!c.terms.contains_key("the"));
         assert_eq!(c.themes[0].hits, 3);
         assert_eq!(c.themes[0].by_word()["commissioning"], 2);
@@ -359,9 +359,9 @@ mod tests {
         let text =
             "Clinical commissioning, of the clinical commissioning groups. Care of the trusts";
         let c = count(text);
-        let cc = c.terms["clinic commiss"];
+        let cc = c.terms.get("clinic commiss").unwrap();
         assert_eq!((cc.count, cc.docs, cc.max_doc), (2, 1, 2));
-        assert_eq!(c.terms["commiss group"].count, 1);
+        assert_eq!(c.terms.get("commiss group").unwrap().count, 1);
         assert!(
             !c.terms.contains_key("commiss clinic"),
             "comma breaks the phrase"
@@ -433,12 +433,15 @@ mod tests {
         let (one, one_first) = whole;
         let p0 = &one.periods["p0"];
         assert_eq!(p0.docs, 3);
-        let commiss = p0.terms["commiss"];
+        let commiss = p0.terms.get("commiss").unwrap();
         assert_eq!((commiss.count, commiss.docs, commiss.max_doc), (3, 2, 2));
         assert_eq!(p0.themes[0].docs, 2);
         // The phrase is seen twice in all, once in each period: kept at min_count 2.
-        assert_eq!(one.periods["p1"].terms["clinic commiss"].count, 1);
-        assert_eq!(p0.terms["clinic commiss"].count, 1);
+        assert_eq!(
+            one.periods["p1"].terms.get("clinic commiss").unwrap().count,
+            1
+        );
+        assert_eq!(p0.terms.get("clinic commiss").unwrap().count, 1);
         assert!(!p0.terms.contains_key("commiss group"), "seen once: pruned");
         // Every term carries its dispersion sums.
         assert!(p0.terms.values().all(|c| c.spread.get().is_some()));
@@ -461,7 +464,14 @@ mod tests {
             assert_eq!(whole, split_with(3, &[4, 2, 0, 3, 1], table), "{table}");
         }
         // Phrases seen twice across runs are kept (min_count 2), once only they are not.
-        assert_eq!(whole.0.periods["p0"].terms["clinic commiss"].count, 1);
+        assert_eq!(
+            whole.0.periods["p0"]
+                .terms
+                .get("clinic commiss")
+                .unwrap()
+                .count,
+            1
+        );
     }
 
     #[test]
@@ -515,9 +525,9 @@ mod tests {
         assert_eq!(three, whole);
         assert_eq!(regrouped, whole);
         // Dispersion was worked out after merging, from the totals of the whole.
-        let commiss = whole.0.periods["p0"].terms["commiss"];
+        let commiss = whole.0.periods["p0"].terms.get("commiss").unwrap();
         assert_eq!(
-            three.0.periods["p0"].terms["commiss"].spread,
+            three.0.periods["p0"].terms.get("commiss").unwrap().spread,
             commiss.spread
         );
         assert!(commiss.spread.get().is_some());

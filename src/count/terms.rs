@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::counts::TermCount;
+use super::counts::{MaybeSpread, Spread, TermCount};
 
 /// Texts by number, in one buffer.
 #[derive(Debug, Clone, Default)]
@@ -111,19 +111,146 @@ pub(crate) fn same(a: &TermTable, b: &TermTable) -> bool {
     std::ptr::eq(a, b)
 }
 
-/// A period's terms with their counts, by id in `table`, sorted by id (so by text).
+/// A term seen in one document of its period: its count there and the document's word
+/// tokens. The rest of its counts follow (one document, the largest count in one its count,
+/// its spread worked out from these and the period's tokens exactly as
+/// [`super::dispersion`] works it out), in 16 bytes where a [`TermCount`] takes 48: at a
+/// gigabyte with phrases, 72% of the (term, period) counts are of one document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct One {
+    id: u32,
+    count: u32,
+    doc_tokens: u64,
+}
+
+impl One {
+    /// Its counts in a period of `tokens` word tokens.
+    fn counts(&self, tokens: u64) -> TermCount {
+        let (v, n) = (self.count as u64, self.doc_tokens);
+        // A term in one document: the documents holding it have n tokens, and its excess
+        // max(0, n·f − v·T) is 0 (f = v and n <= T).
+        let (r, r2) = Spread::rate_parts(v, n);
+        TermCount {
+            count: v,
+            docs: 1,
+            max_doc: v,
+            spread: MaybeSpread::some(Spread::new(v, tokens, n, 0).rate_sums(r, r2)),
+        }
+    }
+}
+
+/// A period's terms with their counts, by id in `table`, sorted by id (so by text): the
+/// terms of one document apart ([`One`]), once their spreads are worked out.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Terms {
     table: Arc<TermTable>,
-    entries: Vec<(u32, TermCount)>,
+    many: Vec<(u32, TermCount)>,
+    one: Vec<One>,
+    /// The period's word tokens, for the spreads of `one`.
+    tokens: u64,
 }
+
+/// A term's place among a period's [`Terms`]: in its counts of several documents, or among
+/// those of one (the top bit).
+pub(crate) type Place = u32;
+
+const ONE: Place = 1 << 31;
+
+/// Some of a period's terms, in term order, as (id, counts).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entries<'a> {
+    many: &'a [(u32, TermCount)],
+    one: &'a [One],
+    tokens: u64,
+}
+
+impl<'a> Entries<'a> {
+    pub(crate) fn len(&self) -> usize {
+        self.many.len() + self.one.len()
+    }
+
+    /// The next term's id.
+    pub(crate) fn peek_id(&self) -> Option<u32> {
+        match (self.many.first(), self.one.first()) {
+            (Some(m), Some(o)) => Some(m.0.min(o.id)),
+            (Some(m), None) => Some(m.0),
+            (None, Some(o)) => Some(o.id),
+            (None, None) => None,
+        }
+    }
+
+    /// The terms whose ids `before` says yes to (the first ones: `before` must say yes to
+    /// a first stretch of ids, no to the rest), and the others.
+    pub(crate) fn split(&self, before: impl Fn(u32) -> bool) -> (Entries<'a>, Entries<'a>) {
+        let m = self.many.partition_point(|e| before(e.0));
+        let o = self.one.partition_point(|e| before(e.id));
+        let (ma, mb) = self.many.split_at(m);
+        let (oa, ob) = self.one.split_at(o);
+        let tokens = self.tokens;
+        (
+            Entries {
+                many: ma,
+                one: oa,
+                tokens,
+            },
+            Entries {
+                many: mb,
+                one: ob,
+                tokens,
+            },
+        )
+    }
+
+    /// The id of the term at the middle of the longer list: where to cut.
+    pub(crate) fn id_near(&self, fraction: (usize, usize)) -> Option<u32> {
+        let (k, n) = fraction;
+        if self.many.len() >= self.one.len() {
+            self.many.get(k * self.many.len() / n).map(|e| e.0)
+        } else {
+            self.one.get(k * self.one.len() / n).map(|e| e.id)
+        }
+    }
+}
+
+impl Iterator for Entries<'_> {
+    type Item = (u32, TermCount);
+
+    fn next(&mut self) -> Option<(u32, TermCount)> {
+        match (self.many.first(), self.one.first()) {
+            (Some(m), Some(o)) if m.0 < o.id => {
+                self.many = &self.many[1..];
+                Some(*m)
+            }
+            (Some(m), None) => {
+                self.many = &self.many[1..];
+                Some(*m)
+            }
+            (_, Some(o)) => {
+                self.one = &self.one[1..];
+                Some((o.id, o.counts(self.tokens)))
+            }
+            (None, None) => None,
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.len(), Some(self.len()))
+    }
+}
+
+impl ExactSizeIterator for Entries<'_> {}
 
 impl Terms {
     /// Counts already sorted by id in `table`, each id once.
     pub(crate) fn from_sorted(table: Arc<TermTable>, entries: Vec<(u32, TermCount)>) -> Terms {
         debug_assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
         debug_assert!(entries.last().is_none_or(|e| (e.0 as usize) < table.len()));
-        Terms { table, entries }
+        Terms {
+            table,
+            many: entries,
+            one: Vec::new(),
+            tokens: 0,
+        }
     }
 
     /// The table naming the terms.
@@ -131,12 +258,58 @@ impl Terms {
         &self.table
     }
 
-    pub(crate) fn get(&self, term: &str) -> Option<&TermCount> {
+    /// Keeps the terms of one document apart, once every spread is worked out (`with`: the
+    /// word tokens of the documents holding each term, in term order; `tokens`: the
+    /// period's).
+    pub(crate) fn set_apart(&mut self, tokens: u64, with: &[u64]) {
+        debug_assert!(self.one.is_empty() && with.len() == self.many.len());
+        let mut many = Vec::new();
+        let mut one = Vec::new();
+        for (&(id, c), &n) in self.many.iter().zip(with) {
+            let single = One {
+                id,
+                count: c.count as u32,
+                doc_tokens: n,
+            };
+            if c.docs == 1 && c.count <= u32::MAX as u64 && single.counts(tokens) == c {
+                one.push(single);
+            } else {
+                many.push((id, c));
+            }
+        }
+        many.shrink_to_fit();
+        one.shrink_to_fit();
+        *self = Terms {
+            table: self.table.clone(),
+            many,
+            one,
+            tokens,
+        };
+    }
+
+    /// (id, counts) in term order.
+    pub(crate) fn entries(&self) -> Entries<'_> {
+        Entries {
+            many: &self.many,
+            one: &self.one,
+            tokens: self.tokens,
+        }
+    }
+
+    /// (id, counts) in term order, before [`Terms::set_apart`].
+    pub(crate) fn ids(&self) -> &[(u32, TermCount)] {
+        debug_assert!(self.one.is_empty());
+        &self.many
+    }
+
+    #[cfg(test)]
+    pub(crate) fn get(&self, term: &str) -> Option<TermCount> {
         let id = self.table.find(term)?;
-        self.entries
-            .binary_search_by_key(&id, |e| e.0)
-            .ok()
-            .map(|i| &self.entries[i].1)
+        if let Ok(i) = self.many.binary_search_by_key(&id, |e| e.0) {
+            return Some(self.many[i].1);
+        }
+        let i = self.one.binary_search_by_key(&id, |e| e.id).ok()?;
+        Some(self.one[i].counts(self.tokens))
     }
 
     #[cfg(test)]
@@ -150,30 +323,58 @@ impl Terms {
         let term = term.as_ref();
         let mut all: Vec<(String, TermCount)> = (self.iter())
             .filter(|(t, _)| *t != term)
-            .map(|(t, c)| (t.to_string(), *c))
+            .map(|(t, c)| (t.to_string(), c))
             .collect();
         all.push((term.to_string(), count));
         *self = all.into_iter().collect();
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.entries.len()
+        self.many.len() + self.one.len()
     }
 
-    /// The `i`th term in term order, and its counts.
-    pub(crate) fn at(&self, i: usize) -> (&str, &TermCount) {
-        let (id, c) = &self.entries[i];
-        (self.table.text(*id), c)
+    /// Each term's place, in term order.
+    pub(crate) fn places(&self) -> impl Iterator<Item = Place> + '_ {
+        let (mut m, mut o) = (0, 0);
+        std::iter::from_fn(move || {
+            let place = match (self.many.get(m), self.one.get(o)) {
+                (Some(a), Some(b)) if a.0 < b.id => m,
+                (Some(_), None) => m,
+                (_, Some(_)) => {
+                    o += 1;
+                    return Some(ONE | (o - 1) as u32);
+                }
+                (None, None) => return None,
+            };
+            m += 1;
+            Some(place as u32)
+        })
     }
 
-    /// (id, counts) in term order.
-    pub(crate) fn ids(&self) -> &[(u32, TermCount)] {
-        &self.entries
+    /// The term at `place`: its id and counts.
+    pub(crate) fn at(&self, place: Place) -> (u32, TermCount) {
+        if place & ONE == 0 {
+            self.many[place as usize]
+        } else {
+            let o = &self.one[(place & !ONE) as usize];
+            (o.id, o.counts(self.tokens))
+        }
+    }
+
+    /// The count of the term at `place`, and its id.
+    pub(crate) fn count_at(&self, place: Place) -> (u64, u32) {
+        if place & ONE == 0 {
+            let (id, c) = &self.many[place as usize];
+            (c.count, *id)
+        } else {
+            let o = &self.one[(place & !ONE) as usize];
+            (o.count as u64, o.id)
+        }
     }
 
     /// (term, counts) in term order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &TermCount)> {
-        self.entries.iter().map(|(id, c)| (self.table.text(*id), c))
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, TermCount)> {
+        self.entries().map(|(id, c)| (self.table.text(id), c))
     }
 
     #[cfg(any(test, feature = "cluster"))]
@@ -181,34 +382,51 @@ impl Terms {
         self.iter().map(|(t, _)| t)
     }
 
-    pub(crate) fn values(&self) -> impl Iterator<Item = &TermCount> {
-        self.entries.iter().map(|(_, c)| c)
+    pub(crate) fn values(&self) -> impl Iterator<Item = TermCount> + '_ {
+        self.entries().map(|(_, c)| c)
     }
 
     #[cfg(any(test, feature = "cluster"))]
     pub(crate) fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
-    /// The counts in term order, to fill in place.
+    /// The counts in term order, to fill in place, before [`Terms::set_apart`].
     pub(crate) fn counts_mut(&mut self) -> impl Iterator<Item = &mut TermCount> {
-        self.entries.iter_mut().map(|(_, c)| c)
+        debug_assert!(self.one.is_empty());
+        self.many.iter_mut().map(|(_, c)| c)
+    }
+
+    #[cfg(any(test, feature = "cluster"))]
+    /// Every term with its counts in one list (as before [`Terms::set_apart`]).
+    fn gathered(self) -> Terms {
+        if self.one.is_empty() {
+            return self;
+        }
+        let many = self.entries().collect();
+        Terms::from_sorted(self.table.clone(), many)
     }
 
     #[cfg(any(test, feature = "cluster"))]
     /// Keeps the terms `keep` says yes to.
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
         let table = &self.table;
-        self.entries.retain(|(id, _)| keep(table.text(*id)));
+        self.many.retain(|(id, _)| keep(table.text(*id)));
+        self.one.retain(|o| keep(table.text(o.id)));
     }
 
     #[cfg(any(test, feature = "cluster"))]
     /// The same counts named by `table`'s ids (`to[id]`: this table's id's place in it).
     fn renamed(self, table: &Arc<TermTable>, to: &[u32]) -> Terms {
-        let entries = (self.entries.into_iter())
-            .map(|(id, c)| (to[id as usize], c))
-            .collect();
-        Terms::from_sorted(table.clone(), entries)
+        let mut renamed = self;
+        for e in &mut renamed.many {
+            e.0 = to[e.0 as usize];
+        }
+        for o in &mut renamed.one {
+            o.id = to[o.id as usize];
+        }
+        renamed.table = table.clone();
+        renamed
     }
 
     #[cfg(any(test, feature = "cluster"))]
@@ -227,12 +445,10 @@ impl Terms {
             let (ta, tb) = (ids_in(&self.table, &table), ids_in(&other.table, &table));
             (self.renamed(&table, &ta), other.renamed(&table, &tb))
         };
+        let (a, b) = (a.gathered(), b.gathered());
         let table = a.table.clone();
         let mut merged = Vec::with_capacity(a.len().max(b.len()));
-        let (mut a, mut b) = (
-            a.entries.into_iter().peekable(),
-            b.entries.into_iter().peekable(),
-        );
+        let (mut a, mut b) = (a.many.into_iter().peekable(), b.many.into_iter().peekable());
         loop {
             let order = match (a.peek(), b.peek()) {
                 (Some(x), Some(y)) => x.0.cmp(&y.0),
@@ -307,21 +523,13 @@ pub(crate) fn share<'a>(terms: impl IntoIterator<Item = &'a mut Terms>) -> Arc<T
 impl PartialEq for Terms {
     fn eq(&self, other: &Terms) -> bool {
         if same(&self.table, &other.table) {
-            return self.entries == other.entries;
+            return self.len() == other.len() && self.entries().eq(other.entries());
         }
         self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
 impl Eq for Terms {}
-
-impl std::ops::Index<&str> for Terms {
-    type Output = TermCount;
-
-    fn index(&self, term: &str) -> &TermCount {
-        self.get(term).unwrap_or_else(|| panic!("no term '{term}'"))
-    }
-}
 
 impl<S: AsRef<str>> FromIterator<(S, TermCount)> for Terms {
     /// Terms in any order, each once, on a table of their own.
@@ -392,9 +600,9 @@ impl Labels {
         self.by_id(self.table.find(term)?)
     }
 
-    /// The label of `terms`' `i`th term.
-    pub(crate) fn of_term(&self, terms: &Terms, i: usize) -> Option<&str> {
-        let (id, _) = terms.entries[i];
+    /// The label of `terms`' term at `place`.
+    pub(crate) fn of_term(&self, terms: &Terms, place: Place) -> Option<&str> {
+        let (_, id) = terms.count_at(place);
         self.of(&terms.table, id, terms.table.text(id))
     }
 
@@ -536,6 +744,53 @@ mod tests {
         assert_eq!(labels.of(&table, 2, "trust"), Some("Trust"));
         let other = TermTable::of(["trust"]);
         assert_eq!(labels.of(&other, 0, "trust"), Some("Trust"));
+    }
+
+    #[test]
+    fn terms_of_one_document_set_apart_keep_every_count() {
+        let tokens = 1_000;
+        // As the dispersion pass works a spread out: (count, docs, tokens of the documents
+        // holding the term, excess).
+        let spread = |v: u64, n: u64, excess: u128| {
+            let (r, r2) = Spread::rate_parts(v, n);
+            MaybeSpread::some(Spread::new(v, tokens, n, excess).rate_sums(r, r2))
+        };
+        let rows: [(&str, u64, u64, u64, MaybeSpread); 5] = [
+            ("alpha", 3, 1, 120, spread(3, 120, 0)),
+            ("beta", 5, 2, 300, spread(5, 300, 40)),
+            ("delta", 1, 1, 7, spread(1, 7, 0)),
+            // One document, but a spread the pass would not give: kept whole.
+            ("gamma", 2, 1, 50, MaybeSpread::NONE),
+            ("omega", 1, 1, 999, spread(1, 999, 0)),
+        ];
+        let mut terms: Terms = (rows.iter())
+            .map(|&(t, v, docs, _, spread)| {
+                let max_doc = if docs == 1 { v } else { v - 1 };
+                (
+                    t,
+                    TermCount {
+                        count: v,
+                        docs,
+                        max_doc,
+                        spread,
+                    },
+                )
+            })
+            .collect();
+        let before: Vec<(String, TermCount)> =
+            terms.iter().map(|(t, c)| (t.to_string(), c)).collect();
+        let with: Vec<u64> = rows.iter().map(|r| r.3).collect();
+        terms.set_apart(tokens, &with);
+        assert_eq!((terms.many.len(), terms.one.len()), (2, 3));
+        let after: Vec<(String, TermCount)> =
+            terms.iter().map(|(t, c)| (t.to_string(), c)).collect();
+        assert_eq!(before, after);
+        let places: Vec<(u32, TermCount)> = terms.places().map(|p| terms.at(p)).collect();
+        assert_eq!(places, terms.entries().collect::<Vec<_>>());
+        assert_eq!(terms.get("delta"), Some(before[2].1));
+        let (first, rest) = terms.entries().split(|id| id < 2);
+        assert_eq!((first.len(), rest.len()), (2, 3));
+        assert_eq!(rest.peek_id(), Some(2));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use polars::prelude::*;
 
 use super::{stats, trends, Blocks};
-use crate::count::{Counts, TermCount, TermTable};
+use crate::count::{Counts, Entries, TermTable};
 
 /// The cells of a block, at most: a block of a table with many periods has fewer rows.
 const BLOCK_CELLS: usize = 1 << 21;
@@ -71,7 +71,7 @@ struct Merged<'a> {
 }
 
 /// One period's terms, by id in its table.
-type List<'a> = (&'a TermTable, &'a [(u32, TermCount)]);
+type List<'a> = (&'a TermTable, Entries<'a>);
 
 impl<'a> Merged<'a> {
     /// The terms of `periods` (each in text order, `periods[i]` the `i`th period) in text
@@ -84,20 +84,20 @@ impl<'a> Merged<'a> {
     ) -> Merged<'a> {
         use std::cmp::Reverse;
         let mut merged = Merged::default();
-        let mut next = vec![0usize; periods.len()];
-        let mut heap: std::collections::BinaryHeap<Reverse<(K, u32)>> = (periods.iter())
+        let mut lists: Vec<Entries> = periods.iter().map(|l| l.1).collect();
+        let mut heap: std::collections::BinaryHeap<Reverse<(K, u32)>> = (lists.iter())
             .enumerate()
-            .filter_map(|(p, terms)| terms.1.first().map(|t| Reverse((key(p, t.0), p as u32))))
+            .filter_map(|(p, terms)| Some(Reverse((key(p, terms.peek_id()?), p as u32))))
             .collect();
         let mut last: Option<K> = None;
         while let Some(mut top) = heap.peek_mut() {
             let Reverse((k, p)) = *top;
             let p_us = p as usize;
-            let (id, count) = &periods[p_us].1[next[p_us]];
+            let (id, count) = lists[p_us].next().expect("peeked");
             if last != Some(k) {
                 last = Some(k);
-                merged.texts.push(periods[p_us].0.text(*id));
-                merged.ids.push(if shared { *id } else { u32::MAX });
+                merged.texts.push(periods[p_us].0.text(id));
+                merged.ids.push(if shared { id } else { u32::MAX });
                 merged.totals.push(0);
                 merged.widths.push(0);
             }
@@ -108,9 +108,8 @@ impl<'a> Merged<'a> {
                 docs: count.docs.min(u32::MAX as u64) as u32,
                 count: count.count,
             });
-            next[p_us] += 1;
-            match periods[p_us].1.get(next[p_us]) {
-                Some(t) => *top = Reverse((key(p_us, t.0), p)),
+            match lists[p_us].peek_id() {
+                Some(id) => *top = Reverse((key(p_us, id), p)),
                 None => {
                     std::collections::binary_heap::PeekMut::pop(top);
                 }
@@ -131,32 +130,40 @@ impl<'a> Merged<'a> {
 
     fn pieces<K: Ord + Copy + Send + Sync>(
         periods: &[List<'a>],
-        key: impl Fn(usize, u32) -> K + Sync,
+        key: impl Fn(usize, u32) -> K + Sync + Send,
         shared: bool,
     ) -> Merged<'a> {
         use rayon::prelude::*;
         // Cut the key space where the longest list has evenly spaced terms.
         let (longest, list) = (periods.iter().enumerate())
             .max_by_key(|(_, t)| t.1.len())
-            .map_or((0, &[][..]), |(p, t)| (p, t.1));
-        let pieces = (rayon::current_num_threads() * 4).min(list.len()).max(1);
+            .map(|(p, t)| (p, t.1))
+            .unzip();
+        let pieces = (rayon::current_num_threads() * 4)
+            .min(list.map_or(0, |l| l.len()))
+            .max(1);
         let cuts: Vec<K> = (1..pieces)
-            .map(|k| key(longest, list[k * list.len() / pieces].0))
+            .filter_map(|k| Some(key(longest?, list?.id_near((k, pieces))?)))
             .collect();
+        let key = &key;
         let slices = |k: usize| -> Vec<List<'a>> {
             (periods.iter().enumerate())
                 .map(|(p, &(table, terms))| {
-                    let at = |cut: Option<&K>| {
-                        cut.map_or(terms.len(), |c| terms.partition_point(|t| key(p, t.0) < *c))
+                    let from = match cuts.get(k.wrapping_sub(1)) {
+                        Some(cut) => terms.split(|id| key(p, id) < *cut).1,
+                        None => terms,
                     };
-                    let from = if k == 0 { 0 } else { at(cuts.get(k - 1)) };
-                    (table, &terms[from..at(cuts.get(k))])
+                    let upto = match cuts.get(k) {
+                        Some(cut) => from.split(|id| key(p, id) < *cut).0,
+                        None => from,
+                    };
+                    (table, upto)
                 })
                 .collect()
         };
         let parts: Vec<Merged> = (0..pieces)
             .into_par_iter()
-            .map(|k| Merged::of(&slices(k), &key, shared))
+            .map(|k| Merged::of(&slices(k), key, shared))
             .collect();
         let mut whole = Merged::default();
         whole
@@ -184,7 +191,7 @@ impl<'a> WideTable<'a> {
             .map(|(p, c)| (p.as_str(), c.tokens))
             .collect();
         let lists: Vec<List> = (counts.periods.values())
-            .map(|c| (&**c.terms.table(), c.terms.ids()))
+            .map(|c| (&**c.terms.table(), c.terms.entries()))
             .collect();
         let Merged {
             texts,

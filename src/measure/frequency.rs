@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::stats;
-use crate::count::{Counts, PeriodCounts, TermCount};
+use crate::count::{Counts, PeriodCounts, Place, TermCount};
 
 #[cfg(test)]
 /// Long table: period, term, word, count, per_10k, docs, dp, dp_norm (Gries's DP and DPnorm,
@@ -25,21 +25,23 @@ pub(crate) fn term_frequencies(
 /// is never held whole, and is made once, not joined into shape.
 pub(crate) struct LongTable<'a> {
     /// Period label, its counts, its terms' places in row order.
-    periods: Vec<(&'a str, &'a PeriodCounts, Vec<u32>)>,
+    periods: Vec<(&'a str, &'a PeriodCounts, Vec<Place>)>,
     len: usize,
 }
 
 impl<'a> LongTable<'a> {
     pub(crate) fn new(counts: &'a Counts) -> LongTable<'a> {
         use rayon::prelude::*;
-        let periods: Vec<(&str, &PeriodCounts, Vec<u32>)> = counts
+        let periods: Vec<(&str, &PeriodCounts, Vec<Place>)> = counts
             .periods
             .par_iter()
             .map(|(p, c)| {
-                let counts: Vec<u64> = c.terms.iter().map(|(_, tc)| tc.count).collect();
-                let mut order: Vec<u32> = (0..counts.len() as u32).collect();
-                // Terms are held in term order, so the place breaks ties by term.
-                order.sort_unstable_by_key(|&i| (std::cmp::Reverse(counts[i as usize]), i));
+                let mut order: Vec<Place> = c.terms.places().collect();
+                // Ids are in term order: the id breaks ties by term.
+                order.sort_unstable_by_key(|&i| {
+                    let (count, id) = c.terms.count_at(i);
+                    (std::cmp::Reverse(count), id)
+                });
                 (p.as_str(), c, order)
             })
             .collect();
@@ -109,16 +111,22 @@ impl<'a> LongTable<'a> {
         labels: &crate::measure::Labels,
         picked: &[(&str, &PeriodCounts, u32)],
     ) -> PolarsResult<DataFrame> {
-        let rows: Vec<(&str, &str, &TermCount, &PeriodCounts, Option<&str>)> = picked
+        let rows: Vec<(&str, &str, TermCount, &PeriodCounts, Option<&str>)> = picked
             .iter()
             .map(|&(p, c, i)| {
-                let (t, tc) = c.terms.at(i as usize);
-                (p, t, tc, c, labels.of_term(&c.terms, i as usize))
+                let (id, tc) = c.terms.at(i);
+                (
+                    p,
+                    c.terms.table().text(id),
+                    tc,
+                    c,
+                    labels.of_term(&c.terms, i),
+                )
             })
             .collect();
         let dp: Vec<Option<(f64, f64)>> = rows
             .iter()
-            .map(|&(_, _, tc, c, _)| {
+            .map(|&(_, _, ref tc, c, _)| {
                 let dp = tc.spread.get()?.dp()?;
                 Some((
                     dp,

@@ -61,14 +61,8 @@ impl<'c> KeyTable<'c> {
         min_count: u64,
         prior: &Prior,
     ) -> KeyTable<'c> {
-        static NONE: TermCount = TermCount {
-            count: 0,
-            docs: 0,
-            max_doc: 0,
-            spread: crate::count::MaybeSpread::NONE,
-        };
         let (pa, pb) = (&counts.periods[&cmp.a], &counts.periods[&cmp.b]);
-        let (rows, ids) = tested_terms(pa, pb, &NONE, min_count);
+        let (rows, ids) = tested_terms(pa, pb, min_count);
         let (cols, single) = statistics(&rows, pa, pb, prior);
         let p_adjusted = stats::benjamini_hochberg(&cols[1]);
         let p_doc = doc_p_values(&rows, pa, pb);
@@ -160,7 +154,7 @@ fn doc_p_values(rows: &[Row], pa: &PeriodCounts, pb: &PeriodCounts) -> Vec<Optio
     use rayon::prelude::*;
     rows.par_iter()
         .map(|&(_, ca, cb)| {
-            let test = by_document::welch(rate_sums(ca, pa)?, rate_sums(cb, pb)?)?;
+            let test = by_document::welch(rate_sums(&ca, pa)?, rate_sums(&cb, pb)?)?;
             Some(test.p)
         })
         .collect()
@@ -181,7 +175,15 @@ fn rate_sums(c: &TermCount, period: &PeriodCounts) -> Option<RateSums> {
 }
 
 /// A term with its counts in A and in B.
-type Row<'c> = (&'c str, &'c TermCount, &'c TermCount);
+type Row<'c> = (&'c str, TermCount, TermCount);
+
+/// The counts of a term absent from a period.
+const NONE: TermCount = TermCount {
+    count: 0,
+    docs: 0,
+    max_doc: 0,
+    spread: crate::count::MaybeSpread::NONE,
+};
 
 /// The terms of A and B together, each once, in term order, with `none` where a term is
 /// absent from one side; those seen fewer than `min_count` times in both are left out. Beside
@@ -190,35 +192,33 @@ type Row<'c> = (&'c str, &'c TermCount, &'c TermCount);
 fn tested_terms<'c>(
     pa: &'c PeriodCounts,
     pb: &'c PeriodCounts,
-    none: &'c TermCount,
     min_count: u64,
 ) -> (Vec<Row<'c>>, Vec<u32>) {
     let (ta, tb) = (&**pa.terms.table(), &**pb.terms.table());
     let shared = crate::count::same_table(ta, tb);
     // Both lists are sorted (by id, so by text), so one merge pass pairs them.
     let (mut rows, mut ids): (Vec<Row>, Vec<u32>) = (Vec::new(), Vec::new());
-    let (a, b) = (pa.terms.ids(), pb.terms.ids());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        let order = match (a.get(i), b.get(j)) {
+    let (mut a, mut b) = (pa.terms.entries(), pb.terms.entries());
+    loop {
+        let order = match (a.peek_id(), b.peek_id()) {
+            (None, None) => break,
             (Some(_), None) => std::cmp::Ordering::Less,
-            (None, _) => std::cmp::Ordering::Greater,
-            (Some(x), Some(y)) if shared => x.0.cmp(&y.0),
-            (Some(x), Some(y)) => ta.text(x.0).cmp(tb.text(y.0)),
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) if shared => x.cmp(&y),
+            (Some(x), Some(y)) => ta.text(x).cmp(tb.text(y)),
         };
         let (id, row) = match order {
             std::cmp::Ordering::Less => {
-                i += 1;
-                (a[i - 1].0, (ta.text(a[i - 1].0), &a[i - 1].1, none))
+                let (id, ca) = a.next().expect("peeked");
+                (id, (ta.text(id), ca, NONE))
             }
             std::cmp::Ordering::Greater => {
-                j += 1;
-                let id = if shared { b[j - 1].0 } else { u32::MAX };
-                (id, (tb.text(b[j - 1].0), none, &b[j - 1].1))
+                let (id, cb) = b.next().expect("peeked");
+                (id, (tb.text(id), NONE, cb))
             }
             std::cmp::Ordering::Equal => {
-                (i, j) = (i + 1, j + 1);
-                (a[i - 1].0, (ta.text(a[i - 1].0), &a[i - 1].1, &b[j - 1].1))
+                let ((id, ca), (_, cb)) = (a.next().expect("peeked"), b.next().expect("peeked"));
+                (id, (ta.text(id), ca, cb))
             }
         };
         if row.1.count + row.2.count >= min_count {
