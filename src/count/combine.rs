@@ -106,18 +106,6 @@ impl<'t> Vocabulary<'t> {
         self.stems.len() + self.phrases.len()
     }
 
-    /// The merged index of tally `t`'s `term`: stems first, then phrases; `u32::MAX` for a
-    /// phrase left out.
-    fn index(&self, t: usize, term: TermId) -> u32 {
-        match term {
-            TermId::Stem(id) => self.stem_maps[t][id as usize],
-            TermId::Phrase(id) => match self.gram_maps[t][id as usize] {
-                u32::MAX => u32::MAX,
-                g => self.stems.len() as u32 + g,
-            },
-        }
-    }
-
     /// The text of the term at merged index `i`: a stem, or a phrase's stems with spaces.
     fn text(&self, i: u32) -> &str {
         let i = i as usize;
@@ -309,15 +297,17 @@ impl Piece {
 }
 
 /// A term's sums from the first pass: its count, documents and largest count in one
-/// document (a third of a [`TermCount`]'s size: every term of every period is one, at once).
+/// document, and the word tokens of the first document holding it.
 #[derive(Debug, Clone, Copy, Default)]
 struct Sums {
     count: u64,
     docs: u64,
     max_doc: u64,
+    doc_tokens: u64,
 }
 
-/// One period's terms after the first pass: (merged index, sums), in order of first sight.
+/// One period's terms after the first pass: (id in the table, sums), in order of first
+/// sight.
 type FirstSight = Vec<(u32, Sums)>;
 
 /// What [`combine()`] is asked for beyond the counts.
@@ -358,13 +348,6 @@ pub(crate) fn combine(
         }
     }
     let periods: Vec<(&str, Vec<(usize, &PeriodTally)>)> = by_period.into_iter().collect();
-    let sighted: Vec<(FirstSight, Vec<Firsts>)> = periods
-        .par_iter()
-        .map(|(label, parts)| {
-            let watched = options.first_docs_in.iter().any(|p| p == label);
-            first_pass(&vocabulary, parts, watched, options.places)
-        })
-        .collect::<std::io::Result<_>>()?;
 
     // Every term once, in text order, its place its id: the periods' terms, their labels
     // and the rows name terms by it.
@@ -381,9 +364,10 @@ pub(crate) fn combine(
         counts.phrase_labels = Labels::new(table.clone(), order.iter().map(label));
     }
     drop(phrase_labels);
+    // Each counter's ids of stems and phrases become ids in the table.
     let Vocabulary {
-        stem_maps,
-        gram_maps,
+        mut stem_maps,
+        mut gram_maps,
         ..
     } = vocabulary;
     let mut rank = vec![0; order.len()];
@@ -391,7 +375,29 @@ pub(crate) fn combine(
         rank[i as usize] = place as u32;
     }
     drop(order);
-    let built = built_periods(&periods, sighted, &table, &rank);
+    for id in stem_maps.iter_mut().flatten() {
+        *id = rank[*id as usize];
+    }
+    for id in gram_maps.iter_mut().flatten().filter(|id| **id != u32::MAX) {
+        *id = rank[(stems_total + *id) as usize];
+    }
+    drop(rank);
+    let ids = TableIds {
+        stems: &stem_maps,
+        phrases: &gram_maps,
+        len: table.len(),
+    };
+    // Each period's terms straight from its logs, in parallel: the first pass of the
+    // dispersion pass's two.
+    let whole = options.prune_below.is_some();
+    let built: Vec<(PeriodCounts, Option<TermFirsts>)> = periods
+        .par_iter()
+        .map(|(label, parts)| {
+            let watched = options.first_docs_in.iter().any(|p| p == label);
+            let sighted = first_pass(&ids, parts, watched, options.places)?;
+            Ok(built_period(parts, sighted, &table, whole))
+        })
+        .collect::<std::io::Result<_>>()?;
     let mut first_docs = FirstDocs::default();
     for ((label, _), (period, firsts)) in periods.iter().zip(built) {
         if let Some(firsts) = firsts {
@@ -414,60 +420,68 @@ pub(crate) fn combine(
                 .into_iter()
                 .map(|(label, part)| (label, part.log))
                 .collect(),
-            stems: stems.into_iter().map(|i| rank[i as usize]).collect(),
-            phrases: grams
-                .into_iter()
-                .map(|g| match g {
-                    u32::MAX => g,
-                    g => rank[(stems_total + g) as usize],
-                })
-                .collect(),
+            stems,
+            phrases: grams,
         });
     }
     counts.doc_terms = DocTerms { table, segments };
     Ok((counts, first_docs))
 }
 
-/// Each period's counts from its first pass (`sighted`): its terms by id in `table` (`rank`:
-/// each merged index's id), its plain sums from its `periods`' parts, and, when it is
-/// watched, its terms' first documents. Periods are built in parallel.
-fn built_periods(
-    periods: &[(&str, Vec<(usize, &PeriodTally)>)],
-    sighted: Vec<(FirstSight, Vec<Firsts>)>,
+/// A period's counts from its first pass (`sighted`, terms by id in `table`): its terms in
+/// text order, those of one document set apart when the counts are a `whole` corpus's (their
+/// spreads follow from their counts: [`Terms::of_split`]), its plain sums from its counters'
+/// `parts`, and, when it is watched, its terms' first documents.
+fn built_period(
+    parts: &[(usize, &PeriodTally)],
+    (mut terms, first): (FirstSight, Vec<Firsts>),
     table: &Arc<TermTable>,
-    rank: &[u32],
-) -> Vec<(PeriodCounts, Option<TermFirsts>)> {
-    periods
-        .par_iter()
-        .zip(sighted)
-        .map(|((_, parts), (terms, first))| {
-            let firsts = (!first.is_empty()).then(|| {
-                let mut firsts: Vec<(u32, Firsts)> = (terms.iter().zip(first))
-                    .map(|(&(i, _), f)| (rank[i as usize], f))
-                    .collect();
-                firsts.sort_unstable_by_key(|&(id, _)| id);
-                TermFirsts::from_sorted(table.clone(), firsts)
-            });
-            let mut kept: Vec<(u32, TermCount)> = (terms.into_iter())
-                .map(|(i, s)| {
-                    let c = TermCount {
-                        count: s.count,
-                        docs: s.docs,
-                        max_doc: s.max_doc,
-                        spread: super::counts::MaybeSpread::NONE,
-                    };
-                    (rank[i as usize], c)
-                })
-                .collect();
-            kept.sort_unstable_by_key(|&(id, _)| id);
-            let mut period = PeriodCounts {
-                terms: Terms::from_sorted(table.clone(), kept),
-                ..PeriodCounts::default()
+    whole: bool,
+) -> (PeriodCounts, Option<TermFirsts>) {
+    let firsts = (!first.is_empty()).then(|| {
+        let mut firsts: Vec<(u32, Firsts)> = (terms.iter().zip(first))
+            .map(|(&(id, _), f)| (id, f))
+            .collect();
+        firsts.sort_unstable_by_key(|&(id, _)| id);
+        TermFirsts::from_sorted(table.clone(), firsts)
+    });
+    terms.sort_unstable_by_key(|&(id, _)| id);
+    let mut period = PeriodCounts::default();
+    add_parts(&mut period, parts);
+    let (mut many, mut ones) = (Vec::new(), Vec::new());
+    for (id, s) in terms {
+        if whole && s.docs == 1 && s.count <= u32::MAX as u64 {
+            ones.push((id, s.count as u32, s.doc_tokens));
+        } else {
+            let c = TermCount {
+                count: s.count,
+                docs: s.docs,
+                max_doc: s.max_doc,
+                spread: super::counts::MaybeSpread::NONE,
             };
-            add_parts(&mut period, parts);
-            (period, firsts)
-        })
-        .collect()
+            many.push((id, c));
+        }
+    }
+    period.terms = Terms::of_split(table.clone(), many, ones, period.tokens);
+    (period, firsts)
+}
+
+/// Each counter's stem and phrase ids -> id in the table of terms (`u32::MAX`: a phrase
+/// left out).
+struct TableIds<'a> {
+    stems: &'a [Vec<u32>],
+    phrases: &'a [Vec<u32>],
+    /// Terms in the table.
+    len: usize,
+}
+
+impl TableIds<'_> {
+    fn of(&self, t: usize, term: TermId) -> u32 {
+        match term {
+            TermId::Stem(id) => self.stems[t][id as usize],
+            TermId::Phrase(id) => self.phrases[t][id as usize],
+        }
+    }
 }
 
 /// The merged indexes of `vocabulary`'s terms in text order (every text is a different
@@ -492,17 +506,17 @@ fn add_parts(period: &mut PeriodCounts, parts: &[(usize, &PeriodTally)]) {
 /// The first pass over one period's logs: each term's count, documents and largest count
 /// in one document, in order of first sight, and (when `watched`) its first places.
 fn first_pass(
-    vocabulary: &Vocabulary,
+    ids: &TableIds,
     parts: &[(usize, &PeriodTally)],
     watched: bool,
     places: &FxHashMap<u64, u64>,
 ) -> std::io::Result<(FirstSight, Vec<Firsts>)> {
-    let mut slots = Slots::new(vocabulary.len());
+    let mut slots = Slots::new(ids.len);
     let mut terms: FirstSight = Vec::new();
     let mut first: Vec<Firsts> = Vec::new();
     for &(t, part) in parts {
         part.log.for_each(|doc, term, count| {
-            let i = vocabulary.index(t, term);
+            let i = ids.of(t, term);
             if i == u32::MAX {
                 return;
             }
@@ -517,6 +531,9 @@ fn first_pass(
             e.count += count;
             e.docs += 1;
             e.max_doc = e.max_doc.max(count);
+            if e.docs == 1 {
+                e.doc_tokens = doc.tokens;
+            }
             if watched {
                 keep_first(
                     &mut first[slot],

@@ -171,13 +171,17 @@ impl DocTerms {
                     }
                 } else {
                     // Counts made apart from the rows: their terms are found by text.
-                    for (s, (text, _)) in counts.terms.iter().enumerate() {
-                        if let Some(id) = self.table.find(text) {
+                    let theirs = counts.terms.table();
+                    for (s, &(id, _)) in counts.terms.ids().iter().enumerate() {
+                        if let Some(id) = self.table.find(theirs.text(id)) {
                             slots.get_or(id, s);
                         }
                     }
                 }
-                let totals: Vec<u128> = counts.terms.values().map(|c| c.count as u128).collect();
+                // The terms of one document set apart have their spreads already.
+                let totals: Vec<u128> = (counts.terms.ids().iter())
+                    .map(|e| e.1.count as u128)
+                    .collect();
                 let big_t = counts.tokens as u128;
                 let mut sums = vec![(0u64, 0u128, 0u128, 0u128); totals.len()];
                 for &(segment, log) in logs {
@@ -222,14 +226,19 @@ mod rows {
         /// a part of a corpus sends them to another machine, with no vocabulary beside them.
         /// [`DocTerms::of_period`] reads them back.
         pub(crate) fn period_rows(&self, label: &str, terms: &Terms) -> std::io::Result<PeriodLog> {
+            debug_assert_eq!(
+                terms.ids().len(),
+                terms.len(),
+                "a part's terms, none set apart"
+            );
             let mut place = vec![u32::MAX; self.table.len()];
             if same(terms.table(), &self.table) {
                 for (s, &(id, _)) in terms.ids().iter().enumerate() {
                     place[id as usize] = s as u32;
                 }
             } else {
-                for (s, (text, _)) in terms.iter().enumerate() {
-                    if let Some(id) = self.table.find(text) {
+                for (s, &(id, _)) in terms.ids().iter().enumerate() {
+                    if let Some(id) = self.table.find(terms.table().text(id)) {
                         place[id as usize] = s as u32;
                     }
                 }

@@ -258,11 +258,36 @@ impl Terms {
         &self.table
     }
 
-    /// Keeps the terms of one document apart, once every spread is worked out (`with`: the
-    /// word tokens of the documents holding each term, in term order; `tokens`: the
-    /// period's).
+    /// Terms counted in several documents (`many`, sorted by id, their spreads to be worked
+    /// out) and terms of one document (`ones`: id, count, the document's word tokens; sorted
+    /// by id), in a period of `tokens` word tokens.
+    pub(crate) fn of_split(
+        table: Arc<TermTable>,
+        many: Vec<(u32, TermCount)>,
+        ones: Vec<(u32, u32, u64)>,
+        tokens: u64,
+    ) -> Terms {
+        let one: Vec<One> = (ones.into_iter())
+            .map(|(id, count, doc_tokens)| One {
+                id,
+                count,
+                doc_tokens,
+            })
+            .collect();
+        debug_assert!(one.windows(2).all(|w| w[0].id < w[1].id));
+        let mut terms = Terms::from_sorted(table, many);
+        terms.one = one;
+        terms.tokens = tokens;
+        terms
+    }
+
+    /// Keeps the terms of one document apart, once the spreads of the terms of several
+    /// documents are worked out (`with`: the word tokens of the documents holding each of
+    /// them, in term order; `tokens`: the period's). A term is set apart only when its
+    /// counts come back exactly as they are.
     pub(crate) fn set_apart(&mut self, tokens: u64, with: &[u64]) {
-        debug_assert!(self.one.is_empty() && with.len() == self.many.len());
+        debug_assert!(with.len() == self.many.len());
+        debug_assert!(self.one.is_empty() || self.tokens == tokens);
         let mut many = Vec::new();
         let mut one = Vec::new();
         for (&(id, c), &n) in self.many.iter().zip(with) {
@@ -276,6 +301,10 @@ impl Terms {
             } else {
                 many.push((id, c));
             }
+        }
+        if !self.one.is_empty() {
+            one.append(&mut self.one);
+            one.sort_unstable_by_key(|o| o.id);
         }
         many.shrink_to_fit();
         one.shrink_to_fit();
@@ -296,9 +325,9 @@ impl Terms {
         }
     }
 
-    /// (id, counts) in term order, before [`Terms::set_apart`].
+    /// (id, counts) of the terms not set apart (all of them, before [`Terms::set_apart`]
+    /// and in counts of a part of a corpus), in term order.
     pub(crate) fn ids(&self) -> &[(u32, TermCount)] {
-        debug_assert!(self.one.is_empty());
         &self.many
     }
 
@@ -382,6 +411,7 @@ impl Terms {
         self.iter().map(|(t, _)| t)
     }
 
+    #[cfg(test)]
     pub(crate) fn values(&self) -> impl Iterator<Item = TermCount> + '_ {
         self.entries().map(|(_, c)| c)
     }
@@ -391,9 +421,8 @@ impl Terms {
         self.len() == 0
     }
 
-    /// The counts in term order, to fill in place, before [`Terms::set_apart`].
+    /// The counts of [`Terms::ids`], to fill in place.
     pub(crate) fn counts_mut(&mut self) -> impl Iterator<Item = &mut TermCount> {
-        debug_assert!(self.one.is_empty());
         self.many.iter_mut().map(|(_, c)| c)
     }
 

@@ -36,11 +36,11 @@ pub(crate) struct Cell {
 pub(crate) struct WideTable<'a> {
     /// Each period's label and word tokens, in time order.
     periods: Vec<(&'a str, u64)>,
-    /// The periods' table of terms, and every term in text order, its id in the table
-    /// (`u32::MAX` when the periods have none in common), and its total.
+    /// The periods' table of terms, when they share one, and every term in text order: its
+    /// id in the table (when they share one, else its text), and its total.
     table: Option<&'a TermTable>,
-    texts: Vec<&'a str>,
     ids: Vec<u32>,
+    texts: Vec<&'a str>,
     totals: Vec<u64>,
     /// The term at text place `i` has its counts in `cells[starts[i]..starts[i + 1]]`, in
     /// period order.
@@ -60,10 +60,9 @@ pub(crate) struct WideTable<'a> {
 /// Terms in text order with their totals, and their cells: a piece of [`WideTable`].
 #[derive(Default)]
 struct Merged<'a> {
-    texts: Vec<&'a str>,
-    /// Each term's id in the periods' table of terms (`u32::MAX` when they have none in
-    /// common).
+    /// Each term's id in the periods' table of terms, when they share one; else its text.
     ids: Vec<u32>,
+    texts: Vec<&'a str>,
     totals: Vec<u64>,
     /// Cells per term.
     widths: Vec<u32>,
@@ -96,8 +95,11 @@ impl<'a> Merged<'a> {
             let (id, count) = lists[p_us].next().expect("peeked");
             if last != Some(k) {
                 last = Some(k);
-                merged.texts.push(periods[p_us].0.text(id));
-                merged.ids.push(if shared { id } else { u32::MAX });
+                // Terms on one table are named by id alone.
+                match shared {
+                    true => merged.ids.push(id),
+                    false => merged.texts.push(periods[p_us].0.text(id)),
+                }
                 merged.totals.push(0);
                 merged.widths.push(0);
             }
@@ -206,14 +208,14 @@ impl<'a> WideTable<'a> {
             starts.push(starts.last().expect("pushed") + w as usize);
         }
         // By total, descending, then by text (the places are in text order).
-        let mut order: Vec<u32> = (0..texts.len() as u32).collect();
+        let mut order: Vec<u32> = (0..totals.len() as u32).collect();
         order.par_sort_unstable_by(|&a, &b| {
             totals[b as usize].cmp(&totals[a as usize]).then(a.cmp(&b))
         });
         let tokens: Vec<u64> = periods.iter().map(|p| p.1).collect();
         let mut table = WideTable {
             periods,
-            table: lists.first().map(|l| l.0),
+            table: lists.first().map(|l| l.0).filter(|_| texts.is_empty()),
             texts,
             ids,
             totals,
@@ -272,7 +274,15 @@ impl<'a> WideTable<'a> {
     /// Row `r`'s term and its total.
     pub(crate) fn term(&self, r: usize) -> (&'a str, u64) {
         let i = self.order[r] as usize;
-        (self.texts[i], self.totals[i])
+        (self.text(i), self.totals[i])
+    }
+
+    /// The text of the term at text place `i`.
+    fn text(&self, i: usize) -> &'a str {
+        match self.table {
+            Some(table) => table.text(self.ids[i]),
+            None => self.texts[i],
+        }
     }
 
     /// Each period's label and word tokens, in time order.
@@ -283,9 +293,7 @@ impl<'a> WideTable<'a> {
     /// `term`'s total in all periods (0 when it was not seen).
     #[cfg(test)]
     pub(crate) fn total_of(&self, term: &str) -> u64 {
-        self.texts
-            .binary_search(&term)
-            .map_or(0, |i| self.totals[i])
+        self.totals_of_sorted([term])[0]
     }
 
     /// The totals of `terms` in all periods (0 for a term not seen), the terms in text
@@ -296,22 +304,31 @@ impl<'a> WideTable<'a> {
         &self,
         terms: impl IntoIterator<Item = &'t str>,
     ) -> Vec<u64> {
-        let (texts, n) = (&self.texts, self.texts.len());
+        let n = self.totals.len();
         let mut at = 0;
         terms
             .into_iter()
             .map(|term| {
-                // texts[..at] are before `term`; find the first place not before it.
+                // Places before `at` are before `term`; find the first place not before it.
                 let (mut hi, mut step) = (at, 1);
-                while hi < n && texts[hi] < term {
+                while hi < n && self.text(hi) < term {
                     at = hi + 1;
                     hi += step;
                     step *= 2;
                 }
-                at += texts[at..hi.min(n)].partition_point(|t| *t < term);
-                match texts.get(at) {
-                    Some(t) if std::ptr::eq(*t, term) || *t == term => self.totals[at],
-                    _ => 0,
+                // Then by halves between `at` and `hi`.
+                let mut end = hi.min(n);
+                while at < end {
+                    let mid = at + (end - at) / 2;
+                    if self.text(mid) < term {
+                        at = mid + 1;
+                    } else {
+                        end = mid;
+                    }
+                }
+                match at < n && self.text(at) == term {
+                    true => self.totals[at],
+                    false => 0,
                 }
             })
             .collect()
@@ -351,7 +368,7 @@ impl<'a> WideTable<'a> {
             .map(|r| {
                 let i = self.order[r] as usize;
                 match self.table {
-                    Some(table) => labels.of(table, self.ids[i], self.texts[i]),
+                    Some(table) => labels.of(table, self.ids[i], table.text(self.ids[i])),
                     None => labels.get(self.texts[i]),
                 }
             })
