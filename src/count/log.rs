@@ -100,7 +100,7 @@ impl SpillFile {
     }
 }
 
-pub(super) fn put_varint(out: &mut Vec<u8>, mut x: u64) {
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut x: u64) {
     while x >= 0x80 {
         out.push((x as u8) | 0x80);
         x >>= 7;
@@ -108,7 +108,7 @@ pub(super) fn put_varint(out: &mut Vec<u8>, mut x: u64) {
     out.push(x as u8);
 }
 
-pub(super) fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
+pub(crate) fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
     let mut x = 0u64;
     let mut shift = 0;
     loop {

@@ -42,6 +42,7 @@ pub(crate) use first_docs::FirstDocs;
 pub(crate) use forms::{lower, most_frequent};
 pub(crate) use kwic::KwicLine;
 pub(crate) use kwic::{kwic_lines, sample as kwic_sample, Watch};
+pub(crate) use log::{get_varint, put_varint};
 #[cfg(any(feature = "cluster", test))]
 pub(crate) use parts::{assemble, FormsPart, PeriodMerge, PeriodPart};
 pub(crate) use phrases::{MAX_N, PHRASE_BYTES};

@@ -31,6 +31,38 @@ pub(crate) struct Cell {
     pub(crate) count: u64,
 }
 
+/// A row's cells as [`Merged`] writes them: each the step from the period before (from 0 for
+/// the first), its documents and its count, as variable-length integers (three bytes a cell
+/// for most, where the cells themselves take sixteen; at a gigabyte with phrases there are
+/// 17 million).
+#[derive(Debug, Clone)]
+pub(crate) struct Cells<'b> {
+    bytes: &'b [u8],
+    at: usize,
+    period: u32,
+}
+
+impl Iterator for Cells<'_> {
+    type Item = Cell;
+
+    fn next(&mut self) -> Option<Cell> {
+        if self.at == self.bytes.len() {
+            return None;
+        }
+        let get = |at: &mut usize| crate::count::get_varint(self.bytes, at);
+        let mut at = self.at;
+        self.period += get(&mut at) as u32;
+        let docs = get(&mut at).min(u32::MAX as u64) as u32;
+        let count = get(&mut at);
+        self.at = at;
+        Some(Cell {
+            period: self.period,
+            docs,
+            count,
+        })
+    }
+}
+
 /// terms_by_period.csv, in row order (total, descending, then term), ready to be made a
 /// block at a time.
 pub(crate) struct WideTable<'a> {
@@ -43,9 +75,9 @@ pub(crate) struct WideTable<'a> {
     texts: Vec<&'a str>,
     totals: Vec<u64>,
     /// The term at text place `i` has its counts in `cells[starts[i]..starts[i + 1]]`, in
-    /// period order.
+    /// period order ([`Cells`]).
     starts: Vec<usize>,
-    cells: Vec<Cell>,
+    cells: Vec<u8>,
     /// The text places in row order.
     order: Vec<u32>,
     /// The periods' word tokens as the trend test takes them.
@@ -64,9 +96,9 @@ struct Merged<'a> {
     ids: Vec<u32>,
     texts: Vec<&'a str>,
     totals: Vec<u64>,
-    /// Cells per term.
+    /// Bytes of cells per term.
     widths: Vec<u32>,
-    cells: Vec<Cell>,
+    cells: Vec<u8>,
 }
 
 /// One period's terms, by id in its table.
@@ -89,6 +121,7 @@ impl<'a> Merged<'a> {
             .filter_map(|(p, terms)| Some(Reverse((key(p, terms.peek_id()?), p as u32))))
             .collect();
         let mut last: Option<K> = None;
+        let mut period = 0;
         while let Some(mut top) = heap.peek_mut() {
             let Reverse((k, p)) = *top;
             let p_us = p as usize;
@@ -102,14 +135,15 @@ impl<'a> Merged<'a> {
                 }
                 merged.totals.push(0);
                 merged.widths.push(0);
+                period = 0;
             }
             *merged.totals.last_mut().expect("pushed") += count.count;
-            *merged.widths.last_mut().expect("pushed") += 1;
-            merged.cells.push(Cell {
-                period: p,
-                docs: count.docs.min(u32::MAX as u64) as u32,
-                count: count.count,
-            });
+            let before = merged.cells.len();
+            crate::count::put_varint(&mut merged.cells, (p - period) as u64);
+            crate::count::put_varint(&mut merged.cells, count.docs);
+            crate::count::put_varint(&mut merged.cells, count.count);
+            period = p;
+            *merged.widths.last_mut().expect("pushed") += (merged.cells.len() - before) as u32;
             match lists[p_us].peek_id() {
                 Some(id) => *top = Reverse((key(p_us, id), p)),
                 None => {
@@ -247,7 +281,7 @@ impl<'a> WideTable<'a> {
 
     /// Row `r`'s trend test, z and p ([`stats::TrendBase::test`]).
     fn test(&self, r: usize) -> Option<(f64, f64)> {
-        (self.base).test(self.row(r).iter().map(|c| (c.period as usize, c.count)))
+        (self.base).test(self.row(r).map(|c| (c.period as usize, c.count)))
     }
 
     /// Row `r`'s trend: `None` when its term was not tested.
@@ -266,9 +300,13 @@ impl<'a> WideTable<'a> {
     }
 
     /// Row `r`'s counts, in period order (periods without the term left out).
-    pub(crate) fn row(&self, r: usize) -> &[Cell] {
+    pub(crate) fn row(&self, r: usize) -> Cells<'_> {
         let i = self.order[r] as usize;
-        &self.cells[self.starts[i]..self.starts[i + 1]]
+        Cells {
+            bytes: &self.cells[self.starts[i]..self.starts[i + 1]],
+            at: 0,
+            period: 0,
+        }
     }
 
     /// Row `r`'s term and its total.
@@ -622,8 +660,7 @@ mod tests {
             assert_eq!(table.len(), rows.len(), "{threads} threads");
             for (r, (term, total)) in rows.iter().enumerate() {
                 assert_eq!(table.term(r), (term.as_str(), *total), "row {r}");
-                let cells: Vec<(u32, u64)> =
-                    table.row(r).iter().map(|c| (c.period, c.count)).collect();
+                let cells: Vec<(u32, u64)> = table.row(r).map(|c| (c.period, c.count)).collect();
                 assert_eq!(&cells, &expected[*term], "{term}");
                 assert_eq!(table.total_of(term), *total);
             }

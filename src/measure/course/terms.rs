@@ -43,7 +43,7 @@ pub(super) fn key_terms(
         .into_par_iter()
         .filter_map(|r| {
             let (mut a, mut b) = ((0, 0), (0, 0));
-            for c in wide.row(r).iter().filter(|c| counted(c.period)) {
+            for c in wide.row(r).filter(|c| counted(c.period)) {
                 let p = c.period as usize;
                 if ra.contains(&p) {
                     a = (a.0 + c.count, a.1 + c.docs as u64);
