@@ -414,6 +414,23 @@ impl Counts {
         }
     }
 
+    /// The number of different terms the periods hold (the table of terms may hold more:
+    /// every word the counters met, stopwords too).
+    pub(crate) fn distinct_terms(&self) -> usize {
+        let table = self.term_table();
+        let mut seen = vec![false; table.len()];
+        for terms in self.periods.values().map(|p| &p.terms) {
+            if super::terms::same(terms.table(), &table) {
+                terms.term_ids().for_each(|id| seen[id as usize] = true);
+            } else {
+                for (t, _) in terms.iter() {
+                    seen[table.find(t).expect("the union of the tables") as usize] = true;
+                }
+            }
+        }
+        seen.into_iter().filter(|&s| s).count()
+    }
+
     #[cfg(any(test, feature = "cluster"))]
     /// Puts every period's terms, the per-document rows and the phrases' labels on one
     /// table of terms, when they are not already (counts made apart and merged, or

@@ -258,6 +258,32 @@ mod tests {
     }
 
     #[test]
+    fn the_distinct_terms_are_those_the_periods_hold() {
+        let t = english();
+        let empty = Lexicon::default();
+        let m = Matcher::new(&empty);
+        let mut counter = Counter::new(&t, &m, CountOptions::default());
+        counter.add(
+            "a",
+            Some("p1"),
+            "The trusts and the boards. The boards met.",
+        );
+        counter.add(
+            "b",
+            Some("p2"),
+            "The boards of the trusts, and a board of health.",
+        );
+        let counts = resolved(counter.finish());
+        let held: std::collections::BTreeSet<&str> = (counts.periods.values())
+            .flat_map(|p| p.terms.iter().map(|(t, _)| t))
+            .collect();
+        assert!(held.contains("health") && !held.contains("the"), "{held:?}");
+        assert_eq!(counts.distinct_terms(), held.len());
+        // The table holds the stopwords the counter met too: not terms.
+        assert!(counts.term_table().len() > held.len());
+    }
+
+    #[test]
     fn a_word_is_labelled_in_its_most_frequent_case_and_a_phrase_by_its_own_form() {
         let t = english();
         let empty = Lexicon::default();

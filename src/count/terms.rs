@@ -362,6 +362,11 @@ impl Terms {
         self.many.len() + self.one.len()
     }
 
+    /// Every term's id, in no particular order.
+    pub(crate) fn term_ids(&self) -> impl Iterator<Item = u32> + '_ {
+        (self.many.iter().map(|e| e.0)).chain(self.one.iter().map(|o| o.id))
+    }
+
     /// Each term's place, in term order.
     pub(crate) fn places(&self) -> impl Iterator<Item = Place> + '_ {
         let (mut m, mut o) = (0, 0);
@@ -611,11 +616,6 @@ impl Labels {
             table,
             labels: texts,
         }
-    }
-
-    /// The table the ids are of.
-    pub(crate) fn table(&self) -> &Arc<TermTable> {
-        &self.table
     }
 
     /// Label `id`'s, when it has one.

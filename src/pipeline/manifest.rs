@@ -11,7 +11,6 @@ use crate::report::manifest::{self, Manifest};
 use crate::report::summary::Summary;
 
 use super::clock::Stopwatch;
-use super::measure::Plan;
 use super::read::Read;
 use super::setup::Setup;
 
@@ -23,7 +22,7 @@ pub(crate) struct CountFacts {
 }
 
 impl CountFacts {
-    pub(crate) fn of(counts: &Counts, plan: &Plan) -> CountFacts {
+    pub(crate) fn of(counts: &Counts) -> CountFacts {
         CountFacts {
             periods: counts
                 .periods
@@ -35,7 +34,7 @@ impl CountFacts {
                 })
                 .collect(),
             word_tokens: counts.periods.values().map(|c| c.tokens).sum(),
-            distinct_terms: plan.labels.table().len(),
+            distinct_terms: counts.distinct_terms(),
         }
     }
 }

@@ -106,7 +106,7 @@ fn stages(config: &Config) -> Result<Summary> {
     summary.notes.extend(cut);
     summary.notes.extend(xlsx_note);
     let key_terms = report_pass::KeyTerms::of(&tables, &plan, &resolved.first_docs, config)?;
-    let facts = manifest::CountFacts::of(&resolved.counts, &plan);
+    let facts = manifest::CountFacts::of(&resolved.counts);
     let findings = crate::report::findings::markdown(&summary, &summary.findings);
     staging.write("findings.md", findings.as_bytes())?;
     let mut files = vec!["findings.md"];
