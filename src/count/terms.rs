@@ -140,7 +140,8 @@ impl One {
 }
 
 /// A period's terms with their counts, by id in `table`, sorted by id (so by text): the
-/// terms of one document apart ([`One`]), once their spreads are worked out.
+/// terms of one document of a whole corpus's counts apart ([`One`]), their spreads following
+/// from their counts; the others' spreads are worked out by the dispersion pass.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Terms {
     table: Arc<TermTable>,
@@ -201,7 +202,8 @@ impl<'a> Entries<'a> {
         )
     }
 
-    /// The id of the term at the middle of the longer list: where to cut.
+    /// The id of the term `k/n` of the way along the longer of the two lists (`fraction`
+    /// is `(k, n)`): where to cut the terms into pieces of about equal size.
     pub(crate) fn id_near(&self, fraction: (usize, usize)) -> Option<u32> {
         let (k, n) = fraction;
         if self.many.len() >= self.one.len() {
