@@ -105,27 +105,14 @@ impl DocTerms {
         if other.segments.is_empty() {
             return self;
         }
-        if same(&self.table, &other.table) {
-            let mut merged = self;
-            merged.segments.extend(other.segments);
-            return merged;
+        let (mut merged, mut other) = (self, other);
+        if !same(&merged.table, &other.table) {
+            let table = Arc::new(TermTable::of(merged.table.iter().chain(other.table.iter())));
+            merged.rename(&table);
+            other.rename(&table);
         }
-        let table = Arc::new(TermTable::of(self.table.iter().chain(other.table.iter())));
-        let mut segments = Vec::with_capacity(self.segments.len() + other.segments.len());
-        for part in [self, other] {
-            let to = super::terms::ids_in(&part.table, &table);
-            let through = |ids: &mut Vec<u32>| {
-                for id in ids.iter_mut().filter(|id| **id != u32::MAX) {
-                    *id = to[*id as usize];
-                }
-            };
-            for mut segment in part.segments {
-                through(&mut segment.stems);
-                through(&mut segment.phrases);
-                segments.push(segment);
-            }
-        }
-        DocTerms { table, segments }
+        merged.segments.append(&mut other.segments);
+        merged
     }
 
     #[cfg(any(test, feature = "cluster"))]

@@ -47,7 +47,7 @@ pub(crate) use log::{get_varint, put_varint};
 pub(crate) use parts::{assemble, FormsPart, PeriodMerge, PeriodPart};
 pub(crate) use phrases::{MAX_N, PHRASE_BYTES};
 pub(crate) use tally::{CountOptions, DocSize, Tally};
-pub(crate) use terms::{same as same_table, Entries, Labels, Place, TermTable};
+pub(crate) use terms::{partition_point, same as same_table, Entries, Labels, Place, TermTable};
 
 use rustc_hash::FxHashMap;
 
@@ -257,23 +257,28 @@ mod tests {
         assert_eq!(shown[1].2, (false, true), "{shown:?}");
     }
 
-    #[test]
-    fn the_distinct_terms_are_those_the_periods_hold() {
+    /// The counts of `docs` (id, period, text), counted by one counter with no themes.
+    fn counted(docs: &[(&str, &str, &str)]) -> Counts {
         let t = english();
         let empty = Lexicon::default();
         let m = Matcher::new(&empty);
         let mut counter = Counter::new(&t, &m, CountOptions::default());
-        counter.add(
-            "a",
-            Some("p1"),
-            "The trusts and the boards. The boards met.",
-        );
-        counter.add(
-            "b",
-            Some("p2"),
-            "The boards of the trusts, and a board of health.",
-        );
-        let counts = resolved(counter.finish());
+        for &(id, period, text) in docs {
+            counter.add(id, Some(period), text);
+        }
+        resolved(counter.finish())
+    }
+
+    #[test]
+    fn the_distinct_terms_are_those_the_periods_hold() {
+        let counts = counted(&[
+            ("a", "p1", "The trusts and the boards. The boards met."),
+            (
+                "b",
+                "p2",
+                "The boards of the trusts, and a board of health.",
+            ),
+        ]);
         let held: std::collections::BTreeSet<&str> = (counts.periods.values())
             .flat_map(|p| p.terms.iter().map(|(t, _)| t))
             .collect();
@@ -285,16 +290,11 @@ mod tests {
 
     #[test]
     fn a_word_is_labelled_in_its_most_frequent_case_and_a_phrase_by_its_own_form() {
-        let t = english();
-        let empty = Lexicon::default();
-        let m = Matcher::new(&empty);
-        let mut counter = Counter::new(&t, &m, CountOptions::default());
         let text = "NHS trusts. The NHS's trusts. Every trust, nhs. Every trust. Every trusts";
-        counter.add("d", Some("p"), text);
-        let counts = resolved(counter.finish());
+        let counts = counted(&[("d", "p", text)]);
         assert_eq!(counts.words["NHS"], 2);
         assert_eq!(counts.words["nhs"], 1);
-        let labels = crate::measure::labels(&counts, &t);
+        let labels = crate::measure::labels(&counts, &english());
         assert_eq!(&labels["nhs"], "NHS");
         // trusts 3 times, trust twice: the word's label is `trusts`, yet the phrase
         // `everi trust` is written `Every trust` more often than `Every trusts`.

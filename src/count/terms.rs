@@ -88,22 +88,32 @@ impl TermTable {
 
     /// `text`'s id, when it is in the table (a binary search).
     pub(crate) fn find(&self, text: &str) -> Option<u32> {
-        let (mut lo, mut hi) = (0, self.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match self.0.get(mid).cmp(text) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid as u32),
-            }
-        }
-        None
+        let at = partition_point(0..self.len(), |i| self.0.get(i) < text);
+        (at < self.len() && self.0.get(at) == text).then_some(at as u32)
     }
 
     /// Every text, in id order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).map(|i| self.0.get(i))
     }
+}
+
+/// The first place in `places` that `before` says no to, where it says yes to a first stretch
+/// of them and no to the rest (a binary search of places, for lists that are not slices).
+pub(crate) fn partition_point(
+    places: std::ops::Range<usize>,
+    before: impl Fn(usize) -> bool,
+) -> usize {
+    let (mut lo, mut hi) = (places.start, places.end);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// Whether `a` and `b` are one table (ids of one name the same terms in the other).
@@ -214,25 +224,51 @@ impl<'a> Entries<'a> {
     }
 }
 
+/// The next term of [`Entries`], as it is held.
+enum Held<'a> {
+    Many(&'a (u32, TermCount)),
+    One(&'a One),
+}
+
+impl<'a> Entries<'a> {
+    /// Takes the next term, as it is held.
+    fn take(&mut self) -> Option<Held<'a>> {
+        match (self.many.split_first(), self.one.split_first()) {
+            (Some((m, rest)), Some((o, _))) if m.0 < o.id => {
+                self.many = rest;
+                Some(Held::Many(m))
+            }
+            (Some((m, rest)), None) => {
+                self.many = rest;
+                Some(Held::Many(m))
+            }
+            (_, Some((o, rest))) => {
+                self.one = rest;
+                Some(Held::One(o))
+            }
+            (None, None) => None,
+        }
+    }
+
+    /// The next term's id, count and documents: what [`Iterator::next`] gives without the
+    /// spread, which a term of one document has worked out when it is read.
+    pub(crate) fn next_sums(&mut self) -> Option<(u32, u64, u64)> {
+        self.take().map(|held| match held {
+            Held::Many(&(id, c)) => (id, c.count, c.docs),
+            Held::One(o) => (o.id, o.count as u64, 1),
+        })
+    }
+}
+
 impl Iterator for Entries<'_> {
     type Item = (u32, TermCount);
 
     fn next(&mut self) -> Option<(u32, TermCount)> {
-        match (self.many.first(), self.one.first()) {
-            (Some(m), Some(o)) if m.0 < o.id => {
-                self.many = &self.many[1..];
-                Some(*m)
-            }
-            (Some(m), None) => {
-                self.many = &self.many[1..];
-                Some(*m)
-            }
-            (_, Some(o)) => {
-                self.one = &self.one[1..];
-                Some((o.id, o.counts(self.tokens)))
-            }
-            (None, None) => None,
-        }
+        let tokens = self.tokens;
+        self.take().map(|held| match held {
+            Held::Many(e) => *e,
+            Held::One(o) => (o.id, o.counts(tokens)),
+        })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

@@ -125,7 +125,7 @@ impl<'a> Merged<'a> {
         while let Some(mut top) = heap.peek_mut() {
             let Reverse((k, p)) = *top;
             let p_us = p as usize;
-            let (id, count) = lists[p_us].next().expect("peeked");
+            let (id, count, docs) = lists[p_us].next_sums().expect("peeked");
             if last != Some(k) {
                 last = Some(k);
                 // Terms on one table are named by id alone.
@@ -137,11 +137,11 @@ impl<'a> Merged<'a> {
                 merged.widths.push(0);
                 period = 0;
             }
-            *merged.totals.last_mut().expect("pushed") += count.count;
+            *merged.totals.last_mut().expect("pushed") += count;
             let before = merged.cells.len();
             crate::count::put_varint(&mut merged.cells, (p - period) as u64);
-            crate::count::put_varint(&mut merged.cells, count.docs);
-            crate::count::put_varint(&mut merged.cells, count.count);
+            crate::count::put_varint(&mut merged.cells, docs);
+            crate::count::put_varint(&mut merged.cells, count);
             period = p;
             *merged.widths.last_mut().expect("pushed") += (merged.cells.len() - before) as u32;
             match lists[p_us].peek_id() {
@@ -355,15 +355,7 @@ impl<'a> WideTable<'a> {
                     step *= 2;
                 }
                 // Then by halves between `at` and `hi`.
-                let mut end = hi.min(n);
-                while at < end {
-                    let mid = at + (end - at) / 2;
-                    if self.text(mid) < term {
-                        at = mid + 1;
-                    } else {
-                        end = mid;
-                    }
-                }
+                at = crate::count::partition_point(at..hi.min(n), |i| self.text(i) < term);
                 match at < n && self.text(at) == term {
                     true => self.totals[at],
                     false => 0,

@@ -263,8 +263,7 @@ pub(crate) fn labels(counts: &Counts, tokeniser: &Tokeniser) -> Labels {
             _ => "",
         }
     };
-    let labels: Vec<&str> = table.iter().enumerate().map(label).collect();
-    Labels::new(table.clone(), labels)
+    Labels::new(table.clone(), table.iter().enumerate().map(label))
 }
 
 /// Each term's label, by id in the counts' table of terms.
